@@ -1,0 +1,36 @@
+package io.replayflow.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class TopicsTest {
+
+    @Test
+    void defaultsAreTheFixedNames() {
+        assertThat(Topics.defaults().all())
+                .containsExactly(
+                        "rf.transitions",
+                        "rf.transitions.dlq",
+                        "rf.transitions.clean",
+                        "rf.episodes",
+                        "rf.priorities",
+                        "rf.policies");
+    }
+
+    @Test
+    void prefixReplacesRf() {
+        assertThat(Topics.withPrefix("team-a.").policies()).isEqualTo("team-a.policies");
+    }
+
+    @Test
+    void illegalPrefixNamesTheRule() {
+        assertThatThrownBy(() -> Topics.withPrefix("rf/"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'rf/'")
+                .hasMessageContaining("use only letters, digits");
+    }
+}
