@@ -1,0 +1,52 @@
+package io.replayflow.infra.stack.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/** Loopback port helpers. Not a reservation: another process can take a port after the check. */
+public final class Ports {
+
+    /** Every service of the stack listens here only. */
+    public static final String HOST = "127.0.0.1";
+
+    private Ports() {}
+
+    /** Whether {@code port} can be bound on {@link #HOST} right now. */
+    public static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** {@code port} itself, or a port the OS reports free when it is 0. */
+    public static int resolve(int port) {
+        if (port != 0) {
+            return port;
+        }
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+        }
+    }
+
+    /** Whether a failure was caused by a port already taken. */
+    public static boolean isBindFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BindException
+                    || (t.getMessage() != null
+                            && t.getMessage().contains("Address already in use"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
