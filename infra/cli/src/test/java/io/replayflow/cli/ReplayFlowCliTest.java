@@ -1,0 +1,168 @@
+package io.replayflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(30)
+class ReplayFlowCliTest {
+
+    private record Result(int exitCode, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ReplayFlow.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsEveryVerb() {
+        Result r = run("--help");
+
+        assertThat(r.exitCode()).isZero();
+        for (String verb :
+                List.of(
+                        "demo",
+                        "stack",
+                        "actors",
+                        "train",
+                        "evaluate",
+                        "env",
+                        "dataset",
+                        "policy",
+                        "bench")) {
+            assertThat(r.out()).containsPattern("(?m)^\\s+" + verb + "\\s");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "demo",
+                "stack",
+                "actors",
+                "train",
+                "evaluate",
+                "env",
+                "env rollout",
+                "dataset",
+                "dataset inspect",
+                "policy",
+                "policy list",
+                "policy promote",
+                "policy rollback",
+                "bench"
+            })
+    void everyVerbHasHelp(String verb) {
+        String[] args = (verb + " --help").split(" ");
+        Result r = run(args);
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("Usage: replayflow " + verb);
+    }
+
+    @Test
+    void unknownFlagIsOneLineNamingItWithExit2() {
+        Result r = run("stack", "--bogus");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("'--bogus'").contains("replayflow stack --help");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void badValueIsOneLineNamingTheFlagWithExit2() {
+        Result r = run("stack", "--kafka-port", "ninety");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("--kafka-port").contains("ninety");
+    }
+
+    @Test
+    void outOfRangePortIsAUsageErrorBeforeAnythingStarts() {
+        Result r = run("stack", "--kafka-port", "70000");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("--kafka-port 70000 is not a TCP port");
+    }
+
+    @Test
+    void unknownVerbIsAUsageError() {
+        Result r = run("fly");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("'fly'");
+    }
+
+    @Test
+    void envRolloutPrintsOneJsonLinePerStepUntilTheEpisodeEnds() {
+        // MountainCar at the goal's doorstep: x=0.49, v=0.02, push right once:
+        // v = 0.02 + 0.001 - 0.0025*cos(1.47) = 0.021 - 0.0025*0.1006 = 0.0207484..., so
+        // x = 0.49 + 0.0207484 = 0.5107484... >= 0.5 with v >= 0: terminated after one step
+        Result r =
+                run(
+                        "env",
+                        "rollout",
+                        "--env",
+                        "MountainCar-v0",
+                        "--state",
+                        "0.49,0.02",
+                        "--actions",
+                        "2,2,2");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out().lines().toList()).hasSize(1);
+        assertThat(r.out())
+                .startsWith("{\"obs\":[0.5107484")
+                .contains("\"reward\":-1.0,\"terminated\":true,\"truncated\":false}");
+    }
+
+    @Test
+    void envRolloutWithAWrongStateLengthNamesWhatItNeeds() {
+        Result r =
+                run(
+                        "env",
+                        "rollout",
+                        "--env",
+                        "MountainCar-v0",
+                        "--state",
+                        "0.1",
+                        "--actions",
+                        "1");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("needs 2 values [position, velocity]");
+    }
+
+    @Test
+    void demoExplainsWhatIsMissingWithoutFailing() {
+        Result r = run("demo");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("[missing]").contains("./replayflow stack");
+    }
+
+    @Test
+    void pendingVerbSaysSoWithExit3EvenWithItsFutureFlags() {
+        Result r = run("train", "--data", "/tmp/x", "--algo", "cql");
+
+        assertThat(r.exitCode()).isEqualTo(ReplayFlow.EXIT_NOT_AVAILABLE);
+        assertThat(r.err()).contains("replayflow train: not available yet");
+    }
+}
