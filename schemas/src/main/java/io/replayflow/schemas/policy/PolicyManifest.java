@@ -1,0 +1,203 @@
+package io.replayflow.schemas.policy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code replayflow-policy.json}, the metadata beside every policy SavedModel (format version 1).
+ *
+ * <pre>{@code
+ * {
+ *   "format_version": 1, "policy_name": "cartpole", "version": 12, "algo": "double-dqn",
+ *   "config": {"gamma": "0.99", ...},
+ *   "obs_shape": [4], "obs_dtype": "float32", "num_actions": 2,
+ *   "signature": {"name": "serving_default", "input": "obs", "q_values": "q_values", "action": "action"},
+ *   "transition_schema_fingerprint": "0x8c2e...",
+ *   "train_step": 30000, "created_at_ms": 1763700000000,
+ *   "lineage": {"sources": [...], "event_time_from_ms": ..., "event_time_to_ms": ...,
+ *               "transitions": 250000, "behavior_policy_versions": [0, 10, 11]},
+ *   "files": {"saved_model.pb": "<sha256>", "variables/variables.index": "<sha256>", ...},
+ *   "sha256": "<ArtifactDigest of files>"
+ * }
+ * }</pre>
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PolicyManifest(
+        @JsonProperty("format_version") int formatVersion,
+        @JsonProperty("policy_name") String policyName,
+        @JsonProperty("version") long version,
+        @JsonProperty("algo") String algo,
+        @JsonProperty("config") Map<String, String> config,
+        @JsonProperty("obs_shape") List<Integer> obsShape,
+        @JsonProperty("obs_dtype") String obsDtype,
+        @JsonProperty("num_actions") int numActions,
+        @JsonProperty("signature") Signature signature,
+        @JsonProperty("transition_schema_fingerprint") String transitionSchemaFingerprint,
+        @JsonProperty("train_step") long trainStep,
+        @JsonProperty("created_at_ms") long createdAtMs,
+        @JsonProperty("lineage") Lineage lineage,
+        @JsonProperty("files") Map<String, String> files,
+        @JsonProperty("sha256") String sha256) {
+
+    /** The manifest's file name inside an artifact directory. */
+    public static final String FILE_NAME = "replayflow-policy.json";
+
+    /** The format this code writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** The SavedModel signature the artifact serves. */
+    public record Signature(
+            @JsonProperty("name") String name,
+            @JsonProperty("input") String input,
+            @JsonProperty("q_values") String qValues,
+            @JsonProperty("action") String action) {
+
+        /**
+         * {@code serving_default}: input {@code obs}, outputs {@code q_values} and {@code action}.
+         */
+        public static Signature standard() {
+            return new Signature("serving_default", "obs", "q_values", "action");
+        }
+    }
+
+    /** What data trained the policy. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Lineage(
+            @JsonProperty("sources") List<String> sources,
+            @JsonProperty("event_time_from_ms") Long eventTimeFromMs,
+            @JsonProperty("event_time_to_ms") Long eventTimeToMs,
+            @JsonProperty("transitions") long transitions,
+            @JsonProperty("behavior_policy_versions") List<Long> behaviorPolicyVersions) {
+
+        public Lineage {
+            sources = List.copyOf(Objects.requireNonNullElse(sources, List.of()));
+            behaviorPolicyVersions =
+                    List.copyOf(Objects.requireNonNullElse(behaviorPolicyVersions, List.of()));
+        }
+    }
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public PolicyManifest {
+        config = Map.copyOf(Objects.requireNonNullElse(config, Map.of()));
+        obsShape = List.copyOf(Objects.requireNonNullElse(obsShape, List.of()));
+        files = Map.copyOf(Objects.requireNonNullElse(files, Map.of()));
+    }
+
+    /** Writes this manifest as {@code dir/replayflow-policy.json}. */
+    public void writeTo(Path dir) throws IOException {
+        JSON.writeValue(dir.resolve(FILE_NAME).toFile(), this);
+    }
+
+    /**
+     * Reads {@code dir/replayflow-policy.json}.
+     *
+     * @throws InvalidArtifactException when it is missing, not JSON, or of an unknown format
+     */
+    public static PolicyManifest readFrom(Path dir) throws InvalidArtifactException {
+        Path file = dir.resolve(FILE_NAME);
+        PolicyManifest manifest;
+        try {
+            manifest = JSON.readValue(Files.readAllBytes(file), PolicyManifest.class);
+        } catch (NoSuchFileException e) {
+            throw new InvalidArtifactException(
+                    "no " + FILE_NAME + " in " + dir + ": not a ReplayFlow policy artifact", e);
+        } catch (IOException e) {
+            throw new InvalidArtifactException(
+                    file + " is not a valid policy manifest: " + e.getMessage(), e);
+        }
+        if (manifest.formatVersion() != FORMAT_VERSION) {
+            throw new InvalidArtifactException(
+                    file
+                            + " has format_version "
+                            + manifest.formatVersion()
+                            + "; this build reads "
+                            + FORMAT_VERSION
+                            + ": upgrade the reader or re-export the policy");
+        }
+        return manifest;
+    }
+
+    /**
+     * Checks that the files in {@code dir} are exactly the ones this manifest lists, with the same
+     * digests, and that they add up to {@link #sha256()} (and to {@code expectedSha256} if given,
+     * e.g. the digest a {@code PolicyVersion} announced).
+     *
+     * @throws InvalidArtifactException naming the first file that differs
+     */
+    public void verify(Path dir, String expectedSha256) throws InvalidArtifactException {
+        if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha256)) {
+            throw new InvalidArtifactException(
+                    "checksum mismatch: the announcement says sha256 "
+                            + expectedSha256
+                            + " but "
+                            + dir.resolve(FILE_NAME)
+                            + " says "
+                            + sha256);
+        }
+        Map<String, String> actual;
+        try {
+            actual = ArtifactDigest.fileDigests(dir);
+        } catch (IOException e) {
+            throw new InvalidArtifactException("cannot read artifact " + dir + ": " + e, e);
+        }
+        for (var expected : files.entrySet()) {
+            String got = actual.get(expected.getKey());
+            if (got == null) {
+                throw new InvalidArtifactException(
+                        "artifact " + dir + " is missing " + expected.getKey());
+            }
+            if (!got.equals(expected.getValue())) {
+                throw new InvalidArtifactException(
+                        "checksum mismatch in "
+                                + dir.resolve(expected.getKey())
+                                + ": expected sha256 "
+                                + expected.getValue()
+                                + ", found "
+                                + got
+                                + " (the file was modified or corrupted)");
+            }
+        }
+        for (String path : actual.keySet()) {
+            if (!files.containsKey(path)) {
+                throw new InvalidArtifactException(
+                        "artifact " + dir + " has a file its manifest does not list: " + path);
+            }
+        }
+        String combined = ArtifactDigest.combine(actual);
+        if (!combined.equals(sha256)) {
+            throw new InvalidArtifactException(
+                    "checksum mismatch: files of "
+                            + dir
+                            + " add up to sha256 "
+                            + combined
+                            + ", manifest says "
+                            + sha256);
+        }
+    }
+
+    /** Serialises to the JSON written in artifacts (for tests and tools). */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.replayflow.schemas.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(10)
+class PolicyManifestTest {
+
+    @TempDir Path artifact;
+
+    @BeforeEach
+    void savedModelLikeFiles() throws Exception {
+        Files.createDirectories(artifact.resolve("variables"));
+        Files.writeString(artifact.resolve("saved_model.pb"), "graph");
+        Files.writeString(artifact.resolve("variables/variables.index"), "index");
+    }
+
+    private PolicyManifest manifestFor(Path dir) throws Exception {
+        Map<String, String> files = ArtifactDigest.fileDigests(dir);
+        return new PolicyManifest(
+                PolicyManifest.FORMAT_VERSION,
+                "cartpole",
+                3,
+                "dqn",
+                Map.of("gamma", "0.99"),
+                List.of(4),
+                "float32",
+                2,
+                PolicyManifest.Signature.standard(),
+                "0x01",
+                100,
+                1L,
+                new PolicyManifest.Lineage(List.of("file:///d"), 5L, null, 10, List.of(0L)),
+                files,
+                ArtifactDigest.combine(files));
+    }
+
+    @Test
+    void roundTripsThroughJsonAndVerifies() throws Exception {
+        PolicyManifest written = manifestFor(artifact);
+        written.writeTo(artifact);
+
+        PolicyManifest read = PolicyManifest.readFrom(artifact);
+
+        assertThat(read).isEqualTo(written);
+        read.verify(artifact, written.sha256()); // the manifest itself is not part of the digest
+        assertThat(Files.readString(artifact.resolve(PolicyManifest.FILE_NAME)))
+                .contains("\"format_version\" : 1")
+                .contains("\"num_actions\" : 2");
+    }
+
+    @Test
+    void digestIsTheSha256OfPathAndDigestLines() throws Exception {
+        // sha256("graph") and sha256("index") are fixed; the artifact digest hashes the two lines
+        // "saved_model.pb\t<sha>\n" and "variables/variables.index\t<sha>\n" in path order.
+        Map<String, String> files = ArtifactDigest.fileDigests(artifact);
+        assertThat(files).containsOnlyKeys("saved_model.pb", "variables/variables.index");
+        // sha256 of the five bytes "graph", from `printf graph | sha256sum`
+        assertThat(files.get("saved_model.pb"))
+                .isEqualTo("eef93e1d14482804277fca0172464032d1a4fdbcc338524059fa1e861454ad4d");
+        String lines =
+                "saved_model.pb\t"
+                        + files.get("saved_model.pb")
+                        + "\nvariables/variables.index\t"
+                        + files.get("variables/variables.index")
+                        + "\n";
+        var md = java.security.MessageDigest.getInstance("SHA-256");
+        String expected =
+                java.util.HexFormat.of()
+                        .formatHex(md.digest(lines.getBytes(StandardCharsets.UTF_8)));
+        assertThat(ArtifactDigest.of(artifact)).isEqualTo(expected);
+    }
+
+    @Test
+    void tamperedFileIsNamed() throws Exception {
+        PolicyManifest manifest = manifestFor(artifact);
+        manifest.writeTo(artifact);
+        Files.writeString(artifact.resolve("variables/variables.index"), "evil");
+
+        assertThatThrownBy(() -> PolicyManifest.readFrom(artifact).verify(artifact, null))
+                .isInstanceOf(InvalidArtifactException.class)
+                .hasMessageContaining("checksum mismatch in")
+                .hasMessageContaining("variables.index");
+    }
+
+    @Test
+    void announcedDigestMustMatch() throws Exception {
+        PolicyManifest manifest = manifestFor(artifact);
+
+        assertThatThrownBy(() -> manifest.verify(artifact, "00".repeat(32)))
+                .hasMessageContaining("checksum mismatch: the announcement says sha256 0000");
+    }
+
+    @Test
+    void missingAndExtraFilesAreNamed() throws Exception {
+        PolicyManifest manifest = manifestFor(artifact);
+        Files.delete(artifact.resolve("saved_model.pb"));
+        assertThatThrownBy(() -> manifest.verify(artifact, null))
+                .hasMessageContaining("is missing saved_model.pb");
+
+        Files.writeString(artifact.resolve("saved_model.pb"), "graph");
+        Files.writeString(artifact.resolve("extra.bin"), "x");
+        assertThatThrownBy(() -> manifest.verify(artifact, null))
+                .hasMessageContaining("does not list: extra.bin");
+    }
+
+    @Test
+    void missingManifestAndUnknownFormat() throws Exception {
+        assertThatThrownBy(() -> PolicyManifest.readFrom(artifact))
+                .hasMessageContaining("no replayflow-policy.json in");
+
+        Files.writeString(artifact.resolve(PolicyManifest.FILE_NAME), "{\"format_version\": 9}");
+        assertThatThrownBy(() -> PolicyManifest.readFrom(artifact))
+                .hasMessageContaining("format_version 9; this build reads 1");
+
+        Files.writeString(artifact.resolve(PolicyManifest.FILE_NAME), "{not json");
+        assertThatThrownBy(() -> PolicyManifest.readFrom(artifact))
+                .hasMessageContaining("is not a valid policy manifest");
+    }
+}
