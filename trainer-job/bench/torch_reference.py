@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""PyTorch CPU reference for TrainerBenchmark: the same update, timed the same way.
+
+One update = uniform sampling of a batch from in-memory arrays (100k synthetic CartPole-shaped
+transitions), forward/backward of an MLP Q-network, Huber TD loss on a target network (DQN: max;
+CQL: Double DQN target + alpha * (logsumexp - Q(s, a))), global-norm clipping at 10, Adam.
+200 warm-up updates are not timed. Prints {"updates_per_s": ...} like the Java benchmark.
+
+usage: torch_reference.py dqn|cql 64,64 BATCH STEPS THREADS
+"""
+import json
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def mlp(sizes):
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+def main(algo, hidden, batch, steps, threads):
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(threads)
+    rng = np.random.default_rng(42)
+    n = 100_000
+    scale = np.array([2.4, 3.0, 0.21, 3.0], dtype=np.float32)
+    obs = (rng.uniform(-1, 1, (n, 4)).astype(np.float32) * scale)
+    next_obs = obs + rng.uniform(-0.05, 0.05, (n, 4)).astype(np.float32)
+    actions = rng.integers(0, 2, n)
+    returns = np.ones(n, dtype=np.float32)
+    discounts = np.where(rng.uniform(size=n) < 0.05, 0.0, 0.99).astype(np.float32)
+    obs_t, next_t = torch.from_numpy(obs), torch.from_numpy(next_obs)
+    act_t, ret_t, disc_t = torch.from_numpy(actions), torch.from_numpy(returns), torch.from_numpy(discounts)
+
+    sizes = [4] + hidden + [2]
+    online, target = mlp(sizes), mlp(sizes)
+    target.load_state_dict(online.state_dict())
+    opt = torch.optim.Adam(online.parameters(), lr=3e-4)
+
+    def update():
+        idx = torch.randint(0, n, (batch,))
+        s, a, r, d, s2 = obs_t[idx], act_t[idx], ret_t[idx], disc_t[idx], next_t[idx]
+        q = online(s)
+        q_taken = q.gather(1, a.unsqueeze(1)).squeeze(1)
+        with torch.no_grad():
+            next_target = target(s2)
+            if algo == "cql":
+                best = online(s2).argmax(1, keepdim=True)
+                next_v = next_target.gather(1, best).squeeze(1)
+            else:
+                next_v = next_target.max(1).values
+            y = r + d * next_v
+        loss = F.smooth_l1_loss(q_taken, y)
+        if algo == "cql":
+            loss = loss + 1.0 * (torch.logsumexp(q, 1) - q_taken).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(online.parameters(), 10.0)
+        opt.step()
+
+    for _ in range(200):
+        update()
+    start = time.perf_counter()
+    for _ in range(steps):
+        update()
+    seconds = time.perf_counter() - start
+    print(json.dumps({"updates_per_s": round(steps / seconds, 1), "impl": "pytorch " + torch.__version__,
+                      "algo": algo, "hidden": hidden, "batch": batch, "steps": steps,
+                      "threads": threads, "seconds": round(seconds, 3)}))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 6:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    main(sys.argv[1], [int(h) for h in sys.argv[2].split(",")], int(sys.argv[3]),
+         int(sys.argv[4]), int(sys.argv[5]))

@@ -1,0 +1,49 @@
+package io.replayflow.trainer;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The training algorithms, by the name used in config ({@code trainer.algo}) and on the CLI. */
+public enum Algo {
+    /** DQN with a target network (Mnih et al., Nature 2015). */
+    DQN("dqn"),
+    /** Double DQN: the online network picks the next action (van Hasselt et al., AAAI 2016). */
+    DOUBLE_DQN("double-dqn"),
+    /** Discrete CQL(H) on a Double DQN target (Kumar et al., NeurIPS 2020). */
+    CQL("cql");
+
+    private final String id;
+
+    Algo(String id) {
+        this.id = id;
+    }
+
+    /** The name in config, on the CLI and in {@code replayflow-policy.json}. */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Parses {@code dqn}, {@code double-dqn} or {@code cql}.
+     *
+     * @throws IllegalArgumentException naming the choices
+     */
+    public static Algo parse(String id) {
+        for (Algo algo : values()) {
+            if (algo.id.equals(id)) {
+                return algo;
+            }
+        }
+        throw new IllegalArgumentException(
+                "unknown algorithm '" + id + "': choose one of " + choices());
+    }
+
+    static String choices() {
+        return Arrays.stream(values()).map(Algo::id).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

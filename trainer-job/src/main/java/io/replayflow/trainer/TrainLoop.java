@@ -1,0 +1,178 @@
+package io.replayflow.trainer;
+
+import io.replayflow.trainer.checkpoint.CheckpointStore;
+import io.replayflow.trainer.data.BatchSource;
+import io.replayflow.trainer.metrics.EventFileWriter;
+import io.replayflow.trainer.metrics.ProgressLine;
+import io.replayflow.trainer.metrics.PrometheusText;
+import io.replayflow.trainer.metrics.TrainerMetrics;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs a {@link Trainer} to a target step with the chores around it: TensorBoard scalars and
+ * Prometheus gauges every {@code trainer.metrics.period} steps, a checkpoint every {@code
+ * trainer.checkpoint.period} steps and at the end, {@code source.refresh()} every {@code
+ * trainer.data.refresh-period} steps (continuous mode), and a progress line at most every {@code
+ * progressEveryNanos}. Every collaborator is optional.
+ *
+ * <pre>{@code
+ * StepMetrics last = TrainLoop.builder(trainer, source)
+ *         .checkpoints(new CheckpointStore(root.resolve("checkpoints/cartpole"), 3))
+ *         .events(new EventFileWriter(root.resolve("tensorboard/cartpole"), InstantSource.system()))
+ *         .progress(System.err::println)
+ *         .build()
+ *         .run(config.steps());
+ * }</pre>
+ */
+public final class TrainLoop {
+
+    private final Trainer trainer;
+    private final BatchSource source;
+    private final CheckpointStore checkpoints;
+    private final EventFileWriter events;
+    private final PrometheusText prometheus;
+    private final Consumer<String> progress;
+    private final long progressEveryNanos;
+    private final LongSupplier nanoTime;
+
+    private TrainLoop(Builder b) {
+        this.trainer = b.trainer;
+        this.source = b.source;
+        this.checkpoints = b.checkpoints;
+        this.events = b.events;
+        this.prometheus = b.prometheus;
+        this.progress = b.progress;
+        this.progressEveryNanos = b.progressEveryNanos;
+        this.nanoTime = b.nanoTime;
+    }
+
+    public static Builder builder(Trainer trainer, BatchSource source) {
+        return new Builder(trainer, source);
+    }
+
+    /**
+     * Steps until the global step reaches {@code targetStep} (nothing if it already has); returns
+     * the last step's metrics, or null if no step ran.
+     */
+    public StepMetrics run(long targetStep) throws IOException {
+        TrainerConfig c = trainer.config();
+        ProgressLine line = new ProgressLine(trainer.globalStep(), targetStep, nanoTime);
+        long lastProgress = nanoTime.getAsLong();
+        long windowStart = lastProgress;
+        long windowSteps = 0;
+        StepMetrics m = null;
+        while (trainer.globalStep() < targetStep) {
+            m = trainer.step(source);
+            windowSteps++;
+            long step = m.step();
+            if (c.refreshPeriod() > 0 && step % c.refreshPeriod() == 0) {
+                source.refresh();
+            }
+            if (step % c.metricsPeriod() == 0 || step == targetStep) {
+                long now = nanoTime.getAsLong();
+                double stepsPerS = windowSteps / Math.max(1e-9, (now - windowStart) / 1e9);
+                record(m, stepsPerS);
+                windowStart = now;
+                windowSteps = 0;
+            }
+            if (checkpoints != null
+                    && c.checkpointPeriod() > 0
+                    && step % c.checkpointPeriod() == 0) {
+                trainer.saveCheckpoint(checkpoints, source);
+            }
+            long now = nanoTime.getAsLong();
+            if (progress != null && now - lastProgress >= progressEveryNanos) {
+                progress.accept(line.format(m));
+                lastProgress = now;
+            }
+        }
+        if (m != null) {
+            if (checkpoints != null
+                    && !(c.checkpointPeriod() > 0 && m.step() % c.checkpointPeriod() == 0)) {
+                trainer.saveCheckpoint(checkpoints, source);
+            }
+            if (progress != null) {
+                progress.accept(line.format(m));
+            }
+        }
+        if (events != null) {
+            events.flush();
+        }
+        return m;
+    }
+
+    private void record(StepMetrics m, double stepsPerS) throws IOException {
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put(TrainerMetrics.LOSS_TOTAL, (double) m.totalLoss());
+        values.put(TrainerMetrics.LOSS_TD, (double) m.tdLoss());
+        values.put(TrainerMetrics.LOSS_CONSERVATIVE, (double) m.conservativeLoss());
+        values.put(TrainerMetrics.Q_MEAN, (double) m.meanQ());
+        values.put(TrainerMetrics.GRAD_NORM, (double) m.gradNorm());
+        if (!Float.isNaN(m.meanAbsTdError())) {
+            values.put(TrainerMetrics.TD_ERROR_ABS, (double) m.meanAbsTdError());
+        }
+        values.put(TrainerMetrics.LEARNING_RATE, trainer.config().lr());
+        values.put(TrainerMetrics.STEPS_PER_S, stepsPerS);
+        values.put(TrainerMetrics.SAMPLES_PER_S, stepsPerS * trainer.config().batchSize());
+        if (events != null) {
+            events.scalars(values, m.step());
+        }
+        if (prometheus != null) {
+            values.forEach(prometheus::set);
+            prometheus.set(TrainerMetrics.GLOBAL_STEP, m.step());
+        }
+    }
+
+    /** Optional collaborators of a {@link TrainLoop}. */
+    public static final class Builder {
+        private final Trainer trainer;
+        private final BatchSource source;
+        private CheckpointStore checkpoints;
+        private EventFileWriter events;
+        private PrometheusText prometheus;
+        private Consumer<String> progress;
+        private long progressEveryNanos = 5_000_000_000L;
+        private LongSupplier nanoTime = System::nanoTime;
+
+        private Builder(Trainer trainer, BatchSource source) {
+            this.trainer = Objects.requireNonNull(trainer, "trainer");
+            this.source = Objects.requireNonNull(source, "source");
+        }
+
+        public Builder checkpoints(CheckpointStore checkpoints) {
+            this.checkpoints = checkpoints;
+            return this;
+        }
+
+        public Builder events(EventFileWriter events) {
+            this.events = events;
+            return this;
+        }
+
+        public Builder prometheus(PrometheusText prometheus) {
+            this.prometheus = prometheus;
+            return this;
+        }
+
+        /** Where progress lines go, at most every {@code everyNanos}. */
+        public Builder progress(Consumer<String> progress, long everyNanos) {
+            this.progress = progress;
+            this.progressEveryNanos = everyNanos;
+            return this;
+        }
+
+        public Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = Objects.requireNonNull(nanoTime);
+            return this;
+        }
+
+        public TrainLoop build() {
+            return new TrainLoop(this);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package io.replayflow.trainer;
+
+import static io.replayflow.trainer.TrainerOptions.*;
+
+import io.replayflow.trainer.algo.TdLossFunction;
+import io.replayflow.trainer.net.QNetworkSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The trainer's configuration: every key of {@link TrainerOptions}, parsed and validated once.
+ * Immutable.
+ *
+ * <pre>{@code
+ * TrainerConfig config = TrainerConfig.fromMap(Map.of(
+ *         "trainer.algo", "cql",
+ *         "trainer.hidden", "256,256",
+ *         "trainer.batch-size", "256",
+ *         "trainer.cql.alpha", "1.0"));
+ * }</pre>
+ */
+public record TrainerConfig(
+        Algo algo,
+        String network,
+        List<Integer> hidden,
+        double gamma,
+        int nStep,
+        double lr,
+        double adamBeta1,
+        double adamBeta2,
+        double adamEpsilon,
+        int batchSize,
+        long steps,
+        long targetUpdatePeriod,
+        double targetTau,
+        double cqlAlpha,
+        double gradClipNorm,
+        TdLossFunction loss,
+        double huberDelta,
+        String sampler,
+        double priorityAlpha,
+        double priorityBeta0,
+        long priorityBetaSteps,
+        double priorityEpsilon,
+        long seed,
+        int intraOpThreads,
+        int interOpThreads,
+        long checkpointPeriod,
+        int checkpointKeep,
+        long metricsPeriod,
+        long refreshPeriod,
+        String policyName) {
+
+    private static final Pattern POLICY_NAME_PATTERN = Pattern.compile("[A-Za-z0-9._-]+");
+
+    public TrainerConfig {
+        Objects.requireNonNull(algo, ALGO.key());
+        Objects.requireNonNull(network, NETWORK.key());
+        hidden = List.copyOf(Objects.requireNonNull(hidden, HIDDEN.key()));
+        Objects.requireNonNull(loss, LOSS.key());
+        Objects.requireNonNull(sampler, SAMPLER.key());
+        Objects.requireNonNull(policyName, POLICY_NAME.key());
+        for (int width : hidden) {
+            check(width >= 1, HIDDEN, hidden, "every width must be >= 1, e.g. 64,64");
+        }
+        check(gamma >= 0 && gamma <= 1, GAMMA, gamma, "must be in [0, 1], e.g. 0.99");
+        check(nStep >= 1, N_STEP, nStep, "must be >= 1");
+        check(lr > 0 && Double.isFinite(lr), LR, lr, "must be > 0, e.g. 3e-4");
+        check(adamBeta1 >= 0 && adamBeta1 < 1, ADAM_BETA1, adamBeta1, "must be in [0, 1)");
+        check(adamBeta2 >= 0 && adamBeta2 < 1, ADAM_BETA2, adamBeta2, "must be in [0, 1)");
+        check(adamEpsilon > 0, ADAM_EPSILON, adamEpsilon, "must be > 0, e.g. 1e-8");
+        check(batchSize >= 1, BATCH_SIZE, batchSize, "must be >= 1, e.g. 32");
+        check(steps >= 0, STEPS, steps, "must be >= 0");
+        check(
+                targetUpdatePeriod >= 1,
+                TARGET_UPDATE_PERIOD,
+                targetUpdatePeriod,
+                "must be >= 1 (1 with tau 0.005 is Polyak averaging every step)");
+        check(
+                targetTau > 0 && targetTau <= 1,
+                TARGET_TAU,
+                targetTau,
+                "must be in (0, 1]: 1 is a hard copy, e.g. 0.005 for Polyak averaging");
+        check(
+                cqlAlpha >= 0 && Double.isFinite(cqlAlpha),
+                CQL_ALPHA,
+                cqlAlpha,
+                "must be finite and >= 0, e.g. 1.0");
+        check(
+                gradClipNorm >= 0 && Double.isFinite(gradClipNorm),
+                GRAD_CLIP_NORM,
+                gradClipNorm,
+                "must be >= 0 (0 turns clipping off), e.g. 10");
+        check(huberDelta > 0, HUBER_DELTA, huberDelta, "must be > 0, e.g. 1.0");
+        check(
+                priorityAlpha >= 0 && Double.isFinite(priorityAlpha),
+                PRIORITY_ALPHA,
+                priorityAlpha,
+                "must be finite and >= 0, e.g. 0.6");
+        check(
+                priorityBeta0 >= 0 && priorityBeta0 <= 1,
+                PRIORITY_BETA0,
+                priorityBeta0,
+                "must be in [0, 1], e.g. 0.4");
+        check(
+                priorityBetaSteps >= -1,
+                PRIORITY_BETA_STEPS,
+                priorityBetaSteps,
+                "must be >= 0, or -1 for trainer.steps");
+        check(priorityEpsilon > 0, PRIORITY_EPSILON, priorityEpsilon, "must be > 0, e.g. 1e-6");
+        check(intraOpThreads >= 0, INTRA_OP_THREADS, intraOpThreads, "must be >= 0");
+        check(interOpThreads >= 0, INTER_OP_THREADS, interOpThreads, "must be >= 0");
+        check(checkpointPeriod >= 0, CHECKPOINT_PERIOD, checkpointPeriod, "must be >= 0");
+        check(checkpointKeep >= 1, CHECKPOINT_KEEP, checkpointKeep, "must be >= 1");
+        check(metricsPeriod >= 1, METRICS_PERIOD, metricsPeriod, "must be >= 1");
+        check(refreshPeriod >= 0, REFRESH_PERIOD, refreshPeriod, "must be >= 0");
+        check(
+                POLICY_NAME_PATTERN.matcher(policyName).matches(),
+                POLICY_NAME,
+                policyName,
+                "use letters, digits, '.', '_' and '-', e.g. cartpole");
+        if (network.equals("nature-cnn") && !hidden.equals(HIDDEN.defaultValue())) {
+            throw new IllegalArgumentException(
+                    "trainer.hidden="
+                            + HIDDEN.format(hidden)
+                            + " does not apply to trainer.network=nature-cnn (its layers are"
+                            + " fixed): remove trainer.hidden or use trainer.network=mlp");
+        }
+    }
+
+    /** Every key at its default. */
+    public static TrainerConfig defaults() {
+        return fromMap(Map.of());
+    }
+
+    /**
+     * Reads a configuration from string values; missing keys take their defaults.
+     *
+     * @throws IllegalArgumentException for an unknown key (naming the close ones) or a bad value
+     *     (naming the key, the rule and an example)
+     */
+    public static TrainerConfig fromMap(Map<String, String> raw) {
+        for (String key : raw.keySet()) {
+            if (TrainerOptions.byKey(key).isEmpty()) {
+                throw new IllegalArgumentException(
+                        "unknown trainer option '" + key + "'" + suggestion(key));
+            }
+        }
+        return new TrainerConfig(
+                get(raw, ALGO),
+                get(raw, NETWORK),
+                get(raw, HIDDEN),
+                get(raw, GAMMA),
+                get(raw, N_STEP),
+                get(raw, LR),
+                get(raw, ADAM_BETA1),
+                get(raw, ADAM_BETA2),
+                get(raw, ADAM_EPSILON),
+                get(raw, BATCH_SIZE),
+                get(raw, STEPS),
+                get(raw, TARGET_UPDATE_PERIOD),
+                get(raw, TARGET_TAU),
+                get(raw, CQL_ALPHA),
+                get(raw, GRAD_CLIP_NORM),
+                get(raw, LOSS),
+                get(raw, HUBER_DELTA),
+                get(raw, SAMPLER),
+                get(raw, PRIORITY_ALPHA),
+                get(raw, PRIORITY_BETA0),
+                get(raw, PRIORITY_BETA_STEPS),
+                get(raw, PRIORITY_EPSILON),
+                get(raw, SEED),
+                get(raw, INTRA_OP_THREADS),
+                get(raw, INTER_OP_THREADS),
+                get(raw, CHECKPOINT_PERIOD),
+                get(raw, CHECKPOINT_KEEP),
+                get(raw, METRICS_PERIOD),
+                get(raw, REFRESH_PERIOD),
+                get(raw, POLICY_NAME));
+    }
+
+    /** This configuration with one key changed, e.g. {@code with("trainer.algo", "cql")}. */
+    public TrainerConfig with(String key, Object value) {
+        Map<String, String> map = new LinkedHashMap<>(toMap());
+        TrainerOption<?> option =
+                TrainerOptions.byKey(key)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "unknown trainer option '"
+                                                        + key
+                                                        + "'"
+                                                        + suggestion(key)));
+        map.put(key, option.format(value));
+        return fromMap(map);
+    }
+
+    /** Every key with its value as a string, sorted by key (written into the policy manifest). */
+    public Map<String, String> toMap() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put(ALGO.key(), algo.id());
+        values.put(NETWORK.key(), network);
+        values.put(HIDDEN.key(), HIDDEN.format(hidden));
+        values.put(GAMMA.key(), gamma);
+        values.put(N_STEP.key(), nStep);
+        values.put(LR.key(), lr);
+        values.put(ADAM_BETA1.key(), adamBeta1);
+        values.put(ADAM_BETA2.key(), adamBeta2);
+        values.put(ADAM_EPSILON.key(), adamEpsilon);
+        values.put(BATCH_SIZE.key(), batchSize);
+        values.put(STEPS.key(), steps);
+        values.put(TARGET_UPDATE_PERIOD.key(), targetUpdatePeriod);
+        values.put(TARGET_TAU.key(), targetTau);
+        values.put(CQL_ALPHA.key(), cqlAlpha);
+        values.put(GRAD_CLIP_NORM.key(), gradClipNorm);
+        values.put(LOSS.key(), loss.id());
+        values.put(HUBER_DELTA.key(), huberDelta);
+        values.put(SAMPLER.key(), sampler);
+        values.put(PRIORITY_ALPHA.key(), priorityAlpha);
+        values.put(PRIORITY_BETA0.key(), priorityBeta0);
+        values.put(PRIORITY_BETA_STEPS.key(), priorityBetaSteps);
+        values.put(PRIORITY_EPSILON.key(), priorityEpsilon);
+        values.put(SEED.key(), seed);
+        values.put(INTRA_OP_THREADS.key(), intraOpThreads);
+        values.put(INTER_OP_THREADS.key(), interOpThreads);
+        values.put(CHECKPOINT_PERIOD.key(), checkpointPeriod);
+        values.put(CHECKPOINT_KEEP.key(), checkpointKeep);
+        values.put(METRICS_PERIOD.key(), metricsPeriod);
+        values.put(REFRESH_PERIOD.key(), refreshPeriod);
+        values.put(POLICY_NAME.key(), policyName);
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
+
+    /** The Q-network these settings describe. */
+    public QNetworkSpec networkSpec() {
+        return network.equals("nature-cnn")
+                ? QNetworkSpec.natureCnn()
+                : QNetworkSpec.mlp(hidden.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** Whether in-memory sources sample by priority. */
+    public boolean prioritized() {
+        return sampler.equals("prioritized");
+    }
+
+    /** Steps over which the importance-weight exponent anneals to 1. */
+    public long betaAnnealSteps() {
+        return priorityBetaSteps >= 0 ? priorityBetaSteps : steps;
+    }
+
+    private static <T> T get(Map<String, String> raw, TrainerOption<T> option) {
+        String value = raw.get(option.key());
+        return value == null ? option.defaultValue() : option.parse(value);
+    }
+
+    private static void check(boolean ok, TrainerOption<?> option, Object value, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    option.key() + "=" + option.format(value) + " is invalid: " + rule);
+        }
+    }
+
+    private static String suggestion(String key) {
+        String tail = key.substring(key.lastIndexOf('.') + 1);
+        List<String> close =
+                TrainerOptions.all().stream()
+                        .map(TrainerOption::key)
+                        .filter(k -> k.endsWith(tail) || k.contains(tail) || tail.contains(k))
+                        .collect(Collectors.toList());
+        if (close.isEmpty()) {
+            return ": see TrainerOptions (docs/config.md) for the keys";
+        }
+        return ": did you mean " + String.join(" or ", close) + "?";
+    }
+}

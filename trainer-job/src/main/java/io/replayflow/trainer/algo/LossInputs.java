@@ -1,0 +1,34 @@
+package io.replayflow.trainer.algo;
+
+import io.replayflow.trainer.net.QNetwork;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * What a loss is built from: the two networks and one batch of replay columns.
+ *
+ * @param tf the scope to build in
+ * @param online the network being trained
+ * @param target the slowly updated copy used for bootstrap values
+ * @param obs observations {@code [batch, ...obsShape]}
+ * @param action actions taken {@code [batch]}
+ * @param nStepReturn {@code R = sum_{k<n} gamma^k r_{t+k}} {@code [batch]}
+ * @param bootstrapDiscount {@code gamma^n (1 - terminated)} {@code [batch]}; 0 where the episode
+ *     ended inside the n steps
+ * @param nextObs observation n steps later {@code [batch, ...obsShape]}
+ * @param weight importance weights {@code [batch]} (1 for uniform sampling)
+ * @param numActions number of actions
+ */
+public record LossInputs(
+        Ops tf,
+        QNetwork online,
+        QNetwork target,
+        Operand<TFloat32> obs,
+        Operand<TInt32> action,
+        Operand<TFloat32> nStepReturn,
+        Operand<TFloat32> bootstrapDiscount,
+        Operand<TFloat32> nextObs,
+        Operand<TFloat32> weight,
+        int numActions) {}

@@ -1,0 +1,139 @@
+package io.replayflow.trainer.bench;
+
+import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.SeededRandom;
+import io.replayflow.trainer.Trainer;
+import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.TransitionSpec;
+import io.replayflow.trainer.data.ArrayBatchSource;
+import io.replayflow.trainer.data.TransitionColumns;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Gradient updates per second of the full training step — uniform sampling from an in-memory
+ * dataset, the copy into the reused tensors, and one {@code Session.run} (forward, loss, backward,
+ * clipping, Adam) — on synthetic CartPole-shaped data (obs [4], 2 actions, 100k transitions).
+ * Warm-up steps are not timed. Prints one JSON line, {@code {"updates_per_s": ...}}.
+ *
+ * <p>TensorFlow fixes its thread pools at the first session of a process: measure each thread count
+ * in its own JVM.
+ */
+public final class TrainerBenchmark {
+
+    /** Transitions in the synthetic dataset. */
+    public static final int DATASET_SIZE = 100_000;
+
+    /** Untimed steps before measuring. */
+    public static final int WARMUP_STEPS = 200;
+
+    private TrainerBenchmark() {}
+
+    /**
+     * Runs the benchmark and prints its JSON line to stdout.
+     *
+     * @return updates per second
+     */
+    public static double run(String algo, int[] hidden, int batch, long steps, int threads) {
+        Result r = measure(Algo.parse(algo), hidden, batch, steps, threads);
+        System.out.println(r.json());
+        return r.updatesPerSecond();
+    }
+
+    /** The measurement. */
+    public record Result(
+            Algo algo, int[] hidden, int batch, long steps, int threads, double seconds) {
+
+        public double updatesPerSecond() {
+            return steps / seconds;
+        }
+
+        public String json() {
+            return String.format(
+                    Locale.ROOT,
+                    "{\"updates_per_s\": %.1f, \"algo\": \"%s\", \"hidden\": [%s], \"batch\": %d,"
+                            + " \"steps\": %d, \"threads\": %d, \"seconds\": %.3f}",
+                    updatesPerSecond(),
+                    algo.id(),
+                    Arrays.stream(hidden)
+                            .mapToObj(String::valueOf)
+                            .collect(Collectors.joining(",")),
+                    batch,
+                    steps,
+                    threads,
+                    seconds);
+        }
+    }
+
+    public static Result measure(Algo algo, int[] hidden, int batch, long steps, int threads) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("--steps " + steps + " must be >= 1");
+        }
+        TrainerConfig config =
+                TrainerConfig.fromMap(
+                        Map.of(
+                                "trainer.algo", algo.id(),
+                                "trainer.hidden",
+                                        Arrays.stream(hidden)
+                                                .mapToObj(String::valueOf)
+                                                .collect(Collectors.joining(",")),
+                                "trainer.batch-size", Integer.toString(batch),
+                                "trainer.threads.intra-op", Integer.toString(threads),
+                                "trainer.threads.inter-op", Integer.toString(threads)));
+        TransitionColumns columns = syntheticCartPole(DATASET_SIZE, 42);
+        ArrayBatchSource source = ArrayBatchSource.uniform(columns, new SeededRandom(7));
+        try (Trainer trainer = Trainer.create(config, columns.spec())) {
+            for (int i = 0; i < WARMUP_STEPS; i++) {
+                trainer.step(source);
+            }
+            long start = System.nanoTime();
+            for (long i = 0; i < steps; i++) {
+                trainer.step(source);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Result(algo, hidden, batch, steps, threads, seconds);
+        }
+    }
+
+    /**
+     * Random CartPole-shaped transitions: observations in the env's typical ranges, reward 1,
+     * discount 0.99 except 5% terminal.
+     */
+    public static TransitionColumns syntheticCartPole(int size, long seed) {
+        SeededRandom rng = new SeededRandom(seed);
+        TransitionColumns.Builder b = TransitionColumns.builder(TransitionSpec.vector(4, 2));
+        float[] obs = new float[4];
+        float[] next = new float[4];
+        float[] scale = {2.4f, 3f, 0.21f, 3f};
+        for (int i = 0; i < size; i++) {
+            for (int k = 0; k < 4; k++) {
+                obs[k] = (float) rng.nextDouble(-1, 1) * scale[k];
+                next[k] = obs[k] + (float) rng.nextDouble(-0.05, 0.05);
+            }
+            boolean terminal = rng.nextDouble() < 0.05;
+            b.add(obs, rng.nextInt(2), 1f, terminal ? 0f : 0.99f, next);
+        }
+        return b.build();
+    }
+
+    /**
+     * {@code java ... TrainerBenchmark ALGO HIDDEN BATCH STEPS THREADS}, e.g. {@code cql 256,256
+     * 256 2000 1}.
+     */
+    public static void main(String[] args) {
+        if (args.length != 5) {
+            System.err.println(
+                    "usage: TrainerBenchmark dqn|double-dqn|cql 64,64 BATCH STEPS THREADS");
+            System.exit(2);
+        }
+        int[] hidden = Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        run(
+                args[0],
+                hidden,
+                Integer.parseInt(args[2]),
+                Long.parseLong(args[3]),
+                Integer.parseInt(args[4]));
+    }
+}

@@ -1,0 +1,2 @@
+/** {@link io.replayflow.trainer.bench.TrainerBenchmark}: gradient updates per second. */
+package io.replayflow.trainer.bench;

@@ -1,0 +1,78 @@
+package io.replayflow.trainer.checkpoint;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a checkpoint holds besides the graph's variables ({@code trainer-state.json}): the step
+ * counters and schedules, the batch source's state (its RNG), and what the run was, so that a
+ * checkpoint is never restored into a different algorithm or network.
+ *
+ * @param formatVersion {@link #FORMAT_VERSION}
+ * @param algo e.g. {@code cql}
+ * @param network e.g. {@code mlp[64,64]}
+ * @param obsShape observation shape
+ * @param numActions number of actions
+ * @param globalStep gradient steps taken (equals the {@code global_step} variable)
+ * @param lastTargetUpdateStep the step of the last target-network update
+ * @param samplesSeen transitions fed to gradient steps so far
+ * @param sourceState the batch source's {@code checkpointState()}
+ * @param config the configuration of the run, for the record
+ * @param savedAtMs wall-clock time of the save
+ */
+public record TrainerState(
+        @JsonProperty("format_version") int formatVersion,
+        @JsonProperty("algo") String algo,
+        @JsonProperty("network") String network,
+        @JsonProperty("obs_shape") List<Integer> obsShape,
+        @JsonProperty("num_actions") int numActions,
+        @JsonProperty("global_step") long globalStep,
+        @JsonProperty("last_target_update_step") long lastTargetUpdateStep,
+        @JsonProperty("samples_seen") long samplesSeen,
+        @JsonProperty("source_state") Map<String, String> sourceState,
+        @JsonProperty("config") Map<String, String> config,
+        @JsonProperty("saved_at_ms") long savedAtMs) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    /** The file name inside a checkpoint directory. */
+    public static final String FILE_NAME = "trainer-state.json";
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public TrainerState {
+        obsShape = List.copyOf(Objects.requireNonNullElse(obsShape, List.of()));
+        sourceState = Map.copyOf(Objects.requireNonNullElse(sourceState, Map.of()));
+        config = Map.copyOf(Objects.requireNonNullElse(config, Map.of()));
+    }
+
+    public void writeTo(Path dir) throws IOException {
+        JSON.writeValue(dir.resolve(FILE_NAME).toFile(), this);
+    }
+
+    public static TrainerState readFrom(Path dir) throws IOException {
+        TrainerState state =
+                JSON.readValue(Files.readAllBytes(dir.resolve(FILE_NAME)), TrainerState.class);
+        if (state.formatVersion() != FORMAT_VERSION) {
+            throw new IOException(
+                    dir.resolve(FILE_NAME)
+                            + " has format_version "
+                            + state.formatVersion()
+                            + "; this build reads "
+                            + FORMAT_VERSION);
+        }
+        return state;
+    }
+}

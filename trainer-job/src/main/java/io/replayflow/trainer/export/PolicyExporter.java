@@ -1,0 +1,172 @@
+package io.replayflow.trainer.export;
+
+import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.policy.ArtifactDigest;
+import io.replayflow.schemas.policy.PolicyManifest;
+import io.replayflow.schemas.serde.SingleObjectSerde;
+import io.replayflow.trainer.graph.SessionFactory;
+import io.replayflow.trainer.graph.VariableIo;
+import io.replayflow.trainer.net.QNetwork;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Objects;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Exports a policy as a servable artifact: a SavedModel with signature {@code serving_default}
+ * (input {@code obs} float32 {@code [batch, ...obsShape]}, outputs {@code q_values} float32 {@code
+ * [batch, numActions]} and {@code action} int64 {@code [batch]}, the greedy action) plus {@code
+ * replayflow-policy.json}.
+ *
+ * <p>The SavedModel holds an inference-only graph (the Q-network, no target network or optimizer
+ * state), built fresh and loaded with the trained weights. Everything is written into a hidden
+ * temporary directory beside the destination and renamed to {@code
+ * <root>/policies/<name>/<version>/} only when complete, so readers never see a partial artifact;
+ * the version comes from {@link PolicyVersions} and is never reused.
+ */
+public final class PolicyExporter {
+
+    /** The SavedModel method name TF Serving expects for predict signatures. */
+    public static final String PREDICT_METHOD = "tensorflow/serving/predict";
+
+    private final Path root;
+    private final InstantSource clock;
+
+    /**
+     * @param root the data root ({@code <root>/policies/...} is written)
+     * @param clock the time written as {@code created_at_ms}
+     */
+    public PolicyExporter(Path root, InstantSource clock) {
+        this.root = Objects.requireNonNull(root, "root");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** {@code <root>/policies}. */
+    public Path policiesRoot() {
+        return root.resolve("policies");
+    }
+
+    /**
+     * Writes the next version of {@code snapshot.policyName()}.
+     *
+     * @param lastPublished the highest version already announced for this name (0 if unknown)
+     */
+    public PolicyArtifact export(PolicySnapshot snapshot, long lastPublished) throws IOException {
+        PolicyVersions versions = new PolicyVersions(policiesRoot(), snapshot.policyName());
+        long version = versions.reserve(lastPublished);
+        Path finalDir = versions.versionDir(version);
+        Path tmp = versions.policyDir().resolve(".tmp-" + version + "-" + System.nanoTime());
+        try {
+            Files.createDirectories(tmp);
+            writeSavedModel(snapshot, tmp);
+            PolicyManifest manifest = manifest(snapshot, version, tmp);
+            manifest.writeTo(tmp);
+            if (Files.exists(finalDir)) {
+                throw new FileAlreadyExistsException(
+                        finalDir.toString(),
+                        null,
+                        "version " + version + " already exists; versions are never reused");
+            }
+            move(tmp, finalDir);
+            return new PolicyArtifact(finalDir, manifest);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /** Writes only the SavedModel of {@code snapshot} into {@code dir} (no manifest). */
+    public static void writeSavedModel(PolicySnapshot snapshot, Path dir) throws IOException {
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> obs =
+                    tf.withName("obs")
+                            .placeholder(
+                                    TFloat32.class,
+                                    Placeholder.shape(Shape.of(snapshot.spec().batchShape(-1))));
+            QNetwork net = snapshot.network().build(tf.withSubScope("q"), snapshot.spec());
+            Operand<TFloat32> q = tf.withName("q_values").identity(net.apply(tf, obs));
+            Operand<TInt64> action =
+                    tf.withName("action").math.argMax(q, tf.constant(1), TInt64.class);
+            VariableIo io = new VariableIo(tf, "load_weights", net.variables());
+            try (Session session = SessionFactory.open(graph, 1, 1)) {
+                session.initialize();
+                io.write(session, snapshot.weights());
+                Signature signature =
+                        Signature.builder()
+                                .key(Signature.DEFAULT_KEY)
+                                .methodName(PREDICT_METHOD)
+                                .input("obs", obs)
+                                .output("q_values", q)
+                                .output("action", action)
+                                .build();
+                SavedModelBundle.exporter(dir.toString())
+                        .withSession(session)
+                        .withSignature(signature)
+                        .export();
+            }
+        }
+    }
+
+    private PolicyManifest manifest(PolicySnapshot s, long version, Path dir) throws IOException {
+        Map<String, String> files = ArtifactDigest.fileDigests(dir);
+        return new PolicyManifest(
+                PolicyManifest.FORMAT_VERSION,
+                s.policyName(),
+                version,
+                s.algo().id(),
+                s.config(),
+                s.spec().obsShape(),
+                "float32",
+                s.spec().numActions(),
+                PolicyManifest.Signature.standard(),
+                String.format(
+                        "0x%016x", SingleObjectSerde.forClass(Transition.class).fingerprint()),
+                s.trainStep(),
+                clock.millis(),
+                s.lineage(),
+                files,
+                ArtifactDigest.combine(files));
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException ignored) {
+                                    // best effort: a leftover hidden temp dir is harmless
+                                }
+                            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package io.replayflow.trainer.graph;
+
+import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.TransitionSpec;
+import io.replayflow.trainer.algo.LossInputs;
+import io.replayflow.trainer.algo.LossParts;
+import io.replayflow.trainer.algo.QLoss;
+import io.replayflow.trainer.net.QNetwork;
+import io.replayflow.trainer.net.QNetworkSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TType;
+
+/**
+ * The whole training computation as one graph, built once:
+ *
+ * <ul>
+ *   <li>inputs: {@code obs [B, ...]}, {@code action [B]} int32, {@code n_step_return [B]}, {@code
+ *       bootstrap_discount [B]} = gamma^n (1 - terminated), {@code next_obs [B, ...]}, {@code
+ *       weight [B]} (float32; observations uint8 for image specs);
+ *   <li>the online and target Q-networks ({@code online/...}, {@code target/...});
+ *   <li>the loss of {@code trainer.algo} ({@link QLoss});
+ *   <li>gradients of the total loss with respect to the <em>online</em> variables only, clipped by
+ *       global norm, applied by Adam, and {@code global_step += 1};
+ *   <li>target updates (hard or Polyak), alone or chained after a training step;
+ *   <li>a greedy-inference path {@code infer_obs -> q_values, action} on the online network.
+ * </ul>
+ *
+ * A training step is then one {@code Session.run} that feeds the six inputs, fetches {@link
+ * #metrics()} (and {@link #tdError()} when priorities are wanted) and targets {@link #train()} or
+ * {@link #trainAndUpdateTarget()}.
+ */
+public final class TrainingGraph {
+
+    /** Positions in {@link #metrics()}. */
+    public static final int TOTAL = 0, TD = 1, CONSERVATIVE = 2, MEAN_Q = 3, GRAD_NORM = 4;
+
+    private final Placeholder<? extends TType> obs;
+    private final Placeholder<TInt32> action;
+    private final Placeholder<TFloat32> nStepReturn;
+    private final Placeholder<TFloat32> bootstrapDiscount;
+    private final Placeholder<? extends TType> nextObs;
+    private final Placeholder<TFloat32> weight;
+    private final QNetwork online;
+    private final QNetwork target;
+    private final LossParts loss;
+    private final Operand<TFloat32> metrics;
+    private final Op train;
+    private final Op trainAndUpdateTarget;
+    private final Op copyTarget;
+    private final Variable<TInt64> globalStep;
+    private final VariableIo onlineIo;
+    private final VariableIo targetIo;
+    private final Placeholder<TFloat32> inferObs;
+    private final Operand<TFloat32> inferQ;
+    private final Operand<TInt64> inferAction;
+
+    private TrainingGraph(Graph graph, TrainerConfig config, TransitionSpec spec, QLoss qLoss) {
+        Ops tf = Ops.create(graph);
+        QNetworkSpec netSpec = config.networkSpec();
+        Ops in = tf.withSubScope("inputs");
+        Shape obsShape = Shape.of(spec.batchShape(-1));
+        obs = observationInput(in, "obs", spec, obsShape);
+        action = in.withName("action").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+        nStepReturn = vector(in, "n_step_return");
+        bootstrapDiscount = vector(in, "bootstrap_discount");
+        nextObs = observationInput(in, "next_obs", spec, obsShape);
+        weight = vector(in, "weight");
+
+        online = netSpec.build(tf.withSubScope("online"), spec);
+        target = netSpec.build(tf.withSubScope("target"), spec);
+        Ops lossScope = tf.withSubScope("loss");
+        loss =
+                qLoss.build(
+                        new LossInputs(
+                                lossScope,
+                                online,
+                                target,
+                                toFloat(lossScope, obs),
+                                action,
+                                nStepReturn,
+                                bootstrapDiscount,
+                                toFloat(lossScope, nextObs),
+                                weight,
+                                spec.numActions()));
+
+        globalStep = tf.withName("global_step").variable(tf.withInitScope().constant(0L));
+        List<Variable<TFloat32>> onlineVars = online.variables();
+        // Differentiate with respect to the online variables only: the target network and the
+        // optimizer slots are never trained.
+        Gradients grads = tf.withSubScope("gradients").gradients(loss.total(), onlineVars);
+        List<Operand<TFloat32>> g = new ArrayList<>(onlineVars.size());
+        for (int i = 0; i < onlineVars.size(); i++) {
+            g.add(grads.dy(i));
+        }
+        GlobalNormClip clip = GlobalNormClip.of(tf, g, config.gradClipNorm());
+        train =
+                new AdamOptimizer(
+                                tf,
+                                config.lr(),
+                                config.adamBeta1(),
+                                config.adamBeta2(),
+                                config.adamEpsilon())
+                        .minimize(onlineVars, clip.clipped(), clip.norm(), globalStep);
+        trainAndUpdateTarget =
+                TargetUpdate.build(
+                        tf.withControlDependencies(List.of(train)),
+                        "train_and_update_target",
+                        onlineVars,
+                        target.variables(),
+                        config.targetTau());
+        copyTarget = TargetUpdate.build(tf, "copy_target", onlineVars, target.variables(), 1.0);
+        metrics =
+                tf.withName("metrics")
+                        .stack(
+                                List.of(
+                                        loss.total(),
+                                        loss.td(),
+                                        loss.conservative(),
+                                        loss.meanQ(),
+                                        clip.norm()));
+
+        onlineIo = new VariableIo(tf, "online_io", onlineVars);
+        targetIo = new VariableIo(tf, "target_io", target.variables());
+        Ops infer = tf.withSubScope("infer");
+        inferObs = infer.withName("obs").placeholder(TFloat32.class, Placeholder.shape(obsShape));
+        inferQ = infer.withName("q_values").identity(online.apply(infer, inferObs));
+        inferAction = infer.withName("action").math.argMax(inferQ, infer.constant(1), TInt64.class);
+    }
+
+    /** Builds the graph of {@code config} for transitions shaped like {@code spec}. */
+    public static TrainingGraph build(Graph graph, TrainerConfig config, TransitionSpec spec) {
+        Objects.requireNonNull(graph, "graph");
+        return new TrainingGraph(graph, config, spec, QLoss.of(config));
+    }
+
+    /** Builds with an explicit loss (tests, custom algorithms). */
+    public static TrainingGraph build(
+            Graph graph, TrainerConfig config, TransitionSpec spec, QLoss loss) {
+        return new TrainingGraph(graph, config, spec, loss);
+    }
+
+    private static Placeholder<? extends TType> observationInput(
+            Ops tf, String name, TransitionSpec spec, Shape shape) {
+        return spec.obsType() == TransitionSpec.ObsType.UINT8
+                ? tf.withName(name).placeholder(TUint8.class, Placeholder.shape(shape))
+                : tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(shape));
+    }
+
+    private static Placeholder<TFloat32> vector(Ops tf, String name) {
+        return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloat32> toFloat(Ops tf, Operand<? extends TType> x) {
+        if (x.type() == TFloat32.class) {
+            return (Operand<TFloat32>) x;
+        }
+        return tf.dtypes.cast(x, TFloat32.class);
+    }
+
+    public Placeholder<? extends TType> obs() {
+        return obs;
+    }
+
+    public Placeholder<TInt32> action() {
+        return action;
+    }
+
+    public Placeholder<TFloat32> nStepReturn() {
+        return nStepReturn;
+    }
+
+    public Placeholder<TFloat32> bootstrapDiscount() {
+        return bootstrapDiscount;
+    }
+
+    public Placeholder<? extends TType> nextObs() {
+        return nextObs;
+    }
+
+    public Placeholder<TFloat32> weight() {
+        return weight;
+    }
+
+    public QNetwork online() {
+        return online;
+    }
+
+    public QNetwork target() {
+        return target;
+    }
+
+    public LossParts loss() {
+        return loss;
+    }
+
+    /** {@code [total, td, conservative, mean_q, grad_norm]}, indexed by {@link #TOTAL} etc. */
+    public Operand<TFloat32> metrics() {
+        return metrics;
+    }
+
+    /** Per-sample TD error {@code [B]}. */
+    public Operand<TFloat32> tdError() {
+        return loss.tdError();
+    }
+
+    /** One Adam step on the online network and {@code global_step += 1}. */
+    public Op train() {
+        return train;
+    }
+
+    /** {@link #train()}, then the target update (hard or Polyak by {@code trainer.target.tau}). */
+    public Op trainAndUpdateTarget() {
+        return trainAndUpdateTarget;
+    }
+
+    /** {@code target <- online}, exactly (at start-up). */
+    public Op copyTarget() {
+        return copyTarget;
+    }
+
+    public Variable<TInt64> globalStep() {
+        return globalStep;
+    }
+
+    public VariableIo onlineIo() {
+        return onlineIo;
+    }
+
+    public VariableIo targetIo() {
+        return targetIo;
+    }
+
+    /** Float observations {@code [N, ...obsShape]} for greedy inference. */
+    public Placeholder<TFloat32> inferObs() {
+        return inferObs;
+    }
+
+    /** {@code Q(infer_obs, .)} on the online network, {@code [N, numActions]}. */
+    public Operand<TFloat32> inferQ() {
+        return inferQ;
+    }
+
+    /** {@code argmax_a Q(infer_obs, a)}, {@code [N]} int64. */
+    public Operand<TInt64> inferAction() {
+        return inferAction;
+    }
+}

@@ -1,0 +1,60 @@
+package io.replayflow.trainer.metrics;
+
+import java.util.List;
+
+/**
+ * The trainer's metric names, shared by TensorBoard tags and (with {@code /} → {@code _} and a
+ * {@code replayflow_} prefix) Prometheus. One line each in {@code docs/metrics.md}.
+ */
+public final class TrainerMetrics {
+
+    private TrainerMetrics() {}
+
+    /** What the optimizer minimises: TD loss plus the conservative term. */
+    public static final String LOSS_TOTAL = "trainer/loss_total";
+
+    /** Importance-weighted mean TD loss (Huber or squared error). */
+    public static final String LOSS_TD = "trainer/loss_td";
+
+    /** CQL's alpha * (logsumexp_a Q(s,a) - Q(s,a_data)); 0 for DQN and Double DQN. */
+    public static final String LOSS_CONSERVATIVE = "trainer/loss_conservative";
+
+    /** Mean Q(s, a) over the batch's logged actions. */
+    public static final String Q_MEAN = "trainer/q_mean";
+
+    /** Mean |y - Q(s, a)| over the batch (when TD errors are fetched). */
+    public static final String TD_ERROR_ABS = "trainer/td_error_abs";
+
+    /** Global gradient norm before clipping. */
+    public static final String GRAD_NORM = "trainer/grad_norm";
+
+    /** Adam learning rate. */
+    public static final String LEARNING_RATE = "trainer/learning_rate";
+
+    /** Transitions per second consumed by gradient steps, sampling included. */
+    public static final String SAMPLES_PER_S = "trainer/samples_per_s";
+
+    /** Gradient steps per second. */
+    public static final String STEPS_PER_S = "trainer/steps_per_s";
+
+    /** Gradient steps taken, across restarts. */
+    public static final String GLOBAL_STEP = "trainer/global_step";
+
+    /** The last exported policy version. */
+    public static final String POLICY_VERSION = "trainer/policy_version";
+
+    public static List<String> all() {
+        return List.of(
+                LOSS_TOTAL,
+                LOSS_TD,
+                LOSS_CONSERVATIVE,
+                Q_MEAN,
+                TD_ERROR_ABS,
+                GRAD_NORM,
+                LEARNING_RATE,
+                SAMPLES_PER_S,
+                STEPS_PER_S,
+                GLOBAL_STEP,
+                POLICY_VERSION);
+    }
+}

@@ -1,0 +1,119 @@
+package io.replayflow.trainer.net;
+
+import io.replayflow.trainer.TransitionSpec;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.tensorflow.op.Ops;
+
+/**
+ * The architecture of a Q-network, {@code Q(s, .) : obs -> [numActions]}. Building it creates the
+ * variables once under a name scope; the {@link QNetwork} then applies them to any input.
+ */
+public sealed interface QNetworkSpec {
+
+    /** An MLP with ReLU hidden layers and a linear output; no hidden layers is a linear Q. */
+    static Mlp mlp(int... hidden) {
+        return new Mlp(Arrays.stream(hidden).boxed().toList());
+    }
+
+    /** The Nature-DQN conv net (Mnih et al., 2015). */
+    static NatureCnn natureCnn() {
+        return new NatureCnn();
+    }
+
+    /**
+     * Creates the variables under {@code scope} (e.g. {@code tf.withSubScope("online")}).
+     *
+     * @throws IllegalArgumentException if the observation shape does not fit the architecture
+     */
+    QNetwork build(Ops scope, TransitionSpec spec);
+
+    /** A short description, e.g. {@code mlp[64,64]} or {@code nature-cnn}. */
+    String describe();
+
+    /**
+     * Observations (flattened) → ReLU dense layers of {@code hidden} widths → linear {@code
+     * [numActions]}.
+     */
+    record Mlp(List<Integer> hidden) implements QNetworkSpec {
+
+        public Mlp {
+            hidden = List.copyOf(hidden);
+            if (hidden.stream().anyMatch(w -> w < 1)) {
+                throw new IllegalArgumentException(
+                        "hidden widths " + hidden + " must all be >= 1, e.g. [64, 64]");
+            }
+        }
+
+        @Override
+        public QNetwork build(Ops scope, TransitionSpec spec) {
+            QNetwork.Builder net = QNetwork.builder(scope, spec);
+            if (spec.obsShape().size() > 1) {
+                net.flatten(spec.obsSize());
+            }
+            int in = spec.obsSize();
+            for (int i = 0; i < hidden.size(); i++) {
+                net.dense("dense_" + i, in, hidden.get(i), true);
+                in = hidden.get(i);
+            }
+            return net.dense("q", in, spec.numActions(), false).build();
+        }
+
+        @Override
+        public String describe() {
+            return "mlp"
+                    + hidden.stream()
+                            .map(String::valueOf)
+                            .collect(Collectors.joining(",", "[", "]"));
+        }
+    }
+
+    /**
+     * Conv 32 8x8/4 → conv 64 4x4/2 → conv 64 3x3/1 (ReLU, VALID) → dense 512 (ReLU) → linear
+     * {@code [numActions]}, over {@code [H, W, C]} images scaled by 1/255. Needs H, W >= 36.
+     */
+    record NatureCnn() implements QNetworkSpec {
+
+        @Override
+        public QNetwork build(Ops scope, TransitionSpec spec) {
+            List<Integer> shape = spec.obsShape();
+            if (shape.size() != 3) {
+                throw new IllegalArgumentException(
+                        "trainer.network=nature-cnn needs image observations [H, W, C], got "
+                                + shape
+                                + ": use trainer.network=mlp for vector observations");
+            }
+            int h = shape.get(0);
+            int w = shape.get(1);
+            int c = shape.get(2);
+            int[][] convs = {{32, 8, 4}, {64, 4, 2}, {64, 3, 1}}; // filters, kernel, stride
+            QNetwork.Builder net = QNetwork.builder(scope, spec);
+            int channels = c;
+            for (int i = 0; i < convs.length; i++) {
+                int[] conv = convs[i];
+                net.conv("conv_" + i, conv[1], conv[2], channels, conv[0]);
+                h = Conv2d.outputSize(h, conv[1], conv[2]);
+                w = Conv2d.outputSize(w, conv[1], conv[2]);
+                channels = conv[0];
+                if (h < 1 || w < 1) {
+                    throw new IllegalArgumentException(
+                            "image "
+                                    + shape
+                                    + " is too small for the Nature-DQN conv net: height and"
+                                    + " width must be >= 36 (84x84 is usual)");
+                }
+            }
+            int flat = h * w * channels;
+            return net.flatten(flat)
+                    .dense("dense_0", flat, 512, true)
+                    .dense("q", 512, spec.numActions(), false)
+                    .build();
+        }
+
+        @Override
+        public String describe() {
+            return "nature-cnn";
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.replayflow.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.replayflow.trainer.algo.TdLossFunction;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class TrainerConfigTest {
+
+    @Test
+    void defaults() {
+        TrainerConfig c = TrainerConfig.defaults();
+        assertThat(c.algo()).isEqualTo(Algo.DQN);
+        assertThat(c.hidden()).containsExactly(64, 64);
+        assertThat(c.gamma()).isEqualTo(0.99);
+        assertThat(c.loss()).isEqualTo(TdLossFunction.HUBER);
+        assertThat(c.targetTau()).isEqualTo(1.0);
+        assertThat(c.networkSpec().describe()).isEqualTo("mlp[64,64]");
+    }
+
+    @Test
+    void parsesEveryKeyAndRoundTripsThroughItsMap() {
+        TrainerConfig c =
+                TrainerConfig.fromMap(
+                        Map.of(
+                                "trainer.algo", "cql",
+                                "trainer.hidden", "256, 256",
+                                "trainer.cql.alpha", "4",
+                                "trainer.loss", "mse",
+                                "trainer.target.tau", "0.005",
+                                "trainer.target.update-period", "1"));
+        assertThat(c.algo()).isEqualTo(Algo.CQL);
+        assertThat(c.hidden()).containsExactly(256, 256);
+        assertThat(c.cqlAlpha()).isEqualTo(4.0);
+        assertThat(TrainerConfig.fromMap(c.toMap())).isEqualTo(c);
+        assertThat(c.with("trainer.batch-size", 256).batchSize()).isEqualTo(256);
+        assertThat(c.toMap().keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        TrainerOptions.all().stream().map(TrainerOption::key).toList());
+    }
+
+    @Test
+    void badValuesNameTheKeyTheRuleAndAnExample() {
+        assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.gamma", "1.5")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("trainer.gamma=1.5 is invalid: must be in [0, 1], e.g. 0.99");
+        assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.lr", "fast")))
+                .hasMessageStartingWith("trainer.lr='fast' is not a valid double")
+                .hasMessageEndingWith("e.g. trainer.lr=3.0E-4");
+        assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.algo", "ppo")))
+                .hasMessageContaining(
+                        "unknown algorithm 'ppo': choose one of dqn, double-dqn, cql");
+        assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.target.tau", "0")))
+                .hasMessageContaining("trainer.target.tau=0.0 is invalid: must be in (0, 1]");
+    }
+
+    @Test
+    void unknownKeysSuggestTheCloseOnes() {
+        assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.alpha", "1")))
+                .hasMessageContaining("unknown trainer option 'trainer.alpha'")
+                .hasMessageContaining("trainer.cql.alpha");
+    }
+
+    @Test
+    void hiddenWidthsDoNotApplyToTheConvNet() {
+        assertThatThrownBy(
+                        () ->
+                                TrainerConfig.fromMap(
+                                        Map.of(
+                                                "trainer.network", "nature-cnn",
+                                                "trainer.hidden", "32")))
+                .hasMessageContaining("does not apply to trainer.network=nature-cnn");
+    }
+
+    @Test
+    void theReferenceTableListsEveryKey() {
+        String table = TrainerOptions.markdownTable();
+        for (TrainerOption<?> o : TrainerOptions.all()) {
+            assertThat(table).contains("`" + o.key() + "`");
+        }
+        assertThat(table).contains("| `trainer.hidden` | int list | `64,64` |");
+        assertThat(TrainerOptions.all()).extracting(TrainerOption::key).doesNotHaveDuplicates();
+        assertThat(List.of(TrainerOptions.ALGO.format(Algo.DOUBLE_DQN)))
+                .containsExactly("double-dqn");
+    }
+}
