@@ -1,0 +1,187 @@
+package io.replayflow.actor;
+
+import io.replayflow.actor.env.VectorEnv;
+import io.replayflow.actor.metrics.ActorMetrics;
+import io.replayflow.actor.policy.EpsilonGreedy;
+import io.replayflow.actor.publish.TransitionEncoder;
+import io.replayflow.actor.publish.TransitionPublisher;
+import io.replayflow.actor.swap.PolicyHolder;
+import io.replayflow.actor.swap.PolicyRef;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One actor: the loop {@link VectorEnv} → policy → transitions → Kafka, for N environments at once.
+ *
+ * <p>Each vector step: acquire the current policy from the {@link PolicyHolder} (so a hot-swap
+ * lands between two vector steps and the whole batch is chosen by one version), choose all N
+ * actions in one call with ε-greedy exploration, release the policy, step the N environments, then
+ * publish the N transitions, each with the version that chose it and the exact behaviour
+ * probability of its action. Episode returns and counts go to {@link ActorMetrics}.
+ *
+ * <p>Runs on the thread that calls {@link #run}; not thread-safe otherwise. {@link #steps()} and
+ * {@link #actingVersion()} may be read from any thread.
+ */
+public final class Actor {
+    private final int index;
+    private final EpisodeIds ids;
+    private final VectorEnv envs;
+    private final PolicyHolder holder;
+    private final EpsilonGreedy explorer;
+    private final TransitionPublisher publisher;
+    private final TransitionEncoder encoder;
+    private final InstantSource clock;
+    private final ActorMetrics metrics;
+    private final ActingListener listener;
+
+    private final int numEnvs;
+    private final int obsSize;
+    private final int[] actions; // [numEnvs]
+    private final float[] behaviorProbs; // [numEnvs]
+    private final double[] returns; // [numEnvs] return so far of each slot's episode
+    private final String[] actorIds; // [numEnvs]
+    private final long[] slotEpisode; // [numEnvs] episode index the cached ids belong to
+    private final String[] episodeIds; // [numEnvs]
+    private final byte[][] keys; // [numEnvs] episode id bytes: the record key
+    private volatile long steps;
+    private volatile long actingVersion = -1;
+
+    public Actor(
+            int index,
+            EpisodeIds ids,
+            VectorEnv envs,
+            PolicyHolder holder,
+            EpsilonGreedy explorer,
+            TransitionPublisher publisher,
+            InstantSource clock,
+            ActorMetrics metrics,
+            ActingListener listener) {
+        this.index = index;
+        this.ids = Objects.requireNonNull(ids, "ids");
+        this.envs = Objects.requireNonNull(envs, "envs");
+        this.holder = Objects.requireNonNull(holder, "holder");
+        this.explorer = Objects.requireNonNull(explorer, "explorer");
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.numEnvs = envs.numEnvs();
+        this.obsSize = envs.observationSize();
+        this.encoder = new TransitionEncoder(envs.spec().id(), obsSize);
+        this.actions = new int[numEnvs];
+        this.behaviorProbs = new float[numEnvs];
+        this.returns = new double[numEnvs];
+        this.actorIds = new String[numEnvs];
+        this.slotEpisode = new long[numEnvs];
+        this.episodeIds = new String[numEnvs];
+        this.keys = new byte[numEnvs][];
+        for (int slot = 0; slot < numEnvs; slot++) {
+            actorIds[slot] = ids.actorId(slot);
+            slotEpisode[slot] = -1;
+        }
+    }
+
+    /**
+     * Resets the environments and steps them until {@code stop} says so or {@code maxVectorSteps}
+     * vector steps are done (0 = no limit), at most {@code maxStepsPerSecond} environment steps per
+     * second (0 = as fast as possible). Returns after the last step's transitions were handed to
+     * the publisher.
+     *
+     * @throws io.replayflow.actor.publish.PublishFailedException when publishing failed
+     */
+    public void run(long maxVectorSteps, double maxStepsPerSecond, BooleanSupplier stop) {
+        envs.reset();
+        long interval = maxStepsPerSecond > 0 ? (long) (1e9 * numEnvs / maxStepsPerSecond) : 0;
+        long due = System.nanoTime();
+        for (long done = 0; (maxVectorSteps == 0 || done < maxVectorSteps); done++) {
+            if (stop.getAsBoolean()) {
+                return;
+            }
+            step();
+            if (interval > 0) {
+                due += interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                } else if (wait < -1_000_000_000L) {
+                    due = System.nanoTime(); // fell behind by over 1 s: do not burst to catch up
+                }
+            }
+        }
+    }
+
+    /** One vector step: choose, step, publish. */
+    void step() {
+        long version;
+        PolicyRef ref = holder.acquire();
+        try {
+            explorer.act(ref.policy(), steps, envs.obs(), numEnvs, actions, behaviorProbs);
+            version = ref.version();
+        } finally {
+            ref.release();
+        }
+        if (version != actingVersion) {
+            actingVersion = version;
+            listener.onActing(index, version, System.nanoTime());
+        }
+        envs.step(actions);
+        publish(version, clock.millis());
+        steps += numEnvs;
+        metrics.addSteps(numEnvs);
+    }
+
+    private void publish(long version, long now) {
+        float[] prevObs = envs.prevObs();
+        float[] nextObs = envs.nextObs();
+        float[] rewards = envs.rewards();
+        boolean[] terminated = envs.terminated();
+        boolean[] truncated = envs.truncated();
+        int[] stepIndex = envs.stepIndex();
+        long[] episodeIndex = envs.episodeIndex();
+        for (int slot = 0; slot < numEnvs; slot++) {
+            if (episodeIndex[slot] != slotEpisode[slot]) {
+                slotEpisode[slot] = episodeIndex[slot];
+                episodeIds[slot] = ids.episodeId(slot, episodeIndex[slot]);
+                keys[slot] = episodeIds[slot].getBytes(StandardCharsets.UTF_8);
+            }
+            byte[] value =
+                    encoder.encode(
+                            actorIds[slot],
+                            episodeIds[slot],
+                            stepIndex[slot],
+                            now,
+                            prevObs,
+                            nextObs,
+                            slot * obsSize,
+                            actions[slot],
+                            rewards[slot],
+                            terminated[slot],
+                            truncated[slot],
+                            behaviorProbs[slot],
+                            version);
+            publisher.send(keys[slot], value);
+            returns[slot] += rewards[slot];
+            if (terminated[slot] || truncated[slot]) {
+                metrics.episodeFinished(returns[slot]);
+                returns[slot] = 0;
+            }
+        }
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** Environment steps taken (transitions published) by this actor. */
+    public long steps() {
+        return steps;
+    }
+
+    /** The version of the last batch of actions (-1 before the first). */
+    public long actingVersion() {
+        return actingVersion;
+    }
+}

@@ -1,0 +1,525 @@
+package io.replayflow.actor;
+
+import io.replayflow.actor.env.EnvRegistry;
+import io.replayflow.actor.env.EnvSpec;
+import io.replayflow.actor.env.VectorEnv;
+import io.replayflow.actor.internal.Seeds;
+import io.replayflow.actor.metrics.ActorMetrics;
+import io.replayflow.actor.metrics.MetricsServer;
+import io.replayflow.actor.policy.EpsilonGreedy;
+import io.replayflow.actor.policy.EpsilonSchedule;
+import io.replayflow.actor.policy.RandomPolicy;
+import io.replayflow.actor.publish.TransitionPublisher;
+import io.replayflow.actor.swap.PolicyFollower;
+import io.replayflow.actor.swap.PolicyHolder;
+import io.replayflow.actor.swap.PolicyLoadException;
+import io.replayflow.actor.swap.PolicyLoader;
+import io.replayflow.actor.swap.PolicyRef;
+import io.replayflow.actor.swap.SwapListener;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs K actors of N environments each in this process: the facade behind {@code replayflow
+ * actors}.
+ *
+ * <pre>{@code
+ * ActorConfig config = ActorConfig.builder().bootstrapServers("127.0.0.1:9092").envsPerActor(256).build();
+ * try (ActorRunner runner = ActorRunner.start(config)) {
+ *     Thread main = Thread.currentThread();
+ *     Runtime.getRuntime().addShutdownHook(new Thread(() -> {   // Ctrl-C: stop, let main flush
+ *         runner.stop();
+ *         try { main.join(60_000); } catch (InterruptedException e) { }
+ *     }));
+ *     ActorStatus done = runner.awaitCompletion(out, System.console() != null);
+ * }
+ * }</pre>
+ *
+ * <p>What it starts: one idempotent producer shared by the actors ({@link TransitionPublisher});
+ * one {@link PolicyFollower} reading {@code rf.policies} for the configured policy name, which
+ * loads each newer version once and hot-swaps it into every actor's {@link PolicyHolder}; K actor
+ * threads; and, unless the port is -1, the Prometheus endpoint. Start waits (up to {@code
+ * actor.swap.initial-wait}) for the newest published version to load, so actors start with it if
+ * there is one and with version 0 (uniform random) otherwise.
+ *
+ * <p>Stopping: {@link #stop()} asks the actors to stop after their current vector step; {@link
+ * #close()} stops, waits for them, flushes the producer and releases everything. If an actor fails
+ * (a record could not be delivered, a policy crashed), the others are stopped too and {@link
+ * #awaitCompletion} throws {@link ActorFailedException} with the reason. Thread-safe.
+ */
+public final class ActorRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ActorRunner.class);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(90);
+
+    private final ActorConfig config;
+    private final String runNonce;
+    private final TransitionPublisher publisher;
+    private final List<PolicyHolder> holders;
+    private final List<Actor> actors;
+    private final ActorMetrics metrics;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final CountDownLatch finished;
+    private final List<Thread> threads = new ArrayList<>();
+    private final Queue<String> notices = new ConcurrentLinkedQueue<>();
+    private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
+    private PolicyFollower follower;
+    private MetricsServer metricsServer;
+    private volatile boolean stopRequested;
+    private volatile boolean closing;
+    private volatile long startedNanos;
+    private boolean closed;
+
+    /**
+     * An announced version the actors refused to swap to.
+     *
+     * @param version the refused version
+     * @param reason why, as a code
+     * @param message why, in words: what is wrong with which artifact
+     */
+    public record Refusal(long version, PolicyLoadException.Reason reason, String message) {}
+
+    private ActorRunner(
+            ActorConfig config,
+            EnvRegistry registry,
+            InstantSource clock,
+            ActingListener listener,
+            TransitionPublisher publisher) {
+        this.config = config;
+        this.publisher = publisher;
+        this.runNonce = newRunNonce();
+        this.finished = new CountDownLatch(config.actors());
+        EnvSpec spec = registry.spec(config.envId());
+        this.holders = new ArrayList<>();
+        this.actors = new ArrayList<>();
+        this.metrics =
+                new ActorMetrics(
+                        this::actingVersion,
+                        publisher::blockedSends,
+                        publisher::blockedNanos,
+                        publisher::acked);
+        for (int k = 0; k < config.actors(); k++) {
+            VectorEnv envs =
+                    VectorEnv.create(
+                            () -> registry.makeUnwrapped(config.envId()),
+                            config.envsPerActor(),
+                            Seeds.derive(config.seed(), Seeds.ENVIRONMENTS, k));
+            RandomPolicy random =
+                    new RandomPolicy(
+                            spec.numActions(),
+                            spec.observationSize(),
+                            new SplittableRandom(
+                                    Seeds.derive(config.seed(), Seeds.RANDOM_POLICY, k)));
+            PolicyHolder holder = new PolicyHolder(PolicyRef.of(random));
+            EpsilonGreedy explorer =
+                    new EpsilonGreedy(
+                            config.epsilon(),
+                            new SplittableRandom(
+                                    Seeds.derive(config.seed(), Seeds.EXPLORATION, k)));
+            holders.add(holder);
+            actors.add(
+                    new Actor(
+                            k,
+                            new EpisodeIds(config.actorName(), k, runNonce),
+                            envs,
+                            holder,
+                            explorer,
+                            publisher,
+                            clock,
+                            metrics,
+                            listener));
+        }
+    }
+
+    /** Starts the actors with the system clock. */
+    public static ActorRunner start(ActorConfig config) {
+        return start(
+                config, EnvRegistry.withBuiltIns(), InstantSource.system(), ActingListener.NONE);
+    }
+
+    /**
+     * Starts the actors.
+     *
+     * @param registry where {@code config.envId()} is looked up
+     * @throws IllegalArgumentException if it is not registered there (before anything starts)
+     * @param clock the source of every transition's {@code event_time_ms}
+     * @param listener hears when each actor starts acting with a new version
+     */
+    public static ActorRunner start(
+            ActorConfig config,
+            EnvRegistry registry,
+            InstantSource clock,
+            ActingListener listener) {
+        Objects.requireNonNull(config, "config");
+        if (!registry.contains(config.envId())) {
+            throw new IllegalArgumentException(
+                    ActorOptions.ENV.key()
+                            + " = "
+                            + config.envId()
+                            + " is not a registered environment; known ids: "
+                            + registry.ids());
+        }
+        TransitionPublisher publisher =
+                TransitionPublisher.create(
+                        config.publisherSettings(), config.topics().transitions());
+        ActorRunner runner;
+        try {
+            runner = new ActorRunner(config, registry, clock, listener, publisher);
+        } catch (RuntimeException e) {
+            publisher.close(Duration.ZERO);
+            throw e;
+        }
+        try {
+            runner.startServices(registry);
+            runner.startActors();
+            return runner;
+        } catch (RuntimeException e) {
+            runner.close();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            runner.close();
+            throw new IllegalStateException("interrupted while starting the actors", e);
+        }
+    }
+
+    /** Starts, prints progress until done or interrupted, closes; the CLI's one call. */
+    public static ActorStatus run(ActorConfig config, PrintWriter out, boolean inPlace) {
+        try (ActorRunner runner = start(config)) {
+            return runner.awaitCompletion(out, inPlace);
+        }
+    }
+
+    private void startServices(EnvRegistry registry) throws InterruptedException {
+        EnvSpec spec = registry.spec(config.envId());
+        float[] probe =
+                registry.make(config.envId()).reset(Seeds.derive(config.seed(), Seeds.PROBE, 0));
+        PolicyLoader loader = PolicyLoader.tensorFlow(spec, probe, config.envsPerActor());
+        follower =
+                PolicyFollower.create(
+                        config.bootstrapServers(),
+                        "replayflow-policy-follower-" + config.actorName(),
+                        config.topics().policies(),
+                        config.policyName(),
+                        loader,
+                        holders,
+                        config.swapPollInterval(),
+                        new SwapListener() {
+                            @Override
+                            public void onSwapped(long version, long loadNanos) {
+                                metrics.swapped();
+                                notices.add(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "policy '%s' v%d swapped in (%d ms to verify, load"
+                                                        + " and warm up)",
+                                                config.policyName(),
+                                                version,
+                                                loadNanos / 1_000_000));
+                            }
+
+                            @Override
+                            public void onSwapFailed(
+                                    long version, long keptVersion, PolicyLoadException e) {
+                                metrics.swapFailed();
+                                refusals.add(new Refusal(version, e.reason(), e.getMessage()));
+                                notices.add(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "policy '%s' v%d refused [%s]: %s; still acting"
+                                                        + " with v%d",
+                                                config.policyName(),
+                                                version,
+                                                e.reason(),
+                                                e.getMessage(),
+                                                keptVersion));
+                            }
+                        });
+        follower.start();
+        if (!follower.awaitCaughtUp(config.swapInitialWait())) {
+            LOG.warn(
+                    "could not read {} within {} (is Kafka at {} up?); actors start with v{} and"
+                            + " swap when the policy loads",
+                    config.topics().policies(),
+                    config.swapInitialWait(),
+                    config.bootstrapServers(),
+                    follower.installedVersion());
+        }
+        if (config.metricsPort() >= 0) {
+            metricsServer =
+                    MetricsServer.start(config.metricsHost(), config.metricsPort(), metrics::all);
+        }
+    }
+
+    private void startActors() {
+        long vectorSteps = config.vectorStepsPerActor();
+        startedNanos = System.nanoTime();
+        for (Actor actor : actors) {
+            Thread thread =
+                    new Thread(
+                            () -> runActor(actor, vectorSteps),
+                            "replayflow-actor-" + actor.index());
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+        LOG.info("{}", banner());
+    }
+
+    private void runActor(Actor actor, long vectorSteps) {
+        try {
+            actor.run(
+                    vectorSteps,
+                    config.maxStepsPerSecond() / config.actors(),
+                    () -> stopRequested || failure.get() != null);
+        } catch (Throwable t) {
+            if (failure.compareAndSet(null, t)) {
+                LOG.error(
+                        "actor {}-{} stopped: {}",
+                        config.actorName(),
+                        actor.index(),
+                        t.getMessage(),
+                        t);
+            }
+            stopRequested = true;
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** One line describing the run: what, where, which seed, where the metrics are. */
+    public String banner() {
+        return String.format(
+                Locale.ROOT,
+                "actors: %d x %d %s envs -> %s at %s | policy '%s' (acting with v%d) | %s | seed"
+                        + " %d | run %s%s",
+                config.actors(),
+                config.envsPerActor(),
+                config.envId(),
+                config.topics().transitions(),
+                config.bootstrapServers(),
+                config.policyName(),
+                actingVersion(),
+                describe(config.epsilon()),
+                config.seed(),
+                runNonce,
+                metricsServer == null ? "" : " | metrics " + metricsServer.url());
+    }
+
+    private static String describe(EpsilonSchedule schedule) {
+        if (schedule instanceof EpsilonSchedule.Linear l) {
+            return "epsilon " + l.start() + " -> " + l.end() + " over " + l.decaySteps() + " steps";
+        }
+        return "epsilon " + schedule.epsilon(0);
+    }
+
+    /**
+     * Prints the banner, then a progress line every {@code actor.progress.interval} until the step
+     * budget is done, {@link #stop()} is called or the thread is interrupted; then waits for the
+     * actors, flushes the producer and prints the final line.
+     *
+     * @param inPlace rewrite one line with carriage returns (a terminal) instead of one line per
+     *     interval (a log file)
+     * @return the final status
+     * @throws ActorFailedException if an actor stopped on an error
+     */
+    public ActorStatus awaitCompletion(PrintWriter out, boolean inPlace) {
+        out.println(banner());
+        out.flush();
+        long intervalNanos = config.progressInterval().toNanos();
+        long lastSteps = 0;
+        long lastNanos = System.nanoTime();
+        int lastLength = 0;
+        try {
+            while (!finished.await(intervalNanos, TimeUnit.NANOSECONDS)) {
+                long now = System.nanoTime();
+                ActorStatus status = status();
+                double recent = (status.steps() - lastSteps) / ((now - lastNanos) / 1e9);
+                lastSteps = status.steps();
+                lastNanos = now;
+                lastLength = printNotices(out, inPlace, lastLength);
+                lastLength = print(out, ProgressLine.format(status, recent), inPlace, lastLength);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+        }
+        joinActors();
+        flushQuietly();
+        ActorStatus done = status();
+        lastLength = printNotices(out, inPlace, lastLength);
+        print(out, ProgressLine.format(done, done.stepsPerSecond()), inPlace, lastLength);
+        if (inPlace) {
+            out.println();
+        }
+        out.flush();
+        Throwable t = failure.get();
+        if (t != null) {
+            throw new ActorFailedException("actors stopped on an error: " + t.getMessage(), t);
+        }
+        return done;
+    }
+
+    /** Swap and refusal notices since the last call, each on its own line. */
+    private int printNotices(PrintWriter out, boolean inPlace, int lastLength) {
+        for (String notice = notices.poll(); notice != null; notice = notices.poll()) {
+            print(out, notice, inPlace, lastLength);
+            if (inPlace) {
+                out.println();
+            }
+            lastLength = 0;
+        }
+        return lastLength;
+    }
+
+    private static int print(PrintWriter out, String line, boolean inPlace, int lastLength) {
+        if (inPlace) {
+            out.print('\r');
+            out.print(line);
+            for (int i = line.length(); i < lastLength; i++) {
+                out.print(' ');
+            }
+        } else {
+            out.println(line);
+        }
+        out.flush();
+        return line.length();
+    }
+
+    private void flushQuietly() {
+        if (closing) {
+            return; // close() flushes while closing the producer
+        }
+        try {
+            publisher.flush();
+            publisher.checkHealthy();
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    /** Asks every actor to stop after its current vector step; returns at once. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** Waits until every actor has stopped (after the step budget or {@link #stop()}). */
+    public boolean awaitActors(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void joinActors() {
+        for (Thread thread : threads) {
+            try {
+                thread.join(JOIN_TIMEOUT.toMillis());
+                if (thread.isAlive()) {
+                    LOG.error(
+                            "{} did not stop within {}; the producer may be blocked",
+                            thread.getName(),
+                            JOIN_TIMEOUT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A snapshot of the counters. */
+    public ActorStatus status() {
+        long started = startedNanos;
+        return new ActorStatus(
+                metrics.steps(),
+                publisher.acked(),
+                metrics.episodes(),
+                metrics.recentMeanReturn(),
+                actingVersion(),
+                metrics.swaps(),
+                metrics.swapFailures(),
+                publisher.blockedSends(),
+                started == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started),
+                config.steps());
+    }
+
+    /** The lowest policy version any actor acts with (or will act with at its next step). */
+    public long actingVersion() {
+        long min = Long.MAX_VALUE;
+        for (int k = 0; k < actors.size(); k++) {
+            long acting = actors.get(k).actingVersion();
+            min = Math.min(min, acting >= 0 ? acting : holders.get(k).version());
+        }
+        return min == Long.MAX_VALUE ? 0 : min;
+    }
+
+    /**
+     * The version the policy follower installed last (the actors pick it up at their next step).
+     */
+    public long installedVersion() {
+        return follower == null ? 0 : follower.installedVersion();
+    }
+
+    /** Every version refused so far, oldest first. */
+    public List<Refusal> refusals() {
+        return List.copyOf(refusals);
+    }
+
+    public ActorMetrics metrics() {
+        return metrics;
+    }
+
+    /** The Prometheus endpoint's port, or -1 when it is off. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
+    public ActorConfig config() {
+        return config;
+    }
+
+    /** The run's nonce, part of every episode id. */
+    public String runNonce() {
+        return runNonce;
+    }
+
+    /** Stops the actors, flushes and closes the producer, the follower and the endpoint. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closing = true;
+        stop();
+        joinActors();
+        if (follower != null) {
+            follower.close();
+        }
+        try {
+            publisher.close(Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the producer failed: {}", e.toString());
+        }
+        holders.forEach(PolicyHolder::close);
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+    }
+
+    private static String newRunNonce() {
+        long bits = new SecureRandom().nextLong() >>> 14; // 50 random bits
+        return Long.toString(bits, 36);
+    }
+}

@@ -1,0 +1,198 @@
+package io.replayflow.actor.metrics;
+
+import io.replayflow.actor.metrics.Metric.Type;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The metrics of one actor process: their names (the constants, which {@code
+ * actor-service/docs/metrics.md} explains) and their values. Actors and the policy follower update
+ * the counters; the gauges and publisher counters are read from their sources when scraped.
+ *
+ * <p>Thread-safe: counters are {@link LongAdder}s, the recent returns are synchronized.
+ */
+public final class ActorMetrics {
+
+    /** Environment steps taken, one transition each (counter). */
+    public static final String STEPS = "actor/steps";
+
+    /** Episodes finished, terminated or truncated (counter). */
+    public static final String EPISODES = "actor/episodes";
+
+    /** Mean return of the last {@value #RECENT_EPISODES} finished episodes (gauge). */
+    public static final String EPISODE_RETURN = "actor/episode_return";
+
+    /** The policy version every actor of the process is acting with, at least (gauge). */
+    public static final String POLICY_VERSION = "actor/policy_version";
+
+    /** Policy versions swapped in (counter). */
+    public static final String SWAPS = "actor/swaps";
+
+    /** Announced versions refused: missing, bad checksum, wrong spec, load error (counter). */
+    public static final String SWAP_FAILURES = "actor/swap_failures";
+
+    /** Sends that blocked more than 1 ms on a full producer buffer or metadata (counter). */
+    public static final String PUBLISH_BLOCKED = "actor/publish_blocked";
+
+    /** Time sends spent blocked, in seconds (counter). */
+    public static final String PUBLISH_BLOCKED_SECONDS = "actor/publish_blocked_seconds";
+
+    /** Transitions the brokers acknowledged (counter). */
+    public static final String TRANSITIONS_ACKED = "actor/transitions_acked";
+
+    /** Episodes in the recent-return window. */
+    public static final int RECENT_EPISODES = 100;
+
+    private final LongAdder steps = new LongAdder();
+    private final LongAdder episodes = new LongAdder();
+    private final LongAdder swaps = new LongAdder();
+    private final LongAdder swapFailures = new LongAdder();
+    private final RecentReturns recentReturns = new RecentReturns(RECENT_EPISODES);
+    private final List<Metric> all;
+
+    /**
+     * @param policyVersion the lowest version any actor of the process acts with
+     * @param publishBlocked sends that blocked more than 1 ms
+     * @param publishBlockedNanos time those sends blocked
+     * @param acked transitions acknowledged
+     */
+    public ActorMetrics(
+            LongSupplier policyVersion,
+            LongSupplier publishBlocked,
+            LongSupplier publishBlockedNanos,
+            LongSupplier acked) {
+        Objects.requireNonNull(policyVersion, "policyVersion");
+        Objects.requireNonNull(publishBlocked, "publishBlocked");
+        Objects.requireNonNull(publishBlockedNanos, "publishBlockedNanos");
+        Objects.requireNonNull(acked, "acked");
+        this.all =
+                List.of(
+                        new Metric(
+                                STEPS,
+                                Type.COUNTER,
+                                "Environment steps taken (one transition each).",
+                                steps::sum),
+                        new Metric(
+                                EPISODES,
+                                Type.COUNTER,
+                                "Episodes finished (terminated or truncated).",
+                                episodes::sum),
+                        new Metric(
+                                EPISODE_RETURN,
+                                Type.GAUGE,
+                                "Mean return of the last "
+                                        + RECENT_EPISODES
+                                        + " finished episodes (NaN before the first).",
+                                recentReturns::mean),
+                        new Metric(
+                                POLICY_VERSION,
+                                Type.GAUGE,
+                                "Policy version every actor of the process acts with, at least"
+                                        + " (0 = uniform random).",
+                                policyVersion::getAsLong),
+                        new Metric(SWAPS, Type.COUNTER, "Policy versions swapped in.", swaps::sum),
+                        new Metric(
+                                SWAP_FAILURES,
+                                Type.COUNTER,
+                                "Announced policy versions refused (missing artifact, checksum,"
+                                        + " spec, load or warm-up failure).",
+                                swapFailures::sum),
+                        new Metric(
+                                PUBLISH_BLOCKED,
+                                Type.COUNTER,
+                                "Transition sends that blocked over 1 ms on a full producer"
+                                        + " buffer (back-pressure).",
+                                publishBlocked::getAsLong),
+                        new Metric(
+                                PUBLISH_BLOCKED_SECONDS,
+                                Type.COUNTER,
+                                "Seconds transition sends spent blocked.",
+                                () -> publishBlockedNanos.getAsLong() / 1e9),
+                        new Metric(
+                                TRANSITIONS_ACKED,
+                                Type.COUNTER,
+                                "Transitions the Kafka brokers acknowledged.",
+                                acked::getAsLong));
+    }
+
+    /** Every metric, in a stable order. */
+    public List<Metric> all() {
+        return all;
+    }
+
+    /** Counts {@code n} environment steps. */
+    public void addSteps(long n) {
+        steps.add(n);
+    }
+
+    /** Counts one finished episode with its undiscounted return. */
+    public void episodeFinished(double episodeReturn) {
+        episodes.increment();
+        recentReturns.add(episodeReturn);
+    }
+
+    public void swapped() {
+        swaps.increment();
+    }
+
+    public void swapFailed() {
+        swapFailures.increment();
+    }
+
+    public long steps() {
+        return steps.sum();
+    }
+
+    public long episodes() {
+        return episodes.sum();
+    }
+
+    public long swaps() {
+        return swaps.sum();
+    }
+
+    public long swapFailures() {
+        return swapFailures.sum();
+    }
+
+    /** Mean return of the recent episodes; NaN before the first. */
+    public double recentMeanReturn() {
+        return recentReturns.mean();
+    }
+
+    /** The metrics as a Markdown table: name, Prometheus name, type, meaning. */
+    public static String markdown() {
+        StringBuilder s = new StringBuilder();
+        s.append("# Actor metrics\n\n");
+        s.append(
+                "Generated from `io.replayflow.actor.metrics.ActorMetrics` (`ActorMetricsDocsTest`"
+                        + " keeps this file equal to it). Served in Prometheus's text format at"
+                        + " `http://<actor.metrics.host>:<actor.metrics.port>/metrics`; `/` becomes"
+                        + " `_` and counters end in `_total`.\n\n");
+        s.append("| metric | Prometheus name | type | meaning |\n|---|---|---|---|\n");
+        for (Metric m : new ActorMetrics(() -> 0, () -> 0, () -> 0, () -> 0).all()) {
+            s.append("| `")
+                    .append(m.name())
+                    .append("` | `")
+                    .append(m.prometheusName())
+                    .append("` | ")
+                    .append(m.type().name().toLowerCase(java.util.Locale.ROOT))
+                    .append(" | ")
+                    .append(m.help())
+                    .append(" |\n");
+        }
+        return s.toString();
+    }
+
+    /** The value of the metric named {@code name} (e.g. {@link #SWAP_FAILURES}). */
+    public double value(String name) {
+        for (Metric metric : all) {
+            if (metric.name().equals(name)) {
+                return metric.value().getAsDouble();
+            }
+        }
+        throw new IllegalArgumentException("no actor metric named " + name);
+    }
+}

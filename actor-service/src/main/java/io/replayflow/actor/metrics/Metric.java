@@ -1,0 +1,44 @@
+package io.replayflow.actor.metrics;
+
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * One named value an actor process exposes.
+ *
+ * @param name the namespaced name, e.g. {@code actor/steps}
+ * @param type counter (only goes up) or gauge
+ * @param help one line saying what it means
+ * @param value read when the metric is scraped
+ */
+public record Metric(String name, Type type, String help, DoubleSupplier value) {
+
+    /** Prometheus's two basic types. */
+    public enum Type {
+        COUNTER,
+        GAUGE
+    }
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(/[a-z0-9_]+)*");
+
+    public Metric {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "metric name must look like 'actor/steps' (lower case, digits, '_', '/'); got "
+                            + name);
+        }
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(help, "help");
+        Objects.requireNonNull(value, "value");
+    }
+
+    /**
+     * The name in Prometheus: {@code /} becomes {@code _}, and counters end in {@code _total}
+     * ({@code actor/steps} → {@code actor_steps_total}).
+     */
+    public String prometheusName() {
+        String base = name.replace('/', '_');
+        return type == Type.COUNTER ? base + "_total" : base;
+    }
+}

@@ -1,0 +1,176 @@
+package io.replayflow.actor.policy;
+
+import io.replayflow.schemas.policy.InvalidArtifactException;
+import io.replayflow.schemas.policy.PolicyManifest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Signature;
+import org.tensorflow.Signature.TensorDescription;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.DataType;
+
+/**
+ * The tensors of a policy SavedModel's serving signature, checked against the manifest's spec:
+ * input {@code obs} float32 {@code [batch, ...obs_shape]}; outputs {@code action} int64 {@code
+ * [batch]} and/or {@code q_values} float32 {@code [batch, num_actions]}. Dimensions the model
+ * leaves unknown (-1) are accepted; the warm-up call catches what they hide.
+ *
+ * @param input the graph tensor to feed, e.g. {@code obs:0}
+ * @param action the greedy-action tensor, or null
+ * @param qValues the Q-value tensor, or null
+ */
+record ServingSignature(String input, String action, String qValues) {
+
+    /**
+     * Finds the signature {@code names.name()} in {@code bundle} and checks its tensors.
+     *
+     * @throws InvalidArtifactException naming what does not fit, in which directory
+     */
+    static ServingSignature check(
+            SavedModelBundle bundle,
+            PolicyManifest.Signature names,
+            List<Integer> obsShape,
+            int numActions,
+            Path dir)
+            throws InvalidArtifactException {
+        Signature signature = findSignature(bundle, names.name(), dir);
+        String input = checkInput(signature, names.input(), obsShape, dir).name;
+        TensorDescription action = signature.getOutputs().get(names.action());
+        TensorDescription qValues = signature.getOutputs().get(names.qValues());
+        if (action == null && qValues == null) {
+            throw new InvalidArtifactException(
+                    "signature '"
+                            + signature.key()
+                            + "' of "
+                            + dir
+                            + " has neither an '"
+                            + names.action()
+                            + "' nor a '"
+                            + names.qValues()
+                            + "' output (it has "
+                            + signature.getOutputs().keySet()
+                            + "): export the greedy action and/or the Q-values");
+        }
+        if (action != null) {
+            checkOutput(action, names.action(), DataType.DT_INT64, 1, -1, dir);
+        }
+        if (qValues != null) {
+            checkOutput(qValues, names.qValues(), DataType.DT_FLOAT, 2, numActions, dir);
+        }
+        return new ServingSignature(
+                input, action == null ? null : action.name, qValues == null ? null : qValues.name);
+    }
+
+    private static Signature findSignature(SavedModelBundle bundle, String key, Path dir)
+            throws InvalidArtifactException {
+        List<String> keys = new ArrayList<>();
+        for (Signature signature : bundle.signatures()) {
+            if (signature.key().equals(key)) {
+                return signature;
+            }
+            keys.add(signature.key());
+        }
+        throw new InvalidArtifactException(
+                "the SavedModel in "
+                        + dir
+                        + " has no signature '"
+                        + key
+                        + "' (it has "
+                        + keys
+                        + "): export it with the serving signature the manifest names");
+    }
+
+    private static TensorDescription checkInput(
+            Signature signature, String key, List<Integer> obsShape, Path dir)
+            throws InvalidArtifactException {
+        TensorDescription input = signature.getInputs().get(key);
+        if (input == null) {
+            throw new InvalidArtifactException(
+                    "signature '"
+                            + signature.key()
+                            + "' of "
+                            + dir
+                            + " has no input '"
+                            + key
+                            + "' (it has "
+                            + signature.getInputs().keySet()
+                            + ")");
+        }
+        if (input.dataType != DataType.DT_FLOAT) {
+            throw new InvalidArtifactException(
+                    "input '"
+                            + key
+                            + "' of "
+                            + dir
+                            + " is "
+                            + input.dataType
+                            + "; observations are fed as DT_FLOAT (float32)");
+        }
+        Shape shape = input.shape;
+        if (!shape.isUnknown()) {
+            boolean matches = shape.numDimensions() == obsShape.size() + 1;
+            for (int d = 0; matches && d < obsShape.size(); d++) {
+                long size = shape.get(d + 1);
+                matches = size == Shape.UNKNOWN_SIZE || size == obsShape.get(d);
+            }
+            if (!matches) {
+                throw new InvalidArtifactException(
+                        "observation shape mismatch: input '"
+                                + key
+                                + "' of "
+                                + dir
+                                + " has shape "
+                                + shape
+                                + " but the manifest declares observations of shape "
+                                + obsShape
+                                + " (expected [batch, "
+                                + join(obsShape)
+                                + "])");
+            }
+        }
+        return input;
+    }
+
+    private static void checkOutput(
+            TensorDescription output, String key, DataType type, int rank, int lastDim, Path dir)
+            throws InvalidArtifactException {
+        if (output.dataType != type) {
+            throw new InvalidArtifactException(
+                    "output '"
+                            + key
+                            + "' of "
+                            + dir
+                            + " is "
+                            + output.dataType
+                            + "; expected "
+                            + type);
+        }
+        Shape shape = output.shape;
+        if (shape.isUnknown()) {
+            return;
+        }
+        long last = shape.numDimensions() == 0 ? -1 : shape.get(shape.numDimensions() - 1);
+        if (shape.numDimensions() != rank
+                || (lastDim > 0 && last != Shape.UNKNOWN_SIZE && last != lastDim)) {
+            throw new InvalidArtifactException(
+                    "output '"
+                            + key
+                            + "' of "
+                            + dir
+                            + " has shape "
+                            + shape
+                            + "; expected "
+                            + (rank == 1 ? "[batch]" : "[batch, " + lastDim + "]"));
+        }
+    }
+
+    private static String join(List<Integer> dims) {
+        StringBuilder s = new StringBuilder();
+        for (int d : dims) {
+            s.append(s.length() == 0 ? "" : ", ").append(d);
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,211 @@
+package io.replayflow.actor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.replayflow.actor.env.CartPole;
+import io.replayflow.actor.env.EpisodeSeeds;
+import io.replayflow.actor.env.StepResult;
+import io.replayflow.actor.env.VectorEnv;
+import io.replayflow.actor.metrics.ActorMetrics;
+import io.replayflow.actor.policy.EpsilonGreedy;
+import io.replayflow.actor.policy.EpsilonSchedule;
+import io.replayflow.actor.policy.FixedPolicy;
+import io.replayflow.actor.policy.RandomPolicy;
+import io.replayflow.actor.publish.PublishFailedException;
+import io.replayflow.actor.publish.TransitionPublisher;
+import io.replayflow.actor.swap.PolicyHolder;
+import io.replayflow.actor.swap.PolicyRef;
+import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.serde.SingleObjectSerde;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The actor loop against Kafka's MockProducer (the real broker is in ActorHotSwapITCase). */
+@Timeout(60)
+class ActorTest {
+    private static final long SEED = 3L;
+    private static final int ENVS = 8;
+
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final TransitionPublisher publisher =
+            new TransitionPublisher(producer, "rf.transitions");
+    private final ActorMetrics metrics =
+            new ActorMetrics(
+                    () -> 0, publisher::blockedSends, publisher::blockedNanos, publisher::acked);
+    private final VectorEnv envs = VectorEnv.create(CartPole::new, ENVS, SEED);
+    private final PolicyHolder holder =
+            new PolicyHolder(PolicyRef.of(new RandomPolicy(2, 4, new SplittableRandom(1))));
+    private final List<String> acting = new ArrayList<>();
+    private final Actor actor =
+            new Actor(
+                    0,
+                    new EpisodeIds("host", 0, "nonce"),
+                    envs,
+                    holder,
+                    new EpsilonGreedy(EpsilonSchedule.constant(0.1), new SplittableRandom(2)),
+                    publisher,
+                    InstantSource.fixed(Instant.ofEpochMilli(1_234)),
+                    metrics,
+                    (index, version, nanos) -> acting.add(index + ":v" + version));
+    private final SingleObjectSerde<Transition> serde =
+            SingleObjectSerde.forClass(Transition.class);
+
+    private List<Transition> published() throws Exception {
+        List<Transition> out = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> record : producer.history()) {
+            Transition t = serde.decode(record.value());
+            assertThat(new String(record.key(), StandardCharsets.UTF_8))
+                    .as("keyed by episode id")
+                    .isEqualTo(t.getEpisodeId());
+            assertThat(record.topic()).isEqualTo("rf.transitions");
+            out.add(t);
+        }
+        return out;
+    }
+
+    @Test
+    void publishesEveryStepOfEverySlotWithItsIdentityAndTheTrueDynamics() throws Exception {
+        actor.run(100, 0, () -> false);
+
+        List<Transition> transitions = published();
+        assertThat(transitions).hasSize(100 * ENVS);
+        assertThat(metrics.steps()).isEqualTo(100 * ENVS);
+        assertThat(actor.steps()).isEqualTo(100 * ENVS);
+
+        Map<String, List<Transition>> episodes = new TreeMap<>();
+        for (Transition t : transitions) {
+            episodes.computeIfAbsent(t.getEpisodeId(), k -> new ArrayList<>()).add(t);
+            assertThat(t.getEnvId()).isEqualTo("CartPole-v1");
+            assertThat(t.getEventTimeMs()).isEqualTo(1_234);
+            assertThat(t.getBehaviorProb()).as("version 0 is uniform").isEqualTo(0.5f);
+            assertThat(t.getPolicyVersion()).isZero();
+            assertThat(t.getEpisodeId()).startsWith(t.getActorId() + "-nonce-");
+            assertThat(t.getActorId()).matches("host-0/[0-7]");
+        }
+        long ended = 0;
+        for (List<Transition> episode : episodes.values()) {
+            episode.sort(Comparator.comparingLong(Transition::getStep));
+            replayAndCompare(episode);
+            Transition last = episode.get(episode.size() - 1);
+            if (last.getTerminated() || last.getTruncated()) {
+                ended++;
+            }
+        }
+        assertThat(metrics.episodes()).isEqualTo(ended).isPositive();
+        assertThat(acting).containsExactly("0:v0");
+    }
+
+    @Test
+    void pacesItselfToTheRateLimit() {
+        long start = System.nanoTime();
+        actor.run(21, 1_600, () -> false); // 8 envs per step: 200 vector steps/s
+        assertThat((System.nanoTime() - start) / 1e6).isGreaterThanOrEqualTo(99);
+        assertThat(metrics.steps()).isEqualTo(21 * ENVS);
+    }
+
+    /** Steps a fresh CartPole from the episode's derived seed with the logged actions. */
+    private static void replayAndCompare(List<Transition> episode) {
+        Transition first = episode.get(0);
+        String[] parts = first.getEpisodeId().split("-");
+        long episodeIndex = Long.parseLong(parts[parts.length - 1]);
+        int slot = Integer.parseInt(first.getActorId().substring("host-0/".length()));
+        CartPole env = new CartPole();
+        float[] obs = env.reset(EpisodeSeeds.of(SEED, slot, episodeIndex));
+        float[] next = new float[4];
+        StepResult result = new StepResult();
+        for (int k = 0; k < episode.size(); k++) {
+            Transition t = episode.get(k);
+            assertThat(t.getStep()).as("contiguous steps").isEqualTo(k);
+            assertThat(t.getObs()).containsExactly(box(obs));
+            env.step(t.getAction(), next, 0, result);
+            assertThat(t.getNextObs()).containsExactly(box(next));
+            assertThat(t.getReward()).isEqualTo(result.reward());
+            assertThat(t.getTerminated()).isEqualTo(result.terminated());
+            boolean ended = t.getTerminated() || t.getTruncated();
+            assertThat(ended)
+                    .as("only the last step ends")
+                    .isEqualTo(k == 499 || result.terminated());
+            System.arraycopy(next, 0, obs, 0, 4);
+        }
+    }
+
+    private static Float[] box(float[] values) {
+        Float[] boxed = new Float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
+    }
+
+    @Test
+    void aSwapLandsBetweenTwoVectorStepsAndEachTransitionCarriesItsVersion() throws Exception {
+        envs.reset();
+        for (int i = 0; i < 5; i++) {
+            actor.step();
+        }
+        FixedPolicy v1 = new FixedPolicy(1, 1, 2, 4);
+        PolicyRef ref = PolicyRef.of(v1);
+        holder.offer(ref);
+        ref.release();
+        for (int i = 0; i < 5; i++) {
+            actor.step();
+        }
+
+        List<Transition> transitions = published();
+        assertThat(transitions.subList(0, 5 * ENVS))
+                .allSatisfy(t -> assertThat(t.getPolicyVersion()).isZero());
+        // ε = 0.1 around greedy action 1: μ(1) = 0.05 + 0.9 = 0.95, μ(0) = 0.05.
+        assertThat(transitions.subList(5 * ENVS, 10 * ENVS))
+                .allSatisfy(
+                        t -> {
+                            assertThat(t.getPolicyVersion()).isEqualTo(1);
+                            assertThat(t.getBehaviorProb())
+                                    .isEqualTo(t.getAction() == 1 ? 0.95f : 0.05f);
+                        });
+        assertThat(v1.calls()).isEqualTo(5);
+        assertThat(acting).containsExactly("0:v0", "0:v1");
+        assertThat(actor.actingVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordTheBrokerRefusesStopsTheActorWithTheReason() {
+        MockProducer<byte[], byte[]> manual =
+                new MockProducer<>(
+                        false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        TransitionPublisher failing = new TransitionPublisher(manual, "rf.transitions");
+        Actor doomed =
+                new Actor(
+                        0,
+                        new EpisodeIds("host", 0, "nonce"),
+                        envs,
+                        holder,
+                        new EpsilonGreedy(EpsilonSchedule.constant(0.0), new SplittableRandom(2)),
+                        failing,
+                        InstantSource.system(),
+                        metrics,
+                        ActingListener.NONE);
+        envs.reset();
+        doomed.step();
+        manual.errorNext(new IllegalStateException("broker gone"));
+
+        assertThatThrownBy(doomed::step)
+                .isInstanceOf(PublishFailedException.class)
+                .hasMessageContaining("a transition could not be delivered to rf.transitions")
+                .hasMessageContaining("broker gone")
+                .hasMessageContaining("stopping rather than dropping records");
+    }
+}
