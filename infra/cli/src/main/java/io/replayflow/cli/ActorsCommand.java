@@ -1,16 +1,157 @@
 package io.replayflow.cli;
 
+import io.replayflow.actor.ActorConfig;
+import io.replayflow.actor.ActorRunner;
+import io.replayflow.actor.ActorStatus;
+import io.replayflow.actor.policy.EpsilonSchedule;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+/** {@code replayflow actors}: vectorized actors publishing to Kafka and following rf.policies. */
 @Command(
         name = "actors",
         mixinStandardHelpOptions = true,
-        description =
-                "Run N vectorized actors that publish transitions to Kafka and hot-swap policies.")
-final class ActorsCommand extends PendingVerb {
+        description = {
+            "Run K actors, each stepping N copies of an environment with the current policy,"
+                    + " publishing every transition to Kafka and hot-swapping to each newer policy"
+                    + " version announced on rf.policies. Prints a live progress line; Prometheus"
+                    + " metrics on 127.0.0.1 (port printed)."
+        })
+final class ActorsCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--bootstrap",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(
+            names = "--env",
+            defaultValue = "CartPole-v1",
+            description = "Environment id (default: ${DEFAULT-VALUE}).")
+    String env;
+
+    @Option(
+            names = "--envs",
+            defaultValue = "64",
+            paramLabel = "N",
+            description = "Environments per actor (default: ${DEFAULT-VALUE}).")
+    int envs;
+
+    @Option(
+            names = "--actors",
+            defaultValue = "1",
+            paramLabel = "K",
+            description = "Actor threads (default: ${DEFAULT-VALUE}).")
+    int actors;
+
+    @Option(
+            names = "--steps",
+            paramLabel = "S",
+            description = "Stop after S environment steps in all (default: run until Ctrl-C).")
+    Long steps;
+
+    @Option(
+            names = "--policy",
+            paramLabel = "NAME",
+            description = "Policy name to follow (default: the env id).")
+    String policy;
+
+    @Option(
+            names = "--epsilon",
+            paramLabel = "E|START:END:STEPS",
+            description =
+                    "Exploration: a constant (0.05) or a linear schedule start:end:steps"
+                            + " (1.0:0.05:100000). Default: 0.05.")
+    String epsilon;
+
+    @Option(
+            names = "--topic-prefix",
+            defaultValue = "rf.",
+            description = "Topic prefix (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(
+            names = "--seed",
+            description = "Seed for resets and exploration (default: random, printed).")
+    Long seed;
+
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "0",
+            description =
+                    "Prometheus port on 127.0.0.1; 0 any free one, -1 off (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Override
-    String comesWith() {
-        return "it arrives with the actor-service work (environments, batched TF Java policies,"
-                + " publishing, hot-swap)";
+    public Integer call() {
+        ActorConfig config = config();
+        PrintWriter out = spec.commandLine().getOut();
+        ActorRunner runner;
+        try {
+            runner = ActorRunner.start(config);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        Thread main = Thread.currentThread();
+        Thread hook =
+                new Thread(
+                        () -> {
+                            runner.stop();
+                            try {
+                                main.join(30_000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "replayflow-actors-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (runner) {
+            ActorStatus status = runner.awaitCompletion(out, System.console() != null);
+            out.flush();
+            return status == null ? ReplayFlow.EXIT_FAILURE : ReplayFlow.EXIT_OK;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for us
+            }
+        }
+    }
+
+    private ActorConfig config() {
+        try {
+            ActorConfig.Builder b =
+                    ActorConfig.builder()
+                            .bootstrapServers(bootstrap)
+                            .topicPrefix(topicPrefix)
+                            .env(env)
+                            .envsPerActor(envs)
+                            .actors(actors)
+                            .metricsPort(metricsPort);
+            if (steps != null) {
+                b.steps(steps);
+            }
+            if (policy != null) {
+                b.policyName(policy);
+            }
+            if (epsilon != null) {
+                b.epsilon(EpsilonSchedule.parse(epsilon));
+            }
+            if (seed != null) {
+                b.seed(seed);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
     }
 }

@@ -1,12 +1,176 @@
 package io.replayflow.cli;
 
+import io.replayflow.actor.bench.ActorBenchmark;
+import io.replayflow.infra.stack.LocalStack;
+import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.bench.TrainerBenchmark;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks")
-final class BenchCommand extends PendingVerb {
-    @Override
-    String comesWith() {
-        return " actors, ingest, replay, trainer; each prints its figures.:each benchmark arrives"
-                + " with the module it measures";
+/** {@code replayflow bench ...}: benchmarks that print their figures (docs/BENCHMARKS.md). */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmarks that print their figures; see docs/BENCHMARKS.md.",
+        subcommands = {BenchCommand.Actors.class, BenchCommand.Trainer.class})
+final class BenchCommand {
+
+    @Command(
+            name = "actors",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Transitions/s that one actor process publishes to an embedded broker (CartPole,"
+                        + " 64 and 256 envs, random and SavedModel policies), next to the broker's"
+                        + " own produce rate for records of the same size in the same run; then"
+                        + " hot-swap latency over N published versions."
+            })
+    static final class Actors implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--envs",
+                defaultValue = "64,256",
+                split = ",",
+                description = "Env counts to measure (default: ${DEFAULT-VALUE}).")
+        List<Integer> envs;
+
+        @Option(
+                names = "--seconds",
+                defaultValue = "10",
+                description = "Measured window per case (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(
+                names = "--swaps",
+                defaultValue = "20",
+                description =
+                        "Versions published in the hot-swap part; 0 skips it (default:"
+                                + " ${DEFAULT-VALUE}).")
+        int swaps;
+
+        @Override
+        public Integer call() throws Exception {
+            if (seconds < 1 || swaps < 0 || envs.stream().anyMatch(n -> n < 1)) {
+                throw new UsageError(
+                        "--seconds and every --envs count must be at least 1, --swaps at least 0");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            Path work = Files.createTempDirectory("replayflow-bench-actors-");
+            try (LocalStack stack = LocalStack.builder().withFlink(false).partitions(4).start()) {
+                ActorBenchmark.Settings defaults =
+                        ActorBenchmark.Settings.defaults(
+                                stack.bootstrapServers(), stack.topics(), work);
+                ActorBenchmark.run(
+                        new ActorBenchmark.Settings(
+                                defaults.bootstrapServers(),
+                                defaults.topics(),
+                                defaults.envId(),
+                                envs,
+                                defaults.warmUp(),
+                                Duration.ofSeconds(seconds),
+                                swaps,
+                                work),
+                        out);
+            }
+            out.flush();
+            return ReplayFlow.EXIT_OK;
+        }
+    }
+
+    @Command(
+            name = "trainer",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Gradient updates per second of the full training step (uniform sampling from"
+                        + " 100k synthetic CartPole transitions, the batch copy and one"
+                        + " Session.run), warm-up excluded.",
+                "TensorFlow fixes its thread pools per process: compare thread counts in separate"
+                        + " runs."
+            })
+    static final class Trainer implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--algo",
+                required = true,
+                paramLabel = "ALGO",
+                description = "dqn, double-dqn or cql.")
+        String algo;
+
+        @Option(
+                names = "--hidden",
+                defaultValue = "64,64",
+                paramLabel = "H1,H2,...",
+                split = ",",
+                description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
+        int[] hidden;
+
+        @Option(
+                names = "--batch",
+                defaultValue = "32",
+                description = "Batch size (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(
+                names = "--steps",
+                defaultValue = "5000",
+                description = "Timed updates (default: ${DEFAULT-VALUE}).")
+        long steps;
+
+        @Option(
+                names = "--threads",
+                defaultValue = "1",
+                description = "TensorFlow intra- and inter-op threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--json", description = "Print only the JSON line {\"updates_per_s\": x}.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Algo parsed;
+            try {
+                parsed = Algo.parse(algo);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            }
+            if (batch < 1
+                    || steps < 1
+                    || threads < 1
+                    || hidden.length == 0
+                    || Arrays.stream(hidden).anyMatch(h -> h < 1)) {
+                throw new UsageError(
+                        "--batch, --steps, --threads and every --hidden size must be at least 1");
+            }
+            TrainerBenchmark.Result r =
+                    TrainerBenchmark.measure(parsed, hidden, batch, steps, threads);
+            PrintWriter out = spec.commandLine().getOut();
+            if (!json) {
+                out.printf(
+                        Locale.ROOT,
+                        "%s hidden=%s batch=%d threads=%d: %,.0f updates/s over %d updates%n",
+                        parsed,
+                        Arrays.toString(hidden),
+                        batch,
+                        threads,
+                        r.updatesPerSecond(),
+                        steps);
+            }
+            out.printf(Locale.ROOT, "{\"updates_per_s\": %.1f}%n", r.updatesPerSecond());
+            out.flush();
+            return ReplayFlow.EXIT_OK;
+        }
     }
 }

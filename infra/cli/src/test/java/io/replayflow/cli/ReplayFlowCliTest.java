@@ -62,7 +62,9 @@ class ReplayFlowCliTest {
                 "policy list",
                 "policy promote",
                 "policy rollback",
-                "bench"
+                "bench",
+                "bench actors",
+                "bench trainer"
             })
     void everyVerbHasHelp(String verb) {
         String[] args = (verb + " --help").split(" ");
@@ -160,9 +162,9 @@ class ReplayFlowCliTest {
 
     @Test
     void pendingVerbSaysSoWithExit3EvenWithItsFutureFlags() {
-        Result r = run("train", "--data", "/tmp/x", "--algo", "cql");
+        Result r = run("dataset", "inspect", "/tmp/x");
 
         assertThat(r.exitCode()).isEqualTo(ReplayFlow.EXIT_NOT_AVAILABLE);
-        assertThat(r.err()).contains("replayflow train: not available yet");
+        assertThat(r.err()).contains("replayflow dataset inspect: not available yet");
     }
 }
