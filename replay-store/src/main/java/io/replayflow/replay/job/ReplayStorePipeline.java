@@ -1,0 +1,135 @@
+package io.replayflow.replay.job;
+
+import io.replayflow.replay.episode.EpisodeEnrichmentFunction;
+import io.replayflow.replay.episode.EpisodeKeys;
+import io.replayflow.replay.episode.EpisodePlacement;
+import io.replayflow.replay.priority.InitialPriorityFunction;
+import io.replayflow.replay.priority.PriorityEntry;
+import io.replayflow.replay.priority.PriorityRouterFunction;
+import io.replayflow.replay.priority.PriorityStoreFunction;
+import io.replayflow.replay.row.ReplayRow;
+import io.replayflow.replay.row.ReplayRowParquet;
+import io.replayflow.replay.window.EventTimePartitionAssigner;
+import io.replayflow.replay.window.WindowExpiryFunction;
+import io.replayflow.replay.window.WindowRule;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * The replay-store dataflow, from streams to sinks, with no sources of its own (so a test can feed
+ * it):
+ *
+ * <pre>
+ *   transitions ─keyBy episode─▶ enrichment ─────────▶ initial priority ─▶ Parquet dataset (exactly once)
+ *                                   │ placements            ▲ running max (broadcast)
+ *                                   ├─keyBy episode─▶ router ─keyBy partition─▶ priority store ─▶ _priorities/ files
+ *   priority updates ─keyBy episode─┘                 ▲
+ *                                   └─(parallelism 1)─▶ window expiry ─▶ deletes old partitions
+ * </pre>
+ *
+ * Every stateful operator has a stable uid, so savepoints and checkpoints restore across versions
+ * of the job.
+ */
+public final class ReplayStorePipeline {
+
+    private ReplayStorePipeline() {}
+
+    /**
+     * Attaches the dataflow.
+     *
+     * @param transitions clean transitions with event-time timestamps and watermarks
+     * @param updates validated trainer priority updates (no watermarks needed)
+     */
+    public static void build(
+            DataStream<ReplayRow> transitions,
+            DataStream<PriorityEntry> updates,
+            ReplayStoreConfig config) {
+        String dataset = config.datasetUri().toString();
+        long retentionMs = config.priorityRetention().toMillis();
+
+        SingleOutputStreamOperator<ReplayRow> enriched =
+                transitions
+                        .keyBy(row -> EpisodeKeys.of(row.actorId, row.episodeId), Types.STRING)
+                        .process(
+                                new EpisodeEnrichmentFunction(
+                                        config.nStep(),
+                                        config.gamma(),
+                                        config.episodeIdleTimeout().toMillis(),
+                                        config.allowedLateness().toMillis()))
+                        .uid("episode-enrichment")
+                        .name("episode enrichment (n-step, return-to-go)");
+        DataStream<EpisodePlacement> placements =
+                enriched.getSideOutput(EpisodeEnrichmentFunction.PLACEMENTS);
+
+        SingleOutputStreamOperator<PriorityEntry> routed =
+                placements
+                        .keyBy(EpisodePlacement::episodeKey, Types.STRING)
+                        .connect(
+                                updates.keyBy(
+                                        u -> EpisodeKeys.of(u.actorId, u.episodeId), Types.STRING))
+                        .process(new PriorityRouterFunction(retentionMs))
+                        .uid("priority-router")
+                        .name("priority router (episode -> partition)");
+        SingleOutputStreamOperator<Double> runningMax =
+                routed.keyBy(u -> u.partition, Types.STRING)
+                        .process(
+                                new PriorityStoreFunction(
+                                        dataset,
+                                        config.priorityFlushInterval().toMillis(),
+                                        retentionMs))
+                        .uid("priority-store")
+                        .name("priority store (last-writer-wins, _priorities files)");
+        BroadcastStream<Double> maxBroadcast =
+                runningMax.broadcast(InitialPriorityFunction.RUNNING_MAX);
+
+        enriched.connect(maxBroadcast)
+                .process(new InitialPriorityFunction(config.initialPriority()))
+                .uid("initial-priority")
+                .name("initial priority")
+                .sinkTo(datasetSink(config))
+                .uid("replay-dataset-sink")
+                .name("replay dataset " + config.datasetName() + " (Parquet)");
+
+        placements
+                .keyBy(p -> WindowExpiryFunction.KEY, Types.INT)
+                .process(
+                        new WindowExpiryFunction(
+                                dataset,
+                                WindowRule.of(
+                                        config.windowDuration().toMillis(),
+                                        config.windowMaxTransitions(),
+                                        config.allowedLateness().toMillis()),
+                                config.expiryCheckInterval().toMillis(),
+                                config.expiryDeleteDelay().toMillis()))
+                .setParallelism(1)
+                .setMaxParallelism(1)
+                .uid("window-expiry")
+                .name("window expiry")
+                .sinkTo(new DiscardingSink<>())
+                .setParallelism(1)
+                .uid("window-expiry-done")
+                .name("expired partitions");
+    }
+
+    /** Exactly-once Parquet files, partitioned by event time, committed on checkpoints. */
+    static FileSink<ReplayRow> datasetSink(ReplayStoreConfig config) {
+        return FileSink.forBulkFormat(
+                        new Path(config.datasetUri()),
+                        ReplayRowParquet.writerFactory(config.compression()))
+                .withBucketAssigner(new EventTimePartitionAssigner())
+                .withOutputFileConfig(
+                        OutputFileConfig.builder()
+                                .withPartPrefix("part")
+                                .withPartSuffix(".parquet")
+                                .build())
+                .withRollingPolicy(OnCheckpointRollingPolicy.build())
+                .build();
+    }
+}

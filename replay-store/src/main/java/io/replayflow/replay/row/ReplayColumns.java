@@ -1,0 +1,111 @@
+package io.replayflow.replay.row;
+
+import static org.apache.parquet.schema.LogicalTypeAnnotation.listType;
+import static org.apache.parquet.schema.LogicalTypeAnnotation.stringType;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BOOLEAN;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FLOAT;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
+
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+
+/**
+ * Column names and the Parquet schema of replay dataset files. The transition columns carry the
+ * Avro contract's field names, so the experience log (ingest, parquet-avro from {@code Transition})
+ * and a replay dataset read the same way; the enrichment columns follow them.
+ *
+ * <pre>
+ *   env_id, actor_id, episode_id   STRING
+ *   step, event_time_ms, policy_version   INT64
+ *   obs, next_obs, bootstrap_obs    LIST&lt;FLOAT&gt; (three-level list, queryable as float[])
+ *   action, n_step_count            INT32
+ *   reward, behavior_prob, n_step_return, bootstrap_discount   FLOAT
+ *   return_to_go                    FLOAT, null when the episode's end was not seen
+ *   terminated, truncated, bootstrap_cut, episode_complete   BOOLEAN
+ *   priority                        DOUBLE (initial priority; updates live in _priorities/)
+ * </pre>
+ */
+public final class ReplayColumns {
+
+    public static final String ENV_ID = "env_id";
+    public static final String ACTOR_ID = "actor_id";
+    public static final String EPISODE_ID = "episode_id";
+    public static final String STEP = "step";
+    public static final String EVENT_TIME_MS = "event_time_ms";
+    public static final String OBS = "obs";
+    public static final String ACTION = "action";
+    public static final String REWARD = "reward";
+    public static final String NEXT_OBS = "next_obs";
+    public static final String TERMINATED = "terminated";
+    public static final String TRUNCATED = "truncated";
+    public static final String BEHAVIOR_PROB = "behavior_prob";
+    public static final String POLICY_VERSION = "policy_version";
+
+    public static final String N_STEP_RETURN = "n_step_return";
+    public static final String N_STEP_COUNT = "n_step_count";
+    public static final String BOOTSTRAP_OBS = "bootstrap_obs";
+    public static final String BOOTSTRAP_DISCOUNT = "bootstrap_discount";
+    public static final String BOOTSTRAP_CUT = "bootstrap_cut";
+    public static final String RETURN_TO_GO = "return_to_go";
+    public static final String EPISODE_COMPLETE = "episode_complete";
+    public static final String PRIORITY = "priority";
+
+    /** The replay row schema, in write order. */
+    public static final MessageType SCHEMA =
+            Types.buildMessage()
+                    .addField(string(ENV_ID))
+                    .addField(string(ACTOR_ID))
+                    .addField(string(EPISODE_ID))
+                    .required(INT64)
+                    .named(STEP)
+                    .required(INT64)
+                    .named(EVENT_TIME_MS)
+                    .addField(floatList(OBS))
+                    .required(INT32)
+                    .named(ACTION)
+                    .required(FLOAT)
+                    .named(REWARD)
+                    .addField(floatList(NEXT_OBS))
+                    .required(BOOLEAN)
+                    .named(TERMINATED)
+                    .required(BOOLEAN)
+                    .named(TRUNCATED)
+                    .required(FLOAT)
+                    .named(BEHAVIOR_PROB)
+                    .required(INT64)
+                    .named(POLICY_VERSION)
+                    .required(FLOAT)
+                    .named(N_STEP_RETURN)
+                    .required(INT32)
+                    .named(N_STEP_COUNT)
+                    .addField(floatList(BOOTSTRAP_OBS))
+                    .required(FLOAT)
+                    .named(BOOTSTRAP_DISCOUNT)
+                    .required(BOOLEAN)
+                    .named(BOOTSTRAP_CUT)
+                    .optional(FLOAT)
+                    .named(RETURN_TO_GO)
+                    .required(BOOLEAN)
+                    .named(EPISODE_COMPLETE)
+                    .required(DOUBLE)
+                    .named(PRIORITY)
+                    .named("replay_row");
+
+    private ReplayColumns() {}
+
+    private static Type string(String name) {
+        return Types.required(BINARY).as(stringType()).named(name);
+    }
+
+    private static GroupType floatList(String name) {
+        return Types.requiredGroup()
+                .as(listType())
+                .addField(Types.repeatedGroup().required(FLOAT).named("element").named("list"))
+                .named(name);
+    }
+}

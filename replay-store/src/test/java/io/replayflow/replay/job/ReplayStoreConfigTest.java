@@ -1,0 +1,114 @@
+package io.replayflow.replay.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class ReplayStoreConfigTest {
+
+    private static ReplayStoreConfig.Builder minimal() {
+        return ReplayStoreConfig.builder()
+                .bootstrapServers("127.0.0.1:9092")
+                .dataRoot(URI.create("file:///tmp/rf"));
+    }
+
+    @Test
+    void defaultsFollowTheIssue() {
+        ReplayStoreConfig config = minimal().build();
+        assertThat(config.windowDuration()).isEqualTo(Duration.ofHours(6));
+        assertThat(config.windowMaxTransitions()).isEmpty();
+        assertThat(config.nStep()).isEqualTo(3);
+        assertThat(config.gamma()).isEqualTo(0.99);
+        assertThat(config.datasetName()).isEqualTo("default");
+        assertThat(config.groupId()).isEqualTo("replayflow-replay-store-default");
+        assertThat(config.priorityRetention()).isEqualTo(Duration.ofHours(7));
+        assertThat(config.datasetUri()).hasToString("file:///tmp/rf/replay/default/");
+        assertThat(config.topics().cleanTransitions()).isEqualTo("rf.transitions.clean");
+    }
+
+    @Test
+    void refusesBadSettingsNamingTheOptionAndTheFix() {
+        assertThatThrownBy(
+                        () -> ReplayStoreConfig.builder().dataRoot(URI.create("file:///x")).build())
+                .hasMessageStartingWith("replay.kafka.bootstrap-servers is required");
+        assertThatThrownBy(() -> minimal().nStep(0).build())
+                .hasMessageContaining("replay.n-step is 0");
+        assertThatThrownBy(() -> minimal().gamma(1.01).build())
+                .hasMessageContaining("replay.gamma is 1.01");
+        assertThatThrownBy(
+                        () ->
+                                minimal()
+                                        .windowDuration(Duration.ofMinutes(30))
+                                        .allowedLateness(Duration.ofHours(1))
+                                        .build())
+                .hasMessageContaining("replay.window.allowed-lateness (PT1H) is longer than")
+                .hasMessageContaining("Lower the lateness or widen the window");
+        assertThatThrownBy(() -> minimal().windowMaxTransitions(0).build())
+                .hasMessageContaining("replay.window.max-transitions is 0");
+        assertThatThrownBy(() -> minimal().compression("LZ77").build())
+                .hasMessageContaining("use SNAPPY, ZSTD, GZIP or UNCOMPRESSED");
+        assertThatThrownBy(() -> minimal().datasetName("a/b").build())
+                .hasMessageContaining("dataset name 'a/b' is not allowed");
+        assertThatThrownBy(() -> minimal().initialPriority(Double.NaN).build())
+                .hasMessageContaining("replay.priority.initial is NaN");
+        assertThatThrownBy(() -> minimal().set("replay.data-root", "/no/scheme").build())
+                .hasMessageContaining("has no scheme");
+    }
+
+    @Test
+    void commandLineTakesOptionKeysAndRefusesUnknownOnes() {
+        ReplayStoreConfig config =
+                ReplayStoreConfig.fromConfiguration(
+                        ReplayStoreJob.parseArgs(
+                                new String[] {
+                                    "--replay.kafka.bootstrap-servers",
+                                    "kafka:9092",
+                                    "--replay.data-root=s3://bucket/rf",
+                                    "--replay.window.duration",
+                                    "90 min",
+                                    "--replay.window.max-transitions",
+                                    "1000000"
+                                }));
+        assertThat(config.windowDuration()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(config.windowMaxTransitions()).hasValue(1_000_000);
+        assertThat(config.datasetUri()).hasToString("s3://bucket/rf/replay/default/");
+        assertThatThrownBy(() -> ReplayStoreJob.parseArgs(new String[] {"--replay.nstep", "3"}))
+                .hasMessageContaining("unknown option --replay.nstep")
+                .hasMessageContaining("replay.n-step");
+        assertThatThrownBy(() -> ReplayStoreJob.parseArgs(new String[] {"--replay.gamma"}))
+                .hasMessageContaining("needs a value");
+    }
+
+    /**
+     * {@code replay-store/docs/config.md} is generated from {@link ReplayStoreOptions}: this test
+     * rewrites it when it is stale and then fails, so a changed option cannot ship with old docs
+     * (commit the regenerated file).
+     */
+    @Test
+    void configurationDocsAreGeneratedFromTheOptions() throws IOException {
+        Path docs = Path.of("docs", "config.md");
+        String expected =
+                "# replay-store configuration\n\n"
+                        + "Generated from `ReplayStoreOptions` by `ReplayStoreConfigTest`; do not"
+                        + " edit by hand. Pass options to\n`ReplayStoreConfig.builder().set(key,"
+                        + " value)`, or as `--key value` to `ReplayStoreJob`'s main.\n\n"
+                        + ReplayStoreOptions.markdownTable();
+        String actual = Files.exists(docs) ? Files.readString(docs) : "";
+        if (!actual.equals(expected)) {
+            Files.createDirectories(docs.getParent());
+            Files.writeString(docs, expected);
+        }
+        assertThat(actual)
+                .as("docs/config.md was stale and has been regenerated; commit it")
+                .isEqualTo(expected);
+    }
+}

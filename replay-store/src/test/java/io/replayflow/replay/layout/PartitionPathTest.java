@@ -1,0 +1,50 @@
+package io.replayflow.replay.layout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class PartitionPathTest {
+
+    @Test
+    void partitionOfAnEventIsItsUtcHour() {
+        long t = Instant.parse("2026-11-20T07:59:59.999Z").toEpochMilli();
+        PartitionPath p = PartitionPath.of("CartPole-v1", t);
+        assertThat(p.relativePath()).isEqualTo("env_id=CartPole-v1/date=2026-11-20/hour=07");
+        assertThat(p.hourEndMs()).isEqualTo(t + 1);
+        assertThat(PartitionPath.parse(p.relativePath() + "/part-1.parquet")).contains(p);
+    }
+
+    @Test
+    void escapesEnvIdsLikeHive() {
+        PartitionPath p = new PartitionPath("ALE/Pong v5=é", 0);
+        assertThat(p.relativePath()).startsWith("env_id=ALE%2FPong v5%3Dé/date=1970-01-01");
+        assertThat(PartitionPath.parse(p.relativePath()).orElseThrow().envId())
+                .isEqualTo("ALE/Pong v5=é");
+    }
+
+    @Test
+    void pathsWithoutTheKeysHaveNoPartitionAndBadValuesAreNamed() {
+        assertThat(PartitionPath.parse("part-0.parquet")).isEmpty();
+        assertThatThrownBy(() -> PartitionPath.parse("env_id=a/date=2026-13-01/hour=01"))
+                .hasMessageContaining("malformed date or hour");
+        assertThatThrownBy(() -> PartitionPath.parse("env_id=a/date=2026-01-01/hour=24"))
+                .hasMessageContaining("hour=24");
+    }
+
+    @Test
+    void datasetNamesMustBePortableDirectoryNames() {
+        assertThat(DatasetLayout.replayDataset(java.net.URI.create("file:///d"), "cart-6h"))
+                .hasToString("file:///d/replay/cart-6h/");
+        assertThatThrownBy(() -> DatasetLayout.checkDatasetName("../x"))
+                .hasMessageContaining("dataset name '../x' is not allowed");
+        assertThat(DatasetLayout.isCommittedDataFile("part-1.parquet")).isTrue();
+        assertThat(DatasetLayout.isCommittedDataFile(".part-1.parquet.inprogress.x")).isFalse();
+        assertThat(DatasetLayout.isCommittedDataFile("_SUCCESS")).isFalse();
+    }
+}
