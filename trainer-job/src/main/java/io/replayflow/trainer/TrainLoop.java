@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -18,7 +19,10 @@ import java.util.function.LongSupplier;
  * Prometheus gauges every {@code trainer.metrics.period} steps, a checkpoint every {@code
  * trainer.checkpoint.period} steps and at the end, {@code source.refresh()} every {@code
  * trainer.data.refresh-period} steps (continuous mode), and a progress line at most every {@code
- * progressEveryNanos}. Every collaborator is optional.
+ * progressEveryNanos}. Every collaborator is optional; so are a listener that sees every step's
+ * metrics ({@link Builder#onStep}) and a stop condition checked before every step ({@link
+ * Builder#stopWhen}), which a trainer running on its own thread uses to stop cleanly between steps
+ * (the final checkpoint is still written).
  *
  * <pre>{@code
  * StepMetrics last = TrainLoop.builder(trainer, source)
@@ -39,6 +43,8 @@ public final class TrainLoop {
     private final Consumer<String> progress;
     private final long progressEveryNanos;
     private final LongSupplier nanoTime;
+    private final Consumer<StepMetrics> onStep;
+    private final BooleanSupplier stopWhen;
 
     private TrainLoop(Builder b) {
         this.trainer = b.trainer;
@@ -49,6 +55,8 @@ public final class TrainLoop {
         this.progress = b.progress;
         this.progressEveryNanos = b.progressEveryNanos;
         this.nanoTime = b.nanoTime;
+        this.onStep = b.onStep;
+        this.stopWhen = b.stopWhen;
     }
 
     public static Builder builder(Trainer trainer, BatchSource source) {
@@ -56,8 +64,8 @@ public final class TrainLoop {
     }
 
     /**
-     * Steps until the global step reaches {@code targetStep} (nothing if it already has); returns
-     * the last step's metrics, or null if no step ran.
+     * Steps until the global step reaches {@code targetStep} (nothing if it already has) or the
+     * stop condition holds; returns the last step's metrics, or null if no step ran.
      */
     public StepMetrics run(long targetStep) throws IOException {
         TrainerConfig c = trainer.config();
@@ -66,7 +74,7 @@ public final class TrainLoop {
         long windowStart = lastProgress;
         long windowSteps = 0;
         StepMetrics m = null;
-        while (trainer.globalStep() < targetStep) {
+        while (trainer.globalStep() < targetStep && !stopWhen.getAsBoolean()) {
             m = trainer.step(source);
             windowSteps++;
             long step = m.step();
@@ -89,6 +97,9 @@ public final class TrainLoop {
             if (progress != null && now - lastProgress >= progressEveryNanos) {
                 progress.accept(line.format(m));
                 lastProgress = now;
+            }
+            if (onStep != null) {
+                onStep.accept(m);
             }
         }
         if (m != null) {
@@ -138,6 +149,8 @@ public final class TrainLoop {
         private Consumer<String> progress;
         private long progressEveryNanos = 5_000_000_000L;
         private LongSupplier nanoTime = System::nanoTime;
+        private Consumer<StepMetrics> onStep;
+        private BooleanSupplier stopWhen = () -> false;
 
         private Builder(Trainer trainer, BatchSource source) {
             this.trainer = Objects.requireNonNull(trainer, "trainer");
@@ -168,6 +181,21 @@ public final class TrainLoop {
 
         public Builder nanoTime(LongSupplier nanoTime) {
             this.nanoTime = Objects.requireNonNull(nanoTime);
+            return this;
+        }
+
+        /** Called with every step's metrics, after the step's metrics, checkpoint and progress. */
+        public Builder onStep(Consumer<StepMetrics> onStep) {
+            this.onStep = onStep;
+            return this;
+        }
+
+        /**
+         * Checked before every step: once it returns true, {@link TrainLoop#run} stops (writing the
+         * final checkpoint) and returns.
+         */
+        public Builder stopWhen(BooleanSupplier stopWhen) {
+            this.stopWhen = Objects.requireNonNull(stopWhen, "stopWhen");
             return this;
         }
 

@@ -30,6 +30,7 @@ public record TrainerConfig(
         List<Integer> hidden,
         double gamma,
         int nStep,
+        int numActions,
         double lr,
         double adamBeta1,
         double adamBeta2,
@@ -70,6 +71,11 @@ public record TrainerConfig(
         }
         check(gamma >= 0 && gamma <= 1, GAMMA, gamma, "must be in [0, 1], e.g. 0.99");
         check(nStep >= 1, N_STEP, nStep, "must be >= 1");
+        check(
+                numActions == 0 || numActions >= 2,
+                NUM_ACTIONS,
+                numActions,
+                "must be 0 (take it from the env id) or >= 2, e.g. 2 for CartPole-v1");
         check(lr > 0 && Double.isFinite(lr), LR, lr, "must be > 0, e.g. 3e-4");
         check(adamBeta1 >= 0 && adamBeta1 < 1, ADAM_BETA1, adamBeta1, "must be in [0, 1)");
         check(adamBeta2 >= 0 && adamBeta2 < 1, ADAM_BETA2, adamBeta2, "must be in [0, 1)");
@@ -157,6 +163,7 @@ public record TrainerConfig(
                 get(raw, HIDDEN),
                 get(raw, GAMMA),
                 get(raw, N_STEP),
+                get(raw, NUM_ACTIONS),
                 get(raw, LR),
                 get(raw, ADAM_BETA1),
                 get(raw, ADAM_BETA2),
@@ -208,6 +215,7 @@ public record TrainerConfig(
         values.put(HIDDEN.key(), HIDDEN.format(hidden));
         values.put(GAMMA.key(), gamma);
         values.put(N_STEP.key(), nStep);
+        values.put(NUM_ACTIONS.key(), numActions);
         values.put(LR.key(), lr);
         values.put(ADAM_BETA1.key(), adamBeta1);
         values.put(ADAM_BETA2.key(), adamBeta2);

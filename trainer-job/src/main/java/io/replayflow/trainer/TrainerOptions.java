@@ -64,6 +64,16 @@ public final class TrainerOptions {
                             + " datasets carry their own n-step return and bootstrap discount.",
                     Integer::parseInt);
 
+    public static final TrainerOption<Integer> NUM_ACTIONS =
+            add(
+                    "trainer.num-actions",
+                    "int",
+                    0,
+                    "Discrete actions of the environment, for training from Parquet data; 0 takes"
+                            + " it from the env id (CartPole-v1: 2, Acrobot-v1: 3, MountainCar-v0:"
+                            + " 3).",
+                    Integer::parseInt);
+
     public static final TrainerOption<Double> LR =
             add("trainer.lr", "double", 3e-4, "Adam learning rate.", Double::parseDouble);
 

@@ -6,15 +6,17 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.InstantSource;
 import java.util.Map;
 import org.tensorflow.proto.Event;
 import org.tensorflow.proto.Summary;
 
 /**
- * Writes TensorBoard scalars to {@code <dir>/events.out.tfevents.<seconds>.<host>}: TFRecord-framed
- * {@code Event} protos (TensorFlow's own classes from {@code tensorflow-core-native}), starting
- * with the {@code brain.Event:2} version record. Point {@code tensorboard --logdir} at {@code dir}.
+ * Writes TensorBoard scalars to {@code <dir>/events.out.tfevents.<seconds>.<host>} (with a {@code
+ * .N} suffix when a run of the same second already wrote that name): TFRecord-framed {@code Event}
+ * protos (TensorFlow's own classes from {@code tensorflow-core-native}), starting with the {@code
+ * brain.Event:2} version record. Point {@code tensorboard --logdir} at {@code dir}.
  *
  * <p>Not thread-safe. Records are buffered; {@link #flush()} (or {@link #close()}) makes them
  * visible.
@@ -29,8 +31,15 @@ public final class EventFileWriter implements AutoCloseable {
         this.clock = clock;
         Files.createDirectories(dir);
         long seconds = clock.millis() / 1000;
-        this.file = dir.resolve("events.out.tfevents." + seconds + "." + hostName());
-        this.out = new BufferedOutputStream(Files.newOutputStream(file));
+        String name = "events.out.tfevents." + seconds + "." + hostName();
+        Path candidate = dir.resolve(name);
+        for (int i = 1; Files.exists(candidate); i++) {
+            candidate = dir.resolve(name + "." + i); // a second run in the same second appends
+        }
+        this.file = candidate;
+        this.out =
+                new BufferedOutputStream(
+                        Files.newOutputStream(file, StandardOpenOption.CREATE_NEW));
         write(Event.newBuilder().setWallTime(wallTime()).setFileVersion("brain.Event:2").build());
     }
 

@@ -7,6 +7,7 @@ import io.replayflow.trainer.data.TransitionKey;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,6 +28,12 @@ public final class PriorityUpdatePublisher implements AutoCloseable {
     private final SingleObjectSerde<PriorityUpdate> serde =
             SingleObjectSerde.forClass(PriorityUpdate.class);
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Callback onSent =
+            (metadata, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+            };
     private long sent;
 
     public PriorityUpdatePublisher(
@@ -72,13 +79,22 @@ public final class PriorityUpdatePublisher implements AutoCloseable {
                             .setPolicyVersion(policyVersion)
                             .setTrainerStep(trainerStep)
                             .build();
+            producer.send(new ProducerRecord<>(topic, k.episodeId(), serde.encode(update)), onSent);
+            sent++;
+        }
+    }
+
+    /**
+     * Sends {@code updates[0..count)} as they are (e.g. built by the replay reader's {@code
+     * priorityUpdate}), keyed by episode id.
+     */
+    public void send(PriorityUpdate[] updates, int count) {
+        rethrow();
+        for (int j = 0; j < count; j++) {
+            PriorityUpdate update = updates[j];
             producer.send(
-                    new ProducerRecord<>(topic, k.episodeId(), serde.encode(update)),
-                    (metadata, e) -> {
-                        if (e != null) {
-                            failure.compareAndSet(null, e);
-                        }
-                    });
+                    new ProducerRecord<>(topic, update.getEpisodeId(), serde.encode(update)),
+                    onSent);
             sent++;
         }
     }

@@ -5,6 +5,10 @@ public final class PublishException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    public PublishException(String message) {
+        super(message);
+    }
+
     public PublishException(String message, Throwable cause) {
         super(message, cause);
     }

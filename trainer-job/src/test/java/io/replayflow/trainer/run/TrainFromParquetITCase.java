@@ -1,0 +1,268 @@
+package io.replayflow.trainer.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.replayflow.infra.stack.LocalStack;
+import io.replayflow.replay.layout.PartitionPath;
+import io.replayflow.schemas.avro.PolicyVersion;
+import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.policy.PolicyManifest;
+import io.replayflow.schemas.serde.SingleObjectSerde;
+import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.run.ContinuousTrainerStatus.Phase;
+import io.replayflow.trainer.testing.CartPoleLog;
+import io.replayflow.trainer.testing.ParquetData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The trainer end to end on real Parquet files and a real Kafka broker (one {@link LocalStack},
+ * Kafka only): {@link TrainRunner} trains on a CartPole experience log in the ingest layout,
+ * exports a verified SavedModel, publishes its {@code PolicyVersion} and resumes from its
+ * checkpoint; {@link ContinuousTrainer} waits for a growing replay dataset and publishes versions.
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class TrainFromParquetITCase {
+
+    private static final long HOUR = PartitionPath.HOUR_MS;
+    private static final long T0 = 1_763_600_000_000L / HOUR * HOUR;
+
+    private static LocalStack stack;
+
+    @TempDir Path root;
+
+    @BeforeAll
+    static void startStack() {
+        stack = LocalStack.builder().withFlink(false).partitions(1).start();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private TrainRequest.Builder request(long steps) {
+        return TrainRequest.builder(root.toUri())
+                .algo(Algo.DOUBLE_DQN)
+                .steps(steps)
+                .env(CartPoleLog.ENV)
+                .policyName("cartpole-it")
+                .publish(stack.bootstrapServers())
+                .topics(stack.topics())
+                .set("trainer.hidden", "32,32")
+                .set("trainer.target.update-period", "50")
+                .set("trainer.checkpoint.period", "100")
+                .set("trainer.threads.intra-op", "1")
+                .set("trainer.threads.inter-op", "1");
+    }
+
+    @Test
+    void trainsOnTheExperienceLogPublishesAndResumes() throws Exception {
+        // Random-policy CartPole over two hourly partitions, 5 ms apart: ~2,000 transitions.
+        List<Transition> log = new ArrayList<>();
+        log.addAll(CartPoleLog.randomPolicy(1_000, T0 + HOUR - 3_000, 5, 0, 1));
+        log.addAll(CartPoleLog.randomPolicy(1_000, T0 + HOUR + 60_000, 5, 0, 2));
+        List<Path> files = ParquetData.writeExperience(root, log);
+        assertThat(files).hasSize(2);
+        assertThat(files.get(0).toString())
+                .contains("experience/env_id=CartPole-v1/date=")
+                .contains("/hour=")
+                .endsWith(".parquet");
+        TrainRunner runner = new TrainRunner(InstantSource.system(), Duration.ofMillis(100));
+
+        StringWriter progress = new StringWriter();
+        TrainResult first = runner.run(request(200).build(), new PrintWriter(progress));
+
+        assertThat(first.startStep()).isZero();
+        assertThat(first.steps()).isEqualTo(200);
+        assertThat(first.transitions()).isEqualTo(log.size());
+        assertThat(first.loss()).isFinite();
+        assertThat(progress.toString()).contains("step 200/200 (100.0%)").contains("steps/s");
+        Path dir = first.policyDir();
+        assertThat(dir).isEqualTo(root.resolve("policies/cartpole-it/" + first.version()));
+        JsonNode json = new ObjectMapper().readTree(first.toJson());
+        assertThat(json.get("policy").asText()).isEqualTo(dir.toString());
+        assertThat(json.get("version").asLong()).isEqualTo(first.version());
+        assertThat(json.get("algo").asText()).isEqualTo("double-dqn");
+        assertThat(json.get("steps").asLong()).isEqualTo(200);
+        assertThat(json.get("transitions").asLong()).isEqualTo(log.size());
+        assertThat(json.get("loss").asDouble()).isEqualTo(first.loss());
+
+        PolicyManifest manifest = PolicyManifest.readFrom(dir);
+        List<PolicyVersion> published = publishedVersions("cartpole-it");
+        assertThat(published).hasSize(1);
+        PolicyVersion announced = published.get(0);
+        manifest.verify(dir, announced.getSha256());
+        assertThat(announced.getVersion()).isEqualTo(first.version());
+        assertThat(announced.getUri()).isEqualTo(first.artifact().uri());
+        assertThat(announced.getAlgo()).isEqualTo("double-dqn");
+        assertThat(announced.getTrainStep()).isEqualTo(200);
+        assertThat(announced.getNumActions()).isEqualTo(2);
+        assertThat(announced.getObsShape()).containsExactly(4);
+        assertThat(announced.getLineage().getTransitions()).isEqualTo(log.size());
+        assertThat(announced.getLineage().getSources().get(0)).endsWith("/experience/");
+        assertThat(announced.getLineage().getBehaviorPolicyVersions()).containsExactly(0L);
+        assertGreedyActions(dir);
+        assertThat(root.resolve("checkpoints/trainer/cartpole-it/step-000000000200")).isDirectory();
+        try (Stream<Path> events = Files.list(root.resolve("tensorboard/cartpole-it"))) {
+            assertThat(events.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("events.out.tfevents."));
+        }
+
+        TrainResult second = runner.run(request(400).build(), new PrintWriter(new StringWriter()));
+
+        assertThat(second.startStep()).isEqualTo(200);
+        assertThat(second.steps()).isEqualTo(400);
+        assertThat(second.version()).isGreaterThan(first.version());
+        assertThat(PolicyManifest.readFrom(second.policyDir()).trainStep()).isEqualTo(400);
+        assertThat(publishedVersions("cartpole-it"))
+                .extracting(PolicyVersion::getVersion)
+                .containsExactly(first.version(), second.version());
+    }
+
+    @Test
+    void continuousTrainerWaitsForMinSizeThenPublishesVersions() throws Exception {
+        List<Transition> early = CartPoleLog.randomPolicy(300, T0, 5, 0, 3);
+        ParquetData.writeReplay(root, "live", early, 3, 0.99);
+        ContinuousTrainerConfig config =
+                ContinuousTrainerConfig.builder(root.toUri(), "live")
+                        .trainer(
+                                TrainerConfig.fromMap(
+                                        Map.of(
+                                                "trainer.algo", "dqn",
+                                                "trainer.hidden", "16,16",
+                                                "trainer.policy.name", "live-it",
+                                                "trainer.threads.intra-op", "1",
+                                                "trainer.threads.inter-op", "1")))
+                        .env(CartPoleLog.ENV)
+                        .minSize(1_000)
+                        .refreshEvery(20)
+                        .publishEvery(50)
+                        .pollInterval(Duration.ofMillis(100))
+                        .bootstrap(stack.bootstrapServers())
+                        .topics(stack.topics())
+                        .build();
+        try (ContinuousTrainer trainer = new ContinuousTrainer(config, InstantSource.system())) {
+            trainer.start();
+            await(() -> trainer.status().transitionsLoaded() >= early.size(), trainer);
+            Thread.sleep(500);
+            assertThat(trainer.status().phase()).isEqualTo(Phase.WAITING_FOR_DATA);
+            assertThat(trainer.status().trainerStep()).isZero();
+
+            List<Transition> later = CartPoleLog.randomPolicy(900, T0 + 60_000, 5, 1, 4);
+            ParquetData.writeReplay(root, "live", later, 3, 0.99);
+            await(() -> trainer.status().lastPublishedVersion() >= 2, trainer);
+
+            ContinuousTrainerStatus status = trainer.status();
+            assertThat(status.phase()).isEqualTo(Phase.TRAINING);
+            assertThat(status.trainerStep()).isGreaterThanOrEqualTo(100);
+            assertThat(status.lastLoss()).isFinite();
+            assertThat(status.transitionsLoaded()).isEqualTo(early.size() + later.size());
+            assertThat(trainer.stop(Duration.ofSeconds(30))).isTrue();
+            assertThat(trainer.status().phase()).isEqualTo(Phase.STOPPED);
+            assertThat(trainer.failure()).isEmpty();
+        }
+        List<PolicyVersion> published = publishedVersions("live-it");
+        assertThat(published).extracting(PolicyVersion::getVersion).startsWith(1L, 2L);
+        assertThat(published.get(1).getTrainStep()).isEqualTo(100);
+        PolicyManifest.readFrom(root.resolve("policies/live-it/2"))
+                .verify(root.resolve("policies/live-it/2"), published.get(1).getSha256());
+    }
+
+    private static void assertGreedyActions(Path dir) {
+        float[] probe = {0.01f, 0f, 0.02f, 0f, -0.03f, 0.1f, -0.05f, -0.2f};
+        try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString());
+                TFloat32 obs = TFloat32.tensorOf(Shape.of(2, 4))) {
+            obs.asRawTensor().data().asFloats().write(probe);
+            try (Result out = bundle.function("serving_default").call(Map.of("obs", obs))) {
+                TFloat32 q = (TFloat32) out.get("q_values").orElseThrow();
+                TInt64 action = (TInt64) out.get("action").orElseThrow();
+                assertThat(q.shape()).isEqualTo(Shape.of(2, 2));
+                for (int i = 0; i < 2; i++) {
+                    float q0 = q.getFloat(i, 0);
+                    float q1 = q.getFloat(i, 1);
+                    assertThat(q0).isFinite();
+                    assertThat(q1).isFinite();
+                    assertThat(action.getLong(i)).isEqualTo(q1 > q0 ? 1L : 0L);
+                }
+            }
+        }
+    }
+
+    private static void await(BooleanSupplier condition, ContinuousTrainer trainer)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            assertThat(trainer.status().phase()).isNotEqualTo(Phase.FAILED);
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out; status " + trainer.status());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Every PolicyVersion keyed {@code name} on the policies topic, in offset order. */
+    private static List<PolicyVersion> publishedVersions(String name) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        var serde = SingleObjectSerde.forClass(PolicyVersion.class);
+        List<PolicyVersion> out = new ArrayList<>();
+        String topic = stack.topics().policies();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (end.entrySet().stream()
+                    .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (name.equals(r.key())) {
+                        out.add(serde.decode(r.value()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
