@@ -1,46 +1,135 @@
 package io.replayflow.cli;
 
+import io.replayflow.cli.loop.DemoReport;
+import io.replayflow.cli.loop.DemoRun;
+import io.replayflow.cli.loop.DemoSettings;
 import java.io.PrintWriter;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
- * {@code replayflow demo}: the whole loop on CartPole, embedded. Until the actors, ingest,
- * replay-store and trainer are in, it says what is missing and exits 0: it is the README's first
- * command and must never crash.
+ * {@code replayflow demo}: the whole loop on one machine until the environment is solved or the
+ * budget ends, with a live progress view, then a summary and a report with plots.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the whole loop on one machine (embedded Kafka + Flink, vectorized actors, a"
-                    + " continuously training DQN that the actors hot-swap) until CartPole is"
-                    + " solved or the time budget ends; prints progress and writes a report."
+            "Run the whole loop on one machine, all embedded: a real Kafka broker and a Flink"
+                    + " MiniCluster running the ingest and replay-store jobs, vectorized actors,"
+                    + " and a Double DQN trainer publishing a new policy version every 1000"
+                    + " gradient steps, which the actors hot-swap. Each version is evaluated"
+                    + " greedily over 100 seeded episodes; the demo stops when one reaches the"
+                    + " solved threshold (CartPole-v1: 475) or the budget ends, then writes"
+                    + " <data>/report/index.html with plots.",
+            "With --json the last line is {\"eval_mean_return\": x, \"env_steps\": n, \"wall_s\":"
+                    + " s, \"policy_versions\": v, ...}."
         })
 final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Unmatched List<String> ignored;
+    @Option(
+            names = "--env",
+            defaultValue = "CartPole-v1",
+            description = "Environment (default: ${DEFAULT-VALUE}).")
+    String env;
+
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Data root (default: replayflow-data/demo-<timestamp>).")
+    Path data;
+
+    @Option(
+            names = "--budget",
+            defaultValue = "5m",
+            paramLabel = "DURATION",
+            description = "Wall-clock budget, e.g. 90s, 5m (default: ${DEFAULT-VALUE}).")
+    String budget;
+
+    @Option(
+            names = "--eval-episodes",
+            defaultValue = "100",
+            paramLabel = "N",
+            description = "Greedy episodes per evaluation (default: ${DEFAULT-VALUE}).")
+    int evalEpisodes;
+
+    @Option(names = "--json", description = "End with one JSON line.")
+    boolean json;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        Path dataDir =
+                data != null
+                        ? data
+                        : Path.of(
+                                "replayflow-data",
+                                "demo-"
+                                        + LocalDateTime.now()
+                                                .format(
+                                                        DateTimeFormatter.ofPattern(
+                                                                "yyyyMMdd-HHmmss")));
+        DemoSettings settings;
+        try {
+            settings =
+                    DemoSettings.cartPole(dataDir, Durations.parse("--budget", budget))
+                            .withEnv(env)
+                            .withEvalEpisodes(evalEpisodes);
+            io.replayflow.actor.env.EnvRegistry.withBuiltIns().spec(env);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        Files.createDirectories(dataDir);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("ReplayFlow demo: the full loop is not assembled in this build yet.");
-        out.println();
-        out.println("  [ready]    schemas       Avro contracts + single-object serde");
-        out.println("  [ready]    stack         embedded Kafka (KRaft) + Flink MiniCluster");
-        out.println("  [missing]  actors        environments, policies, publishing, hot-swap");
-        out.println("  [missing]  ingest        Kafka -> validated, deduplicated Parquet log");
-        out.println("  [missing]  replay-store  windowed + prioritized replay datasets");
-        out.println("  [missing]  trainer       DQN / Double DQN / CQL with TensorFlow Java");
-        out.println();
-        out.println("What runs today: ./replayflow stack   (Ctrl-C to stop)");
+        DemoRun run = new DemoRun(settings);
+        Thread main = Thread.currentThread();
+        Thread hook =
+                new Thread(
+                        () -> {
+                            run.stop();
+                            try {
+                                main.join(60_000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "replayflow-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        DemoRun.Result result;
+        try {
+            result = run.run(out, System.console() != null);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running and waits for us
+            }
+        }
+        Path report = DemoReport.write(dataDir.resolve("report"), env, result);
+        out.printf(
+                "%s after %.0f s and %,d environment steps: last evaluation %.1f (threshold %.0f),"
+                        + " %d policy versions.%n",
+                result.outcome(),
+                result.wallSeconds(),
+                result.envSteps(),
+                result.evalMeanReturn(),
+                result.solvedThreshold(),
+                result.policyVersions());
+        out.printf("Report: %s%n", report.toAbsolutePath());
+        if (json) {
+            out.println(DemoReport.json(result));
+        }
         out.flush();
-        return ReplayFlow.EXIT_OK;
+        return result.outcome() == DemoRun.Outcome.FAILED
+                ? ReplayFlow.EXIT_FAILURE
+                : ReplayFlow.EXIT_OK;
     }
 }

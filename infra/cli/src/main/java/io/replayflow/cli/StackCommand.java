@@ -1,6 +1,6 @@
 package io.replayflow.cli;
 
-import io.replayflow.infra.stack.LocalStack;
+import io.replayflow.cli.loop.EmbeddedPipeline;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -58,6 +58,20 @@ final class StackCommand implements Callable<Integer> {
     String topicPrefix;
 
     @Option(
+            names = "--no-jobs",
+            description = "Start only Kafka and Flink, without the ingest and replay-store jobs.")
+    boolean noJobs;
+
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            description =
+                    "Checkpoint interval of both jobs; Parquet files commit on checkpoints"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String checkpointInterval;
+
+    @Option(
             names = "--fresh",
             description =
                     "Delete the broker's data under DIR/kafka before starting (default: keep it,"
@@ -68,7 +82,7 @@ final class StackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
-        LocalStack stack = start();
+        EmbeddedPipeline pipeline = start();
         double startupSeconds = (System.nanoTime() - started) / 1e9;
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
@@ -77,7 +91,7 @@ final class StackCommand implements Callable<Integer> {
                             out.println("Stopping the stack...");
                             out.flush();
                             try {
-                                stack.close();
+                                pipeline.close();
                                 out.println("Stack stopped cleanly.");
                             } catch (Exception e) {
                                 out.println("Stack stopped with an error: " + e.getMessage());
@@ -90,17 +104,27 @@ final class StackCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.printf("ReplayFlow stack is up (%.1f s).%n", startupSeconds);
-        out.printf("  Kafka bootstrap: %s%n", stack.bootstrapServers());
-        out.printf("  Data root:       %s%n", stack.dataDir().toUri());
-        out.printf("  Flink REST:      %s%n", stack.flinkRestAddress());
-        out.printf("  Topics:          %s%n", String.join(", ", stack.topics().all()));
+        out.printf("  Kafka bootstrap: %s%n", pipeline.stack().bootstrapServers());
+        out.printf("  Data root:       %s%n", pipeline.dataRoot());
+        out.printf("  Flink REST:      %s%n", pipeline.stack().flinkRestAddress());
+        out.printf("  Topics:          %s%n", String.join(", ", pipeline.stack().topics().all()));
+        if (pipeline.jobsRunning()) {
+            out.printf(
+                    "  Jobs:            ingest (%s) -> %sexperience/, replay-store (%s) ->"
+                            + " %sreplay/%s/%n",
+                    pipeline.ingestJob().getJobID(),
+                    pipeline.dataRoot(),
+                    pipeline.replayJob().getJobID(),
+                    pipeline.dataRoot(),
+                    pipeline.datasetName());
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
         stopped.await();
         return ReplayFlow.EXIT_OK;
     }
 
-    private LocalStack start() {
+    private EmbeddedPipeline start() throws Exception {
         if (kafkaPort < 0 || kafkaPort > 65535) {
             throw new UsageError(
                     "--kafka-port "
@@ -111,13 +135,16 @@ final class StackCommand implements Callable<Integer> {
             throw new UsageError("--partitions " + partitions + " must be at least 1");
         }
         try {
-            return LocalStack.builder()
-                    .dataDir(data.toAbsolutePath())
-                    .kafkaPort(kafkaPort)
-                    .partitions(partitions)
-                    .topicPrefix(topicPrefix)
-                    .keepData(!fresh)
-                    .start();
+            return EmbeddedPipeline.start(
+                    new EmbeddedPipeline.Settings(
+                            data,
+                            kafkaPort,
+                            partitions,
+                            topicPrefix,
+                            !fresh,
+                            !noJobs,
+                            Durations.parse("--checkpoint-interval", checkpointInterval),
+                            "default"));
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

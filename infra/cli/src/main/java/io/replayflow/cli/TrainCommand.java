@@ -1,16 +1,204 @@
 package io.replayflow.cli;
 
+import io.replayflow.schemas.Topics;
+import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.run.TrainRequest;
+import io.replayflow.trainer.run.TrainResult;
+import io.replayflow.trainer.run.TrainRunner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+/** {@code replayflow train}: offline training from a data root, optionally publishing. */
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
-        description =
-                "Train DQN, Double DQN or discrete CQL offline from a data root, optionally"
-                        + " publishing the policy.")
-final class TrainCommand extends PendingVerb {
+        description = {
+            "Train DQN, Double DQN or discrete CQL offline from a data root: the experience log"
+                + " (default; 1-step targets) or a replay dataset (--dataset; n-step targets)."
+                + " Resumes from the latest checkpoint under <data>/checkpoints/trainer/<policy>,"
+                + " exports the policy to <data>/policies/<policy>/<version>/ and, with --publish,"
+                + " announces it on rf.policies.",
+            "The last stdout line is JSON: {\"policy\": \"<artifact dir>\", \"version\": v, ...}."
+        })
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data root.")
+    Path data;
+
+    @Option(
+            names = "--algo",
+            required = true,
+            paramLabel = "ALGO",
+            description = "dqn, double-dqn or cql.")
+    String algo;
+
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            description =
+                    "Global gradient step to train to; a resumed run continues towards it (default:"
+                            + " trainer.steps, 30000).")
+    Long steps;
+
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
+            description = "Train on <data>/replay/NAME instead of the experience log.")
+    String dataset;
+
+    @Option(
+            names = "--env",
+            paramLabel = "ENV",
+            description = "Only this environment's transitions.")
+    String env;
+
+    @Option(
+            names = "--window",
+            paramLabel = "FROM..TO",
+            description =
+                    "Event-time range, ISO-8601 instants, either side optional:"
+                            + " 2026-11-20T00:00:00Z..2026-11-21T00:00:00Z")
+    String window;
+
+    @Option(
+            names = "--policy-versions",
+            split = ",",
+            paramLabel = "V1,V2",
+            description = "Only transitions logged by these behaviour policy versions.")
+    long[] policyVersions;
+
+    @Option(
+            names = "--policy-name",
+            paramLabel = "NAME",
+            description =
+                    "Name to export and publish under (default: the env id, which actors follow).")
+    String policyName;
+
+    @Option(
+            names = "--publish",
+            description = "Announce the exported version on rf.policies (needs --bootstrap).")
+    boolean publish;
+
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers, for --publish.")
+    String bootstrap;
+
+    @Option(
+            names = "--topic-prefix",
+            defaultValue = "rf.",
+            description = "Topic prefix (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Any trainer.* option (see docs/CONFIG.md), repeatable.")
+    List<String> settings = List.of();
+
     @Override
-    String comesWith() {
-        return "it arrives with the trainer-job work";
+    public Integer call() throws Exception {
+        TrainRequest request = request();
+        PrintWriter out = spec.commandLine().getOut();
+        TrainResult result;
+        try {
+            result = TrainRunner.system().run(request, out);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        out.println(result.toJson());
+        out.flush();
+        return ReplayFlow.EXIT_OK;
+    }
+
+    private TrainRequest request() {
+        try {
+            TrainRequest.Builder b =
+                    TrainRequest.builder(data.toAbsolutePath().toUri())
+                            .algo(Algo.parse(algo))
+                            .topics(Topics.withPrefix(topicPrefix));
+            if (steps != null) {
+                b.steps(steps);
+            }
+            if (dataset != null) {
+                b.dataset(dataset);
+            }
+            if (env != null) {
+                b.env(env);
+            }
+            if (window != null) {
+                window(b);
+            }
+            if (policyVersions != null) {
+                b.policyVersions(policyVersions);
+            }
+            String name = policyName != null ? policyName : env;
+            if (name != null) {
+                b.policyName(name);
+            }
+            if (publish) {
+                if (bootstrap == null) {
+                    throw new UsageError("--publish needs --bootstrap HOST:PORT");
+                }
+                b.publish(bootstrap);
+            }
+            for (var e : keyValues().entrySet()) {
+                b.set(e.getKey(), e.getValue());
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+    }
+
+    private void window(TrainRequest.Builder b) {
+        int dots = window.indexOf("..");
+        if (dots < 0) {
+            throw new UsageError(
+                    "--window '" + window + "' needs the form FROM..TO (either side may be empty)");
+        }
+        try {
+            String from = window.substring(0, dots).strip();
+            String to = window.substring(dots + 2).strip();
+            if (!from.isEmpty()) {
+                b.from(Instant.parse(from));
+            }
+            if (!to.isEmpty()) {
+                b.to(Instant.parse(to));
+            }
+        } catch (DateTimeParseException e) {
+            throw new UsageError(
+                    "--window '"
+                            + window
+                            + "': "
+                            + e.getParsedString()
+                            + " is not an ISO-8601 instant such as 2026-11-21T00:00:00Z");
+        }
+    }
+
+    private Map<String, String> keyValues() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String kv : settings) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageError(
+                        "--set '" + kv + "' needs the form key=value, e.g. trainer.lr=0.001");
+            }
+            map.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+        }
+        return map;
     }
 }

@@ -153,14 +153,6 @@ class ReplayFlowCliTest {
     }
 
     @Test
-    void demoExplainsWhatIsMissingWithoutFailing() {
-        Result r = run("demo");
-
-        assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("[missing]").contains("./replayflow stack");
-    }
-
-    @Test
     void pendingVerbSaysSoWithExit3EvenWithItsFutureFlags() {
         Result r = run("dataset", "inspect", "/tmp/x");
 

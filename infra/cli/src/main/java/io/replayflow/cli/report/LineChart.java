@@ -100,15 +100,17 @@ public final class LineChart {
                         width,
                         height));
         text(svg, width / 2.0, 20, "middle", "bold", title);
+        double yScale = unitScale(yTicks);
+        double xScale = unitScale(xTicks);
         for (double t : yTicks) {
             double py = plot.py(t);
             svg.append(line(LEFT, py, width - RIGHT, py, "#e5e5e5", false));
-            text(svg, LEFT - 6, py + 4, "end", "normal", format(t));
+            text(svg, LEFT - 6, py + 4, "end", "normal", format(t, yScale));
         }
         for (double t : xTicks) {
             double px = plot.px(t);
             svg.append(line(px, TOP, px, height - BOTTOM, "#f0f0f0", false));
-            text(svg, px, height - BOTTOM + 16, "middle", "normal", format(t));
+            text(svg, px, height - BOTTOM + 16, "middle", "normal", format(t, xScale));
         }
         svg.append(line(LEFT, height - BOTTOM, width - RIGHT, height - BOTTOM, "#333", false));
         svg.append(line(LEFT, TOP, LEFT, height - BOTTOM, "#333", false));
@@ -204,18 +206,23 @@ public final class LineChart {
         return ticks;
     }
 
-    private static String format(double v) {
-        double a = Math.abs(v);
-        if (a >= 1e6) {
-            return String.format(Locale.ROOT, "%.1fM", v / 1e6);
+    /** One unit for a whole axis: 1, 1e3 (k) or 1e6 (M), from its largest tick. */
+    private static double unitScale(double[] ticks) {
+        double max = 0;
+        for (double t : ticks) {
+            max = Math.max(max, Math.abs(t));
         }
-        if (a >= 1e4) {
-            return String.format(Locale.ROOT, "%.0fk", v / 1e3);
-        }
-        if (a == Math.rint(a)) {
-            return String.format(Locale.ROOT, "%.0f", v);
-        }
-        return String.format(Locale.ROOT, "%.3g", v);
+        return max >= 1e6 ? 1e6 : max >= 1e4 ? 1e3 : 1;
+    }
+
+    private static String format(double v, double scale) {
+        String suffix = scale == 1e6 ? "M" : scale == 1e3 ? "k" : "";
+        double x = v / scale;
+        String number =
+                x == Math.rint(x)
+                        ? String.format(Locale.ROOT, "%.0f", x)
+                        : String.format(Locale.ROOT, "%.3g", x);
+        return v == 0 ? "0" : number + suffix;
     }
 
     private static String line(
@@ -246,7 +253,8 @@ public final class LineChart {
                         escape(s)));
     }
 
-    static String escape(String s) {
+    /** Escapes text for XML and HTML. */
+    public static String escape(String s) {
         return s.replace("&", "&amp;")
                 .replace("<", "&lt;")
                 .replace(">", "&gt;")

@@ -1,0 +1,323 @@
+package io.replayflow.cli.loop;
+
+import io.replayflow.actor.ActorConfig;
+import io.replayflow.actor.ActorRunner;
+import io.replayflow.actor.ActorStatus;
+import io.replayflow.actor.env.EnvRegistry;
+import io.replayflow.actor.eval.EvaluationResult;
+import io.replayflow.actor.eval.Evaluator;
+import io.replayflow.actor.policy.EpsilonSchedule;
+import io.replayflow.replay.limit.SamplesPerInsertSettings;
+import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.run.ContinuousTrainer;
+import io.replayflow.trainer.run.ContinuousTrainerConfig;
+import io.replayflow.trainer.run.ContinuousTrainerStatus;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the whole loop on one machine: the embedded pipeline (Kafka, ingest, replay-store), an
+ * actor process acting with the newest policy, a continuous trainer publishing a version every
+ * {@code publishEvery} gradient steps, and a greedy evaluation of each new version over seeded
+ * episodes. It ends when an evaluation reaches the environment's solved threshold, when the budget
+ * runs out, when {@link #stop()} is called, or when a part fails.
+ */
+public final class DemoRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+
+    /** How the run ended. */
+    public enum Outcome {
+        SOLVED,
+        BUDGET_EXHAUSTED,
+        INTERRUPTED,
+        FAILED
+    }
+
+    /** One line of the progress history (for the report's plots). */
+    public record Sample(
+            double wallSeconds,
+            long envSteps,
+            double envStepsPerSecond,
+            double recentMeanReturn,
+            long trainerStep,
+            double trainerStepsPerSecond,
+            double loss,
+            long actingVersion,
+            long publishedVersion,
+            long ingestLag) {}
+
+    /** One evaluation of a published version. */
+    public record Evaluation(
+            long version, double wallSeconds, long envStepsAtEvaluation, EvaluationResult result) {}
+
+    /** What the run did. */
+    public record Result(
+            Outcome outcome,
+            String message,
+            double solvedThreshold,
+            List<Sample> samples,
+            List<Evaluation> evaluations,
+            long envSteps,
+            double wallSeconds,
+            long policyVersions,
+            Path dataDir) {
+
+        /**
+         * The mean return of the last evaluation (the one that solved it, if solved); NaN if none.
+         */
+        public double evalMeanReturn() {
+            return evaluations.isEmpty()
+                    ? Double.NaN
+                    : evaluations.get(evaluations.size() - 1).result().meanReturn();
+        }
+    }
+
+    private final DemoSettings settings;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+    public DemoRun(DemoSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Asks a running {@link #run} to wind down (Ctrl-C). */
+    public void stop() {
+        stopRequested.set(true);
+    }
+
+    /** Runs the loop, printing the live progress view to {@code out}. */
+    public Result run(PrintWriter out, boolean inPlace) throws Exception {
+        double threshold = EnvRegistry.withBuiltIns().spec(settings.env()).solvedThreshold();
+        long started = System.nanoTime();
+        List<Sample> samples = new ArrayList<>();
+        List<Evaluation> evaluations = new ArrayList<>();
+        Outcome outcome = Outcome.BUDGET_EXHAUSTED;
+        String message = "";
+
+        out.printf(
+                "ReplayFlow demo: %s, budget %s, data in %s%n",
+                settings.env(), format(settings.budget()), settings.dataDir().toAbsolutePath());
+        out.printf("Starting Kafka, Flink (ingest + replay-store jobs), actors and trainer...%n");
+        out.flush();
+
+        ExecutorService evaluator = Executors.newSingleThreadExecutor(r -> daemon(r, "demo-eval"));
+        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(pipelineSettings());
+                LagProbe lag =
+                        new LagProbe(
+                                pipeline.stack().bootstrapServers(),
+                                pipeline.stack().topics().transitions(),
+                                "replayflow-ingest");
+                ContinuousTrainer trainer = startTrainer(pipeline);
+                ActorRunner actors = startActors(pipeline)) {
+            out.printf(
+                    "Up in %.1f s: Kafka %s, Flink %s%n",
+                    seconds(started),
+                    pipeline.stack().bootstrapServers(),
+                    pipeline.stack().flinkRestAddress());
+            out.flush();
+
+            long evaluatedVersion = 0;
+            Future<Evaluation> pending = null;
+            ProgressView view = new ProgressView(out, inPlace);
+            while (true) {
+                double wall = seconds(started);
+                ActorStatus a = actors.status();
+                ContinuousTrainerStatus t = trainer.status();
+                Sample s =
+                        new Sample(
+                                wall,
+                                a.steps(),
+                                a.stepsPerSecond(),
+                                a.recentMeanReturn(),
+                                t.trainerStep(),
+                                t.stepsPerSecond(),
+                                t.lastLoss(),
+                                a.policyVersion(),
+                                t.lastPublishedVersion(),
+                                lag.lag());
+                samples.add(s);
+                Evaluation last =
+                        evaluations.isEmpty() ? null : evaluations.get(evaluations.size() - 1);
+                view.update(s, last, settings.budget().toSeconds() - wall);
+
+                if (pending != null && pending.isDone()) {
+                    Evaluation e = pending.get();
+                    pending = null;
+                    evaluations.add(e);
+                    view.println(
+                            String.format(
+                                    "eval v%d at %,d env steps: mean return %.1f ± %.1f over %d"
+                                            + " episodes",
+                                    e.version(),
+                                    e.envStepsAtEvaluation(),
+                                    e.result().meanReturn(),
+                                    e.result().stdReturn(),
+                                    e.result().episodes()));
+                    if (e.result().meanReturn() >= threshold) {
+                        outcome = Outcome.SOLVED;
+                        message =
+                                String.format(
+                                        "solved: v%d reached %.1f >= %.1f",
+                                        e.version(), e.result().meanReturn(), threshold);
+                        break;
+                    }
+                }
+                if (pending == null && t.lastPublishedVersion() > evaluatedVersion) {
+                    long version = t.lastPublishedVersion();
+                    evaluatedVersion = version;
+                    Path dir = policyDir(pipeline, version);
+                    long stepsNow = a.steps();
+                    pending =
+                            evaluator.submit(
+                                    () ->
+                                            new Evaluation(
+                                                    version,
+                                                    seconds(started),
+                                                    stepsNow,
+                                                    Evaluator.withBuiltIns()
+                                                            .evaluate(
+                                                                    dir,
+                                                                    settings.env(),
+                                                                    settings.evalEpisodes(),
+                                                                    settings.evalSeed())));
+                }
+                if (trainer.failure().isPresent()) {
+                    outcome = Outcome.FAILED;
+                    message = "trainer failed: " + describe(trainer.failure().get());
+                    break;
+                }
+                if (stopRequested.get()) {
+                    outcome = Outcome.INTERRUPTED;
+                    message = "interrupted";
+                    break;
+                }
+                if (wall >= settings.budget().toSeconds()) {
+                    outcome = Outcome.BUDGET_EXHAUSTED;
+                    message = "budget of " + format(settings.budget()) + " used up before solving";
+                    break;
+                }
+                Thread.sleep(1000);
+            }
+            view.finish();
+            out.println(message);
+            out.println("Stopping actors, trainer, jobs and broker...");
+            out.flush();
+            actors.stop();
+            trainer.stop(Duration.ofSeconds(30));
+            ActorStatus a = actors.status();
+            return new Result(
+                    outcome,
+                    message,
+                    threshold,
+                    List.copyOf(samples),
+                    List.copyOf(evaluations),
+                    a.steps(),
+                    seconds(started),
+                    trainer.status().lastPublishedVersion(),
+                    settings.dataDir().toAbsolutePath());
+        } finally {
+            evaluator.shutdownNow();
+            evaluator.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private EmbeddedPipeline.Settings pipelineSettings() {
+        return new EmbeddedPipeline.Settings(
+                settings.dataDir(),
+                0,
+                2,
+                "rf.",
+                false,
+                true,
+                settings.checkpointInterval(),
+                "demo");
+    }
+
+    private ContinuousTrainer startTrainer(EmbeddedPipeline pipeline) {
+        Map<String, String> trainerSettings = new HashMap<>(settings.trainer());
+        trainerSettings.put("trainer.policy.name", settings.env());
+        TrainerConfig trainerConfig = TrainerConfig.fromMap(trainerSettings);
+        int batch = trainerConfig.batchSize();
+        ContinuousTrainerConfig config =
+                ContinuousTrainerConfig.builder(pipeline.dataRoot(), pipeline.datasetName())
+                        .trainer(trainerConfig)
+                        .env(settings.env())
+                        .minSize(settings.minSize())
+                        .refreshEvery(50)
+                        .publishEvery(settings.publishEvery())
+                        .samplesPerInsert(
+                                new SamplesPerInsertSettings(
+                                        settings.samplesPerInsert(),
+                                        // wide band: a refresh inserts a whole file at once
+                                        settings.samplesPerInsert() * 40_000,
+                                        settings.minSize(),
+                                        batch,
+                                        65_536))
+                        .bootstrap(pipeline.stack().bootstrapServers())
+                        .topics(pipeline.stack().topics())
+                        .pollInterval(Duration.ofMillis(500))
+                        .dataTimeout(Duration.ofMinutes(10))
+                        .build();
+        ContinuousTrainer trainer = new ContinuousTrainer(config, InstantSource.system());
+        trainer.start();
+        return trainer;
+    }
+
+    private ActorRunner startActors(EmbeddedPipeline pipeline) {
+        ActorConfig config =
+                ActorConfig.builder()
+                        .bootstrapServers(pipeline.stack().bootstrapServers())
+                        .topicPrefix("rf.")
+                        .env(settings.env())
+                        .envsPerActor(settings.envsPerActor())
+                        .actors(1)
+                        .maxStepsPerSecond(settings.actorStepsPerSecond())
+                        .epsilon(EpsilonSchedule.parse(settings.epsilon()))
+                        .metricsPort(-1)
+                        .build();
+        return ActorRunner.start(config);
+    }
+
+    private Path policyDir(EmbeddedPipeline pipeline, long version) {
+        return Path.of(pipeline.dataRoot())
+                .resolve("policies")
+                .resolve(settings.env())
+                .resolve(Long.toString(version));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    static String format(Duration d) {
+        long s = d.toSeconds();
+        return s % 60 == 0 ? (s / 60) + "m" : s + "s";
+    }
+
+    static {
+        LOG.debug("demo loaded");
+    }
+}

@@ -1,0 +1,119 @@
+package io.replayflow.cli.loop;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@code replayflow demo} runs: the environment, where data goes, the time budget and the
+ * loop's tuning. Defaults follow SB3's tuned CartPole DQN (256x256 MLP, lr 2.3e-3, batch 64, about
+ * 0.5 gradient steps per environment step, 1000 transitions before learning, epsilon 1 to 0.04 over
+ * the first 8000 steps), adapted to an asynchronous pipeline: the samples-per-insert limiter holds
+ * the trainer to that ratio, and the actors are throttled so that the trainer, two Flink jobs and
+ * the broker share two cores.
+ *
+ * @param env environment id
+ * @param dataDir data root (Kafka logs, experience log, replay dataset, policies, report)
+ * @param budget wall-clock budget; the demo stops when solved or when it runs out
+ * @param envsPerActor vectorized copies stepped by the actor
+ * @param actorStepsPerSecond throttle of the actor, all copies together
+ * @param epsilon the actor's exploration schedule, "start:end:steps"
+ * @param evalEpisodes greedy episodes per evaluation (seeds separate from training)
+ * @param evalSeed seed of the evaluation episodes
+ * @param checkpointInterval Flink checkpoints; Parquet files commit on them
+ * @param trainer trainer.* overrides
+ * @param samplesPerInsert samples drawn per transition inserted (batch x gradient steps per step)
+ * @param minSize transitions before the first gradient step
+ * @param publishEvery gradient steps between policy versions
+ */
+public record DemoSettings(
+        String env,
+        Path dataDir,
+        Duration budget,
+        int envsPerActor,
+        double actorStepsPerSecond,
+        String epsilon,
+        int evalEpisodes,
+        long evalSeed,
+        Duration checkpointInterval,
+        Map<String, String> trainer,
+        double samplesPerInsert,
+        long minSize,
+        long publishEvery) {
+
+    public DemoSettings {
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(budget, "budget");
+        trainer = Map.copyOf(trainer);
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("--budget must be positive, e.g. 5m");
+        }
+        if (evalEpisodes < 1) {
+            throw new IllegalArgumentException("--eval-episodes must be at least 1");
+        }
+    }
+
+    /** The tuned CartPole-v1 loop. */
+    public static DemoSettings cartPole(Path dataDir, Duration budget) {
+        return new DemoSettings(
+                "CartPole-v1",
+                dataDir,
+                budget,
+                16,
+                500,
+                "1.0:0.04:8000",
+                100,
+                1_000_003L,
+                Duration.ofSeconds(2),
+                Map.of(
+                        "trainer.algo", "double-dqn",
+                        "trainer.hidden", "256,256",
+                        "trainer.lr", "0.0023",
+                        "trainer.batch-size", "64",
+                        "trainer.gamma", "0.99",
+                        "trainer.target.update-period", "10",
+                        "trainer.steps", "100000000",
+                        "trainer.checkpoint.period", "5000",
+                        "trainer.threads.intra-op", "1",
+                        "trainer.threads.inter-op", "1"),
+                32.0,
+                1_000,
+                1_000);
+    }
+
+    public DemoSettings withEnv(String newEnv) {
+        return new DemoSettings(
+                newEnv,
+                dataDir,
+                budget,
+                envsPerActor,
+                actorStepsPerSecond,
+                epsilon,
+                evalEpisodes,
+                evalSeed,
+                checkpointInterval,
+                trainer,
+                samplesPerInsert,
+                minSize,
+                publishEvery);
+    }
+
+    public DemoSettings withEvalEpisodes(int episodes) {
+        return new DemoSettings(
+                env,
+                dataDir,
+                budget,
+                envsPerActor,
+                actorStepsPerSecond,
+                epsilon,
+                episodes,
+                evalSeed,
+                checkpointInterval,
+                trainer,
+                samplesPerInsert,
+                minSize,
+                publishEvery);
+    }
+}

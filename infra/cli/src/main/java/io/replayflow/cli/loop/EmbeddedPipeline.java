@@ -1,0 +1,153 @@
+package io.replayflow.cli.loop;
+
+import io.replayflow.infra.stack.LocalStack;
+import io.replayflow.ingest.IngestConfig;
+import io.replayflow.ingest.IngestJob;
+import io.replayflow.ingest.IngestOptions;
+import io.replayflow.replay.job.ReplayStoreConfig;
+import io.replayflow.replay.job.ReplayStoreJob;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded data path: a {@link LocalStack} (real Kafka broker + Flink MiniCluster) running the
+ * ingest job (raw transitions to the Parquet experience log, dead letters, episode statistics, the
+ * clean stream) and the replay-store job (clean stream to the windowed, prioritized replay
+ * dataset). {@code replayflow stack} and {@code replayflow demo} both stand on it.
+ *
+ * <p>Each job runs at parallelism 1 on its own slot: on one 2-core machine the actors and the
+ * trainer need the rest of the CPU.
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPipeline.class);
+
+    /** What to start. */
+    public record Settings(
+            Path dataDir,
+            int kafkaPort,
+            int partitions,
+            String topicPrefix,
+            boolean keepKafkaData,
+            boolean runJobs,
+            Duration checkpointInterval,
+            String datasetName) {
+
+        public Settings {
+            Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(topicPrefix, "topicPrefix");
+            Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+            Objects.requireNonNull(datasetName, "datasetName");
+        }
+    }
+
+    private final LocalStack stack;
+    private final JobClient ingest;
+    private final JobClient replay;
+    private final Settings settings;
+
+    private EmbeddedPipeline(
+            LocalStack stack, JobClient ingest, JobClient replay, Settings settings) {
+        this.stack = stack;
+        this.ingest = ingest;
+        this.replay = replay;
+        this.settings = settings;
+    }
+
+    /** Starts the stack and, if asked, both jobs; on failure stops whatever had started. */
+    public static EmbeddedPipeline start(Settings settings) throws Exception {
+        LocalStack stack =
+                LocalStack.builder()
+                        .dataDir(settings.dataDir().toAbsolutePath())
+                        .keepData(settings.keepKafkaData())
+                        .kafkaPort(settings.kafkaPort())
+                        .partitions(settings.partitions())
+                        .topicPrefix(settings.topicPrefix())
+                        .slotsPerTaskManager(4)
+                        .start();
+        try {
+            if (!settings.runJobs()) {
+                return new EmbeddedPipeline(stack, null, null, settings);
+            }
+            URI root = settings.dataDir().toAbsolutePath().toUri();
+            JobClient ingest =
+                    IngestJob.start(
+                            stack.executionEnvironment(jobConfiguration()),
+                            IngestConfig.builder()
+                                    .bootstrapServers(stack.bootstrapServers())
+                                    .topicPrefix(settings.topicPrefix())
+                                    .dataRoot(root.toString())
+                                    .set(IngestOptions.PARALLELISM, 1)
+                                    .set(
+                                            IngestOptions.CHECKPOINT_INTERVAL,
+                                            settings.checkpointInterval())
+                                    .build());
+            JobClient replay =
+                    ReplayStoreJob.start(
+                            stack.executionEnvironment(jobConfiguration()),
+                            ReplayStoreConfig.builder()
+                                    .bootstrapServers(stack.bootstrapServers())
+                                    .topicPrefix(settings.topicPrefix())
+                                    .dataRoot(root)
+                                    .datasetName(settings.datasetName())
+                                    .checkpointInterval(settings.checkpointInterval())
+                                    .build());
+            LOG.info(
+                    "ingest job {} and replay-store job {} running",
+                    ingest.getJobID(),
+                    replay.getJobID());
+            return new EmbeddedPipeline(stack, ingest, replay, settings);
+        } catch (Exception | Error e) {
+            try {
+                stack.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private static Configuration jobConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
+        return conf;
+    }
+
+    public LocalStack stack() {
+        return stack;
+    }
+
+    public URI dataRoot() {
+        return settings.dataDir().toAbsolutePath().toUri();
+    }
+
+    public String datasetName() {
+        return settings.datasetName();
+    }
+
+    /** Whether the ingest and replay-store jobs were started. */
+    public boolean jobsRunning() {
+        return ingest != null;
+    }
+
+    public JobClient ingestJob() {
+        return ingest;
+    }
+
+    public JobClient replayJob() {
+        return replay;
+    }
+
+    /** Stops the jobs (their last checkpoints are retained) and the stack. */
+    @Override
+    public void close() {
+        stack.close();
+    }
+}
