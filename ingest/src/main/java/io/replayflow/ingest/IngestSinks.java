@@ -1,0 +1,76 @@
+package io.replayflow.ingest;
+
+import io.replayflow.ingest.kafka.AvroRecordSerializer;
+import io.replayflow.ingest.kafka.IngestKafka;
+import io.replayflow.ingest.log.ExperienceLog;
+import io.replayflow.ingest.stats.EpisodeStatsSink;
+import io.replayflow.schemas.Topics;
+import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.EpisodeSummary;
+import io.replayflow.schemas.avro.Transition;
+import java.nio.ByteBuffer;
+
+/**
+ * Writes the pipeline's streams: the Parquet experience log and three Kafka topics, all exactly
+ * once; statistics to metrics and the log.
+ */
+public final class IngestSinks {
+
+    private IngestSinks() {}
+
+    public static void attach(IngestStreams streams, IngestConfig config) {
+        Topics topics = config.topics();
+        streams.clean()
+                .sinkTo(ExperienceLog.sink(config))
+                .name("experience log")
+                .uid("ingest-experience-log");
+        streams.clean()
+                .sinkTo(
+                        IngestKafka.exactlyOnceSink(
+                                config,
+                                "clean",
+                                AvroRecordSerializer.keyedBy(
+                                        Transition.class,
+                                        topics.cleanTransitions(),
+                                        Transition::getEpisodeId)))
+                .name("kafka: " + topics.cleanTransitions())
+                .uid("ingest-clean-topic");
+        streams.deadLetters()
+                .sinkTo(
+                        IngestKafka.exactlyOnceSink(
+                                config,
+                                "dlq",
+                                AvroRecordSerializer.keyedByBytes(
+                                        DeadLetter.class,
+                                        topics.deadLetters(),
+                                        IngestSinks::originalKey)))
+                .name("kafka: " + topics.deadLetters())
+                .uid("ingest-dead-letter-topic");
+        streams.episodes()
+                .sinkTo(
+                        IngestKafka.exactlyOnceSink(
+                                config,
+                                "episodes",
+                                AvroRecordSerializer.keyedBy(
+                                        EpisodeSummary.class,
+                                        topics.episodes(),
+                                        EpisodeSummary::getEpisodeId)))
+                .name("kafka: " + topics.episodes())
+                .uid("ingest-episodes-topic");
+        streams.episodeStats()
+                .sinkTo(new EpisodeStatsSink())
+                .name("episode statistics: metrics")
+                .uid("ingest-episode-stats-sink")
+                .setParallelism(1);
+    }
+
+    private static byte[] originalKey(DeadLetter deadLetter) {
+        ByteBuffer key = deadLetter.getKey();
+        if (key == null) {
+            return null;
+        }
+        byte[] bytes = new byte[key.remaining()];
+        key.duplicate().get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,21 @@
+package io.replayflow.ingest;
+
+import io.replayflow.ingest.stats.EpisodeStats;
+import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.EpisodeSummary;
+import io.replayflow.schemas.avro.Transition;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * What {@link IngestPipeline#build} returns, before any sink.
+ *
+ * @param clean valid, deduplicated transitions: the experience log and {@code rf.transitions.clean}
+ * @param deadLetters every refused record with its reason: {@code rf.transitions.dlq}
+ * @param episodes one summary per completed episode: {@code rf.episodes}
+ * @param episodeStats windowed statistics per env and policy version: metrics and the log
+ */
+public record IngestStreams(
+        DataStream<Transition> clean,
+        DataStream<DeadLetter> deadLetters,
+        DataStream<EpisodeSummary> episodes,
+        DataStream<EpisodeStats> episodeStats) {}

@@ -1,0 +1,74 @@
+package io.replayflow.ingest.bench;
+
+import java.io.PrintWriter;
+import java.util.OptionalLong;
+
+/** The figures of one {@link IngestBenchmark} run; {@link #render} prints them. */
+public record BenchmarkResult(
+        BenchmarkSettings settings,
+        long bytes,
+        double produceSeconds,
+        double rawConsumeSeconds,
+        double ingestSeconds,
+        double ingestSecondsAfterStart,
+        double steadyRate,
+        long committedRows,
+        int committedFiles,
+        OptionalLong maxCheckpointStateBytes,
+        long episodes) {
+
+    public double rawConsumeRate() {
+        return settings.transitions() / rawConsumeSeconds;
+    }
+
+    public double ingestRate() {
+        return settings.transitions() / ingestSeconds;
+    }
+
+    public double ingestRateAfterStart() {
+        return settings.transitions() / ingestSecondsAfterStart;
+    }
+
+    public void render(PrintWriter out) {
+        BenchmarkSettings s = settings;
+        out.printf(
+                "Ingest benchmark: %,d CartPole-sized transitions (%.0f bytes each), %d"
+                        + " partitions, parallelism %d, checkpoints every %s, %s,"
+                        + " compaction %s%n",
+                s.transitions(),
+                (double) bytes / s.transitions(),
+                s.partitions(),
+                s.parallelism(),
+                s.checkpointInterval(),
+                s.compression(),
+                s.compaction() ? "on" : "off");
+        out.printf(
+                "  produce                 %8.2f s  %,10.0f rec/s%n",
+                produceSeconds, s.transitions() / produceSeconds);
+        out.printf(
+                "  raw consume             %8.2f s  %,10.0f rec/s%n",
+                rawConsumeSeconds, rawConsumeRate());
+        out.printf(
+                "  ingest to committed log %8.2f s  %,10.0f rec/s  (%.0f%% of raw consume)%n",
+                ingestSeconds, ingestRate(), 100 * ingestRate() / rawConsumeRate());
+        out.printf(
+                "    after job start       %8.2f s  %,10.0f rec/s  (%.0f%% of raw consume)%n",
+                ingestSecondsAfterStart,
+                ingestRateAfterStart(),
+                100 * ingestRateAfterStart() / rawConsumeRate());
+        out.printf(
+                "    steady (25%%..90%% committed)      %,10.0f rec/s  (%.0f%% of raw consume)%n",
+                steadyRate, 100 * steadyRate / rawConsumeRate());
+        out.printf(
+                "  committed               %,d rows in %d Parquet files%n",
+                committedRows, committedFiles);
+        if (maxCheckpointStateBytes.isPresent()) {
+            long state = maxCheckpointStateBytes.getAsLong();
+            out.printf(
+                    "  checkpointed state      %,d bytes max for %,d episodes (%.0f bytes per"
+                            + " episode, TTL not reached)%n",
+                    state, episodes, (double) state / Math.max(1, episodes));
+        }
+        out.flush();
+    }
+}

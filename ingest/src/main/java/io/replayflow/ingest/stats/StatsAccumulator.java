@@ -1,0 +1,18 @@
+package io.replayflow.ingest.stats;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/** Running sums of one window's episodes: count, return sum/min/max, length sum. A Flink POJO. */
+public class StatsAccumulator {
+
+    public static final TypeInformation<StatsAccumulator> TYPE = Types.POJO(StatsAccumulator.class);
+
+    public long episodes;
+    public double returnSum;
+    public double returnMin = Double.POSITIVE_INFINITY;
+    public double returnMax = Double.NEGATIVE_INFINITY;
+    public long lengthSum;
+
+    public StatsAccumulator() {}
+}

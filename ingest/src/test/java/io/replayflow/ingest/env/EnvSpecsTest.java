@@ -1,0 +1,72 @@
+package io.replayflow.ingest.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class EnvSpecsTest {
+
+    @Test
+    void builtInsMatchTheActorServiceEnvs() {
+        assertThat(EnvSpecs.builtIns().all())
+                .containsExactly(
+                        new EnvSpec("Acrobot-v1", List.of(6), 3),
+                        new EnvSpec("CartPole-v1", List.of(4), 2),
+                        new EnvSpec("MountainCar-v0", List.of(2), 3));
+    }
+
+    @Test
+    void parsesTheConfigSyntax() {
+        assertThat(EnvSpec.parse("MyPlant-v0:8:4"))
+                .isEqualTo(new EnvSpec("MyPlant-v0", List.of(8), 4));
+        EnvSpec pixels = EnvSpec.parse(" ns:Pixels-v0:84x84x3:6 ");
+        assertThat(pixels).isEqualTo(new EnvSpec("ns:Pixels-v0", List.of(84, 84, 3), 6));
+        assertThat(pixels.observationSize()).isEqualTo(84 * 84 * 3);
+        assertThat(EnvSpec.parse(pixels.format())).isEqualTo(pixels);
+    }
+
+    @Test
+    void badEntriesSayWhatToWrite() {
+        assertThatThrownBy(() -> EnvSpec.parse("MyPlant-v0"))
+                .hasMessage(
+                        "env spec 'MyPlant-v0' is not ID:SHAPE:ACTIONS; write e.g."
+                                + " 'MyPlant-v0:8:4' (8 floats, 4 actions) or"
+                                + " 'Pixels-v0:84x84x3:6'");
+        assertThatThrownBy(() -> EnvSpec.parse("MyPlant-v0:eight:4"))
+                .hasMessageStartingWith(
+                        "env spec 'MyPlant-v0:eight:4' has a shape or action count");
+        assertThatThrownBy(() -> EnvSpec.parse("MyPlant-v0:8x0:4"))
+                .hasMessage(
+                        "env spec MyPlant-v0 has observation shape [8, 0]: every dimension must"
+                                + " be at least 1");
+        assertThatThrownBy(() -> EnvSpec.parse("MyPlant-v0:8:0"))
+                .hasMessage(
+                        "env spec MyPlant-v0 has 0 actions: a discrete action space needs at"
+                                + " least 1");
+    }
+
+    @Test
+    void declaredSpecsJoinTheBuiltInsButCannotContradictThem() {
+        EnvSpecs specs =
+                EnvSpecs.withDeclared(
+                        List.of(EnvSpec.parse("MyPlant-v0:8:4"), EnvSpec.parse("CartPole-v1:4:2")));
+        assertThat(specs.find("MyPlant-v0")).contains(new EnvSpec("MyPlant-v0", List.of(8), 4));
+        assertThat(specs.find("Unknown-v0")).isEmpty();
+
+        assertThatThrownBy(() -> EnvSpecs.withDeclared(List.of(EnvSpec.parse("CartPole-v1:5:2"))))
+                .hasMessage(
+                        "env CartPole-v1 is built in as CartPole-v1:4:2 but declared as"
+                                + " CartPole-v1:5:2: remove the declaration, or give your"
+                                + " environment another id");
+        assertThatThrownBy(
+                        () ->
+                                EnvSpecs.withDeclared(
+                                        List.of(EnvSpec.parse("A:1:1"), EnvSpec.parse("A:2:1"))))
+                .hasMessage("env A is declared twice (A:1:1 and A:2:1): keep one entry");
+    }
+}
