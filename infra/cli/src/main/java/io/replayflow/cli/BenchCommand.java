@@ -2,6 +2,8 @@ package io.replayflow.cli;
 
 import io.replayflow.actor.bench.ActorBenchmark;
 import io.replayflow.infra.stack.LocalStack;
+import io.replayflow.ingest.bench.BenchmarkSettings;
+import io.replayflow.ingest.bench.IngestBenchmark;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.bench.TrainerBenchmark;
 import java.io.PrintWriter;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +25,11 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks that print their figures; see docs/BENCHMARKS.md.",
-        subcommands = {BenchCommand.Actors.class, BenchCommand.Trainer.class})
+        subcommands = {
+            BenchCommand.Actors.class,
+            BenchCommand.Ingest.class,
+            BenchCommand.Trainer.class
+        })
 final class BenchCommand {
 
     @Command(
@@ -81,6 +88,53 @@ final class BenchCommand {
                                 Duration.ofSeconds(seconds),
                                 swaps,
                                 work),
+                        out);
+            }
+            out.flush();
+            return ReplayFlow.EXIT_OK;
+        }
+    }
+
+    @Command(
+            name = "ingest",
+            mixinStandardHelpOptions = true,
+            description = {
+                "End-to-end rate of the ingest job from Kafka to committed Parquet (exactly once,"
+                        + " 2 s checkpoints, ZSTD, compaction, all Kafka sinks) for CartPole-sized"
+                        + " transitions, next to the raw consume rate of the same records in the"
+                        + " same run, on an embedded stack."
+            })
+    static final class Ingest implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--transitions",
+                defaultValue = "2000000",
+                description = "Transitions to produce and ingest (default: ${DEFAULT-VALUE}).")
+        long transitions;
+
+        @Override
+        public Integer call() throws Exception {
+            if (transitions < 1000) {
+                throw new UsageError(
+                        "--transitions "
+                                + transitions
+                                + " is too few to measure; use at least 1000");
+            }
+            BenchmarkSettings settings = BenchmarkSettings.defaults().withTransitions(transitions);
+            PrintWriter out = spec.commandLine().getOut();
+            try (LocalStack stack =
+                    LocalStack.builder()
+                            .partitions(settings.partitions())
+                            .slotsPerTaskManager(2)
+                            .start()) {
+                IngestBenchmark.run(
+                        stack.executionEnvironment(),
+                        stack.bootstrapServers(),
+                        stack.dataDir(),
+                        Optional.of(stack.flinkRestAddress()),
+                        settings,
                         out);
             }
             out.flush();

@@ -1,6 +1,17 @@
 package io.replayflow.cli;
 
+import io.replayflow.ingest.inspect.DatasetInspector;
+import io.replayflow.schemas.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "dataset",
@@ -13,12 +24,48 @@ final class DatasetCommand {
             name = "inspect",
             mixinStandardHelpOptions = true,
             description =
-                    "Transitions, episodes, returns by policy version, time range, partitions,"
-                            + " files and dead letters of a data root.")
-    static final class Inspect extends PendingVerb {
+                    "Transitions, episodes, mean return by policy version, time range, partitions"
+                            + " and files of a data root's experience log; dead letters by reason"
+                            + " when --bootstrap is given (read from the DLQ topic).")
+    static final class Inspect implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "Data root.")
+        Path dir;
+
+        @Option(
+                names = "--bootstrap",
+                paramLabel = "HOST:PORT",
+                description = "Kafka bootstrap servers, to count dead letters.")
+        String bootstrap;
+
+        @Option(
+                names = "--topic-prefix",
+                defaultValue = "rf.",
+                description = "Topic prefix (default: ${DEFAULT-VALUE}).")
+        String topicPrefix;
+
         @Override
-        String comesWith() {
-            return "it arrives with the ingest job (the experience log it reads)";
+        public Integer call() {
+            if (!Files.isDirectory(dir)) {
+                throw new UsageError(
+                        dir
+                                + " is not a directory: give the data root that ingest writes to"
+                                + " (the --data of 'replayflow stack')");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            try {
+                DatasetInspector.inspect(
+                                dir.toAbsolutePath(),
+                                Optional.ofNullable(bootstrap),
+                                Topics.withPrefix(topicPrefix))
+                        .render(out);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            }
+            out.flush();
+            return ReplayFlow.EXIT_OK;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.replayflow.cli;
 import io.replayflow.cli.loop.EmbeddedPipeline;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -144,6 +145,7 @@ final class StackCommand implements Callable<Integer> {
                             !fresh,
                             !noJobs,
                             Durations.parse("--checkpoint-interval", checkpointInterval),
+                            Duration.ofMinutes(5),
                             "default"));
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());

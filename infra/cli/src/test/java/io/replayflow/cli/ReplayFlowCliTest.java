@@ -64,6 +64,7 @@ class ReplayFlowCliTest {
                 "policy rollback",
                 "bench",
                 "bench actors",
+                "bench ingest",
                 "bench trainer"
             })
     void everyVerbHasHelp(String verb) {
@@ -154,9 +155,18 @@ class ReplayFlowCliTest {
 
     @Test
     void pendingVerbSaysSoWithExit3EvenWithItsFutureFlags() {
-        Result r = run("dataset", "inspect", "/tmp/x");
+        Result r = run("policy", "promote", "--version", "3");
 
         assertThat(r.exitCode()).isEqualTo(ReplayFlow.EXIT_NOT_AVAILABLE);
-        assertThat(r.err()).contains("replayflow dataset inspect: not available yet");
+        assertThat(r.err()).contains("replayflow policy promote: not available yet");
+    }
+
+    @Test
+    void datasetInspectOfAMissingDirectoryIsAUsageError() {
+        Result r = run("dataset", "inspect", "/nonexistent/replayflow");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("is not a directory");
     }
 }

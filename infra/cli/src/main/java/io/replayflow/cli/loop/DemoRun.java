@@ -243,6 +243,7 @@ public final class DemoRun {
                 false,
                 true,
                 settings.checkpointInterval(),
+                Duration.ofSeconds(20),
                 "demo");
     }
 

@@ -10,9 +10,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedPipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPipeline.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     /** What to start. */
     public record Settings(
@@ -38,12 +41,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
             boolean keepKafkaData,
             boolean runJobs,
             Duration checkpointInterval,
+            Duration compactionMaxDelay,
             String datasetName) {
 
         public Settings {
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(topicPrefix, "topicPrefix");
             Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+            Objects.requireNonNull(compactionMaxDelay, "compactionMaxDelay");
             Objects.requireNonNull(datasetName, "datasetName");
         }
     }
@@ -88,6 +93,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
                                     .set(
                                             IngestOptions.CHECKPOINT_INTERVAL,
                                             settings.checkpointInterval())
+                                    .set(
+                                            IngestOptions.COMPACTION_MAX_DELAY,
+                                            settings.compactionMaxDelay())
                                     .build());
             JobClient replay =
                     ReplayStoreJob.start(
@@ -145,9 +153,37 @@ public final class EmbeddedPipeline implements AutoCloseable {
         return replay;
     }
 
-    /** Stops the jobs (their last checkpoints are retained) and the stack. */
+    /**
+     * Stops the jobs with a final savepoint after draining them (so every record they have read is
+     * committed to Parquet and compacted files become visible), then the stack. A job that does not
+     * stop in time is cancelled with the stack; its last checkpoint is retained.
+     */
     @Override
     public void close() {
+        for (JobClient job : new JobClient[] {ingest, replay}) {
+            if (job == null) {
+                continue;
+            }
+            try {
+                String savepoint =
+                        job.stopWithSavepoint(
+                                        true,
+                                        settings.dataDir()
+                                                .toAbsolutePath()
+                                                .resolve("savepoints")
+                                                .toUri()
+                                                .toString(),
+                                        SavepointFormatType.CANONICAL)
+                                .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                LOG.info("job {} drained and stopped; savepoint {}", job.getJobID(), savepoint);
+            } catch (Exception e) {
+                LOG.warn(
+                        "job {} did not stop with a savepoint within {} s ({}); cancelling it",
+                        job.getJobID(),
+                        STOP_TIMEOUT.toSeconds(),
+                        e.toString());
+            }
+        }
         stack.close();
     }
 }
