@@ -155,7 +155,7 @@ class ReplayFlowCliTest {
 
     @Test
     void pendingVerbSaysSoWithExit3EvenWithItsFutureFlags() {
-        Result r = run("policy", "promote", "--version", "3");
+        Result r = run("policy", "promote", "CartPole-v1", "--to", "3");
 
         assertThat(r.exitCode()).isEqualTo(ReplayFlow.EXIT_NOT_AVAILABLE);
         assertThat(r.err()).contains("replayflow policy promote: not available yet");
