@@ -62,6 +62,14 @@ final class DemoCommand implements Callable<Integer> {
             description = "Greedy episodes per evaluation (default: ${DEFAULT-VALUE}).")
     int evalEpisodes;
 
+    @Option(
+            names = "--target-return",
+            paramLabel = "R",
+            description =
+                    "Stop when a greedy evaluation reaches R (default: the environment's solved"
+                            + " threshold: CartPole-v1 475, Acrobot-v1 -100, MountainCar-v0 -110).")
+    Double targetReturn;
+
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
 
@@ -89,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.createDirectories(dataDir);
         PrintWriter out = spec.commandLine().getOut();
-        DemoRun run = new DemoRun(settings);
+        DemoRun run = new DemoRun(settings, targetReturn);
         Thread main = Thread.currentThread();
         Thread hook =
                 new Thread(

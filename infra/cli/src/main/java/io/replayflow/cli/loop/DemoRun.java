@@ -86,11 +86,29 @@ public final class DemoRun {
         }
     }
 
+    /** Rows one reader refresh may insert (a few checkpoints' worth of files). */
+    static final int MAX_INSERT_BATCH = 8_192;
+
+    /** Seeds of the confirmation episodes: far from the evaluation seeds. */
+    static final long CONFIRMATION_SEED_OFFSET = 7_919_000_001L;
+
     private final DemoSettings settings;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
 
+    private final Double targetReturn;
+
+    /** A run that stops at the environment's solved threshold. */
     public DemoRun(DemoSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * A run that stops when an evaluation reaches {@code targetReturn} instead (null: the
+     * environment's solved threshold), e.g. -80 on Acrobot-v1 where Gymnasium's threshold is -100.
+     */
+    public DemoRun(DemoSettings settings, Double targetReturn) {
         this.settings = settings;
+        this.targetReturn = targetReturn;
     }
 
     /** Asks a running {@link #run} to wind down (Ctrl-C). */
@@ -100,7 +118,10 @@ public final class DemoRun {
 
     /** Runs the loop, printing the live progress view to {@code out}. */
     public Result run(PrintWriter out, boolean inPlace) throws Exception {
-        double threshold = EnvRegistry.withBuiltIns().spec(settings.env()).solvedThreshold();
+        double threshold =
+                targetReturn != null
+                        ? targetReturn
+                        : EnvRegistry.withBuiltIns().spec(settings.env()).solvedThreshold();
         long started = System.nanoTime();
         List<Sample> samples = new ArrayList<>();
         List<Evaluation> evaluations = new ArrayList<>();
@@ -167,12 +188,38 @@ public final class DemoRun {
                                     e.result().stdReturn(),
                                     e.result().episodes()));
                     if (e.result().meanReturn() >= threshold) {
-                        outcome = Outcome.SOLVED;
-                        message =
+                        // Stopping at the first of many evaluations that crosses the line favours
+                        // lucky seeds: confirm on a second, disjoint set of episodes.
+                        EvaluationResult confirm =
+                                Evaluator.withBuiltIns()
+                                        .evaluate(
+                                                policyDir(pipeline, e.version()),
+                                                settings.env(),
+                                                settings.evalEpisodes(),
+                                                settings.evalSeed() + CONFIRMATION_SEED_OFFSET);
+                        Evaluation confirmed =
+                                new Evaluation(
+                                        e.version(),
+                                        seconds(started),
+                                        e.envStepsAtEvaluation(),
+                                        confirm);
+                        evaluations.add(confirmed);
+                        view.println(
                                 String.format(
-                                        "solved: v%d reached %.1f >= %.1f",
-                                        e.version(), e.result().meanReturn(), threshold);
-                        break;
+                                        "confirm v%d on other seeds: mean return %.1f ± %.1f",
+                                        e.version(), confirm.meanReturn(), confirm.stdReturn()));
+                        if (confirm.meanReturn() >= threshold) {
+                            outcome = Outcome.SOLVED;
+                            message =
+                                    String.format(
+                                            "solved: v%d reached %.1f and %.1f on two seed sets"
+                                                    + " (>= %.1f)",
+                                            e.version(),
+                                            e.result().meanReturn(),
+                                            confirm.meanReturn(),
+                                            threshold);
+                            break;
+                        }
                     }
                 }
                 if (pending == null && t.lastPublishedVersion() > evaluatedVersion) {
@@ -262,11 +309,13 @@ public final class DemoRun {
                         .samplesPerInsert(
                                 new SamplesPerInsertSettings(
                                         settings.samplesPerInsert(),
-                                        // wide band: a refresh inserts a whole file at once
-                                        settings.samplesPerInsert() * 40_000,
+                                        // the narrowest band the limiter accepts for a refresh
+                                        // that inserts up to MAX_INSERT_BATCH rows at once
+                                        (batch + settings.samplesPerInsert() * MAX_INSERT_BATCH)
+                                                / 2.0,
                                         settings.minSize(),
                                         batch,
-                                        65_536))
+                                        MAX_INSERT_BATCH))
                         .bootstrap(pipeline.stack().bootstrapServers())
                         .topics(pipeline.stack().topics())
                         .pollInterval(Duration.ofMillis(500))

@@ -70,10 +70,10 @@ public record DemoSettings(
                 Map.of(
                         "trainer.algo", "double-dqn",
                         "trainer.hidden", "256,256",
-                        "trainer.lr", "0.0023",
+                        "trainer.lr", "0.001",
                         "trainer.batch-size", "64",
                         "trainer.gamma", "0.99",
-                        "trainer.target.update-period", "10",
+                        "trainer.target.update-period", "100",
                         "trainer.steps", "100000000",
                         "trainer.checkpoint.period", "5000",
                         "trainer.threads.intra-op", "1",
