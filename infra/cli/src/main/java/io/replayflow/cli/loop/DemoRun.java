@@ -25,8 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One run of the whole loop on one machine: the embedded pipeline (Kafka, ingest, replay-store), an
@@ -36,8 +34,6 @@ import org.slf4j.LoggerFactory;
  * runs out, when {@link #stop()} is called, or when a part fails.
  */
 public final class DemoRun {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
 
     /** How the run ended. */
     public enum Outcome {
@@ -365,9 +361,5 @@ public final class DemoRun {
     static String format(Duration d) {
         long s = d.toSeconds();
         return s % 60 == 0 ? (s / 60) + "m" : s + "s";
-    }
-
-    static {
-        LOG.debug("demo loaded");
     }
 }
