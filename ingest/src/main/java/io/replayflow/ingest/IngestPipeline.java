@@ -4,7 +4,6 @@ import io.replayflow.ingest.dedup.Deduplicator;
 import io.replayflow.ingest.dedup.EpisodeKey;
 import io.replayflow.ingest.internal.AvroTypes;
 import io.replayflow.ingest.kafka.RawRecord;
-import io.replayflow.ingest.stats.EpisodeStats;
 import io.replayflow.ingest.stats.EpisodeStatsAggregate;
 import io.replayflow.ingest.stats.EpisodeStatsWindow;
 import io.replayflow.ingest.stats.StatsAccumulator;
@@ -13,6 +12,7 @@ import io.replayflow.ingest.validate.DeadLetters;
 import io.replayflow.ingest.validate.DecodeAndValidate;
 import io.replayflow.ingest.validate.ShapeLearner;
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Transition;
 import java.time.Clock;
@@ -92,7 +92,7 @@ public final class IngestPipeline {
                                 new EpisodeStatsWindow(),
                                 StatsAccumulator.TYPE,
                                 StatsAccumulator.TYPE,
-                                EpisodeStats.TYPE)
+                                AvroTypes.EPISODE_STATS)
                         .name("episode statistics")
                         .uid("ingest-episode-stats");
         return new IngestStreams(clean, deadLetters, episodes, stats);

@@ -6,13 +6,14 @@ import io.replayflow.ingest.log.ExperienceLog;
 import io.replayflow.ingest.stats.EpisodeStatsSink;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Transition;
 import java.nio.ByteBuffer;
 
 /**
- * Writes the pipeline's streams: the Parquet experience log and three Kafka topics, all exactly
- * once; statistics to metrics and the log.
+ * Writes the pipeline's streams: the Parquet experience log and four Kafka topics, all exactly
+ * once; statistics also to metrics and the log.
  */
 public final class IngestSinks {
 
@@ -58,10 +59,26 @@ public final class IngestSinks {
                 .name("kafka: " + topics.episodes())
                 .uid("ingest-episodes-topic");
         streams.episodeStats()
+                .sinkTo(
+                        IngestKafka.exactlyOnceSink(
+                                config,
+                                "episode-stats",
+                                AvroRecordSerializer.keyedBy(
+                                        EpisodeStats.class,
+                                        topics.episodeStats(),
+                                        IngestSinks::statsKey)))
+                .name("kafka: " + topics.episodeStats())
+                .uid("ingest-episode-stats-topic");
+        streams.episodeStats()
                 .sinkTo(new EpisodeStatsSink())
                 .name("episode statistics: metrics")
                 .uid("ingest-episode-stats-sink")
                 .setParallelism(1);
+    }
+
+    /** {@code <env_id>/<policy_version>}: one series stays in one partition, in window order. */
+    private static String statsKey(EpisodeStats stats) {
+        return stats.getEnvId() + "/" + stats.getPolicyVersion();
     }
 
     private static byte[] originalKey(DeadLetter deadLetter) {

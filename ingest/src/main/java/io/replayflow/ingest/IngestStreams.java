@@ -1,7 +1,7 @@
 package io.replayflow.ingest;
 
-import io.replayflow.ingest.stats.EpisodeStats;
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Transition;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -12,7 +12,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * @param clean valid, deduplicated transitions: the experience log and {@code rf.transitions.clean}
  * @param deadLetters every refused record with its reason: {@code rf.transitions.dlq}
  * @param episodes one summary per completed episode: {@code rf.episodes}
- * @param episodeStats windowed statistics per env and policy version: metrics and the log
+ * @param episodeStats windowed statistics per env and policy version: {@code rf.episodes.stats},
+ *     metrics and the log
  */
 public record IngestStreams(
         DataStream<Transition> clean,

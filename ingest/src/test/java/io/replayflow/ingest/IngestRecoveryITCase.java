@@ -207,14 +207,7 @@ class IngestRecoveryITCase {
 
     private static Topics createTopics(String prefix) throws Exception {
         Topics topics = Topics.withPrefix(prefix);
-        TestKafka.createTopics(
-                stack.bootstrapServers(),
-                List.of(
-                        topics.transitions(),
-                        topics.deadLetters(),
-                        topics.cleanTransitions(),
-                        topics.episodes()),
-                2);
+        TestKafka.createTopics(stack.bootstrapServers(), topics.all(), 2);
         return topics;
     }
 

@@ -14,6 +14,7 @@ import io.replayflow.ingest.testing.TestKafka;
 import io.replayflow.ingest.testing.TestTransitions;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.SingleObjectSerde;
@@ -251,14 +252,7 @@ class IngestValidationITCase {
     @Test
     void mainRunsABoundedJobFromProgramArguments(@TempDir Path root) throws Exception {
         Topics topics = Topics.withPrefix("main.");
-        TestKafka.createTopics(
-                stack.bootstrapServers(),
-                List.of(
-                        topics.transitions(),
-                        topics.deadLetters(),
-                        topics.cleanTransitions(),
-                        topics.episodes()),
-                2);
+        TestKafka.createTopics(stack.bootstrapServers(), topics.all(), 2);
         List<Transition> episode = TestTransitions.episode("actor-m", "ep-m", 50);
         try (TestKafka kafka = new TestKafka(stack.bootstrapServers())) {
             for (Transition t : episode) {
@@ -287,6 +281,24 @@ class IngestValidationITCase {
 
         assertThat(new ParquetLogReader(root).count()).isEqualTo(episode.size());
         assertThat(deadLetterCount(topics)).isEqualTo(1);
+
+        // The end of the bounded input closes the statistics window of the one episode.
+        SingleObjectSerde<EpisodeStats> statsSerde = SingleObjectSerde.forClass(EpisodeStats.class);
+        List<ConsumerRecord<byte[], byte[]>> stats =
+                TestKafka.readAll(stack.bootstrapServers(), topics.episodeStats());
+        assertThat(stats).hasSize(1);
+        EpisodeStats window = statsSerde.decode(stats.get(0).value());
+        Transition first = episode.get(0);
+        assertThat(new String(stats.get(0).key(), StandardCharsets.UTF_8))
+                .isEqualTo(first.getEnvId() + "/" + first.getPolicyVersion());
+        assertThat(window.getEnvId()).isEqualTo(first.getEnvId());
+        assertThat(window.getEpisodes()).isEqualTo(1);
+        assertThat(window.getMeanReturn()).isEqualTo(episode.size());
+        assertThat(window.getStdReturn()).isZero();
+        assertThat(window.getMeanLength()).isEqualTo(episode.size());
+        assertThat(window.getWindowEndMs() - window.getWindowStartMs()).isEqualTo(60_000);
+        assertThat(episode.get(episode.size() - 1).getEventTimeMs())
+                .isBetween(window.getWindowStartMs(), window.getWindowEndMs() - 1);
     }
 
     private static int deadLetterCount(Topics topics) {

@@ -68,6 +68,14 @@ public record Topics(String prefix) {
         return prefix + "episodes";
     }
 
+    /**
+     * EpisodeStats: per env and policy version, the episodes that ended in one event-time window.
+     * Its own topic, so every topic carries one record type.
+     */
+    public String episodeStats() {
+        return prefix + "episodes.stats";
+    }
+
     /** PriorityUpdates from trainers. */
     public String priorities() {
         return prefix + "priorities";
@@ -85,6 +93,7 @@ public record Topics(String prefix) {
                 deadLetters(),
                 cleanTransitions(),
                 episodes(),
+                episodeStats(),
                 priorities(),
                 policies());
     }

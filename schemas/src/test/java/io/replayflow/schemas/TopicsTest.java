@@ -17,6 +17,7 @@ class TopicsTest {
                         "rf.transitions.dlq",
                         "rf.transitions.clean",
                         "rf.episodes",
+                        "rf.episodes.stats",
                         "rf.priorities",
                         "rf.policies");
     }

@@ -145,11 +145,7 @@ public final class IngestBenchmark {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(
-                            Stream.of(
-                                            topics.transitions(),
-                                            topics.deadLetters(),
-                                            topics.cleanTransitions(),
-                                            topics.episodes())
+                            topics.all().stream()
                                     .map(t -> new NewTopic(t, partitions, (short) 1))
                                     .toList())
                     .all()

@@ -1,6 +1,7 @@
 package io.replayflow.ingest.internal;
 
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.AvroTrust;
@@ -25,6 +26,9 @@ public final class AvroTypes {
 
     public static final TypeInformation<EpisodeSummary> EPISODE_SUMMARY =
             new AvroTypeInfo<>(EpisodeSummary.class);
+
+    public static final TypeInformation<EpisodeStats> EPISODE_STATS =
+            new AvroTypeInfo<>(EpisodeStats.class);
 
     private AvroTypes() {}
 }

@@ -1,6 +1,7 @@
 package io.replayflow.ingest.stats;
 
 import io.replayflow.ingest.IngestMetrics;
+import io.replayflow.schemas.avro.EpisodeStats;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -43,8 +44,10 @@ public final class EpisodeStatsSink implements Sink<EpisodeStats> {
 
         @Override
         public void write(EpisodeStats stats, Context context) {
-            LOG.info("Episode statistics: {}", stats);
-            String series = stats.envId + "/" + stats.policyVersion;
+            if (LOG.isInfoEnabled()) {
+                LOG.info("Episode statistics: {}", EpisodeStatsWindow.describe(stats));
+            }
+            String series = stats.getEnvId() + "/" + stats.getPolicyVersion();
             if (latest.containsKey(series)) {
                 latest.put(series, stats);
             } else if (latest.size() < MAX_SERIES) {
@@ -55,13 +58,13 @@ public final class EpisodeStatsSink implements Sink<EpisodeStats> {
 
         private void register(String series, EpisodeStats first) {
             MetricGroup g =
-                    group.addGroup(IngestMetrics.ENV_ID, first.envId)
+                    group.addGroup(IngestMetrics.ENV_ID, first.getEnvId())
                             .addGroup(
                                     IngestMetrics.POLICY_VERSION,
-                                    Long.toString(first.policyVersion));
-            g.gauge(IngestMetrics.EPISODE_RETURN_MEAN, () -> latest.get(series).meanReturn);
-            g.gauge(IngestMetrics.EPISODE_LENGTH_MEAN, () -> latest.get(series).meanLength);
-            g.gauge(IngestMetrics.WINDOW_EPISODES, () -> latest.get(series).episodes);
+                                    Long.toString(first.getPolicyVersion()));
+            g.gauge(IngestMetrics.EPISODE_RETURN_MEAN, () -> latest.get(series).getMeanReturn());
+            g.gauge(IngestMetrics.EPISODE_LENGTH_MEAN, () -> latest.get(series).getMeanLength());
+            g.gauge(IngestMetrics.WINDOW_EPISODES, () -> latest.get(series).getEpisodes());
         }
 
         @Override

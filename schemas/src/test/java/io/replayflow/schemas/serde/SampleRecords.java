@@ -1,6 +1,7 @@
 package io.replayflow.schemas.serde;
 
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Lineage;
 import io.replayflow.schemas.avro.PolicyVersion;
@@ -100,6 +101,22 @@ final class SampleRecords {
                 .setTruncated(true)
                 .setStartTimeMs(1_763_700_000_000L)
                 .setEndTimeMs(1_763_700_010_000L)
+                .build();
+    }
+
+    static EpisodeStats episodeStats() {
+        return EpisodeStats.newBuilder()
+                .setEnvId("CartPole-v1")
+                .setPolicyVersion(3)
+                .setWindowStartMs(1_763_700_000_000L)
+                .setWindowEndMs(1_763_700_060_000L)
+                .setEpisodes(4)
+                .setMeanReturn(120.5)
+                .setStdReturn(10.25)
+                .setMinReturn(104.0)
+                .setMaxReturn(133.0)
+                .setMeanLength(120.5)
+                .setTerminated(4)
                 .build();
     }
 

@@ -3,6 +3,7 @@ package io.replayflow.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
@@ -37,6 +38,7 @@ class SchemaHistoryTest {
                     PolicyVersion.class,
                     PriorityUpdate.class,
                     EpisodeSummary.class,
+                    EpisodeStats.class,
                     DeadLetter.class);
 
     static Stream<SchemaHistory.Version> releasedVersions() {

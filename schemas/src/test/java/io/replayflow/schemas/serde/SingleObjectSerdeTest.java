@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
@@ -32,6 +33,7 @@ class SingleObjectSerdeTest {
         assertRoundTrip(PolicyVersion.class, SampleRecords.policyVersion());
         assertRoundTrip(PriorityUpdate.class, SampleRecords.priorityUpdate());
         assertRoundTrip(EpisodeSummary.class, SampleRecords.episodeSummary());
+        assertRoundTrip(EpisodeStats.class, SampleRecords.episodeStats());
         assertRoundTrip(DeadLetter.class, SampleRecords.deadLetter());
     }
 
