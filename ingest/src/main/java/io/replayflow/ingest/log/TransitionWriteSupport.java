@@ -36,6 +36,11 @@ final class TransitionWriteSupport extends WriteSupport<Transition> {
 
     private RecordConsumer out;
 
+    /** The last value and its bytes per string column (indices 0..2), see {@link #string}. */
+    private final String[] lastString = new String[3];
+
+    private final Binary[] lastBinary = new Binary[3];
+
     @Override
     @Deprecated // still abstract in parquet 1.15
     public WriteContext init(Configuration configuration) {
@@ -80,9 +85,23 @@ final class TransitionWriteSupport extends WriteSupport<Transition> {
         out.endMessage();
     }
 
+    /**
+     * Writes a string column, reusing the previous row's UTF-8 bytes when the value repeats: the
+     * ids and env change only between episodes, and encoding them afresh per row was an eighth of
+     * the ingest job's hottest thread. Binaries from {@link Binary#fromString} are immutable, so
+     * the column writer may keep a reference.
+     */
     private void string(int index, String name, String value) {
+        Binary bytes;
+        if (value.equals(lastString[index])) {
+            bytes = lastBinary[index];
+        } else {
+            bytes = Binary.fromString(value);
+            lastString[index] = value;
+            lastBinary[index] = bytes;
+        }
         out.startField(name, index);
-        out.addBinary(Binary.fromString(value));
+        out.addBinary(bytes);
         out.endField(name, index);
     }
 

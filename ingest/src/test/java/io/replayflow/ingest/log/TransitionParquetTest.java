@@ -91,6 +91,8 @@ class TransitionParquetTest {
     private static List<Transition> written() {
         List<Transition> all = new ArrayList<>(TestTransitions.episode("a", "e", 3));
         all.add(TestTransitions.pixels("Pixels-v0", "a", "p", 0));
+        // Ids that change and come back: the writer reuses a repeated value's bytes.
+        all.addAll(TestTransitions.episode("b", "e", 1));
         return all;
     }
 
