@@ -27,6 +27,7 @@ import io.replayflow.ingest.IngestOptions.StartingOffsets;
 import io.replayflow.ingest.env.EnvSpec;
 import io.replayflow.ingest.env.EnvSpecs;
 import io.replayflow.ingest.log.LogCompression;
+import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -96,7 +97,7 @@ public record IngestConfig(
         transactionalIdPrefix =
                 required(TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix, "replayflow-ingest");
         Objects.requireNonNull(transactionNaming, TRANSACTION_NAMING.key());
-        kafkaProperties = Map.copyOf(kafkaProperties);
+        kafkaProperties = Secrets.hidingSecrets(kafkaProperties);
         dataRoot = normalizeDataRoot(dataRoot);
         Objects.requireNonNull(parallelism, PARALLELISM.key());
         if (parallelism.isPresent() && parallelism.getAsInt() < 1) {

@@ -2,6 +2,7 @@ package io.replayflow.ingest;
 
 import io.replayflow.ingest.kafka.IngestKafka;
 import io.replayflow.ingest.kafka.RawRecord;
+import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.serde.AvroTrust;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,7 +52,11 @@ public final class IngestJob {
             throws Exception {
         buildJob(env, config);
         JobClient client = env.executeAsync(jobName(config));
-        LOG.info("Started {} as job {}: {}", jobName(config), client.getJobID(), config.toMap());
+        LOG.info(
+                "Started {} as job {}: {}",
+                jobName(config),
+                client.getJobID(),
+                Secrets.redacted(config.toMap()));
         return client;
     }
 
@@ -123,7 +128,7 @@ public final class IngestJob {
                         "unexpected argument '"
                                 + arg
                                 + "': pass settings as --key value, e.g. --data.root"
-                                + " s3://bucket/rf (keys: ingest/CONFIG.md)");
+                                + " s3://bucket/rf (keys: docs/CONFIG.md)");
             }
             String key = arg.substring(2);
             int eq = key.indexOf('=');

@@ -179,7 +179,7 @@ class IngestConfigTest {
         assertThatThrownBy(() -> IngestJob.settings(Map.of(), new String[] {"data.root"}))
                 .hasMessage(
                         "unexpected argument 'data.root': pass settings as --key value, e.g."
-                                + " --data.root s3://bucket/rf (keys: ingest/CONFIG.md)");
+                                + " --data.root s3://bucket/rf (keys: docs/CONFIG.md)");
     }
 
     private static IngestConfig.Builder minimal() {

@@ -99,6 +99,11 @@ public final class MetricsServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The bound address: {@code actor.metrics.host} (loopback by default) and the port. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     /** {@code http://host:port/metrics}. */
     public String url() {
         InetSocketAddress address = server.getAddress();

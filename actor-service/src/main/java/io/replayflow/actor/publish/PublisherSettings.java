@@ -1,5 +1,6 @@
 package io.replayflow.actor.publish;
 
+import io.replayflow.schemas.Secrets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -76,7 +77,7 @@ public record PublisherSettings(
                             + batchSize
                             + " bytes)");
         }
-        extra = Map.copyOf(Objects.requireNonNullElse(extra, Map.of()));
+        extra = Secrets.hidingSecrets(Objects.requireNonNullElse(extra, Map.of()));
         for (String key : extra.keySet()) {
             if (FIXED.contains(key)) {
                 throw new IllegalArgumentException(

@@ -93,7 +93,17 @@ public final class PolicyFollower implements AutoCloseable {
 
     /** Consumer settings for following {@code rf.policies} (no group, nothing committed). */
     public static Properties consumerProperties(String bootstrapServers, String clientId) {
+        return consumerProperties(bootstrapServers, clientId, Map.of());
+    }
+
+    /**
+     * As {@link #consumerProperties(String, String)}, over {@code clientSettings} (security and
+     * other client settings); the follower's own settings above win.
+     */
+    public static Properties consumerProperties(
+            String bootstrapServers, String clientId, Map<String, String> clientSettings) {
         Properties props = new Properties();
+        props.putAll(clientSettings);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -106,9 +116,15 @@ public final class PolicyFollower implements AutoCloseable {
         return props;
     }
 
-    /** A follower with its own {@link KafkaConsumer}. */
+    /**
+     * A follower with its own {@link KafkaConsumer}.
+     *
+     * @param clientSettings further consumer settings (security...), see {@link
+     *     #consumerProperties(String, String, Map)}
+     */
     public static PolicyFollower create(
             String bootstrapServers,
+            Map<String, String> clientSettings,
             String clientId,
             String topic,
             String policyName,
@@ -117,7 +133,7 @@ public final class PolicyFollower implements AutoCloseable {
             Duration pollInterval,
             SwapListener listener) {
         return new PolicyFollower(
-                new KafkaConsumer<>(consumerProperties(bootstrapServers, clientId)),
+                new KafkaConsumer<>(consumerProperties(bootstrapServers, clientId, clientSettings)),
                 topic,
                 policyName,
                 loader,

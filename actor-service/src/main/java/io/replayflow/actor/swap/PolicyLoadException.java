@@ -14,6 +14,11 @@ public final class PolicyLoadException extends Exception {
     public enum Reason {
         /** The announced URI is not a local file path or {@code file:} URI. */
         UNSUPPORTED_URI,
+        /**
+         * The URI resolves (after {@code ..} and symbolic links) outside the configured policy root
+         * ({@code actor.policy.root}).
+         */
+        OUTSIDE_POLICY_ROOT,
         /** The artifact directory does not exist or is not a directory. */
         MISSING_ARTIFACT,
         /** {@code replayflow-policy.json} is missing, unreadable, of another format or version. */

@@ -10,8 +10,10 @@ import io.replayflow.schemas.policy.PolicyManifest;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>the announcement's obs_shape and num_actions fit the environment ({@code SPEC_MISMATCH});
- *   <li>the URI is a local path or {@code file:} URI ({@code UNSUPPORTED_URI}) and the directory
- *       exists ({@code MISSING_ARTIFACT});
+ *   <li>the URI is a local path or {@code file:} URI ({@code UNSUPPORTED_URI}), lies inside the
+ *       policy root when one is set ({@link PolicyRoot}, {@code OUTSIDE_POLICY_ROOT}), and the
+ *       directory exists ({@code MISSING_ARTIFACT});
  *   <li>{@code replayflow-policy.json} reads, and names the announced version ({@code
  *       BAD_MANIFEST});
  *   <li>every file's SHA-256 and the artifact digest match the manifest, and the digest matches the
@@ -52,6 +55,7 @@ public final class PolicyLoader {
     private final float[] probeBatch; // [probeRows * obsSize]
     private final int probeRows;
     private final ModelOpener opener;
+    private final PolicyRoot policyRoot; // null: any local path
 
     /**
      * @param spec the environment the policy must fit
@@ -61,8 +65,18 @@ public final class PolicyLoader {
      * @param opener opens the model once the artifact is verified
      */
     public PolicyLoader(EnvSpec spec, float[] probeObservation, int probeRows, ModelOpener opener) {
+        this(spec, probeObservation, probeRows, opener, null);
+    }
+
+    private PolicyLoader(
+            EnvSpec spec,
+            float[] probeObservation,
+            int probeRows,
+            ModelOpener opener,
+            PolicyRoot policyRoot) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.opener = Objects.requireNonNull(opener, "opener");
+        this.policyRoot = policyRoot;
         int size = spec.observationSize();
         if (probeObservation == null || probeObservation.length != size) {
             throw new IllegalArgumentException(
@@ -88,6 +102,20 @@ public final class PolicyLoader {
         return new PolicyLoader(spec, probeObservation, probeRows, SavedModelPolicy::open);
     }
 
+    /**
+     * A loader like this one that refuses announced artifacts outside {@code root} ({@code
+     * OUTSIDE_POLICY_ROOT}); {@link #loadDirectory} is not restricted (its caller names the path).
+     */
+    public PolicyLoader restrictedTo(PolicyRoot root) {
+        float[] probe = Arrays.copyOf(probeBatch, spec.observationSize());
+        return new PolicyLoader(spec, probe, probeRows, opener, Objects.requireNonNull(root));
+    }
+
+    /** The root announced artifacts must lie in, if any. */
+    public Optional<PolicyRoot> policyRoot() {
+        return Optional.ofNullable(policyRoot);
+    }
+
     public EnvSpec spec() {
         return spec;
     }
@@ -97,6 +125,9 @@ public final class PolicyLoader {
         String what = "policy '" + announced.getPolicyName() + "' v" + announced.getVersion();
         checkSpec(announced.getObsShape(), announced.getNumActions(), what + " (announcement)");
         Path dir = resolve(announced.getUri(), what);
+        if (policyRoot != null) {
+            policyRoot.check(dir, announced.getUri(), what);
+        }
         return load(dir, announced.getVersion(), announced.getSha256(), what);
     }
 

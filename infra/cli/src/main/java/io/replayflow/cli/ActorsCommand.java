@@ -3,10 +3,13 @@ package io.replayflow.cli;
 import io.replayflow.actor.ActorConfig;
 import io.replayflow.actor.ActorRunner;
 import io.replayflow.actor.ActorStatus;
+import io.replayflow.actor.policy.Behaviour;
 import io.replayflow.actor.policy.EpsilonSchedule;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,6 +27,17 @@ import picocli.CommandLine.Spec;
 final class ActorsCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+
+    @Mixin KafkaClientConfig kafka;
+
+    @Option(
+            names = "--policy-root",
+            paramLabel = "DIR",
+            description =
+                    "Load policy artifacts only from under DIR (e.g. <data>/policies), after"
+                            + " resolving '..' and symbolic links; a version announced elsewhere is"
+                            + " refused and the actors keep acting (actor.policy.root).")
+    Path policyRoot;
 
     @Option(
             names = "--bootstrap",
@@ -73,6 +87,15 @@ final class ActorsCommand implements Callable<Integer> {
     String epsilon;
 
     @Option(
+            names = "--behaviour",
+            paramLabel = "NAME",
+            description =
+                    "Version-0 policy until one is published: random (uniform) or cartpole-hand"
+                            + " (push toward theta + 0.5 theta_dot, explored with --epsilon)."
+                            + " Default: random.")
+    String behaviour;
+
+    @Option(
             names = "--topic-prefix",
             defaultValue = "rf.",
             description = "Topic prefix (default: ${DEFAULT-VALUE}).")
@@ -84,10 +107,19 @@ final class ActorsCommand implements Callable<Integer> {
     Long seed;
 
     @Option(
+            names = "--metrics-host",
+            defaultValue = "127.0.0.1",
+            paramLabel = "ADDRESS",
+            description =
+                    "Address the Prometheus endpoint binds (default: ${DEFAULT-VALUE}, loopback"
+                            + " only; 0.0.0.0 for every interface, e.g. in a pod).")
+    String metricsHost;
+
+    @Option(
             names = "--metrics-port",
             defaultValue = "0",
             description =
-                    "Prometheus port on 127.0.0.1; 0 any free one, -1 off (default:"
+                    "Prometheus port on --metrics-host; 0 any free one, -1 off (default:"
                             + " ${DEFAULT-VALUE}).")
     int metricsPort;
 
@@ -136,7 +168,10 @@ final class ActorsCommand implements Callable<Integer> {
                             .env(env)
                             .envsPerActor(envs)
                             .actors(actors)
-                            .metricsPort(metricsPort);
+                            .metricsHost(metricsHost)
+                            .metricsPort(metricsPort)
+                            .kafkaProperties(kafka.properties())
+                            .policyRoot(policyRoot);
             if (steps != null) {
                 b.steps(steps);
             }
@@ -145,6 +180,9 @@ final class ActorsCommand implements Callable<Integer> {
             }
             if (epsilon != null) {
                 b.epsilon(EpsilonSchedule.parse(epsilon));
+            }
+            if (behaviour != null) {
+                b.behaviour(Behaviour.parse(behaviour));
             }
             if (seed != null) {
                 b.seed(seed);

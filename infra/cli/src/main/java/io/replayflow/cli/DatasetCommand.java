@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,6 +31,8 @@ final class DatasetCommand {
     static final class Inspect implements Callable<Integer> {
 
         @Spec CommandSpec spec;
+
+        @Mixin KafkaClientConfig kafka;
 
         @Parameters(index = "0", paramLabel = "DIR", description = "Data root.")
         Path dir;
@@ -57,8 +60,9 @@ final class DatasetCommand {
             PrintWriter out = spec.commandLine().getOut();
             try {
                 DatasetInspector.inspect(
-                                dir.toAbsolutePath(),
+                                dir.toAbsolutePath().toUri(),
                                 Optional.ofNullable(bootstrap),
+                                kafka.properties(),
                                 Topics.withPrefix(topicPrefix))
                         .render(out);
             } catch (IllegalArgumentException e) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,16 +24,19 @@ import picocli.CommandLine.Spec;
         name = "train",
         mixinStandardHelpOptions = true,
         description = {
-            "Train DQN, Double DQN or discrete CQL offline from a data root: the experience log"
-                + " (default; 1-step targets) or a replay dataset (--dataset; n-step targets)."
-                + " Resumes from the latest checkpoint under <data>/checkpoints/trainer/<policy>,"
-                + " exports the policy to <data>/policies/<policy>/<version>/ and, with --publish,"
-                + " announces it on rf.policies.",
+            "Train DQN, Double DQN, discrete CQL or behaviour cloning offline from a data root: the"
+                + " experience log (default; 1-step targets) or a replay dataset (--dataset; n-step"
+                + " targets). Resumes from the latest checkpoint under"
+                + " <data>/checkpoints/trainer/<policy>, exports the policy to"
+                + " <data>/policies/<policy>/<version>/ and, with --publish, announces it on"
+                + " rf.policies.",
             "The last stdout line is JSON: {\"policy\": \"<artifact dir>\", \"version\": v, ...}."
         })
 final class TrainCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+
+    @Mixin KafkaClientConfig kafka;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data root.")
     Path data;
@@ -41,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
             names = "--algo",
             required = true,
             paramLabel = "ALGO",
-            description = "dqn, double-dqn or cql.")
+            description = "dqn, double-dqn, cql or bc (behaviour cloning).")
     String algo;
 
     @Option(
@@ -154,6 +158,7 @@ final class TrainCommand implements Callable<Integer> {
                     throw new UsageError("--publish needs --bootstrap HOST:PORT");
                 }
                 b.publish(bootstrap);
+                b.kafkaProperties(kafka.properties());
             }
             for (var e : keyValues().entrySet()) {
                 b.set(e.getKey(), e.getValue());

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.flink.core.fs.Path;
@@ -39,6 +40,18 @@ public final class DatasetInspector {
 
     /** Inspects a data root on any Flink file system ({@code file://}, {@code s3://}...). */
     public static DatasetReport inspect(URI dataRoot, Optional<String> bootstrap, Topics topics) {
+        return inspect(dataRoot, bootstrap, Map.of(), topics);
+    }
+
+    /**
+     * As {@link #inspect(URI, Optional, Topics)}; the dead-letter consumer also gets {@code
+     * kafkaProperties} (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*}).
+     */
+    public static DatasetReport inspect(
+            URI dataRoot,
+            Optional<String> bootstrap,
+            Map<String, String> kafkaProperties,
+            Topics topics) {
         Objects.requireNonNull(topics, "topics");
         Path experience = new Path(new Path(dataRoot), "experience");
         ExperienceLogScanner scan = new ExperienceLogScanner();
@@ -60,6 +73,8 @@ public final class DatasetInspector {
                 scan.partitions(),
                 scan.staging(),
                 bootstrap.map(
-                        b -> DeadLetterCounter.count(b, topics.deadLetters(), KAFKA_TIMEOUT)));
+                        b ->
+                                DeadLetterCounter.count(
+                                        b, kafkaProperties, topics.deadLetters(), KAFKA_TIMEOUT)));
     }
 }

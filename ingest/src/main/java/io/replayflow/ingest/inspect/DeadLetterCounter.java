@@ -26,8 +26,10 @@ final class DeadLetterCounter {
 
     private DeadLetterCounter() {}
 
-    static DeadLetterCounts count(String bootstrap, String topic, Duration timeout) {
+    static DeadLetterCounts count(
+            String bootstrap, Map<String, String> kafkaProperties, String topic, Duration timeout) {
         Properties props = new Properties();
+        props.putAll(kafkaProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -11,7 +11,15 @@ public final class PrometheusEndpoint implements AutoCloseable {
 
     private final HttpServer server;
 
-    /** Starts serving; port 0 picks a free port ({@link #port()}). */
+    /** Where the endpoint binds unless told otherwise: loopback only. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    /** Starts serving on {@link #DEFAULT_HOST}; port 0 picks a free port ({@link #port()}). */
+    public PrometheusEndpoint(PrometheusText metrics, int port) throws IOException {
+        this(metrics, DEFAULT_HOST, port);
+    }
+
+    /** Starts serving on {@code host}; port 0 picks a free port ({@link #port()}). */
     public PrometheusEndpoint(PrometheusText metrics, String host, int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext(
@@ -25,6 +33,11 @@ public final class PrometheusEndpoint implements AutoCloseable {
                     }
                 });
         server.start();
+    }
+
+    /** The bound address. */
+    public InetSocketAddress address() {
+        return server.getAddress();
     }
 
     public int port() {

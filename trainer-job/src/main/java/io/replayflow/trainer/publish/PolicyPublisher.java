@@ -1,9 +1,11 @@
 package io.replayflow.trainer.publish;
 
+import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -28,28 +30,63 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * }
  * }</pre>
  *
- * Not thread-safe (the serde is reused); one per publishing thread.
+ * <p>Kafka client settings (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*})
+ * come in as a map, e.g. from the CLI's {@code --kafka-config FILE}; the publisher's own settings
+ * (idempotence, acks, serializers) win over them, and error messages never show a secret value.
+ *
+ * <p>Not thread-safe (the serde is reused); one per publishing thread.
  */
 public final class PolicyPublisher implements AutoCloseable {
 
     private final Producer<String, byte[]> producer;
     private final String topic;
+    private final Map<String, String> clientSettings;
     private final SingleObjectSerde<PolicyVersion> serde =
             SingleObjectSerde.forClass(PolicyVersion.class);
 
     public PolicyPublisher(Producer<String, byte[]> producer, Topics topics) {
-        this.producer = Objects.requireNonNull(producer, "producer");
-        this.topic = topics.policies();
+        this(producer, topics, Map.of());
     }
 
-    /** A publisher with its own idempotent producer. */
+    private PolicyPublisher(
+            Producer<String, byte[]> producer, Topics topics, Map<String, String> clientSettings) {
+        this.producer = Objects.requireNonNull(producer, "producer");
+        this.topic = topics.policies();
+        this.clientSettings = Map.copyOf(clientSettings);
+    }
+
+    /** A publisher with its own idempotent producer, with no client settings beyond defaults. */
     public static PolicyPublisher create(String bootstrapServers, Topics topics) {
-        return new PolicyPublisher(new KafkaProducer<>(producerConfig(bootstrapServers)), topics);
+        return create(bootstrapServers, Map.of(), topics);
+    }
+
+    /**
+     * A publisher with its own idempotent producer.
+     *
+     * @param clientSettings Kafka client settings (security...), see {@link #producerConfig(String,
+     *     Map)}
+     */
+    public static PolicyPublisher create(
+            String bootstrapServers, Map<String, String> clientSettings, Topics topics) {
+        return new PolicyPublisher(
+                new KafkaProducer<>(producerConfig(bootstrapServers, clientSettings)),
+                topics,
+                clientSettings);
     }
 
     /** Producer settings for trainer output: idempotent, acks=all, small batches. */
     public static Properties producerConfig(String bootstrapServers) {
+        return producerConfig(bootstrapServers, Map.of());
+    }
+
+    /**
+     * As {@link #producerConfig(String)}, over {@code clientSettings} (security and other client
+     * settings); the trainer's own settings win.
+     */
+    public static Properties producerConfig(
+            String bootstrapServers, Map<String, String> clientSettings) {
         Properties p = new Properties();
+        p.putAll(clientSettings);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -78,7 +115,9 @@ public final class PolicyPublisher implements AutoCloseable {
             throw new PublishException(
                     describe(version)
                             + " failed: "
-                            + (e.getCause() != null ? e.getCause() : e)
+                            + Secrets.scrub(
+                                    String.valueOf(e.getCause() != null ? e.getCause() : e),
+                                    clientSettings)
                             + "; the artifact stays on disk and can be published again",
                     e);
         }

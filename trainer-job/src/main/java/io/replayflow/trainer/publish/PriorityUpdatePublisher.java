@@ -1,10 +1,12 @@
 package io.replayflow.trainer.publish;
 
+import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import io.replayflow.trainer.data.TransitionKey;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
@@ -35,6 +37,7 @@ public final class PriorityUpdatePublisher implements AutoCloseable {
                 }
             };
     private long sent;
+    private Map<String, String> clientSettings = Map.of(); // only to scrub error texts
 
     public PriorityUpdatePublisher(
             Producer<String, byte[]> producer, Topics topics, double epsilon) {
@@ -49,10 +52,28 @@ public final class PriorityUpdatePublisher implements AutoCloseable {
 
     public static PriorityUpdatePublisher create(
             String bootstrapServers, Topics topics, double epsilon) {
-        return new PriorityUpdatePublisher(
-                new KafkaProducer<>(PolicyPublisher.producerConfig(bootstrapServers)),
-                topics,
-                epsilon);
+        return create(bootstrapServers, Map.of(), topics, epsilon);
+    }
+
+    /**
+     * A publisher with its own producer.
+     *
+     * @param clientSettings Kafka client settings (security...), as for {@link
+     *     PolicyPublisher#producerConfig(String, Map)}
+     */
+    public static PriorityUpdatePublisher create(
+            String bootstrapServers,
+            Map<String, String> clientSettings,
+            Topics topics,
+            double epsilon) {
+        PriorityUpdatePublisher publisher =
+                new PriorityUpdatePublisher(
+                        new KafkaProducer<>(
+                                PolicyPublisher.producerConfig(bootstrapServers, clientSettings)),
+                        topics,
+                        epsilon);
+        publisher.clientSettings = Map.copyOf(clientSettings);
+        return publisher;
     }
 
     /**
@@ -113,7 +134,12 @@ public final class PriorityUpdatePublisher implements AutoCloseable {
     private void rethrow() {
         Exception e = failure.get();
         if (e != null) {
-            throw new PublishException("sending priority updates to " + topic + " failed: " + e, e);
+            throw new PublishException(
+                    "sending priority updates to "
+                            + topic
+                            + " failed: "
+                            + Secrets.scrub(e.toString(), clientSettings),
+                    e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.replayflow.trainer.publish;
 
+import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.serde.DecodeException;
@@ -45,10 +46,23 @@ public final class PublishedVersions {
      */
     public static long latest(
             String bootstrapServers, Topics topics, String policyName, Duration timeout) {
+        return latest(bootstrapServers, Map.of(), topics, policyName, timeout);
+    }
+
+    /**
+     * As {@link #latest(String, Topics, String, Duration)}, with Kafka client settings (security
+     * and others) under the reader's own; error messages never show a secret value.
+     */
+    public static long latest(
+            String bootstrapServers,
+            Map<String, String> clientSettings,
+            Topics topics,
+            String policyName,
+            Duration timeout) {
         String topic = topics.policies();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(consumerConfig(bootstrapServers, timeout))) {
+                new KafkaConsumer<>(consumerConfig(bootstrapServers, clientSettings, timeout))) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
                 throw new PublishException(
@@ -95,8 +109,9 @@ public final class PublishedVersions {
                             + bootstrapServers
                             + " within "
                             + timeout
-                            + ": is Kafka up at that address? ("
-                            + e
+                            + ": is Kafka up at that address, and do the client settings"
+                            + " (security.protocol, sasl.*, ssl.*) match its listener? ("
+                            + Secrets.scrub(e.toString(), clientSettings)
                             + ")",
                     e);
         }
@@ -127,8 +142,10 @@ public final class PublishedVersions {
         return true;
     }
 
-    private static Properties consumerConfig(String bootstrapServers, Duration timeout) {
+    private static Properties consumerConfig(
+            String bootstrapServers, Map<String, String> clientSettings, Duration timeout) {
         Properties p = new Properties();
+        p.putAll(clientSettings);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(

@@ -193,6 +193,7 @@ public final class ContinuousTrainer implements AutoCloseable {
                 ? PublishTargets.none()
                 : PublishTargets.kafka(
                         config.bootstrap().get(),
+                        config.kafkaProperties(),
                         config.topics(),
                         config.trainer().policyName(),
                         config.trainer().priorityEpsilon(),

@@ -2,12 +2,14 @@ package io.replayflow.trainer.run;
 
 import io.replayflow.replay.layout.DatasetLayout;
 import io.replayflow.replay.limit.SamplesPerInsertSettings;
+import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.TrainerOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +45,8 @@ import java.util.Set;
  * @param tensorboardDir null: {@code <root>/tensorboard/<policy name>}
  * @param pollInterval how often to look for data while waiting for {@code minSize}
  * @param dataTimeout how long one batch may wait for a limiter before the trainer fails
+ * @param kafkaProperties Kafka client settings of the trainer's clients (security: {@code
+ *     security.protocol}, {@code sasl.*}, {@code ssl.*}); never printed
  */
 public record ContinuousTrainerConfig(
         URI dataRoot,
@@ -58,7 +62,8 @@ public record ContinuousTrainerConfig(
         Path checkpointDir,
         Path tensorboardDir,
         Duration pollInterval,
-        Duration dataTimeout) {
+        Duration dataTimeout,
+        Map<String, String> kafkaProperties) {
 
     public ContinuousTrainerConfig {
         Objects.requireNonNull(dataRoot, "dataRoot");
@@ -68,6 +73,8 @@ public record ContinuousTrainerConfig(
         samplesPerInsert = Objects.requireNonNullElse(samplesPerInsert, Optional.empty());
         bootstrap = Objects.requireNonNullElse(bootstrap, Optional.empty());
         topics = Objects.requireNonNullElse(topics, Topics.defaults());
+        kafkaProperties =
+                Secrets.hidingSecrets(Objects.requireNonNullElse(kafkaProperties, Map.of()));
         positive("min-size", minSize, "e.g. 1000 transitions before the first step");
         positive("refresh-every", refreshEvery, "e.g. 100 steps between directory listings");
         positive("publish-every", publishEvery, "e.g. 1000 steps between policy versions");
@@ -122,6 +129,7 @@ public record ContinuousTrainerConfig(
         private long publishEvery = 1_000;
         private SamplesPerInsertSettings samplesPerInsert;
         private String bootstrap;
+        private Map<String, String> kafkaProperties = Map.of();
         private Topics topics = Topics.defaults();
         private Path checkpointDir;
         private Path tensorboardDir;
@@ -164,6 +172,12 @@ public record ContinuousTrainerConfig(
         }
 
         /** Publish versions (and, when prioritized, priority updates) to this Kafka. */
+        /** Kafka client settings (security...) for every client the trainer creates. */
+        public Builder kafkaProperties(Map<String, String> properties) {
+            this.kafkaProperties = properties;
+            return this;
+        }
+
         public Builder bootstrap(String bootstrapServers) {
             this.bootstrap = bootstrapServers;
             return this;
@@ -209,7 +223,8 @@ public record ContinuousTrainerConfig(
                     checkpointDir,
                     tensorboardDir,
                     pollInterval,
-                    dataTimeout);
+                    dataTimeout,
+                    kafkaProperties);
         }
     }
 }

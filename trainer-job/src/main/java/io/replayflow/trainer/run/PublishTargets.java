@@ -5,6 +5,7 @@ import io.replayflow.trainer.publish.PolicyPublisher;
 import io.replayflow.trainer.publish.PriorityUpdatePublisher;
 import io.replayflow.trainer.publish.PublishedVersions;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Where a {@link ContinuousTrainer} announces its work, and the highest version already announced
@@ -37,12 +38,28 @@ public record PublishTargets(
             String policyName,
             double priorityEpsilon,
             Duration timeout) {
-        long last = PublishedVersions.latest(bootstrap, topics, policyName, timeout);
-        PolicyPublisher policies = PolicyPublisher.create(bootstrap, topics);
+        return kafka(bootstrap, Map.of(), topics, policyName, priorityEpsilon, timeout);
+    }
+
+    /**
+     * As {@link #kafka(String, Topics, String, double, Duration)}, every client with {@code
+     * clientSettings} (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*}).
+     */
+    public static PublishTargets kafka(
+            String bootstrap,
+            Map<String, String> clientSettings,
+            Topics topics,
+            String policyName,
+            double priorityEpsilon,
+            Duration timeout) {
+        long last =
+                PublishedVersions.latest(bootstrap, clientSettings, topics, policyName, timeout);
+        PolicyPublisher policies = PolicyPublisher.create(bootstrap, clientSettings, topics);
         try {
             return new PublishTargets(
                     policies,
-                    PriorityUpdatePublisher.create(bootstrap, topics, priorityEpsilon),
+                    PriorityUpdatePublisher.create(
+                            bootstrap, clientSettings, topics, priorityEpsilon),
                     last);
         } catch (RuntimeException e) {
             policies.close();

@@ -1,6 +1,7 @@
 package io.replayflow.trainer.run;
 
 import io.replayflow.replay.layout.DatasetLayout;
+import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainerConfig;
@@ -47,9 +48,12 @@ import java.util.Optional;
  * @param publish whether to announce the exported version on {@code rf.policies}
  * @param bootstrap Kafka bootstrap servers; required when publishing
  * @param topics topic names (default {@code rf.*})
- * @param trainerOverrides further {@code trainer.*} keys (see {@code docs/config.md})
+ * @param trainerOverrides further {@code trainer.*} keys (see {@code docs/CONFIG.md})
  * @param checkpointDir where checkpoints go; null: {@code <root>/checkpoints/trainer/<policyName>}
  * @param tensorboardDir where TensorBoard events go; null: {@code <root>/tensorboard/<policyName>}
+ * @param kafkaProperties Kafka client settings of every client the run creates (security: {@code
+ *     security.protocol}, {@code sasl.*}, {@code ssl.*}; the CLI's {@code --kafka-config FILE});
+ *     printed with secrets hidden
  */
 public record TrainRequest(
         URI dataRoot,
@@ -66,7 +70,8 @@ public record TrainRequest(
         Topics topics,
         Map<String, String> trainerOverrides,
         Path checkpointDir,
-        Path tensorboardDir) {
+        Path tensorboardDir,
+        Map<String, String> kafkaProperties) {
 
     public TrainRequest {
         if (dataRoot == null) {
@@ -103,6 +108,8 @@ public record TrainRequest(
                             + " stack` prints)");
         }
         topics = Objects.requireNonNullElse(topics, Topics.defaults());
+        kafkaProperties =
+                Secrets.hidingSecrets(Objects.requireNonNullElse(kafkaProperties, Map.of()));
         trainerOverrides = Map.copyOf(Objects.requireNonNullElse(trainerOverrides, Map.of()));
         new DataSelection(env, from, to, policyVersions); // validates the filters
         trainerConfig(trainerOverrides, algo, steps, policyName); // validates the overrides
@@ -182,6 +189,7 @@ public record TrainRequest(
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private Path checkpointDir;
         private Path tensorboardDir;
+        private Map<String, String> kafkaProperties = Map.of();
 
         private Builder(URI dataRoot) {
             this.dataRoot = dataRoot;
@@ -256,6 +264,12 @@ public record TrainRequest(
             return this;
         }
 
+        /** Kafka client settings (security...) for publishing; see {@link TrainRequest}. */
+        public Builder kafkaProperties(Map<String, String> properties) {
+            this.kafkaProperties = properties;
+            return this;
+        }
+
         public TrainRequest build() {
             return new TrainRequest(
                     dataRoot,
@@ -272,7 +286,8 @@ public record TrainRequest(
                     topics,
                     overrides,
                     checkpointDir,
-                    tensorboardDir);
+                    tensorboardDir,
+                    kafkaProperties);
         }
     }
 }

@@ -98,6 +98,7 @@ public final class TrainRunner {
                 request.publish()
                         ? PublishedVersions.latest(
                                 request.bootstrap(),
+                                request.kafkaProperties(),
                                 request.topics(),
                                 config.policyName(),
                                 KAFKA_TIMEOUT)
@@ -175,7 +176,10 @@ public final class TrainRunner {
             TrainRequest request, TrainerConfig config) {
         return request.publish() && request.dataset() != null && config.prioritized()
                 ? PriorityUpdatePublisher.create(
-                        request.bootstrap(), request.topics(), config.priorityEpsilon())
+                        request.bootstrap(),
+                        request.kafkaProperties(),
+                        request.topics(),
+                        config.priorityEpsilon())
                 : null;
     }
 
@@ -199,7 +203,8 @@ public final class TrainRunner {
 
     private static void publish(TrainRequest request, PolicyArtifact artifact, StepMetrics last) {
         try (PolicyPublisher publisher =
-                PolicyPublisher.create(request.bootstrap(), request.topics())) {
+                PolicyPublisher.create(
+                        request.bootstrap(), request.kafkaProperties(), request.topics())) {
             publisher.publish(artifact.toPolicyVersion(metrics(last)));
         }
     }

@@ -4,13 +4,19 @@ import io.replayflow.infra.stack.internal.DataDirectories;
 import io.replayflow.infra.stack.internal.EmbeddedFlinkCluster;
 import io.replayflow.infra.stack.internal.EmbeddedKafkaBroker;
 import io.replayflow.infra.stack.internal.Ports;
+import io.replayflow.infra.stack.internal.ScramUsers;
+import io.replayflow.infra.stack.internal.TlsMaterial;
 import io.replayflow.infra.stack.internal.TopicInitializer;
 import io.replayflow.infra.stack.internal.TopicInitializer.TopicSpec;
+import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import java.io.IOException;
+import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -38,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>Security: PLAINTEXT by default; with {@link Builder#saslSsl(KafkaSecurity)} the client
+ * listener is SASL_SSL (SCRAM-SHA-512 over TLS, a self-signed certificate for 127.0.0.1 generated
+ * with {@code keytool} under {@code <dataDir>/tls/} at every start) and {@link #clientProperties()}
+ * holds what a client needs ({@code security.protocol}, {@code sasl.*}, {@code ssl.truststore.*}).
+ * The stack itself creates its topics and the SCRAM user over a second, PLAINTEXT listener on
+ * loopback that is not advertised to clients.
+ *
  * <p>Topics: every name of {@link Topics} with {@link LocalStackConfig#partitions()} partitions,
  * except {@code policies}: one partition, {@code cleanup.policy=compact}.
  *
@@ -55,6 +69,7 @@ public final class LocalStack implements AutoCloseable {
     private final boolean ownsDataDir;
     private final EmbeddedKafkaBroker kafka;
     private final EmbeddedFlinkCluster flink;
+    private final Map<String, String> clientProperties;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalStack(
@@ -62,12 +77,14 @@ public final class LocalStack implements AutoCloseable {
             Path dataDir,
             boolean ownsDataDir,
             EmbeddedKafkaBroker kafka,
-            EmbeddedFlinkCluster flink) {
+            EmbeddedFlinkCluster flink,
+            Map<String, String> clientProperties) {
         this.config = config;
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
         this.kafka = kafka;
         this.flink = flink;
+        this.clientProperties = clientProperties;
     }
 
     public static Builder builder() {
@@ -82,10 +99,25 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedKafkaBroker kafka = null;
         EmbeddedFlinkCluster flink = null;
         try {
-            kafka = startKafka(config, dataDir);
+            TlsMaterial tls =
+                    config.saslSsl().isPresent()
+                            ? TlsMaterial.generate(dataDir.resolve("tls"))
+                            : null;
+            kafka = startKafka(config, dataDir, tls);
+            Map<String, String> client = clientProperties(config.saslSsl(), tls);
+            if (tls != null) {
+                KafkaSecurity user = config.saslSsl().get();
+                ScramUsers.upsertAndAwait(
+                        kafka.internalBootstrapServers(),
+                        kafka.bootstrapServers(),
+                        user.username(),
+                        user.password(),
+                        client,
+                        TOPIC_TIMEOUT);
+            }
             long kafkaUp = System.nanoTime();
             TopicInitializer.ensureTopics(
-                    kafka.bootstrapServers(), topicSpecs(config), TOPIC_TIMEOUT);
+                    kafka.internalBootstrapServers(), topicSpecs(config), TOPIC_TIMEOUT);
             long topicsUp = System.nanoTime();
             if (config.withFlink()) {
                 flink = startFlink(config, dataDir);
@@ -93,15 +125,16 @@ public final class LocalStack implements AutoCloseable {
             long flinkUp = System.nanoTime();
             LOG.info(
                     "LocalStack up in {} ms (Kafka broker {} ms, topics {} ms, Flink MiniCluster"
-                            + " {}): bootstrap.servers={}, Flink REST {}, data in {}",
+                            + " {}): bootstrap.servers={} ({}), Flink REST {}, data in {}",
                     millis(started, flinkUp),
                     millis(started, kafkaUp),
                     millis(kafkaUp, topicsUp),
                     config.withFlink() ? millis(topicsUp, flinkUp) + " ms" : "off",
                     kafka.bootstrapServers(),
+                    config.saslSsl().map(KafkaSecurity::toString).orElse("PLAINTEXT"),
                     flink == null ? "off" : flink.restAddress(),
                     dataDir);
-            return new LocalStack(config, dataDir, ownsDataDir, kafka, flink);
+            return new LocalStack(config, dataDir, ownsDataDir, kafka, flink, client);
         } catch (Exception e) {
             RuntimeException failure = startFailure(config, e);
             stopQuietly(flink, kafka, failure);
@@ -115,6 +148,36 @@ public final class LocalStack implements AutoCloseable {
     /** {@code 127.0.0.1:PORT} of the broker, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /**
+     * The Kafka client settings every client of this stack needs besides {@code bootstrap.servers}:
+     * empty for a PLAINTEXT stack; for SASL_SSL, {@code security.protocol}, {@code sasl.mechanism},
+     * {@code sasl.jaas.config} and {@code ssl.truststore.*}. Printing the map shows no secret.
+     */
+    public Map<String, String> clientProperties() {
+        return clientProperties;
+    }
+
+    /**
+     * Writes {@link #clientProperties()} as a Kafka client {@code .properties} file (readable by
+     * the owner only where the file system allows), for {@code --kafka-config FILE}.
+     */
+    public Path writeClientProperties(Path file) throws IOException {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("{} does not support POSIX permissions", file);
+        }
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            props.store(out, "Kafka client settings of a ReplayFlow LocalStack");
+        }
+        return file;
     }
 
     /** The directory holding {@code kafka/}, {@code checkpoints/} and {@code savepoints/}. */
@@ -209,11 +272,26 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker startKafka(LocalStackConfig config, Path dataDir)
-            throws Exception {
+    private static Map<String, String> clientProperties(
+            Optional<KafkaSecurity> user, TlsMaterial tls) {
+        if (user.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("security.protocol", "SASL_SSL");
+        p.put("sasl.mechanism", KafkaSecurity.MECHANISM);
+        p.put("sasl.jaas.config", user.get().jaasConfig());
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.location", tls.trustStore().toAbsolutePath().toString());
+        p.put("ssl.truststore.password", tls.password());
+        return Secrets.hidingSecrets(p);
+    }
+
+    private static EmbeddedKafkaBroker startKafka(
+            LocalStackConfig config, Path dataDir, TlsMaterial tls) throws Exception {
         try {
             return EmbeddedKafkaBroker.start(
-                    dataDir.resolve("kafka"), config.kafkaPort(), config.brokerProperties());
+                    dataDir.resolve("kafka"), config.kafkaPort(), config.brokerProperties(), tls);
         } catch (Exception e) {
             if (config.kafkaPort() != 0 && Ports.isBindFailure(e)) {
                 throw new LocalStackException(
@@ -334,8 +412,19 @@ public final class LocalStack implements AutoCloseable {
         private int flinkRestPort;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private final Configuration flinkConfiguration = new Configuration();
+        private KafkaSecurity saslSsl;
 
         private Builder() {}
+
+        /**
+         * Makes the broker's client listener SASL_SSL: SCRAM-SHA-512 over TLS with a certificate
+         * generated at start, accepting {@code user}; {@link LocalStack#clientProperties()} gives
+         * the settings a client needs. Default: PLAINTEXT.
+         */
+        public Builder saslSsl(KafkaSecurity user) {
+            this.saslSsl = Objects.requireNonNull(user, "user");
+            return this;
+        }
 
         /** Where data lives; unset means a fresh temporary directory deleted on close. */
         public Builder dataDir(Path dataDir) {
@@ -421,7 +510,8 @@ public final class LocalStack implements AutoCloseable {
                     slotsPerTaskManager,
                     flinkRestPort,
                     brokerProperties,
-                    flinkConfiguration.toMap());
+                    flinkConfiguration.toMap(),
+                    Optional.ofNullable(saslSsl));
         }
 
         /** Validates the settings and starts the stack. */

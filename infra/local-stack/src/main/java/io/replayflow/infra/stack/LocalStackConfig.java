@@ -28,6 +28,8 @@ import java.util.Set;
  * @param flinkRestPort the MiniCluster's REST port on 127.0.0.1; 0 picks a free one
  * @param brokerProperties extra Kafka broker settings, applied over the single-node defaults
  * @param flinkProperties extra Flink settings, applied over the MiniCluster defaults
+ * @param saslSsl when present, the broker's client listener is SASL_SSL (SCRAM-SHA-512 over TLS
+ *     with a certificate generated at start) and accepts this user; empty: PLAINTEXT
  */
 public record LocalStackConfig(
         Optional<Path> dataDir,
@@ -40,7 +42,8 @@ public record LocalStackConfig(
         int slotsPerTaskManager,
         int flinkRestPort,
         Map<String, String> brokerProperties,
-        Map<String, String> flinkProperties) {
+        Map<String, String> flinkProperties,
+        Optional<KafkaSecurity> saslSsl) {
 
     /** Broker settings the stack derives from its own options; setting them would break it. */
     static final Map<String, String> OWNED_BROKER_KEYS =
@@ -49,8 +52,12 @@ public record LocalStackConfig(
                     Map.entry("process.roles", "the stack runs broker and controller together"),
                     Map.entry("listeners", "use kafkaPort to choose the client port"),
                     Map.entry("advertised.listeners", "use kafkaPort to choose the client port"),
-                    Map.entry("listener.security.protocol.map", "the stack uses PLAINTEXT"),
-                    Map.entry("inter.broker.listener.name", "the stack uses PLAINTEXT"),
+                    Map.entry(
+                            "listener.security.protocol.map",
+                            "the stack uses PLAINTEXT, or SASL_SSL with saslSsl(...)"),
+                    Map.entry(
+                            "inter.broker.listener.name",
+                            "the stack uses PLAINTEXT, or SASL_SSL with saslSsl(...)"),
                     Map.entry("controller.listener.names", "the stack names its own"),
                     Map.entry("controller.quorum.voters", "the stack is its own single voter"),
                     Map.entry(
@@ -73,6 +80,7 @@ public record LocalStackConfig(
     public LocalStackConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(saslSsl, "saslSsl");
         brokerProperties = Map.copyOf(Objects.requireNonNull(brokerProperties, "brokerProperties"));
         flinkProperties = Map.copyOf(Objects.requireNonNull(flinkProperties, "flinkProperties"));
         dataDir.ifPresent(LocalStackConfig::checkDataDir);

@@ -81,6 +81,7 @@ class LocalStackKafkaITCase {
                         "it.transitions.dlq",
                         "it.transitions.clean",
                         "it.episodes",
+                        "it.episodes.stats",
                         "it.priorities",
                         "it.policies");
         described.forEach(

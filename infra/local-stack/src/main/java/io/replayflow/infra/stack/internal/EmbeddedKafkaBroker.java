@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The controller quorum is static ({@code controller.quorum.voters}, kraft.version 0), so a
  * restart on the same directory may use different ports.
+ *
+ * <p>With {@link TlsMaterial} the client listener is {@code SASL_SSL} (SCRAM-SHA-512 over TLS, the
+ * broker's certificate from the material) and a second, PLAINTEXT listener on loopback serves the
+ * broker itself (inter-broker traffic) and the stack's own set-up (topics, SCRAM users): {@link
+ * #internalBootstrapServers()}. Without it, one PLAINTEXT listener serves everything.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -32,7 +38,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     static final int NODE_ID = 1;
     private static final String CLIENT_LISTENER = "PLAINTEXT";
+    private static final String SECURE_LISTENER = "SASL_SSL";
+    private static final String INTERNAL_LISTENER = "INTERNAL";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+    /** The SASL mechanism of the secure listener. */
+    public static final String SASL_MECHANISM = "SCRAM-SHA-512";
 
     /**
      * Single-node settings. Replication factors and min ISR of the internal topics must be 1 or
@@ -43,10 +54,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final int port;
+    private final int internalPort;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, int internalPort) {
         this.server = server;
         this.port = port;
+        this.internalPort = internalPort;
     }
 
     /**
@@ -58,11 +71,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static EmbeddedKafkaBroker start(Path logDir, int port, Map<String, String> overrides)
             throws Exception {
+        return start(logDir, port, overrides, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, Map)}; with {@code tls} (may be null) the client listener is
+     * SASL_SSL with that key store, and a PLAINTEXT listener serves the stack internally.
+     */
+    public static EmbeddedKafkaBroker start(
+            Path logDir, int port, Map<String, String> overrides, TlsMaterial tls)
+            throws Exception {
         int clientPort = Ports.resolve(port);
         int controllerPort = Ports.resolve(0);
-        KafkaConfig config =
-                KafkaConfig.fromProps(
-                        properties(logDir, clientPort, controllerPort, overrides), false);
+        int internalPort = tls == null ? clientPort : Ports.resolve(0);
+        Properties props = properties(logDir, clientPort, controllerPort, overrides);
+        if (tls != null) {
+            props.putAll(secureListeners(clientPort, internalPort, controllerPort, tls));
+        }
+        KafkaConfig config = KafkaConfig.fromProps(props, false);
         Files.createDirectories(logDir);
         if (Files.exists(logDir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME))) {
             LOG.info("Restarting Kafka on existing data in {}", logDir);
@@ -76,12 +102,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             shutdown(server);
             throw e;
         }
-        return new EmbeddedKafkaBroker(server, clientPort);
+        return new EmbeddedKafkaBroker(server, clientPort, internalPort);
     }
 
-    /** {@code 127.0.0.1:PORT}, for {@code bootstrap.servers}. */
+    /** {@code 127.0.0.1:PORT} of the client listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return Ports.HOST + ":" + port;
+    }
+
+    /**
+     * {@code 127.0.0.1:PORT} of the PLAINTEXT listener the stack uses for its own set-up: the
+     * client listener itself unless it is SASL_SSL.
+     */
+    public String internalBootstrapServers() {
+        return Ports.HOST + ":" + internalPort;
     }
 
     public int port() {
@@ -136,6 +170,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(settings);
         return props;
+    }
+
+    /** The listener settings of a SASL_SSL client listener plus a PLAINTEXT internal one. */
+    static Map<String, String> secureListeners(
+            int clientPort, int internalPort, int controllerPort, TlsMaterial tls) {
+        String secure = SECURE_LISTENER + "://" + Ports.HOST + ":" + clientPort;
+        String internal = INTERNAL_LISTENER + "://" + Ports.HOST + ":" + internalPort;
+        String controller = CONTROLLER_LISTENER + "://" + Ports.HOST + ":" + controllerPort;
+        String prefix = "listener.name." + SECURE_LISTENER.toLowerCase(Locale.ROOT) + ".";
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("listeners", secure + "," + internal + "," + controller);
+        s.put("advertised.listeners", secure + "," + internal);
+        s.put("inter.broker.listener.name", INTERNAL_LISTENER);
+        s.put(
+                "listener.security.protocol.map",
+                SECURE_LISTENER
+                        + ":SASL_SSL,"
+                        + INTERNAL_LISTENER
+                        + ":PLAINTEXT,"
+                        + CONTROLLER_LISTENER
+                        + ":PLAINTEXT");
+        s.put(prefix + "sasl.enabled.mechanisms", SASL_MECHANISM);
+        s.put(
+                prefix + SASL_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        s.put(prefix + "ssl.keystore.type", "PKCS12");
+        s.put(prefix + "ssl.keystore.location", tls.keyStore().toAbsolutePath().toString());
+        s.put(prefix + "ssl.keystore.password", tls.password());
+        s.put(prefix + "ssl.key.password", tls.password());
+        s.put(prefix + "ssl.client.auth", "none");
+        return s;
     }
 
     private static Map<String, String> singleNodeDefaults() {
