@@ -48,6 +48,32 @@ public final class ReplayMetrics {
     /** The running max priority new rows enter at (gauge). */
     public static final String RUNNING_MAX_PRIORITY = "running_max_priority";
 
+    /** Rows given a TD priority by the latest policy (the rest enter at the running max). */
+    public static final String TRANSITIONS_SCORED = "transitions_scored";
+
+    /**
+     * Rows a loaded policy could not score (observation size or action outside the model, or a
+     * non-finite TD error): they enter at the running max.
+     */
+    public static final String TRANSITIONS_UNSCORED = "transitions_unscored";
+
+    /** Model calls that scored a batch of rows. */
+    public static final String SCORING_BATCHES = "scoring_batches";
+
+    /** Wall time of one scoring model call, microseconds (histogram). */
+    public static final String SCORING_BATCH_LATENCY_US = "scoring_batch_latency_us";
+
+    /** Policy versions loaded for scoring (after a restore, the reload counts too). */
+    public static final String POLICY_LOADS = "policy_loads";
+
+    /** Version of the policy scoring new rows; -1 while none (gauge). */
+    public static final String SCORING_POLICY_VERSION = "scoring_policy_version";
+
+    /**
+     * Prefix of the per-reason counters of refused policies, e.g. {@code ..._checksum_mismatch}.
+     */
+    public static final String POLICIES_REJECTED = "policies_rejected_";
+
     /** Transitions in the partitions the window keeps (gauge). */
     public static final String WINDOW_TRANSITIONS = "window_transitions";
 

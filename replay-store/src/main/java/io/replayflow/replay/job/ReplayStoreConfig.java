@@ -9,6 +9,7 @@ import static io.replayflow.replay.job.ReplayStoreOptions.EPISODE_IDLE_TIMEOUT;
 import static io.replayflow.replay.job.ReplayStoreOptions.GAMMA;
 import static io.replayflow.replay.job.ReplayStoreOptions.GROUP_ID;
 import static io.replayflow.replay.job.ReplayStoreOptions.INITIAL_PRIORITY;
+import static io.replayflow.replay.job.ReplayStoreOptions.KAFKA_PROPERTIES_PREFIX;
 import static io.replayflow.replay.job.ReplayStoreOptions.N_STEP;
 import static io.replayflow.replay.job.ReplayStoreOptions.OUT_OF_ORDERNESS;
 import static io.replayflow.replay.job.ReplayStoreOptions.PRIORITY_FLUSH_INTERVAL;
@@ -24,13 +25,18 @@ import static io.replayflow.replay.job.ReplayStoreOptions.WINDOW_MAX_TRANSITIONS
 import io.replayflow.replay.layout.DatasetLayout;
 import io.replayflow.replay.nstep.NStepTargets;
 import io.replayflow.replay.row.ReplayRowParquet;
+import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -68,10 +74,12 @@ public record ReplayStoreConfig(
         double initialPriority,
         Duration priorityFlushInterval,
         Duration priorityRetention,
+        ScoringConfig scoring,
         Duration checkpointInterval,
         Duration outOfOrderness,
         Duration sourceIdleness,
-        String compression)
+        String compression,
+        Map<String, String> kafkaProperties)
         implements Serializable {
 
     public ReplayStoreConfig {
@@ -129,10 +137,12 @@ public record ReplayStoreConfig(
             priorityRetention = windowDuration.plus(allowedLateness);
         }
         positive(PRIORITY_RETENTION, priorityRetention);
+        Objects.requireNonNull(scoring, "replay.priority.scoring.*").checkPolicyRoot();
         positive(CHECKPOINT_INTERVAL, checkpointInterval);
         nonNegative(OUT_OF_ORDERNESS, outOfOrderness);
         positive(SOURCE_IDLENESS, sourceIdleness);
         ReplayRowParquet.codec(Objects.requireNonNull(compression, COMPRESSION.key()));
+        kafkaProperties = checkKafkaProperties(kafkaProperties);
     }
 
     public static Builder builder() {
@@ -142,11 +152,12 @@ public record ReplayStoreConfig(
     /** Reads and validates the options from a Flink configuration (defaults where unset). */
     public static ReplayStoreConfig fromConfiguration(ReadableConfig conf) {
         String root = conf.get(DATA_ROOT);
+        URI dataRoot = root == null ? null : parseUri(root);
         return new ReplayStoreConfig(
                 conf.get(BOOTSTRAP_SERVERS),
                 conf.get(TOPIC_PREFIX),
                 conf.get(GROUP_ID),
-                root == null ? null : parseUri(root),
+                dataRoot,
                 conf.get(DATASET_NAME),
                 conf.get(WINDOW_DURATION),
                 conf.getOptional(WINDOW_MAX_TRANSITIONS)
@@ -161,10 +172,12 @@ public record ReplayStoreConfig(
                 conf.get(INITIAL_PRIORITY),
                 conf.get(PRIORITY_FLUSH_INTERVAL),
                 conf.get(PRIORITY_RETENTION),
+                ScoringConfig.fromConfiguration(conf, dataRoot),
                 conf.get(CHECKPOINT_INTERVAL),
                 conf.get(OUT_OF_ORDERNESS),
                 conf.get(SOURCE_IDLENESS),
-                conf.get(COMPRESSION));
+                conf.get(COMPRESSION),
+                kafkaProperties(conf.toMap()));
     }
 
     /** The topic names. */
@@ -175,6 +188,39 @@ public record ReplayStoreConfig(
     /** {@code <root>/replay/<name>/}. */
     public URI datasetUri() {
         return DatasetLayout.replayDataset(dataRoot, datasetName);
+    }
+
+    /** The sources' Kafka client settings ({@code replay.kafka.properties.*}). */
+    public Properties kafkaClientProperties() {
+        Properties props = new Properties();
+        props.putAll(kafkaProperties);
+        return props;
+    }
+
+    private static Map<String, String> kafkaProperties(Map<String, String> all) {
+        Map<String, String> out = new TreeMap<>();
+        all.forEach(
+                (k, v) -> {
+                    if (k.startsWith(KAFKA_PROPERTIES_PREFIX)) {
+                        out.put(k.substring(KAFKA_PROPERTIES_PREFIX.length()), v);
+                    }
+                });
+        return out;
+    }
+
+    private static Map<String, String> checkKafkaProperties(Map<String, String> props) {
+        Map<String, String> copy = Objects.requireNonNullElse(props, Map.of());
+        for (String owned : List.of("bootstrap.servers", "group.id")) {
+            if (copy.containsKey(owned)) {
+                throw new IllegalArgumentException(
+                        KAFKA_PROPERTIES_PREFIX
+                                + owned
+                                + " is not allowed: set "
+                                + (owned.equals("group.id") ? GROUP_ID : BOOTSTRAP_SERVERS).key()
+                                + " instead");
+            }
+        }
+        return Secrets.hidingSecrets(copy);
     }
 
     private static URI parseUri(String value) {
@@ -296,6 +342,31 @@ public record ReplayStoreConfig(
             return this;
         }
 
+        public Builder scoringEnabled(boolean enabled) {
+            conf.set(ReplayStoreOptions.SCORING_ENABLED, enabled);
+            return this;
+        }
+
+        public Builder scoringBatchSize(int rows) {
+            conf.set(ReplayStoreOptions.SCORING_BATCH_SIZE, rows);
+            return this;
+        }
+
+        public Builder scoringMaxWait(Duration wait) {
+            conf.set(ReplayStoreOptions.SCORING_MAX_WAIT, wait);
+            return this;
+        }
+
+        public Builder scoringPolicyRoot(URI root) {
+            conf.set(ReplayStoreOptions.SCORING_POLICY_ROOT, root.toString());
+            return this;
+        }
+
+        public Builder scoringPolicyName(String name) {
+            conf.set(ReplayStoreOptions.SCORING_POLICY_NAME, name);
+            return this;
+        }
+
         public Builder checkpointInterval(Duration interval) {
             conf.set(CHECKPOINT_INTERVAL, interval);
             return this;
@@ -313,6 +384,12 @@ public record ReplayStoreConfig(
 
         public Builder compression(String codec) {
             conf.set(COMPRESSION, codec);
+            return this;
+        }
+
+        /** One Kafka client setting for every source ({@code replay.kafka.properties.KEY}). */
+        public Builder kafkaProperty(String key, String value) {
+            conf.setString(KAFKA_PROPERTIES_PREFIX + key, value);
             return this;
         }
 

@@ -1,9 +1,11 @@
 package io.replayflow.replay.job;
 
+import io.replayflow.replay.job.internal.PolicyVersionDeserializer;
 import io.replayflow.replay.job.internal.PriorityUpdateDeserializer;
 import io.replayflow.replay.job.internal.TransitionDeserializer;
 import io.replayflow.replay.priority.PriorityEntry;
 import io.replayflow.replay.row.ReplayRow;
+import io.replayflow.replay.scoring.PolicyAnnouncement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -20,9 +22,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The replay-store Flink job: consumes {@code rf.transitions.clean} and {@code rf.priorities} and
- * maintains the windowed, prioritized replay dataset {@code <root>/replay/<name>/} (see {@link
- * ReplayStorePipeline} for the dataflow, {@link ReplayStoreOptions} for the settings).
+ * The replay-store Flink job: consumes {@code rf.transitions.clean}, {@code rf.priorities} and
+ * (with {@code replay.priority.scoring.enabled}) {@code rf.policies}, and maintains the windowed,
+ * prioritized replay dataset {@code <root>/replay/<name>/} (see {@link ReplayStorePipeline} for the
+ * dataflow, {@link ReplayStoreOptions} for the settings).
  *
  * <pre>{@code
  * // embedded (./replayflow stack), next to ingest:
@@ -34,7 +37,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * // a real cluster (shaded jar, classifier "job"):
  * //   flink run -c io.replayflow.replay.job.ReplayStoreJob replayflow-replay-store-…-job.jar \
- * //       --replay.kafka.bootstrap-servers kafka:9092 --replay.data-root s3://bucket/rf
+ * //       --replay.kafka.bootstrap-servers kafka:9092 --replay.data-root s3://bucket/rf \
+ * //       --replay.priority.scoring.policy-root /mnt/rf/policies   (or ...scoring.enabled false)
  * }</pre>
  *
  * Kafka offsets start from the consumer group's committed offsets, else the earliest; on a restore
@@ -68,6 +72,7 @@ public final class ReplayStoreJob {
         KafkaSource<ReplayRow> transitionSource =
                 KafkaSource.<ReplayRow>builder()
                         .setBootstrapServers(config.bootstrapServers())
+                        .setProperties(config.kafkaClientProperties())
                         .setTopics(config.topics().cleanTransitions())
                         .setGroupId(config.groupId())
                         .setStartingOffsets(
@@ -77,6 +82,7 @@ public final class ReplayStoreJob {
         KafkaSource<PriorityEntry> prioritySource =
                 KafkaSource.<PriorityEntry>builder()
                         .setBootstrapServers(config.bootstrapServers())
+                        .setProperties(config.kafkaClientProperties())
                         .setTopics(config.topics().priorities())
                         .setGroupId(config.groupId())
                         .setStartingOffsets(
@@ -96,7 +102,30 @@ public final class ReplayStoreJob {
                                 WatermarkStrategy.noWatermarks(),
                                 config.topics().priorities())
                         .uid("source-priorities");
-        ReplayStorePipeline.build(transitions, updates, config);
+        ReplayStorePipeline.build(transitions, updates, policies(env, config), config);
+    }
+
+    /**
+     * The {@code rf.policies} stream, read from the beginning of the compacted topic on a fresh
+     * start (so the current version is found) and from the checkpointed offsets on a restore; null
+     * when scoring is disabled.
+     */
+    private static DataStream<PolicyAnnouncement> policies(
+            StreamExecutionEnvironment env, ReplayStoreConfig config) {
+        if (!config.scoring().enabled()) {
+            return null;
+        }
+        KafkaSource<PolicyAnnouncement> source =
+                KafkaSource.<PolicyAnnouncement>builder()
+                        .setBootstrapServers(config.bootstrapServers())
+                        .setProperties(config.kafkaClientProperties())
+                        .setTopics(config.topics().policies())
+                        .setGroupId(config.groupId())
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new PolicyVersionDeserializer())
+                        .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), config.topics().policies())
+                .uid("source-policies");
     }
 
     /** {@code replayflow-replay-store-<dataset>}. */
@@ -151,9 +180,16 @@ public final class ReplayStoreJob {
             } else {
                 throw new IllegalArgumentException("option --" + key + " needs a value");
             }
-            if (!known.contains(key)) {
+            if (!known.contains(key)
+                    && !key.startsWith(ReplayStoreOptions.KAFKA_PROPERTIES_PREFIX)) {
                 throw new IllegalArgumentException(
-                        "unknown option --" + key + "; known options: " + String.join(", ", known));
+                        "unknown option --"
+                                + key
+                                + "; known options: "
+                                + String.join(", ", known)
+                                + " and "
+                                + ReplayStoreOptions.KAFKA_PROPERTIES_PREFIX
+                                + "*");
             }
             values.put(key, value);
         }

@@ -9,8 +9,8 @@ import org.apache.flink.configuration.description.TextElement;
 
 /**
  * Every option of the replay-store job: key, type, default and description, in one table that
- * {@link ReplayStoreConfig} reads and {@link #markdownTable()} documents ({@code
- * replay-store/docs/config.md} is generated from it by a test, so the docs cannot drift).
+ * {@link ReplayStoreConfig} reads and {@link #markdownTable()} documents ({@code docs/CONFIG.md} is
+ * generated from it by a test, so the docs cannot drift).
  */
 public final class ReplayStoreOptions {
 
@@ -20,13 +20,19 @@ public final class ReplayStoreOptions {
                     .noDefaultValue()
                     .withDescription("Kafka bootstrap servers, e.g. 127.0.0.1:9092. Required.");
 
+    /**
+     * Kafka client settings passed to every source as they are, minus the prefix: {@code
+     * replay.kafka.properties.security.protocol: SASL_SSL}.
+     */
+    public static final String KAFKA_PROPERTIES_PREFIX = "replay.kafka.properties.";
+
     public static final ConfigOption<String> TOPIC_PREFIX =
             ConfigOptions.key("replay.kafka.topic-prefix")
                     .stringType()
                     .defaultValue("rf.")
                     .withDescription(
-                            "Prefix of the topic names: reads <prefix>transitions.clean and"
-                                    + " <prefix>priorities.");
+                            "Prefix of the topic names: reads <prefix>transitions.clean,"
+                                    + " <prefix>priorities and <prefix>policies.");
 
     public static final ConfigOption<String> GROUP_ID =
             ConfigOptions.key("replay.kafka.group-id")
@@ -123,7 +129,8 @@ public final class ReplayStoreOptions {
                     .defaultValue(1.0)
                     .withDescription(
                             "Priority of new rows until a trainer update raises the running"
-                                    + " max; new rows get max(initial, running max).");
+                                    + " max; new rows get max(initial, running max) unless a"
+                                    + " policy scored them (replay.priority.scoring.*).");
 
     public static final ConfigOption<Duration> PRIORITY_FLUSH_INTERVAL =
             ConfigOptions.key("replay.priority.flush-interval")
@@ -141,6 +148,58 @@ public final class ReplayStoreOptions {
                             "How long the job keeps an episode's location and a partition's"
                                     + " priorities in state after their last use (processing"
                                     + " time). Default: window duration + allowed lateness.");
+
+    public static final ConfigOption<Boolean> SCORING_ENABLED =
+            ConfigOptions.key("replay.priority.scoring.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Score new rows by |TD error| under the latest policy on"
+                                    + " <prefix>policies (TensorFlow Java): priority = |r_n +"
+                                    + " gamma^n * (1 - done_n) * max_a Q(s_n, a) - Q(s, a)| +"
+                                    + " epsilon. Rows get the running max priority until a"
+                                    + " policy passes its checks, and whenever none is loaded.");
+
+    public static final ConfigOption<Integer> SCORING_BATCH_SIZE =
+            ConfigOptions.key("replay.priority.scoring.batch-size")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription(
+                            "Rows scored per model call (each row feeds two observations: s and"
+                                    + " s_n). A batch also goes when max-wait passes, on every"
+                                    + " checkpoint and at the end of input.");
+
+    public static final ConfigOption<Duration> SCORING_MAX_WAIT =
+            ConfigOptions.key("replay.priority.scoring.max-wait")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(500))
+                    .withDescription(
+                            "Longest a row waits for its batch to fill (processing time).");
+
+    public static final ConfigOption<String> SCORING_POLICY_ROOT =
+            ConfigOptions.key("replay.priority.scoring.policy-root")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Policy artifacts are loaded only from under this directory, a file:"
+                                    + " URI or local path; an announced URI that resolves"
+                                    + " elsewhere is refused. Default: <data-root>/policies"
+                                    + " when the data root is a file: URI (required otherwise).");
+
+    public static final ConfigOption<String> SCORING_POLICY_NAME =
+            ConfigOptions.key("replay.priority.scoring.policy-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Follow only this policy name on the policies topic. Default: any"
+                                    + " name (set it when several policies are published).");
+
+    public static final ConfigOption<Double> SCORING_EPSILON =
+            ConfigOptions.key("replay.priority.scoring.epsilon")
+                    .doubleType()
+                    .defaultValue(1e-6)
+                    .withDescription(
+                            "Added to |TD error| so every scored row stays drawable; >= 0.");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("replay.checkpoint.interval")
@@ -191,6 +250,12 @@ public final class ReplayStoreOptions {
                 INITIAL_PRIORITY,
                 PRIORITY_FLUSH_INTERVAL,
                 PRIORITY_RETENTION,
+                SCORING_ENABLED,
+                SCORING_BATCH_SIZE,
+                SCORING_MAX_WAIT,
+                SCORING_POLICY_ROOT,
+                SCORING_POLICY_NAME,
+                SCORING_EPSILON,
                 CHECKPOINT_INTERVAL,
                 OUT_OF_ORDERNESS,
                 SOURCE_IDLENESS,
@@ -212,6 +277,14 @@ public final class ReplayStoreOptions {
                     .append(describe(option).replace("|", "\\|"))
                     .append(" |\n");
         }
+        out.append("| `")
+                .append(KAFKA_PROPERTIES_PREFIX)
+                .append("*` | — | Kafka client settings for every source, without the prefix, e.g.")
+                .append(" `replay.kafka.properties.security.protocol: SASL_SSL`,")
+                .append(" `replay.kafka.properties.sasl.mechanism`,")
+                .append(" `replay.kafka.properties.sasl.jaas.config`,")
+                .append(" `replay.kafka.properties.ssl.truststore.location`. Secret values are")
+                .append(" never printed. |\n");
         return out.toString();
     }
 
@@ -234,7 +307,10 @@ public final class ReplayStoreOptions {
             if (d.toMinutes() > 0 && d.toSecondsPart() == 0) {
                 return d.toMinutes() + " min";
             }
-            return d.toSeconds() + " s";
+            if (d.toMillisPart() == 0) {
+                return d.toSeconds() + " s";
+            }
+            return d.toMillis() + " ms";
         }
         return String.valueOf(value);
     }

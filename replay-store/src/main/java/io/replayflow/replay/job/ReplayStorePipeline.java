@@ -9,6 +9,9 @@ import io.replayflow.replay.priority.PriorityRouterFunction;
 import io.replayflow.replay.priority.PriorityStoreFunction;
 import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.replay.row.ReplayRowParquet;
+import io.replayflow.replay.scoring.PolicyAnnouncement;
+import io.replayflow.replay.scoring.PolicyArtifactLoader;
+import io.replayflow.replay.scoring.TdScoringOperator;
 import io.replayflow.replay.window.EventTimePartitionAssigner;
 import io.replayflow.replay.window.WindowExpiryFunction;
 import io.replayflow.replay.window.WindowRule;
@@ -27,8 +30,9 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * it):
  *
  * <pre>
- *   transitions ─keyBy episode─▶ enrichment ─────────▶ initial priority ─▶ Parquet dataset (exactly once)
- *                                   │ placements            ▲ running max (broadcast)
+ *   transitions ─keyBy episode─▶ enrichment ─▶ TD scoring ─▶ initial priority ─▶ Parquet dataset (exactly once)
+ *                                   │       policies ─(broadcast)─┘   ▲ running max (broadcast)
+ *                                   │ placements                      │
  *                                   ├─keyBy episode─▶ router ─keyBy partition─▶ priority store ─▶ _priorities/ files
  *   priority updates ─keyBy episode─┘                 ▲
  *                                   └─(parallelism 1)─▶ window expiry ─▶ deletes old partitions
@@ -41,15 +45,26 @@ public final class ReplayStorePipeline {
 
     private ReplayStorePipeline() {}
 
+    /** Attaches the dataflow without policy scoring: every row enters at the running max. */
+    public static void build(
+            DataStream<ReplayRow> transitions,
+            DataStream<PriorityEntry> updates,
+            ReplayStoreConfig config) {
+        build(transitions, updates, null, config);
+    }
+
     /**
      * Attaches the dataflow.
      *
      * @param transitions clean transitions with event-time timestamps and watermarks
      * @param updates validated trainer priority updates (no watermarks needed)
+     * @param policies announced policies (no watermarks needed); null, or scoring disabled in
+     *     {@code config}: no scoring
      */
     public static void build(
             DataStream<ReplayRow> transitions,
             DataStream<PriorityEntry> updates,
+            DataStream<PolicyAnnouncement> policies,
             ReplayStoreConfig config) {
         String dataset = config.datasetUri().toString();
         long retentionMs = config.priorityRetention().toMillis();
@@ -89,7 +104,21 @@ public final class ReplayStorePipeline {
         BroadcastStream<Double> maxBroadcast =
                 runningMax.broadcast(InitialPriorityFunction.RUNNING_MAX);
 
-        enriched.connect(maxBroadcast)
+        DataStream<ReplayRow> unprioritized = enriched;
+        if (policies != null && config.scoring().enabled()) {
+            unprioritized =
+                    enriched.connect(policies.broadcast())
+                            .transform(
+                                    "TD priority (latest policy)",
+                                    enriched.getType(),
+                                    new TdScoringOperator(
+                                            config.scoring(),
+                                            PolicyArtifactLoader.tensorFlow(
+                                                    config.scoring().policyRoot())))
+                            .uid("td-scoring");
+        }
+        unprioritized
+                .connect(maxBroadcast)
                 .process(new InitialPriorityFunction(config.initialPriority()))
                 .uid("initial-priority")
                 .name("initial priority")

@@ -7,13 +7,15 @@ import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Gives each new row its initial priority: {@code max(initialPriority, running max)}, where the
- * running max is the largest priority any trainer update has set (broadcast from the {@link
- * PriorityStoreFunction}s, kept in broadcast state so it survives restarts). New rows thus enter at
- * least as likely to be drawn as any row, as in prioritized replay.
+ * Gives each new row that has no priority yet its initial priority: {@code max(initialPriority,
+ * running max)}, where the running max is the largest priority any trainer update has set
+ * (broadcast from the {@link PriorityStoreFunction}s, kept in broadcast state so it survives
+ * restarts). New rows thus enter at least as likely to be drawn as any row, as in prioritized
+ * replay.
  *
- * <p>Scoring new rows by |TD error| under the latest published policy is not done yet; see the
- * module's docs.
+ * <p>A row that arrives with a positive priority keeps it: the scoring operator upstream ({@code
+ * io.replayflow.replay.scoring.TdScoringOperator}) sets |TD error| + epsilon under the latest
+ * policy; a priority of 0 means "not scored".
  */
 public class InitialPriorityFunction
         extends BroadcastProcessFunction<ReplayRow, Double, ReplayRow> {
@@ -33,8 +35,10 @@ public class InitialPriorityFunction
     @Override
     public void processElement(ReplayRow row, ReadOnlyContext ctx, Collector<ReplayRow> out)
             throws Exception {
-        Double max = ctx.getBroadcastState(RUNNING_MAX).get(MAX_KEY);
-        row.priority = max == null ? initialPriority : Math.max(initialPriority, max);
+        if (!(row.priority > 0.0)) {
+            Double max = ctx.getBroadcastState(RUNNING_MAX).get(MAX_KEY);
+            row.priority = max == null ? initialPriority : Math.max(initialPriority, max);
+        }
         out.collect(row);
     }
 

@@ -10,6 +10,7 @@ import io.replayflow.replay.read.internal.DatasetFiles;
 import io.replayflow.replay.read.internal.Dictionaries;
 import io.replayflow.replay.read.internal.FileBlock;
 import io.replayflow.replay.read.internal.PriorityFileApplier;
+import io.replayflow.replay.sample.PrioritizedSampler;
 import io.replayflow.replay.sample.Sampler;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import java.io.FileNotFoundException;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.flink.core.fs.FileSystem;
@@ -391,6 +393,17 @@ public final class ReplayDataset implements AutoCloseable {
             }
         }
         return ids;
+    }
+
+    /**
+     * The prioritized sampler's beta schedule position (the step its next draw uses), to save with
+     * a trainer checkpoint; empty for samplers without importance weights. See {@link
+     * io.replayflow.replay.sample.PrioritizedSampler} ("Resuming").
+     */
+    public OptionalLong betaStep() {
+        return sampler instanceof PrioritizedSampler p
+                ? OptionalLong.of(p.betaStep())
+                : OptionalLong.empty();
     }
 
     /** Rows the sampler can draw. */

@@ -11,6 +11,7 @@ import java.util.random.RandomGenerator;
  * <pre>{@code
  * SamplerSpec.uniform()
  * SamplerSpec.prioritized(0.6, new BetaSchedule(0.4, trainSteps))   // Schaul et al. 2016
+ * SamplerSpec.prioritized(0.6, new BetaSchedule(0.4, trainSteps), resumedStep)  // after a restart
  * SamplerSpec.fifo()
  * }</pre>
  */
@@ -29,7 +30,17 @@ public sealed interface SamplerSpec {
     }
 
     static SamplerSpec prioritized(double alpha, BetaSchedule beta) {
-        return new Prioritized(alpha, beta);
+        return new Prioritized(alpha, beta, 0L);
+    }
+
+    /**
+     * Prioritized replay whose beta schedule resumes at {@code betaStartStep}: pass the trainer's
+     * step when it resumes from a checkpoint (one batch per step), with the same schedule as the
+     * first run, and beta continues where it was. See {@link
+     * io.replayflow.replay.sample.PrioritizedSampler} ("Resuming").
+     */
+    static SamplerSpec prioritized(double alpha, BetaSchedule beta, long betaStartStep) {
+        return new Prioritized(alpha, beta, betaStartStep);
     }
 
     static SamplerSpec fifo() {
@@ -44,10 +55,17 @@ public sealed interface SamplerSpec {
         }
     }
 
-    /** Proportional prioritized replay with exponent {@code alpha} and annealed beta. */
-    record Prioritized(double alpha, BetaSchedule beta) implements SamplerSpec {
+    /**
+     * Proportional prioritized replay with exponent {@code alpha} and annealed beta, the schedule
+     * starting at {@code betaStartStep}.
+     */
+    record Prioritized(double alpha, BetaSchedule beta, long betaStartStep) implements SamplerSpec {
         public Prioritized {
             Objects.requireNonNull(beta, "beta");
+            if (betaStartStep < 0) {
+                throw new IllegalArgumentException(
+                        "betaStartStep is " + betaStartStep + "; it must be >= 0");
+            }
             if (!(alpha >= 0.0) || alpha == Double.POSITIVE_INFINITY) {
                 throw new IllegalArgumentException(
                         "alpha is " + alpha + "; it must be finite and >= 0 (0.6 is usual)");
@@ -56,7 +74,7 @@ public sealed interface SamplerSpec {
 
         @Override
         public Sampler create(RandomGenerator rng) {
-            return Sampler.prioritized(alpha, beta, rng);
+            return Sampler.prioritized(alpha, beta, betaStartStep, rng);
         }
 
         @Override

@@ -14,7 +14,18 @@ import java.util.random.RandomGenerator;
  * The max runs over the live rows that can be drawn ({@code p_j > 0}), not over the batch, so a
  * row's weight does not depend on its batch-mates and the largest possible weight is 1: weights
  * only scale updates down (paper, section 3.4). Beta for the {@code t}-th call of {@link #sample}
- * (from 0) is {@code betaSchedule.beta(t)}.
+ * (from 0) is {@code betaSchedule.beta(betaStartStep + t)}; {@link #betaStep()} is the schedule
+ * position the next call uses.
+ *
+ * <h2>Resuming</h2>
+ *
+ * The sampler itself is not saved: a reader rebuilds it from the dataset and its priority files.
+ * The one piece of progress it carries, the position in the beta schedule, is derived from the
+ * trainer's step instead: a trainer draws one batch per training step, so a trainer resuming at
+ * step {@code s} creates the sampler with {@code betaStartStep = s} and the same schedule, and beta
+ * continues exactly where the previous run left it ({@code SamplerSpec.prioritized(alpha, beta, s)}
+ * on the reader). A trainer that draws at another rate saves {@link #betaStep()} (also {@code
+ * ReplayDataset.betaStep()}) and passes that back.
  *
  * <h2>Priorities</h2>
  *
@@ -69,9 +80,21 @@ public final class PrioritizedSampler implements Sampler {
     private double maxPriority;
     private long step;
 
+    /** A sampler whose beta schedule starts at step 0. */
+    public PrioritizedSampler(
+            double alpha,
+            BetaSchedule betaSchedule,
+            double initialPriority,
+            int initialCapacity,
+            RandomGenerator rng) {
+        this(alpha, betaSchedule, 0L, initialPriority, initialCapacity, rng);
+    }
+
     /**
      * @param alpha priority exponent, finite and >= 0 (0 is uniform over positive priorities)
      * @param betaSchedule importance-weight exponent per sample call
+     * @param betaStartStep schedule position of the first sample call, >= 0 (the trainer's step
+     *     when resuming)
      * @param initialPriority priority of new rows until an update exceeds it; finite, > 0
      * @param initialCapacity rows the trees hold before their first growth
      * @param rng the only source of randomness; pass one with an explicit seed
@@ -79,9 +102,14 @@ public final class PrioritizedSampler implements Sampler {
     public PrioritizedSampler(
             double alpha,
             BetaSchedule betaSchedule,
+            long betaStartStep,
             double initialPriority,
             int initialCapacity,
             RandomGenerator rng) {
+        if (betaStartStep < 0) {
+            throw new IllegalArgumentException(
+                    "betaStartStep is " + betaStartStep + "; it must be >= 0 (0 = a fresh start)");
+        }
         if (!(alpha >= 0.0) || alpha == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException(
                     "alpha is "
@@ -98,6 +126,7 @@ public final class PrioritizedSampler implements Sampler {
         this.betaSchedule = Objects.requireNonNull(betaSchedule, "betaSchedule");
         this.rng = Objects.requireNonNull(rng, "rng");
         this.maxPriority = initialPriority;
+        this.step = betaStartStep;
         this.sums = new SumTree(initialCapacity);
         this.mins = new MinTree(sums.capacity());
     }
@@ -190,6 +219,19 @@ public final class PrioritizedSampler implements Sampler {
             }
         }
         return applied;
+    }
+
+    /**
+     * The beta schedule position the next {@link #sample} uses: the start step plus the calls so
+     * far. Save it (or the trainer step it follows) to resume the schedule.
+     */
+    public long betaStep() {
+        return step;
+    }
+
+    /** Beta of the next {@link #sample} call. */
+    public double nextBeta() {
+        return betaSchedule.beta(step);
     }
 
     /** Slots in each tree; memory follows this. */

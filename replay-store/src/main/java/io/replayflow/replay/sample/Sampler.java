@@ -47,6 +47,22 @@ public sealed interface Sampler permits UniformSampler, PrioritizedSampler, Fifo
                 rng);
     }
 
+    /**
+     * As {@link #prioritized(double, BetaSchedule, RandomGenerator)}, with the beta schedule
+     * resumed at {@code betaStartStep}: the first sample call uses {@code beta.beta(betaStartStep)}
+     * (a trainer resuming at step s passes s).
+     */
+    static PrioritizedSampler prioritized(
+            double alpha, BetaSchedule beta, long betaStartStep, RandomGenerator rng) {
+        return new PrioritizedSampler(
+                alpha,
+                beta,
+                betaStartStep,
+                PrioritizedSampler.DEFAULT_INITIAL_PRIORITY,
+                PrioritizedSampler.DEFAULT_INITIAL_CAPACITY,
+                rng);
+    }
+
     /** Live rows in id order, oldest first, wrapping around to the oldest after the newest. */
     static FifoSampler fifo() {
         return new FifoSampler();

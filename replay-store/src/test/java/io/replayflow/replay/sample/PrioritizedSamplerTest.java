@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.replayflow.replay.read.SamplerSpec;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,45 @@ class PrioritizedSamplerTest {
             sampler.sample(batch);
             assertThat((double) weightOf(batch, 3)).isCloseTo(weight, within(1e-5));
         }
+    }
+
+    @Test
+    void aResumedSamplerContinuesTheBetaScheduleFromTheTrainerStep() {
+        // The run above restarted after 2 draws: resumed at step 2, the schedule (0.4 -> 1 over
+        // 2 steps) is already at 1, so row 3's weight is 0.25 at once, not 0.25^0.4 again.
+        PrioritizedSampler resumed =
+                Sampler.prioritized(1.0, new BetaSchedule(0.4, 2), 2, new SplittableRandom(7));
+        resumed.append(4);
+        resumed.update(new int[] {0, 1, 2, 3}, new double[] {1, 2, 3, 4}, 4);
+        assertThat(resumed.betaStep()).isEqualTo(2);
+        SampleBatch batch = new SampleBatch(16);
+        resumed.sample(batch);
+        assertThat((double) weightOf(batch, 3)).isCloseTo(0.25, within(1e-5));
+        assertThat(resumed.betaStep()).isEqualTo(3);
+
+        // Resumed at 1 of a 4-step schedule: beta(1) = 0.4 + 0.6 / 4 = 0.55, 0.25^0.55 = 0.46652
+        PrioritizedSampler midway =
+                new PrioritizedSampler(
+                        1.0, new BetaSchedule(0.4, 4), 1, 1.0, 4, new SplittableRandom(7));
+        midway.append(4);
+        midway.update(new int[] {0, 1, 2, 3}, new double[] {1, 2, 3, 4}, 4);
+        assertThat(midway.nextBeta()).isCloseTo(0.55, within(1e-12));
+        midway.sample(batch);
+        assertThat((double) weightOf(batch, 3)).isCloseTo(0.46652, within(1e-5));
+        assertThatThrownBy(
+                        () ->
+                                new PrioritizedSampler(
+                                        1.0,
+                                        new BetaSchedule(0.4, 4),
+                                        -1,
+                                        1.0,
+                                        4,
+                                        new SplittableRandom(7)))
+                .hasMessageContaining("betaStartStep is -1");
+        Sampler fromSpec =
+                SamplerSpec.prioritized(0.6, new BetaSchedule(0.4, 4), 5)
+                        .create(new SplittableRandom(1));
+        assertThat(((PrioritizedSampler) fromSpec).betaStep()).isEqualTo(5);
     }
 
     @Test

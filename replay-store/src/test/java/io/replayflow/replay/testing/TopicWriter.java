@@ -1,6 +1,7 @@
 package io.replayflow.replay.testing;
 
 import io.replayflow.replay.episode.EpisodeKeys;
+import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.SingleObjectSerde;
@@ -14,7 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writes single-object encoded records to a real broker the way ingest (clean transitions, keyed by
- * episode) and the trainer (priority updates) do.
+ * episode) and the trainer (priority updates, policy announcements) do.
  */
 public final class TopicWriter implements AutoCloseable {
 
@@ -53,6 +54,16 @@ public final class TopicWriter implements AutoCloseable {
                     new ProducerRecord<>(
                             topic, key(u.getActorId(), u.getEpisodeId()), updates.encode(u)));
         }
+        producer.flush();
+    }
+
+    /** A policy announcement, keyed by policy name as the trainer publishes it. */
+    public void policy(String topic, PolicyVersion version) {
+        producer.send(
+                new ProducerRecord<>(
+                        topic,
+                        version.getPolicyName().getBytes(StandardCharsets.UTF_8),
+                        SingleObjectSerde.forClass(PolicyVersion.class).encode(version)));
         producer.flush();
     }
 

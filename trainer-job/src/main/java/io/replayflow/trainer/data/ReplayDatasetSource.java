@@ -183,12 +183,9 @@ public final class ReplayDatasetSource implements BatchSource {
         ReplayReadOptions.Builder options =
                 ReplayReadOptions.builder().seed(samplerSeed(config, startStep));
         if (config.prioritized()) {
+            // One batch per step: the schedule resumes exactly where the checkpointed run was.
             BetaSchedule full = new BetaSchedule(config.priorityBeta0(), config.betaAnnealSteps());
-            BetaSchedule rest =
-                    new BetaSchedule(
-                            full.beta(startStep),
-                            Math.max(0, config.betaAnnealSteps() - startStep));
-            options.sampler(SamplerSpec.prioritized(config.priorityAlpha(), rest));
+            options.sampler(SamplerSpec.prioritized(config.priorityAlpha(), full, startStep));
         } else {
             options.sampler(SamplerSpec.uniform());
         }

@@ -1,0 +1,49 @@
+package io.replayflow.replay.scoring;
+
+import io.replayflow.schemas.avro.PolicyVersion;
+
+/**
+ * What the job keeps of a {@link PolicyVersion} from {@code rf.policies}: enough to find, verify
+ * and load the artifact again after a restore. A Flink POJO (public fields, no-argument
+ * constructor), so it travels and sits in broadcast state under the POJO serializer, independent of
+ * the Avro schema's evolution.
+ */
+public class PolicyAnnouncement {
+
+    public String policyName;
+    public long version;
+
+    /** Artifact directory, a {@code file:} URI or a local path. */
+    public String uri;
+
+    /** The artifact digest the trainer announced. */
+    public String sha256;
+
+    /** Observation shape without the batch dimension. */
+    public int[] obsShape;
+
+    public int numActions;
+
+    public PolicyAnnouncement() {}
+
+    public static PolicyAnnouncement of(PolicyVersion v) {
+        PolicyAnnouncement a = new PolicyAnnouncement();
+        a.policyName = v.getPolicyName();
+        a.version = v.getVersion();
+        a.uri = v.getUri();
+        a.sha256 = v.getSha256();
+        a.obsShape = v.getObsShape().stream().mapToInt(Integer::intValue).toArray();
+        a.numActions = v.getNumActions();
+        return a;
+    }
+
+    /** {@code policy 'cartpole' v12}, for messages. */
+    public String describe() {
+        return "policy '" + policyName + "' v" + version;
+    }
+
+    @Override
+    public String toString() {
+        return describe() + " at " + uri;
+    }
+}

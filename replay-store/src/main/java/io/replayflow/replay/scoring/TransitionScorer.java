@@ -1,0 +1,116 @@
+package io.replayflow.replay.scoring;
+
+import io.replayflow.replay.row.ReplayRow;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Scores a batch of replay rows with one {@link QFunction} call: the observations {@code s} of the
+ * scorable rows and their bootstrap observations {@code s_n} are stacked into one input of {@code
+ * 2m} rows, and each scorable row gets {@link TdPriority#of} as its {@link ReplayRow#priority}.
+ *
+ * <p>A row is scorable when its {@code obs} and {@code bootstrapObs} have the model's observation
+ * size and its action is one of the model's; its priority is set only when finite. Other rows are
+ * left as they are (priority 0: the running max is assigned downstream) and counted as unscored.
+ *
+ * <p>Cost: one model call of {@code 2m} rows plus O(m * (d + A)). Buffers grow to the largest batch
+ * seen and are reused. Not thread-safe: owned by one subtask.
+ */
+public final class TransitionScorer implements AutoCloseable {
+
+    private final QFunction q;
+    private final double epsilon;
+    private float[] input = new float[0]; // [2m * obsSize]: s of each row, then s_n of each row
+    private float[] output = new float[0]; // [2m * numActions]
+    private int[] scorable = new int[0]; // indexes into the batch
+
+    /**
+     * @param q the Q-function; this scorer owns it from now on and closes it in {@link #close}
+     * @param epsilon priority floor, finite and >= 0
+     */
+    public TransitionScorer(QFunction q, double epsilon) {
+        this.q = Objects.requireNonNull(q, "q");
+        if (!(epsilon >= 0.0) || Double.isInfinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon is " + epsilon + "; it must be >= 0");
+        }
+        this.epsilon = epsilon;
+    }
+
+    /** The policy version the priorities come from. */
+    public long version() {
+        return q.version();
+    }
+
+    /**
+     * Sets the priority of every scorable row of {@code rows}.
+     *
+     * @return how many rows got a TD priority
+     */
+    public int score(List<ReplayRow> rows) {
+        int d = q.observationSize();
+        int actions = q.numActions();
+        int m = select(rows, d, actions);
+        if (m == 0) {
+            return 0;
+        }
+        ensureCapacity(2 * m, d, actions);
+        for (int j = 0; j < m; j++) {
+            ReplayRow row = rows.get(scorable[j]);
+            System.arraycopy(row.obs, 0, input, j * d, d);
+            System.arraycopy(row.bootstrapObs, 0, input, (m + j) * d, d);
+        }
+        q.qValues(input, 2 * m, output);
+        int scored = 0;
+        for (int j = 0; j < m; j++) {
+            ReplayRow row = rows.get(scorable[j]);
+            double priority =
+                    TdPriority.of(
+                            row.nStepReturn,
+                            row.bootstrapDiscount,
+                            row.bootstrapCut,
+                            TdPriority.maxQ(output, (m + j) * actions, actions),
+                            output[j * actions + row.action],
+                            epsilon);
+            if (Double.isFinite(priority)) {
+                row.priority = priority;
+                scored++;
+            }
+        }
+        return scored;
+    }
+
+    /** Closes the Q-function. */
+    @Override
+    public void close() {
+        q.close();
+    }
+
+    /** Collects the indexes of scorable rows into {@link #scorable}; returns their count. */
+    private int select(List<ReplayRow> rows, int d, int actions) {
+        if (scorable.length < rows.size()) {
+            scorable = new int[rows.size()];
+        }
+        int m = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            ReplayRow row = rows.get(i);
+            if (row.obs != null
+                    && row.obs.length == d
+                    && row.bootstrapObs != null
+                    && row.bootstrapObs.length == d
+                    && row.action >= 0
+                    && row.action < actions) {
+                scorable[m++] = i;
+            }
+        }
+        return m;
+    }
+
+    private void ensureCapacity(int inputRows, int d, int actions) {
+        if (input.length < inputRows * d) {
+            input = new float[inputRows * d];
+        }
+        if (output.length < inputRows * actions) {
+            output = new float[inputRows * actions];
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.replayflow.replay.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.replayflow.replay.row.ReplayRow;
+import io.replayflow.replay.testing.MlpPolicy;
+import io.replayflow.schemas.policy.PolicyManifest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The TD priority of rows under a fixed-weight SavedModel, worked out by hand. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TransitionScorerTest {
+
+    /** q(s) = s · W + b = [s0 + 0.5, 2 s1 - 1]. */
+    static final MlpPolicy LINEAR =
+            MlpPolicy.linear(new float[][] {{1f, 0f}, {0f, 2f}}, new float[] {0.5f, -1f});
+
+    @TempDir Path dir;
+
+    @Test
+    void scoresEachRowByItsNStepTdErrorInOneModelCall() throws Exception {
+        Path artifact = dir.resolve("p/1");
+        PolicyManifest manifest = LINEAR.write(artifact, "p", 1);
+        ReplayRow bootstrapped = row(new float[] {1f, 2f}, 1, 2.71f, 0.729f, false, 3f, 1f);
+        ReplayRow terminal = row(new float[] {0f, 1f}, 0, 1.9f, 0.81f, true, 10f, 10f);
+        ReplayRow wrongSize = row(new float[] {1f, 2f, 3f}, 0, 1f, 0.9f, false, 1f, 1f, 1f);
+        ReplayRow wrongAction = row(new float[] {1f, 2f}, 5, 1f, 0.9f, false, 1f, 1f);
+        try (TransitionScorer scorer =
+                new TransitionScorer(SavedModelQFunction.open(artifact, manifest), 1e-6)) {
+            int scored = scorer.score(List.of(bootstrapped, wrongSize, terminal, wrongAction));
+
+            assertThat(scored).isEqualTo(2);
+            assertThat(scorer.version()).isEqualTo(1);
+        }
+        // Q(s) = [1.5, 3.0], a = 1: 3.0; Q(s_n) = Q([3, 1]) = [3.5, 1.0], max 3.5
+        // |2.71 + 0.729 * 3.5 - 3.0| + 1e-6 = 2.261501
+        assertThat(bootstrapped.priority).isCloseTo(2.261501, within(1e-5));
+        // cut: Q(s) = [0.5, 1.0], a = 0: |1.9 - 0.5| + 1e-6 = 1.400001
+        assertThat(terminal.priority).isCloseTo(1.400001, within(1e-5));
+        // rows the model cannot take keep priority 0 (the running max downstream)
+        assertThat(wrongSize.priority).isZero();
+        assertThat(wrongAction.priority).isZero();
+    }
+
+    static ReplayRow row(
+            float[] obs,
+            int action,
+            float nStepReturn,
+            float discount,
+            boolean cut,
+            float... bootstrapObs) {
+        ReplayRow row = new ReplayRow();
+        row.obs = obs;
+        row.action = action;
+        row.nStepReturn = nStepReturn;
+        row.bootstrapDiscount = discount;
+        row.bootstrapCut = cut;
+        row.bootstrapObs = bootstrapObs;
+        return row;
+    }
+}
