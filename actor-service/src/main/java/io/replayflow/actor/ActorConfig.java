@@ -1,16 +1,22 @@
 package io.replayflow.actor;
 
 import io.replayflow.actor.env.EnvRegistry;
+import io.replayflow.actor.policy.Behaviour;
 import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.actor.publish.PublisherSettings;
+import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Everything an actor process needs, validated once; each field has a documented key in {@link
@@ -40,6 +46,7 @@ import java.util.Objects;
  * @param maxStepsPerSecond environment steps per second over all actors, at most; 0 = no limit
  * @param policyName the policy to follow on {@code rf.policies}
  * @param epsilon ε-greedy schedule over each actor's step count
+ * @param behaviour the version-0 policy: uniform random, or a hand controller explored with ε
  * @param seed derives every actor's environment, random-policy and exploration seeds
  * @param actorName the first part of every actor id
  * @param swapPollInterval longest wait of one poll of {@code rf.policies}
@@ -53,6 +60,11 @@ import java.util.Objects;
  * @param metricsHost address the Prometheus endpoint binds
  * @param metricsPort its port; 0 = any free port, -1 = no endpoint
  * @param progressInterval how often the progress line is printed
+ * @param kafkaProperties Kafka client settings of every client of the process, producer and policy
+ *     consumer alike ({@code actor.kafka.*}: security, timeouts...); {@code producerOverrides}
+ *     apply over them for the producer
+ * @param policyRoot the directory every announced policy artifact must lie in (after resolving
+ *     {@code ..} and symbolic links); empty: any local path is loaded
  */
 public record ActorConfig(
         String bootstrapServers,
@@ -64,6 +76,7 @@ public record ActorConfig(
         double maxStepsPerSecond,
         String policyName,
         EpsilonSchedule epsilon,
+        Behaviour behaviour,
         long seed,
         String actorName,
         Duration swapPollInterval,
@@ -76,7 +89,19 @@ public record ActorConfig(
         Map<String, String> producerOverrides,
         String metricsHost,
         int metricsPort,
-        Duration progressInterval) {
+        Duration progressInterval,
+        Map<String, String> kafkaProperties,
+        Optional<Path> policyRoot) {
+
+    /** Client settings the actor owns: they come from other keys or are fixed by design. */
+    private static final Set<String> OWNED_CLIENT_KEYS =
+            Set.of(
+                    "bootstrap.servers",
+                    "client.id",
+                    "key.serializer",
+                    "value.serializer",
+                    "key.deserializer",
+                    "value.deserializer");
 
     public ActorConfig {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -114,6 +139,10 @@ public record ActorConfig(
             throw invalid(ActorOptions.POLICY_NAME, policyName, "must not be blank");
         }
         Objects.requireNonNull(epsilon, "epsilon");
+        Objects.requireNonNull(behaviour, "behaviour");
+        if (behaviour.unsupported(envId) != null) {
+            throw invalid(ActorOptions.BEHAVIOUR, behaviour, behaviour.unsupported(envId));
+        }
         if (actorName == null || !actorName.matches("[A-Za-z0-9._-]+")) {
             throw invalid(
                     ActorOptions.NAME,
@@ -131,7 +160,8 @@ public record ActorConfig(
                     compression,
                     "must be one of " + PublisherSettings.COMPRESSIONS);
         }
-        producerOverrides = Map.copyOf(Objects.requireNonNullElse(producerOverrides, Map.of()));
+        producerOverrides =
+                Secrets.hidingSecrets(Objects.requireNonNullElse(producerOverrides, Map.of()));
         if (metricsHost == null || metricsHost.isBlank()) {
             throw invalid(ActorOptions.METRICS_HOST, metricsHost, "must not be blank");
         }
@@ -142,6 +172,21 @@ public record ActorConfig(
                     "must be a TCP port, 0 for any free port, or -1 for no endpoint");
         }
         requirePositive(ActorOptions.PROGRESS_INTERVAL, progressInterval);
+        kafkaProperties =
+                Secrets.hidingSecrets(Objects.requireNonNullElse(kafkaProperties, Map.of()));
+        for (String key : kafkaProperties.keySet()) {
+            if (OWNED_CLIENT_KEYS.contains(key)) {
+                throw new IllegalArgumentException(
+                        ActorOptions.KAFKA_PREFIX
+                                + key
+                                + " is set by the actor itself (bootstrap servers come from "
+                                + ActorOptions.BOOTSTRAP_SERVERS.key()
+                                + "; ids and serializers are fixed): remove it");
+            }
+        }
+        policyRoot =
+                Objects.requireNonNullElse(policyRoot, Optional.<Path>empty())
+                        .map(p -> p.toAbsolutePath().normalize());
         try {
             new PublisherSettings(
                     bootstrapServers,
@@ -151,7 +196,7 @@ public record ActorConfig(
                     publishBatchSize,
                     publishBufferMemory,
                     publishMaxBlock,
-                    producerOverrides);
+                    producerExtras(kafkaProperties, producerOverrides));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("actor.publish settings: " + e.getMessage(), e);
         }
@@ -183,7 +228,15 @@ public record ActorConfig(
                 publishBatchSize,
                 publishBufferMemory,
                 publishMaxBlock,
-                producerOverrides);
+                producerExtras(kafkaProperties, producerOverrides));
+    }
+
+    /** {@code actor.kafka.*}, then {@code actor.producer.*} over them. */
+    private static Map<String, String> producerExtras(
+            Map<String, String> common, Map<String, String> producer) {
+        Map<String, String> extras = new TreeMap<>(common);
+        extras.putAll(producer);
+        return extras;
     }
 
     /** Vector steps each actor takes: {@code ceil(steps / (actors * envsPerActor))}; 0 = none. */
@@ -210,6 +263,7 @@ public record ActorConfig(
         private double maxStepsPerSecond;
         private String policyName;
         private EpsilonSchedule epsilon = EpsilonSchedule.constant(0.05);
+        private Behaviour behaviour = Behaviour.RANDOM;
         private Long seed;
         private String actorName;
         private Duration swapPollInterval = Duration.ofMillis(100);
@@ -223,6 +277,8 @@ public record ActorConfig(
         private String metricsHost = "127.0.0.1";
         private int metricsPort;
         private Duration progressInterval = Duration.ofSeconds(2);
+        private Map<String, String> kafkaProperties = Map.of();
+        private Path policyRoot;
 
         private Builder() {}
 
@@ -270,6 +326,12 @@ public record ActorConfig(
 
         public Builder epsilon(EpsilonSchedule v) {
             epsilon = v;
+            return this;
+        }
+
+        /** Default: {@link Behaviour#RANDOM}. */
+        public Builder behaviour(Behaviour v) {
+            behaviour = v;
             return this;
         }
 
@@ -342,6 +404,22 @@ public record ActorConfig(
         }
 
         /**
+         * Kafka client settings for the producer and the policy consumer, e.g. {@code
+         * security.protocol=SASL_SSL}, {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code
+         * ssl.truststore.location}.
+         */
+        public Builder kafkaProperties(Map<String, String> v) {
+            kafkaProperties = v;
+            return this;
+        }
+
+        /** Refuse policy artifacts outside this directory (default: none, any local path). */
+        public Builder policyRoot(Path v) {
+            policyRoot = v;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the key, the value and the rule
@@ -357,6 +435,7 @@ public record ActorConfig(
                     maxStepsPerSecond,
                     policyName == null ? envId : policyName,
                     epsilon,
+                    behaviour,
                     seed == null ? new SecureRandom().nextLong() : seed,
                     actorName == null ? defaultActorName() : actorName,
                     swapPollInterval,
@@ -369,7 +448,9 @@ public record ActorConfig(
                     producerOverrides,
                     metricsHost,
                     metricsPort,
-                    progressInterval);
+                    progressInterval,
+                    kafkaProperties,
+                    Optional.ofNullable(policyRoot));
         }
     }
 

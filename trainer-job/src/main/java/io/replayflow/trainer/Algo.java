@@ -10,7 +10,9 @@ public enum Algo {
     /** Double DQN: the online network picks the next action (van Hasselt et al., AAAI 2016). */
     DOUBLE_DQN("double-dqn"),
     /** Discrete CQL(H) on a Double DQN target (Kumar et al., NeurIPS 2020). */
-    CQL("cql");
+    CQL("cql"),
+    /** Behaviour cloning: softmax cross-entropy of the logged action (no rewards used). */
+    BC("bc");
 
     private final String id;
 
@@ -24,7 +26,7 @@ public enum Algo {
     }
 
     /**
-     * Parses {@code dqn}, {@code double-dqn} or {@code cql}.
+     * Parses {@code dqn}, {@code double-dqn}, {@code cql} or {@code bc}.
      *
      * @throws IllegalArgumentException naming the choices
      */

@@ -283,7 +283,7 @@ public record TrainerConfig(
                         .filter(k -> k.endsWith(tail) || k.contains(tail) || tail.contains(k))
                         .collect(Collectors.toList());
         if (close.isEmpty()) {
-            return ": see TrainerOptions (docs/config.md) for the keys";
+            return ": see docs/CONFIG.md (generated from TrainerOptions) for the keys";
         }
         return ": did you mean " + String.join(" or ", close) + "?";
     }

@@ -34,7 +34,9 @@ public final class TrainerOption<T> {
         return key;
     }
 
-    /** The type as written in the docs: {@code double}, {@code int}, {@code dqn|double-dqn|cql}. */
+    /**
+     * The type as written in the docs: {@code double}, {@code int}, {@code dqn|double-dqn|cql|bc}.
+     */
     public String typeName() {
         return typeName;
     }

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * Every configuration key of the trainer, with its type, default and meaning. {@link TrainerConfig}
- * reads them; {@link #markdownTable()} writes the reference table for {@code docs/config.md}, so
- * the docs come from this one place.
+ * reads them; {@link #markdownTable()} writes the reference table in {@code docs/CONFIG.md}, so the
+ * docs come from this one place.
  */
 public final class TrainerOptions {
 
@@ -22,10 +22,10 @@ public final class TrainerOptions {
     public static final TrainerOption<Algo> ALGO =
             add(
                     "trainer.algo",
-                    "dqn|double-dqn|cql",
+                    "dqn|double-dqn|cql|bc",
                     Algo.DQN,
-                    "Training algorithm: DQN, Double DQN, or discrete CQL(H) on a Double DQN"
-                            + " target.",
+                    "Training algorithm: DQN, Double DQN, discrete CQL(H) on a Double DQN"
+                            + " target, or behaviour cloning (cross-entropy of the logged action).",
                     Algo::parse);
 
     public static final TrainerOption<String> NETWORK =

@@ -39,6 +39,7 @@ class AlgorithmContractTest {
                 Arguments.of("dqn", "mlp"),
                 Arguments.of("double-dqn", "mlp"),
                 Arguments.of("cql", "mlp"),
+                Arguments.of("bc", "mlp"),
                 Arguments.of("dqn", "nature-cnn"),
                 Arguments.of("cql", "nature-cnn"));
     }

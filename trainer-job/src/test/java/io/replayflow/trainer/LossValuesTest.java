@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Loss values of DQN, Double DQN and CQL on a 2x2 linear Q-network with fixed weights, checked
- * against numbers worked out by hand.
+ * Loss values of DQN, Double DQN, CQL and behaviour cloning on a 2x2 linear Q-network with fixed
+ * weights, checked against numbers worked out by hand.
  *
  * <pre>
  * Q(s) = s W  (no hidden layer, bias 0), obs dim 2, 2 actions; kernels are [in, out]:
@@ -118,5 +118,22 @@ class LossValuesTest {
         assertThat(m.conservativeLoss()).isCloseTo(0.130666084f, within(1e-6f));
         assertThat(m.totalLoss()).isCloseTo(0.538066084f, within(1e-6f));
         assertThat(m.meanQ()).isCloseTo(1.5f, within(1e-6f));
+    }
+
+    @Test
+    void behaviourCloningIsTheWeightedCrossEntropyOfTheLoggedAction() {
+        // the online outputs are logits; rewards, s' and the target network are not read
+        // ce1 = logsumexp(1.0, 0.5) - f(s1, 0)  = 1.474076984 - 1.0 = 0.474076984
+        // ce2 = logsumexp(-1.0, 2.0) - f(s2, 1) = 2.048587352 - 2.0 = 0.048587352
+        // td = total = (1.0 * 0.474076984 + 0.5 * 0.048587352) / 2 = 0.249185330
+        // the per-sample "TD error" is ce_i; mean_q the mean logit of the logged action, 1.5
+        float[] ce = new float[2];
+        StepMetrics m = evaluate("bc", "huber", ce);
+        assertThat(m.tdLoss()).isCloseTo(0.24918533f, within(1e-6f));
+        assertThat(m.conservativeLoss()).isZero();
+        assertThat(m.totalLoss()).isCloseTo(0.24918533f, within(1e-6f));
+        assertThat(m.meanQ()).isCloseTo(1.5f, within(1e-6f));
+        assertThat(ce[0]).isCloseTo(0.474076984f, within(1e-6f));
+        assertThat(ce[1]).isCloseTo(0.048587352f, within(1e-6f));
     }
 }

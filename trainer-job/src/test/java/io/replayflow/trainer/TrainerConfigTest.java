@@ -54,7 +54,7 @@ class TrainerConfigTest {
                 .hasMessageEndingWith("e.g. trainer.lr=3.0E-4");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.algo", "ppo")))
                 .hasMessageContaining(
-                        "unknown algorithm 'ppo': choose one of dqn, double-dqn, cql");
+                        "unknown algorithm 'ppo': choose one of dqn, double-dqn, cql, bc");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.target.tau", "0")))
                 .hasMessageContaining("trainer.target.tau=0.0 is invalid: must be in (0, 1]");
     }

@@ -3,7 +3,11 @@ package io.replayflow.trainer.algo;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainerConfig;
 
-/** A value-based loss built into a graph from one batch of replay columns. */
+/**
+ * A loss over a network with one output per action, built into a graph from one batch of replay
+ * columns: the value-based ones ({@link DqnLoss} and its subclasses) and behaviour cloning ({@link
+ * BcLoss}, whose outputs are logits).
+ */
 public interface QLoss {
 
     /** Adds the loss to the graph and returns its named parts. */
@@ -17,6 +21,7 @@ public interface QLoss {
             case DQN -> new DqnLoss(f, delta);
             case DOUBLE_DQN -> new DoubleDqnLoss(f, delta);
             case CQL -> new CqlLoss(f, delta, (float) config.cqlAlpha());
+            case BC -> new BcLoss();
         };
     }
 
