@@ -14,7 +14,7 @@ import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
  * Every setting of the ingest job: key, type, default and meaning, in one table. The same keys work
  * as {@code --key value} arguments of {@code flink run}, as {@code -Dkey=value} dynamic properties,
  * in a Flink {@code config.yaml}, and through {@link IngestConfig#builder()}. {@code
- * ingest/CONFIG.md} is generated from {@link #documented()} by a test, so it cannot drift.
+ * docs/CONFIG.md} is generated from {@link #documented()} by a test, so it cannot drift.
  */
 public final class IngestOptions {
 
@@ -224,7 +224,7 @@ public final class IngestOptions {
         return List.copyOf(DOCUMENTED);
     }
 
-    /** The reference table as Markdown (what {@code ingest/CONFIG.md} holds). */
+    /** The reference table as Markdown (its section of {@code docs/CONFIG.md}). */
     public static String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Ingest job configuration\n\n")

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                     + " gradient steps, which the actors hot-swap. Each version is evaluated"
                     + " greedily over 100 seeded episodes; the demo stops when one reaches the"
                     + " solved threshold (CartPole-v1: 475) or the budget ends, then writes"
-                    + " <data>/report/index.html with plots.",
+                    + " <data>/report.html with charts (PNGs in <data>/report/).",
             "With --json the last line is {\"eval_mean_return\": x, \"env_steps\": n, \"wall_s\":"
                     + " s, \"policy_versions\": v, ...}."
         })
@@ -121,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
                 // the hook is running and waits for us
             }
         }
-        Path report = DemoReport.write(dataDir.resolve("report"), env, result);
+        Path report = DemoReport.write(settings, result);
         out.printf(
                 "%s after %.0f s and %,d environment steps: last evaluation %.1f (threshold %.0f),"
                         + " %d policy versions.%n",
@@ -131,6 +131,11 @@ final class DemoCommand implements Callable<Integer> {
                 result.evalMeanReturn(),
                 result.solvedThreshold(),
                 result.policyVersions());
+        out.printf("Prometheus endpoints (live while the demo ran):%n");
+        for (DemoRun.Endpoint e : result.endpoints()) {
+            out.printf("  %s: %s%n", e.what(), e.url());
+        }
+        out.printf("TensorBoard: tensorboard --logdir %s%n", result.tensorboardDir());
         out.printf("Report: %s%n", report.toAbsolutePath());
         if (json) {
             out.println(DemoReport.json(result));

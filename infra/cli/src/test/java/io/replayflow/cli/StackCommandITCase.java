@@ -53,6 +53,7 @@ class StackCommandITCase {
                                 "rf.transitions.dlq",
                                 "rf.transitions.clean",
                                 "rf.episodes",
+                                "rf.episodes.stats",
                                 "rf.priorities",
                                 "rf.policies");
             }

@@ -1,158 +1,248 @@
 package io.replayflow.cli.loop;
 
-import io.replayflow.cli.report.LineChart;
+import io.replayflow.cli.report.Charts;
+import io.replayflow.cli.report.DeadLetterChart;
+import io.replayflow.cli.report.HtmlPage;
+import io.replayflow.cli.report.Rates;
+import io.replayflow.cli.report.RatesChart;
+import io.replayflow.cli.report.ReturnChart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.XYChart;
 
 /**
- * The demo's report: {@code report/index.html} (summary and plots as inline SVG, opens in any
- * browser) and {@code report/summary.json} (the same figures for scripts).
+ * The demo's report, readable offline: {@code <data>/report.html} (summary, evaluations, settings,
+ * endpoints) showing the PNG charts {@code report/return.png}, {@code report/rates.png} and {@code
+ * report/dead-letters.png} by relative path, and {@code report/summary.json} (the {@link #json}
+ * line, for scripts).
  */
 public final class DemoReport {
 
+    /** The report page, relative to the data root. */
+    public static final String HTML = "report.html";
+
+    /** The charts and summary.json, relative to the data root. */
+    public static final String DIR = "report";
+
+    static final String RETURN_PNG = DIR + "/return.png";
+    static final String RATES_PNG = DIR + "/rates.png";
+    static final String DEAD_LETTERS_PNG = DIR + "/dead-letters.png";
+
+    /** Trailing window of the plotted rates: counters that move on checkpoints need a few. */
+    static final double RATE_WINDOW_S = 6;
+
     private DemoReport() {}
 
-    /** Writes the report under {@code dir} and returns the HTML file. */
-    public static Path write(Path dir, String env, DemoRun.Result r) throws IOException {
-        Files.createDirectories(dir);
-        Path html = dir.resolve("index.html");
-        Files.writeString(html, html(env, r), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("summary.json"), json(r) + "\n", StandardCharsets.UTF_8);
+    /** Writes the report under the run's data root and returns the HTML file. */
+    public static Path write(DemoSettings settings, DemoRun.Result r) throws IOException {
+        Path root = r.dataDir();
+        Files.createDirectories(root.resolve(DIR));
+        Charts.writePng(returnChart(settings.env(), r), root.resolve(RETURN_PNG));
+        Charts.writePng(ratesChart(r.samples()), root.resolve(RATES_PNG));
+        Charts.writePng(deadLetterChart(r.samples()), root.resolve(DEAD_LETTERS_PNG));
+        Files.writeString(
+                root.resolve(DIR).resolve("summary.json"), json(r) + "\n", StandardCharsets.UTF_8);
+        Path html = root.resolve(HTML);
+        Files.writeString(html, html(settings, r), StandardCharsets.UTF_8);
         return html;
     }
 
-    /** The CLI's last line with {@code --json}. */
+    /**
+     * The CLI's last line with {@code --json}: {@code eval_mean_return}, {@code env_steps}, {@code
+     * wall_s}, {@code policy_versions}, then {@code outcome}, {@code evaluations}, {@code
+     * dead_letters} and {@code report}.
+     */
     public static String json(DemoRun.Result r) {
         return String.format(
                 Locale.ROOT,
                 "{\"eval_mean_return\": %s, \"env_steps\": %d, \"wall_s\": %.1f,"
-                        + " \"policy_versions\": %d, \"outcome\": \"%s\", \"evaluations\": %d}",
+                        + " \"policy_versions\": %d, \"outcome\": \"%s\", \"evaluations\": %d,"
+                        + " \"dead_letters\": %d, \"report\": \"%s\"}",
                 Double.isFinite(r.evalMeanReturn()) ? Double.toString(r.evalMeanReturn()) : "null",
                 r.envSteps(),
                 r.wallSeconds(),
                 r.policyVersions(),
                 r.outcome(),
-                r.evaluations().size());
+                r.evaluations().size(),
+                last(r).map(DemoRun.Sample::deadLetterTotal).orElse(0L),
+                r.dataDir().resolve(HTML).toString().replace("\\", "\\\\").replace("\"", "\\\""));
     }
 
-    static String html(String env, DemoRun.Result r) {
-        List<DemoRun.Sample> s = r.samples();
-        List<DemoRun.Evaluation> e = r.evaluations();
-        String returns =
-                new LineChart(env + ": return", "environment steps", "return")
-                        .series(
-                                "greedy evaluation (mean over seeded episodes)",
-                                e.stream().mapToDouble(x -> x.envStepsAtEvaluation()).toArray(),
-                                e.stream().mapToDouble(x -> x.result().meanReturn()).toArray())
-                        .series(
-                                "behaviour policy (last 100 episodes)",
-                                column(s, x -> x.envSteps()),
-                                column(s, DemoRun.Sample::recentMeanReturn))
-                        .referenceLine(
-                                String.format(Locale.ROOT, "solved (%.0f)", r.solvedThreshold()),
-                                r.solvedThreshold())
-                        .toSvg(860, 380);
-        String rates =
-                new LineChart("Throughput", "wall time (s)", "steps per second")
-                        .series(
-                                "environment steps/s",
-                                column(s, DemoRun.Sample::wallSeconds),
-                                column(s, DemoRun.Sample::envStepsPerSecond))
-                        .series(
-                                "gradient steps/s",
-                                column(s, DemoRun.Sample::wallSeconds),
-                                column(s, DemoRun.Sample::trainerStepsPerSecond))
-                        .toSvg(860, 300);
-        String loss =
-                new LineChart("Trainer loss", "gradient steps", "total loss")
-                        .series(
-                                "loss",
-                                column(s, x -> x.trainerStep()),
-                                column(s, DemoRun.Sample::loss))
-                        .toSvg(860, 300);
-        String versions =
-                new LineChart(
-                                "Policy versions and ingest lag",
-                                "wall time (s)",
-                                "version / records")
-                        .series(
-                                "published",
-                                column(s, DemoRun.Sample::wallSeconds),
-                                column(s, x -> x.publishedVersion()))
-                        .series(
-                                "acting",
-                                column(s, DemoRun.Sample::wallSeconds),
-                                column(s, x -> x.actingVersion()))
-                        .toSvg(860, 300);
-        String lag =
-                new LineChart("Ingest lag", "wall time (s)", "records not yet checkpointed")
-                        .series(
-                                "lag",
-                                column(s, DemoRun.Sample::wallSeconds),
-                                column(s, x -> x.ingestLag() < 0 ? Double.NaN : x.ingestLag()))
-                        .toSvg(860, 260);
-        StringBuilder evalRows = new StringBuilder();
-        for (DemoRun.Evaluation x : e) {
-            evalRows.append(
-                    String.format(
-                            Locale.ROOT,
-                            "<tr><td>v%d</td><td>%.0f</td><td>%,d</td><td>%.1f ±"
-                                    + " %.1f</td><td>%d</td></tr>%n",
-                            x.version(),
-                            x.wallSeconds(),
-                            x.envStepsAtEvaluation(),
-                            x.result().meanReturn(),
-                            x.result().stdReturn(),
-                            x.result().episodes()));
-        }
-        return String.format(
-                Locale.ROOT,
-                """
-                <!doctype html>
-                <html><head><meta charset="utf-8"><title>ReplayFlow demo: %1$s</title>
-                <style>body{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}
-                table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}
-                th{text-align:left}</style></head><body>
-                <h1>ReplayFlow demo: %1$s</h1>
-                <p><b>%2$s</b> &mdash; %3$s</p>
-                <table>
-                <tr><th>final greedy evaluation</th><td>%4$s</td></tr>
-                <tr><th>environment steps</th><td>%5$,d</td></tr>
-                <tr><th>wall time</th><td>%6$.1f s</td></tr>
-                <tr><th>policy versions published</th><td>%7$d</td></tr>
-                <tr><th>data root</th><td>%8$s</td></tr>
-                </table>
-                %9$s
-                <h2>Evaluations</h2>
-                <table><tr><th>version</th><th>wall s</th><th>env steps</th><th>mean return</th><th>episodes</th></tr>
-                %10$s</table>
-                %11$s
-                %12$s
-                %13$s
-                %14$s
-                </body></html>
-                """,
-                LineChart.escape(env),
-                r.outcome(),
-                LineChart.escape(r.message()),
-                Double.isFinite(r.evalMeanReturn())
-                        ? String.format(Locale.ROOT, "%.1f", r.evalMeanReturn())
-                        : "none yet",
-                r.envSteps(),
-                r.wallSeconds(),
-                r.policyVersions(),
-                LineChart.escape(r.dataDir().toString()),
-                returns,
-                evalRows,
+    static XYChart returnChart(String env, DemoRun.Result r) {
+        List<ReturnChart.Point> behaviour =
+                r.samples().stream()
+                        .map(
+                                s ->
+                                        new ReturnChart.Point(
+                                                s.envSteps(),
+                                                s.recentMeanReturn(),
+                                                s.actingVersion()))
+                        .toList();
+        List<ReturnChart.Evaluation> evaluations =
+                r.evaluations().stream()
+                        .map(
+                                e ->
+                                        new ReturnChart.Evaluation(
+                                                e.envStepsAtEvaluation(),
+                                                e.result().meanReturn(),
+                                                e.result().stdReturn(),
+                                                e.version(),
+                                                e.confirmation()))
+                        .toList();
+        return ReturnChart.build(
+                env + ": return (behaviour: mean of last 100 episodes)",
+                behaviour,
+                evaluations,
+                r.solvedThreshold());
+    }
+
+    static XYChart ratesChart(List<DemoRun.Sample> s) {
+        double[] wall = column(s, DemoRun.Sample::wallSeconds);
+        LinkedHashMap<String, double[]> rates = new LinkedHashMap<>();
+        rates.put(
+                "env steps/s (actors)",
+                Rates.trailing(wall, column(s, DemoRun.Sample::envSteps), RATE_WINDOW_S));
+        rates.put(
+                "records/s committed (ingest)",
+                Rates.trailing(wall, column(s, DemoRun.Sample::ingestCommitted), RATE_WINDOW_S));
+        rates.put(
+                "gradient steps/s (trainer)",
+                Rates.trailing(wall, column(s, DemoRun.Sample::trainerStep), RATE_WINDOW_S));
+        return RatesChart.build(
+                String.format(Locale.ROOT, "Throughput (%.0f s trailing mean)", RATE_WINDOW_S),
+                wall,
                 rates,
-                loss,
-                versions,
-                lag);
+                column(s, DemoRun.Sample::ingestLag));
+    }
+
+    static XYChart deadLetterChart(List<DemoRun.Sample> s) {
+        double[] wall = column(s, DemoRun.Sample::wallSeconds);
+        TreeSet<String> reasons = new TreeSet<>();
+        s.forEach(x -> reasons.addAll(x.deadLetters().keySet()));
+        SortedMap<String, double[]> byReason = new TreeMap<>();
+        for (String reason : reasons) {
+            byReason.put(reason, column(s, x -> x.deadLetters().getOrDefault(reason, 0L)));
+        }
+        long ingested = s.isEmpty() ? -1 : s.get(s.size() - 1).ingestCommitted();
+        return DeadLetterChart.build("Dead letters by reason", wall, byReason, ingested);
+    }
+
+    static String html(DemoSettings settings, DemoRun.Result r) {
+        HtmlPage page = new HtmlPage("ReplayFlow demo: " + settings.env());
+        page.paragraph("Outcome: " + r.outcome() + " (" + r.message() + ")");
+        page.keyValues(summary(r));
+        page.heading("Return").image(RETURN_PNG, "return over environment steps");
+        page.paragraph(
+                "Lines: the behaviour (epsilon-greedy) policy's mean return over its last 100"
+                        + " episodes, coloured by the policy version acting at the time. Points:"
+                        + " greedy evaluations of each published version, mean ± std over seeded"
+                        + " episodes. Dashed: the solved threshold.");
+        page.heading("Evaluations").table(evaluationHeaders(), evaluationRows(r));
+        page.heading("Throughput").image(RATES_PNG, "rates over wall time");
+        page.heading("Dead letters").image(DEAD_LETTERS_PNG, "dead letters over wall time");
+        page.heading("Metrics and logs");
+        page.paragraph("Prometheus endpoints (live while the demo ran):");
+        for (DemoRun.Endpoint e : r.endpoints()) {
+            page.link(e.what(), e.url().toString());
+        }
+        page.paragraph("TensorBoard event files (losses, Q-values, TD error, learning rate):");
+        page.pre("tensorboard --logdir " + r.tensorboardDir());
+        page.heading("Settings").keyValues(settings(settings, r));
+        return page.render();
+    }
+
+    private static Map<String, String> summary(DemoRun.Result r) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("final greedy evaluation", number(r.evalMeanReturn(), "none yet"));
+        rows.put(
+                "best greedy evaluation",
+                number(
+                        r.evaluations().stream()
+                                .mapToDouble(e -> e.result().meanReturn())
+                                .max()
+                                .orElse(Double.NaN),
+                        "none yet"));
+        rows.put("solved threshold", number(r.solvedThreshold(), "-"));
+        rows.put("environment steps", String.format(Locale.ROOT, "%,d", r.envSteps()));
+        rows.put("wall time", String.format(Locale.ROOT, "%.1f s", r.wallSeconds()));
+        rows.put("policy versions published", Long.toString(r.policyVersions()));
+        rows.put("evaluations", Integer.toString(r.evaluations().size()));
+        last(r).ifPresent(
+                        s -> {
+                            rows.put(
+                                    "gradient steps",
+                                    String.format(Locale.ROOT, "%,d", s.trainerStep()));
+                            rows.put(
+                                    "records committed by ingest",
+                                    s.ingestCommitted() < 0
+                                            ? "unknown"
+                                            : String.format(
+                                                    Locale.ROOT, "%,d", s.ingestCommitted()));
+                            rows.put("dead letters", Long.toString(s.deadLetterTotal()));
+                        });
+        rows.put("data root", r.dataDir().toString());
+        return rows;
+    }
+
+    private static List<String> evaluationHeaders() {
+        return List.of("version", "seeds", "wall s", "env steps", "mean return ± std", "episodes");
+    }
+
+    private static List<List<String>> evaluationRows(DemoRun.Result r) {
+        List<List<String>> rows = new ArrayList<>();
+        for (DemoRun.Evaluation e : r.evaluations()) {
+            rows.add(
+                    List.of(
+                            "v" + e.version(),
+                            e.confirmation() ? "confirmation" : "evaluation",
+                            String.format(Locale.ROOT, "%.0f", e.wallSeconds()),
+                            String.format(Locale.ROOT, "%,d", e.envStepsAtEvaluation()),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.1f ± %.1f",
+                                    e.result().meanReturn(),
+                                    e.result().stdReturn()),
+                            Integer.toString(e.result().episodes())));
+        }
+        return rows;
+    }
+
+    private static Map<String, String> settings(DemoSettings s, DemoRun.Result r) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("environment", s.env());
+        rows.put("budget", DemoRun.format(s.budget()));
+        rows.put("stop at greedy mean return", number(r.solvedThreshold(), "-"));
+        rows.put("envs per actor", Integer.toString(s.envsPerActor()));
+        rows.put("actor throttle (steps/s)", number(s.actorStepsPerSecond(), "none"));
+        rows.put("epsilon (start:end:steps)", s.epsilon());
+        rows.put("evaluation episodes / seed", s.evalEpisodes() + " / " + s.evalSeed());
+        rows.put("Flink checkpoint interval", DemoRun.format(s.checkpointInterval()));
+        rows.put("samples per insert", number(s.samplesPerInsert(), "-"));
+        rows.put("transitions before learning", Long.toString(s.minSize()));
+        rows.put("gradient steps per version", Long.toString(s.publishEvery()));
+        new TreeMap<>(s.trainer()).forEach(rows::put);
+        return rows;
+    }
+
+    private static Optional<DemoRun.Sample> last(DemoRun.Result r) {
+        List<DemoRun.Sample> s = r.samples();
+        return s.isEmpty() ? Optional.empty() : Optional.of(s.get(s.size() - 1));
+    }
+
+    private static String number(double v, String otherwise) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : otherwise;
     }
 
     private static double[] column(

@@ -13,6 +13,7 @@ import io.replayflow.trainer.run.ContinuousTrainer;
 import io.replayflow.trainer.run.ContinuousTrainerConfig;
 import io.replayflow.trainer.run.ContinuousTrainerStatus;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +45,17 @@ public final class DemoRun {
         FAILED
     }
 
-    /** One line of the progress history (for the report's plots). */
+    /**
+     * One line of the progress history (for the report's plots), sampled once a second.
+     *
+     * @param envStepsPerSecond mean since the actors started
+     * @param recentMeanReturn mean return of the behaviour policy's last 100 episodes (NaN before
+     *     the first)
+     * @param trainerStepsPerSecond over the last second or so
+     * @param ingestLag records on the transitions topic not yet committed by ingest; -1 unknown
+     * @param ingestCommitted records ingest committed (on checkpoints); -1 unknown
+     * @param deadLetters dead letters so far by reason code (empty: none)
+     */
     public record Sample(
             double wallSeconds,
             long envSteps,
@@ -54,11 +66,29 @@ public final class DemoRun {
             double loss,
             long actingVersion,
             long publishedVersion,
-            long ingestLag) {}
+            long ingestLag,
+            long ingestCommitted,
+            SortedMap<String, Long> deadLetters) {
 
-    /** One evaluation of a published version. */
+        /** Dead letters so far, all reasons. */
+        public long deadLetterTotal() {
+            return deadLetters.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * One evaluation of a published version; a confirmation repeats one that reached the threshold
+     * on a second, disjoint set of seeds.
+     */
     public record Evaluation(
-            long version, double wallSeconds, long envStepsAtEvaluation, EvaluationResult result) {}
+            long version,
+            double wallSeconds,
+            long envStepsAtEvaluation,
+            EvaluationResult result,
+            boolean confirmation) {}
+
+    /** A metrics endpoint that was live during the run. */
+    public record Endpoint(String what, URI url) {}
 
     /** What the run did. */
     public record Result(
@@ -70,7 +100,9 @@ public final class DemoRun {
             long envSteps,
             double wallSeconds,
             long policyVersions,
-            Path dataDir) {
+            Path dataDir,
+            List<Endpoint> endpoints,
+            Path tensorboardDir) {
 
         /**
          * The mean return of the last evaluation (the one that solved it, if solved); NaN if none.
@@ -137,13 +169,23 @@ public final class DemoRun {
                                 pipeline.stack().bootstrapServers(),
                                 pipeline.stack().topics().transitions(),
                                 "replayflow-ingest");
+                DeadLetterProbe deadLetters =
+                        new DeadLetterProbe(
+                                pipeline.stack().bootstrapServers(),
+                                pipeline.stack().topics().deadLetters());
+                TrainerGauges gauges = TrainerGauges.start(settings.env());
                 ContinuousTrainer trainer = startTrainer(pipeline);
                 ActorRunner actors = startActors(pipeline)) {
+            List<Endpoint> endpoints = endpoints(pipeline, actors, gauges);
             out.printf(
                     "Up in %.1f s: Kafka %s, Flink %s%n",
                     seconds(started),
                     pipeline.stack().bootstrapServers(),
                     pipeline.stack().flinkRestAddress());
+            for (Endpoint e : endpoints) {
+                out.printf("  Prometheus, %s: %s%n", e.what(), e.url());
+            }
+            out.printf("  TensorBoard: tensorboard --logdir %s%n", tensorboardRoot());
             out.flush();
 
             long evaluatedVersion = 0;
@@ -153,6 +195,8 @@ public final class DemoRun {
                 double wall = seconds(started);
                 ActorStatus a = actors.status();
                 ContinuousTrainerStatus t = trainer.status();
+                gauges.update(t);
+                LagProbe.Offsets offsets = lag.offsets();
                 Sample s =
                         new Sample(
                                 wall,
@@ -164,7 +208,9 @@ public final class DemoRun {
                                 t.lastLoss(),
                                 a.policyVersion(),
                                 t.lastPublishedVersion(),
-                                lag.lag());
+                                offsets.lag(),
+                                offsets.committed(),
+                                deadLetters.poll());
                 samples.add(s);
                 Evaluation last =
                         evaluations.isEmpty() ? null : evaluations.get(evaluations.size() - 1);
@@ -198,7 +244,8 @@ public final class DemoRun {
                                         e.version(),
                                         seconds(started),
                                         e.envStepsAtEvaluation(),
-                                        confirm);
+                                        confirm,
+                                        true);
                         evaluations.add(confirmed);
                         view.println(
                                 String.format(
@@ -235,7 +282,8 @@ public final class DemoRun {
                                                                     dir,
                                                                     settings.env(),
                                                                     settings.evalEpisodes(),
-                                                                    settings.evalSeed())));
+                                                                    settings.evalSeed()),
+                                                    false));
                 }
                 if (trainer.failure().isPresent()) {
                     outcome = Outcome.FAILED;
@@ -270,7 +318,9 @@ public final class DemoRun {
                     a.steps(),
                     seconds(started),
                     trainer.status().lastPublishedVersion(),
-                    settings.dataDir().toAbsolutePath());
+                    settings.dataDir().toAbsolutePath(),
+                    endpoints,
+                    tensorboardRoot());
         } finally {
             evaluator.shutdownNow();
             evaluator.awaitTermination(10, TimeUnit.SECONDS);
@@ -314,6 +364,7 @@ public final class DemoRun {
                                         MAX_INSERT_BATCH))
                         .bootstrap(pipeline.stack().bootstrapServers())
                         .topics(pipeline.stack().topics())
+                        .tensorboardDir(tensorboardRoot().resolve(settings.env()))
                         .pollInterval(Duration.ofMillis(500))
                         .dataTimeout(Duration.ofMinutes(10))
                         .build();
@@ -332,9 +383,36 @@ public final class DemoRun {
                         .actors(1)
                         .maxStepsPerSecond(settings.actorStepsPerSecond())
                         .epsilon(EpsilonSchedule.parse(settings.epsilon()))
-                        .metricsPort(-1)
+                        .metricsPort(0)
+                        // Only artifacts the demo's trainer exported may be loaded.
+                        .policyRoot(Path.of(pipeline.dataRoot()).resolve("policies"))
                         .build();
         return ActorRunner.start(config);
+    }
+
+    /** The TensorBoard logdir: the trainer writes {@code <env>/events.out.tfevents.*} below. */
+    private Path tensorboardRoot() {
+        return settings.dataDir().toAbsolutePath().resolve("tensorboard");
+    }
+
+    private static List<Endpoint> endpoints(
+            EmbeddedPipeline pipeline, ActorRunner actors, TrainerGauges gauges) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        if (actors.metricsPort() > 0) {
+            endpoints.add(
+                    new Endpoint(
+                            "actors",
+                            URI.create(
+                                    "http://"
+                                            + actors.config().metricsHost()
+                                            + ":"
+                                            + actors.metricsPort()
+                                            + "/metrics")));
+        }
+        endpoints.add(new Endpoint("trainer", gauges.url()));
+        pipeline.flinkPrometheus()
+                .ifPresent(url -> endpoints.add(new Endpoint("Flink (ingest, replay-store)", url)));
+        return List.copyOf(endpoints);
     }
 
     private Path policyDir(EmbeddedPipeline pipeline, long version) {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -76,6 +77,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
                         .partitions(settings.partitions())
                         .topicPrefix(settings.topicPrefix())
                         .slotsPerTaskManager(4)
+                        .flinkConfiguration(FlinkPrometheus.reporterConfiguration())
                         .start();
         try {
             if (!settings.runJobs()) {
@@ -130,6 +132,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     public LocalStack stack() {
         return stack;
+    }
+
+    /**
+     * The Flink MiniCluster's Prometheus endpoint ({@code http://127.0.0.1:<port>/metrics}: job,
+     * operator and ingest metrics), if its reporter is listening.
+     */
+    public Optional<URI> flinkPrometheus() {
+        return FlinkPrometheus.endpoint(stack.config());
     }
 
     public URI dataRoot() {

@@ -1,5 +1,7 @@
 package io.replayflow.cli.loop;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -10,10 +12,24 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Ingest lag: records on the transitions topic past the offsets the ingest job committed (it
- * commits on each completed checkpoint). -1 while unknown.
+ * How far the ingest job is on the transitions topic: records produced (end offsets) and records
+ * the job committed (it commits its offsets on each completed checkpoint), summed over partitions.
  */
 final class LagProbe implements AutoCloseable {
+
+    /**
+     * @param produced records on the topic; -1 while unknown
+     * @param committed records the ingest job committed; -1 while unknown
+     */
+    record Offsets(long produced, long committed) {
+
+        static final Offsets UNKNOWN = new Offsets(-1, -1);
+
+        /** Records not yet committed; -1 while unknown. */
+        long lag() {
+            return produced < 0 || committed < 0 ? -1 : produced - committed;
+        }
+    }
 
     private final Admin admin;
     private final String topic;
@@ -30,14 +46,15 @@ final class LagProbe implements AutoCloseable {
         this.group = group;
     }
 
-    long lag() {
+    /** The current offsets; {@link Offsets#UNKNOWN} if the broker does not answer in time. */
+    Offsets offsets() {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(group)
                             .partitionsToOffsetAndMetadata()
                             .get(3, TimeUnit.SECONDS);
             var partitions =
-                    admin.describeTopics(java.util.List.of(topic))
+                    admin.describeTopics(List.of(topic))
                             .allTopicNames()
                             .get(3, TimeUnit.SECONDS)
                             .get(topic)
@@ -48,19 +65,21 @@ final class LagProbe implements AutoCloseable {
                                     Collectors.toMap(
                                             p -> new TopicPartition(topic, p.partition()),
                                             p -> OffsetSpec.latest()));
-            long lag = 0;
+            long produced = 0;
+            long done = 0;
             for (var e : admin.listOffsets(latest).all().get(3, TimeUnit.SECONDS).entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());
-                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+                produced += e.getValue().offset();
+                done += c == null ? 0 : c.offset();
             }
-            return lag;
+            return new Offsets(produced, done);
         } catch (Exception e) {
-            return -1;
+            return Offsets.UNKNOWN;
         }
     }
 
     @Override
     public void close() {
-        admin.close(java.time.Duration.ofSeconds(2));
+        admin.close(Duration.ofSeconds(2));
     }
 }

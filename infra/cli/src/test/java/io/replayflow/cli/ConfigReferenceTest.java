@@ -1,0 +1,155 @@
+package io.replayflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replayflow.actor.ActorOptions;
+import io.replayflow.ingest.IngestOptions;
+import io.replayflow.replay.job.ReplayStoreOptions;
+import io.replayflow.trainer.TrainerOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code docs/CONFIG.md}, the one configuration reference, is generated from every module's options
+ * class (this module sees them all); this test fails when the file is stale. Regenerate it with
+ * {@value #REGENERATE} and commit the file ({@code -am} builds the modules from their sources, so
+ * the table is not read from stale jars in the local repository).
+ */
+@Timeout(30)
+class ConfigReferenceTest {
+
+    static final String REGENERATE =
+            "./mvnw -pl infra/cli -am test -Dtest=ConfigReferenceTest -Dreplayflow.docs.write=true"
+                    + " -Dsurefire.failIfNoSpecifiedTests=false";
+
+    /** One options class: its heading, how its keys are set, and its Markdown table. */
+    record Section(String title, String optionsClass, String howToSet, String table) {
+
+        String anchor() {
+            return title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 -]", "").replace(' ', '-');
+        }
+    }
+
+    static List<Section> sections() {
+        return List.of(
+                new Section(
+                        "Actors (actor-service)",
+                        ActorOptions.class.getName(),
+                        "Keys of a map read by `ActorOptions.parse` (a properties file, `-D`"
+                            + " flags); `./replayflow actors` takes the common ones as flags."
+                            + " Durations read like `250ms`, `2s`, `5m`; sizes are bytes with an"
+                            + " optional `k`/`m`/`g` suffix.",
+                        tableOf(ActorOptions.markdown())),
+                new Section(
+                        "Ingest job (ingest)",
+                        IngestOptions.class.getName(),
+                        "The same keys work as `--key value` program arguments of `flink run`, as"
+                            + " `-Dkey=value` dynamic properties, in a Flink `config.yaml`, and"
+                            + " through `IngestConfig.builder()`. Durations read like `10 s`, `5"
+                            + " min`, `1 h`; memory sizes like `64 mb`. Kafka client settings"
+                            + " (security, tuning) pass through with the prefix `"
+                                + IngestOptions.KAFKA_PROPERTIES_PREFIX
+                                + "`.",
+                        tableOf(IngestOptions.markdown())),
+                new Section(
+                        "Replay-store job (replay-store)",
+                        ReplayStoreOptions.class.getName(),
+                        "Pass options to `ReplayStoreConfig.builder().set(key, value)`, or as"
+                                + " `--key value` to `ReplayStoreJob`'s main.",
+                        ReplayStoreOptions.markdownTable()),
+                new Section(
+                        "Trainer (trainer-job)",
+                        TrainerOptions.class.getName(),
+                        "Keys of `TrainerConfig.fromMap`; `./replayflow train --set key=value`"
+                                + " sets any of them.",
+                        TrainerOptions.markdownTable()));
+    }
+
+    /** The whole file. */
+    static String render() {
+        List<Section> sections = sections();
+        StringBuilder md = new StringBuilder();
+        md.append("# Configuration reference\n\n")
+                .append("Generated from the option classes by `ConfigReferenceTest` (infra/cli);")
+                .append(" edit the options, not this file. Regenerate it with\n`")
+                .append(REGENERATE)
+                .append("`.\n\n")
+                .append("Each job and service has one options class with typed, hierarchical")
+                .append(" keys, validated once into an immutable config record whose errors name")
+                .append(" the key, the rule and the fix. The embedded stack and the demo")
+                .append(" (`./replayflow stack`, `./replayflow demo`) have no option keys: every")
+                .append(" verb's flags are listed by `./replayflow VERB --help`.\n\n")
+                .append("| section | options class | keys |\n|---|---|---|\n");
+        for (Section s : sections) {
+            md.append("| [")
+                    .append(s.title())
+                    .append("](#")
+                    .append(s.anchor())
+                    .append(") | `")
+                    .append(s.optionsClass())
+                    .append("` | ")
+                    .append(s.table().lines().count() - 2)
+                    .append(" |\n");
+        }
+        for (Section s : sections) {
+            md.append("\n## ")
+                    .append(s.title())
+                    .append("\n\n`")
+                    .append(s.optionsClass())
+                    .append("`. ")
+                    .append(s.howToSet())
+                    .append("\n\n")
+                    .append(s.table());
+        }
+        return md.toString();
+    }
+
+    /** The table rows of a module's Markdown page (its own heading and prose are left out). */
+    static String tableOf(String markdown) {
+        return markdown.lines()
+                        .filter(line -> line.startsWith("|"))
+                        .collect(Collectors.joining("\n"))
+                + "\n";
+    }
+
+    @Test
+    void configReferenceIsUpToDate() throws IOException {
+        Path file = repositoryRoot().resolve("docs").resolve("CONFIG.md");
+        String expected = render();
+        if (Boolean.getBoolean("replayflow.docs.write")) {
+            Files.writeString(file, expected, StandardCharsets.UTF_8);
+        }
+        assertThat(file).as("%s is missing; regenerate it with %s", file, REGENERATE).exists();
+        assertThat(Files.readString(file, StandardCharsets.UTF_8))
+                .as("%s is stale: regenerate it with %s and commit it", file, REGENERATE)
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void everyKeyOfEveryOptionsClassIsInTheReference() {
+        String md = render();
+        ActorOptions.all().forEach(o -> assertThat(md).contains("| `" + o.key() + "` |"));
+        IngestOptions.documented()
+                .forEach(d -> assertThat(md).contains("| `" + d.option().key() + "` |"));
+        ReplayStoreOptions.all().forEach(o -> assertThat(md).contains("| `" + o.key() + "` |"));
+        TrainerOptions.all().forEach(o -> assertThat(md).contains("| `" + o.key() + "` |"));
+    }
+
+    /** The directory holding {@code docs/} and {@code infra/} (Surefire runs in infra/cli). */
+    private static Path repositoryRoot() {
+        Path dir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("docs")) && Files.isDirectory(d.resolve("infra"))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("no repository root (with docs/ and infra/) above " + dir);
+    }
+}

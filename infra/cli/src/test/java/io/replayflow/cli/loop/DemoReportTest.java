@@ -1,0 +1,139 @@
+package io.replayflow.cli.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replayflow.actor.eval.EvaluationResult;
+import io.replayflow.cli.report.PngAssertions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+
+/** The report from a made-up run: files, layout, the JSON line and the dead-letter chart. */
+@Timeout(60)
+class DemoReportTest {
+
+    @TempDir Path data;
+
+    @Test
+    void writesAnOfflinePageWithItsChartsNextToIt() throws Exception {
+        DemoSettings settings = DemoSettings.cartPole(data, Duration.ofMinutes(2));
+        DemoRun.Result r = run(new TreeMap<>());
+
+        Path html = DemoReport.write(settings, r);
+
+        assertThat(html).isEqualTo(data.toAbsolutePath().resolve("report.html"));
+        String page = Files.readString(html);
+        for (String png : List.of("return.png", "rates.png", "dead-letters.png")) {
+            assertThat(page).contains("<img src=\"report/" + png + "\"");
+            PngAssertions.assertChart(data.resolve("report").resolve(png), 30);
+        }
+        assertThat(page)
+                .doesNotContain("http-equiv")
+                .doesNotContain("<script")
+                .contains("<a href=\"http://127.0.0.1:9404/metrics\">")
+                .contains("tensorboard --logdir " + data.toAbsolutePath().resolve("tensorboard"))
+                .contains("<th>trainer.lr</th><td>0.001</td>")
+                .contains("<td>v2</td><td>confirmation</td>")
+                .contains("<th>dead letters</th><td>0</td>");
+        assertThat(Files.readString(data.resolve("report/summary.json")).strip())
+                .isEqualTo(DemoReport.json(r));
+    }
+
+    @Test
+    void theJsonLineKeepsItsLeadingKeys() {
+        String json = DemoReport.json(run(new TreeMap<>()));
+        assertThat(json)
+                .startsWith(
+                        "{\"eval_mean_return\": 481.0, \"env_steps\": 59000, \"wall_s\": 59.0,"
+                                + " \"policy_versions\": 2, ")
+                .contains("\"dead_letters\": 0")
+                .endsWith("report.html\"}");
+    }
+
+    @Test
+    void deadLettersAreChartedPerReason() {
+        SortedMap<String, Long> late = new TreeMap<>();
+        late.put("NON_FINITE_VALUE", 3L);
+        late.put("UNKNOWN_FINGERPRINT", 1L);
+
+        XYChart chart = DemoReport.deadLetterChart(run(late).samples());
+
+        assertThat(chart.getSeriesMap())
+                .containsOnlyKeys("NON_FINITE_VALUE (3)", "UNKNOWN_FINGERPRINT (1)");
+        double[] counts = chart.getSeriesMap().get("NON_FINITE_VALUE (3)").getYData();
+        assertThat(counts[0]).isZero(); // before the reason was first seen
+        assertThat(counts[counts.length - 1]).isEqualTo(3);
+    }
+
+    @Test
+    void noDeadLettersIsSaidNotLeftBlank() {
+        XYChart chart = DemoReport.deadLetterChart(run(new TreeMap<>()).samples());
+        assertThat(chart.getSeriesMap()).containsOnlyKeys("dead letters, all reasons (0)");
+        assertThat(chart.getSeriesMap().get("dead letters, all reasons (0)").getYData())
+                .containsOnly(0.0);
+        assertThat(chart.getStyler().getYAxisMax())
+                .as("a 0..1 axis, not a degenerate one")
+                .isEqualTo(1.0);
+    }
+
+    /** 60 one-second samples: v0 then v1 then v2 acting; dead letters {@code late} from t=40. */
+    private DemoRun.Result run(SortedMap<String, Long> late) {
+        List<DemoRun.Sample> samples = new ArrayList<>();
+        for (int t = 0; t < 60; t++) {
+            samples.add(
+                    new DemoRun.Sample(
+                            t,
+                            t * 1000L,
+                            1000,
+                            t < 5 ? Double.NaN : 20 + 7 * t,
+                            Math.max(0, t - 5) * 250L,
+                            t < 5 ? 0 : 250,
+                            0.5,
+                            t / 25,
+                            Math.min(2, (t + 5) / 25),
+                            t < 3 ? -1 : 800,
+                            t < 3 ? -1 : (t / 2) * 2000L,
+                            t >= 40 ? late : new TreeMap<>()));
+        }
+        List<DemoRun.Evaluation> evaluations =
+                List.of(
+                        evaluation(1, 22, 150, false),
+                        evaluation(2, 50, 478, false),
+                        evaluation(2, 55, 481, true));
+        return new DemoRun.Result(
+                DemoRun.Outcome.SOLVED,
+                "solved: v2 reached 478.0 and 481.0 on two seed sets (>= 475.0)",
+                475,
+                samples,
+                evaluations,
+                59_000,
+                59.0,
+                2,
+                data.toAbsolutePath(),
+                List.of(
+                        new DemoRun.Endpoint(
+                                "actors", URI.create("http://127.0.0.1:9404/metrics"))),
+                data.toAbsolutePath().resolve("tensorboard"));
+    }
+
+    private static DemoRun.Evaluation evaluation(
+            long version, double wall, double mean, boolean confirmation) {
+        EvaluationResult result =
+                new EvaluationResult(
+                        "CartPole-v1",
+                        version,
+                        7,
+                        List.of(mean - 10, mean + 10),
+                        List.of((int) mean, (int) mean));
+        return new DemoRun.Evaluation(version, wall, (long) wall * 1000, result, confirmation);
+    }
+}
