@@ -21,12 +21,15 @@ import picocli.CommandLine.ParseResult;
             DemoCommand.class,
             StackCommand.class,
             ActorsCommand.class,
+            CollectCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
             EnvCommand.class,
             DatasetCommand.class,
             PolicyCommand.class,
             BenchCommand.class,
+            io.replayflow.cli.cluster.ClusterCommand.class,
+            io.replayflow.cli.cluster.DrillCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Run 'replayflow VERB --help' for a verb's flags."})

@@ -36,12 +36,15 @@ class ReplayFlowCliTest {
                         "demo",
                         "stack",
                         "actors",
+                        "collect",
                         "train",
                         "evaluate",
                         "env",
                         "dataset",
                         "policy",
-                        "bench")) {
+                        "bench",
+                        "cluster",
+                        "drill")) {
             assertThat(r.out()).containsPattern("(?m)^\\s+" + verb + "\\s");
         }
     }
@@ -52,6 +55,7 @@ class ReplayFlowCliTest {
                 "demo",
                 "stack",
                 "actors",
+                "collect",
                 "train",
                 "evaluate",
                 "env",
@@ -65,7 +69,9 @@ class ReplayFlowCliTest {
                 "bench",
                 "bench actors",
                 "bench ingest",
-                "bench trainer"
+                "bench trainer",
+                "cluster",
+                "drill"
             })
     void everyVerbHasHelp(String verb) {
         String[] args = (verb + " --help").split(" ");

@@ -13,14 +13,15 @@ import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Flink's Prometheus reporter for the embedded MiniCluster, on a port that was free when the stack
- * started. Flink's reporter has no host setting: it listens on every interface of the machine.
+ * Flink's Prometheus metrics for the embedded MiniCluster, on a loopback port that was free when
+ * the stack started ({@link LoopbackPrometheusReporter}: Flink's own reporter would listen on every
+ * interface of the machine).
  */
 final class FlinkPrometheus {
 
     static final String FACTORY_KEY = "metrics.reporter.prom.factory.class";
     static final String PORT_KEY = "metrics.reporter.prom.port";
-    static final String FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    static final String FACTORY = LoopbackPrometheusReporter.Factory.class.getName();
 
     private FlinkPrometheus() {}
 

@@ -1,0 +1,2 @@
+/** The standalone Flink cluster of a local cluster: settings, processes, REST job submission. */
+package io.replayflow.cluster.flink;
