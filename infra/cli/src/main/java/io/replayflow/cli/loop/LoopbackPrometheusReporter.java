@@ -72,7 +72,11 @@ public final class LoopbackPrometheusReporter extends AbstractPrometheusReporter
         }
     }
 
-    /** Named in {@code metrics.reporter.<name>.factory.class}. */
+    /**
+     * Named in {@code metrics.reporter.<name>.factory.class}. Flink only accepts factories it finds
+     * through {@link java.util.ServiceLoader}, so it is listed in {@code
+     * META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory}.
+     */
     public static final class Factory implements MetricReporterFactory {
         @Override
         public MetricReporter createMetricReporter(Properties properties) {
