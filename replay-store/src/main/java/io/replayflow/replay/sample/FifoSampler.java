@@ -12,40 +12,12 @@ package io.replayflow.replay.sample;
  * #append} O(1); {@link #remove} O(r); {@link #update} O(log r). Not thread-safe; owned by one
  * thread.
  */
-public final class FifoSampler implements Sampler {
-
-    private final LiveRows rows = new LiveRows();
+public final class FifoSampler extends LiveRowSampler {
 
     /** The next row to hand out if it is still live. */
     private int cursor;
 
     FifoSampler() {}
-
-    @Override
-    public int append(int count) {
-        return rows.append(count);
-    }
-
-    @Override
-    public int remove(int fromRow, int toRow) {
-        RowChecks.checkRange(fromRow, toRow, rows);
-        return rows.remove(fromRow, toRow);
-    }
-
-    @Override
-    public int liveRows() {
-        return rows.count();
-    }
-
-    @Override
-    public int endRow() {
-        return rows.end();
-    }
-
-    @Override
-    public boolean isLive(int rowId) {
-        return rows.contains(rowId);
-    }
 
     @Override
     public void sample(SampleBatch batch) {

@@ -55,7 +55,7 @@ import java.util.random.RandomGenerator;
  * O(1) per row. {@link #remove} of k rows: O(k + log n + r). Memory: 32 bytes per slot (a sum tree
  * and a min tree of 2n doubles each), 32 MiB for 1M rows. Not thread-safe; owned by one thread.
  */
-public final class PrioritizedSampler implements Sampler {
+public final class PrioritizedSampler extends LiveRowSampler {
 
     /** Priority of the first rows, before any update has raised the running max. */
     public static final double DEFAULT_INITIAL_PRIORITY = 1.0;
@@ -66,7 +66,6 @@ public final class PrioritizedSampler implements Sampler {
     private final double alpha;
     private final BetaSchedule betaSchedule;
     private final RandomGenerator rng;
-    private final LiveRows rows = new LiveRows();
 
     /** {@code p^alpha} per slot; 0 for removed slots. */
     private final SumTree sums;
@@ -154,21 +153,6 @@ public final class PrioritizedSampler implements Sampler {
             mins.fill(from - base, toRow - base, Double.POSITIVE_INFINITY);
         }
         return removed;
-    }
-
-    @Override
-    public int liveRows() {
-        return rows.count();
-    }
-
-    @Override
-    public int endRow() {
-        return rows.end();
-    }
-
-    @Override
-    public boolean isLive(int rowId) {
-        return rows.contains(rowId);
     }
 
     @Override

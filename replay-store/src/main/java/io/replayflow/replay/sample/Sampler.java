@@ -26,7 +26,7 @@ import java.util.random.RandomGenerator;
  * {@link #update}. Not thread-safe: a sampler is owned by one thread (the reader subtask that
  * samples), which also applies appends, removals and priority updates.
  */
-public sealed interface Sampler permits UniformSampler, PrioritizedSampler, FifoSampler {
+public sealed interface Sampler permits LiveRowSampler {
 
     /** Every live row equally likely, drawn independently with replacement. */
     static UniformSampler uniform(RandomGenerator rng) {

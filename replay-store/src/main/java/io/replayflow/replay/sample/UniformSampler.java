@@ -11,39 +11,12 @@ import java.util.random.RandomGenerator;
  * of k rows O(k log r); {@link #append} O(1); {@link #remove} O(r); {@link #update} O(log r). Not
  * thread-safe; owned by one thread.
  */
-public final class UniformSampler implements Sampler {
+public final class UniformSampler extends LiveRowSampler {
 
     private final RandomGenerator rng;
-    private final LiveRows rows = new LiveRows();
 
     UniformSampler(RandomGenerator rng) {
         this.rng = Objects.requireNonNull(rng, "rng");
-    }
-
-    @Override
-    public int append(int count) {
-        return rows.append(count);
-    }
-
-    @Override
-    public int remove(int fromRow, int toRow) {
-        RowChecks.checkRange(fromRow, toRow, rows);
-        return rows.remove(fromRow, toRow);
-    }
-
-    @Override
-    public int liveRows() {
-        return rows.count();
-    }
-
-    @Override
-    public int endRow() {
-        return rows.end();
-    }
-
-    @Override
-    public boolean isLive(int rowId) {
-        return rows.contains(rowId);
     }
 
     @Override
