@@ -15,10 +15,16 @@ public final class Ports {
 
     private Ports() {}
 
-    /** Whether {@code port} can be bound on {@link #HOST} right now. */
+    /**
+     * Whether a server can bind {@code port} on {@link #HOST} right now, the way the stack's
+     * servers bind it: with {@code SO_REUSEADDR}, as Kafka's and Flink's acceptors do. So
+     * connections left in {@code TIME_WAIT} by a stack that was just stopped do not count as a
+     * listener (without the option a restart on the same port was refused for about a minute
+     * although nothing listened), while a live listener on the port still does.
+     */
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
             return true;
         } catch (IOException e) {
