@@ -1,7 +1,6 @@
 package io.replayflow.actor;
 
 import io.replayflow.actor.env.EnvRegistry;
-import io.replayflow.actor.env.EnvSpec;
 import io.replayflow.actor.env.VectorEnv;
 import io.replayflow.actor.internal.Seeds;
 import io.replayflow.actor.metrics.ActorMetrics;
@@ -17,6 +16,7 @@ import io.replayflow.actor.swap.PolicyLoader;
 import io.replayflow.actor.swap.PolicyRef;
 import io.replayflow.actor.swap.PolicyRoot;
 import io.replayflow.actor.swap.SwapListener;
+import io.replayflow.schemas.env.EnvSpec;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Duration;

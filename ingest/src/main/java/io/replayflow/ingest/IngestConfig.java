@@ -24,11 +24,11 @@ import static io.replayflow.ingest.IngestOptions.TRANSACTION_NAMING;
 import static io.replayflow.ingest.IngestOptions.TRANSACTION_TIMEOUT;
 
 import io.replayflow.ingest.IngestOptions.StartingOffsets;
-import io.replayflow.ingest.env.EnvSpec;
-import io.replayflow.ingest.env.EnvSpecs;
 import io.replayflow.ingest.log.LogCompression;
 import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -219,11 +219,7 @@ public record IngestConfig(
         parallelism.ifPresent(p -> map.put(PARALLELISM.key(), Integer.toString(p)));
         map.put(CHECKPOINT_INTERVAL.key(), Durations.format(checkpointInterval));
         map.put(DEDUP_TTL.key(), Durations.format(dedupTtl));
-        List<String> declared =
-                envSpecs.all().stream()
-                        .filter(s -> !EnvSpecs.BUILT_IN.contains(s))
-                        .map(EnvSpec::format)
-                        .toList();
+        List<String> declared = envSpecs.declaredOnly().stream().map(EnvSpec::format).toList();
         map.put(ENV_SPECS.key(), String.join(";", declared));
         map.put(STATS_WINDOW.key(), Durations.format(statsWindow));
         map.put(OUT_OF_ORDERNESS.key(), Durations.format(outOfOrderness));

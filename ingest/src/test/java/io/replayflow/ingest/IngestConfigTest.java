@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.ingest.IngestOptions.StartingOffsets;
-import io.replayflow.ingest.env.EnvSpec;
 import io.replayflow.ingest.log.LogCompression;
+import io.replayflow.schemas.env.EnvSpec;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.replayflow.actor.bench;
 
-import io.replayflow.actor.env.EnvSpec;
 import io.replayflow.actor.policy.SavedModelPolicy;
 import io.replayflow.schemas.avro.Lineage;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.env.EnvSpec;
 import io.replayflow.schemas.policy.ArtifactDigest;
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.schemas.serde.SingleObjectSerde;

@@ -1,5 +1,7 @@
 package io.replayflow.actor.env;
 
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -31,15 +33,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Acrobot extends ClassicControlEnv {
 
-    public static final EnvSpec SPEC =
-            new EnvSpec(
-                    "Acrobot-v1",
-                    List.of(6),
-                    3,
-                    500,
-                    -100.0,
-                    "a uniformly random policy scores about -499: nearly every episode is"
-                            + " truncated");
+    public static final EnvSpec SPEC = EnvSpecs.ACROBOT;
 
     static final double DT = 0.2;
     static final double LINK_MASS = 1.0;

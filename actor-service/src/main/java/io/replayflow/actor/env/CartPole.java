@@ -1,5 +1,7 @@
 package io.replayflow.actor.env;
 
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -28,14 +30,7 @@ import java.util.random.RandomGenerator;
  */
 public final class CartPole extends ClassicControlEnv {
 
-    public static final EnvSpec SPEC =
-            new EnvSpec(
-                    "CartPole-v1",
-                    List.of(4),
-                    2,
-                    500,
-                    475.0,
-                    "a uniformly random policy averages ~22");
+    public static final EnvSpec SPEC = EnvSpecs.CART_POLE;
 
     static final double GRAVITY = 9.8;
     static final double CART_MASS = 1.0;

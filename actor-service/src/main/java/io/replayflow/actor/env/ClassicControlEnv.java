@@ -1,5 +1,6 @@
 package io.replayflow.actor.env;
 
+import io.replayflow.schemas.env.EnvSpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;

@@ -1,5 +1,6 @@
 package io.replayflow.actor.env;
 
+import io.replayflow.schemas.env.EnvSpec;
 import java.util.ArrayList;
 import java.util.List;
 

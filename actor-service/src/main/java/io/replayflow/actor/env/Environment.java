@@ -1,5 +1,7 @@
 package io.replayflow.actor.env;
 
+import io.replayflow.schemas.env.EnvSpec;
+
 /**
  * A discrete-action environment with Gymnasium semantics, written for a hot loop.
  *

@@ -1,5 +1,7 @@
 package io.replayflow.actor.env;
 
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -22,15 +24,7 @@ import java.util.random.RandomGenerator;
  */
 public final class MountainCar extends ClassicControlEnv {
 
-    public static final EnvSpec SPEC =
-            new EnvSpec(
-                    "MountainCar-v0",
-                    List.of(2),
-                    3,
-                    200,
-                    -110.0,
-                    "a uniformly random policy scores -200: it does not reach the goal in 200"
-                            + " steps");
+    public static final EnvSpec SPEC = EnvSpecs.MOUNTAIN_CAR;
 
     static final double MIN_POSITION = -1.2;
     static final double MAX_POSITION = 0.6;

@@ -1,5 +1,7 @@
 package io.replayflow.actor.env;
 
+import io.replayflow.schemas.env.EnvSpec;
+
 /**
  * Truncates an episode once it has run {@link EnvSpec#maxEpisodeSteps()} steps: Gymnasium's {@code
  * TimeLimit} wrapper.

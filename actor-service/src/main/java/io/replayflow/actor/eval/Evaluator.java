@@ -1,12 +1,12 @@
 package io.replayflow.actor.eval;
 
 import io.replayflow.actor.env.EnvRegistry;
-import io.replayflow.actor.env.EnvSpec;
 import io.replayflow.actor.env.VectorEnv;
 import io.replayflow.actor.internal.Seeds;
 import io.replayflow.actor.policy.Policy;
 import io.replayflow.actor.swap.PolicyLoadException;
 import io.replayflow.actor.swap.PolicyLoader;
+import io.replayflow.schemas.env.EnvSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.replayflow.actor.policy;
 
-import io.replayflow.actor.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpec;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.random.RandomGenerator;

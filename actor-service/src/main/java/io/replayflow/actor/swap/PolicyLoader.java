@@ -1,10 +1,10 @@
 package io.replayflow.actor.swap;
 
-import io.replayflow.actor.env.EnvSpec;
 import io.replayflow.actor.policy.Policy;
 import io.replayflow.actor.policy.SavedModelPolicy;
 import io.replayflow.actor.swap.PolicyLoadException.Reason;
 import io.replayflow.schemas.avro.PolicyVersion;
+import io.replayflow.schemas.env.EnvSpec;
 import io.replayflow.schemas.policy.InvalidArtifactException;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.net.URI;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.actor.env.CartPole;
-import io.replayflow.actor.env.EnvSpec;
 import io.replayflow.actor.policy.FixedPolicy;
 import io.replayflow.actor.policy.Policy;
 import io.replayflow.actor.swap.PolicyLoadException.Reason;
 import io.replayflow.schemas.avro.PolicyVersion;
+import io.replayflow.schemas.env.EnvSpec;
 import io.replayflow.schemas.policy.InvalidArtifactException;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.replayflow.actor.testing;
 
 import io.replayflow.actor.bench.LinearQArtifact;
-import io.replayflow.actor.env.EnvSpec;
 import io.replayflow.schemas.avro.PolicyVersion;
+import io.replayflow.schemas.env.EnvSpec;
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package io.replayflow.ingest.validate;
 
 import io.replayflow.ingest.IngestMetrics;
-import io.replayflow.ingest.env.EnvSpec;
-import io.replayflow.ingest.env.EnvSpecs;
 import io.replayflow.ingest.flow.ValidTransition;
 import io.replayflow.ingest.kafka.RawRecord;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
 import io.replayflow.schemas.serde.DecodeException;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import java.time.Clock;

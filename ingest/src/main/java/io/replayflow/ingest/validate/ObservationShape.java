@@ -1,7 +1,7 @@
 package io.replayflow.ingest.validate;
 
-import io.replayflow.ingest.env.EnvSpec;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.env.EnvSpec;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

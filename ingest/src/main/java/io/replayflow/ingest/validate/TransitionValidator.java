@@ -1,8 +1,8 @@
 package io.replayflow.ingest.validate;
 
-import io.replayflow.ingest.env.EnvSpec;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.avro.UInt8Tensor;
+import io.replayflow.schemas.env.EnvSpec;
 import java.util.ArrayList;
 import java.util.List;
 

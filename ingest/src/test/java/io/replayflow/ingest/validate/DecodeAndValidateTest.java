@@ -2,13 +2,13 @@ package io.replayflow.ingest.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.replayflow.ingest.env.EnvSpecs;
 import io.replayflow.ingest.flow.ValidTransition;
 import io.replayflow.ingest.kafka.RawRecord;
 import io.replayflow.ingest.testing.MalformedRecords;
 import io.replayflow.ingest.testing.TestTransitions;
 import io.replayflow.schemas.avro.DeadLetter;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.env.EnvSpecs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -2,11 +2,11 @@ package io.replayflow.ingest.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.replayflow.ingest.env.EnvSpec;
-import io.replayflow.ingest.env.EnvSpecs;
 import io.replayflow.ingest.testing.TestTransitions;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.avro.UInt8Tensor;
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

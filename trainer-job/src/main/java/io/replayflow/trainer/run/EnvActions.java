@@ -1,5 +1,7 @@
 package io.replayflow.trainer.run;
 
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,10 +12,6 @@ import java.util.TreeSet;
  * trainer.num-actions} when set, else the built-in table of the envs the actors run.
  */
 final class EnvActions {
-
-    /** The built-in environments (actor-service's registry) and their action counts. */
-    static final Map<String, Integer> BUILT_IN =
-            Map.of("CartPole-v1", 2, "Acrobot-v1", 3, "MountainCar-v0", 3);
 
     private EnvActions() {}
 
@@ -28,17 +26,18 @@ final class EnvActions {
         }
         Map<String, Integer> counts = new TreeMap<>();
         for (String env : envIds) {
-            Integer n = BUILT_IN.get(env);
-            if (n == null) {
+            EnvSpec spec = EnvSpecs.builtIn(env).orElse(null);
+            if (spec == null) {
                 throw new IllegalArgumentException(
                         "env "
                                 + env
                                 + " is not built in ("
-                                + new TreeSet<>(BUILT_IN.keySet())
+                                + new TreeSet<>(
+                                        EnvSpecs.BUILT_IN.stream().map(EnvSpec::id).toList())
                                 + "), so its number of actions is unknown: set"
                                 + " trainer.num-actions, e.g. --set trainer.num-actions=4");
             }
-            counts.put(env, n);
+            counts.put(env, spec.numActions());
         }
         if (counts.isEmpty()) {
             throw new IllegalArgumentException(

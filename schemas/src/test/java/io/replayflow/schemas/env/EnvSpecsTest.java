@@ -1,4 +1,4 @@
-package io.replayflow.ingest.env;
+package io.replayflow.schemas.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,11 +13,19 @@ class EnvSpecsTest {
 
     @Test
     void builtInsMatchTheActorServiceEnvs() {
-        assertThat(EnvSpecs.builtIns().all())
-                .containsExactly(
-                        new EnvSpec("Acrobot-v1", List.of(6), 3),
-                        new EnvSpec("CartPole-v1", List.of(4), 2),
-                        new EnvSpec("MountainCar-v0", List.of(2), 3));
+        assertThat(EnvSpecs.builtIns().all().stream().map(EnvSpec::format))
+                .containsExactly("Acrobot-v1:6:3", "CartPole-v1:4:2", "MountainCar-v0:2:3");
+        assertThat(EnvSpecs.builtIn("CartPole-v1").orElseThrow().maxEpisodeSteps()).isEqualTo(500);
+        assertThat(EnvSpecs.builtIn("MountainCar-v0").orElseThrow().maxEpisodeSteps())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aDeclarationThatRepeatsABuiltInKeepsTheBuiltInEntry() {
+        EnvSpecs specs = EnvSpecs.withDeclared(List.of(EnvSpec.parse("CartPole-v1:4:2")));
+
+        assertThat(specs.find("CartPole-v1")).contains(EnvSpecs.CART_POLE);
+        assertThat(specs.declaredOnly()).isEmpty();
     }
 
     @Test
@@ -40,14 +48,15 @@ class EnvSpecsTest {
         assertThatThrownBy(() -> EnvSpec.parse("MyPlant-v0:eight:4"))
                 .hasMessageStartingWith(
                         "env spec 'MyPlant-v0:eight:4' has a shape or action count");
+        // The entry, then the one rule every EnvSpec is checked by (one spelling per rule).
         assertThatThrownBy(() -> EnvSpec.parse("MyPlant-v0:8x0:4"))
                 .hasMessage(
-                        "env spec MyPlant-v0 has observation shape [8, 0]: every dimension must"
-                                + " be at least 1");
+                        "env spec 'MyPlant-v0:8x0:4': EnvSpec observationShape of MyPlant-v0 must"
+                                + " have dimensions >= 1; got [8, 0]");
         assertThatThrownBy(() -> EnvSpec.parse("MyPlant-v0:8:0"))
                 .hasMessage(
-                        "env spec MyPlant-v0 has 0 actions: a discrete action space needs at"
-                                + " least 1");
+                        "env spec 'MyPlant-v0:8:0': EnvSpec numActions of MyPlant-v0 must be >= 1"
+                                + " (actions are 0..numActions-1); got 0");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.replayflow.actor.env;
+package io.replayflow.schemas.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,147 @@
+package io.replayflow.schemas.env;
+
+import java.io.Serializable;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The table of environments: the built-ins (the environments the actor service runs) plus those a
+ * user declares (ingest's {@code ingest.env-specs}). The actors' environments take their spec from
+ * here, ingest validates transitions against it and the trainer reads action counts from it, so an
+ * environment is described once.
+ *
+ * <pre>{@code
+ * EnvSpec cartPole = EnvSpecs.builtIn("CartPole-v1").orElseThrow();
+ * EnvSpecs table = EnvSpecs.withDeclared(List.of(EnvSpec.parse("MyPlant-v0:8:4")));
+ * }</pre>
+ *
+ * <p>Immutable and serializable: it travels inside Flink functions.
+ */
+public final class EnvSpecs implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** CartPole-v1: Gymnasium's classic control task, 500-step limit, solved at 475. */
+    public static final EnvSpec CART_POLE =
+            new EnvSpec(
+                    "CartPole-v1",
+                    List.of(4),
+                    2,
+                    500,
+                    475.0,
+                    "a uniformly random policy averages ~22");
+
+    /** Acrobot-v1: swing the two-link arm up, 500-step limit, solved at -100. */
+    public static final EnvSpec ACROBOT =
+            new EnvSpec(
+                    "Acrobot-v1",
+                    List.of(6),
+                    3,
+                    500,
+                    -100.0,
+                    "a uniformly random policy scores about -499: nearly every episode is"
+                            + " truncated");
+
+    /** MountainCar-v0: drive up the hill, 200-step limit, solved at -110. */
+    public static final EnvSpec MOUNTAIN_CAR =
+            new EnvSpec(
+                    "MountainCar-v0",
+                    List.of(2),
+                    3,
+                    200,
+                    -110.0,
+                    "a uniformly random policy scores -200: it does not reach the goal in 200"
+                            + " steps");
+
+    /** The built-in environments, in the order the actor service registers them. */
+    public static final List<EnvSpec> BUILT_IN = List.of(CART_POLE, ACROBOT, MOUNTAIN_CAR);
+
+    private final Map<String, EnvSpec> byId;
+
+    private EnvSpecs(Map<String, EnvSpec> byId) {
+        this.byId = Map.copyOf(byId);
+    }
+
+    /** The built-in spec of {@code envId}, if there is one. */
+    public static Optional<EnvSpec> builtIn(String envId) {
+        return BUILT_IN.stream().filter(spec -> spec.id().equals(envId)).findFirst();
+    }
+
+    /** Only the built-in environments. */
+    public static EnvSpecs builtIns() {
+        return withDeclared(List.of());
+    }
+
+    /**
+     * The built-ins plus {@code declared}. A declared spec may repeat a built-in (same id, shape,
+     * type and actions; the built-in entry is kept); one that contradicts a built-in, or two
+     * declarations of one id, are refused.
+     *
+     * @throws IllegalArgumentException naming both entries and the fix
+     */
+    public static EnvSpecs withDeclared(Collection<EnvSpec> declared) {
+        Map<String, EnvSpec> byId = new TreeMap<>();
+        BUILT_IN.forEach(spec -> byId.put(spec.id(), spec));
+        Map<String, EnvSpec> seen = new TreeMap<>();
+        for (EnvSpec spec : declared) {
+            EnvSpec earlier = seen.put(spec.id(), spec);
+            if (earlier != null) {
+                throw new IllegalArgumentException(
+                        "env "
+                                + spec.id()
+                                + " is declared twice ("
+                                + earlier.format()
+                                + " and "
+                                + spec.format()
+                                + "): keep one entry");
+            }
+            EnvSpec builtIn = builtIn(spec.id()).orElse(null);
+            if (builtIn == null) {
+                byId.put(spec.id(), spec);
+            } else if (!builtIn.describesSameDataAs(spec)) {
+                throw new IllegalArgumentException(
+                        "env "
+                                + spec.id()
+                                + " is built in as "
+                                + builtIn.format()
+                                + " but declared as "
+                                + spec.format()
+                                + ": remove the declaration, or give your environment another id");
+            }
+        }
+        return new EnvSpecs(byId);
+    }
+
+    /** The spec of {@code envId}, if it is built in or declared. */
+    public Optional<EnvSpec> find(String envId) {
+        return Optional.ofNullable(byId.get(envId));
+    }
+
+    /** Every known spec, sorted by id. */
+    public List<EnvSpec> all() {
+        return new TreeMap<>(byId).values().stream().toList();
+    }
+
+    /** The declared specs that are not built in, sorted by id. */
+    public List<EnvSpec> declaredOnly() {
+        return all().stream().filter(spec -> builtIn(spec.id()).isEmpty()).toList();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EnvSpecs other && byId.equals(other.byId);
+    }
+
+    @Override
+    public int hashCode() {
+        return byId.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return all().stream().map(EnvSpec::format).toList().toString();
+    }
+}
