@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  */
 public record TrainerConfig(
         Algo algo,
-        String network,
+        NetworkKind network,
         List<Integer> hidden,
         double gamma,
         int nStep,
@@ -43,7 +43,7 @@ public record TrainerConfig(
         double gradClipNorm,
         TdLossFunction loss,
         double huberDelta,
-        String sampler,
+        SamplerKind sampler,
         double priorityAlpha,
         double priorityBeta0,
         long priorityBetaSteps,
@@ -134,7 +134,7 @@ public record TrainerConfig(
                 POLICY_NAME,
                 policyName,
                 "use letters, digits, '.', '_' and '-', e.g. cartpole");
-        if (network.equals("nature-cnn") && !hidden.equals(HIDDEN.defaultValue())) {
+        if (network == NetworkKind.NATURE_CNN && !hidden.equals(HIDDEN.defaultValue())) {
             throw new IllegalArgumentException(
                     "trainer.hidden="
                             + HIDDEN.format(hidden)
@@ -215,7 +215,7 @@ public record TrainerConfig(
     public Map<String, String> toMap() {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put(ALGO.key(), algo.id());
-        values.put(NETWORK.key(), network);
+        values.put(NETWORK.key(), network.id());
         values.put(HIDDEN.key(), HIDDEN.format(hidden));
         values.put(GAMMA.key(), gamma);
         values.put(N_STEP.key(), nStep);
@@ -232,7 +232,7 @@ public record TrainerConfig(
         values.put(GRAD_CLIP_NORM.key(), gradClipNorm);
         values.put(LOSS.key(), loss.id());
         values.put(HUBER_DELTA.key(), huberDelta);
-        values.put(SAMPLER.key(), sampler);
+        values.put(SAMPLER.key(), sampler.id());
         values.put(PRIORITY_ALPHA.key(), priorityAlpha);
         values.put(PRIORITY_BETA0.key(), priorityBeta0);
         values.put(PRIORITY_BETA_STEPS.key(), priorityBetaSteps);
@@ -252,14 +252,14 @@ public record TrainerConfig(
 
     /** The Q-network these settings describe. */
     public QNetworkSpec networkSpec() {
-        return network.equals("nature-cnn")
+        return network == NetworkKind.NATURE_CNN
                 ? QNetworkSpec.natureCnn()
                 : QNetworkSpec.mlp(hidden.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** Whether in-memory sources sample by priority. */
     public boolean prioritized() {
-        return sampler.equals("prioritized");
+        return sampler == SamplerKind.PRIORITIZED;
     }
 
     /** Steps over which the importance-weight exponent anneals to 1. */

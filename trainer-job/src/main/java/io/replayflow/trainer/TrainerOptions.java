@@ -4,7 +4,6 @@ import io.replayflow.trainer.algo.TdLossFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -28,14 +27,14 @@ public final class TrainerOptions {
                             + " target, or behaviour cloning (cross-entropy of the logged action).",
                     Algo::parse);
 
-    public static final TrainerOption<String> NETWORK =
+    public static final TrainerOption<NetworkKind> NETWORK =
             add(
                     "trainer.network",
                     "mlp|nature-cnn",
-                    "mlp",
+                    NetworkKind.MLP,
                     "Q-network: an MLP over float observations, or the Nature-DQN conv net over"
                             + " uint8 images [H, W, C] (scaled by 1/255 inside the graph).",
-                    TrainerOptions::parseNetwork);
+                    NetworkKind::parse);
 
     public static final TrainerOption<List<Integer>> HIDDEN =
             add(
@@ -167,14 +166,14 @@ public final class TrainerOptions {
                     "Where the Huber loss turns from quadratic to linear.",
                     Double::parseDouble);
 
-    public static final TrainerOption<String> SAMPLER =
+    public static final TrainerOption<SamplerKind> SAMPLER =
             add(
                     "trainer.sampler",
                     "uniform|prioritized",
-                    "uniform",
+                    SamplerKind.UNIFORM,
                     "How in-memory sources draw batches: uniformly, or prioritized by |TD"
                             + " error| with importance weights.",
-                    TrainerOptions::parseSampler);
+                    SamplerKind::parse);
 
     public static final TrainerOption<Double> PRIORITY_ALPHA =
             add(
@@ -319,22 +318,6 @@ public final class TrainerOptions {
         TrainerOption<T> option = new TrainerOption<>(key, type, defaultValue, description, parser);
         ALL.add(option);
         return option;
-    }
-
-    private static String parseNetwork(String s) {
-        String v = s.toLowerCase(Locale.ROOT);
-        if (!v.equals("mlp") && !v.equals("nature-cnn")) {
-            throw new IllegalArgumentException("choose mlp or nature-cnn");
-        }
-        return v;
-    }
-
-    private static String parseSampler(String s) {
-        String v = s.toLowerCase(Locale.ROOT);
-        if (!v.equals("uniform") && !v.equals("prioritized")) {
-            throw new IllegalArgumentException("choose uniform or prioritized");
-        }
-        return v;
     }
 
     static List<Integer> parseIntList(String s) {
