@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.ingest.IngestOptions.StartingOffsets;
 import io.replayflow.ingest.env.EnvSpec;
-import io.replayflow.ingest.log.LogCompression;
+import io.replayflow.log.parquet.LogCompression;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.replayflow.replay.parquet;
+package io.replayflow.log.parquet;
 
 import java.io.IOException;
 import java.util.Objects;

@@ -1,11 +1,10 @@
-package io.replayflow.ingest.log;
+package io.replayflow.log.parquet;
 
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.AvroTrust;
 import java.io.IOException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.avro.AvroWriteSupport;
@@ -22,7 +21,8 @@ import org.apache.parquet.io.OutputFile;
  * repeat and are never filtered on.
  *
  * <p>The writers are built here rather than through Flink's {@code AvroParquetWriters}, which
- * writes uncompressed.
+ * writes uncompressed. Ingest's file sink wraps {@link #writer} in its own bulk-writer factory;
+ * this class knows nothing of Flink's sinks.
  */
 public final class TransitionParquet {
 
@@ -31,12 +31,6 @@ public final class TransitionParquet {
     }
 
     private TransitionParquet() {}
-
-    /** The bulk writer factory for Flink's file sink (see {@link LazyParquetWriterFactory}). */
-    public static BulkWriter.Factory<Transition> writerFactory(
-            LogCompression compression, long rowGroupBytes) {
-        return new LazyParquetWriterFactory(compression, rowGroupBytes);
-    }
 
     /** A writer of {@link Transition}s to {@code out} ({@link TransitionWriteSupport}). */
     public static ParquetWriter<Transition> writer(
@@ -51,8 +45,11 @@ public final class TransitionParquet {
                 .build();
     }
 
-    /** A writer of generic records of the current Transition schema (used by compaction). */
-    static ParquetWriter<GenericData.Record> genericWriter(
+    /**
+     * A writer of generic records of the current Transition schema, with the same codec, row groups
+     * and list layout as {@link #writer} (ingest's compaction rewrites older files through it).
+     */
+    public static ParquetWriter<GenericData.Record> genericWriter(
             OutputFile out, LogCompression compression, long rowGroupBytes) throws IOException {
         return configure(
                         AvroParquetWriter.<GenericData.Record>builder(out)

@@ -1,4 +1,4 @@
-package io.replayflow.ingest.log;
+package io.replayflow.log.parquet;
 
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 

@@ -1,4 +1,4 @@
-package io.replayflow.replay.layout;
+package io.replayflow.log.layout;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +15,12 @@ import java.util.Optional;
  * replay dataset use the same layout, so a time window is a set of partitions and DuckDB, Spark or
  * Trino read the tree with no ReplayFlow code.
  *
- * <p>The env id is escaped the way Hive escapes partition values: every character outside {@code
- * [A-Za-z0-9._-]} becomes {@code %XX} (UTF-8 bytes, upper-case hex). {@code CartPole-v1} is written
- * as is.
+ * <p>The env id is escaped the way Hive escapes partition values (see {@link #escape}): control
+ * characters and {@code " # % ' * / : = ? \ [ ] ^ { }} become {@code %XX} (upper-case hex);
+ * everything else, spaces and non-ASCII letters included, is written as is. So {@code CartPole-v1}
+ * stays {@code CartPole-v1} and {@code ALE/Pong-v5} becomes {@code ALE%2FPong-v5}. {@link
+ * #unescape} inverts it. Ingest's file sink, the replay job and the reader all build and parse
+ * partitions here, so the three agree by construction.
  *
  * @param envId the environment id, unescaped
  * @param hourStartMs start of the hour in epoch milliseconds (a multiple of 3,600,000)
@@ -38,7 +41,10 @@ public record PartitionPath(String envId, long hourStartMs) implements Comparabl
         }
     }
 
-    /** The partition holding a transition of {@code envId} at {@code eventTimeMs}. */
+    /**
+     * The partition holding a transition of {@code envId} at {@code eventTimeMs} (UTC; times before
+     * the epoch floor to their hour).
+     */
     public static PartitionPath of(String envId, long eventTimeMs) {
         return new PartitionPath(envId, Math.floorDiv(eventTimeMs, HOUR_MS) * HOUR_MS);
     }

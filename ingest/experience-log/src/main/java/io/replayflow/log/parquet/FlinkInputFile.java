@@ -1,4 +1,4 @@
-package io.replayflow.replay.parquet;
+package io.replayflow.log.parquet;
 
 import java.io.IOException;
 import java.util.Objects;
@@ -12,7 +12,9 @@ import org.apache.parquet.io.SeekableInputStream;
 /**
  * A Parquet {@link InputFile} read through Flink's {@link FileSystem}, so the reader resolves the
  * same URIs as the jobs ({@code file://}, {@code s3://}, {@code hdfs://} with the matching Flink
- * file system on the class path) without Hadoop's file system layer.
+ * file system on the class path) without Hadoop's file system layer. Each {@link #newStream()}
+ * opens its own stream; the caller closes it. Ingest's compactor and inspector, the replay job and
+ * the reader all read through this class.
  */
 public final class FlinkInputFile implements InputFile {
 

@@ -1,4 +1,4 @@
-package io.replayflow.ingest.internal;
+package io.replayflow.log.parquet;
 
 import java.io.IOException;
 import java.io.OutputStream;

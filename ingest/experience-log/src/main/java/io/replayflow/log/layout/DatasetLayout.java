@@ -1,4 +1,4 @@
-package io.replayflow.replay.layout;
+package io.replayflow.log.layout;
 
 import java.net.URI;
 import java.util.Objects;
@@ -12,7 +12,11 @@ import java.util.regex.Pattern;
  *   &lt;root&gt;/experience/                          the experience log (ingest), partitioned
  *   &lt;root&gt;/replay/&lt;name&gt;/                        a replay dataset (this module's job), partitioned
  *   &lt;root&gt;/replay/&lt;name&gt;/_priorities/&lt;partition&gt;/  compacted priority files of that partition
+ *   &lt;root&gt;/policies/                            published policy artifacts (trainer), read by actors and the job
+ *   &lt;root&gt;/checkpoints/                         trainer and job checkpoints
  * </pre>
+ *
+ * <p>Partitions inside the experience log and each dataset are {@link PartitionPath}s.
  *
  * <h2>Which files are data</h2>
  *
@@ -28,6 +32,12 @@ public final class DatasetLayout {
 
     /** Directory of replay datasets under a data root. */
     public static final String REPLAY_DIR = "replay";
+
+    /** Directory of published policies under a data root. */
+    public static final String POLICIES_DIR = "policies";
+
+    /** Directory of checkpoints under a data root. */
+    public static final String CHECKPOINTS_DIR = "checkpoints";
 
     /** Directory of priority files inside a replay dataset. */
     public static final String PRIORITIES_DIR = "_priorities";
@@ -48,6 +58,16 @@ public final class DatasetLayout {
     public static URI replayDataset(URI dataRoot, String name) {
         checkDatasetName(name);
         return child(child(dataRoot, REPLAY_DIR), name);
+    }
+
+    /** {@code <root>/policies/}. */
+    public static URI policies(URI dataRoot) {
+        return child(dataRoot, POLICIES_DIR);
+    }
+
+    /** {@code <root>/checkpoints/}. */
+    public static URI checkpoints(URI dataRoot) {
+        return child(dataRoot, CHECKPOINTS_DIR);
     }
 
     /** {@code <dataset>/_priorities/}. */

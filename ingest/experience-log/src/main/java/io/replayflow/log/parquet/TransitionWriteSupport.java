@@ -1,4 +1,4 @@
-package io.replayflow.ingest.log;
+package io.replayflow.log.parquet;
 
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.avro.UInt8Tensor;
@@ -16,9 +16,9 @@ import org.apache.parquet.schema.MessageType;
 
 /**
  * Writes {@link Transition}s to Parquet through the generated getters, with exactly the file schema
- * and footer that parquet-avro writes (so Avro readers and {@link ParquetCompactor} see the same
- * files), at a fraction of its cost: parquet-avro's generic writer looks up every field by schema
- * and re-inspects schema properties per value, which made it a quarter of the job's CPU.
+ * and footer that parquet-avro writes (so Avro readers and ingest's {@code ParquetCompactor} see
+ * the same files), at a fraction of its cost: parquet-avro's generic writer looks up every field by
+ * schema and re-inspects schema properties per value, which made it a quarter of the job's CPU.
  *
  * <p>Float vectors use the standard three-level list: {@code obs (LIST) { repeated group list {
  * required float element } }}. An empty list is written as a present, empty list.
