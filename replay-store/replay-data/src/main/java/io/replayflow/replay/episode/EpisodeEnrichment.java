@@ -6,8 +6,10 @@ import io.replayflow.replay.row.ReplayRow;
 import java.util.List;
 
 /**
- * Fills the n-step and return-to-go columns of one episode's buffered rows (the pure part of {@link
- * EpisodeEnrichmentFunction}).
+ * Fills the n-step and return-to-go columns of one episode's buffered rows (the pure part of the
+ * replay job's {@code EpisodeEnrichmentFunction}, which buffers the episode in Flink state and
+ * calls this). The trainer's offline path calls it too, so offline and streamed datasets carry the
+ * same targets.
  *
  * <p>The rows are split into runs of consecutive steps; targets never reach across a gap. The last
  * run ends as its last row says (terminated, truncated, or {@link EpisodeEnd#OPEN} when the episode

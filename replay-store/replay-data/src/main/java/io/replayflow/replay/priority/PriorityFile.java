@@ -6,10 +6,10 @@ import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FLOAT;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
 
+import io.replayflow.log.parquet.FileSystems;
+import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.log.parquet.FlinkOutputFile;
 import io.replayflow.replay.parquet.ColumnCursor;
-import io.replayflow.replay.parquet.FileSystems;
-import io.replayflow.replay.parquet.FlinkInputFile;
-import io.replayflow.replay.parquet.FlinkOutputFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.replayflow.replay.read;
 
-import io.replayflow.replay.layout.DatasetLayout;
+import io.replayflow.log.layout.DatasetLayout;
+import io.replayflow.log.parquet.FileSystems;
 import io.replayflow.replay.limit.SamplesPerInsertLimiter;
-import io.replayflow.replay.parquet.FileSystems;
 import io.replayflow.replay.read.internal.BlockLoader;
 import io.replayflow.replay.read.internal.BlockTable;
 import io.replayflow.replay.read.internal.DataFile;

@@ -1,6 +1,6 @@
 package io.replayflow.replay.row;
 
-import io.replayflow.replay.layout.PartitionPath;
+import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.schemas.avro.Transition;
 import java.util.List;
 

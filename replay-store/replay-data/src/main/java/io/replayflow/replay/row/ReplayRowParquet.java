@@ -2,8 +2,6 @@ package io.replayflow.replay.row;
 
 import java.io.IOException;
 import java.util.Locale;
-import org.apache.flink.formats.parquet.ParquetBuilder;
-import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -11,20 +9,14 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 
 /**
- * Parquet writers of {@link ReplayRow}s: {@link #writerFactory} for Flink's file sink and {@link
- * #writer} for anything else (tests, tools). Compression is chosen here because flink-parquet's
- * Avro writers always write uncompressed.
+ * Parquet writers of {@link ReplayRow}s, for the replay job's file sink (which wraps {@link
+ * #writer} in a bulk-writer factory, {@code io.replayflow.replay.job.sink.ReplayRowSink}) and for
+ * anything else (tests, tools). Compression is chosen here because flink-parquet's Avro writers
+ * always write uncompressed.
  */
 public final class ReplayRowParquet {
 
     private ReplayRowParquet() {}
-
-    /** A bulk-writer factory for {@code FileSink.forBulkFormat}. */
-    public static ParquetWriterFactory<ReplayRow> writerFactory(String compression) {
-        CompressionCodecName codec = codec(compression);
-        ParquetBuilder<ReplayRow> builder = out -> writer(out, codec);
-        return new ParquetWriterFactory<>(builder);
-    }
 
     /** A writer of replay rows to {@code file}. */
     public static ParquetWriter<ReplayRow> writer(OutputFile file, CompressionCodecName codec)

@@ -2,8 +2,8 @@ package io.replayflow.replay.episode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replayflow.replay.data.testing.Transitions;
 import io.replayflow.replay.row.ReplayRow;
-import io.replayflow.replay.testing.Transitions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.replayflow.replay.priority;
 
+import static io.replayflow.replay.data.testing.PriorityUpdates.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.schemas.avro.PriorityUpdate;
@@ -9,19 +10,6 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PriorityEntryTest {
-
-    static PriorityUpdate update(double priority, long trainerStep) {
-        return PriorityUpdate.newBuilder()
-                .setEnvId("CartPole-v1")
-                .setActorId("a")
-                .setEpisodeId("e")
-                .setStep(3)
-                .setPriority(priority)
-                .setTdError(0f)
-                .setPolicyVersion(1)
-                .setTrainerStep(trainerStep)
-                .build();
-    }
 
     @Test
     void lastWriterWinsByTrainerStepAndTiesGoToTheLaterArrival() {

@@ -2,6 +2,7 @@ package io.replayflow.replay.priority;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replayflow.replay.data.testing.PriorityUpdates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +21,7 @@ class PriorityFileTest {
     @TempDir Path dir;
 
     private static PriorityEntry entry(long step, double priority, long trainerStep) {
-        PriorityEntry e = PriorityEntry.of(PriorityEntryTest.update(priority, trainerStep));
+        PriorityEntry e = PriorityEntry.of(PriorityUpdates.update(priority, trainerStep));
         e.step = step;
         return e;
     }

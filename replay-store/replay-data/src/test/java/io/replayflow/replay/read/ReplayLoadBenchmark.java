@@ -1,9 +1,9 @@
 package io.replayflow.replay.read;
 
+import io.replayflow.log.layout.DatasetLayout;
+import io.replayflow.log.layout.PartitionPath;
+import io.replayflow.log.parquet.FlinkOutputFile;
 import io.replayflow.replay.episode.EpisodeEnrichment;
-import io.replayflow.replay.layout.DatasetLayout;
-import io.replayflow.replay.layout.PartitionPath;
-import io.replayflow.replay.parquet.FlinkOutputFile;
 import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.replay.row.ReplayRowParquet;
 import io.replayflow.replay.sample.BetaSchedule;

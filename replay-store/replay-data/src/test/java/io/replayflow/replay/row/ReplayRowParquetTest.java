@@ -2,9 +2,9 @@ package io.replayflow.replay.row;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replayflow.replay.data.testing.ExperienceFiles;
+import io.replayflow.replay.data.testing.Transitions;
 import io.replayflow.replay.episode.EpisodeEnrichment;
-import io.replayflow.replay.testing.ExperienceFiles;
-import io.replayflow.replay.testing.Transitions;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;

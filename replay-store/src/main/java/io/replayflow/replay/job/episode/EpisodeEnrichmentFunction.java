@@ -1,7 +1,10 @@
-package io.replayflow.replay.episode;
+package io.replayflow.replay.job.episode;
 
+import io.replayflow.log.layout.PartitionPath;
+import io.replayflow.replay.episode.EpisodeEnrichment;
+import io.replayflow.replay.episode.EpisodeKeys;
+import io.replayflow.replay.episode.EpisodePlacement;
 import io.replayflow.replay.job.ReplayMetrics;
-import io.replayflow.replay.layout.PartitionPath;
 import io.replayflow.replay.row.ReplayRow;
 import java.util.ArrayList;
 import java.util.Comparator;

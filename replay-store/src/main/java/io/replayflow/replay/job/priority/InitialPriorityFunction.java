@@ -1,4 +1,4 @@
-package io.replayflow.replay.priority;
+package io.replayflow.replay.job.priority;
 
 import io.replayflow.replay.row.ReplayRow;
 import org.apache.flink.api.common.state.MapStateDescriptor;

@@ -1,6 +1,7 @@
-package io.replayflow.replay.priority;
+package io.replayflow.replay.job.priority;
 
 import io.replayflow.replay.job.ReplayMetrics;
+import io.replayflow.replay.priority.PriorityRejection;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;

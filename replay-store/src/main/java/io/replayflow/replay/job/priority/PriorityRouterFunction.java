@@ -1,6 +1,8 @@
-package io.replayflow.replay.priority;
+package io.replayflow.replay.job.priority;
 
 import io.replayflow.replay.episode.EpisodePlacement;
+import io.replayflow.replay.priority.PriorityEntry;
+import io.replayflow.replay.priority.PriorityRejection;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;

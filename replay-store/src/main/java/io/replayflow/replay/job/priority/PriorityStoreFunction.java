@@ -1,7 +1,9 @@
-package io.replayflow.replay.priority;
+package io.replayflow.replay.job.priority;
 
+import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.replay.job.ReplayMetrics;
-import io.replayflow.replay.layout.DatasetLayout;
+import io.replayflow.replay.priority.PriorityEntry;
+import io.replayflow.replay.priority.PriorityFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

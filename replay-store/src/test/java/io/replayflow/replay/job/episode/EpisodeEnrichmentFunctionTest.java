@@ -1,9 +1,11 @@
-package io.replayflow.replay.episode;
+package io.replayflow.replay.job.episode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replayflow.replay.data.testing.Transitions;
+import io.replayflow.replay.episode.EpisodeKeys;
+import io.replayflow.replay.episode.EpisodePlacement;
 import io.replayflow.replay.row.ReplayRow;
-import io.replayflow.replay.testing.Transitions;
 import io.replayflow.schemas.avro.Transition;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,13 @@
-package io.replayflow.replay.priority;
+package io.replayflow.replay.job.priority;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replayflow.replay.data.testing.PriorityUpdates;
 import io.replayflow.replay.episode.EpisodeKeys;
 import io.replayflow.replay.episode.EpisodePlacement;
+import io.replayflow.replay.priority.PriorityEntry;
+import io.replayflow.replay.priority.PriorityFile;
+import io.replayflow.replay.priority.PriorityRejection;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -37,7 +41,7 @@ class PriorityStoreFunctionTest {
     }
 
     private static PriorityEntry update(long step, double priority, long trainerStep) {
-        PriorityEntry e = PriorityEntry.of(PriorityEntryTest.update(priority, trainerStep));
+        PriorityEntry e = PriorityEntry.of(PriorityUpdates.update(priority, trainerStep));
         e.step = step;
         e.partition = PARTITION;
         return e;

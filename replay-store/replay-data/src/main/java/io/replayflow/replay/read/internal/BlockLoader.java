@@ -1,7 +1,7 @@
 package io.replayflow.replay.read.internal;
 
+import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.replay.parquet.ColumnCursor;
-import io.replayflow.replay.parquet.FlinkInputFile;
 import io.replayflow.replay.row.ReplayColumns;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.replayflow.replay.read.internal;
 
-import io.replayflow.replay.layout.DatasetLayout;
-import io.replayflow.replay.layout.PartitionPath;
-import io.replayflow.replay.parquet.FileSystems;
+import io.replayflow.log.layout.DatasetLayout;
+import io.replayflow.log.layout.PartitionPath;
+import io.replayflow.log.parquet.FileSystems;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.replayflow.replay.read.internal;
 
-import io.replayflow.replay.layout.DatasetLayout;
+import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.replay.priority.PriorityEntry;
 import io.replayflow.replay.priority.PriorityFile;
 import java.io.IOException;

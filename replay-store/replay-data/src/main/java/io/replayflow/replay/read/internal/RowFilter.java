@@ -1,6 +1,6 @@
 package io.replayflow.replay.read.internal;
 
-import io.replayflow.replay.layout.PartitionPath;
+import io.replayflow.log.layout.PartitionPath;
 import java.util.Arrays;
 import java.util.Set;
 

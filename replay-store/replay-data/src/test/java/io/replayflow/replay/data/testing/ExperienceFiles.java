@@ -1,7 +1,7 @@
-package io.replayflow.replay.testing;
+package io.replayflow.replay.data.testing;
 
-import io.replayflow.replay.layout.PartitionPath;
-import io.replayflow.replay.parquet.FlinkOutputFile;
+import io.replayflow.log.layout.PartitionPath;
+import io.replayflow.log.parquet.FlinkOutputFile;
 import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.replay.row.ReplayRowParquet;
 import io.replayflow.schemas.avro.Transition;

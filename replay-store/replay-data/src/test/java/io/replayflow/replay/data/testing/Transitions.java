@@ -1,4 +1,4 @@
-package io.replayflow.replay.testing;
+package io.replayflow.replay.data.testing;
 
 import io.replayflow.schemas.avro.Transition;
 import java.util.ArrayList;
