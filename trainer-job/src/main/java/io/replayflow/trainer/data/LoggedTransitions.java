@@ -1,5 +1,7 @@
 package io.replayflow.trainer.data;
 
+import io.replayflow.replay.episode.EpisodeEnrichment;
+import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.avro.UInt8Tensor;
 import io.replayflow.schemas.policy.PolicyManifest;
@@ -13,28 +15,34 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Builds {@link TransitionColumns} with n-step targets from logged {@link Transition}s, for
- * training on transitions held in memory (the replay-store job computes the same columns for replay
- * datasets). For each transition {@code t} of an episode, with {@code m <= n} the steps until the
- * window ends (n steps, the episode's end, or a gap in the logged steps):
+ * Builds {@link TransitionColumns} with n-step targets from logged {@link Transition}s held in
+ * memory, through the replay library's {@link EpisodeEnrichment} (formulas in {@code
+ * io.replayflow.replay.nstep.NStepTargets}): the very code the replay-store job runs, so columns
+ * built here and replay datasets carry the same targets. For row {@code t} of an episode, with
+ * {@code m <= n} the steps until the window ends (n steps, the episode's end, or a gap in the
+ * logged steps):
  *
  * <pre>
  *   R_t        = sum_{k<m} gamma^k r_{t+k}
  *   discount_t = 0 if step t+m-1 terminated, else gamma^m     (truncation still bootstraps)
  *   next_t     = next_obs of step t+m-1
  * </pre>
+ *
+ * Cost: O(transitions); episodes are grouped by actor and episode id and sorted by step.
  */
-public final class NStepColumns {
+public final class LoggedTransitions {
 
-    private NStepColumns() {}
+    private LoggedTransitions() {}
 
     /**
      * Columns for every transition in {@code log} (any order; grouped by actor and episode, sorted
-     * by step).
+     * by step; episodes in the order they first appear).
      *
      * @param sources what the lineage names as the data read, e.g. the experience-log root
+     * @throws IllegalArgumentException when {@code n < 1} or {@code gamma} is outside [0, 1], or an
+     *     image spec meets a transition without an image
      */
-    public static TransitionColumns from(
+    public static TransitionColumns columns(
             Iterable<Transition> log,
             TransitionSpec spec,
             double gamma,
@@ -59,45 +67,13 @@ public final class NStepColumns {
         boolean images = spec.obsType() == TransitionSpec.ObsType.UINT8;
         for (List<Transition> episode : episodes.values()) {
             episode.sort(Comparator.comparingLong(Transition::getStep));
-            for (int t = 0; t < episode.size(); t++) {
-                Transition first = episode.get(t);
-                double ret = 0;
-                double g = 1;
-                Transition last = first;
-                for (int k = 0; k < n && t + k < episode.size(); k++) {
-                    Transition step = episode.get(t + k);
-                    if (step.getStep() != first.getStep() + k) {
-                        break; // a gap in the log: stop the window before it
-                    }
-                    ret += g * step.getReward();
-                    g *= gamma;
-                    last = step;
-                    if (step.getTerminated() || step.getTruncated()) {
-                        break;
-                    }
-                }
-                float discount = last.getTerminated() ? 0f : (float) g;
-                if (images) {
-                    columns.addImage(
-                            bytes(first.getObsImage(), first),
-                            first.getAction(),
-                            (float) ret,
-                            discount,
-                            bytes(last.getNextObsImage(), last));
-                } else {
-                    columns.add(
-                            floats(first.getObs()),
-                            first.getAction(),
-                            (float) ret,
-                            discount,
-                            floats(last.getNextObs()));
-                }
-                columns.key(
-                        new TransitionKey(
-                                first.getEnvId(),
-                                first.getActorId(),
-                                first.getEpisodeId(),
-                                first.getStep()));
+            List<ReplayRow> rows = new ArrayList<>(episode.size());
+            for (Transition t : episode) {
+                rows.add(ReplayRow.fromTransition(t));
+            }
+            EpisodeEnrichment.enrich(rows, n, gamma);
+            for (int i = 0; i < rows.size(); i++) {
+                add(columns, images, episode, rows.get(i), i);
             }
         }
         int size = columns.size();
@@ -111,12 +87,34 @@ public final class NStepColumns {
         return columns.build();
     }
 
-    private static float[] floats(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
+    /**
+     * Appends row {@code i} of an enriched episode; its bootstrap step is {@code i + count - 1}.
+     */
+    private static void add(
+            TransitionColumns.Builder columns,
+            boolean images,
+            List<Transition> episode,
+            ReplayRow row,
+            int i) {
+        Transition first = episode.get(i);
+        Transition last = episode.get(i + row.nStepCount - 1);
+        float discount = row.bootstrapCut ? 0f : row.bootstrapDiscount;
+        if (images) {
+            columns.addImage(
+                    bytes(first.getObsImage(), first),
+                    first.getAction(),
+                    row.nStepReturn,
+                    discount,
+                    bytes(last.getNextObsImage(), last));
+        } else {
+            columns.add(row.obs, first.getAction(), row.nStepReturn, discount, row.bootstrapObs);
         }
-        return out;
+        columns.key(
+                new TransitionKey(
+                        first.getEnvId(),
+                        first.getActorId(),
+                        first.getEpisodeId(),
+                        first.getStep()));
     }
 
     private static byte[] bytes(UInt8Tensor image, Transition t) {

@@ -1,20 +1,18 @@
-package io.replayflow.trainer;
+package io.replayflow.trainer.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.replayflow.schemas.avro.Transition;
-import io.replayflow.trainer.data.NStepColumns;
-import io.replayflow.trainer.data.TransitionColumns;
-import io.replayflow.trainer.data.TransitionKey;
+import io.replayflow.trainer.TransitionSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** n-step returns and bootstrap discounts from logged transitions. */
+/** n-step returns and bootstrap discounts from logged transitions, via the replay library. */
 @Timeout(10)
-class NStepColumnsTest {
+class LoggedTransitionsTest {
 
     private static Transition t(
             String episode, long step, float reward, boolean terminated, boolean truncated) {
@@ -48,7 +46,8 @@ class NStepColumnsTest {
         log.add(t("e2", 1, 1, false, true));
 
         TransitionColumns c =
-                NStepColumns.from(log, TransitionSpec.vector(1, 2), 0.5, 3, List.of("mem://log"));
+                LoggedTransitions.columns(
+                        log, TransitionSpec.vector(1, 2), 0.5, 3, List.of("mem://log"));
 
         assertThat(c.size()).isEqualTo(6);
         // e1 step 0: R = 1 + 0.5*2 + 0.25*3 = 2.75, bootstrap gamma^3 = 0.125 from next_obs of step
@@ -77,7 +76,7 @@ class NStepColumnsTest {
     void aGapInTheLogEndsTheWindow() {
         List<Transition> log = List.of(t("e", 0, 1, false, false), t("e", 2, 1, false, false));
         TransitionColumns c =
-                NStepColumns.from(log, TransitionSpec.vector(1, 2), 0.9, 3, List.of());
+                LoggedTransitions.columns(log, TransitionSpec.vector(1, 2), 0.9, 3, List.of());
         // step 1 is missing: step 0 bootstraps after one step
         assertRow(c, 0, 0f, 1f, 0.9f);
     }
