@@ -24,7 +24,7 @@ import static io.replayflow.ingest.IngestOptions.TRANSACTION_NAMING;
 import static io.replayflow.ingest.IngestOptions.TRANSACTION_TIMEOUT;
 
 import io.replayflow.ingest.IngestOptions.StartingOffsets;
-import io.replayflow.ingest.log.LogCompression;
+import io.replayflow.log.parquet.LogCompression;
 import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.env.EnvSpec;

@@ -1,6 +1,6 @@
 package io.replayflow.ingest;
 
-import io.replayflow.ingest.log.LogCompression;
+import io.replayflow.log.parquet.LogCompression;
 import io.replayflow.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.ingest.IngestOptions.StartingOffsets;
-import io.replayflow.ingest.log.LogCompression;
+import io.replayflow.log.parquet.LogCompression;
 import io.replayflow.schemas.env.EnvSpec;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package io.replayflow.trainer;
 
+import io.replayflow.replay.priority.Priorities;
 import io.replayflow.trainer.algo.TdLossFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -203,8 +204,9 @@ public final class TrainerOptions {
             add(
                     "trainer.priority.epsilon",
                     "double",
-                    1e-6,
-                    "Added to |TD error| to form a priority, so no row starves.",
+                    Priorities.DEFAULT_EPSILON,
+                    "Added to |TD error| to form a priority, so no row starves; keep it equal to"
+                            + " the replay job's replay.priority.scoring.epsilon.",
                     Double::parseDouble);
 
     public static final TrainerOption<Long> SEED =

@@ -1,6 +1,6 @@
 package io.replayflow.ingest.bench;
 
-import io.replayflow.ingest.log.LogCompression;
+import io.replayflow.log.parquet.LogCompression;
 import java.time.Duration;
 
 /**

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.replayflow.ingest.IngestConfig;
 import io.replayflow.ingest.IngestJob;
 import io.replayflow.ingest.IngestOptions;
-import io.replayflow.ingest.internal.FlinkInputFile;
+import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.SingleObjectSerde;
@@ -277,7 +277,7 @@ public final class IngestBenchmark {
     private static long rowCount(Path file) throws IOException {
         try (ParquetFileReader reader =
                 ParquetFileReader.open(
-                        FlinkInputFile.open(new org.apache.flink.core.fs.Path(file.toUri())))) {
+                        FlinkInputFile.of(new org.apache.flink.core.fs.Path(file.toUri())))) {
             return reader.getRecordCount();
         }
     }

@@ -37,7 +37,7 @@ public final class ExperienceLog {
         var builder =
                 FileSink.forBulkFormat(
                                 new Path(config.experienceRoot()),
-                                TransitionParquet.writerFactory(
+                                new LazyParquetWriterFactory(
                                         config.logCompression(), config.rowGroupBytes()))
                         .withBucketAssigner(new HivePartitionAssigner())
                         .withRollingPolicy(OnCheckpointRollingPolicy.build())

@@ -1,5 +1,6 @@
 package io.replayflow.ingest.log;
 
+import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.schemas.avro.Transition;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
@@ -13,7 +14,6 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 public final class HivePartitionAssigner implements BucketAssigner<Transition, String> {
 
     private static final long serialVersionUID = 1L;
-    private static final long MS_PER_HOUR = 3_600_000L;
 
     private transient String lastEnv;
     private transient long lastHour;
@@ -21,10 +21,10 @@ public final class HivePartitionAssigner implements BucketAssigner<Transition, S
 
     @Override
     public String getBucketId(Transition t, Context context) {
-        long hour = Math.floorDiv(t.getEventTimeMs(), MS_PER_HOUR);
+        long hour = Math.floorDiv(t.getEventTimeMs(), PartitionPath.HOUR_MS);
         String env = t.getEnvId();
         if (lastPath == null || hour != lastHour || !env.equals(lastEnv)) {
-            lastPath = PartitionPath.ofHour(env, hour);
+            lastPath = new PartitionPath(env, hour * PartitionPath.HOUR_MS).relativePath();
             lastEnv = env;
             lastHour = hour;
         }

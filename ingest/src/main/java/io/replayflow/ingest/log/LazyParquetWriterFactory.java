@@ -1,6 +1,8 @@
 package io.replayflow.ingest.log;
 
-import io.replayflow.ingest.internal.StreamOutputFile;
+import io.replayflow.log.parquet.LogCompression;
+import io.replayflow.log.parquet.StreamOutputFile;
+import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.schemas.avro.Transition;
 import java.io.IOException;
 import java.util.Objects;

@@ -1,7 +1,9 @@
 package io.replayflow.ingest.log;
 
-import io.replayflow.ingest.internal.FlinkInputFile;
-import io.replayflow.ingest.internal.StreamOutputFile;
+import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.log.parquet.LogCompression;
+import io.replayflow.log.parquet.StreamOutputFile;
+import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.schemas.avro.Transition;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,7 +73,7 @@ public final class ParquetCompactor extends OutputStreamBasedFileCompactor {
         List<FlinkInputFile> files = new ArrayList<>(inputs.size());
         long bytes = 0;
         for (Path input : inputs) {
-            FlinkInputFile file = FlinkInputFile.open(input);
+            FlinkInputFile file = FlinkInputFile.of(input);
             files.add(file);
             bytes += file.getLength();
         }

@@ -1,8 +1,8 @@
 package io.replayflow.ingest.bench;
 
-import io.replayflow.ingest.internal.StreamOutputFile;
-import io.replayflow.ingest.log.LogCompression;
-import io.replayflow.ingest.log.TransitionParquet;
+import io.replayflow.log.parquet.LogCompression;
+import io.replayflow.log.parquet.StreamOutputFile;
+import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.schemas.avro.Transition;
 import java.io.OutputStream;
 import java.util.SplittableRandom;

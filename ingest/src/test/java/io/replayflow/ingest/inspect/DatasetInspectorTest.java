@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.ingest.inspect.DatasetReport.Partition;
 import io.replayflow.ingest.inspect.DatasetReport.ReturnStats;
-import io.replayflow.ingest.internal.StreamOutputFile;
-import io.replayflow.ingest.log.LogCompression;
-import io.replayflow.ingest.log.PartitionPath;
-import io.replayflow.ingest.log.TransitionParquet;
 import io.replayflow.ingest.testing.TestTransitions;
+import io.replayflow.log.layout.PartitionPath;
+import io.replayflow.log.parquet.LogCompression;
+import io.replayflow.log.parquet.StreamOutputFile;
+import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.Transition;
 import java.io.OutputStream;
@@ -102,7 +102,9 @@ class DatasetInspectorTest {
         Transition first = transitions.get(0);
         Path dir =
                 root.resolve("experience")
-                        .resolve(PartitionPath.of(first.getEnvId(), first.getEventTimeMs()));
+                        .resolve(
+                                PartitionPath.of(first.getEnvId(), first.getEventTimeMs())
+                                        .relativePath());
         Files.createDirectories(dir);
         try (OutputStream os = Files.newOutputStream(dir.resolve(name));
                 ParquetWriter<Transition> writer =

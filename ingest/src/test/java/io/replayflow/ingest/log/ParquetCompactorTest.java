@@ -2,8 +2,10 @@ package io.replayflow.ingest.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.replayflow.ingest.internal.StreamOutputFile;
 import io.replayflow.ingest.testing.TestTransitions;
+import io.replayflow.log.parquet.LogCompression;
+import io.replayflow.log.parquet.StreamOutputFile;
+import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.schemas.avro.Transition;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,7 +86,7 @@ class ParquetCompactorTest {
     private static int rowGroups(Path file) throws IOException {
         try (ParquetFileReader reader =
                 ParquetFileReader.open(
-                        io.replayflow.ingest.internal.FlinkInputFile.open(
+                        io.replayflow.log.parquet.FlinkInputFile.of(
                                 new org.apache.flink.core.fs.Path(file.toUri())))) {
             return reader.getRowGroups().size();
         }

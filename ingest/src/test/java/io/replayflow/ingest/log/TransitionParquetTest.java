@@ -2,9 +2,11 @@ package io.replayflow.ingest.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.replayflow.ingest.internal.FlinkInputFile;
-import io.replayflow.ingest.internal.StreamOutputFile;
 import io.replayflow.ingest.testing.TestTransitions;
+import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.log.parquet.LogCompression;
+import io.replayflow.log.parquet.StreamOutputFile;
+import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.schemas.avro.Transition;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -43,7 +45,7 @@ class TransitionParquetTest {
         CompressionCodecName codec;
         try (ParquetFileReader reader =
                 ParquetFileReader.open(
-                        FlinkInputFile.open(new org.apache.flink.core.fs.Path(file.toUri())))) {
+                        FlinkInputFile.of(new org.apache.flink.core.fs.Path(file.toUri())))) {
             schema = reader.getFooter().getFileMetaData().getSchema();
             codec = reader.getRowGroups().get(0).getColumns().get(0).getCodec();
         }
@@ -77,8 +79,7 @@ class TransitionParquetTest {
         List<Transition> back = new ArrayList<>();
         try (ParquetReader<Transition> reader =
                 AvroParquetReader.<Transition>builder(
-                                FlinkInputFile.open(
-                                        new org.apache.flink.core.fs.Path(file.toUri())))
+                                FlinkInputFile.of(new org.apache.flink.core.fs.Path(file.toUri())))
                         .withDataModel(SpecificData.getForClass(Transition.class))
                         .build()) {
             for (Transition t = reader.read(); t != null; t = reader.read()) {

@@ -22,7 +22,7 @@ import static io.replayflow.replay.job.ReplayStoreOptions.WINDOW_DELETE_DELAY;
 import static io.replayflow.replay.job.ReplayStoreOptions.WINDOW_DURATION;
 import static io.replayflow.replay.job.ReplayStoreOptions.WINDOW_MAX_TRANSITIONS;
 
-import io.replayflow.replay.layout.DatasetLayout;
+import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.replay.nstep.NStepTargets;
 import io.replayflow.replay.row.ReplayRowParquet;
 import io.replayflow.schemas.Secrets;

@@ -1,5 +1,6 @@
 package io.replayflow.replay.job;
 
+import io.replayflow.replay.priority.Priorities;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -197,9 +198,10 @@ public final class ReplayStoreOptions {
     public static final ConfigOption<Double> SCORING_EPSILON =
             ConfigOptions.key("replay.priority.scoring.epsilon")
                     .doubleType()
-                    .defaultValue(1e-6)
+                    .defaultValue(Priorities.DEFAULT_EPSILON)
                     .withDescription(
-                            "Added to |TD error| so every scored row stays drawable; >= 0.");
+                            "Added to |TD error| so every scored row stays drawable; >= 0. Keep"
+                                    + " it equal to the trainer's trainer.priority.epsilon.");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("replay.checkpoint.interval")

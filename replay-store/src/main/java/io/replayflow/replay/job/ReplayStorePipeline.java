@@ -1,14 +1,14 @@
 package io.replayflow.replay.job;
 
-import io.replayflow.replay.episode.EpisodeEnrichmentFunction;
 import io.replayflow.replay.episode.EpisodeKeys;
 import io.replayflow.replay.episode.EpisodePlacement;
-import io.replayflow.replay.priority.InitialPriorityFunction;
+import io.replayflow.replay.job.episode.EpisodeEnrichmentFunction;
+import io.replayflow.replay.job.priority.InitialPriorityFunction;
+import io.replayflow.replay.job.priority.PriorityRouterFunction;
+import io.replayflow.replay.job.priority.PriorityStoreFunction;
+import io.replayflow.replay.job.sink.ReplayRowSink;
 import io.replayflow.replay.priority.PriorityEntry;
-import io.replayflow.replay.priority.PriorityRouterFunction;
-import io.replayflow.replay.priority.PriorityStoreFunction;
 import io.replayflow.replay.row.ReplayRow;
-import io.replayflow.replay.row.ReplayRowParquet;
 import io.replayflow.replay.scoring.PolicyAnnouncement;
 import io.replayflow.replay.scoring.PolicyArtifactLoader;
 import io.replayflow.replay.scoring.TdScoringOperator;
@@ -151,7 +151,7 @@ public final class ReplayStorePipeline {
     static FileSink<ReplayRow> datasetSink(ReplayStoreConfig config) {
         return FileSink.forBulkFormat(
                         new Path(config.datasetUri()),
-                        ReplayRowParquet.writerFactory(config.compression()))
+                        ReplayRowSink.writerFactory(config.compression()))
                 .withBucketAssigner(new EventTimePartitionAssigner())
                 .withOutputFileConfig(
                         OutputFileConfig.builder()

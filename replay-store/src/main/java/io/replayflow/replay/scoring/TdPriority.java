@@ -1,5 +1,7 @@
 package io.replayflow.replay.scoring;
 
+import io.replayflow.replay.priority.Priorities;
+
 /**
  * The initial priority of a replay row under a Q-function: the absolute n-step TD error plus a
  * floor, as in proportional prioritized replay (Schaul et al., "Prioritized Experience Replay",
@@ -18,12 +20,13 @@ package io.replayflow.replay.scoring;
  * target network), so this is the TD error the trainer would report with its target network in
  * sync. Arithmetic is in double; the Q-values are float32 from the model.
  *
- * <p>Pure and stateless.
+ * <p>The last step is {@link Priorities#fromTdError(double, double)}, the formula the trainer uses
+ * for its updates. Pure and stateless.
  */
 public final class TdPriority {
 
-    /** Default epsilon: keeps every row drawable (the trainer's default priority floor). */
-    public static final double DEFAULT_EPSILON = 1e-6;
+    /** Default epsilon: keeps every row drawable ({@link Priorities#DEFAULT_EPSILON}). */
+    public static final double DEFAULT_EPSILON = Priorities.DEFAULT_EPSILON;
 
     private TdPriority() {}
 
@@ -40,7 +43,7 @@ public final class TdPriority {
             double takenQ,
             double epsilon) {
         double target = cut ? nStepReturn : nStepReturn + bootstrapDiscount * maxNextQ;
-        return Math.abs(target - takenQ) + epsilon;
+        return Priorities.fromTdError(target - takenQ, epsilon);
     }
 
     /** {@code max_a q[offset + a]} for {@code a < numActions}. */

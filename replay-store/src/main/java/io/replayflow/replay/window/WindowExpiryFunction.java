@@ -1,10 +1,10 @@
 package io.replayflow.replay.window;
 
+import io.replayflow.log.layout.DatasetLayout;
+import io.replayflow.log.layout.PartitionPath;
+import io.replayflow.log.parquet.FileSystems;
 import io.replayflow.replay.episode.EpisodePlacement;
 import io.replayflow.replay.job.ReplayMetrics;
-import io.replayflow.replay.layout.DatasetLayout;
-import io.replayflow.replay.layout.PartitionPath;
-import io.replayflow.replay.parquet.FileSystems;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.replayflow.replay.window;
 
-import io.replayflow.replay.layout.PartitionPath;
+import io.replayflow.log.layout.PartitionPath;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -3,6 +3,7 @@ package io.replayflow.replay.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.infra.stack.LocalStack;
+import io.replayflow.replay.data.testing.Transitions;
 import io.replayflow.replay.nstep.EpisodeEnd;
 import io.replayflow.replay.nstep.NStepTargets;
 import io.replayflow.replay.read.ReplayBatch;
@@ -15,7 +16,6 @@ import io.replayflow.replay.testing.JobMetrics;
 import io.replayflow.replay.testing.JobRuns;
 import io.replayflow.replay.testing.Poll;
 import io.replayflow.replay.testing.TopicWriter;
-import io.replayflow.replay.testing.Transitions;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
 import java.net.URI;

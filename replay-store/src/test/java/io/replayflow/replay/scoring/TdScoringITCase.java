@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.replayflow.infra.stack.LocalStack;
+import io.replayflow.replay.data.testing.Transitions;
 import io.replayflow.replay.job.ReplayStoreConfig;
 import io.replayflow.replay.testing.JobMetrics;
 import io.replayflow.replay.testing.JobRuns;
 import io.replayflow.replay.testing.MlpPolicy;
 import io.replayflow.replay.testing.Poll;
 import io.replayflow.replay.testing.TopicWriter;
-import io.replayflow.replay.testing.Transitions;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.nio.file.Files;

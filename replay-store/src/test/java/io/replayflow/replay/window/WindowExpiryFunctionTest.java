@@ -2,8 +2,8 @@ package io.replayflow.replay.window;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.replay.episode.EpisodePlacement;
-import io.replayflow.replay.layout.PartitionPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;

@@ -2,7 +2,7 @@ package io.replayflow.replay.window;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.replayflow.replay.layout.PartitionPath;
+import io.replayflow.log.layout.PartitionPath;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;

@@ -1,5 +1,6 @@
 package io.replayflow.trainer.data;
 
+import io.replayflow.replay.priority.Priorities;
 import io.replayflow.replay.sample.BetaSchedule;
 import io.replayflow.replay.sample.SampleBatch;
 import io.replayflow.replay.sample.Sampler;
@@ -129,7 +130,7 @@ public final class ArrayBatchSource implements BatchSource {
         if (columns.key(0).isEmpty()) {
             throw new IllegalStateException(
                     "cannot publish priority updates: these columns carry no transition identities"
-                            + " (build them with NStepColumns or TransitionColumns.Builder.key)");
+                        + " (build them with LoggedTransitions or TransitionColumns.Builder.key)");
         }
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.policyVersion = Objects.requireNonNull(policyVersion, "policyVersion");
@@ -144,7 +145,7 @@ public final class ArrayBatchSource implements BatchSource {
     @Override
     public void onTdErrors(TrainingBatch batch, float[] tdErrors, long trainerStep) {
         for (int j = 0; j < batch.size(); j++) {
-            priorities[j] = Math.abs(tdErrors[j]) + epsilon;
+            priorities[j] = Priorities.fromTdError(tdErrors[j], epsilon);
         }
         sampler.update(batch.rowIds(), priorities, batch.size());
         if (publisher != null) {

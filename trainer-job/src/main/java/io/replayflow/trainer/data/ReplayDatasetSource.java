@@ -1,5 +1,6 @@
 package io.replayflow.trainer.data;
 
+import io.replayflow.replay.priority.Priorities;
 import io.replayflow.replay.read.ReplayBatch;
 import io.replayflow.replay.read.ReplayDataset;
 import io.replayflow.replay.read.ReplayReadOptions;
@@ -344,7 +345,7 @@ public final class ReplayDatasetSource implements BatchSource {
                                 + ": the loss diverged; lower trainer.lr, keep"
                                 + " trainer.grad-clip-norm > 0, or use trainer.loss=huber");
             }
-            priorities[j] = Math.abs(tdErrors[j]) + epsilon;
+            priorities[j] = Priorities.fromTdError(tdErrors[j], epsilon);
         }
         if (prioritized) {
             dataset.updatePriorities(rows, priorities, n);

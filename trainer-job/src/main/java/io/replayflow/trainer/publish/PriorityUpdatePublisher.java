@@ -1,5 +1,6 @@
 package io.replayflow.trainer.publish;
 
+import io.replayflow.replay.priority.Priorities;
 import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.PriorityUpdate;
@@ -20,7 +21,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * producer batches them; {@link #flush()} waits). A failed send is remembered and thrown from the
  * next call, so errors are not lost.
  *
- * <p>Priority is {@code |td_error| + epsilon}. Not thread-safe; owned by the training thread.
+ * <p>Priority is {@code |td_error| + epsilon} ({@link Priorities#fromTdError(double, double)},
+ * whose Javadoc walks the whole path from here to the samplers). Not thread-safe; owned by the
+ * training thread.
  */
 public final class PriorityUpdatePublisher implements AutoCloseable {
 
@@ -95,7 +98,7 @@ public final class PriorityUpdatePublisher implements AutoCloseable {
                             .setActorId(k.actorId())
                             .setEpisodeId(k.episodeId())
                             .setStep(k.step())
-                            .setPriority(Math.abs(tdErrors[j]) + epsilon)
+                            .setPriority(Priorities.fromTdError(tdErrors[j], epsilon))
                             .setTdError(tdErrors[j])
                             .setPolicyVersion(policyVersion)
                             .setTrainerStep(trainerStep)

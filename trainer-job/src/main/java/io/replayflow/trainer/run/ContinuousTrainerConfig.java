@@ -1,6 +1,6 @@
 package io.replayflow.trainer.run;
 
-import io.replayflow.replay.layout.DatasetLayout;
+import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.replay.limit.SamplesPerInsertSettings;
 import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.replayflow.replay.layout.PartitionPath;
+import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.replay.limit.SamplesPerInsertSettings;
 import io.replayflow.replay.read.ReplayDataset;
 import io.replayflow.replay.read.TransitionId;

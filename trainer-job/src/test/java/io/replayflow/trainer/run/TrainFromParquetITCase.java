@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.replayflow.infra.stack.LocalStack;
-import io.replayflow.replay.layout.PartitionPath;
+import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.policy.PolicyManifest;

@@ -1,7 +1,7 @@
 package io.replayflow.trainer.testing;
 
+import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.replay.episode.EpisodeEnrichment;
-import io.replayflow.replay.layout.PartitionPath;
 import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.replay.row.ReplayRowParquet;
 import io.replayflow.schemas.avro.Transition;

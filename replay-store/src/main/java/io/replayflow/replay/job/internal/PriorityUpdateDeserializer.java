@@ -1,8 +1,8 @@
 package io.replayflow.replay.job.internal;
 
+import io.replayflow.replay.job.priority.PriorityRejections;
 import io.replayflow.replay.priority.PriorityEntry;
 import io.replayflow.replay.priority.PriorityRejection;
-import io.replayflow.replay.priority.PriorityRejections;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.serde.DecodeException;
 import io.replayflow.schemas.serde.SingleObjectSerde;

@@ -1,0 +1,562 @@
+package io.replayflow.replay.read.internal;
+
+import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.replay.parquet.ColumnCursor;
+import io.replayflow.replay.row.ReplayColumns;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Loads one committed Parquet file into a {@link FileBlock}: reads only the needed columns
+ * (projection), one row group at a time, column by column with {@link ColumnCursor} (no record
+ * assembly, no per-row objects), and keeps the rows the {@link RowFilter} accepts.
+ *
+ * <p>Accepts experience-log files (parquet-avro from {@code Transition}, two-level lists) and
+ * replay dataset files ({@link ReplayColumns#SCHEMA}, three-level lists, plus the enrichment
+ * columns). Every loaded row must have the dataset's observation size; the first row loaded fixes
+ * it unless it was given.
+ *
+ * <p>Cost: O(rows * columns) with no allocation per row; memory is the block's columns at the
+ * file's row count (trimmed when the filter dropped rows) plus one row group's pages. Not
+ * thread-safe; one per dataset.
+ */
+public final class BlockLoader {
+
+    private static final int MAX_OBS_DIM = 1 << 16;
+
+    private static final String[] TRANSITION_COLUMNS = {
+        ReplayColumns.ENV_ID,
+        ReplayColumns.ACTOR_ID,
+        ReplayColumns.EPISODE_ID,
+        ReplayColumns.STEP,
+        ReplayColumns.EVENT_TIME_MS,
+        ReplayColumns.OBS,
+        ReplayColumns.ACTION,
+        ReplayColumns.REWARD,
+        ReplayColumns.NEXT_OBS,
+        ReplayColumns.TERMINATED,
+        ReplayColumns.TRUNCATED,
+        ReplayColumns.BEHAVIOR_PROB,
+        ReplayColumns.POLICY_VERSION
+    };
+
+    private static final String[] ENRICHMENT_COLUMNS = {
+        ReplayColumns.N_STEP_RETURN,
+        ReplayColumns.N_STEP_COUNT,
+        ReplayColumns.BOOTSTRAP_OBS,
+        ReplayColumns.BOOTSTRAP_DISCOUNT,
+        ReplayColumns.BOOTSTRAP_CUT,
+        ReplayColumns.RETURN_TO_GO,
+        ReplayColumns.EPISODE_COMPLETE,
+        ReplayColumns.PRIORITY
+    };
+
+    private final Dictionaries dicts;
+    private final RowFilter filter;
+    private int obsDim;
+    private final float[] firstRowScratch = new float[4096];
+
+    // Per row group scratch, reused.
+    private int[] envScratch = new int[0];
+    private long[] timeScratch = new long[0];
+    private int[] policyScratch = new int[0];
+    private boolean[] keep = new boolean[0];
+    private boolean[] envKept = new boolean[0];
+
+    /**
+     * @param obsDim the observation size every row must have, or -1 to take it from the first row
+     */
+    public BlockLoader(Dictionaries dicts, RowFilter filter, int obsDim) {
+        this.dicts = dicts;
+        this.filter = filter;
+        this.obsDim = obsDim;
+    }
+
+    /** The observation size, or -1 while no row has been loaded and none was given. */
+    public int obsDim() {
+        return obsDim;
+    }
+
+    /**
+     * Loads {@code file}. Returns null when the filter keeps none of its rows.
+     *
+     * @throws IOException when the file cannot be read; {@link java.io.FileNotFoundException} when
+     *     it has disappeared (an expired partition)
+     * @throws IllegalStateException when the file is not a transition or replay-row file, or its
+     *     observations do not match the dataset's
+     */
+    public FileBlock load(FileSystem fs, DataFile file) throws IOException {
+        FlinkInputFile input = new FlinkInputFile(fs, file.path(), file.length());
+        try (ParquetFileReader reader =
+                new ParquetFileReader(input, ParquetReadOptions.builder().build())) {
+            FileMetaData meta = reader.getFooter().getFileMetaData();
+            MessageType schema = meta.getSchema();
+            boolean enriched = schema.containsField(ReplayColumns.N_STEP_RETURN);
+            MessageType projection = project(file, schema, enriched);
+            reader.setRequestedSchema(projection);
+            long total = reader.getRecordCount();
+            if (total > Integer.MAX_VALUE / Math.max(1, Math.max(obsDim, 1))) {
+                throw new IllegalStateException(
+                        "file " + file.path() + " has " + total + " rows; too many for one block");
+            }
+            FileBlock.Columns columns = new FileBlock.Columns((int) total, enriched);
+            int kept = 0;
+            PageReadStore rowGroup;
+            while ((rowGroup = reader.readNextRowGroup()) != null) {
+                kept +=
+                        readRowGroup(
+                                file,
+                                projection,
+                                rowGroup,
+                                meta.getCreatedBy(),
+                                columns,
+                                kept,
+                                (int) total,
+                                enriched);
+            }
+            if (kept == 0) {
+                return null;
+            }
+            return new FileBlock(file, kept, obsDim, enriched, columns);
+        }
+    }
+
+    private int readRowGroup(
+            DataFile file,
+            MessageType schema,
+            PageReadStore rowGroup,
+            String createdBy,
+            FileBlock.Columns out,
+            int base,
+            int capacity,
+            boolean enriched) {
+        int rows = Math.toIntExact(rowGroup.getRowCount());
+        ensureScratch(rows);
+        int kept = readFilterColumns(schema, rowGroup, createdBy, rows);
+        if (kept == 0) {
+            return 0;
+        }
+        copyKept(envScratch, out.envId, base, rows);
+        copyKept(timeScratch, out.eventTimeMs, base, rows);
+        copyKept(policyScratch, out.policyIndex, base, rows);
+
+        ColumnCursor c = cursor(schema, ReplayColumns.ACTOR_ID, rowGroup, createdBy);
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                out.actorId[j++] = dicts.actors.idOf(c.nextBinary());
+            } else {
+                c.skipValue();
+            }
+        }
+        c = cursor(schema, ReplayColumns.EPISODE_ID, rowGroup, createdBy);
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                out.episodeId[j++] = dicts.episodes.idOf(c.nextBinary());
+            } else {
+                c.skipValue();
+            }
+        }
+        c = cursor(schema, ReplayColumns.STEP, rowGroup, createdBy);
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                out.step[j++] = checkStep(file, c.nextLong());
+            } else {
+                c.skipValue();
+            }
+        }
+        c = cursor(schema, ReplayColumns.ACTION, rowGroup, createdBy);
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                out.action[j++] = c.nextInt();
+            } else {
+                c.skipValue();
+            }
+        }
+        readFloats(schema, ReplayColumns.REWARD, rowGroup, createdBy, out.reward, base, rows);
+        readFloats(
+                schema,
+                ReplayColumns.BEHAVIOR_PROB,
+                rowGroup,
+                createdBy,
+                out.behaviorProb,
+                base,
+                rows);
+        readFlag(schema, ReplayColumns.TERMINATED, rowGroup, createdBy, out.flags, base, rows, 1);
+        readFlag(schema, ReplayColumns.TRUNCATED, rowGroup, createdBy, out.flags, base, rows, 2);
+        readVectors(
+                file, schema, ReplayColumns.OBS, rowGroup, createdBy, out, base, rows, capacity);
+        readVectors(file, schema, ReplayColumns.NEXT_OBS, rowGroup, createdBy, out, base, rows, 0);
+        if (enriched) {
+            readEnrichment(file, schema, rowGroup, createdBy, out, base, rows);
+        }
+        return kept;
+    }
+
+    /** Reads env, event time and policy version, and marks the rows the filter keeps. */
+    private int readFilterColumns(
+            MessageType schema, PageReadStore rowGroup, String createdBy, int rows) {
+        ColumnCursor env = cursor(schema, ReplayColumns.ENV_ID, rowGroup, createdBy);
+        for (int i = 0; i < rows; i++) {
+            envScratch[i] = dicts.envs.idOf(env.nextBinary());
+        }
+        ColumnCursor time = cursor(schema, ReplayColumns.EVENT_TIME_MS, rowGroup, createdBy);
+        for (int i = 0; i < rows; i++) {
+            timeScratch[i] = time.nextLong();
+        }
+        ColumnCursor policy = cursor(schema, ReplayColumns.POLICY_VERSION, rowGroup, createdBy);
+        int kept = 0;
+        for (int i = 0; i < rows; i++) {
+            long version = policy.nextLong();
+            policyScratch[i] = dicts.policies.indexOf(version);
+            keep[i] =
+                    envKept(envScratch[i])
+                            && filter.keepTime(timeScratch[i])
+                            && filter.keepPolicy(version);
+            kept += keep[i] ? 1 : 0;
+        }
+        return kept;
+    }
+
+    private boolean envKept(int envId) {
+        if (envId >= envKept.length) {
+            boolean[] grown = new boolean[Math.max(envId + 1, envKept.length * 2)];
+            System.arraycopy(envKept, 0, grown, 0, envKept.length);
+            for (int e = envKept.length; e < grown.length && e < dicts.envs.size(); e++) {
+                grown[e] = filter.keepEnv(dicts.envs.value(e));
+            }
+            envKept = grown;
+        }
+        return envKept[envId];
+    }
+
+    private void readEnrichment(
+            DataFile file,
+            MessageType schema,
+            PageReadStore rowGroup,
+            String createdBy,
+            FileBlock.Columns out,
+            int base,
+            int rows) {
+        readFloats(
+                schema,
+                ReplayColumns.N_STEP_RETURN,
+                rowGroup,
+                createdBy,
+                out.nStepReturn,
+                base,
+                rows);
+        readFloats(
+                schema,
+                ReplayColumns.BOOTSTRAP_DISCOUNT,
+                rowGroup,
+                createdBy,
+                out.bootstrapDiscount,
+                base,
+                rows);
+        readFlag(
+                schema,
+                ReplayColumns.BOOTSTRAP_CUT,
+                rowGroup,
+                createdBy,
+                out.flags,
+                base,
+                rows,
+                FileBlock.BOOTSTRAP_CUT);
+        readFlag(
+                schema,
+                ReplayColumns.EPISODE_COMPLETE,
+                rowGroup,
+                createdBy,
+                out.flags,
+                base,
+                rows,
+                FileBlock.EPISODE_COMPLETE);
+        ColumnCursor c = cursor(schema, ReplayColumns.N_STEP_COUNT, rowGroup, createdBy);
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                out.nStepCount[j++] = c.nextInt();
+            } else {
+                c.skipValue();
+            }
+        }
+        c = cursor(schema, ReplayColumns.RETURN_TO_GO, rowGroup, createdBy);
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                out.returnToGo[j++] = c.nextFloatOr(Float.NaN);
+            } else {
+                c.skipValue();
+            }
+        }
+        c = cursor(schema, ReplayColumns.PRIORITY, rowGroup, createdBy);
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                out.priority[j++] = (float) c.nextDouble();
+            } else {
+                c.skipValue();
+            }
+        }
+        readVectors(
+                file, schema, ReplayColumns.BOOTSTRAP_OBS, rowGroup, createdBy, out, base, rows, 0);
+    }
+
+    private void readFloats(
+            MessageType schema,
+            String column,
+            PageReadStore rowGroup,
+            String createdBy,
+            float[] out,
+            int base,
+            int rows) {
+        ColumnCursor c = cursor(schema, column, rowGroup, createdBy);
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                out[j++] = c.nextFloat();
+            } else {
+                c.skipValue();
+            }
+        }
+    }
+
+    private void readFlag(
+            MessageType schema,
+            String column,
+            PageReadStore rowGroup,
+            String createdBy,
+            byte[] flags,
+            int base,
+            int rows,
+            int bit) {
+        ColumnCursor c = cursor(schema, column, rowGroup, createdBy);
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                if (c.nextBoolean()) {
+                    flags[j] |= (byte) bit;
+                }
+                j++;
+            } else {
+                c.skipValue();
+            }
+        }
+    }
+
+    /**
+     * Reads a float-vector column. {@code capacity > 0} marks the first vector column of the file:
+     * it learns the observation size if needed and allocates the vector columns.
+     */
+    private void readVectors(
+            DataFile file,
+            MessageType schema,
+            String column,
+            PageReadStore rowGroup,
+            String createdBy,
+            FileBlock.Columns out,
+            int base,
+            int rows,
+            int capacity) {
+        ColumnCursor c = cursor(schema, column, rowGroup, createdBy);
+        int start = 0;
+        if (obsDim < 0) {
+            int n = c.nextFloatList(firstRowScratch, 0, firstRowScratch.length);
+            if (n > firstRowScratch.length) {
+                throw new IllegalStateException(
+                        "file "
+                                + file.path()
+                                + ": observations of "
+                                + n
+                                + " floats are larger than this reader supports ("
+                                + firstRowScratch.length
+                                + ")");
+            }
+            checkDim(file, column, n, n);
+            obsDim = n;
+            start = 1;
+        }
+        boolean firstVectorColumn = capacity > 0;
+        if (firstVectorColumn && out.obs == null) {
+            out.allocateVectors(capacity, obsDim, out.nStepReturn != null);
+        }
+        float[] dst =
+                switch (column) {
+                    case ReplayColumns.OBS -> out.obs;
+                    case ReplayColumns.NEXT_OBS -> out.nextObs;
+                    default -> out.bootstrapObs;
+                };
+        int j = base;
+        if (start == 1) {
+            if (keep[0]) {
+                System.arraycopy(firstRowScratch, 0, dst, j * obsDim, obsDim);
+                j++;
+            }
+        }
+        for (int i = start; i < rows; i++) {
+            if (keep[i]) {
+                int n = c.nextFloatList(dst, j * obsDim, obsDim);
+                if (n != obsDim) {
+                    checkDim(file, column, n, obsDim);
+                }
+                j++;
+            } else {
+                c.skipList();
+            }
+        }
+    }
+
+    private static void checkDim(DataFile file, String column, int n, int expected) {
+        if (n == 0) {
+            throw new IllegalStateException(
+                    "file "
+                            + file.path()
+                            + " has a row with an empty "
+                            + column
+                            + ": image observations (obs_image) are not supported by the reader"
+                            + " yet; read vector-observation datasets");
+        }
+        if (n != expected || n > MAX_OBS_DIM) {
+            throw new IllegalStateException(
+                    "file "
+                            + file.path()
+                            + " has a row whose "
+                            + column
+                            + " holds "
+                            + n
+                            + " floats, but the dataset's observations hold "
+                            + expected
+                            + ": a dataset holds one observation size; filter by env to read"
+                            + " environments of different sizes separately");
+        }
+    }
+
+    private static int checkStep(DataFile file, long step) {
+        if (step < 0 || step > Integer.MAX_VALUE) {
+            throw new IllegalStateException(
+                    "file "
+                            + file.path()
+                            + " has step "
+                            + step
+                            + "; steps must be in [0, "
+                            + Integer.MAX_VALUE
+                            + "]");
+        }
+        return (int) step;
+    }
+
+    private void copyKept(int[] from, int[] to, int base, int rows) {
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                to[j++] = from[i];
+            }
+        }
+    }
+
+    private void copyKept(long[] from, long[] to, int base, int rows) {
+        for (int i = 0, j = base; i < rows; i++) {
+            if (keep[i]) {
+                to[j++] = from[i];
+            }
+        }
+    }
+
+    private void ensureScratch(int rows) {
+        if (keep.length < rows) {
+            envScratch = new int[rows];
+            timeScratch = new long[rows];
+            policyScratch = new int[rows];
+            keep = new boolean[rows];
+        }
+    }
+
+    private static ColumnCursor cursor(
+            MessageType schema, String column, PageReadStore rowGroup, String createdBy) {
+        for (ColumnDescriptor descriptor : schema.getColumns()) {
+            if (descriptor.getPath()[0].equals(column)) {
+                return new ColumnCursor(descriptor, rowGroup, createdBy);
+            }
+        }
+        throw new IllegalStateException("column " + column + " is not in the projection");
+    }
+
+    /** The needed top-level fields, after checking that each exists with the right type. */
+    private static MessageType project(DataFile file, MessageType schema, boolean enriched) {
+        List<Type> fields = new ArrayList<>();
+        for (String name : TRANSITION_COLUMNS) {
+            fields.add(field(file, schema, name));
+        }
+        if (enriched) {
+            for (String name : ENRICHMENT_COLUMNS) {
+                fields.add(field(file, schema, name));
+            }
+        }
+        MessageType projection = new MessageType(schema.getName(), fields);
+        for (ColumnDescriptor column : projection.getColumns()) {
+            checkType(file, column);
+        }
+        return projection;
+    }
+
+    private static Type field(DataFile file, MessageType schema, String name) {
+        if (!schema.containsField(name)) {
+            throw new IllegalStateException(
+                    "file "
+                            + file.path()
+                            + " has no column '"
+                            + name
+                            + "': it is not a Transition (experience log) or replay-row file."
+                            + " Its columns: "
+                            + schema.getFields().stream().map(Type::getName).toList());
+        }
+        return schema.getType(name);
+    }
+
+    private static void checkType(DataFile file, ColumnDescriptor column) {
+        String name = column.getPath()[0];
+        PrimitiveTypeName expected =
+                switch (name) {
+                    case ReplayColumns.ENV_ID, ReplayColumns.ACTOR_ID, ReplayColumns.EPISODE_ID ->
+                            PrimitiveTypeName.BINARY;
+                    case ReplayColumns.STEP,
+                            ReplayColumns.EVENT_TIME_MS,
+                            ReplayColumns.POLICY_VERSION ->
+                            PrimitiveTypeName.INT64;
+                    case ReplayColumns.ACTION, ReplayColumns.N_STEP_COUNT ->
+                            PrimitiveTypeName.INT32;
+                    case ReplayColumns.TERMINATED,
+                            ReplayColumns.TRUNCATED,
+                            ReplayColumns.BOOTSTRAP_CUT,
+                            ReplayColumns.EPISODE_COMPLETE ->
+                            PrimitiveTypeName.BOOLEAN;
+                    case ReplayColumns.PRIORITY -> PrimitiveTypeName.DOUBLE;
+                    default -> PrimitiveTypeName.FLOAT;
+                };
+        PrimitiveTypeName actual = column.getPrimitiveType().getPrimitiveTypeName();
+        if (actual != expected) {
+            throw new IllegalStateException(
+                    "file "
+                            + file.path()
+                            + ": column "
+                            + String.join(".", column.getPath())
+                            + " is "
+                            + actual
+                            + ", expected "
+                            + expected
+                            + " (the Transition contract's type)");
+        }
+        boolean list =
+                name.equals(ReplayColumns.OBS)
+                        || name.equals(ReplayColumns.NEXT_OBS)
+                        || name.equals(ReplayColumns.BOOTSTRAP_OBS);
+        if (!list && column.getMaxRepetitionLevel() != 0) {
+            throw new IllegalStateException(
+                    "file " + file.path() + ": column " + name + " is repeated; expected a scalar");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.replayflow.replay.row;
+
+import io.replayflow.log.layout.PartitionPath;
+import io.replayflow.schemas.avro.Transition;
+import java.util.List;
+
+/**
+ * One row of a replay dataset: a transition as logged, plus what the replay-store job adds (n-step
+ * target, return-to-go, initial priority). A Flink POJO (public fields, no-argument constructor),
+ * so it moves between operators and sits in state under Flink's POJO serializer, never Kryo; new
+ * fields may be added later (the POJO serializer evolves by field name).
+ *
+ * <p>Image observations ({@code obs_image}) are not carried: the replay dataset holds vector
+ * observations. Not thread-safe; mutable on purpose (operators fill it in steps).
+ */
+public class ReplayRow {
+
+    // ---- the transition, as logged (names follow the Avro contract) ----
+    public String envId;
+    public String actorId;
+    public String episodeId;
+
+    /** 0-based step index in the episode. */
+    public long step;
+
+    public long eventTimeMs;
+
+    /** Observation before the action, {@code [obsDim]}. */
+    public float[] obs;
+
+    public int action;
+    public float reward;
+
+    /** Observation after the action, {@code [obsDim]}. */
+    public float[] nextObs;
+
+    public boolean terminated;
+    public boolean truncated;
+    public float behaviorProb;
+    public long policyVersion;
+
+    // ---- added by the episode enrichment (see io.replayflow.replay.nstep.NStepTargets) ----
+
+    /** {@code sum_{i<k} gamma^i r_{t+i}}: the discounted sum of the next k <= n rewards. */
+    public float nStepReturn;
+
+    /** k: how many rewards {@link #nStepReturn} sums (n, or fewer at the end of an episode). */
+    public int nStepCount;
+
+    /** The observation to bootstrap from: next_obs of step t + k - 1, {@code [obsDim]}. */
+    public float[] bootstrapObs;
+
+    /** {@code gamma^k}, the factor on the bootstrap value. */
+    public float bootstrapDiscount;
+
+    /** Whether termination cuts the bootstrap: the target is then {@link #nStepReturn} alone. */
+    public boolean bootstrapCut;
+
+    /** Discounted Monte-Carlo return from this step to the episode's end; NaN when unknown. */
+    public float returnToGo;
+
+    /** Whether the episode's end was seen (false: flushed open by the idle rule). */
+    public boolean episodeComplete;
+
+    /** Initial sampling priority, set by the job; the trainer's updates supersede it. */
+    public double priority;
+
+    public ReplayRow() {}
+
+    /** A row holding {@code t}'s fields; enrichment fields are zero until the job fills them. */
+    public static ReplayRow fromTransition(Transition t) {
+        ReplayRow row = new ReplayRow();
+        row.envId = t.getEnvId();
+        row.actorId = t.getActorId();
+        row.episodeId = t.getEpisodeId();
+        row.step = t.getStep();
+        row.eventTimeMs = t.getEventTimeMs();
+        row.obs = toArray(t.getObs());
+        row.action = t.getAction();
+        row.reward = t.getReward();
+        row.nextObs = toArray(t.getNextObs());
+        row.terminated = t.getTerminated();
+        row.truncated = t.getTruncated();
+        row.behaviorProb = t.getBehaviorProb();
+        row.policyVersion = t.getPolicyVersion();
+        row.returnToGo = Float.NaN;
+        return row;
+    }
+
+    /** The partition this row is stored in. */
+    public PartitionPath partition() {
+        return PartitionPath.of(envId, eventTimeMs);
+    }
+
+    /** Whether the episode ended at this step (terminated or truncated). */
+    public boolean endsEpisode() {
+        return terminated || truncated;
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,58 @@
+package io.replayflow.replay.row;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replayflow.replay.data.testing.ExperienceFiles;
+import io.replayflow.replay.data.testing.Transitions;
+import io.replayflow.replay.episode.EpisodeEnrichment;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Replay files are plain Parquet: an independent reader (DuckDB) sees the same values. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ReplayRowParquetTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void duckDbReadsVectorsAsFloatListsAndUnknownReturnsAsNull() throws Exception {
+        List<ReplayRow> rows = new ArrayList<>();
+        Transitions.episode("CartPole-v1", "a", "e", 3, 0, 10, false, false, 4, 4)
+                .forEach(t -> rows.add(ReplayRow.fromTransition(t)));
+        EpisodeEnrichment.enrich(rows, 2, 0.5); // open episode: return_to_go unknown
+        rows.forEach(r -> r.priority = 1.5);
+        Path file = dir.resolve("part-0.parquet");
+        ExperienceFiles.writeReplayRows(file, rows);
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                ResultSet rs =
+                        db.createStatement()
+                                .executeQuery(
+                                        "SELECT step, obs, bootstrap_obs, n_step_return,"
+                                                + " bootstrap_discount, return_to_go, priority,"
+                                                + " policy_version FROM read_parquet('"
+                                                + file
+                                                + "') ORDER BY step")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong("step")).isZero();
+            Array obs = rs.getArray("obs");
+            assertThat((Object[]) obs.getArray()).containsExactly(0f, 1f, 2f, 3f);
+            // n = 2: bootstrap from next_obs of step 1 = 20, 21, ...
+            assertThat(((Object[]) rs.getArray("bootstrap_obs").getArray())[0]).isEqualTo(20f);
+            assertThat(rs.getFloat("n_step_return")).isEqualTo(1 + 0.5f * 2);
+            assertThat(rs.getFloat("bootstrap_discount")).isEqualTo(0.25f);
+            rs.getFloat("return_to_go");
+            assertThat(rs.wasNull()).isTrue();
+            assertThat(rs.getDouble("priority")).isEqualTo(1.5);
+            assertThat(rs.getLong("policy_version")).isEqualTo(4);
+        }
+    }
+}
