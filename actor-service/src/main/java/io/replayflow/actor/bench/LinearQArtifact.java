@@ -1,7 +1,7 @@
 package io.replayflow.actor.bench;
 
 import io.replayflow.actor.env.EnvSpec;
-import io.replayflow.actor.policy.SavedModelPolicy;
+import io.replayflow.policy.savedmodel.SavedModelPolicy;
 import io.replayflow.schemas.avro.Lineage;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.Transition;

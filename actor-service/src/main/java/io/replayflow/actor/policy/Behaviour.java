@@ -1,6 +1,7 @@
 package io.replayflow.actor.policy;
 
 import io.replayflow.actor.env.EnvSpec;
+import io.replayflow.policy.Policy;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.random.RandomGenerator;

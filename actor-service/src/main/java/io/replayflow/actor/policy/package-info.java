@@ -1,7 +1,7 @@
 /**
- * Policies: a batched {@link io.replayflow.actor.policy.Policy} interface, version 0 ({@link
+ * Policies: a batched {@link io.replayflow.policy.Policy} interface, version 0 ({@link
  * io.replayflow.actor.policy.RandomPolicy}), TensorFlow SavedModels ({@link
- * io.replayflow.actor.policy.SavedModelPolicy}), and ε-greedy exploration with exact behaviour
+ * io.replayflow.policy.savedmodel.SavedModelPolicy}), and ε-greedy exploration with exact behaviour
  * probabilities ({@link io.replayflow.actor.policy.EpsilonGreedy}, {@link
  * io.replayflow.actor.policy.EpsilonSchedule}).
  */
