@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       float32, and it agrees with the announcement ({@code SPEC_MISMATCH});
  *   <li>TensorFlow loads the SavedModel ({@code MODEL_LOAD_FAILED}) and its {@code serving_default}
  *       signature fits ({@code SPEC_MISMATCH}), with a {@code q_values} output if the reader
- *       {@linkplain #requiringQValues() requires one};
+ *       requires one ({@link #qFunctions});
  *   <li>a warm-up call on a batch of probe observations returns valid actions and probabilities,
  *       and finite Q-values when the model has them ({@code WARM_UP_FAILED}); this also pays
  *       TensorFlow's first-run cost before the policy is used.
@@ -148,11 +148,6 @@ public final class PolicyLoader implements Serializable {
                 opener,
                 Objects.requireNonNull(root, "root"),
                 requireQValues);
-    }
-
-    /** A loader like this one that refuses models without a {@code q_values} output. */
-    public PolicyLoader requiringQValues() {
-        return new PolicyLoader(spec, probeObservation, probeRows, opener, policyRoot, true);
     }
 
     /** The root announced artifacts must lie in, if any. */
