@@ -7,15 +7,16 @@ import io.replayflow.actor.metrics.ActorMetrics;
 import io.replayflow.actor.metrics.MetricsServer;
 import io.replayflow.actor.policy.EpsilonGreedy;
 import io.replayflow.actor.policy.EpsilonSchedule;
-import io.replayflow.actor.policy.Policy;
 import io.replayflow.actor.publish.TransitionPublisher;
+import io.replayflow.actor.swap.EnvPolicySpec;
 import io.replayflow.actor.swap.PolicyFollower;
-import io.replayflow.actor.swap.PolicyHolder;
-import io.replayflow.actor.swap.PolicyLoadException;
-import io.replayflow.actor.swap.PolicyLoader;
-import io.replayflow.actor.swap.PolicyRef;
-import io.replayflow.actor.swap.PolicyRoot;
 import io.replayflow.actor.swap.SwapListener;
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.load.PolicyLoader;
+import io.replayflow.policy.load.PolicyRoot;
+import io.replayflow.policy.swap.PolicyHolder;
+import io.replayflow.policy.swap.PolicyRef;
 import io.replayflow.schemas.env.EnvSpec;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -92,7 +93,7 @@ public final class ActorRunner implements AutoCloseable {
      * @param reason why, as a code
      * @param message why, in words: what is wrong with which artifact
      */
-    public record Refusal(long version, PolicyLoadException.Reason reason, String message) {}
+    public record Refusal(long version, PolicyRejectedException.Reason reason, String message) {}
 
     private ActorRunner(
             ActorConfig config,
@@ -236,7 +237,7 @@ public final class ActorRunner implements AutoCloseable {
 
                             @Override
                             public void onSwapFailed(
-                                    long version, long keptVersion, PolicyLoadException e) {
+                                    long version, long keptVersion, PolicyRejectedException e) {
                                 metrics.swapFailed();
                                 refusals.add(new Refusal(version, e.reason(), e.getMessage()));
                                 notices.add(
@@ -269,7 +270,8 @@ public final class ActorRunner implements AutoCloseable {
 
     /** TensorFlow SavedModels, restricted to {@code actor.policy.root} when it is set. */
     private PolicyLoader loader(EnvSpec spec, float[] probe) {
-        PolicyLoader loader = PolicyLoader.tensorFlow(spec, probe, config.envsPerActor());
+        PolicyLoader loader =
+                PolicyLoader.tensorFlow(EnvPolicySpec.of(spec), probe, config.envsPerActor());
         if (config.policyRoot().isEmpty()) {
             LOG.warn(
                     "{} is not set: the actors load a policy artifact from any local path"
@@ -279,7 +281,8 @@ public final class ActorRunner implements AutoCloseable {
                     config.topics().policies());
             return loader;
         }
-        return loader.restrictedTo(PolicyRoot.of(config.policyRoot().get()));
+        return loader.restrictedTo(
+                PolicyRoot.of(config.policyRoot().get(), ActorOptions.POLICY_ROOT.key()));
     }
 
     private void startActors() {

@@ -1,6 +1,6 @@
 package io.replayflow.actor.bench;
 
-import io.replayflow.actor.policy.SavedModelPolicy;
+import io.replayflow.policy.savedmodel.SavedModelPolicy;
 import io.replayflow.schemas.avro.Lineage;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.Transition;

@@ -3,9 +3,10 @@ package io.replayflow.actor.eval;
 import io.replayflow.actor.env.EnvRegistry;
 import io.replayflow.actor.env.VectorEnv;
 import io.replayflow.actor.internal.Seeds;
-import io.replayflow.actor.policy.Policy;
-import io.replayflow.actor.swap.PolicyLoadException;
-import io.replayflow.actor.swap.PolicyLoader;
+import io.replayflow.actor.swap.EnvPolicySpec;
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.load.PolicyLoader;
 import io.replayflow.schemas.env.EnvSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,15 +51,17 @@ public final class Evaluator {
      * Verifies and loads the artifact in {@code policyDir} (manifest, checksums, spec against the
      * environment, warm-up), evaluates it and closes it.
      *
-     * @throws PolicyLoadException when the artifact is refused; the message says why
+     * @throws PolicyRejectedException when the artifact is refused; the message says why
      * @throws IllegalArgumentException for an unknown env id or episodes < 1
      */
     public EvaluationResult evaluate(Path policyDir, String envId, int episodes, long seed)
-            throws PolicyLoadException {
+            throws PolicyRejectedException {
         checkEpisodes(episodes);
         EnvSpec spec = registry.spec(envId);
         float[] probe = registry.make(envId).reset(Seeds.derive(seed, Seeds.PROBE, 0));
-        PolicyLoader loader = PolicyLoader.tensorFlow(spec, probe, Math.min(episodes, MAX_SLOTS));
+        PolicyLoader loader =
+                PolicyLoader.tensorFlow(
+                        EnvPolicySpec.of(spec), probe, Math.min(episodes, MAX_SLOTS));
         try (Policy policy = loader.loadDirectory(policyDir)) {
             return evaluate(policy, envId, episodes, seed);
         }

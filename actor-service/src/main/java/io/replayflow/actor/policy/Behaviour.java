@@ -1,5 +1,6 @@
 package io.replayflow.actor.policy;
 
+import io.replayflow.policy.Policy;
 import io.replayflow.schemas.env.EnvSpec;
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package io.replayflow.actor.policy;
 
+import io.replayflow.policy.Policy;
+
 /**
  * A hand-written CartPole-v1 controller: push the cart toward the side the pole is falling to,
  * judged by the pole angle plus half its angular velocity,

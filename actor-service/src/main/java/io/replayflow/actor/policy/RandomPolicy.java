@@ -1,5 +1,6 @@
 package io.replayflow.actor.policy;
 
+import io.replayflow.policy.Policy;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 

@@ -1,6 +1,10 @@
 package io.replayflow.actor.swap;
 
-import io.replayflow.actor.policy.Policy;
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.load.PolicyLoader;
+import io.replayflow.policy.swap.PolicyHolder;
+import io.replayflow.policy.swap.PolicyRef;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.serde.DecodeException;
 import io.replayflow.schemas.serde.SingleObjectSerde;
@@ -319,7 +323,7 @@ public final class PolicyFollower implements AutoCloseable {
         Policy policy;
         try {
             policy = loader.load(announced);
-        } catch (PolicyLoadException e) {
+        } catch (PolicyRejectedException e) {
             LOG.warn(
                     "policy swap refused: '{}' v{} [{}]: {}. Actors keep acting with v{}.",
                     policyName,

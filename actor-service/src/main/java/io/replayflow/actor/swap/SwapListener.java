@@ -1,5 +1,7 @@
 package io.replayflow.actor.swap;
 
+import io.replayflow.policy.PolicyRejectedException;
+
 /**
  * Hears what the {@link PolicyFollower} did with each announced version. Called on the follower's
  * thread; implementations must be quick and thread-safe.
@@ -12,7 +14,7 @@ public interface SwapListener {
     default void onSwapped(long version, long loadNanos) {}
 
     /** {@code version} was refused; the actors keep acting with {@code keptVersion}. */
-    default void onSwapFailed(long version, long keptVersion, PolicyLoadException failure) {}
+    default void onSwapFailed(long version, long keptVersion, PolicyRejectedException failure) {}
 
     /** {@code version} is not newer than {@code currentVersion} and was ignored. */
     default void onIgnored(long version, long currentVersion) {}

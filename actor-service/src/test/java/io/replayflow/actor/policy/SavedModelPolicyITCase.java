@@ -8,11 +8,14 @@ import io.replayflow.actor.env.Acrobot;
 import io.replayflow.actor.env.CartPole;
 import io.replayflow.actor.eval.EvaluationResult;
 import io.replayflow.actor.eval.Evaluator;
-import io.replayflow.actor.swap.PolicyLoadException;
-import io.replayflow.actor.swap.PolicyLoadException.Reason;
-import io.replayflow.actor.swap.PolicyLoader;
+import io.replayflow.actor.swap.EnvPolicySpec;
 import io.replayflow.actor.testing.TestPolicies;
 import io.replayflow.actor.testing.TestPolicies.Artifact;
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.PolicyRejectedException.Reason;
+import io.replayflow.policy.load.PolicyLoader;
+import io.replayflow.policy.savedmodel.SavedModelPolicy;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.policy.ArtifactDigest;
 import io.replayflow.schemas.policy.PolicyManifest;
@@ -147,7 +150,7 @@ class SavedModelPolicyITCase {
     @Test
     void theLoaderVerifiesLoadsAndWarmsARealArtifact() throws Exception {
         Artifact artifact = TestPolicies.versionPicking(root, "cartpole", 5, CartPole.SPEC);
-        PolicyLoader loader = PolicyLoader.tensorFlow(CartPole.SPEC, PROBE, 64);
+        PolicyLoader loader = PolicyLoader.tensorFlow(EnvPolicySpec.of(CartPole.SPEC), PROBE, 64);
         try (Policy policy = loader.load(artifact.announcement())) {
             int[] actions = new int[3];
             policy.act(new float[12], 3, actions, new float[3]);
@@ -160,10 +163,10 @@ class SavedModelPolicyITCase {
     void refusesACorruptedArtifactBeforeTensorFlowSeesIt() {
         Artifact artifact = TestPolicies.versionPicking(root, "cartpole", 6, CartPole.SPEC);
         TestPolicies.corrupt(artifact);
-        PolicyLoader loader = PolicyLoader.tensorFlow(CartPole.SPEC, PROBE, 8);
+        PolicyLoader loader = PolicyLoader.tensorFlow(EnvPolicySpec.of(CartPole.SPEC), PROBE, 8);
         assertThatThrownBy(() -> loader.load(artifact.announcement()))
                 .isInstanceOfSatisfying(
-                        PolicyLoadException.class,
+                        PolicyRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.CHECKSUM_MISMATCH))
                 .hasMessageContaining(
                         "checksum mismatch in "
@@ -195,12 +198,12 @@ class SavedModelPolicyITCase {
                 .writeTo(artifact.dir());
         PolicyVersion announced =
                 PolicyVersion.newBuilder(artifact.announcement()).setObsShape(List.of(4)).build();
-        PolicyLoader loader = PolicyLoader.tensorFlow(CartPole.SPEC, PROBE, 8);
+        PolicyLoader loader = PolicyLoader.tensorFlow(EnvPolicySpec.of(CartPole.SPEC), PROBE, 8);
 
         assertThatThrownBy(() -> loader.load(announced))
                 .isInstanceOfSatisfying(
-                        PolicyLoadException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.MODEL_LOAD_FAILED))
+                        PolicyRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.SPEC_MISMATCH))
                 .hasMessageContaining("observation shape mismatch: input 'obs' of")
                 .hasMessageContaining(
                         "has shape [-1, 3] but the manifest declares observations of shape [4]");
@@ -229,11 +232,11 @@ class SavedModelPolicyITCase {
                         files,
                         ArtifactDigest.combine(files))
                 .writeTo(dir);
-        PolicyLoader loader = PolicyLoader.tensorFlow(CartPole.SPEC, PROBE, 8);
+        PolicyLoader loader = PolicyLoader.tensorFlow(EnvPolicySpec.of(CartPole.SPEC), PROBE, 8);
 
         assertThatThrownBy(() -> loader.loadDirectory(dir))
                 .isInstanceOfSatisfying(
-                        PolicyLoadException.class,
+                        PolicyRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.MODEL_LOAD_FAILED))
                 .hasMessageContaining("TensorFlow cannot load the SavedModel in " + dir);
     }
@@ -270,7 +273,7 @@ class SavedModelPolicyITCase {
         assertThatThrownBy(
                         () -> Evaluator.withBuiltIns().evaluate(acrobot.dir(), "CartPole-v1", 5, 1))
                 .isInstanceOfSatisfying(
-                        PolicyLoadException.class,
+                        PolicyRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.SPEC_MISMATCH))
                 .hasMessageContaining(
                         "expects observations of shape [6] but CartPole-v1 gives [4]");

@@ -3,7 +3,12 @@ package io.replayflow.actor.swap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.env.CartPole;
-import io.replayflow.actor.policy.FixedPolicy;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.load.PolicyLoader;
+import io.replayflow.policy.swap.PolicyHolder;
+import io.replayflow.policy.swap.PolicyRef;
+import io.replayflow.policy.testing.FakeArtifacts;
+import io.replayflow.policy.testing.FixedPolicy;
 import io.replayflow.schemas.avro.PolicyVersion;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +38,7 @@ class PolicyFollowerTest {
     void setUp() {
         PolicyLoader loader =
                 new PolicyLoader(
-                        CartPole.SPEC,
+                        EnvPolicySpec.of(CartPole.SPEC),
                         new float[4],
                         4,
                         (dir, manifest, version) -> {
@@ -62,7 +67,7 @@ class PolicyFollowerTest {
 
                             @Override
                             public void onSwapFailed(
-                                    long version, long kept, PolicyLoadException e) {
+                                    long version, long kept, PolicyRejectedException e) {
                                 events.add(
                                         "refused v"
                                                 + version

@@ -2,7 +2,7 @@ package io.replayflow.cli;
 
 import io.replayflow.actor.eval.EvaluationResult;
 import io.replayflow.actor.eval.Evaluator;
-import io.replayflow.actor.swap.PolicyLoadException;
+import io.replayflow.policy.PolicyRejectedException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -63,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
             result = Evaluator.withBuiltIns().evaluate(policy, env, episodes, seed);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
-        } catch (PolicyLoadException e) {
+        } catch (PolicyRejectedException e) {
             throw new UsageError("policy refused: " + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();

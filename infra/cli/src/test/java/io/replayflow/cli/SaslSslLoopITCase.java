@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.ActorConfig;
 import io.replayflow.actor.ActorRunner;
-import io.replayflow.actor.swap.PolicyLoadException;
 import io.replayflow.infra.stack.KafkaSecurity;
 import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.ingest.IngestConfig;
 import io.replayflow.ingest.IngestJob;
 import io.replayflow.ingest.IngestOptions;
+import io.replayflow.policy.PolicyRejectedException;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.serde.DecodeException;
 import io.replayflow.schemas.serde.SingleObjectSerde;
@@ -252,7 +252,8 @@ class SaslSslLoopITCase {
             }
             await("the refusal", Duration.ofSeconds(30), () -> !runner.refusals().isEmpty());
             ActorRunner.Refusal refusal = runner.refusals().get(0);
-            assertThat(refusal.reason()).isEqualTo(PolicyLoadException.Reason.OUTSIDE_POLICY_ROOT);
+            assertThat(refusal.reason())
+                    .isEqualTo(PolicyRejectedException.Reason.OUTSIDE_POLICY_ROOT);
             assertThat(refusal.message())
                     .contains(escaping, outside.resolve(ENV).toString(), "actor.policy.root");
             long steps = runner.status().steps();

@@ -1,5 +1,6 @@
 package io.replayflow.replay.job;
 
+import io.replayflow.policy.PolicyRejectedException.Reason;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -73,6 +74,15 @@ public final class ReplayMetrics {
      * Prefix of the per-reason counters of refused policies, e.g. {@code ..._checksum_mismatch}.
      */
     public static final String POLICIES_REJECTED = "policies_rejected_";
+
+    /**
+     * The counter of refused policies for {@code reason}, e.g. {@code
+     * policies_rejected_checksum_mismatch}; the reason part comes from {@link
+     * Reason#metricSuffix()}, as the actors' does.
+     */
+    public static String policiesRejected(Reason reason) {
+        return POLICIES_REJECTED + reason.metricSuffix();
+    }
 
     /** Transitions in the partitions the window keeps (gauge). */
     public static final String WINDOW_TRANSITIONS = "window_transitions";

@@ -1,5 +1,7 @@
 package io.replayflow.replay.job;
 
+import io.replayflow.policy.load.PolicyLoader;
+import io.replayflow.policy.load.PolicyRoot;
 import io.replayflow.replay.episode.EpisodeKeys;
 import io.replayflow.replay.episode.EpisodePlacement;
 import io.replayflow.replay.job.episode.EpisodeEnrichmentFunction;
@@ -10,7 +12,6 @@ import io.replayflow.replay.job.sink.ReplayRowSink;
 import io.replayflow.replay.priority.PriorityEntry;
 import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.replay.scoring.PolicyAnnouncement;
-import io.replayflow.replay.scoring.PolicyArtifactLoader;
 import io.replayflow.replay.scoring.TdScoringOperator;
 import io.replayflow.replay.window.EventTimePartitionAssigner;
 import io.replayflow.replay.window.WindowExpiryFunction;
@@ -113,8 +114,11 @@ public final class ReplayStorePipeline {
                                     enriched.getType(),
                                     new TdScoringOperator(
                                             config.scoring(),
-                                            PolicyArtifactLoader.tensorFlow(
-                                                    config.scoring().policyRoot())))
+                                            PolicyLoader.tensorFlowQFunctions(
+                                                    PolicyRoot.of(
+                                                            config.scoring().policyRoot(),
+                                                            ReplayStoreOptions.SCORING_POLICY_ROOT
+                                                                    .key()))))
                             .uid("td-scoring");
         }
         unprioritized

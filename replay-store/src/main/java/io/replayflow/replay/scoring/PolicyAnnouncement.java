@@ -1,6 +1,9 @@
 package io.replayflow.replay.scoring;
 
+import io.replayflow.policy.AnnouncedPolicy;
 import io.replayflow.schemas.avro.PolicyVersion;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * What the job keeps of a {@link PolicyVersion} from {@code rf.policies}: enough to find, verify
@@ -35,6 +38,17 @@ public class PolicyAnnouncement {
         a.obsShape = v.getObsShape().stream().mapToInt(Integer::intValue).toArray();
         a.numActions = v.getNumActions();
         return a;
+    }
+
+    /** What the policy runtime checks of this announcement. */
+    public AnnouncedPolicy toAnnounced() {
+        return new AnnouncedPolicy(
+                policyName,
+                version,
+                uri,
+                sha256,
+                obsShape == null ? List.of() : Arrays.stream(obsShape).boxed().toList(),
+                numActions);
     }
 
     /** {@code policy 'cartpole' v12}, for messages. */

@@ -1,9 +1,14 @@
 package io.replayflow.replay.scoring;
 
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.PolicyRejectedException.Reason;
+import io.replayflow.policy.load.PolicyLoader;
+import io.replayflow.policy.swap.PolicyHolder;
+import io.replayflow.policy.swap.PolicyRef;
 import io.replayflow.replay.job.ReplayMetrics;
 import io.replayflow.replay.job.ScoringConfig;
 import io.replayflow.replay.row.ReplayRow;
-import io.replayflow.replay.scoring.PolicyRejectedException.Reason;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -35,11 +40,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Policies</h2>
  *
  * An announcement of a followed name ({@link ScoringConfig#follows}) newer than the current policy
- * of that name goes through every check of {@link PolicyArtifactLoader}. Rows already buffered are
- * scored with the old policy first; then, if the new one passed, it replaces the old (which is
- * closed) and is recorded in broadcast state. A refused one is counted under {@code
- * replay/policies_rejected_<reason>}, logged with the reason, and the old policy stays. Loading
- * runs in the task thread (a few hundred ms for a small model), so the rows wait meanwhile.
+ * of that name goes through every check of the policy runtime's {@link PolicyLoader}. Rows already
+ * buffered are scored with the old policy first; then, if the new one passed, it replaces the old
+ * in the operator's {@link PolicyHolder} (the old one closes once no batch uses it) and is recorded
+ * in broadcast state. A refused one is counted under {@code replay/policies_rejected_<reason>},
+ * logged with the reason, and the old policy stays. Loading runs in the task thread (a few hundred
+ * ms for a small model), so the rows wait meanwhile.
  *
  * <h2>Batches</h2>
  *
@@ -80,10 +86,11 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
     private static final int LATENCY_WINDOW = 1024;
 
     private final ScoringConfig config;
-    private final PolicyArtifactLoader loader;
+    private final PolicyLoader loader;
 
     private transient BroadcastState<String, PolicyAnnouncement> policyState;
     private transient PolicyAnnouncement current;
+    private transient PolicyHolder holder; // null until a policy is loaded
     private transient TransitionScorer scorer;
     private transient List<ReplayRow> rows;
     private transient long[] timestamps; // per buffered row; Long.MIN_VALUE: none
@@ -100,9 +107,10 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
 
     /**
      * @param config batch size, max wait, epsilon, policy name filter
-     * @param loader verifies and opens announced artifacts
+     * @param loader verifies and opens announced artifacts; it must require Q-values ({@link
+     *     PolicyLoader#tensorFlowQFunctions})
      */
-    public TdScoringOperator(ScoringConfig config, PolicyArtifactLoader loader) {
+    public TdScoringOperator(ScoringConfig config, PolicyLoader loader) {
         this.config = Objects.requireNonNull(config, "config");
         this.loader = Objects.requireNonNull(loader, "loader");
     }
@@ -119,6 +127,7 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
         rows = new ArrayList<>(config.batchSize());
         timestamps = new long[config.batchSize()];
         outRecord = new StreamRecord<>(null);
+        scorer = new TransitionScorer(config.epsilon());
         registerMetrics(ReplayMetrics.group(getMetricGroup()));
         PolicyAnnouncement restored = policyState.get(LATEST);
         if (restored != null) {
@@ -129,7 +138,7 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
 
     @Override
     public void processElement1(StreamRecord<ReplayRow> element) throws Exception {
-        if (scorer == null) {
+        if (holder == null) {
             output.collect(element);
             return;
         }
@@ -180,17 +189,20 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
 
     /** Loads {@code announced}; on success it replaces the current policy. */
     private void install(PolicyAnnouncement announced) throws Exception {
-        QFunction q;
+        Policy policy;
         try {
-            q = loader.load(announced);
+            policy = loader.load(announced.toAnnounced());
         } catch (PolicyRejectedException e) {
             reject(e);
             return;
         }
-        if (scorer != null) {
-            closeScorer();
+        PolicyRef ref = PolicyRef.of(policy);
+        if (holder == null) {
+            holder = new PolicyHolder(ref); // takes over our reference
+        } else {
+            holder.replace(ref); // versions are ordered per name above, not across names
+            ref.release();
         }
-        scorer = new TransitionScorer(q, config.epsilon());
         current = announced;
         policyState.put(LATEST, announced);
         loads.inc();
@@ -211,7 +223,7 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
         batchGeneration++;
         int n = rows.size();
         if (n > 0) {
-            if (scorer != null) {
+            if (holder != null) {
                 scoreBuffered(n);
             }
             for (int i = 0; i < n; i++) {
@@ -234,8 +246,9 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
     private void scoreBuffered(int n) {
         int ok = 0;
         long started = System.nanoTime();
+        PolicyRef ref = holder.acquire();
         try {
-            ok = scorer.score(rows);
+            ok = scorer.score(ref.policy(), rows);
             batches.inc();
             latencyUs.update((System.nanoTime() - started) / 1_000);
         } catch (RuntimeException e) {
@@ -247,6 +260,8 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
                     n,
                     current.describe(),
                     e.toString());
+        } finally {
+            ref.release();
         }
         scored.inc(ok);
         unscored.inc(n - ok);
@@ -288,18 +303,13 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
     @Override
     public void close() throws Exception {
         try {
-            if (scorer != null) {
-                closeScorer();
+            if (holder != null) {
+                holder.close();
+                holder = null;
             }
         } finally {
             super.close();
         }
-    }
-
-    private void closeScorer() {
-        TransitionScorer old = scorer;
-        scorer = null;
-        old.close();
     }
 
     private void registerMetrics(MetricGroup metrics) {
@@ -313,10 +323,10 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
                         new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
         metrics.gauge(
                 ReplayMetrics.SCORING_POLICY_VERSION,
-                () -> scorer == null || current == null ? -1L : current.version);
+                () -> holder == null || current == null ? -1L : current.version);
         rejected = new EnumMap<>(Reason.class);
         for (Reason reason : Reason.values()) {
-            rejected.put(reason, metrics.counter(reason.metricName()));
+            rejected.put(reason, metrics.counter(ReplayMetrics.policiesRejected(reason)));
         }
     }
 }

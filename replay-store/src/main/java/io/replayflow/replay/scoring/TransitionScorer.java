@@ -1,52 +1,51 @@
 package io.replayflow.replay.scoring;
 
+import io.replayflow.policy.Policy;
 import io.replayflow.replay.row.ReplayRow;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Scores a batch of replay rows with one {@link QFunction} call: the observations {@code s} of the
- * scorable rows and their bootstrap observations {@code s_n} are stacked into one input of {@code
- * 2m} rows, and each scorable row gets {@link TdPriority#of} as its {@link ReplayRow#priority}.
+ * Scores a batch of replay rows with one {@link Policy#qValues} call: the observations {@code s} of
+ * the scorable rows and their bootstrap observations {@code s_n} are stacked into one input of
+ * {@code 2m} rows, and each scorable row gets {@link TdPriority#of} as its {@link
+ * ReplayRow#priority}.
  *
  * <p>A row is scorable when its {@code obs} and {@code bootstrapObs} have the model's observation
  * size and its action is one of the model's; its priority is set only when finite. Other rows are
  * left as they are (priority 0: the running max is assigned downstream) and counted as unscored.
  *
+ * <p>The policy is passed per batch and not owned: the scoring operator holds it in a {@link
+ * io.replayflow.policy.swap.PolicyHolder} and lends it for the call.
+ *
  * <p>Cost: one model call of {@code 2m} rows plus O(m * (d + A)). Buffers grow to the largest batch
  * seen and are reused. Not thread-safe: owned by one subtask.
  */
-public final class TransitionScorer implements AutoCloseable {
+public final class TransitionScorer {
 
-    private final QFunction q;
     private final double epsilon;
     private float[] input = new float[0]; // [2m * obsSize]: s of each row, then s_n of each row
     private float[] output = new float[0]; // [2m * numActions]
     private int[] scorable = new int[0]; // indexes into the batch
 
     /**
-     * @param q the Q-function; this scorer owns it from now on and closes it in {@link #close}
      * @param epsilon priority floor, finite and >= 0
      */
-    public TransitionScorer(QFunction q, double epsilon) {
-        this.q = Objects.requireNonNull(q, "q");
+    public TransitionScorer(double epsilon) {
         if (!(epsilon >= 0.0) || Double.isInfinite(epsilon)) {
             throw new IllegalArgumentException("epsilon is " + epsilon + "; it must be >= 0");
         }
         this.epsilon = epsilon;
     }
 
-    /** The policy version the priorities come from. */
-    public long version() {
-        return q.version();
-    }
-
     /**
-     * Sets the priority of every scorable row of {@code rows}.
+     * Sets the priority of every scorable row of {@code rows} under {@code q}.
      *
+     * @param q a policy with {@linkplain Policy#hasQValues() Q-values}; left open
      * @return how many rows got a TD priority
      */
-    public int score(List<ReplayRow> rows) {
+    public int score(Policy q, List<ReplayRow> rows) {
+        Objects.requireNonNull(q, "q");
         int d = q.observationSize();
         int actions = q.numActions();
         int m = select(rows, d, actions);
@@ -77,12 +76,6 @@ public final class TransitionScorer implements AutoCloseable {
             }
         }
         return scored;
-    }
-
-    /** Closes the Q-function. */
-    @Override
-    public void close() {
-        q.close();
     }
 
     /** Collects the indexes of scorable rows into {@link #scorable}; returns their count. */

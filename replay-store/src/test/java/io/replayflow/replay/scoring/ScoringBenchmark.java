@@ -1,8 +1,11 @@
 package io.replayflow.replay.scoring;
 
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.load.PolicyLoader;
+import io.replayflow.policy.load.PolicyRoot;
+import io.replayflow.policy.testing.MlpPolicy;
 import io.replayflow.replay.job.ReplayStoreOptions;
 import io.replayflow.replay.row.ReplayRow;
-import io.replayflow.replay.testing.MlpPolicy;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +57,7 @@ public class ScoringBenchmark {
     private static final int BATCH = 256;
 
     private Path dir;
+    private Policy q;
     private TransitionScorer scorer;
     private List<ReplayRow> rows;
 
@@ -65,8 +69,12 @@ public class ScoringBenchmark {
                 MlpPolicy.random(4, new int[] {64, 64}, 2, 3).write(artifact, "cartpole", 1);
         PolicyAnnouncement announced =
                 PolicyAnnouncement.of(MlpPolicy.announcement(manifest, artifact));
-        QFunction q = PolicyArtifactLoader.tensorFlow(dir.toUri()).load(announced);
-        scorer = new TransitionScorer(q, ReplayStoreOptions.SCORING_EPSILON.defaultValue());
+        q =
+                PolicyLoader.tensorFlowQFunctions(
+                                PolicyRoot.of(
+                                        dir.toUri(), ReplayStoreOptions.SCORING_POLICY_ROOT.key()))
+                        .load(announced.toAnnounced());
+        scorer = new TransitionScorer(ReplayStoreOptions.SCORING_EPSILON.defaultValue());
         SplittableRandom rng = new SplittableRandom(5);
         rows = new ArrayList<>(BATCH);
         for (int i = 0; i < BATCH; i++) {
@@ -83,7 +91,7 @@ public class ScoringBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        scorer.close();
+        q.close();
         try (var files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -93,7 +101,7 @@ public class ScoringBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int scoreBatch() {
-        return scorer.score(rows);
+        return scorer.score(q, rows);
     }
 
     private static float[] gaussian(SplittableRandom rng) {

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.replayflow.infra.stack.LocalStack;
+import io.replayflow.policy.testing.MlpPolicy;
 import io.replayflow.replay.data.testing.Transitions;
 import io.replayflow.replay.job.ReplayStoreConfig;
 import io.replayflow.replay.testing.JobMetrics;
 import io.replayflow.replay.testing.JobRuns;
-import io.replayflow.replay.testing.MlpPolicy;
 import io.replayflow.replay.testing.Poll;
 import io.replayflow.replay.testing.TopicWriter;
 import io.replayflow.schemas.avro.Transition;

@@ -3,9 +3,12 @@ package io.replayflow.replay.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.replayflow.policy.load.PolicyLoader;
+import io.replayflow.policy.load.PolicyRoot;
+import io.replayflow.policy.testing.MlpPolicy;
+import io.replayflow.replay.job.ReplayStoreOptions;
 import io.replayflow.replay.job.ScoringConfig;
 import io.replayflow.replay.row.ReplayRow;
-import io.replayflow.replay.testing.MlpPolicy;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +45,12 @@ class TdScoringOperatorTest {
     private TwoInputStreamOperatorTestHarness<ReplayRow, PolicyAnnouncement, ReplayRow> harness()
             throws Exception {
         return new TwoInputStreamOperatorTestHarness<>(
-                new TdScoringOperator(config, PolicyArtifactLoader.tensorFlow(root.toUri())));
+                new TdScoringOperator(
+                        config,
+                        PolicyLoader.tensorFlowQFunctions(
+                                PolicyRoot.of(
+                                        root.toUri(),
+                                        ReplayStoreOptions.SCORING_POLICY_ROOT.key()))));
     }
 
     private static ReplayRow scorable() {

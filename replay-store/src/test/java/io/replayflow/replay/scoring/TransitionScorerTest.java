@@ -3,8 +3,10 @@ package io.replayflow.replay.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.savedmodel.SavedModelPolicy;
+import io.replayflow.policy.testing.MlpPolicy;
 import io.replayflow.replay.row.ReplayRow;
-import io.replayflow.replay.testing.MlpPolicy;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,12 +33,12 @@ class TransitionScorerTest {
         ReplayRow terminal = row(new float[] {0f, 1f}, 0, 1.9f, 0.81f, true, 10f, 10f);
         ReplayRow wrongSize = row(new float[] {1f, 2f, 3f}, 0, 1f, 0.9f, false, 1f, 1f, 1f);
         ReplayRow wrongAction = row(new float[] {1f, 2f}, 5, 1f, 0.9f, false, 1f, 1f);
-        try (TransitionScorer scorer =
-                new TransitionScorer(SavedModelQFunction.open(artifact, manifest), 1e-6)) {
-            int scored = scorer.score(List.of(bootstrapped, wrongSize, terminal, wrongAction));
+        TransitionScorer scorer = new TransitionScorer(1e-6);
+        try (Policy q = SavedModelPolicy.open(artifact, manifest, manifest.version())) {
+            int scored = scorer.score(q, List.of(bootstrapped, wrongSize, terminal, wrongAction));
 
             assertThat(scored).isEqualTo(2);
-            assertThat(scorer.version()).isEqualTo(1);
+            assertThat(q.version()).isEqualTo(1);
         }
         // Q(s) = [1.5, 3.0], a = 1: 3.0; Q(s_n) = Q([3, 1]) = [3.5, 1.0], max 3.5
         // |2.71 + 0.729 * 3.5 - 3.0| + 1e-6 = 2.261501

@@ -1,8 +1,8 @@
 package io.replayflow.replay.job.internal;
 
+import io.replayflow.policy.PolicyRejectedException.Reason;
 import io.replayflow.replay.job.ReplayMetrics;
 import io.replayflow.replay.scoring.PolicyAnnouncement;
-import io.replayflow.replay.scoring.PolicyRejectedException.Reason;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.serde.DecodeException;
 import io.replayflow.schemas.serde.SingleObjectSerde;
@@ -33,7 +33,7 @@ public final class PolicyVersionDeserializer
         serde = SingleObjectSerde.forClass(PolicyVersion.class);
         undecodable =
                 ReplayMetrics.group(context.getMetricGroup())
-                        .counter(Reason.UNDECODABLE.metricName());
+                        .counter(ReplayMetrics.policiesRejected(Reason.UNDECODABLE));
     }
 
     @Override

@@ -1,16 +1,19 @@
-package io.replayflow.replay.scoring;
+package io.replayflow.policy.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.replayflow.replay.scoring.PolicyRejectedException.Reason;
-import io.replayflow.replay.testing.MlpPolicy;
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.PolicyRejectedException.Reason;
+import io.replayflow.policy.testing.MlpPolicy;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -19,29 +22,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every refusal of {@link PolicyArtifactLoader}, against real SavedModels. */
+/**
+ * Every refusal of a {@link PolicyLoader} as the replay job's scorer uses it (any announced spec,
+ * restricted to a policy root, Q-values required), against real SavedModels.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PolicyArtifactLoaderTest {
 
+    /** q(s) = s · W + b = [s0 + 0.5, 2 s1 - 1]. */
+    static final MlpPolicy LINEAR =
+            MlpPolicy.linear(new float[][] {{1f, 0f}, {0f, 2f}}, new float[] {0.5f, -1f});
+
+    private static final String KEY = "replay.priority.scoring.policy-root";
+
     @TempDir Path tmp;
     private Path root;
-    private PolicyArtifactLoader loader;
+    private PolicyLoader loader;
 
     @BeforeEach
     void setUp() throws IOException {
         root = Files.createDirectories(tmp.resolve("policies"));
-        loader = PolicyArtifactLoader.tensorFlow(root.toUri());
+        loader = PolicyLoader.tensorFlowQFunctions(PolicyRoot.of(root.toUri(), KEY));
     }
 
-    private PolicyAnnouncement write(Path dir, long version) throws IOException {
-        PolicyManifest manifest = TransitionScorerTest.LINEAR.write(dir, "p", version);
-        return PolicyAnnouncement.of(MlpPolicy.announcement(manifest, dir));
+    private PolicyVersion write(Path dir, long version) throws IOException {
+        PolicyManifest manifest = LINEAR.write(dir, "p", version);
+        return MlpPolicy.announcement(manifest, dir);
     }
 
     @Test
     void loadsAVerifiedArtifactUnderTheRoot() throws Exception {
-        PolicyAnnouncement announced = write(root.resolve("p/3"), 3);
-        try (QFunction q = loader.load(announced)) {
+        PolicyVersion announced = write(root.resolve("p/3"), 3);
+        try (Policy q = loader.load(announced)) {
             float[] out = new float[2];
             q.qValues(new float[] {1f, 2f}, 1, out);
             assertThat(q.version()).isEqualTo(3);
@@ -52,7 +64,7 @@ class PolicyArtifactLoaderTest {
     @Test
     void refusesATamperedArtifact() throws Exception {
         Path dir = root.resolve("p/1");
-        PolicyAnnouncement announced = write(dir, 1);
+        PolicyVersion announced = write(dir, 1);
         Path variables;
         try (Stream<Path> files = Files.walk(dir.resolve("variables"))) {
             variables =
@@ -65,23 +77,23 @@ class PolicyArtifactLoaderTest {
                 .hasMessageContaining("checksum mismatch in")
                 .hasMessageContaining("variables.data");
 
-        PolicyAnnouncement other = write(root.resolve("p/2"), 2);
-        other.sha256 = "00" + other.sha256.substring(2);
+        PolicyVersion other = write(root.resolve("p/2"), 2);
+        other.setSha256("00" + other.getSha256().substring(2));
         expect(() -> loader.load(other), Reason.CHECKSUM_MISMATCH)
                 .hasMessageContaining("the announcement says sha256");
     }
 
     @Test
     void refusesAWrongShape() throws Exception {
-        PolicyAnnouncement announced = write(root.resolve("p/1"), 1);
-        announced.obsShape = new int[] {4};
+        PolicyVersion announced = write(root.resolve("p/1"), 1);
+        announced.setObsShape(List.of(4));
         expect(() -> loader.load(announced), Reason.SPEC_MISMATCH)
                 .hasMessageContaining("announced with observations [4]")
                 .hasMessageContaining("its manifest says [2]");
 
         // manifest and announcement agree on 3 actions, the model has 2
         Path dir = root.resolve("p/2");
-        PolicyManifest real = TransitionScorerTest.LINEAR.write(dir, "p", 2);
+        PolicyManifest real = LINEAR.write(dir, "p", 2);
         PolicyManifest lying =
                 new PolicyManifest(
                         real.formatVersion(),
@@ -101,59 +113,56 @@ class PolicyArtifactLoaderTest {
                         real.sha256());
         lying.writeTo(dir);
         PolicyVersion v = MlpPolicy.announcement(lying, dir);
-        expect(() -> loader.load(PolicyAnnouncement.of(v)), Reason.SPEC_MISMATCH)
+        expect(() -> loader.load(v), Reason.SPEC_MISMATCH)
                 .hasMessageContaining("tensor 'q_values'")
                 .hasMessageContaining("[-1, 3]");
     }
 
     @Test
     void refusesUrisOutsideThePolicyRoot() throws Exception {
-        PolicyAnnouncement elsewhere = write(tmp.resolve("elsewhere/p/1"), 1);
-        expect(() -> loader.load(elsewhere), Reason.OUTSIDE_ROOT)
+        PolicyVersion elsewhere = write(tmp.resolve("elsewhere/p/1"), 1);
+        expect(() -> loader.load(elsewhere), Reason.OUTSIDE_POLICY_ROOT)
                 .hasMessageContaining("outside the policy root " + root)
                 .hasMessageContaining("replay.priority.scoring.policy-root");
 
-        elsewhere.uri = root + "/../elsewhere/p/1";
-        expect(() -> loader.load(elsewhere), Reason.OUTSIDE_ROOT);
+        elsewhere.setUri(root + "/../elsewhere/p/1");
+        expect(() -> loader.load(elsewhere), Reason.OUTSIDE_POLICY_ROOT);
 
         Path link = Files.createSymbolicLink(root.resolve("link"), tmp.resolve("elsewhere/p/1"));
-        elsewhere.uri = link.toString();
-        expect(() -> loader.load(elsewhere), Reason.OUTSIDE_ROOT)
+        elsewhere.setUri(link.toString());
+        expect(() -> loader.load(elsewhere), Reason.OUTSIDE_POLICY_ROOT)
                 .hasMessageContaining(tmp.resolve("elsewhere").toRealPath().toString());
 
-        elsewhere.uri = root.toUri().toString();
-        expect(() -> loader.load(elsewhere), Reason.OUTSIDE_ROOT);
+        elsewhere.setUri(root.toUri().toString());
+        expect(() -> loader.load(elsewhere), Reason.OUTSIDE_POLICY_ROOT);
     }
 
     @Test
     void refusesUnsupportedMissingAndMismatchedArtifacts() throws Exception {
-        PolicyAnnouncement announced = write(root.resolve("p/1"), 1);
-        announced.uri = "s3://bucket/policies/p/1";
+        PolicyVersion announced = write(root.resolve("p/1"), 1);
+        announced.setUri("s3://bucket/policies/p/1");
         expect(() -> loader.load(announced), Reason.UNSUPPORTED_URI)
                 .hasMessageContaining("file: URIs or paths");
 
-        announced.uri = root.resolve("p/9").toString();
+        announced.setUri(root.resolve("p/9").toString());
         expect(() -> loader.load(announced), Reason.MISSING_ARTIFACT)
                 .hasMessageContaining("does not exist");
 
-        announced.uri = root.resolve("p/1").toString();
-        announced.version = 2;
+        announced.setUri(root.resolve("p/1").toString());
+        announced.setVersion(2L);
         expect(() -> loader.load(announced), Reason.BAD_MANIFEST)
                 .hasMessageContaining("describes policy 'p' v1");
 
         Files.createDirectories(root.resolve("p/7"));
-        announced.uri = root.resolve("p/7").toUri().toString();
-        announced.version = 7;
+        announced.setUri(root.resolve("p/7").toUri().toString());
+        announced.setVersion(7L);
         expect(() -> loader.load(announced), Reason.BAD_MANIFEST)
                 .hasMessageContaining("no replayflow-policy.json");
     }
 
     @Test
     void rootMustBeLocal() {
-        assertThatThrownBy(
-                        () ->
-                                PolicyArtifactLoader.tensorFlow(
-                                        java.net.URI.create("s3://bucket/policies/")))
+        assertThatThrownBy(() -> PolicyRoot.of(java.net.URI.create("s3://bucket/policies/"), KEY))
                 .hasMessageContaining("must be a file: URI");
     }
 

@@ -1,6 +1,7 @@
-package io.replayflow.actor.policy;
+package io.replayflow.policy.savedmodel;
 
-import io.replayflow.schemas.policy.InvalidArtifactException;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.PolicyRejectedException.Reason;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ record ServingSignature(String input, String action, String qValues) {
     /**
      * Finds the signature {@code names.name()} in {@code bundle} and checks its tensors.
      *
-     * @throws InvalidArtifactException naming what does not fit, in which directory
+     * @throws PolicyRejectedException {@code SPEC_MISMATCH}, naming what does not fit, in which
+     *     directory
      */
     static ServingSignature check(
             SavedModelBundle bundle,
@@ -34,13 +36,14 @@ record ServingSignature(String input, String action, String qValues) {
             List<Integer> obsShape,
             int numActions,
             Path dir)
-            throws InvalidArtifactException {
+            throws PolicyRejectedException {
         Signature signature = findSignature(bundle, names.name(), dir);
         String input = checkInput(signature, names.input(), obsShape, dir).name;
         TensorDescription action = signature.getOutputs().get(names.action());
         TensorDescription qValues = signature.getOutputs().get(names.qValues());
         if (action == null && qValues == null) {
-            throw new InvalidArtifactException(
+            throw new PolicyRejectedException(
+                    Reason.SPEC_MISMATCH,
                     "signature '"
                             + signature.key()
                             + "' of "
@@ -64,7 +67,7 @@ record ServingSignature(String input, String action, String qValues) {
     }
 
     private static Signature findSignature(SavedModelBundle bundle, String key, Path dir)
-            throws InvalidArtifactException {
+            throws PolicyRejectedException {
         List<String> keys = new ArrayList<>();
         for (Signature signature : bundle.signatures()) {
             if (signature.key().equals(key)) {
@@ -72,7 +75,8 @@ record ServingSignature(String input, String action, String qValues) {
             }
             keys.add(signature.key());
         }
-        throw new InvalidArtifactException(
+        throw new PolicyRejectedException(
+                Reason.SPEC_MISMATCH,
                 "the SavedModel in "
                         + dir
                         + " has no signature '"
@@ -84,10 +88,11 @@ record ServingSignature(String input, String action, String qValues) {
 
     private static TensorDescription checkInput(
             Signature signature, String key, List<Integer> obsShape, Path dir)
-            throws InvalidArtifactException {
+            throws PolicyRejectedException {
         TensorDescription input = signature.getInputs().get(key);
         if (input == null) {
-            throw new InvalidArtifactException(
+            throw new PolicyRejectedException(
+                    Reason.SPEC_MISMATCH,
                     "signature '"
                             + signature.key()
                             + "' of "
@@ -99,7 +104,8 @@ record ServingSignature(String input, String action, String qValues) {
                             + ")");
         }
         if (input.dataType != DataType.DT_FLOAT) {
-            throw new InvalidArtifactException(
+            throw new PolicyRejectedException(
+                    Reason.SPEC_MISMATCH,
                     "input '"
                             + key
                             + "' of "
@@ -116,7 +122,8 @@ record ServingSignature(String input, String action, String qValues) {
                 matches = size == Shape.UNKNOWN_SIZE || size == obsShape.get(d);
             }
             if (!matches) {
-                throw new InvalidArtifactException(
+                throw new PolicyRejectedException(
+                        Reason.SPEC_MISMATCH,
                         "observation shape mismatch: input '"
                                 + key
                                 + "' of "
@@ -135,9 +142,10 @@ record ServingSignature(String input, String action, String qValues) {
 
     private static void checkOutput(
             TensorDescription output, String key, DataType type, int rank, int lastDim, Path dir)
-            throws InvalidArtifactException {
+            throws PolicyRejectedException {
         if (output.dataType != type) {
-            throw new InvalidArtifactException(
+            throw new PolicyRejectedException(
+                    Reason.SPEC_MISMATCH,
                     "output '"
                             + key
                             + "' of "
@@ -154,15 +162,17 @@ record ServingSignature(String input, String action, String qValues) {
         long last = shape.numDimensions() == 0 ? -1 : shape.get(shape.numDimensions() - 1);
         if (shape.numDimensions() != rank
                 || (lastDim > 0 && last != Shape.UNKNOWN_SIZE && last != lastDim)) {
-            throw new InvalidArtifactException(
-                    "output '"
+            throw new PolicyRejectedException(
+                    Reason.SPEC_MISMATCH,
+                    "output tensor '"
                             + key
                             + "' of "
                             + dir
                             + " has shape "
                             + shape
-                            + "; expected "
-                            + (rank == 1 ? "[batch]" : "[batch, " + lastDim + "]"));
+                            + "; the manifest implies "
+                            + (rank == 1 ? "[-1]" : "[-1, " + lastDim + "]")
+                            + " (-1: any batch size)");
         }
     }
 

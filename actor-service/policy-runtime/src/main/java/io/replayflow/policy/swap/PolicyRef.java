@@ -1,6 +1,6 @@
-package io.replayflow.actor.swap;
+package io.replayflow.policy.swap;
 
-import io.replayflow.actor.policy.Policy;
+import io.replayflow.policy.Policy;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -1,4 +1,4 @@
-package io.replayflow.replay.testing;
+package io.replayflow.policy.testing;
 
 import io.replayflow.schemas.avro.Lineage;
 import io.replayflow.schemas.avro.PolicyVersion;

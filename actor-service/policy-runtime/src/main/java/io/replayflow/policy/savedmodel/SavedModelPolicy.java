@@ -1,6 +1,8 @@
-package io.replayflow.actor.policy;
+package io.replayflow.policy.savedmodel;
 
-import io.replayflow.schemas.policy.InvalidArtifactException;
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.PolicyRejectedException.Reason;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +14,7 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.proto.ConfigProto;
@@ -23,17 +26,19 @@ import org.tensorflow.types.TFloat32;
  * action} int64 {@code [batch]} and/or {@code q_values} float32 {@code [batch, num_actions]}. One
  * {@link #act} is one session run over the whole batch; it fetches {@code action} when the
  * signature has it, otherwise takes the argmax of {@code q_values} (first maximum on ties, like
- * {@code tf.argmax}).
+ * {@code tf.argmax}). {@link #qValues} fetches {@code q_values} when the signature has it ({@link
+ * #hasQValues()}); the replay job scores transitions with it.
  *
  * <pre>{@code
  * PolicyManifest manifest = PolicyManifest.readFrom(dir);
  * try (SavedModelPolicy policy = SavedModelPolicy.open(dir, manifest, manifest.version())) {
  *     policy.act(obs, 256, actions, probs);     // probs are all 1: the policy is greedy
+ *     policy.qValues(obs, 256, q);              // [256 * numActions]
  * }
  * }</pre>
  *
- * <p>This class opens and checks the model only; the checksum and the spec are checked by {@code
- * PolicyLoader} before it gets here.
+ * <p>This class opens and checks the model only; the checksum and the spec are checked by {@link
+ * io.replayflow.policy.load.PolicyLoader} before it gets here.
  *
  * <p>Thread-safe: several actors may call {@link #act} at once (TensorFlow sessions are
  * thread-safe). Input tensors are pooled and reused, one per concurrent caller and batch size, so a
@@ -45,10 +50,11 @@ public final class SavedModelPolicy implements Policy {
     public static final String SERVE_TAG = "serve";
 
     /**
-     * Every op runs in the calling actor's thread (inter-op -1), one thread per op (intra-op 1).
-     * For the small Q-networks actors serve, handing ops to TensorFlow's thread pools costs more
-     * than the math: measured at batch 64 on 2 cores, ~45 µs per call against ~80 µs with the
-     * default pools. Concurrent actors still run in parallel, each in its own thread.
+     * Every op runs in the calling thread (inter-op -1), one thread per op (intra-op 1). For the
+     * small Q-networks actors and the replay job's scorer serve (each caller owns its core),
+     * handing ops to TensorFlow's thread pools costs more than the math: measured at batch 64 on 2
+     * cores, ~45 µs per call against ~80 µs with the default pools. Concurrent actors still run in
+     * parallel, each in its own thread.
      */
     private static final ConfigProto SESSION_CONFIG =
             ConfigProto.newBuilder()
@@ -109,11 +115,12 @@ public final class SavedModelPolicy implements Policy {
      * Loads the SavedModel in {@code dir} and checks its signature against the manifest's spec.
      *
      * @param version the version this policy records in transitions
-     * @throws InvalidArtifactException when TensorFlow cannot load it or the signature does not
-     *     match (message says what and where)
+     * @throws PolicyRejectedException {@code MODEL_LOAD_FAILED} when TensorFlow cannot load it,
+     *     {@code SPEC_MISMATCH} when the signature does not fit the manifest (message says what and
+     *     where)
      */
     public static SavedModelPolicy open(Path dir, PolicyManifest manifest, long version)
-            throws InvalidArtifactException {
+            throws PolicyRejectedException {
         Objects.requireNonNull(manifest, "manifest");
         PolicyManifest.Signature names =
                 Objects.requireNonNullElse(
@@ -126,7 +133,8 @@ public final class SavedModelPolicy implements Policy {
                             .withConfigProto(SESSION_CONFIG)
                             .load();
         } catch (RuntimeException | LinkageError e) {
-            throw new InvalidArtifactException(
+            throw new PolicyRejectedException(
+                    Reason.MODEL_LOAD_FAILED,
                     "TensorFlow cannot load the SavedModel in "
                             + dir
                             + " (tag '"
@@ -147,7 +155,7 @@ public final class SavedModelPolicy implements Policy {
                     signature.input(),
                     signature.action(),
                     signature.qValues());
-        } catch (InvalidArtifactException | RuntimeException e) {
+        } catch (PolicyRejectedException | RuntimeException e) {
             bundle.close();
             throw e;
         }
@@ -200,6 +208,50 @@ public final class SavedModelPolicy implements Policy {
         }
         for (int i = 0; i < batch; i++) {
             behaviorProbOut[i] = 1.0f;
+        }
+    }
+
+    @Override
+    public boolean hasQValues() {
+        return qValues != null;
+    }
+
+    /**
+     * One session run fetching {@code q_values}.
+     *
+     * @throws UnsupportedOperationException when the signature has no {@code q_values} output
+     */
+    @Override
+    public void qValues(float[] obs, int rows, float[] qOut) {
+        if (qValues == null) {
+            Policy.super.qValues(obs, rows, qOut);
+        }
+        if (closed.get()) {
+            throw new IllegalStateException("policy v" + version + " is closed");
+        }
+        Feed feed = borrow(rows);
+        try {
+            feed.inputData.write(obs, 0, rows * observationSize);
+            try (Result result = session.runner().feed(input, feed.input).fetch(qValues).run()) {
+                Tensor q = result.get(0);
+                if (q.shape().size() != (long) rows * numActions) {
+                    throw new IllegalStateException(
+                            "policy v"
+                                    + version
+                                    + " returned q_values of shape "
+                                    + q.shape()
+                                    + " for "
+                                    + rows
+                                    + " observations; expected ["
+                                    + rows
+                                    + ", "
+                                    + numActions
+                                    + "]");
+                }
+                q.asRawTensor().data().asFloats().read(qOut, 0, rows * numActions);
+            }
+        } finally {
+            feeds.offer(feed);
         }
     }
 

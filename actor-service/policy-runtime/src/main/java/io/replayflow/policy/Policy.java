@@ -1,21 +1,22 @@
-package io.replayflow.actor.policy;
+package io.replayflow.policy;
 
 /**
  * Chooses one action for each of a batch of observations in a single call, and says how likely the
- * chosen action was under this policy.
+ * chosen action was under this policy; a model that also exposes its Q-values says so with {@link
+ * #hasQValues()}.
  *
  * <pre>{@code
  * float[] obs = envs.obs();                 // [numEnvs * observationSize], row-major
  * policy.act(obs, envs.numEnvs(), actions, probs);
  * }</pre>
  *
- * <p>Implementations: {@link RandomPolicy} (version 0, uniform), {@link SavedModelPolicy} (a
- * TensorFlow SavedModel, greedy). Exploration is not the policy's business: {@link EpsilonGreedy}
- * mixes it into a {@linkplain #deterministic() deterministic} policy's choices.
+ * <p>Implementations: {@link io.replayflow.policy.savedmodel.SavedModelPolicy} (a TensorFlow
+ * SavedModel, greedy, with Q-values when its signature exports them); the actor service adds its
+ * behaviours (uniform random, ε-greedy around a deterministic policy, hand-written policies).
  *
  * <p>Thread-safety is stated by each implementation. {@link #close()} releases native resources;
- * callers must not call {@link #act} afterwards (the swap holder's reference counting sees to
- * that).
+ * callers must not call {@link #act} or {@link #qValues} afterwards (the reference counting of
+ * {@link io.replayflow.policy.swap.PolicyRef} sees to that).
  */
 public interface Policy extends AutoCloseable {
 
@@ -30,7 +31,7 @@ public interface Policy extends AutoCloseable {
 
     /**
      * True when the same observation always gets the same action (a greedy policy), so that the
-     * probability of the chosen action is 1 and {@link EpsilonGreedy} may explore around it.
+     * probability of the chosen action is 1 and an ε-greedy behaviour may explore around it.
      */
     boolean deterministic();
 
@@ -44,6 +45,24 @@ public interface Policy extends AutoCloseable {
      *     policy, in (0, 1]
      */
     void act(float[] obs, int batch, int[] actionsOut, float[] behaviorProbOut);
+
+    /** True when {@link #qValues} answers; false by default. */
+    default boolean hasQValues() {
+        return false;
+    }
+
+    /**
+     * Computes {@code Q(s, ·)} for each of {@code rows} observations.
+     *
+     * @param obs {@code [rows * observationSize()]}, row-major; only read
+     * @param rows observations in {@code obs}, >= 1
+     * @param qOut receives {@code [rows * numActions()]}, row-major
+     * @throws UnsupportedOperationException when {@link #hasQValues()} is false
+     */
+    default void qValues(float[] obs, int rows, float[] qOut) {
+        throw new UnsupportedOperationException(
+                this + " exports no Q-values: export a 'q_values' output in its serving signature");
+    }
 
     /** Releases the policy's resources; idempotent. */
     @Override

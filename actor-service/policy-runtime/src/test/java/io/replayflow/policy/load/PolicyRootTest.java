@@ -1,11 +1,12 @@
-package io.replayflow.actor.swap;
+package io.replayflow.policy.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.replayflow.actor.env.CartPole;
-import io.replayflow.actor.policy.FixedPolicy;
-import io.replayflow.actor.swap.PolicyLoadException.Reason;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.PolicyRejectedException.Reason;
+import io.replayflow.policy.testing.FakeArtifacts;
+import io.replayflow.policy.testing.FixedPolicy;
 import io.replayflow.schemas.avro.PolicyVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +35,12 @@ class PolicyRootTest {
         elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         loader =
                 new PolicyLoader(
-                                CartPole.SPEC,
+                                FakeArtifacts.CARTPOLE,
                                 new float[4],
                                 2,
                                 (dir, manifest, version) -> new FixedPolicy(version, 0, 2, 4))
-                        .restrictedTo(PolicyRoot.of(tmp.resolve("data/./policies")));
+                        .restrictedTo(
+                                PolicyRoot.of(tmp.resolve("data/./policies"), "actor.policy.root"));
     }
 
     private static PolicyVersion announce(String uri, Path artifact) {
@@ -49,7 +51,7 @@ class PolicyRootTest {
     private void assertOutside(String uri, Path artifact, String resolvesTo) {
         assertThatThrownBy(() -> loader.load(announce(uri, artifact)))
                 .isInstanceOfSatisfying(
-                        PolicyLoadException.class,
+                        PolicyRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.OUTSIDE_POLICY_ROOT))
                 .hasMessageContaining("artifact URI " + uri)
                 .hasMessageContaining("resolves to " + resolvesTo)
@@ -98,7 +100,7 @@ class PolicyRootTest {
         Path outside = FakeArtifacts.write(elsewhere, "cartpole", 3, List.of(4), 2);
         PolicyLoader any =
                 new PolicyLoader(
-                        CartPole.SPEC,
+                        FakeArtifacts.CARTPOLE,
                         new float[4],
                         2,
                         (dir, manifest, version) -> new FixedPolicy(version, 0, 2, 4));

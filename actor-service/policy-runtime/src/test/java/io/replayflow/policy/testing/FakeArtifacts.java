@@ -1,5 +1,6 @@
-package io.replayflow.actor.swap;
+package io.replayflow.policy.testing;
 
+import io.replayflow.policy.PolicySpec;
 import io.replayflow.schemas.avro.Lineage;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.policy.ArtifactDigest;
@@ -15,12 +16,16 @@ import java.util.Map;
 /**
  * Policy artifacts written by hand, for tests of the verification logic: two files standing in for
  * a SavedModel and a real manifest listing their digests. Their model cannot be loaded by
- * TensorFlow; pair them with a fake {@link PolicyLoader.ModelOpener}.
+ * TensorFlow; pair them with a fake {@link io.replayflow.policy.load.PolicyLoader.ModelOpener}.
  */
-final class FakeArtifacts {
+public final class FakeArtifacts {
+    /** The spec of CartPole-v1, the environment these artifacts are shaped for by default. */
+    public static final PolicySpec CARTPOLE = new PolicySpec("CartPole-v1", List.of(4), 2);
+
     private FakeArtifacts() {}
 
-    static Path write(Path root, String name, long version, List<Integer> obsShape, int numActions)
+    public static Path write(
+            Path root, String name, long version, List<Integer> obsShape, int numActions)
             throws IOException {
         Path dir = root.resolve(name).resolve(Long.toString(version));
         Files.createDirectories(dir.resolve("variables"));
@@ -47,7 +52,7 @@ final class FakeArtifacts {
         return dir;
     }
 
-    static String sha(Path dir) {
+    public static String sha(Path dir) {
         try {
             return PolicyManifest.readFrom(dir).sha256();
         } catch (InvalidArtifactException e) {
@@ -56,11 +61,11 @@ final class FakeArtifacts {
     }
 
     /** The announcement of a CartPole-shaped artifact in {@code dir}. */
-    static PolicyVersion announce(String name, Path dir, long version, String sha256) {
+    public static PolicyVersion announce(String name, Path dir, long version, String sha256) {
         return announce(name, dir.toUri().toString(), version, sha256, List.of(4), 2);
     }
 
-    static PolicyVersion announce(
+    public static PolicyVersion announce(
             String name,
             String uri,
             long version,

@@ -1,14 +1,15 @@
-package io.replayflow.actor.swap;
+package io.replayflow.policy.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.replayflow.actor.env.CartPole;
-import io.replayflow.actor.policy.FixedPolicy;
-import io.replayflow.actor.policy.Policy;
-import io.replayflow.actor.swap.PolicyLoadException.Reason;
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.PolicyRejectedException.Reason;
+import io.replayflow.policy.PolicySpec;
+import io.replayflow.policy.testing.FakeArtifacts;
+import io.replayflow.policy.testing.FixedPolicy;
 import io.replayflow.schemas.avro.PolicyVersion;
-import io.replayflow.schemas.env.EnvSpec;
 import io.replayflow.schemas.policy.InvalidArtifactException;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.io.IOException;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class PolicyLoaderTest {
-    private static final EnvSpec SPEC = CartPole.SPEC;
+    /** CartPole-v1's spec. */
+    private static final PolicySpec SPEC = FakeArtifacts.CARTPOLE;
 
     @TempDir Path root;
 
@@ -64,7 +66,8 @@ class PolicyLoaderTest {
     private static void assertRefused(ThrowingCallable load, Reason reason, String... parts) {
         assertThatThrownBy(load)
                 .isInstanceOfSatisfying(
-                        PolicyLoadException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                        PolicyRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason))
                 .message()
                 .contains(parts);
     }
@@ -128,7 +131,7 @@ class PolicyLoaderTest {
         assertRefused(
                 () -> loader().load(announce(dir, 6, sha(dir))),
                 Reason.BAD_MANIFEST,
-                "says version 4 but the announcement says 6");
+                "describes policy 'cartpole' v4 but the announcement says 'cartpole' v6");
     }
 
     @Test

@@ -1,8 +1,8 @@
-package io.replayflow.actor.swap;
+package io.replayflow.policy.swap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.replayflow.actor.policy.FixedPolicy;
+import io.replayflow.policy.testing.FixedPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

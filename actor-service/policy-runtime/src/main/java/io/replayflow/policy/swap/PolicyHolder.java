@@ -1,11 +1,11 @@
-package io.replayflow.actor.swap;
+package io.replayflow.policy.swap;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One actor's current policy, swapped atomically between two vector steps and never to an older
- * version.
+ * One reader's current policy (an actor's, the replay scorer's), swapped atomically between two
+ * uses and, through {@link #offer}, never to an older version.
  *
  * <pre>{@code
  * PolicyRef ref = holder.acquire();          // once per vector step
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * released. So a vector step acts entirely with one version, and the version recorded in each
  * transition is the one that chose its action.
  *
- * <p>Thread-safe: the actor thread acquires, the policy follower offers. {@link #acquire} is
+ * <p>Thread-safe: a user thread acquires (an actor), a follower offers. {@link #acquire} is
  * lock-free (a CAS on the reference count); {@link #offer} is serialised.
  */
 public final class PolicyHolder implements AutoCloseable {
@@ -63,19 +63,35 @@ public final class PolicyHolder implements AutoCloseable {
      */
     public synchronized boolean offer(PolicyRef next) {
         Objects.requireNonNull(next, "next");
-        PolicyRef old = current.get();
-        if (old == null) {
-            throw new IllegalStateException("the policy holder is closed");
-        }
-        if (next.version() <= old.version()) {
+        if (next.version() <= openRef().version()) {
             return false;
         }
+        replace(next);
+        return true;
+    }
+
+    /**
+     * Installs {@code next} whatever its version, for a caller that orders versions itself (the
+     * replay scorer follows several policy names, each with its own versions). The holder takes a
+     * reference of its own (the caller keeps its reference); the old policy closes once no call
+     * uses it.
+     */
+    public synchronized void replace(PolicyRef next) {
+        Objects.requireNonNull(next, "next");
+        PolicyRef old = openRef();
         if (!next.tryRetain()) {
             throw new IllegalStateException("offered policy v" + next.version() + " is closed");
         }
         current.set(next);
         old.release();
-        return true;
+    }
+
+    private PolicyRef openRef() {
+        PolicyRef ref = current.get();
+        if (ref == null) {
+            throw new IllegalStateException("the policy holder is closed");
+        }
+        return ref;
     }
 
     /** Releases the holder's reference; the policy closes once no call uses it. */

@@ -1,5 +1,6 @@
-package io.replayflow.actor.policy;
+package io.replayflow.policy.testing;
 
+import io.replayflow.policy.Policy;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
