@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.replayflow.ingest.IngestConfig;
 import io.replayflow.ingest.IngestJob;
 import io.replayflow.ingest.IngestOptions;
+import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.Transition;
@@ -118,10 +119,14 @@ public final class IngestBenchmark {
         List<long[]> progress = new ArrayList<>();
         long rows =
                 awaitCommitted(
-                        dataRoot.resolve("experience"), settings.transitions(), job, out, progress);
+                        dataRoot.resolve(DatasetLayout.EXPERIENCE_DIR),
+                        settings.transitions(),
+                        job,
+                        out,
+                        progress);
         long done = System.nanoTime();
         job.getJobExecutionResult().get(JOB_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        int files = visibleFiles(dataRoot.resolve("experience")).size();
+        int files = visibleFiles(dataRoot.resolve(DatasetLayout.EXPERIENCE_DIR)).size();
 
         BenchmarkResult result =
                 new BenchmarkResult(

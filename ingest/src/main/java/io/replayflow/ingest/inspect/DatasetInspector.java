@@ -1,5 +1,6 @@
 package io.replayflow.ingest.inspect;
 
+import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,7 @@ public final class DatasetInspector {
             Map<String, String> kafkaProperties,
             Topics topics) {
         Objects.requireNonNull(topics, "topics");
-        Path experience = new Path(new Path(dataRoot), "experience");
+        Path experience = new Path(new Path(dataRoot), DatasetLayout.EXPERIENCE_DIR);
         ExperienceLogScanner scan = new ExperienceLogScanner();
         try {
             scan.scan(experience);

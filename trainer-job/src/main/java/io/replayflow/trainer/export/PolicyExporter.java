@@ -1,5 +1,6 @@
 package io.replayflow.trainer.export;
 
+import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.policy.ArtifactDigest;
 import io.replayflow.schemas.policy.PolicyManifest;
@@ -58,7 +59,7 @@ public final class PolicyExporter {
 
     /** {@code <root>/policies}. */
     public Path policiesRoot() {
-        return root.resolve("policies");
+        return root.resolve(DatasetLayout.POLICIES_DIR);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.replayflow.trainer.run;
 
+import io.replayflow.log.layout.DatasetLayout;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class DataRoots {
 
     /** {@code <root>/checkpoints/trainer/<policyName>}. */
     static Path defaultCheckpoints(Path root, String policyName) {
-        return root.resolve("checkpoints").resolve("trainer").resolve(policyName);
+        return root.resolve(DatasetLayout.CHECKPOINTS_DIR).resolve("trainer").resolve(policyName);
     }
 
     /** {@code <root>/tensorboard/<policyName>}. */
