@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * <pre>{@code
  * StepMetrics last = TrainLoop.builder(trainer, source)
  *         .checkpoints(new CheckpointStore(root.resolve("checkpoints/cartpole"), 3))
- *         .events(new EventFileWriter(root.resolve("tensorboard/cartpole"), InstantSource.system()))
+ *         .events(new EventFileWriter(root.resolve("tensorboard/cartpole"))
  *         .progress(System.err::println)
  *         .build()
  *         .run(config.steps());

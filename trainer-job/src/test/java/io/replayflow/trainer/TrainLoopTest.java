@@ -11,7 +11,6 @@ import io.replayflow.trainer.metrics.EventFileWriter;
 import io.replayflow.trainer.metrics.TrainerMetrics;
 import io.replayflow.trainer.metrics.TrainerPrometheus;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,7 @@ class TrainLoopTest {
         prometheus.register(registry);
         Path events;
         try (Trainer trainer = Trainer.create(config, data.spec());
-                EventFileWriter writer =
-                        new EventFileWriter(root.resolve("tb"), InstantSource.system())) {
+                EventFileWriter writer = new EventFileWriter(root.resolve("tb"))) {
             StepMetrics last =
                     TrainLoop.builder(trainer, ArrayBatchSource.of(data, config))
                             .checkpoints(store)

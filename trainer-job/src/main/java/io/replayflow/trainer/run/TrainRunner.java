@@ -119,8 +119,7 @@ public final class TrainRunner {
                                     Objects.requireNonNullElse(
                                             request.tensorboardDir(),
                                             DataRoots.defaultTensorboard(
-                                                    root, config.policyName())),
-                                    clock)) {
+                                                    root, config.policyName())))) {
                 restore(trainer, checkpoints, source);
                 print(out, header(config, source, trainer.globalStep(), checkpoints.dir()));
                 StepMetrics last = train(trainer, source, checkpoints, events, out);
