@@ -1,5 +1,6 @@
 package io.replayflow.actor;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.actor.env.EnvRegistry;
 import io.replayflow.actor.env.VectorEnv;
 import io.replayflow.actor.internal.Seeds;
@@ -263,8 +264,10 @@ public final class ActorRunner implements AutoCloseable {
                     follower.installedVersion());
         }
         if (config.metricsPort() >= 0) {
+            PrometheusRegistry prometheus = new PrometheusRegistry();
+            metrics.register(prometheus);
             metricsServer =
-                    MetricsServer.start(config.metricsHost(), config.metricsPort(), metrics::all);
+                    MetricsServer.start(config.metricsHost(), config.metricsPort(), prometheus);
         }
     }
 

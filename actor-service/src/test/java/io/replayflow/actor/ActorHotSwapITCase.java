@@ -212,9 +212,9 @@ class ActorHotSwapITCase {
             assertThat(runner.metrics().swaps()).isEqualTo(2);
             assertThat(scrape(runner))
                     .contains(
-                            "\nactor_swap_failures_total 3\n",
-                            "\nactor_swaps_total 2\n",
-                            "\nactor_policy_version 5\n");
+                            "\nreplayflow_actor_swap_failures_total 3.0\n",
+                            "\nreplayflow_actor_swaps_total 2.0\n",
+                            "\nreplayflow_actor_policy_version 5.0\n");
 
             runner.stop();
             done = runner.awaitCompletion(new PrintWriter(new StringWriter()), false);

@@ -3,11 +3,11 @@ package io.replayflow.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.actor.metrics.MetricsServer;
 import io.replayflow.actor.swap.PolicyFollower;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -100,7 +100,8 @@ class ActorSecuritySettingsTest {
     void theMetricsEndpointBindsLoopbackByDefault() {
         ActorConfig c = parse();
         assertThat(c.metricsHost()).isEqualTo("127.0.0.1");
-        try (MetricsServer server = MetricsServer.start(c.metricsHost(), 0, List::of)) {
+        try (MetricsServer server =
+                MetricsServer.start(c.metricsHost(), 0, new PrometheusRegistry())) {
             assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
         }
         assertThat(parse("actor.metrics.host", "0.0.0.0").metricsHost()).isEqualTo("0.0.0.0");

@@ -54,7 +54,7 @@ public final class IngestMetrics {
         return operatorGroup.addGroup(GROUP);
     }
 
-    /** One line per metric, for docs/metrics.md. */
+    /** One line per metric, for ingest/METRICS.md and docs/METRICS.md. */
     public static Map<String, String> descriptions() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put(GROUP + "/" + RECORDS_IN, "records read from the transitions topic, good or bad");

@@ -4,8 +4,8 @@ import io.replayflow.trainer.checkpoint.CheckpointStore;
 import io.replayflow.trainer.data.BatchSource;
 import io.replayflow.trainer.metrics.EventFileWriter;
 import io.replayflow.trainer.metrics.ProgressLine;
-import io.replayflow.trainer.metrics.PrometheusText;
 import io.replayflow.trainer.metrics.TrainerMetrics;
+import io.replayflow.trainer.metrics.TrainerPrometheus;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Runs a {@link Trainer} to a target step with the chores around it: TensorBoard scalars and
- * Prometheus gauges every {@code trainer.metrics.period} steps, a checkpoint every {@code
+ * Prometheus metrics every {@code trainer.metrics.period} steps, a checkpoint every {@code
  * trainer.checkpoint.period} steps and at the end, {@code source.refresh()} every {@code
  * trainer.data.refresh-period} steps (continuous mode), and a progress line at most every {@code
  * progressEveryNanos}. Every collaborator is optional; so are a listener that sees every step's
@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * <pre>{@code
  * StepMetrics last = TrainLoop.builder(trainer, source)
  *         .checkpoints(new CheckpointStore(root.resolve("checkpoints/cartpole"), 3))
- *         .events(new EventFileWriter(root.resolve("tensorboard/cartpole"), InstantSource.system()))
+ *         .events(new EventFileWriter(root.resolve("tensorboard/cartpole"))
  *         .progress(System.err::println)
  *         .build()
  *         .run(config.steps());
@@ -39,7 +39,7 @@ public final class TrainLoop {
     private final BatchSource source;
     private final CheckpointStore checkpoints;
     private final EventFileWriter events;
-    private final PrometheusText prometheus;
+    private final TrainerPrometheus prometheus;
     private final Consumer<String> progress;
     private final long progressEveryNanos;
     private final LongSupplier nanoTime;
@@ -134,8 +134,16 @@ public final class TrainLoop {
             events.scalars(values, m.step());
         }
         if (prometheus != null) {
-            values.forEach(prometheus::set);
+            values.forEach(
+                    (metric, value) -> {
+                        if (!metric.equals(TrainerMetrics.STEPS_PER_S)
+                                && !metric.equals(TrainerMetrics.SAMPLES_PER_S)) {
+                            prometheus.set(metric, value); // rates: Prometheus rate()s counters
+                        }
+                    });
             prometheus.set(TrainerMetrics.GLOBAL_STEP, m.step());
+            prometheus.set(
+                    TrainerMetrics.SAMPLES, (double) m.step() * trainer.config().batchSize());
         }
     }
 
@@ -145,7 +153,7 @@ public final class TrainLoop {
         private final BatchSource source;
         private CheckpointStore checkpoints;
         private EventFileWriter events;
-        private PrometheusText prometheus;
+        private TrainerPrometheus prometheus;
         private Consumer<String> progress;
         private long progressEveryNanos = 5_000_000_000L;
         private LongSupplier nanoTime = System::nanoTime;
@@ -167,7 +175,7 @@ public final class TrainLoop {
             return this;
         }
 
-        public Builder prometheus(PrometheusText prometheus) {
+        public Builder prometheus(TrainerPrometheus prometheus) {
             this.prometheus = prometheus;
             return this;
         }

@@ -2,8 +2,6 @@ package io.replayflow.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.replayflow.trainer.metrics.PrometheusEndpoint;
-import io.replayflow.trainer.metrics.PrometheusText;
 import io.replayflow.trainer.publish.PolicyPublisher;
 import io.replayflow.trainer.run.ContinuousTrainerConfig;
 import io.replayflow.trainer.run.TrainRequest;
@@ -62,15 +60,5 @@ class KafkaClientSettingsTest {
         assertThat(continuous.toString())
                 .contains("security.protocol=SASL_SSL")
                 .doesNotContain("pa55-w0rd-xyz");
-    }
-
-    @Test
-    void theMetricsEndpointBindsLoopbackByDefault() throws Exception {
-        try (PrometheusEndpoint endpoint =
-                new PrometheusEndpoint(new PrometheusText(Map.of()), 0)) {
-            assertThat(endpoint.address().getAddress().isLoopbackAddress()).isTrue();
-            assertThat(endpoint.address().getAddress().getHostAddress())
-                    .isEqualTo(PrometheusEndpoint.DEFAULT_HOST);
-        }
     }
 }

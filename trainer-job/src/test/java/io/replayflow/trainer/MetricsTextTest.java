@@ -1,15 +1,16 @@
 package io.replayflow.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.trainer.metrics.ProgressLine;
-import io.replayflow.trainer.metrics.PrometheusEndpoint;
-import io.replayflow.trainer.metrics.PrometheusText;
 import io.replayflow.trainer.metrics.TrainerMetrics;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.replayflow.trainer.metrics.TrainerPrometheus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -20,31 +21,43 @@ class MetricsTextTest {
 
     @Test
     void prometheusExposition() throws Exception {
-        PrometheusText text = new PrometheusText(Map.of("algo", "cql", "policy", "cart\"pole"));
-        text.set(TrainerMetrics.LOSS_TD, 0.25);
-        text.set(TrainerMetrics.GLOBAL_STEP, 1200);
-        assertThat(text.render())
+        TrainerPrometheus metrics =
+                new TrainerPrometheus(Map.of("algo", "cql", "policy", "cart\"pole"));
+        PrometheusRegistry registry = new PrometheusRegistry();
+        metrics.register(registry);
+        metrics.set(TrainerMetrics.LOSS_TD, 0.25);
+        metrics.set(TrainerMetrics.GLOBAL_STEP, 1200);
+        assertThat(exposition(registry))
                 .isEqualTo(
-                        "# TYPE replayflow_trainer_global_step gauge\n"
-                            + "replayflow_trainer_global_step{algo=\"cql\",policy=\"cart\\\"pole\"}"
-                            + " 1200.0\n"
+                        "# HELP replayflow_trainer_loss_td Importance-weighted mean TD loss (Huber"
+                            + " or squared error).\n"
                             + "# TYPE replayflow_trainer_loss_td gauge\n"
                             + "replayflow_trainer_loss_td{algo=\"cql\",policy=\"cart\\\"pole\"}"
-                            + " 0.25\n");
-        try (PrometheusEndpoint endpoint = new PrometheusEndpoint(text, "127.0.0.1", 0)) {
-            HttpResponse<String> response =
-                    HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(
-                                                    URI.create(
-                                                            "http://127.0.0.1:"
-                                                                    + endpoint.port()
-                                                                    + "/metrics"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).contains("replayflow_trainer_loss_td");
-        }
+                            + " 0.25\n"
+                            + "# HELP replayflow_trainer_steps_total Gradient steps taken, across"
+                            + " restarts (rate() it for steps/s).\n"
+                            + "# TYPE replayflow_trainer_steps_total counter\n"
+                            + "replayflow_trainer_steps_total{algo=\"cql\",policy=\"cart\\\"pole\"}"
+                            + " 1200.0\n");
+    }
+
+    @Test
+    void ratesAreNotExportedAndTheMessageSaysWhatToRate() {
+        TrainerPrometheus metrics = new TrainerPrometheus(Map.of());
+        assertThatThrownBy(() -> metrics.set(TrainerMetrics.STEPS_PER_S, 5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(
+                        "trainer/steps_per_s is not exported to Prometheus (rates such as"
+                                + " trainer/steps_per_s are not: rate() the counter"
+                                + " replayflow_trainer_steps_total instead)");
+        assertThat(TrainerPrometheus.name(TrainerMetrics.LOSS_TOTAL))
+                .isEqualTo("replayflow_trainer_loss");
+    }
+
+    static String exposition(PrometheusRegistry registry) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test

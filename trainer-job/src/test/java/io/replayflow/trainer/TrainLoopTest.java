@@ -2,15 +2,15 @@ package io.replayflow.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.trainer.checkpoint.CheckpointStore;
 import io.replayflow.trainer.data.ArrayBatchSource;
 import io.replayflow.trainer.data.TransitionColumns;
 import io.replayflow.trainer.metrics.EventFileReader;
 import io.replayflow.trainer.metrics.EventFileWriter;
-import io.replayflow.trainer.metrics.PrometheusText;
 import io.replayflow.trainer.metrics.TrainerMetrics;
+import io.replayflow.trainer.metrics.TrainerPrometheus;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +37,12 @@ class TrainLoopTest {
                                 "trainer.sampler", "prioritized"));
         CheckpointStore store = new CheckpointStore(root.resolve("checkpoints"), 3);
         List<String> lines = new ArrayList<>();
-        PrometheusText prometheus = new PrometheusText(Map.of());
+        TrainerPrometheus prometheus = new TrainerPrometheus(Map.of());
+        PrometheusRegistry registry = new PrometheusRegistry();
+        prometheus.register(registry);
         Path events;
         try (Trainer trainer = Trainer.create(config, data.spec());
-                EventFileWriter writer =
-                        new EventFileWriter(root.resolve("tb"), InstantSource.system())) {
+                EventFileWriter writer = new EventFileWriter(root.resolve("tb"))) {
             StepMetrics last =
                     TrainLoop.builder(trainer, ArrayBatchSource.of(data, config))
                             .checkpoints(store)
@@ -60,7 +61,10 @@ class TrainLoopTest {
                 .filteredOn(s -> s.tag().equals(TrainerMetrics.LOSS_TD))
                 .extracting(EventFileReader.Scalar::step)
                 .containsExactly(10L, 20L, 30L, 40L, 50L, 60L);
-        assertThat(prometheus.render()).contains("replayflow_trainer_global_step 60.0");
+        assertThat(MetricsTextTest.exposition(registry))
+                .contains(
+                        "\nreplayflow_trainer_steps_total 60.0\n",
+                        "\nreplayflow_trainer_samples_total 480.0\n");
         assertThat(lines).last().asString().startsWith("step 60/60 (100.0%)");
 
         try (Trainer trainer = Trainer.create(config, data.spec())) {

@@ -1,5 +1,8 @@
 package io.replayflow.actor.metrics;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.actor.metrics.Metric.Type;
 import java.util.List;
 import java.util.Objects;
@@ -7,9 +10,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The metrics of one actor process: their names (the constants, which {@code
- * actor-service/docs/metrics.md} explains) and their values. Actors and the policy follower update
- * the counters; the gauges and publisher counters are read from their sources when scraped.
+ * The metrics of one actor process: their names (the constants, which {@code docs/METRICS.md}
+ * explains) and their values. Actors and the policy follower update the counters; the gauges and
+ * publisher counters are read from their sources when scraped. {@link #register} exposes them
+ * through the Prometheus client as {@code replayflow_actor_<name>} ({@link Metric#prometheusName}).
  *
  * <p>Thread-safe: counters are {@link LongAdder}s, the recent returns are synchronized.
  */
@@ -117,6 +121,31 @@ public final class ActorMetrics {
                                 acked::getAsLong));
     }
 
+    /**
+     * Registers every metric with {@code registry}; each value is read from its source when the
+     * registry is scraped, so registering costs nothing per step.
+     *
+     * @throws IllegalArgumentException (from the client) if {@code registry} already holds a metric
+     *     of one of these names, e.g. when two actor processes' metrics share a registry
+     */
+    public void register(PrometheusRegistry registry) {
+        for (Metric metric : all) {
+            if (metric.type() == Type.COUNTER) {
+                CounterWithCallback.builder()
+                        .name(metric.prometheusBaseName())
+                        .help(metric.help())
+                        .callback(callback -> callback.call(metric.value().getAsDouble()))
+                        .register(registry);
+            } else {
+                GaugeWithCallback.builder()
+                        .name(metric.prometheusBaseName())
+                        .help(metric.help())
+                        .callback(callback -> callback.call(metric.value().getAsDouble()))
+                        .register(registry);
+            }
+        }
+    }
+
     /** Every metric, in a stable order. */
     public List<Metric> all() {
         return all;
@@ -160,30 +189,6 @@ public final class ActorMetrics {
     /** Mean return of the recent episodes; NaN before the first. */
     public double recentMeanReturn() {
         return recentReturns.mean();
-    }
-
-    /** The metrics as a Markdown table: name, Prometheus name, type, meaning. */
-    public static String markdown() {
-        StringBuilder s = new StringBuilder();
-        s.append("# Actor metrics\n\n");
-        s.append(
-                "Generated from `io.replayflow.actor.metrics.ActorMetrics` (`ActorMetricsDocsTest`"
-                        + " keeps this file equal to it). Served in Prometheus's text format at"
-                        + " `http://<actor.metrics.host>:<actor.metrics.port>/metrics`; `/` becomes"
-                        + " `_` and counters end in `_total`.\n\n");
-        s.append("| metric | Prometheus name | type | meaning |\n|---|---|---|---|\n");
-        for (Metric m : new ActorMetrics(() -> 0, () -> 0, () -> 0, () -> 0).all()) {
-            s.append("| `")
-                    .append(m.name())
-                    .append("` | `")
-                    .append(m.prometheusName())
-                    .append("` | ")
-                    .append(m.type().name().toLowerCase(java.util.Locale.ROOT))
-                    .append(" | ")
-                    .append(m.help())
-                    .append(" |\n");
-        }
-        return s.toString();
     }
 
     /** The value of the metric named {@code name} (e.g. {@link #SWAP_FAILURES}). */

@@ -34,11 +34,20 @@ public record Metric(String name, Type type, String help, DoubleSupplier value) 
     }
 
     /**
-     * The name in Prometheus: {@code /} becomes {@code _}, and counters end in {@code _total}
-     * ({@code actor/steps} → {@code actor_steps_total}).
+     * The name in Prometheus, {@code replayflow_<component>_<name>_<unit>}: a {@code replayflow_}
+     * prefix, {@code /} becomes {@code _}, and counters end in {@code _total} ({@code actor/steps}
+     * → {@code replayflow_actor_steps_total}).
      */
     public String prometheusName() {
-        String base = name.replace('/', '_');
+        String base = prometheusBaseName();
         return type == Type.COUNTER ? base + "_total" : base;
+    }
+
+    /**
+     * The name without the counter suffix, as the Prometheus client's builders take it (they add
+     * {@code _total} to counters themselves).
+     */
+    String prometheusBaseName() {
+        return "replayflow_" + name.replace('/', '_');
     }
 }

@@ -6,7 +6,7 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The replay-store job's metric names. Every metric lives in the {@code replay} group of its
  * operator, so reporters show it as {@code …replay.<name>}; the docs write it {@code
- * replay/<name>}. What each means is in {@code replay-store/docs/metrics.md}.
+ * replay/<name>}. What each means is in {@code docs/METRICS.md}.
  */
 public final class ReplayMetrics {
 

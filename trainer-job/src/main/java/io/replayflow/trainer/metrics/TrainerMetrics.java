@@ -3,8 +3,9 @@ package io.replayflow.trainer.metrics;
 import java.util.List;
 
 /**
- * The trainer's metric names, shared by TensorBoard tags and (with {@code /} → {@code _} and a
- * {@code replayflow_} prefix) Prometheus. One line each in {@code docs/metrics.md}.
+ * The trainer's metric names: TensorBoard tags, and the keys of {@link TrainerPrometheus}, which
+ * names them in Prometheus ({@code replayflow_trainer_<name>_<unit>}; rates become counters). One
+ * line each in {@code docs/METRICS.md}.
  */
 public final class TrainerMetrics {
 
@@ -37,6 +38,9 @@ public final class TrainerMetrics {
     /** Gradient steps per second. */
     public static final String STEPS_PER_S = "trainer/steps_per_s";
 
+    /** Transitions consumed by gradient steps, across restarts (batch size × steps). */
+    public static final String SAMPLES = "trainer/samples";
+
     /** Gradient steps taken, across restarts. */
     public static final String GLOBAL_STEP = "trainer/global_step";
 
@@ -53,6 +57,7 @@ public final class TrainerMetrics {
                 GRAD_NORM,
                 LEARNING_RATE,
                 SAMPLES_PER_S,
+                SAMPLES,
                 STEPS_PER_S,
                 GLOBAL_STEP,
                 POLICY_VERSION);

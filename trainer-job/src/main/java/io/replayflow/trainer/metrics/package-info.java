@@ -1,6 +1,6 @@
 /**
- * Metric names ({@link io.replayflow.trainer.metrics.TrainerMetrics}), TensorBoard event files
- * (TFRecord framing with masked CRC-32C), the Prometheus text exposition and endpoint, and the
- * progress line.
+ * Metric names ({@link io.replayflow.trainer.metrics.TrainerMetrics}), their Prometheus side
+ * through the Prometheus client ({@link io.replayflow.trainer.metrics.TrainerPrometheus}),
+ * TensorBoard event files through TensorFlow's summary ops, and the progress line.
  */
 package io.replayflow.trainer.metrics;

@@ -259,7 +259,7 @@ public final class ContinuousTrainer implements AutoCloseable {
                         config.tensorboardDir(),
                         DataRoots.defaultTensorboard(root, tc.policyName()));
         try (Trainer trainer = Trainer.create(tc, source.spec());
-                EventFileWriter events = new EventFileWriter(tensorboard, clock)) {
+                EventFileWriter events = new EventFileWriter(tensorboard)) {
             trainer.restoreLatest(checkpoints, source);
             step = trainer.globalStep();
             windowStartMs = clock.millis();

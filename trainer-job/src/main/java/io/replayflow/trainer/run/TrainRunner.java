@@ -64,7 +64,7 @@ public final class TrainRunner {
     private final Duration progressEvery;
 
     /**
-     * @param clock the time written into artifacts and events
+     * @param clock the time written into policy artifacts (TensorFlow stamps TensorBoard events)
      * @param progressEvery the least time between two progress lines
      */
     public TrainRunner(InstantSource clock, Duration progressEvery) {
@@ -119,8 +119,7 @@ public final class TrainRunner {
                                     Objects.requireNonNullElse(
                                             request.tensorboardDir(),
                                             DataRoots.defaultTensorboard(
-                                                    root, config.policyName())),
-                                    clock)) {
+                                                    root, config.policyName())))) {
                 restore(trainer, checkpoints, source);
                 print(out, header(config, source, trainer.globalStep(), checkpoints.dir()));
                 StepMetrics last = train(trainer, source, checkpoints, events, out);

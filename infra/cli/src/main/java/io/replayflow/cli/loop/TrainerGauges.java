@@ -1,47 +1,54 @@
 package io.replayflow.cli.loop;
 
-import io.replayflow.trainer.metrics.PrometheusEndpoint;
-import io.replayflow.trainer.metrics.PrometheusText;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.trainer.metrics.TrainerMetrics;
+import io.replayflow.trainer.metrics.TrainerPrometheus;
 import io.replayflow.trainer.run.ContinuousTrainerStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
 
 /**
- * The demo trainer's Prometheus endpoint on a free loopback port: gauges under the trainer's metric
- * names ({@code replayflow_trainer_global_step}, {@code _steps_per_s}, {@code _loss_total}, {@code
- * _policy_version}), set from the trainer's status at each progress sample (once a second). The
- * full set of trainer scalars goes to TensorBoard.
+ * The demo trainer's Prometheus endpoint on a free loopback port, served by the Prometheus client's
+ * exporter: {@code replayflow_trainer_steps_total}, {@code _loss} and {@code _policy_version}
+ * ({@link TrainerPrometheus}), set from the trainer's status at each progress sample (once a
+ * second). The full set of trainer scalars goes to TensorBoard.
  */
 final class TrainerGauges implements AutoCloseable {
 
-    private final PrometheusText text;
-    private final PrometheusEndpoint endpoint;
+    /** Where the endpoint binds: loopback only. */
+    static final String HOST = "127.0.0.1";
 
-    private TrainerGauges(PrometheusText text, PrometheusEndpoint endpoint) {
-        this.text = text;
-        this.endpoint = endpoint;
+    private final TrainerPrometheus metrics;
+    private final HTTPServer server;
+
+    private TrainerGauges(TrainerPrometheus metrics, HTTPServer server) {
+        this.metrics = metrics;
+        this.server = server;
     }
 
     static TrainerGauges start(String policy) throws IOException {
-        PrometheusText text = new PrometheusText(Map.of("policy", policy));
-        return new TrainerGauges(text, new PrometheusEndpoint(text, "127.0.0.1", 0));
+        TrainerPrometheus metrics = new TrainerPrometheus(Map.of("policy", policy));
+        PrometheusRegistry registry = new PrometheusRegistry();
+        metrics.register(registry);
+        HTTPServer server =
+                HTTPServer.builder().hostname(HOST).port(0).registry(registry).buildAndStart();
+        return new TrainerGauges(metrics, server);
     }
 
     void update(ContinuousTrainerStatus status) {
-        text.set(TrainerMetrics.GLOBAL_STEP, status.trainerStep());
-        text.set(TrainerMetrics.STEPS_PER_S, status.stepsPerSecond());
-        text.set(TrainerMetrics.LOSS_TOTAL, status.lastLoss());
-        text.set(TrainerMetrics.POLICY_VERSION, status.lastPublishedVersion());
+        metrics.set(TrainerMetrics.GLOBAL_STEP, status.trainerStep());
+        metrics.set(TrainerMetrics.LOSS_TOTAL, status.lastLoss());
+        metrics.set(TrainerMetrics.POLICY_VERSION, status.lastPublishedVersion());
     }
 
     URI url() {
-        return URI.create("http://127.0.0.1:" + endpoint.port() + "/metrics");
+        return URI.create("http://" + HOST + ":" + server.getPort() + "/metrics");
     }
 
     @Override
     public void close() {
-        endpoint.close();
+        server.close();
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import org.tensorflow.proto.Event;
 import org.tensorflow.proto.Summary;
 
-/** Reads TensorBoard event files back (CRC-checked), e.g. to check or plot a run. */
+/** Reads TensorBoard event files back (CRC-checked), for tests to check what was written. */
 public final class EventFileReader {
 
     private EventFileReader() {}

@@ -3,13 +3,13 @@ package io.replayflow.trainer.metrics;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * TFRecord framing, the container of TensorBoard event files:
+ * Reads TFRecord framing, the container of TensorBoard event files, so tests can check what
+ * TensorFlow's summary writer wrote:
  *
  * <pre>
  *   uint64 length          (little-endian)
@@ -32,18 +32,6 @@ public final class TfRecord {
         crc.update(data, offset, length);
         int c = (int) crc.getValue();
         return ((c >>> 15) | (c << 17)) + MASK_DELTA;
-    }
-
-    /** Writes one framed record. */
-    public static void write(OutputStream out, byte[] data) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        header.putLong(data.length);
-        header.putInt(maskedCrc32c(header.array(), 0, 8));
-        ByteBuffer footer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        footer.putInt(maskedCrc32c(data, 0, data.length));
-        out.write(header.array());
-        out.write(data);
-        out.write(footer.array());
     }
 
     /**

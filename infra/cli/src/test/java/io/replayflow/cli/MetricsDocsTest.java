@@ -1,0 +1,114 @@
+package io.replayflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replayflow.actor.metrics.ActorMetrics;
+import io.replayflow.actor.metrics.Metric;
+import io.replayflow.ingest.IngestMetrics;
+import io.replayflow.replay.job.ReplayMetrics;
+import io.replayflow.trainer.metrics.TrainerPrometheus;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Keeps {@code docs/METRICS.md}, the one list of metrics, in step with the definitions: every
+ * metric has its row (Prometheus name, type and HELP text exactly as served), and every {@code
+ * replayflow_*} name the file lists is one the code defines.
+ */
+@Timeout(30)
+class MetricsDocsTest {
+
+    private static final Path DOC = Path.of("../../docs/METRICS.md");
+
+    @Test
+    void everyActorMetricHasItsRow() throws IOException {
+        String doc = doc();
+        for (Metric m : new ActorMetrics(() -> 0, () -> 0, () -> 0, () -> 0).all()) {
+            assertThat(doc)
+                    .as("docs/METRICS.md must list %s as in ActorMetrics", m.name())
+                    .contains(row(m.prometheusName(), m.type().name(), m.help()));
+        }
+    }
+
+    @Test
+    void everyTrainerMetricHasItsRow() throws IOException {
+        String doc = doc();
+        for (TrainerPrometheus.Definition d : TrainerPrometheus.definitions()) {
+            assertThat(doc)
+                    .as("docs/METRICS.md must list %s as in TrainerPrometheus", d.metric())
+                    .contains(row(d.prometheusName(), d.type().name(), d.help()));
+        }
+    }
+
+    @Test
+    void everyFlinkJobMetricIsListed() throws IOException {
+        String doc = doc();
+        IngestMetrics.descriptions()
+                .forEach(
+                        (name, meaning) ->
+                                assertThat(doc)
+                                        .as("docs/METRICS.md must list %s", name)
+                                        .contains("| `" + name + "` | " + meaning + " |"));
+        for (String name : constants(ReplayMetrics.class)) {
+            assertThat(doc)
+                    .as("docs/METRICS.md must list replay/%s (ReplayMetrics)", name)
+                    .contains("| `" + ReplayMetrics.GROUP + "/" + name);
+        }
+    }
+
+    @Test
+    void listsNoPrometheusNameTheCodeDoesNotDefine() throws IOException {
+        List<String> defined = new ArrayList<>();
+        new ActorMetrics(() -> 0, () -> 0, () -> 0, () -> 0)
+                .all()
+                .forEach(m -> defined.add(m.prometheusName()));
+        TrainerPrometheus.definitions().forEach(d -> defined.add(d.prometheusName()));
+        Matcher listed = Pattern.compile("`(replayflow_[a-z0-9_]+)`").matcher(doc());
+        while (listed.find()) {
+            assertThat(defined)
+                    .as("docs/METRICS.md names %s, which no metric defines", listed.group(1))
+                    .contains(listed.group(1));
+        }
+    }
+
+    private static String row(String prometheusName, String type, String help) {
+        return "| `"
+                + prometheusName
+                + "` | "
+                + type.toLowerCase(Locale.ROOT)
+                + " | "
+                + help.replace("|", "\\|")
+                + " |";
+    }
+
+    private static List<String> constants(Class<?> names) {
+        List<String> out = new ArrayList<>();
+        for (Field f : names.getFields()) {
+            if (Modifier.isStatic(f.getModifiers())
+                    && f.getType() == String.class
+                    && !f.getName().equals("GROUP")) {
+                try {
+                    out.add((String) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String doc() throws IOException {
+        return Files.readString(DOC, StandardCharsets.UTF_8);
+    }
+}
