@@ -29,6 +29,7 @@ import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.env.EnvSpec;
 import io.replayflow.schemas.env.EnvSpecs;
+import io.replayflow.schemas.time.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

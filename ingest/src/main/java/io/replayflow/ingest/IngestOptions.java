@@ -2,6 +2,7 @@ package io.replayflow.ingest;
 
 import io.replayflow.log.parquet.LogCompression;
 import io.replayflow.schemas.Topics;
+import io.replayflow.schemas.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -161,8 +161,8 @@ final class CollectCommand implements Callable<Integer> {
                     envs,
                     seed,
                     partitions,
-                    Durations.parse("--checkpoint-interval", checkpointInterval),
-                    Durations.parse("--commit-timeout", commitTimeout));
+                    UsageError.duration("--checkpoint-interval", checkpointInterval),
+                    UsageError.duration("--commit-timeout", commitTimeout));
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

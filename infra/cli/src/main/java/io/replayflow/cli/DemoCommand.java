@@ -88,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoSettings settings;
         try {
             settings =
-                    DemoSettings.cartPole(dataDir, Durations.parse("--budget", budget))
+                    DemoSettings.cartPole(dataDir, UsageError.duration("--budget", budget))
                             .withEnv(env)
                             .withEvalEpisodes(evalEpisodes);
             io.replayflow.actor.env.EnvRegistry.withBuiltIns().spec(env);

@@ -144,7 +144,7 @@ final class StackCommand implements Callable<Integer> {
                             topicPrefix,
                             !fresh,
                             !noJobs,
-                            Durations.parse("--checkpoint-interval", checkpointInterval),
+                            UsageError.duration("--checkpoint-interval", checkpointInterval),
                             Duration.ofMinutes(5),
                             "default"));
         } catch (IllegalArgumentException e) {
