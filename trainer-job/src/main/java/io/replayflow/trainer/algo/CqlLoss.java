@@ -19,7 +19,7 @@ import org.tensorflow.types.TFloat32;
  *
  * {@code logsumexp} is computed stably as {@code m + log sum_a exp(Q(s,a) - m)} with {@code m =
  * max_a Q(s,a)} held constant. The conservative term is not importance-weighted (offline CQL
- * samples uniformly; see docs/algorithms/cql.md).
+ * samples uniformly; see docs/ALGORITHMS.md).
  */
 public class CqlLoss extends DoubleDqnLoss {
 
