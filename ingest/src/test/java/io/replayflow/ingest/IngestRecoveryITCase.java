@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.ingest.kafka.RawRecord;
-import io.replayflow.ingest.testing.Await;
 import io.replayflow.ingest.testing.FlinkRestMetrics;
 import io.replayflow.ingest.testing.ParquetLogReader;
 import io.replayflow.ingest.testing.TestKafka;
@@ -12,6 +11,7 @@ import io.replayflow.ingest.testing.TestTransitions;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.SingleObjectSerde;
+import io.replayflow.schemas.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

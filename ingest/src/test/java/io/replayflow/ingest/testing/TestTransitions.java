@@ -2,75 +2,42 @@ package io.replayflow.ingest.testing;
 
 import io.replayflow.ingest.flow.ValidTransition;
 import io.replayflow.schemas.avro.Transition;
-import io.replayflow.schemas.avro.UInt8Tensor;
 import io.replayflow.schemas.serde.SingleObjectSerde;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
-/** Valid transitions for tests, and episodes of them. */
+/**
+ * Ingest's view of the shared test transitions: the builders come from {@link
+ * io.replayflow.schemas.testing.TestTransitions} (schemas' test-jar); {@link #valid} adds what only
+ * ingest has, the bytes validation passes on.
+ */
 public final class TestTransitions {
 
     private static final ThreadLocal<SingleObjectSerde<Transition>> SERDE =
             ThreadLocal.withInitial(() -> SingleObjectSerde.forClass(Transition.class));
 
     /** 2026-11-21T07:00:00Z. */
-    public static final long T0 = 1_795_244_400_000L;
+    public static final long T0 = io.replayflow.schemas.testing.TestTransitions.T0;
 
     private TestTransitions() {}
 
     /** A valid CartPole-v1 step. */
     public static Transition cartPole(String actor, String episode, long step) {
-        return Transition.newBuilder()
-                .setEnvId("CartPole-v1")
-                .setActorId(actor)
-                .setEpisodeId(episode)
-                .setStep(step)
-                .setEventTimeMs(T0 + step * 20)
-                .setObs(List.of(0.01f * step, -0.2f, 0.03f, 0.4f))
-                .setAction((int) (step % 2))
-                .setReward(1.0f)
-                .setNextObs(List.of(0.01f * (step + 1), -0.1f, 0.035f, 0.1f))
-                .setTerminated(false)
-                .setTruncated(false)
-                .setBehaviorProb(0.5f)
-                .setPolicyVersion(0)
-                .build();
+        return io.replayflow.schemas.testing.TestTransitions.cartPole(actor, episode, step);
     }
 
     /** Steps 0..length-1 of a CartPole episode; the last one terminates it. */
     public static List<Transition> episode(String actor, String episode, int length) {
-        List<Transition> steps = new ArrayList<>(length);
-        for (int step = 0; step < length; step++) {
-            Transition t = cartPole(actor, episode, step);
-            t.setTerminated(step == length - 1);
-            steps.add(t);
-        }
-        return steps;
+        return io.replayflow.schemas.testing.TestTransitions.episode(actor, episode, length);
     }
 
     /** An image transition of an undeclared env with shape {@code [2, 2, 1]}. */
     public static Transition pixels(String envId, String actor, String episode, long step) {
-        UInt8Tensor frame =
-                UInt8Tensor.newBuilder()
-                        .setData(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}))
-                        .setShape(List.of(2, 2, 1))
-                        .build();
-        return Transition.newBuilder(cartPole(actor, episode, step))
-                .setEnvId(envId)
-                .setObs(List.of())
-                .setNextObs(List.of())
-                .setObsImage(frame)
-                .setNextObsImage(
-                        UInt8Tensor.newBuilder(frame)
-                                .setData(ByteBuffer.wrap(new byte[] {4, 3, 2, 1}))
-                                .build())
-                .build();
+        return io.replayflow.schemas.testing.TestTransitions.pixels(envId, actor, episode, step);
     }
 
     /** A copy of {@code t} (Avro builders deep-copy). */
     public static Transition copy(Transition t) {
-        return Transition.newBuilder(t).build();
+        return io.replayflow.schemas.testing.TestTransitions.copy(t);
     }
 
     /** {@code t} as validation passes it on: with its current-schema single-object bytes. */

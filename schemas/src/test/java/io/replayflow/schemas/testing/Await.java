@@ -1,9 +1,16 @@
-package io.replayflow.ingest.testing;
+package io.replayflow.schemas.testing;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** Polls a condition until it holds or a deadline passes. */
+/**
+ * Polls a condition every 200 ms until it holds or a deadline passes; the shared polling helper of
+ * every module's tests (schemas' test-jar).
+ *
+ * <pre>{@code
+ * Await.until("the first records committed", Duration.ofSeconds(60), () -> log.count() > 0);
+ * }</pre>
+ */
 public final class Await {
 
     private Await() {}
