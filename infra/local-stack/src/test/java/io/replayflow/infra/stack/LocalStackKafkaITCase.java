@@ -2,6 +2,7 @@ package io.replayflow.infra.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replayflow.infra.stack.testing.KafkaTestClients;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.DecodeException;

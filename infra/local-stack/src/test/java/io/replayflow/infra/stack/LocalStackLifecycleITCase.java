@@ -3,6 +3,7 @@ package io.replayflow.infra.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.replayflow.infra.stack.testing.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
