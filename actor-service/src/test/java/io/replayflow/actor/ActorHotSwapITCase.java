@@ -14,6 +14,7 @@ import io.replayflow.policy.PolicyRejectedException.Reason;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.SingleObjectSerde;
+import io.replayflow.schemas.testing.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -106,18 +107,12 @@ class ActorHotSwapITCase {
                 .get();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
+    private static void await(String what, BooleanSupplier condition) throws Exception {
+        Await.until(what, Duration.ofSeconds(30), condition::getAsBoolean);
     }
 
     /** Waits for the actors to take {@code steps} more steps. */
-    private static void awaitSteps(ActorRunner runner, long steps) throws InterruptedException {
+    private static void awaitSteps(ActorRunner runner, long steps) throws Exception {
         long target = runner.status().steps() + steps;
         await("the actors took " + steps + " more steps", () -> runner.status().steps() >= target);
     }

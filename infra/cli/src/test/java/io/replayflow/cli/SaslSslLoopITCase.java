@@ -13,6 +13,7 @@ import io.replayflow.policy.PolicyRejectedException;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.serde.DecodeException;
 import io.replayflow.schemas.serde.SingleObjectSerde;
+import io.replayflow.schemas.testing.Await;
 import io.replayflow.trainer.publish.PolicyPublisher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -144,12 +145,8 @@ class SaslSslLoopITCase {
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+            throws Exception {
+        Await.until(what, timeout, condition::getAsBoolean);
     }
 
     private static long committedParquetFiles() {

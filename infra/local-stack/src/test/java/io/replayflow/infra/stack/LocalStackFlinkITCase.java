@@ -3,6 +3,7 @@ package io.replayflow.infra.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.replayflow.schemas.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,15 +195,8 @@ class LocalStackFlinkITCase {
         }
     }
 
-    private static void awaitTrue(String what, BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitTrue(String what, BooleanSupplier condition) throws Exception {
+        Await.until(what, DEADLINE, condition::getAsBoolean);
     }
 
     /** (n % modulus, n), recording which subtask saw it. */

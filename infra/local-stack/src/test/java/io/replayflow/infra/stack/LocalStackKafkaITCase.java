@@ -7,6 +7,7 @@ import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.DecodeException;
 import io.replayflow.schemas.serde.SingleObjectSerde;
+import io.replayflow.schemas.testing.TestTransitions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +132,8 @@ class LocalStackKafkaITCase {
         try (KafkaProducer<String, byte[]> producer = idempotentProducer()) {
             for (int step = 0; step < steps; step++) {
                 for (int e = 0; e < episodes; e++) {
-                    Transition t = transition("ep-" + e, step, step == steps - 1);
+                    Transition t = TestTransitions.cartPole("actor-0", "ep-" + e, step);
+                    t.setTerminated(step == steps - 1);
                     sent.put(identity(t), t);
                     producer.send(
                             new ProducerRecord<>(
@@ -235,24 +237,6 @@ class LocalStackKafkaITCase {
         return KafkaTestClients.producer(
                 stack.bootstrapServers(),
                 Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId));
-    }
-
-    private static Transition transition(String episode, int step, boolean last) {
-        return Transition.newBuilder()
-                .setEnvId("CartPole-v1")
-                .setActorId("actor-0")
-                .setEpisodeId(episode)
-                .setStep(step)
-                .setEventTimeMs(1_763_700_000_000L + step)
-                .setObs(List.of(0.1f * step, -0.2f, 0.03f, 0.4f))
-                .setAction(step % 2)
-                .setReward(1.0f)
-                .setNextObs(List.of(0.1f * (step + 1), -0.2f, 0.03f, 0.4f))
-                .setTerminated(last)
-                .setTruncated(false)
-                .setBehaviorProb(0.5f)
-                .setPolicyVersion(0)
-                .build();
     }
 
     private static String identity(Transition t) {
