@@ -239,7 +239,7 @@ public final class ActorRunner implements AutoCloseable {
                             @Override
                             public void onSwapFailed(
                                     long version, long keptVersion, PolicyRejectedException e) {
-                                metrics.swapFailed();
+                                metrics.swapFailed(e.reason());
                                 refusals.add(new Refusal(version, e.reason(), e.getMessage()));
                                 notices.add(
                                         String.format(

@@ -207,7 +207,12 @@ class ActorHotSwapITCase {
             assertThat(runner.metrics().swaps()).isEqualTo(2);
             assertThat(scrape(runner))
                     .contains(
-                            "\nreplayflow_actor_swap_failures_total 3.0\n",
+                            "\nreplayflow_actor_swap_failures_total{reason=\"checksum_mismatch\"}"
+                                    + " 1.0\n",
+                            "\nreplayflow_actor_swap_failures_total{reason=\"spec_mismatch\"}"
+                                    + " 1.0\n",
+                            "\nreplayflow_actor_swap_failures_total{reason=\"missing_artifact\"}"
+                                    + " 1.0\n",
                             "\nreplayflow_actor_swaps_total 2.0\n",
                             "\nreplayflow_actor_policy_version 5.0\n");
 

@@ -4,7 +4,10 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.actor.metrics.Metric.Type;
+import io.replayflow.policy.PolicyRejectedException.Reason;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -34,7 +37,10 @@ public final class ActorMetrics {
     /** Policy versions swapped in (counter). */
     public static final String SWAPS = "actor/swaps";
 
-    /** Announced versions refused: missing, bad checksum, wrong spec, load error (counter). */
+    /**
+     * Announced versions refused (counter), labelled {@code reason} with the policy runtime's
+     * refusal codes ({@link Reason#metricSuffix()}, the replay job's codes too).
+     */
     public static final String SWAP_FAILURES = "actor/swap_failures";
 
     /** Sends that blocked more than 1 ms on a full producer buffer or metadata (counter). */
@@ -52,7 +58,7 @@ public final class ActorMetrics {
     private final LongAdder steps = new LongAdder();
     private final LongAdder episodes = new LongAdder();
     private final LongAdder swaps = new LongAdder();
-    private final LongAdder swapFailures = new LongAdder();
+    private final Map<Reason, LongAdder> swapFailures = new EnumMap<>(Reason.class);
     private final RecentReturns recentReturns = new RecentReturns(RECENT_EPISODES);
     private final List<Metric> all;
 
@@ -71,6 +77,9 @@ public final class ActorMetrics {
         Objects.requireNonNull(publishBlocked, "publishBlocked");
         Objects.requireNonNull(publishBlockedNanos, "publishBlockedNanos");
         Objects.requireNonNull(acked, "acked");
+        for (Reason reason : Reason.values()) {
+            swapFailures.put(reason, new LongAdder());
+        }
         this.all =
                 List.of(
                         new Metric(
@@ -102,7 +111,7 @@ public final class ActorMetrics {
                                 Type.COUNTER,
                                 "Announced policy versions refused (missing artifact, checksum,"
                                         + " spec, load or warm-up failure).",
-                                swapFailures::sum),
+                                this::swapFailures),
                         new Metric(
                                 PUBLISH_BLOCKED,
                                 Type.COUNTER,
@@ -130,7 +139,21 @@ public final class ActorMetrics {
      */
     public void register(PrometheusRegistry registry) {
         for (Metric metric : all) {
-            if (metric.type() == Type.COUNTER) {
+            if (metric.name().equals(SWAP_FAILURES)) {
+                // One series per refusal reason, each present from the start at 0.
+                CounterWithCallback.builder()
+                        .name(metric.prometheusBaseName())
+                        .help(metric.help())
+                        .labelNames("reason")
+                        .callback(
+                                callback ->
+                                        swapFailures.forEach(
+                                                (reason, count) ->
+                                                        callback.call(
+                                                                count.sum(),
+                                                                reason.metricSuffix())))
+                        .register(registry);
+            } else if (metric.type() == Type.COUNTER) {
                 CounterWithCallback.builder()
                         .name(metric.prometheusBaseName())
                         .help(metric.help())
@@ -166,8 +189,9 @@ public final class ActorMetrics {
         swaps.increment();
     }
 
-    public void swapFailed() {
-        swapFailures.increment();
+    /** Counts one refused version, by the runtime's reason. */
+    public void swapFailed(Reason reason) {
+        swapFailures.get(Objects.requireNonNull(reason, "reason")).increment();
     }
 
     public long steps() {
@@ -182,8 +206,14 @@ public final class ActorMetrics {
         return swaps.sum();
     }
 
+    /** Refused versions, all reasons together. */
     public long swapFailures() {
-        return swapFailures.sum();
+        return swapFailures.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** Refused versions for {@code reason}. */
+    public long swapFailures(Reason reason) {
+        return swapFailures.get(reason).sum();
     }
 
     /** Mean return of the recent episodes; NaN before the first. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.replayflow.policy.PolicyRejectedException.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -73,7 +74,7 @@ class ActorMetricsPrometheusTest {
         metrics.episodeFinished(10);
         metrics.episodeFinished(20);
         metrics.swapped();
-        metrics.swapFailed();
+        metrics.swapFailed(Reason.CHECKSUM_MISMATCH);
 
         assertThat(metrics.all())
                 .extracting(Metric::name)
@@ -91,7 +92,10 @@ class ActorMetricsPrometheusTest {
                         "\nreplayflow_actor_episode_return 15.0\n",
                         "\nreplayflow_actor_policy_version 7.0\n",
                         "\nreplayflow_actor_swaps_total 1.0\n",
-                        "\nreplayflow_actor_swap_failures_total 1.0\n",
+                        "\n"
+                            + "replayflow_actor_swap_failures_total{reason=\"checksum_mismatch\"}"
+                            + " 1.0\n",
+                        "\nreplayflow_actor_swap_failures_total{reason=\"spec_mismatch\"} 0.0\n",
                         "\nreplayflow_actor_publish_blocked_total 2.0\n",
                         "\nreplayflow_actor_publish_blocked_seconds_total 1.5\n",
                         "\nreplayflow_actor_transitions_acked_total 99.0\n");
