@@ -14,10 +14,10 @@ import io.replayflow.replay.read.TransitionId;
 import io.replayflow.replay.sample.BetaSchedule;
 import io.replayflow.replay.testing.JobMetrics;
 import io.replayflow.replay.testing.JobRuns;
-import io.replayflow.replay.testing.Poll;
 import io.replayflow.replay.testing.TopicWriter;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.testing.Await;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ class ReplayStoreJobITCase {
                     "not avro".getBytes(StandardCharsets.UTF_8));
 
             ReplayDataset reader = ReplayDataset.open(dataset, ReplayReadOptions.defaults());
-            Poll.until(
+            Await.until(
                     "all " + log.size() + " rows committed to " + dataset,
                     WAIT,
                     () -> reader.refresh().liveRows() == log.size());
@@ -137,7 +137,7 @@ class ReplayStoreJobITCase {
             batch1.addAll(List.of(nan, negative, unknown));
             kafka.updates(stack.topics().priorities(), batch1);
 
-            Poll.until(
+            Await.until(
                     "the first updates persisted",
                     WAIT,
                     () -> {
@@ -151,7 +151,7 @@ class ReplayStoreJobITCase {
             assertThat(before.get("ep-3/0")).isEqualTo(1.0); // NaN refused: initial priority
             assertThat(before.get("ep-3/1")).isEqualTo(1.0); // negative refused
             String jobId = job.getJobID().toString();
-            Poll.until(
+            Await.until(
                     "each refused update counted under its reason",
                     WAIT,
                     () ->
@@ -168,7 +168,7 @@ class ReplayStoreJobITCase {
             // checkpoint is retained on cancellation.
             stack.miniCluster().triggerCheckpoint(job.getJobID()).get(60, TimeUnit.SECONDS);
             job.cancel().get(60, TimeUnit.SECONDS);
-            Poll.until(
+            Await.until(
                     "the job to be cancelled",
                     WAIT,
                     () -> job.getJobStatus().get().isGloballyTerminalState());
@@ -190,7 +190,7 @@ class ReplayStoreJobITCase {
 
             JobClient restarted = start(checkpoint);
             try {
-                Poll.until(
+                Await.until(
                         "the restarted job to apply the updates made while it was down",
                         WAIT,
                         () -> {

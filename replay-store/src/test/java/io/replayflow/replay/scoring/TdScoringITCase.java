@@ -9,10 +9,10 @@ import io.replayflow.replay.data.testing.Transitions;
 import io.replayflow.replay.job.ReplayStoreConfig;
 import io.replayflow.replay.testing.JobMetrics;
 import io.replayflow.replay.testing.JobRuns;
-import io.replayflow.replay.testing.Poll;
 import io.replayflow.replay.testing.TopicWriter;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.policy.PolicyManifest;
+import io.replayflow.schemas.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -106,7 +106,7 @@ class TdScoringITCase {
             PolicyManifest bad = NETWORK.write(tampered, POLICY, 1);
             Files.writeString(tampered.resolve("saved_model.pb"), "tampered");
             kafka.policy(stack.topics().policies(), MlpPolicy.announcement(bad, tampered));
-            Poll.until(
+            Await.until(
                     "both subtasks to refuse the tampered v1",
                     WAIT,
                     () -> metric(jobId, "policies_rejected_checksum_mismatch") == 2);
@@ -114,7 +114,7 @@ class TdScoringITCase {
             Path good = policies.resolve("2");
             PolicyManifest v2 = NETWORK.write(good, POLICY, 2);
             kafka.policy(stack.topics().policies(), MlpPolicy.announcement(v2, good));
-            Poll.until("both subtasks to load v2", WAIT, () -> metric(jobId, "policy_loads") == 2);
+            Await.until("both subtasks to load v2", WAIT, () -> metric(jobId, "policy_loads") == 2);
 
             List<Transition> after = episodes("b", 4, start + 10_000);
             kafka.transitions(stack.topics().cleanTransitions(), after);
@@ -123,14 +123,14 @@ class TdScoringITCase {
             assertThat(rows.get("a-0/0").priority)
                     .as("rows written earlier keep theirs")
                     .isEqualTo(1.0);
-            Poll.until(
+            Await.until(
                     "the scored rows counted",
                     WAIT,
                     () -> metric(jobId, "transitions_scored") == after.size());
 
             stack.miniCluster().triggerCheckpoint(job.getJobID()).get(60, TimeUnit.SECONDS);
             job.cancel().get(60, TimeUnit.SECONDS);
-            Poll.until(
+            Await.until(
                     "the job to stop",
                     WAIT,
                     () -> job.getJobStatus().get().isGloballyTerminalState());
@@ -142,7 +142,7 @@ class TdScoringITCase {
                 kafka.transitions(stack.topics().cleanTransitions(), later);
                 rows = awaitRows(before.size() + after.size() + later.size());
                 checkScored(rows, "c-", later.size());
-                Poll.until(
+                Await.until(
                         "v2 reloaded from broadcast state by each subtask",
                         WAIT,
                         () -> metric(restartedId, "policy_loads") == 2);
@@ -215,7 +215,7 @@ class TdScoringITCase {
 
     /** Waits until the dataset holds {@code count} committed rows, then reads them with DuckDB. */
     private static Map<String, Row> awaitRows(int count) throws Exception {
-        Poll.until("all " + count + " rows committed", WAIT, () -> readRows().size() == count);
+        Await.until("all " + count + " rows committed", WAIT, () -> readRows().size() == count);
         return readRows();
     }
 

@@ -12,9 +12,9 @@ import io.replayflow.replay.read.ReplayBatch;
 import io.replayflow.replay.read.ReplayDataset;
 import io.replayflow.replay.read.ReplayReadOptions;
 import io.replayflow.replay.testing.JobMetrics;
-import io.replayflow.replay.testing.Poll;
 import io.replayflow.replay.testing.TopicWriter;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.testing.Await;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +99,7 @@ class WindowExpiryITCase {
         try (TopicWriter kafka = new TopicWriter(stack.bootstrapServers());
                 ReplayDataset reader = ReplayDataset.open(dataset, ReplayReadOptions.defaults())) {
             kafka.transitions(stack.topics().cleanTransitions(), old);
-            Poll.until(
+            Await.until(
                     "the old rows committed",
                     WAIT,
                     () -> reader.refresh().liveRows() == old.size());
@@ -109,12 +109,12 @@ class WindowExpiryITCase {
             Path oldDir = Path.of(dataset).resolve(oldPartition.relativePath());
             Path oldPriorities =
                     Path.of(dataset).resolve("_priorities").resolve(oldPartition.relativePath());
-            Poll.until(
+            Await.until(
                     "the old partition's priority file", WAIT, () -> Files.exists(oldPriorities));
             assertThat(oldDir).exists();
 
             kafka.transitions(stack.topics().cleanTransitions(), recent);
-            Poll.until(
+            Await.until(
                     "the old partition deleted once the watermark passed it by the window",
                     WAIT,
                     () -> !Files.exists(oldDir) && !Files.exists(oldPriorities));
@@ -122,7 +122,7 @@ class WindowExpiryITCase {
             RefreshResult dropped = reader.refresh();
             assertThat(dropped.filesRemoved()).isPositive();
             assertThat(dropped.rowsRemoved()).isEqualTo(old.size());
-            Poll.until(
+            Await.until(
                     "only the recent rows left",
                     WAIT,
                     () -> reader.refresh().liveRows() == recent.size());
@@ -134,7 +134,7 @@ class WindowExpiryITCase {
                 }
             }
             String jobId = job.getJobID().toString();
-            Poll.until(
+            Await.until(
                     "the expiry counted",
                     WAIT,
                     () ->
