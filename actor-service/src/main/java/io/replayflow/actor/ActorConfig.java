@@ -59,7 +59,7 @@ import java.util.TreeMap;
  * @param producerOverrides further producer settings ({@code actor.producer.*})
  * @param metricsHost address the Prometheus endpoint binds
  * @param metricsPort its port; 0 = any free port, -1 = no endpoint
- * @param progressInterval how often the progress line is printed
+ * @param progressInterval how often {@link ActorRunner#awaitCompletion} reports progress
  * @param kafkaProperties Kafka client settings of every client of the process, producer and policy
  *     consumer alike ({@code actor.kafka.*}: security, timeouts...); {@code producerOverrides}
  *     apply over them for the producer

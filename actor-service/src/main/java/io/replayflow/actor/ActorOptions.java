@@ -231,7 +231,8 @@ public final class ActorOptions {
             new Option<>(
                     "actor.progress.interval",
                     "2s",
-                    "How often the progress line is printed.",
+                    "How often the actors report progress (the CLI prints a progress line each"
+                            + " time).",
                     ActorOptions::duration);
 
     private static final List<Option<?>> ALL =

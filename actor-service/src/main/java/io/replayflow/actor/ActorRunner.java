@@ -19,7 +19,6 @@ import io.replayflow.policy.load.PolicyRoot;
 import io.replayflow.policy.swap.PolicyHolder;
 import io.replayflow.policy.swap.PolicyRef;
 import io.replayflow.schemas.env.EnvSpec;
-import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -34,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *         runner.stop();
  *         try { main.join(60_000); } catch (InterruptedException e) { }
  *     }));
- *     ActorStatus done = runner.awaitCompletion(out, System.console() != null);
+ *     ActorStatus done = runner.awaitCompletion(listener);   // e.g. the CLI's console view
  * }
  * }</pre>
  *
@@ -78,7 +78,10 @@ public final class ActorRunner implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch finished;
     private final List<Thread> threads = new ArrayList<>();
-    private final Queue<String> notices = new ConcurrentLinkedQueue<>();
+
+    /** Swap events from the follower's thread, handed to the listener on the awaiting thread. */
+    private final Queue<Consumer<ActorProgressListener>> swapEvents = new ConcurrentLinkedQueue<>();
+
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
     private PolicyFollower follower;
     private MetricsServer metricsServer;
@@ -200,10 +203,10 @@ public final class ActorRunner implements AutoCloseable {
         }
     }
 
-    /** Starts, prints progress until done or interrupted, closes; the CLI's one call. */
-    public static ActorStatus run(ActorConfig config, PrintWriter out, boolean inPlace) {
+    /** Starts, reports progress to {@code listener} until done or interrupted, closes. */
+    public static ActorStatus run(ActorConfig config, ActorProgressListener listener) {
         try (ActorRunner runner = start(config)) {
-            return runner.awaitCompletion(out, inPlace);
+            return runner.awaitCompletion(listener);
         }
     }
 
@@ -226,31 +229,17 @@ public final class ActorRunner implements AutoCloseable {
                             @Override
                             public void onSwapped(long version, long loadNanos) {
                                 metrics.swapped();
-                                notices.add(
-                                        String.format(
-                                                Locale.ROOT,
-                                                "policy '%s' v%d swapped in (%d ms to verify, load"
-                                                        + " and warm up)",
-                                                config.policyName(),
-                                                version,
-                                                loadNanos / 1_000_000));
+                                Duration loadTime = Duration.ofNanos(loadNanos);
+                                swapEvents.add(l -> l.swapped(version, loadTime));
                             }
 
                             @Override
                             public void onSwapFailed(
                                     long version, long keptVersion, PolicyRejectedException e) {
                                 metrics.swapFailed(e.reason());
-                                refusals.add(new Refusal(version, e.reason(), e.getMessage()));
-                                notices.add(
-                                        String.format(
-                                                Locale.ROOT,
-                                                "policy '%s' v%d refused [%s]: %s; still acting"
-                                                        + " with v%d",
-                                                config.policyName(),
-                                                version,
-                                                e.reason(),
-                                                e.getMessage(),
-                                                keptVersion));
+                                Refusal refusal = new Refusal(version, e.reason(), e.getMessage());
+                                refusals.add(refusal);
+                                swapEvents.add(l -> l.refused(refusal, keptVersion));
                             }
                         });
         follower.start();
@@ -351,22 +340,19 @@ public final class ActorRunner implements AutoCloseable {
     }
 
     /**
-     * Prints the banner, then a progress line every {@code actor.progress.interval} until the step
-     * budget is done, {@link #stop()} is called or the thread is interrupted; then waits for the
-     * actors, flushes the producer and prints the final line.
+     * Reports to {@code listener}: swap events as they happen and the status every {@code
+     * actor.progress.interval}, until the step budget is done, {@link #stop()} is called or the
+     * thread is interrupted; then waits for the actors, flushes the producer and reports the final
+     * status with {@link ActorProgressListener#finished}.
      *
-     * @param inPlace rewrite one line with carriage returns (a terminal) instead of one line per
-     *     interval (a log file)
      * @return the final status
      * @throws ActorFailedException if an actor stopped on an error
      */
-    public ActorStatus awaitCompletion(PrintWriter out, boolean inPlace) {
-        out.println(banner());
-        out.flush();
+    public ActorStatus awaitCompletion(ActorProgressListener listener) {
+        Objects.requireNonNull(listener, "listener");
         long intervalNanos = config.progressInterval().toNanos();
         long lastSteps = 0;
         long lastNanos = System.nanoTime();
-        int lastLength = 0;
         try {
             while (!finished.await(intervalNanos, TimeUnit.NANOSECONDS)) {
                 long now = System.nanoTime();
@@ -374,8 +360,8 @@ public final class ActorRunner implements AutoCloseable {
                 double recent = (status.steps() - lastSteps) / ((now - lastNanos) / 1e9);
                 lastSteps = status.steps();
                 lastNanos = now;
-                lastLength = printNotices(out, inPlace, lastLength);
-                lastLength = print(out, ProgressLine.format(status, recent), inPlace, lastLength);
+                deliverSwapEvents(listener);
+                listener.progress(status, recent);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -384,12 +370,8 @@ public final class ActorRunner implements AutoCloseable {
         joinActors();
         flushQuietly();
         ActorStatus done = status();
-        lastLength = printNotices(out, inPlace, lastLength);
-        print(out, ProgressLine.format(done, done.stepsPerSecond()), inPlace, lastLength);
-        if (inPlace) {
-            out.println();
-        }
-        out.flush();
+        deliverSwapEvents(listener);
+        listener.finished(done);
         Throwable t = failure.get();
         if (t != null) {
             throw new ActorFailedException("actors stopped on an error: " + t.getMessage(), t);
@@ -397,30 +379,13 @@ public final class ActorRunner implements AutoCloseable {
         return done;
     }
 
-    /** Swap and refusal notices since the last call, each on its own line. */
-    private int printNotices(PrintWriter out, boolean inPlace, int lastLength) {
-        for (String notice = notices.poll(); notice != null; notice = notices.poll()) {
-            print(out, notice, inPlace, lastLength);
-            if (inPlace) {
-                out.println();
-            }
-            lastLength = 0;
+    /** Swaps and refusals since the last call, oldest first. */
+    private void deliverSwapEvents(ActorProgressListener listener) {
+        for (Consumer<ActorProgressListener> e = swapEvents.poll();
+                e != null;
+                e = swapEvents.poll()) {
+            e.accept(listener);
         }
-        return lastLength;
-    }
-
-    private static int print(PrintWriter out, String line, boolean inPlace, int lastLength) {
-        if (inPlace) {
-            out.print('\r');
-            out.print(line);
-            for (int i = line.length(); i < lastLength; i++) {
-                out.print(' ');
-            }
-        } else {
-            out.println(line);
-        }
-        out.flush();
-        return line.length();
     }
 
     private void flushQuietly() {

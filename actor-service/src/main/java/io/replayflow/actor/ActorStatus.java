@@ -3,7 +3,8 @@ package io.replayflow.actor;
 import java.time.Duration;
 
 /**
- * A snapshot of an actor process, for the progress line and the end-of-run summary.
+ * A snapshot of an actor process, for progress reports ({@link ActorProgressListener}) and the
+ * end-of-run summary.
  *
  * @param steps environment steps taken (transitions produced), all actors
  * @param transitionsAcked transitions the brokers acknowledged

@@ -15,8 +15,6 @@ import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import io.replayflow.schemas.testing.Await;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -124,7 +124,20 @@ class ActorHotSwapITCase {
         for (int v = 1; v <= 20; v++) {
             versions.add(TestPolicies.versionPicking(artifacts, name, v, CartPole.SPEC));
         }
-        StringWriter progress = new StringWriter();
+        List<Long> swappedIn = new CopyOnWriteArrayList<>();
+        AtomicReference<ActorStatus> finished = new AtomicReference<>();
+        ActorProgressListener progress =
+                new ActorProgressListener() {
+                    @Override
+                    public void swapped(long version, Duration loadTime) {
+                        swappedIn.add(version);
+                    }
+
+                    @Override
+                    public void finished(ActorStatus status) {
+                        finished.set(status);
+                    }
+                };
         ActorStatus done;
         try (ActorRunner runner = ActorRunner.start(config(name))) {
             awaitSteps(runner, 500);
@@ -136,14 +149,16 @@ class ActorHotSwapITCase {
                 awaitSteps(runner, 300);
             }
             runner.stop();
-            done = runner.awaitCompletion(new PrintWriter(progress), false);
+            done = runner.awaitCompletion(progress);
             assertThat(runner.metrics().swaps()).isEqualTo(20);
             assertThat(runner.metrics().swapFailures()).isZero();
             assertThat(runner.refusals()).isEmpty();
         }
         assertThat(done.transitionsAcked()).isEqualTo(done.steps());
-        assertThat(progress.toString())
-                .contains("policy 'twenty' v20 swapped in", "| policy v20 |");
+        // what the console shows as "policy 'twenty' v20 swapped in" and "| policy v20 |"
+        assertThat(swappedIn).contains(20L);
+        assertThat(finished.get()).isEqualTo(done);
+        assertThat(done.policyVersion()).isEqualTo(20);
 
         List<Row> rows = readBack(name, done.steps());
         checkEpisodes(rows);
@@ -217,7 +232,7 @@ class ActorHotSwapITCase {
                             "\nreplayflow_actor_policy_version 5.0\n");
 
             runner.stop();
-            done = runner.awaitCompletion(new PrintWriter(new StringWriter()), false);
+            done = runner.awaitCompletion(ActorProgressListener.NONE);
         }
         List<Row> rows = readBack(name, done.steps());
         checkEpisodes(rows);

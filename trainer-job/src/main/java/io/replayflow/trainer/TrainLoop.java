@@ -3,7 +3,6 @@ package io.replayflow.trainer;
 import io.replayflow.trainer.checkpoint.CheckpointStore;
 import io.replayflow.trainer.data.BatchSource;
 import io.replayflow.trainer.metrics.EventFileWriter;
-import io.replayflow.trainer.metrics.ProgressLine;
 import io.replayflow.trainer.metrics.TrainerMetrics;
 import io.replayflow.trainer.metrics.TrainerPrometheus;
 import java.io.IOException;
@@ -18,17 +17,17 @@ import java.util.function.LongSupplier;
  * Runs a {@link Trainer} to a target step with the chores around it: TensorBoard scalars and
  * Prometheus metrics every {@code trainer.metrics.period} steps, a checkpoint every {@code
  * trainer.checkpoint.period} steps and at the end, {@code source.refresh()} every {@code
- * trainer.data.refresh-period} steps (continuous mode), and a progress line at most every {@code
- * progressEveryNanos}. Every collaborator is optional; so are a listener that sees every step's
- * metrics ({@link Builder#onStep}) and a stop condition checked before every step ({@link
- * Builder#stopWhen}), which a trainer running on its own thread uses to stop cleanly between steps
- * (the final checkpoint is still written).
+ * trainer.data.refresh-period} steps (continuous mode), and a {@link TrainProgress} at most every
+ * {@code progressEveryNanos} and after the last step. Every collaborator is optional; so are a
+ * listener that sees every step's metrics ({@link Builder#onStep}) and a stop condition checked
+ * before every step ({@link Builder#stopWhen}), which a trainer running on its own thread uses to
+ * stop cleanly between steps (the final checkpoint is still written).
  *
  * <pre>{@code
  * StepMetrics last = TrainLoop.builder(trainer, source)
  *         .checkpoints(new CheckpointStore(root.resolve("checkpoints/cartpole"), 3))
  *         .events(new EventFileWriter(root.resolve("tensorboard/cartpole"))
- *         .progress(System.err::println)
+ *         .progress(p -> System.err.println(p.step() + "/" + p.targetStep()), 5_000_000_000L)
  *         .build()
  *         .run(config.steps());
  * }</pre>
@@ -40,7 +39,7 @@ public final class TrainLoop {
     private final CheckpointStore checkpoints;
     private final EventFileWriter events;
     private final TrainerPrometheus prometheus;
-    private final Consumer<String> progress;
+    private final Consumer<TrainProgress> progress;
     private final long progressEveryNanos;
     private final LongSupplier nanoTime;
     private final Consumer<StepMetrics> onStep;
@@ -69,8 +68,9 @@ public final class TrainLoop {
      */
     public StepMetrics run(long targetStep) throws IOException {
         TrainerConfig c = trainer.config();
-        ProgressLine line = new ProgressLine(trainer.globalStep(), targetStep, nanoTime);
-        long lastProgress = nanoTime.getAsLong();
+        long startStep = trainer.globalStep();
+        long startNanos = nanoTime.getAsLong();
+        long lastProgress = startNanos;
         long windowStart = lastProgress;
         long windowSteps = 0;
         StepMetrics m = null;
@@ -95,7 +95,9 @@ public final class TrainLoop {
             }
             long now = nanoTime.getAsLong();
             if (progress != null && now - lastProgress >= progressEveryNanos) {
-                progress.accept(line.format(m));
+                progress.accept(
+                        TrainProgress.since(
+                                startStep, startNanos, nanoTime.getAsLong(), m, targetStep));
                 lastProgress = now;
             }
             if (onStep != null) {
@@ -108,7 +110,9 @@ public final class TrainLoop {
                 trainer.saveCheckpoint(checkpoints, source);
             }
             if (progress != null) {
-                progress.accept(line.format(m));
+                progress.accept(
+                        TrainProgress.since(
+                                startStep, startNanos, nanoTime.getAsLong(), m, targetStep));
             }
         }
         if (events != null) {
@@ -154,7 +158,7 @@ public final class TrainLoop {
         private CheckpointStore checkpoints;
         private EventFileWriter events;
         private TrainerPrometheus prometheus;
-        private Consumer<String> progress;
+        private Consumer<TrainProgress> progress;
         private long progressEveryNanos = 5_000_000_000L;
         private LongSupplier nanoTime = System::nanoTime;
         private Consumer<StepMetrics> onStep;
@@ -180,8 +184,11 @@ public final class TrainLoop {
             return this;
         }
 
-        /** Where progress lines go, at most every {@code everyNanos}. */
-        public Builder progress(Consumer<String> progress, long everyNanos) {
+        /**
+         * Hears where the run stands at most every {@code everyNanos} (0: after every step) and
+         * once after the last step.
+         */
+        public Builder progress(Consumer<TrainProgress> progress, long everyNanos) {
             this.progress = progress;
             this.progressEveryNanos = everyNanos;
             return this;

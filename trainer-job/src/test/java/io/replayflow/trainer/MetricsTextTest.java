@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.replayflow.trainer.metrics.ProgressLine;
 import io.replayflow.trainer.metrics.TrainerMetrics;
 import io.replayflow.trainer.metrics.TrainerPrometheus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -58,18 +56,5 @@ class MetricsTextTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, registry.scrape());
         return out.toString(StandardCharsets.UTF_8);
-    }
-
-    @Test
-    void progressLineCountsOnlyThisRunsSteps() {
-        AtomicLong now = new AtomicLong(0);
-        ProgressLine line = new ProgressLine(1_000, 3_000, now::get); // resumed at step 1,000
-        now.set(2_000_000_000L); // 2 s later, at step 2,000: 500 steps/s, 1,000 to go
-        String text =
-                line.format(new StepMetrics(2_000, 0.5f, 0.4f, 0.1f, 12.5f, 1f, Float.NaN, false));
-        assertThat(text)
-                .isEqualTo(
-                        "step 2,000/3,000 (66.7%) | 500 steps/s | ETA 0:00:02 | loss 0.5000 (td"
-                                + " 0.4000, cql 0.1000) | q 12.50");
     }
 }

@@ -36,7 +36,7 @@ class TrainLoopTest {
                                 "trainer.checkpoint.period", "25",
                                 "trainer.sampler", "prioritized"));
         CheckpointStore store = new CheckpointStore(root.resolve("checkpoints"), 3);
-        List<String> lines = new ArrayList<>();
+        List<TrainProgress> progress = new ArrayList<>();
         TrainerPrometheus prometheus = new TrainerPrometheus(Map.of());
         PrometheusRegistry registry = new PrometheusRegistry();
         prometheus.register(registry);
@@ -48,7 +48,7 @@ class TrainLoopTest {
                             .checkpoints(store)
                             .events(writer)
                             .prometheus(prometheus)
-                            .progress(lines::add, 0)
+                            .progress(progress::add, 0)
                             .build()
                             .run(60);
             assertThat(last.step()).isEqualTo(60);
@@ -65,7 +65,9 @@ class TrainLoopTest {
                 .contains(
                         "\nreplayflow_trainer_steps_total 60.0\n",
                         "\nreplayflow_trainer_samples_total 480.0\n");
-        assertThat(lines).last().asString().startsWith("step 60/60 (100.0%)");
+        // what the CLI prints as "step 60/60 (100.0%) | ..."
+        assertThat(progress).last().extracting(TrainProgress::step).isEqualTo(60L);
+        assertThat(progress).last().extracting(TrainProgress::targetStep).isEqualTo(60L);
 
         try (Trainer trainer = Trainer.create(config, data.spec())) {
             ArrayBatchSource source = ArrayBatchSource.of(data, config);

@@ -5,6 +5,7 @@ import io.replayflow.actor.ActorRunner;
 import io.replayflow.actor.ActorStatus;
 import io.replayflow.actor.policy.Behaviour;
 import io.replayflow.actor.policy.EpsilonSchedule;
+import io.replayflow.cli.progress.ConsoleActorProgress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -147,7 +148,7 @@ final class ActorsCommand implements Callable<Integer> {
                         "replayflow-actors-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (runner) {
-            ActorStatus status = runner.awaitCompletion(out, System.console() != null);
+            ActorStatus status = ConsoleActorProgress.await(runner, out, System.console() != null);
             out.flush();
             return status == null ? ReplayFlow.EXIT_FAILURE : ReplayFlow.EXIT_OK;
         } finally {

@@ -1,5 +1,6 @@
 package io.replayflow.cli;
 
+import io.replayflow.cli.progress.ProgressLine;
 import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.run.TrainRequest;
@@ -119,7 +120,15 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TrainResult result;
         try {
-            result = TrainRunner.system().run(request, out);
+            result =
+                    TrainRunner.system()
+                            .run(
+                                    request,
+                                    out,
+                                    p -> {
+                                        out.println(ProgressLine.trainer(p));
+                                        out.flush();
+                                    });
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

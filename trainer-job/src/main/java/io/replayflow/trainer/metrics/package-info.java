@@ -1,6 +1,7 @@
 /**
  * Metric names ({@link io.replayflow.trainer.metrics.TrainerMetrics}), their Prometheus side
- * through the Prometheus client ({@link io.replayflow.trainer.metrics.TrainerPrometheus}),
- * TensorBoard event files through TensorFlow's summary ops, and the progress line.
+ * through the Prometheus client ({@link io.replayflow.trainer.metrics.TrainerPrometheus}), and
+ * TensorBoard event files through TensorFlow's summary ops. Progress is data ({@link
+ * io.replayflow.trainer.TrainProgress}); the CLI formats it.
  */
 package io.replayflow.trainer.metrics;

@@ -4,6 +4,7 @@ import io.replayflow.replay.read.ReplayDataset;
 import io.replayflow.replay.read.ReplayReadOptions;
 import io.replayflow.trainer.StepMetrics;
 import io.replayflow.trainer.TrainLoop;
+import io.replayflow.trainer.TrainProgress;
 import io.replayflow.trainer.Trainer;
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.checkpoint.CheckpointStore;
@@ -28,13 +29,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * {@code ./replayflow train}: trains one policy offline from Parquet data and exports (and
  * optionally publishes) it.
  *
  * <pre>{@code
- * TrainResult result = TrainRunner.system().run(request, new PrintWriter(System.out, true));
+ * PrintWriter out = new PrintWriter(System.out, true);
+ * TrainResult result = TrainRunner.system().run(request, out, p -> out.println(p.step()));
  * System.out.println(result.toJson());
  * }</pre>
  *
@@ -44,8 +47,9 @@ import java.util.Set;
  *   <li>Builds the {@link Trainer} from {@code TrainerConfig} (defaults, then {@code --set}
  *       overrides, then {@code --algo}, {@code --steps}, {@code --policy-name}) and resumes from
  *       the newest checkpoint in the checkpoint directory, if any: the global step continues.
- *   <li>Runs the {@link TrainLoop} to {@code --steps}, with a progress line (steps/s, ETA, losses)
- *       to {@code out}, TensorBoard events and periodic checkpoints.
+ *   <li>Runs the {@link TrainLoop} to {@code --steps}, handing its {@link TrainProgress} (step,
+ *       target, steps/s, losses) to the caller, who formats it, TensorBoard events and periodic
+ *       checkpoints.
  *   <li>Exports the policy to {@code <root>/policies/<name>/<version>/}; the version is the next
  *       one after the policy directory, its high-water mark and, when publishing, the last version
  *       announced on {@code rf.policies} (read before training, so a wrong bootstrap address fails
@@ -65,14 +69,14 @@ public final class TrainRunner {
 
     /**
      * @param clock the time written into policy artifacts (TensorFlow stamps TensorBoard events)
-     * @param progressEvery the least time between two progress lines
+     * @param progressEvery the least time between two progress reports
      */
     public TrainRunner(InstantSource clock, Duration progressEvery) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.progressEvery = Objects.requireNonNull(progressEvery, "progressEvery");
     }
 
-    /** The system clock, a progress line every 5 seconds. */
+    /** The system clock, a progress report every 5 seconds. */
     public static TrainRunner system() {
         return new TrainRunner(InstantSource.system(), Duration.ofSeconds(5));
     }
@@ -80,10 +84,14 @@ public final class TrainRunner {
     /**
      * Trains, exports and (if asked) publishes.
      *
+     * @param out where the run's header and export lines go
+     * @param progress hears where training stands, at most every {@code progressEvery} and after
+     *     the last step
      * @throws IllegalArgumentException for bad input, naming the flag or key
      * @throws io.replayflow.trainer.publish.PublishException when Kafka cannot be read or written
      */
-    public TrainResult run(TrainRequest request, PrintWriter out) throws IOException {
+    public TrainResult run(TrainRequest request, PrintWriter out, Consumer<TrainProgress> progress)
+            throws IOException {
         Path root = DataRoots.localDirectory(request.dataRoot(), "--data-root");
         TrainerConfig config = request.trainerConfig();
         checkTargets(request, config);
@@ -122,7 +130,7 @@ public final class TrainRunner {
                                                     root, config.policyName())))) {
                 restore(trainer, checkpoints, source);
                 print(out, header(config, source, trainer.globalStep(), checkpoints.dir()));
-                StepMetrics last = train(trainer, source, checkpoints, events, out);
+                StepMetrics last = train(trainer, source, checkpoints, events, progress);
                 if (priorities != null) {
                     priorities.flush();
                 }
@@ -187,13 +195,13 @@ public final class TrainRunner {
             ReplayDatasetSource source,
             CheckpointStore checkpoints,
             EventFileWriter events,
-            PrintWriter out)
+            Consumer<TrainProgress> progress)
             throws IOException {
         StepMetrics last =
                 TrainLoop.builder(trainer, source)
                         .checkpoints(checkpoints)
                         .events(events)
-                        .progress(line -> print(out, line), progressEvery.toNanos())
+                        .progress(progress, progressEvery.toNanos())
                         .build()
                         .run(trainer.config().steps());
         // Already at --steps (a resumed run): report the loss of one batch without training.

@@ -11,6 +11,7 @@ import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.TrainProgress;
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.run.ContinuousTrainerStatus.Phase;
 import io.replayflow.trainer.testing.CartPoleLog;
@@ -102,14 +103,19 @@ class TrainFromParquetITCase {
                 .endsWith(".parquet");
         TrainRunner runner = new TrainRunner(InstantSource.system(), Duration.ofMillis(100));
 
-        StringWriter progress = new StringWriter();
-        TrainResult first = runner.run(request(200).build(), new PrintWriter(progress));
+        List<TrainProgress> progress = new ArrayList<>();
+        TrainResult first =
+                runner.run(
+                        request(200).build(), new PrintWriter(new StringWriter()), progress::add);
 
         assertThat(first.startStep()).isZero();
         assertThat(first.steps()).isEqualTo(200);
         assertThat(first.transitions()).isEqualTo(log.size());
         assertThat(first.loss()).isFinite();
-        assertThat(progress.toString()).contains("step 200/200 (100.0%)").contains("steps/s");
+        // what the CLI prints as "step 200/200 (100.0%) | N steps/s | ..."
+        assertThat(progress).last().extracting(TrainProgress::step).isEqualTo(200L);
+        assertThat(progress).last().extracting(TrainProgress::targetStep).isEqualTo(200L);
+        assertThat(progress.get(progress.size() - 1).stepsPerSecond()).isPositive();
         Path dir = first.policyDir();
         assertThat(dir).isEqualTo(root.resolve("policies/cartpole-it/" + first.version()));
         JsonNode json = new ObjectMapper().readTree(first.toJson());
@@ -141,7 +147,8 @@ class TrainFromParquetITCase {
                     .anyMatch(n -> n.startsWith("events.out.tfevents."));
         }
 
-        TrainResult second = runner.run(request(400).build(), new PrintWriter(new StringWriter()));
+        TrainResult second =
+                runner.run(request(400).build(), new PrintWriter(new StringWriter()), p -> {});
 
         assertThat(second.startStep()).isEqualTo(200);
         assertThat(second.steps()).isEqualTo(400);

@@ -30,7 +30,7 @@ class TrainRequestTest {
 
     private void run(TrainRequest request) throws Exception {
         new TrainRunner(InstantSource.system(), Duration.ofSeconds(5))
-                .run(request, new PrintWriter(new StringWriter()));
+                .run(request, new PrintWriter(new StringWriter()), p -> {});
     }
 
     @Test

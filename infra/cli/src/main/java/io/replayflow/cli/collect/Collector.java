@@ -10,6 +10,7 @@ import io.replayflow.actor.policy.EpsilonGreedy;
 import io.replayflow.actor.policy.EpsilonGreedyPolicy;
 import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.cli.loop.EmbeddedPipeline;
+import io.replayflow.cli.progress.ConsoleActorProgress;
 import io.replayflow.ingest.inspect.DatasetInspector;
 import io.replayflow.ingest.inspect.DatasetReport;
 import io.replayflow.policy.Policy;
@@ -83,7 +84,7 @@ public final class Collector {
             long started = System.nanoTime();
             ActorStatus acted;
             try (ActorRunner runner = ActorRunner.start(actorConfig(request, bootstrap))) {
-                acted = runner.awaitCompletion(out, inPlace);
+                acted = ConsoleActorProgress.await(runner, out, inPlace);
             }
             long sent = System.nanoTime();
             if (acted.transitionsAcked() != request.transitions()) {

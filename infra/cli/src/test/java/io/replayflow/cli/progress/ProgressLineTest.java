@@ -1,0 +1,90 @@
+package io.replayflow.cli.progress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replayflow.actor.ActorRunner;
+import io.replayflow.actor.ActorStatus;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.trainer.StepMetrics;
+import io.replayflow.trainer.TrainProgress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ProgressLineTest {
+
+    @Test
+    void showsRateEpisodesReturnVersionSwapsAndEta() {
+        ActorStatus status =
+                new ActorStatus(
+                        1_250_000,
+                        1_249_000,
+                        54_321,
+                        22.14,
+                        3,
+                        3,
+                        1,
+                        0,
+                        Duration.ofSeconds(4),
+                        2_500_000);
+        assertThat(ProgressLine.actors(status, 318_000))
+                .isEqualTo(
+                        "1.25M steps  312.5k/s (now 318.0k/s) | 54,321 episodes | return(100) 22.1"
+                                + " | policy v3 | swaps 3, refused 1 | ETA 0:04");
+    }
+
+    @Test
+    void withoutBudgetOrEpisodesYet() {
+        ActorStatus status =
+                new ActorStatus(640, 0, 0, Double.NaN, 0, 0, 0, 12, Duration.ofSeconds(1), 0);
+        assertThat(ProgressLine.actors(status, 640))
+                .isEqualTo(
+                        "640 steps  640/s (now 640/s) | 0 episodes | return(100) - | policy v0 |"
+                                + " swaps 0 | blocked 12");
+    }
+
+    @Test
+    void formatsClockTimes() {
+        assertThat(ProgressLine.clock(42)).isEqualTo("0:42");
+        assertThat(ProgressLine.clock(725)).isEqualTo("12:05");
+        assertThat(ProgressLine.clock(3723)).isEqualTo("1:02:03");
+    }
+
+    @Test
+    void trainerLineShowsStepOfTargetRateEtaAndLosses() {
+        // resumed at step 1,000; at step 2,000 after 2 s: 500 steps/s, 1,000 to go
+        TrainProgress progress =
+                TrainProgress.since(
+                        1_000,
+                        0,
+                        2_000_000_000L,
+                        new StepMetrics(2_000, 0.5f, 0.4f, 0.1f, 12.5f, 1f, Float.NaN, false),
+                        3_000);
+        assertThat(ProgressLine.trainer(progress))
+                .isEqualTo(
+                        "step 2,000/3,000 (66.7%) | 500 steps/s | ETA 0:00:02 | loss 0.5000 (td"
+                                + " 0.4000, cql 0.1000) | q 12.50");
+    }
+
+    @Test
+    void trainerLineBeforeAnyRateHasNoEta() {
+        TrainProgress progress =
+                new TrainProgress(new StepMetrics(10, 1f, 1f, 0f, 2f, 1f, Float.NaN, false), 0, 0);
+        assertThat(ProgressLine.trainer(progress))
+                .startsWith("step 10/0 (100.0%) | 0 steps/s | ETA ?");
+    }
+
+    @Test
+    void swapNotices() {
+        assertThat(ProgressLine.swapped("cartpole", 4, Duration.ofMillis(1_234)))
+                .isEqualTo("policy 'cartpole' v4 swapped in (1234 ms to verify, load and warm up)");
+        ActorRunner.Refusal refusal =
+                new ActorRunner.Refusal(
+                        5, PolicyRejectedException.Reason.UNSUPPORTED_URI, "not a file URI");
+        assertThat(ProgressLine.refused("cartpole", refusal, 4))
+                .isEqualTo(
+                        "policy 'cartpole' v5 refused [UNSUPPORTED_URI]: not a file URI; still"
+                                + " acting with v4");
+    }
+}
