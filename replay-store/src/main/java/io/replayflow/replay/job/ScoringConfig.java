@@ -8,6 +8,7 @@ import static io.replayflow.replay.job.ReplayStoreOptions.SCORING_MAX_WAIT;
 import static io.replayflow.replay.job.ReplayStoreOptions.SCORING_POLICY_NAME;
 import static io.replayflow.replay.job.ReplayStoreOptions.SCORING_POLICY_ROOT;
 
+import io.replayflow.log.layout.DatasetLayout;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
@@ -33,9 +34,6 @@ public record ScoringConfig(
         String policyName,
         double epsilon)
         implements Serializable {
-
-    /** {@code <data-root>/policies}, where the trainer exports artifacts. */
-    public static final String POLICIES_DIR = "policies";
 
     public ScoringConfig {
         if (batchSize < 1 || batchSize > 1 << 16) {
@@ -89,7 +87,7 @@ public record ScoringConfig(
         if (root != null && !root.isBlank()) {
             policyRoot = localDirectory(root);
         } else if (dataRoot != null && "file".equals(dataRoot.getScheme())) {
-            policyRoot = directory(Path.of(dataRoot).resolve(POLICIES_DIR).toUri());
+            policyRoot = directory(Path.of(dataRoot).resolve(DatasetLayout.POLICIES_DIR).toUri());
         } else {
             policyRoot = null;
         }

@@ -13,6 +13,7 @@ import io.replayflow.cli.loop.EmbeddedPipeline;
 import io.replayflow.cli.progress.ConsoleActorProgress;
 import io.replayflow.ingest.inspect.DatasetInspector;
 import io.replayflow.ingest.inspect.DatasetReport;
+import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.policy.Policy;
 import io.replayflow.schemas.Topics;
 import java.io.PrintWriter;
@@ -77,7 +78,9 @@ public final class Collector {
                     "pipeline up: Kafka "
                             + bootstrap
                             + ", ingest -> "
-                            + request.dataDir().toAbsolutePath().resolve("experience")
+                            + request.dataDir()
+                                    .toAbsolutePath()
+                                    .resolve(DatasetLayout.EXPERIENCE_DIR)
                             + ", checkpoints every "
                             + request.checkpointInterval().toMillis()
                             + " ms");
@@ -137,7 +140,7 @@ public final class Collector {
     }
 
     private static void checkEmpty(CollectRequest request) {
-        if (!Files.isDirectory(request.dataDir().resolve("experience"))) {
+        if (!Files.isDirectory(request.dataDir().resolve(DatasetLayout.EXPERIENCE_DIR))) {
             return;
         }
         long rows =
@@ -178,7 +181,7 @@ public final class Collector {
                 .epsilon(EpsilonSchedule.constant(request.epsilon()))
                 .seed(request.seed())
                 .actorName("collect")
-                .policyRoot(request.dataDir().toAbsolutePath().resolve("policies"))
+                .policyRoot(request.dataDir().toAbsolutePath().resolve(DatasetLayout.POLICIES_DIR))
                 .swapInitialWait(Duration.ofSeconds(10))
                 .metricsPort(-1)
                 .build();

@@ -7,6 +7,7 @@ import io.replayflow.actor.env.EnvRegistry;
 import io.replayflow.actor.eval.EvaluationResult;
 import io.replayflow.actor.eval.Evaluator;
 import io.replayflow.actor.policy.EpsilonSchedule;
+import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.replay.limit.SamplesPerInsertSettings;
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.run.ContinuousTrainer;
@@ -385,7 +386,8 @@ public final class DemoRun {
                         .epsilon(EpsilonSchedule.parse(settings.epsilon()))
                         .metricsPort(0)
                         // Only artifacts the demo's trainer exported may be loaded.
-                        .policyRoot(Path.of(pipeline.dataRoot()).resolve("policies"))
+                        .policyRoot(
+                                Path.of(pipeline.dataRoot()).resolve(DatasetLayout.POLICIES_DIR))
                         .build();
         return ActorRunner.start(config);
     }
@@ -417,7 +419,7 @@ public final class DemoRun {
 
     private Path policyDir(EmbeddedPipeline pipeline, long version) {
         return Path.of(pipeline.dataRoot())
-                .resolve("policies")
+                .resolve(DatasetLayout.POLICIES_DIR)
                 .resolve(settings.env())
                 .resolve(Long.toString(version));
     }

@@ -1,5 +1,6 @@
 package io.replayflow.cluster.drill;
 
+import io.replayflow.log.layout.DatasetLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ final class ExperienceLogReader {
     private final Path experience;
 
     ExperienceLogReader(Path dataRoot) {
-        this.experience = dataRoot.resolve("experience");
+        this.experience = dataRoot.resolve(DatasetLayout.EXPERIENCE_DIR);
     }
 
     /** Occurrences of each identity {@code actor/episode/step} in the visible files. */

@@ -5,6 +5,7 @@ import io.replayflow.cluster.LocalCluster;
 import io.replayflow.cluster.internal.Deadline;
 import io.replayflow.cluster.internal.JvmLauncher;
 import io.replayflow.cluster.internal.ProcessRegistry;
+import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ final class PolicyDrillSetup implements AutoCloseable {
                 List.of(
                         cluster.config().bootstrapServers(),
                         topics.prefix(),
-                        root.resolve("policies").toString(),
+                        root.resolve(DatasetLayout.POLICIES_DIR).toString(),
                         name,
                         Integer.toString(stepsPerSecond)));
         actors.add(name);
