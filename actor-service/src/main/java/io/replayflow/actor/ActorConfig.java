@@ -61,7 +61,7 @@ import java.util.TreeMap;
  * @param metricsPort its port; 0 = any free port, -1 = no endpoint
  * @param progressInterval how often {@link ActorRunner#awaitCompletion} reports progress
  * @param kafkaProperties Kafka client settings of every client of the process, producer and policy
- *     consumer alike ({@code actor.kafka.*}: security, timeouts...); {@code producerOverrides}
+ *     consumer alike ({@code kafka.properties.*}: security, timeouts...); {@code producerOverrides}
  *     apply over them for the producer
  * @param policyRoot the directory every announced policy artifact must lie in (after resolving
  *     {@code ..} and symbolic links); empty: any local path is loaded
@@ -202,14 +202,15 @@ public record ActorConfig(
         }
     }
 
-    private static void requirePositive(ActorOptions.Option<?> option, Duration value) {
+    private static void requirePositive(
+            org.apache.flink.configuration.ConfigOption<?> option, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw invalid(option, value, "must be a positive duration such as 100ms or 2s");
         }
     }
 
     private static IllegalArgumentException invalid(
-            ActorOptions.Option<?> option, Object value, String rule) {
+            org.apache.flink.configuration.ConfigOption<?> option, Object value, String rule) {
         return new IllegalArgumentException(option.key() + " = " + value + " " + rule);
     }
 
@@ -231,7 +232,7 @@ public record ActorConfig(
                 producerExtras(kafkaProperties, producerOverrides));
     }
 
-    /** {@code actor.kafka.*}, then {@code actor.producer.*} over them. */
+    /** {@code kafka.properties.*}, then {@code actor.producer.*} over them. */
     private static Map<String, String> producerExtras(
             Map<String, String> common, Map<String, String> producer) {
         Map<String, String> extras = new TreeMap<>(common);

@@ -2,29 +2,27 @@ package io.replayflow.actor;
 
 import io.replayflow.actor.policy.Behaviour;
 import io.replayflow.actor.policy.EpsilonSchedule;
+import io.replayflow.schemas.config.OptionTable;
+import io.replayflow.schemas.config.Settings;
+import io.replayflow.schemas.config.SharedOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Consumer;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /**
- * The documented settings of an actor process: key, default and meaning of each, and the parser
- * that turns a {@code key → text} map (a properties file, {@code -D} flags, a CLI) into a validated
- * {@link ActorConfig}. {@code docs/CONFIG.md} is generated from this table ({@link #markdown()}; a
- * test keeps the two equal).
+ * The documented settings of an actor process, in one {@link OptionTable} of Flink {@link
+ * ConfigOption}s (the mechanism every component uses), and the parser that turns a {@code key →
+ * text} map (a properties file, {@code -D} flags, a CLI) into a validated {@link ActorConfig}.
+ * {@code docs/CONFIG.md} is generated from {@link #table()}.
  *
  * <pre>{@code
  * ActorConfig config = ActorOptions.parse(Map.of(
- *         "actor.bootstrap-servers", "127.0.0.1:9092",
+ *         "kafka.bootstrap.servers", "127.0.0.1:9092",
  *         "actor.envs", "256",
  *         "actor.epsilon.start", "1.0",
  *         "actor.epsilon.end", "0.05",
@@ -33,241 +31,196 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Durations are written {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h} (or ISO-8601, {@code
- * PT2S}); sizes in bytes with an optional {@code k}, {@code m} or {@code g} (binary) suffix.
+ * PT2S}); sizes in bytes with an optional {@code k}, {@code m} or {@code g} (binary) suffix. The
+ * Kafka keys are the shared ones ({@link SharedOptions}); the actors' former spellings {@code
+ * actor.bootstrap-servers}, {@code actor.topic-prefix} and {@code actor.kafka.*} are still read.
  */
 public final class ActorOptions {
-
-    /** One setting. */
-    public record Option<T>(
-            String key, String defaultText, String description, Function<String, T> parser) {
-        public Option {
-            Objects.requireNonNull(key, "key");
-            Objects.requireNonNull(defaultText, "defaultText");
-            Objects.requireNonNull(description, "description");
-            Objects.requireNonNull(parser, "parser");
-        }
-
-        /** Parses {@code text}, or throws naming this key, the text and what was expected. */
-        public T parse(String text) {
-            try {
-                return parser.apply(text.trim());
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(key + " = '" + text + "': " + e.getMessage(), e);
-            }
-        }
-    }
 
     /** Settings under this prefix go to the Kafka producer as they are (minus the prefix). */
     public static final String PRODUCER_PREFIX = "actor.producer.";
 
     /**
      * Settings under this prefix go to every Kafka client of the actor process, the producer and
-     * the policy consumer (minus the prefix): {@code actor.kafka.security.protocol=SASL_SSL}.
+     * the policy consumer (minus the prefix): {@code kafka.properties.security.protocol=SASL_SSL}.
      */
-    public static final String KAFKA_PREFIX = "actor.kafka.";
+    public static final String KAFKA_PREFIX = SharedOptions.KAFKA_PROPERTIES_PREFIX;
 
-    public static final Option<String> BOOTSTRAP_SERVERS =
-            new Option<>(
-                    "actor.bootstrap-servers",
+    /** The former spelling of {@link #KAFKA_PREFIX}, still read. */
+    public static final String DEPRECATED_KAFKA_PREFIX = "actor.kafka.";
+
+    private static final OptionTable TABLE =
+            new OptionTable(
+                    "actor", List.of(KAFKA_PREFIX, DEPRECATED_KAFKA_PREFIX, PRODUCER_PREFIX));
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            TABLE.add(
+                    SharedOptions.bootstrapServers("actor.bootstrap-servers"),
+                    "string",
                     "(required)",
-                    "Kafka bootstrap servers, host:port[,host:port...].",
-                    ActorOptions::text);
-    public static final Option<String> TOPIC_PREFIX =
-            new Option<>(
-                    "actor.topic-prefix",
-                    "rf.",
+                    SharedOptions.BOOTSTRAP_SERVERS_DESCRIPTION);
+    public static final ConfigOption<String> TOPIC_PREFIX =
+            TABLE.add(
+                    SharedOptions.topicPrefix("actor.topic-prefix"),
+                    "string",
                     "Replaces 'rf.' in the topic names: transitions go to PREFIXtransitions,"
-                            + " policies are read from PREFIXpolicies.",
-                    s -> s);
-    public static final Option<String> ENV =
-            new Option<>(
-                    "actor.env",
-                    "CartPole-v1",
-                    "Built-in environment: CartPole-v1, Acrobot-v1 or MountainCar-v0.",
-                    ActorOptions::text);
-    public static final Option<Integer> ENVS =
-            new Option<>(
-                    "actor.envs",
-                    "64",
+                            + " policies are read from PREFIXpolicies.");
+    public static final ConfigOption<String> ENV =
+            TABLE.add(
+                    key("actor.env").stringType().defaultValue("CartPole-v1"),
+                    "env id",
+                    "Built-in environment: CartPole-v1, Acrobot-v1 or MountainCar-v0.");
+    public static final ConfigOption<Integer> ENVS =
+            TABLE.add(
+                    key("actor.envs").intType().defaultValue(64),
+                    "int",
                     "Environments per actor, stepped together; one batched inference call each"
-                            + " step.",
-                    ActorOptions::integer);
-    public static final Option<Integer> ACTORS =
-            new Option<>(
-                    "actor.actors",
-                    "1",
+                            + " step.");
+    public static final ConfigOption<Integer> ACTORS =
+            TABLE.add(
+                    key("actor.actors").intType().defaultValue(1),
+                    "int",
                     "Actor threads in the process (each with its own environments; they share"
-                            + " the producer and the loaded model).",
-                    ActorOptions::integer);
-    public static final Option<Long> STEPS =
-            new Option<>(
-                    "actor.steps",
-                    "0",
+                            + " the producer and the loaded model).");
+    public static final ConfigOption<Long> STEPS =
+            TABLE.add(
+                    key("actor.steps").longType().defaultValue(0L),
+                    "long",
                     "Environment steps (transitions) to take over all actors, rounded up to whole"
-                            + " vector steps; 0 runs until stopped.",
-                    ActorOptions::longInteger);
-    public static final Option<Double> MAX_STEPS_PER_SECOND =
-            new Option<>(
-                    "actor.max-steps-per-second",
-                    "0",
+                            + " vector steps; 0 runs until stopped.");
+    public static final ConfigOption<Double> MAX_STEPS_PER_SECOND =
+            TABLE.add(
+                    key("actor.max-steps-per-second").doubleType().defaultValue(0.0),
+                    "double",
                     "Pace: environment steps per second over all actors, at most (to leave CPU to"
-                            + " a trainer on the same machine); 0 runs as fast as possible.",
-                    ActorOptions::decimal);
-    public static final Option<String> POLICY_NAME =
-            new Option<>(
-                    "actor.policy.name",
+                            + " a trainer on the same machine); 0 runs as fast as possible.");
+    public static final ConfigOption<String> POLICY_NAME =
+            TABLE.add(
+                    key("actor.policy.name").stringType().noDefaultValue(),
+                    "string",
                     "(the env id)",
                     "Policy to follow on the policies topic; version 0 (uniform random) acts"
-                            + " until one is published.",
-                    ActorOptions::text);
-    public static final Option<Behaviour> BEHAVIOUR =
-            new Option<>(
-                    "actor.behaviour",
-                    "random",
+                            + " until one is published.");
+    public static final ConfigOption<Behaviour> BEHAVIOUR =
+            TABLE.add(
+                    key("actor.behaviour").enumType(Behaviour.class).defaultValue(Behaviour.RANDOM),
+                    "random | cartpole-hand",
                     "Version-0 policy, acting until a policy is published: random (uniform; ε"
                             + " does not apply) or cartpole-hand (CartPole-v1 only: push toward"
-                            + " theta + 0.5 theta_dot, explored with ε-greedy).",
-                    Behaviour::parse);
-    public static final Option<Double> EPSILON_START =
-            new Option<>(
-                    "actor.epsilon.start",
-                    "0.05",
-                    "Exploration rate ε of ε-greedy at step 0 (constant unless decay-steps > 0).",
-                    ActorOptions::decimal);
-    public static final Option<Double> EPSILON_END =
-            new Option<>(
-                    "actor.epsilon.end",
+                            + " theta + 0.5 theta_dot, explored with ε-greedy).");
+    public static final ConfigOption<Double> EPSILON_START =
+            TABLE.add(
+                    key("actor.epsilon.start").doubleType().defaultValue(0.05),
+                    "double",
+                    "Exploration rate ε of ε-greedy at step 0 (constant unless decay-steps > 0).");
+    public static final ConfigOption<Double> EPSILON_END =
+            TABLE.add(
+                    key("actor.epsilon.end").doubleType().noDefaultValue(),
+                    "double",
                     "(= start)",
-                    "ε after decay-steps steps of each actor; linear in between.",
-                    ActorOptions::decimal);
-    public static final Option<Long> EPSILON_DECAY_STEPS =
-            new Option<>(
-                    "actor.epsilon.decay-steps",
-                    "0",
+                    "ε after decay-steps steps of each actor; linear in between.");
+    public static final ConfigOption<Long> EPSILON_DECAY_STEPS =
+            TABLE.add(
+                    key("actor.epsilon.decay-steps").longType().defaultValue(0L),
+                    "long",
                     "Steps of each actor over which ε goes linearly from start to end; 0 keeps ε"
-                            + " constant at start.",
-                    ActorOptions::longInteger);
-    public static final Option<Long> SEED =
-            new Option<>(
-                    "actor.seed",
+                            + " constant at start.");
+    public static final ConfigOption<Long> SEED =
+            TABLE.add(
+                    key("actor.seed").longType().noDefaultValue(),
+                    "long",
                     "(random, printed)",
-                    "Seed of every actor's environments, random policy and exploration.",
-                    ActorOptions::longInteger);
-    public static final Option<String> NAME =
-            new Option<>(
-                    "actor.name",
+                    "Seed of every actor's environments, random policy and exploration.");
+    public static final ConfigOption<String> NAME =
+            TABLE.add(
+                    key("actor.name").stringType().noDefaultValue(),
+                    "string",
                     "(host name)",
                     "First part of every actor id, NAME-ACTOR/SLOT; episode ids add the run's"
-                            + " nonce and the episode index.",
-                    ActorOptions::text);
-    public static final Option<Duration> SWAP_POLL_INTERVAL =
-            new Option<>(
-                    "actor.swap.poll-interval",
-                    "100ms",
+                            + " nonce and the episode index.");
+    public static final ConfigOption<Duration> SWAP_POLL_INTERVAL =
+            TABLE.add(
+                    key("actor.swap.poll-interval")
+                            .durationType()
+                            .defaultValue(Duration.ofMillis(100)),
+                    "duration",
                     "Longest wait of one poll of the policies topic (a new version is seen as soon"
-                            + " as it arrives).",
-                    ActorOptions::duration);
-    public static final Option<Duration> SWAP_INITIAL_WAIT =
-            new Option<>(
-                    "actor.swap.initial-wait",
-                    "30s",
+                            + " as it arrives).");
+    public static final ConfigOption<Duration> SWAP_INITIAL_WAIT =
+            TABLE.add(
+                    key("actor.swap.initial-wait")
+                            .durationType()
+                            .defaultValue(Duration.ofSeconds(30)),
+                    "duration",
                     "At start, how long to wait for the newest published version to load before"
-                            + " acting with version 0.",
-                    ActorOptions::duration);
-    public static final Option<Path> POLICY_ROOT =
-            new Option<>(
-                    "actor.policy.root",
+                            + " acting with version 0.");
+    public static final ConfigOption<String> POLICY_ROOT =
+            TABLE.add(
+                    key("actor.policy.root").stringType().noDefaultValue(),
+                    "path",
                     "(none: any local path)",
                     "Directory that every announced policy artifact must lie in, after resolving"
                             + " '..' and symbolic links (e.g. <data root>/policies); a version"
-                            + " whose URI points elsewhere is refused and the actors keep acting.",
-                    s -> Path.of(text(s)));
-    public static final Option<String> PUBLISH_COMPRESSION =
-            new Option<>(
-                    "actor.publish.compression",
-                    "lz4",
-                    "Producer compression: lz4, zstd, snappy, gzip or none.",
-                    ActorOptions::text);
-    public static final Option<Duration> PUBLISH_LINGER =
-            new Option<>(
-                    "actor.publish.linger",
-                    "10ms",
-                    "Producer linger.ms: how long a batch waits to fill.",
-                    ActorOptions::duration);
-    public static final Option<Integer> PUBLISH_BATCH_SIZE =
-            new Option<>(
-                    "actor.publish.batch-size",
-                    "256k",
-                    "Producer batch.size per partition.",
-                    s -> Math.toIntExact(size(s)));
-    public static final Option<Long> PUBLISH_BUFFER_MEMORY =
-            new Option<>(
-                    "actor.publish.buffer-memory",
-                    "64m",
+                            + " whose URI points elsewhere is refused and the actors keep acting.");
+    public static final ConfigOption<String> PUBLISH_COMPRESSION =
+            TABLE.add(
+                    key("actor.publish.compression").stringType().defaultValue("lz4"),
+                    "string",
+                    "Producer compression: lz4, zstd, snappy, gzip or none.");
+    public static final ConfigOption<Duration> PUBLISH_LINGER =
+            TABLE.add(
+                    key("actor.publish.linger").durationType().defaultValue(Duration.ofMillis(10)),
+                    "duration",
+                    "Producer linger.ms: how long a batch waits to fill.");
+    public static final ConfigOption<MemorySize> PUBLISH_BATCH_SIZE =
+            TABLE.add(
+                    key("actor.publish.batch-size")
+                            .memoryType()
+                            .defaultValue(MemorySize.parse("256k")),
+                    "size",
+                    "Producer batch.size per partition.");
+    public static final ConfigOption<MemorySize> PUBLISH_BUFFER_MEMORY =
+            TABLE.add(
+                    key("actor.publish.buffer-memory")
+                            .memoryType()
+                            .defaultValue(MemorySize.parse("64m")),
+                    "size",
                     "Producer buffer.memory: the bound on records waiting to be sent; when full,"
-                            + " actors block (back-pressure, counted in actor/publish_blocked).",
-                    ActorOptions::size);
-    public static final Option<Duration> PUBLISH_MAX_BLOCK =
-            new Option<>(
-                    "actor.publish.max-block",
-                    "60s",
+                            + " actors block (back-pressure, counted in"
+                            + " replayflow_actor_publish_blocked_seconds_total).");
+    public static final ConfigOption<Duration> PUBLISH_MAX_BLOCK =
+            TABLE.add(
+                    key("actor.publish.max-block")
+                            .durationType()
+                            .defaultValue(Duration.ofSeconds(60)),
+                    "duration",
                     "Producer max.block.ms: a send blocked longer stops the actor with an error"
-                            + " (records are never dropped silently).",
-                    ActorOptions::duration);
-    public static final Option<String> METRICS_HOST =
-            new Option<>(
-                    "actor.metrics.host",
-                    "127.0.0.1",
-                    "Address the Prometheus endpoint (/metrics) binds.",
-                    ActorOptions::text);
-    public static final Option<Integer> METRICS_PORT =
-            new Option<>(
-                    "actor.metrics.port",
-                    "0",
+                            + " (records are never dropped silently).");
+    public static final ConfigOption<String> METRICS_HOST =
+            TABLE.add(
+                    key("actor.metrics.host").stringType().defaultValue("127.0.0.1"),
+                    "string",
+                    "Address the Prometheus endpoint (/metrics) binds.");
+    public static final ConfigOption<Integer> METRICS_PORT =
+            TABLE.add(
+                    key("actor.metrics.port").intType().defaultValue(0),
+                    "int",
                     "Port of the Prometheus endpoint; 0 picks a free one (printed), -1 turns it"
-                            + " off.",
-                    ActorOptions::integer);
-    public static final Option<Duration> PROGRESS_INTERVAL =
-            new Option<>(
-                    "actor.progress.interval",
-                    "2s",
+                            + " off.");
+    public static final ConfigOption<Duration> PROGRESS_INTERVAL =
+            TABLE.add(
+                    key("actor.progress.interval")
+                            .durationType()
+                            .defaultValue(Duration.ofSeconds(2)),
+                    "duration",
                     "How often the actors report progress (the CLI prints a progress line each"
-                            + " time).",
-                    ActorOptions::duration);
-
-    private static final List<Option<?>> ALL =
-            List.of(
-                    BOOTSTRAP_SERVERS,
-                    TOPIC_PREFIX,
-                    ENV,
-                    ENVS,
-                    ACTORS,
-                    STEPS,
-                    MAX_STEPS_PER_SECOND,
-                    POLICY_NAME,
-                    BEHAVIOUR,
-                    EPSILON_START,
-                    EPSILON_END,
-                    EPSILON_DECAY_STEPS,
-                    SEED,
-                    NAME,
-                    SWAP_POLL_INTERVAL,
-                    SWAP_INITIAL_WAIT,
-                    POLICY_ROOT,
-                    PUBLISH_COMPRESSION,
-                    PUBLISH_LINGER,
-                    PUBLISH_BATCH_SIZE,
-                    PUBLISH_BUFFER_MEMORY,
-                    PUBLISH_MAX_BLOCK,
-                    METRICS_HOST,
-                    METRICS_PORT,
-                    PROGRESS_INTERVAL);
+                            + " time).");
 
     private ActorOptions() {}
 
-    /** Every option, in documentation order. */
-    public static List<Option<?>> all() {
-        return ALL;
+    /** Every option, in documentation order: the actors' section of {@code docs/CONFIG.md}. */
+    public static OptionTable table() {
+        return TABLE;
     }
 
     /**
@@ -277,36 +230,7 @@ public final class ActorOptions {
      *     does not parse, or one that breaks a rule, naming the key each time
      */
     public static ActorConfig parse(Map<String, String> settings) {
-        Map<String, Option<?>> byKey = new LinkedHashMap<>();
-        ALL.forEach(o -> byKey.put(o.key(), o));
-        Map<String, String> producer = new TreeMap<>();
-        Map<String, String> kafka = new TreeMap<>();
-        Map<Option<?>, Object> values = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String key = e.getKey();
-            if (key.startsWith(PRODUCER_PREFIX)) {
-                producer.put(key.substring(PRODUCER_PREFIX.length()), e.getValue());
-                continue;
-            }
-            if (key.startsWith(KAFKA_PREFIX)) {
-                kafka.put(key.substring(KAFKA_PREFIX.length()), e.getValue());
-                continue;
-            }
-            Option<?> option = byKey.get(key);
-            if (option == null) {
-                throw new IllegalArgumentException(
-                        "unknown actor setting '"
-                                + key
-                                + "'; known settings: "
-                                + byKey.keySet()
-                                + ", "
-                                + KAFKA_PREFIX
-                                + "* and "
-                                + PRODUCER_PREFIX
-                                + "*");
-            }
-            values.put(option, option.parse(Objects.requireNonNull(e.getValue(), key)));
-        }
+        Settings values = TABLE.read(settings);
         ActorConfig.Builder b = ActorConfig.builder();
         set(values, BOOTSTRAP_SERVERS, b::bootstrapServers);
         set(values, TOPIC_PREFIX, b::topicPrefix);
@@ -321,25 +245,28 @@ public final class ActorOptions {
         set(values, NAME, b::actorName);
         set(values, SWAP_POLL_INTERVAL, b::swapPollInterval);
         set(values, SWAP_INITIAL_WAIT, b::swapInitialWait);
-        set(values, POLICY_ROOT, b::policyRoot);
+        set(values, POLICY_ROOT, root -> b.policyRoot(Path.of(root)));
         set(values, PUBLISH_COMPRESSION, b::compression);
         set(values, PUBLISH_LINGER, b::publishLinger);
-        set(values, PUBLISH_BATCH_SIZE, b::publishBatchSize);
-        set(values, PUBLISH_BUFFER_MEMORY, b::publishBufferMemory);
+        set(
+                values,
+                PUBLISH_BATCH_SIZE,
+                size -> b.publishBatchSize(Math.toIntExact(size.getBytes())));
+        set(values, PUBLISH_BUFFER_MEMORY, size -> b.publishBufferMemory(size.getBytes()));
         set(values, PUBLISH_MAX_BLOCK, b::publishMaxBlock);
         set(values, METRICS_HOST, b::metricsHost);
         set(values, METRICS_PORT, b::metricsPort);
         set(values, PROGRESS_INTERVAL, b::progressInterval);
-        b.producerOverrides(producer);
-        b.kafkaProperties(kafka);
+        b.producerOverrides(values.withPrefix(PRODUCER_PREFIX));
+        b.kafkaProperties(values.withPrefix(KAFKA_PREFIX, DEPRECATED_KAFKA_PREFIX));
         b.epsilon(epsilon(values));
         return b.build();
     }
 
-    private static EpsilonSchedule epsilon(Map<Option<?>, Object> values) {
-        double start = (Double) values.getOrDefault(EPSILON_START, 0.05);
-        long decay = (Long) values.getOrDefault(EPSILON_DECAY_STEPS, 0L);
-        Double end = (Double) values.get(EPSILON_END);
+    private static EpsilonSchedule epsilon(Settings values) {
+        double start = values.get(EPSILON_START);
+        long decay = values.get(EPSILON_DECAY_STEPS);
+        Double end = values.getOptional(EPSILON_END).orElse(null);
         try {
             if (decay > 0) {
                 return EpsilonSchedule.linear(start, end == null ? start : end, decay);
@@ -362,126 +289,12 @@ public final class ActorOptions {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> void set(
-            Map<Option<?>, Object> values, Option<T> option, java.util.function.Consumer<T> to) {
-        if (values.containsKey(option)) {
-            to.accept((T) values.get(option));
-        }
+    /** Hands a value that is set to the builder; unset ones keep the builder's default. */
+    private static <T> void set(Settings values, ConfigOption<T> option, Consumer<T> to) {
+        values.getOptional(option).ifPresent(to);
     }
 
-    /** The options as a Markdown table: key, default, meaning. */
-    public static String markdown() {
-        List<String> lines = new ArrayList<>();
-        lines.add("# Actor settings");
-        lines.add("");
-        lines.add(
-                "Generated from `io.replayflow.actor.ActorOptions` (`ActorOptionsTest` keeps this"
-                        + " file equal to it). Durations: `250ms`, `2s`, `5m`; sizes: bytes with"
-                        + " an optional `k`/`m`/`g` suffix.");
-        lines.add("");
-        lines.add("| key | default | meaning |");
-        lines.add("|---|---|---|");
-        for (Option<?> o : ALL) {
-            lines.add(
-                    "| `"
-                            + o.key()
-                            + "` | `"
-                            + o.defaultText()
-                            + "` | "
-                            + o.description().replace("|", "\\|")
-                            + " |");
-        }
-        lines.add(
-                "| `"
-                        + KAFKA_PREFIX
-                        + "*` | | Passed to every Kafka client of the process, producer and policy"
-                        + " consumer, without the prefix: `actor.kafka.security.protocol=SASL_SSL`,"
-                        + " `actor.kafka.sasl.mechanism`, `actor.kafka.sasl.jaas.config`,"
-                        + " `actor.kafka.ssl.truststore.location`; secret values are never"
-                        + " printed. |");
-        lines.add(
-                "| `"
-                        + PRODUCER_PREFIX
-                        + "*` | | Passed to the Kafka producer without the prefix, over"
-                        + " `actor.kafka.*` (e.g. `actor.producer.compression.level`); idempotence,"
-                        + " acks, retries, in-flight requests and serializers are fixed. |");
-        return String.join("\n", lines) + "\n";
-    }
-
-    // Parsers; their messages complete "key = 'text': ...".
-
-    private static String text(String s) {
-        if (s.isEmpty()) {
-            throw new IllegalArgumentException("must not be empty");
-        }
-        return s;
-    }
-
-    private static int integer(String s) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("is not an integer");
-        }
-    }
-
-    private static long longInteger(String s) {
-        try {
-            return Long.parseLong(s.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("is not an integer");
-        }
-    }
-
-    private static double decimal(String s) {
-        try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("is not a number");
-        }
-    }
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]?)b?");
-
-    /** {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT2S}). */
-    static Duration duration(String s) {
-        Matcher m = DURATION.matcher(s.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(s);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    "is not a duration; write it like 250ms, 2s, 5m or 1h");
-        }
-    }
-
-    /**
-     * Bytes with an optional binary suffix: {@code 65536}, {@code 256k}, {@code 64m}, {@code 1g}.
-     */
-    static long size(String s) {
-        Matcher m = SIZE.matcher(s.toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException(
-                    "is not a size; write bytes, optionally with k, m or g (e.g. 256k)");
-        }
-        long n = Long.parseLong(m.group(1));
-        int shift =
-                switch (m.group(2)) {
-                    case "k" -> 10;
-                    case "m" -> 20;
-                    case "g" -> 30;
-                    default -> 0;
-                };
-        return Math.multiplyExact(n, 1L << shift);
+    private static ConfigOptions.OptionBuilder key(String key) {
+        return ConfigOptions.key(key);
     }
 }

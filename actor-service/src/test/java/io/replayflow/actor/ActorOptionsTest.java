@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.actor.policy.Behaviour;
 import io.replayflow.actor.policy.EpsilonSchedule;
+import io.replayflow.schemas.config.OptionTable;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ActorOptionsTest {
     private static final Map<String, String> MINIMAL =
-            Map.of("actor.bootstrap-servers", "127.0.0.1:9092");
+            Map.of("kafka.bootstrap.servers", "127.0.0.1:9092");
 
     private static ActorConfig parse(String... keyValues) {
         Map<String, String> settings = new HashMap<>(MINIMAL);
@@ -28,11 +29,11 @@ class ActorOptionsTest {
     void everySettingHasAKeyAndReachesTheConfig() {
         ActorConfig c =
                 parse(
-                        "actor.topic-prefix", "team-a.",
+                        "kafka.topic-prefix", "team-a.",
                         "actor.env", "Acrobot-v1",
                         "actor.envs", "256",
                         "actor.actors", "2",
-                        "actor.steps", "1_000_000",
+                        "actor.steps", "1000000",
                         "actor.max-steps-per-second", "50000",
                         "actor.policy.name", "acro",
                         "actor.epsilon.start", "1.0",
@@ -93,12 +94,30 @@ class ActorOptionsTest {
         Map<String, String> settings = new HashMap<>(MINIMAL);
         settings.put("actor.seed", "1");
         settings.put("actor.name", "n");
-        for (ActorOptions.Option<?> o : ActorOptions.all()) {
-            if (!o.defaultText().startsWith("(")) {
-                settings.put(o.key(), o.defaultText());
+        for (OptionTable.Entry e : ActorOptions.table().entries()) {
+            if (!e.defaultText().startsWith("(")) {
+                settings.put(e.key(), e.defaultText());
             }
         }
         return settings;
+    }
+
+    @Test
+    void theFormerSpellingsOfTheSharedKafkaKeysAreStillRead() {
+        ActorConfig c =
+                ActorOptions.parse(
+                        Map.of(
+                                "actor.bootstrap-servers", "old:9092",
+                                "actor.topic-prefix", "old.",
+                                "actor.kafka.security.protocol", "SSL",
+                                "actor.kafka.sasl.mechanism", "PLAIN",
+                                "kafka.properties.security.protocol", "SASL_SSL"));
+        assertThat(c.bootstrapServers()).isEqualTo("old:9092");
+        assertThat(c.topics().transitions()).isEqualTo("old.transitions");
+        assertThat(c.kafkaProperties())
+                .as("the current prefix wins where both set a key")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN");
     }
 
     @Test
@@ -113,8 +132,8 @@ class ActorOptionsTest {
                                 + " use random for other environments");
         assertThatThrownBy(() -> parse("actor.behaviour", "expert"))
                 .hasMessage(
-                        "actor.behaviour = 'expert': unknown behaviour 'expert': choose one of"
-                                + " random, cartpole-hand");
+                        "actor.behaviour='expert' is not a valid random | cartpole-hand; e.g."
+                                + " actor.behaviour=random");
     }
 
     @Test
@@ -122,19 +141,20 @@ class ActorOptionsTest {
         assertThatThrownBy(() -> parse("actor.env-count", "4"))
                 .hasMessageStartingWith("unknown actor setting 'actor.env-count'; known settings:")
                 .hasMessageContaining("actor.envs")
-                .hasMessageEndingWith("and actor.producer.*");
+                .hasMessageEndingWith("actor.kafka.* and actor.producer.*");
     }
 
     @Test
     void aValueThatDoesNotParseNamesTheKeyAndTheForm() {
         assertThatThrownBy(() -> parse("actor.envs", "many"))
-                .hasMessage("actor.envs = 'many': is not an integer");
+                .hasMessage("actor.envs='many' is not a valid int; e.g. actor.envs=64");
         assertThatThrownBy(() -> parse("actor.swap.poll-interval", "soon"))
                 .hasMessage(
-                        "actor.swap.poll-interval = 'soon': is not a duration; write it like 250ms,"
-                                + " 2s, 5m or 1h");
+                        "actor.swap.poll-interval='soon' is not a valid duration; e.g."
+                                + " actor.swap.poll-interval=100 ms");
         assertThatThrownBy(() -> parse("actor.publish.buffer-memory", "lots"))
-                .hasMessageStartingWith("actor.publish.buffer-memory = 'lots': is not a size");
+                .hasMessageStartingWith(
+                        "actor.publish.buffer-memory='lots' is not a valid size; e.g.");
     }
 
     @Test
@@ -142,11 +162,11 @@ class ActorOptionsTest {
         assertThatThrownBy(() -> parse("actor.envs", "0"))
                 .hasMessage("actor.envs = 0 must be between 1 and 65536");
         assertThatThrownBy(() -> parse("actor.env", " "))
-                .hasMessage("actor.env = ' ': must not be empty");
+                .hasMessageStartingWith("actor.env =   must name an environment");
         assertThatThrownBy(() -> ActorConfig.builder().bootstrapServers("b:1").env(null).build())
                 .hasMessageStartingWith("actor.env = null must name an environment");
         assertThatThrownBy(() -> ActorOptions.parse(Map.of()))
-                .hasMessageStartingWith("actor.bootstrap-servers = null is required");
+                .hasMessageStartingWith("kafka.bootstrap.servers = null is required");
         assertThatThrownBy(() -> parse("actor.epsilon.start", "2"))
                 .hasMessage(
                         "actor.epsilon.*: epsilon epsilon must be a probability in [0, 1]; got"

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Kafka client settings ({@code actor.kafka.*}) reach both clients of the actor, secrets never show
- * in the config's text, the policy root is a setting, and the metrics endpoint binds loopback
+ * Kafka client settings ({@code kafka.properties.*}) reach both clients of the actor, secrets never
+ * show in the config's text, the policy root is a setting, and the metrics endpoint binds loopback
  * unless told otherwise.
  */
 @Timeout(60)
@@ -27,7 +27,7 @@ class ActorSecuritySettingsTest {
 
     private static ActorConfig parse(String... keyValues) {
         Map<String, String> settings = new HashMap<>();
-        settings.put("actor.bootstrap-servers", "127.0.0.1:9093");
+        settings.put("kafka.bootstrap.servers", "127.0.0.1:9093");
         settings.put("actor.name", "box");
         for (int i = 0; i < keyValues.length; i += 2) {
             settings.put(keyValues[i], keyValues[i + 1]);
@@ -37,10 +37,10 @@ class ActorSecuritySettingsTest {
 
     private static ActorConfig secured() {
         return parse(
-                "actor.kafka.security.protocol", "SASL_SSL",
-                "actor.kafka.sasl.mechanism", "SCRAM-SHA-512",
-                "actor.kafka.sasl.jaas.config", JAAS,
-                "actor.kafka.ssl.truststore.password", "trust-me-not",
+                "kafka.properties.security.protocol", "SASL_SSL",
+                "kafka.properties.sasl.mechanism", "SCRAM-SHA-512",
+                "kafka.properties.sasl.jaas.config", JAAS,
+                "kafka.properties.ssl.truststore.password", "trust-me-not",
                 "actor.producer.linger.ms", "7",
                 "actor.producer.sasl.mechanism", "SCRAM-SHA-256");
     }
@@ -79,10 +79,10 @@ class ActorSecuritySettingsTest {
 
     @Test
     void settingsTheActorOwnsAreRefusedWithTheKeyToUse() {
-        assertThatThrownBy(() -> parse("actor.kafka.bootstrap.servers", "elsewhere:9092"))
+        assertThatThrownBy(() -> parse("kafka.properties.bootstrap.servers", "elsewhere:9092"))
                 .hasMessage(
-                        "actor.kafka.bootstrap.servers is set by the actor itself (bootstrap"
-                                + " servers come from actor.bootstrap-servers; ids and serializers"
+                        "kafka.properties.bootstrap.servers is set by the actor itself (bootstrap"
+                                + " servers come from kafka.bootstrap.servers; ids and serializers"
                                 + " are fixed): remove it");
         assertThatThrownBy(() -> parse("actor.kafka.enable.idempotence", "false"))
                 .hasMessageContaining("enable.idempotence is fixed by the actor");
