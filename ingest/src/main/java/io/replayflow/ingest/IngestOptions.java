@@ -1,10 +1,9 @@
 package io.replayflow.ingest;
 
 import io.replayflow.log.parquet.LogCompression;
-import io.replayflow.schemas.Topics;
-import io.replayflow.schemas.time.Durations;
+import io.replayflow.schemas.config.OptionTable;
+import io.replayflow.schemas.config.SharedOptions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -15,36 +14,34 @@ import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
  * Every setting of the ingest job: key, type, default and meaning, in one table. The same keys work
  * as {@code --key value} arguments of {@code flink run}, as {@code -Dkey=value} dynamic properties,
  * in a Flink {@code config.yaml}, and through {@link IngestConfig#builder()}. {@code
- * docs/CONFIG.md} is generated from {@link #documented()} by a test, so it cannot drift.
+ * docs/CONFIG.md} is generated from {@link #table()} by a test, so it cannot drift. The Kafka
+ * connection and data root use the keys every component shares ({@link SharedOptions}).
  */
 public final class IngestOptions {
 
-    /** One documented option: the Flink option, a type label and its description. */
-    public record Documented(ConfigOption<?> option, String type, String description) {}
-
     /** Kafka client settings passed through unchanged: {@code kafka.properties.sasl.mechanism}. */
-    public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
+    public static final String KAFKA_PROPERTIES_PREFIX = SharedOptions.KAFKA_PROPERTIES_PREFIX;
 
-    private static final List<Documented> DOCUMENTED = new ArrayList<>();
+    private static final OptionTable TABLE =
+            new OptionTable("ingest", List.of(KAFKA_PROPERTIES_PREFIX));
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS =
-            doc(
-                    ConfigOptions.key("kafka.bootstrap.servers").stringType().noDefaultValue(),
+            TABLE.add(
+                    SharedOptions.bootstrapServers(),
                     "string",
-                    "Kafka brokers, host:port[,host:port...]. Required.");
+                    "(required)",
+                    SharedOptions.BOOTSTRAP_SERVERS_DESCRIPTION);
 
     public static final ConfigOption<String> TOPIC_PREFIX =
-            doc(
-                    ConfigOptions.key("kafka.topic-prefix")
-                            .stringType()
-                            .defaultValue(Topics.DEFAULT_PREFIX),
+            TABLE.add(
+                    SharedOptions.topicPrefix(),
                     "string",
                     "Replaces 'rf.' in every topic name: the job reads <prefix>transitions and"
                             + " writes <prefix>transitions.dlq, <prefix>transitions.clean and"
                             + " <prefix>episodes.");
 
     public static final ConfigOption<String> GROUP_ID =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("kafka.group-id")
                             .stringType()
                             .defaultValue("replayflow-ingest"),
@@ -54,7 +51,7 @@ public final class IngestOptions {
                             + " checkpoints.");
 
     public static final ConfigOption<StartingOffsets> STARTING_OFFSETS =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("kafka.starting-offsets")
                             .enumType(StartingOffsets.class)
                             .defaultValue(StartingOffsets.COMMITTED),
@@ -64,14 +61,14 @@ public final class IngestOptions {
                             + " the latest offsets.");
 
     public static final ConfigOption<Boolean> BOUNDED =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("kafka.bounded").booleanType().defaultValue(false),
                     "boolean",
                     "Stop at the offsets that are the latest when the job starts (a backfill),"
                             + " then finish after a final checkpoint. Off for the live job.");
 
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("kafka.transactional-id-prefix")
                             .stringType()
                             .defaultValue("replayflow-ingest"),
@@ -81,7 +78,7 @@ public final class IngestOptions {
                             + " per running ingest job on a Kafka cluster.");
 
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("kafka.transaction.timeout")
                             .durationType()
                             .defaultValue(Duration.ofMinutes(15)),
@@ -91,7 +88,7 @@ public final class IngestOptions {
                             + " (15 min by default).");
 
     public static final ConfigOption<TransactionNamingStrategy> TRANSACTION_NAMING =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("kafka.transaction.naming")
                             .enumType(TransactionNamingStrategy.class)
                             .defaultValue(TransactionNamingStrategy.POOLING),
@@ -101,21 +98,22 @@ public final class IngestOptions {
                             + " INCREMENTING makes one per checkpoint, as connector 3.x did.");
 
     public static final ConfigOption<String> DATA_ROOT =
-            doc(
-                    ConfigOptions.key("data.root").stringType().noDefaultValue(),
+            TABLE.add(
+                    SharedOptions.dataRoot(),
                     "URI",
+                    "(required)",
                     "Dataset root, a Flink FileSystem URI (file:///var/lib/rf, s3://bucket/rf)"
                             + " or an absolute path. The experience log goes to"
                             + " <root>/experience/. Required.");
 
     public static final ConfigOption<Integer> PARALLELISM =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.parallelism").intType().noDefaultValue(),
                     "int",
                     "Parallelism of the job's operators; unset uses the environment's default.");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.checkpoint.interval")
                             .durationType()
                             .defaultValue(Duration.ofSeconds(10)),
@@ -125,7 +123,7 @@ public final class IngestOptions {
                             + " of the outputs.");
 
     public static final ConfigOption<Duration> DEDUP_TTL =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.dedup.ttl")
                             .durationType()
                             .defaultValue(Duration.ofHours(1)),
@@ -136,7 +134,7 @@ public final class IngestOptions {
                             + " State size grows with the episodes started within one TTL.");
 
     public static final ConfigOption<List<String>> ENV_SPECS =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.env-specs").stringType().asList().defaultValues(),
                     "list of ID:SHAPE:ACTIONS",
                     "Environments besides the built-ins (CartPole-v1:4:2, Acrobot-v1:6:3,"
@@ -146,7 +144,7 @@ public final class IngestOptions {
                             + " record.");
 
     public static final ConfigOption<Duration> STATS_WINDOW =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.stats.window")
                             .durationType()
                             .defaultValue(Duration.ofMinutes(1)),
@@ -155,7 +153,7 @@ public final class IngestOptions {
                             + " version.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.watermark.out-of-orderness")
                             .durationType()
                             .defaultValue(Duration.ofSeconds(10)),
@@ -165,7 +163,7 @@ public final class IngestOptions {
                             + " they are counted in ingest/late_records.");
 
     public static final ConfigOption<Duration> IDLENESS =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.watermark.idleness")
                             .durationType()
                             .defaultValue(Duration.ofSeconds(30)),
@@ -174,7 +172,7 @@ public final class IngestOptions {
                             + " watermark, so statistics windows still close.");
 
     public static final ConfigOption<LogCompression> LOG_COMPRESSION =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.log.compression")
                             .enumType(LogCompression.class)
                             .defaultValue(LogCompression.ZSTD),
@@ -182,7 +180,7 @@ public final class IngestOptions {
                     "Parquet compression codec of the experience log.");
 
     public static final ConfigOption<MemorySize> LOG_ROW_GROUP_SIZE =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.log.row-group-size")
                             .memoryType()
                             .defaultValue(MemorySize.parse("64 mb")),
@@ -190,7 +188,7 @@ public final class IngestOptions {
                     "Parquet row group size (buffered in memory per open file).");
 
     public static final ConfigOption<Boolean> COMPACTION_ENABLED =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.log.compaction.enabled")
                             .booleanType()
                             .defaultValue(true),
@@ -200,7 +198,7 @@ public final class IngestOptions {
                             + " and subtask, visible at once.");
 
     public static final ConfigOption<MemorySize> COMPACTION_TARGET_SIZE =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.log.compaction.target-size")
                             .memoryType()
                             .defaultValue(MemorySize.parse("128 mb")),
@@ -208,7 +206,7 @@ public final class IngestOptions {
                     "Compact a partition as soon as its pending files add up to this much.");
 
     public static final ConfigOption<Duration> COMPACTION_MAX_DELAY =
-            doc(
+            TABLE.add(
                     ConfigOptions.key("ingest.log.compaction.max-delay")
                             .durationType()
                             .defaultValue(Duration.ofMinutes(5)),
@@ -220,64 +218,20 @@ public final class IngestOptions {
 
     private IngestOptions() {}
 
-    /** Every option, in the order of the reference table. */
-    public static List<Documented> documented() {
-        return List.copyOf(DOCUMENTED);
+    static {
+        TABLE.describePrefix(
+                KAFKA_PROPERTIES_PREFIX,
+                "Kafka client settings (security, tuning) of every source and sink, without the"
+                        + " prefix, e.g. `kafka.properties.security.protocol: SASL_SSL`. Secret"
+                        + " values are never printed.");
     }
 
-    /** The reference table as Markdown (its section of {@code docs/CONFIG.md}). */
-    public static String markdown() {
-        StringBuilder md = new StringBuilder();
-        md.append("# Ingest job configuration\n\n")
-                .append("Generated from `io.replayflow.ingest.IngestOptions` by")
-                .append(" `IngestDocsTest`; edit the options, not this file.\n\n")
-                .append("The same keys work as `--key value` program arguments of `flink run`,")
-                .append(" as `-Dkey=value` dynamic properties, in a Flink `config.yaml`, and")
-                .append(" through `IngestConfig.builder()`. Durations read like `10 s`, `5 min`,")
-                .append(" `1 h`; memory sizes like `64 mb`. Kafka client settings (security,")
-                .append(" tuning) pass through with the prefix `")
-                .append(KAFKA_PROPERTIES_PREFIX)
-                .append("`, e.g. `kafka.properties.security.protocol: SASL_SSL`.\n\n")
-                .append("| key | type | default | meaning |\n")
-                .append("|---|---|---|---|\n");
-        for (Documented d : DOCUMENTED) {
-            md.append("| `")
-                    .append(d.option().key())
-                    .append("` | ")
-                    .append(cell(d.type()))
-                    .append(" | ")
-                    .append(defaultText(d.option()))
-                    .append(" | ")
-                    .append(cell(d.description()))
-                    .append(" |\n");
-        }
-        return md.toString();
-    }
-
-    private static String cell(String text) {
-        return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
-    private static String defaultText(ConfigOption<?> option) {
-        if (!option.hasDefaultValue()) {
-            return "(none)";
-        }
-        Object value = option.defaultValue();
-        if (value instanceof List<?> list) {
-            return list.isEmpty()
-                    ? "(empty)"
-                    : "`" + String.join(";", list.stream().map(String::valueOf).toList()) + "`";
-        }
-        if (value instanceof Duration duration) {
-            return "`" + Durations.format(duration) + "`";
-        }
-        return "`" + value + "`";
-    }
-
-    private static <T> ConfigOption<T> doc(ConfigOption<T> option, String type, String text) {
-        ConfigOption<T> described = option.withDescription(text);
-        DOCUMENTED.add(new Documented(described, type, text));
-        return described;
+    /**
+     * Every option, in the order of the reference table: ingest's section of {@code
+     * docs/CONFIG.md}.
+     */
+    public static OptionTable table() {
+        return TABLE;
     }
 
     /** Where a job without restored state starts reading {@code rf.transitions}. */

@@ -190,21 +190,27 @@ public record ReplayStoreConfig(
         return DatasetLayout.replayDataset(dataRoot, datasetName);
     }
 
-    /** The sources' Kafka client settings ({@code replay.kafka.properties.*}). */
+    /** The sources' Kafka client settings ({@code kafka.properties.*}). */
     public Properties kafkaClientProperties() {
         Properties props = new Properties();
         props.putAll(kafkaProperties);
         return props;
     }
 
+    /** {@code kafka.properties.*} over the former {@code replay.kafka.properties.*}. */
     private static Map<String, String> kafkaProperties(Map<String, String> all) {
         Map<String, String> out = new TreeMap<>();
-        all.forEach(
-                (k, v) -> {
-                    if (k.startsWith(KAFKA_PROPERTIES_PREFIX)) {
-                        out.put(k.substring(KAFKA_PROPERTIES_PREFIX.length()), v);
-                    }
-                });
+        for (String prefix :
+                List.of(
+                        ReplayStoreOptions.DEPRECATED_KAFKA_PROPERTIES_PREFIX,
+                        KAFKA_PROPERTIES_PREFIX)) {
+            all.forEach(
+                    (k, v) -> {
+                        if (k.startsWith(prefix)) {
+                            out.put(k.substring(prefix.length()), v);
+                        }
+                    });
+        }
         return out;
     }
 

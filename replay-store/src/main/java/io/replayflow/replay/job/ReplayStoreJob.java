@@ -180,8 +180,7 @@ public final class ReplayStoreJob {
             } else {
                 throw new IllegalArgumentException("option --" + key + " needs a value");
             }
-            if (!known.contains(key)
-                    && !key.startsWith(ReplayStoreOptions.KAFKA_PROPERTIES_PREFIX)) {
+            if (!known.contains(key) && !ReplayStoreOptions.table().accepts(key)) {
                 throw new IllegalArgumentException(
                         "unknown option --"
                                 + key

@@ -1,9 +1,9 @@
 package io.replayflow.replay.job;
 
 import static io.replayflow.replay.job.ReplayStoreOptions.DATA_ROOT;
+import static io.replayflow.replay.job.ReplayStoreOptions.PRIORITY_EPSILON;
 import static io.replayflow.replay.job.ReplayStoreOptions.SCORING_BATCH_SIZE;
 import static io.replayflow.replay.job.ReplayStoreOptions.SCORING_ENABLED;
-import static io.replayflow.replay.job.ReplayStoreOptions.SCORING_EPSILON;
 import static io.replayflow.replay.job.ReplayStoreOptions.SCORING_MAX_WAIT;
 import static io.replayflow.replay.job.ReplayStoreOptions.SCORING_POLICY_NAME;
 import static io.replayflow.replay.job.ReplayStoreOptions.SCORING_POLICY_ROOT;
@@ -50,7 +50,7 @@ public record ScoringConfig(
         }
         if (!(epsilon >= 0.0) || Double.isInfinite(epsilon)) {
             throw new IllegalArgumentException(
-                    SCORING_EPSILON.key()
+                    PRIORITY_EPSILON.key()
                             + " is "
                             + epsilon
                             + "; it must be finite and >= 0 (1e-6 is usual)");
@@ -97,7 +97,7 @@ public record ScoringConfig(
                 conf.get(SCORING_MAX_WAIT),
                 policyRoot,
                 conf.get(SCORING_POLICY_NAME),
-                conf.get(SCORING_EPSILON));
+                conf.get(PRIORITY_EPSILON));
     }
 
     /** Whether announcements of {@code name} are followed. */

@@ -64,15 +64,15 @@ class ReplayStoreConfigTest {
                 .hasMessageContaining("replay.priority.scoring.batch-size is 0");
         assertThatThrownBy(() -> minimal().scoringMaxWait(Duration.ZERO).build())
                 .hasMessageContaining("replay.priority.scoring.max-wait is PT0S");
-        assertThatThrownBy(() -> minimal().set("replay.priority.scoring.epsilon", "-1").build())
-                .hasMessageContaining("replay.priority.scoring.epsilon is -1.0");
+        assertThatThrownBy(() -> minimal().set("replay.priority.epsilon", "-1").build())
+                .hasMessageContaining("replay.priority.epsilon is -1.0");
     }
 
     @Test
     void refusesBadSettingsNamingTheOptionAndTheFix() {
         assertThatThrownBy(
                         () -> ReplayStoreConfig.builder().dataRoot(URI.create("file:///x")).build())
-                .hasMessageStartingWith("replay.kafka.bootstrap-servers is required");
+                .hasMessageStartingWith("kafka.bootstrap.servers is required");
         assertThatThrownBy(() -> minimal().nStep(0).build())
                 .hasMessageContaining("replay.n-step is 0");
         assertThatThrownBy(() -> minimal().gamma(1.01).build())
@@ -93,7 +93,7 @@ class ReplayStoreConfigTest {
                 .hasMessageContaining("dataset name 'a/b' is not allowed");
         assertThatThrownBy(() -> minimal().initialPriority(Double.NaN).build())
                 .hasMessageContaining("replay.priority.initial is NaN");
-        assertThatThrownBy(() -> minimal().set("replay.data-root", "/no/scheme").build())
+        assertThatThrownBy(() -> minimal().set("data.root", "/no/scheme").build())
                 .hasMessageContaining("has no scheme");
     }
 
@@ -103,9 +103,9 @@ class ReplayStoreConfigTest {
                 ReplayStoreConfig.fromConfiguration(
                         ReplayStoreJob.parseArgs(
                                 new String[] {
-                                    "--replay.kafka.bootstrap-servers",
+                                    "--kafka.bootstrap.servers",
                                     "kafka:9092",
-                                    "--replay.data-root=s3://bucket/rf",
+                                    "--data.root=s3://bucket/rf",
                                     "--replay.priority.scoring.enabled",
                                     "false",
                                     "--replay.window.duration",

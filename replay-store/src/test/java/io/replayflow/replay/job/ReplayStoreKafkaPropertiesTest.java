@@ -8,7 +8,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code replay.kafka.properties.*} reach the sources' client settings and never print secrets. */
+/**
+ * {@code kafka.properties.*} (and the former {@code replay.kafka.properties.*}) reach the sources'
+ * client settings and never print secrets.
+ */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class ReplayStoreKafkaPropertiesTest {
 
@@ -49,7 +52,7 @@ class ReplayStoreKafkaPropertiesTest {
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
         assertThatThrownBy(() -> b.kafkaProperty("group.id", "x").build())
                 .hasMessage(
-                        "replay.kafka.properties.group.id is not allowed: set"
+                        "kafka.properties.group.id is not allowed: set"
                                 + " replay.kafka.group-id instead");
     }
 }

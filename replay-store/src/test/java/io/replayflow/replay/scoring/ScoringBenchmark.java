@@ -74,7 +74,7 @@ public class ScoringBenchmark {
                                 PolicyRoot.of(
                                         dir.toUri(), ReplayStoreOptions.SCORING_POLICY_ROOT.key()))
                         .load(announced.toAnnounced());
-        scorer = new TransitionScorer(ReplayStoreOptions.SCORING_EPSILON.defaultValue());
+        scorer = new TransitionScorer(ReplayStoreOptions.PRIORITY_EPSILON.defaultValue());
         SplittableRandom rng = new SplittableRandom(5);
         rows = new ArrayList<>(BATCH);
         for (int i = 0; i < BATCH; i++) {

@@ -71,6 +71,7 @@ public final class OptionTable {
     private final String component;
     private final List<String> passThroughPrefixes;
     private final List<Entry> entries = new ArrayList<>();
+    private final Map<String, String> prefixDocs = new LinkedHashMap<>();
 
     /**
      * @param component the component's name as error messages say it ({@code actor}, {@code
@@ -97,6 +98,23 @@ public final class OptionTable {
         ConfigOption<T> described = option.withDescription(description);
         entries.add(new Entry(described, type, defaultText, description));
         return described;
+    }
+
+    /**
+     * Documents a pass-through prefix: the reference table gets a row {@code PREFIX*} with this
+     * description after the options.
+     */
+    public void describePrefix(String prefix, String description) {
+        if (!passThroughPrefixes.contains(prefix)) {
+            throw new IllegalArgumentException(
+                    prefix + " is not a pass-through prefix of this table: " + passThroughPrefixes);
+        }
+        prefixDocs.put(prefix, description);
+    }
+
+    /** Whether {@code key} is an option, a deprecated spelling of one, or under a prefix. */
+    public boolean accepts(String key) {
+        return entry(key).isPresent() || passThroughPrefixes.stream().anyMatch(key::startsWith);
     }
 
     /** Every option, in the order of the reference table. */
@@ -130,7 +148,7 @@ public final class OptionTable {
         Map<String, String> copy = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String key = Objects.requireNonNull(e.getKey(), "key");
-            if (entry(key).isEmpty() && passThroughPrefixes.stream().noneMatch(key::startsWith)) {
+            if (!accepts(key)) {
                 throw new IllegalArgumentException(unknownKeyMessage(key));
             }
             copy.put(key, Objects.requireNonNull(e.getValue(), key));
@@ -138,7 +156,8 @@ public final class OptionTable {
         return new Settings(this, Configuration.fromMap(copy), copy);
     }
 
-    private String unknownKeyMessage(String key) {
+    /** The message for a key {@link #accepts} refuses. */
+    public String unknownKeyMessage(String key) {
         StringBuilder message =
                 new StringBuilder("unknown ")
                         .append(component)
@@ -184,6 +203,13 @@ public final class OptionTable {
                     .append(cell(meaning))
                     .append(" |\n");
         }
+        prefixDocs.forEach(
+                (prefix, text) ->
+                        md.append("| `")
+                                .append(prefix)
+                                .append("*` | | | ")
+                                .append(cell(text))
+                                .append(" |\n"));
         return md.toString();
     }
 

@@ -35,7 +35,21 @@ public final class SharedOptions {
      */
     public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
 
+    /** The dataset root. */
+    public static final String DATA_ROOT_KEY = "data.root";
+
     private SharedOptions() {}
+
+    /**
+     * {@value #DATA_ROOT_KEY}, no default: a Flink FileSystem URI ({@code file:///var/lib/rf},
+     * {@code s3://bucket/rf}) or an absolute path.
+     */
+    public static ConfigOption<String> dataRoot(String... deprecatedKeys) {
+        return ConfigOptions.key(DATA_ROOT_KEY)
+                .stringType()
+                .noDefaultValue()
+                .withDeprecatedKeys(deprecatedKeys);
+    }
 
     /** {@value #BOOTSTRAP_SERVERS_KEY}, no default. */
     public static ConfigOption<String> bootstrapServers(String... deprecatedKeys) {

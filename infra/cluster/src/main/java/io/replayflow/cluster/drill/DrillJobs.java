@@ -85,10 +85,10 @@ record DrillJobs(String run, Path root, String ingest, String replayStore) {
                         jobs.upload(snapshot(config, "replay-store", REPLAY_STORE_MAIN)),
                         REPLAY_STORE_MAIN,
                         List.of(
-                                "--replay.kafka.bootstrap-servers", config.bootstrapServers(),
-                                "--replay.kafka.topic-prefix", prefix,
+                                "--kafka.bootstrap.servers", config.bootstrapServers(),
+                                "--kafka.topic-prefix", prefix,
                                 "--replay.kafka.group-id", run + "-replay",
-                                "--replay.data-root", rootUri,
+                                "--data.root", rootUri,
                                 "--replay.checkpoint.interval", interval));
         return new DrillJobs(run, root, ingest, replay);
     }

@@ -39,11 +39,10 @@ package io.replayflow.replay.priority;
  *
  * <h2>Epsilon</h2>
  *
- * One default, {@link #DEFAULT_EPSILON}. Two programs set it, each with its own key because they
- * read different configurations: the trainer's {@code trainer.priority.epsilon} (updates it
- * publishes and its own sampler) and the replay job's {@code replay.priority.scoring.epsilon}
- * (initial priorities of scored rows). Both default to this constant; set them to the same value,
- * or scored and trained rows carry floors of different size.
+ * One default, {@link #DEFAULT_EPSILON}, and one key, {@code replay.priority.epsilon} ({@link
+ * PriorityOptions}), read by both programs that set it: the trainer (updates it publishes and its
+ * own sampler) and the replay job (initial priorities of scored rows). Their former keys, {@code
+ * trainer.priority.epsilon} and {@code replay.priority.scoring.epsilon}, are still read.
  *
  * <p>Pure and stateless.
  */
