@@ -104,7 +104,7 @@ public final class ActorOptions {
     public static final ConfigOption<Behaviour> BEHAVIOUR =
             TABLE.add(
                     key("actor.behaviour").enumType(Behaviour.class).defaultValue(Behaviour.RANDOM),
-                    "random | cartpole-hand",
+                    OptionTable.choices(Behaviour.class),
                     "Version-0 policy, acting until a policy is published: random (uniform; ε"
                             + " does not apply) or cartpole-hand (CartPole-v1 only: push toward"
                             + " theta + 0.5 theta_dot, explored with ε-greedy).");

@@ -2,6 +2,8 @@ package io.replayflow.trainer;
 
 import static io.replayflow.trainer.TrainerOptions.*;
 
+import io.replayflow.schemas.config.OptionTable;
+import io.replayflow.schemas.config.Settings;
 import io.replayflow.trainer.algo.TdLossFunction;
 import io.replayflow.trainer.net.QNetworkSpec;
 import java.util.LinkedHashMap;
@@ -10,7 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
 
 /**
  * The trainer's configuration: every key of {@link TrainerOptions}, parsed and validated once.
@@ -134,10 +136,11 @@ public record TrainerConfig(
                 POLICY_NAME,
                 policyName,
                 "use letters, digits, '.', '_' and '-', e.g. cartpole");
-        if (network == NetworkKind.NATURE_CNN && !hidden.equals(HIDDEN.defaultValue())) {
+        if (network == NetworkKind.NATURE_CNN
+                && !hidden.equals(TrainerOptions.parseIntList(HIDDEN.defaultValue()))) {
             throw new IllegalArgumentException(
                     "trainer.hidden="
-                            + HIDDEN.format(hidden)
+                            + OptionTable.format(hidden)
                             + " does not apply to trainer.network=nature-cnn (its layers are"
                             + " fixed): remove trainer.hidden or use trainer.network=mlp");
         }
@@ -154,60 +157,46 @@ public record TrainerConfig(
      * @throws IllegalArgumentException for an unknown key (naming the close ones) or a bad value
      *     (naming the key, the rule and an example)
      */
-    public static TrainerConfig fromMap(Map<String, String> raw) {
-        for (String key : raw.keySet()) {
-            if (TrainerOptions.byKey(key).isEmpty()) {
-                throw new IllegalArgumentException(
-                        "unknown trainer option '" + key + "'" + suggestion(key));
-            }
-        }
+    public static TrainerConfig fromMap(Map<String, String> settings) {
+        Settings values = TrainerOptions.table().read(settings);
         return new TrainerConfig(
-                get(raw, ALGO),
-                get(raw, NETWORK),
-                get(raw, HIDDEN),
-                get(raw, GAMMA),
-                get(raw, N_STEP),
-                get(raw, NUM_ACTIONS),
-                get(raw, LR),
-                get(raw, ADAM_BETA1),
-                get(raw, ADAM_BETA2),
-                get(raw, ADAM_EPSILON),
-                get(raw, BATCH_SIZE),
-                get(raw, STEPS),
-                get(raw, TARGET_UPDATE_PERIOD),
-                get(raw, TARGET_TAU),
-                get(raw, CQL_ALPHA),
-                get(raw, GRAD_CLIP_NORM),
-                get(raw, LOSS),
-                get(raw, HUBER_DELTA),
-                get(raw, SAMPLER),
-                get(raw, PRIORITY_ALPHA),
-                get(raw, PRIORITY_BETA0),
-                get(raw, PRIORITY_BETA_STEPS),
-                get(raw, PRIORITY_EPSILON),
-                get(raw, SEED),
-                get(raw, INTRA_OP_THREADS),
-                get(raw, INTER_OP_THREADS),
-                get(raw, CHECKPOINT_PERIOD),
-                get(raw, CHECKPOINT_KEEP),
-                get(raw, METRICS_PERIOD),
-                get(raw, REFRESH_PERIOD),
-                get(raw, POLICY_NAME));
+                values.get(ALGO),
+                values.get(NETWORK),
+                hidden(values),
+                values.get(GAMMA),
+                values.get(N_STEP),
+                values.get(NUM_ACTIONS),
+                values.get(LR),
+                values.get(ADAM_BETA1),
+                values.get(ADAM_BETA2),
+                values.get(ADAM_EPSILON),
+                values.get(BATCH_SIZE),
+                values.get(STEPS),
+                values.get(TARGET_UPDATE_PERIOD),
+                values.get(TARGET_TAU),
+                values.get(CQL_ALPHA),
+                values.get(GRAD_CLIP_NORM),
+                values.get(LOSS),
+                values.get(HUBER_DELTA),
+                values.get(SAMPLER),
+                values.get(PRIORITY_ALPHA),
+                values.get(PRIORITY_BETA0),
+                values.get(PRIORITY_BETA_STEPS),
+                values.get(PRIORITY_EPSILON),
+                values.get(SEED),
+                values.get(INTRA_OP_THREADS),
+                values.get(INTER_OP_THREADS),
+                values.get(CHECKPOINT_PERIOD),
+                values.get(CHECKPOINT_KEEP),
+                values.get(METRICS_PERIOD),
+                values.get(REFRESH_PERIOD),
+                values.get(POLICY_NAME));
     }
 
     /** This configuration with one key changed, e.g. {@code with("trainer.algo", "cql")}. */
     public TrainerConfig with(String key, Object value) {
         Map<String, String> map = new LinkedHashMap<>(toMap());
-        TrainerOption<?> option =
-                TrainerOptions.byKey(key)
-                        .orElseThrow(
-                                () ->
-                                        new IllegalArgumentException(
-                                                "unknown trainer option '"
-                                                        + key
-                                                        + "'"
-                                                        + suggestion(key)));
-        map.put(key, option.format(value));
+        map.put(key, OptionTable.format(value));
         return fromMap(map);
     }
 
@@ -216,7 +205,7 @@ public record TrainerConfig(
         Map<String, Object> values = new LinkedHashMap<>();
         values.put(ALGO.key(), algo.id());
         values.put(NETWORK.key(), network.id());
-        values.put(HIDDEN.key(), HIDDEN.format(hidden));
+        values.put(HIDDEN.key(), OptionTable.format(hidden));
         values.put(GAMMA.key(), gamma);
         values.put(N_STEP.key(), nStep);
         values.put(NUM_ACTIONS.key(), numActions);
@@ -267,28 +256,27 @@ public record TrainerConfig(
         return priorityBetaSteps >= 0 ? priorityBetaSteps : steps;
     }
 
-    private static <T> T get(Map<String, String> raw, TrainerOption<T> option) {
-        String value = raw.get(option.key());
-        return value == null ? option.defaultValue() : option.parse(value);
+    private static List<Integer> hidden(Settings values) {
+        String text = values.get(HIDDEN);
+        try {
+            return TrainerOptions.parseIntList(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    HIDDEN.key()
+                            + "='"
+                            + text
+                            + "' is not a valid int list; e.g. "
+                            + HIDDEN.key()
+                            + "="
+                            + HIDDEN.defaultValue(),
+                    e);
+        }
     }
 
-    private static void check(boolean ok, TrainerOption<?> option, Object value, String rule) {
+    private static void check(boolean ok, ConfigOption<?> option, Object value, String rule) {
         if (!ok) {
             throw new IllegalArgumentException(
-                    option.key() + "=" + option.format(value) + " is invalid: " + rule);
+                    option.key() + "=" + OptionTable.format(value) + " is invalid: " + rule);
         }
-    }
-
-    private static String suggestion(String key) {
-        String tail = key.substring(key.lastIndexOf('.') + 1);
-        List<String> close =
-                TrainerOptions.all().stream()
-                        .map(TrainerOption::key)
-                        .filter(k -> k.endsWith(tail) || k.contains(tail) || tail.contains(k))
-                        .collect(Collectors.toList());
-        if (close.isEmpty()) {
-            return ": see docs/CONFIG.md (generated from TrainerOptions) for the keys";
-        }
-        return ": did you mean " + String.join(" or ", close) + "?";
     }
 }

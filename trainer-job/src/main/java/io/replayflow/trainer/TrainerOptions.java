@@ -1,327 +1,241 @@
 package io.replayflow.trainer;
 
-import io.replayflow.replay.priority.Priorities;
+import io.replayflow.replay.priority.PriorityOptions;
+import io.replayflow.schemas.config.OptionTable;
 import io.replayflow.trainer.algo.TdLossFunction;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 
 /**
- * Every configuration key of the trainer, with its type, default and meaning. {@link TrainerConfig}
- * reads them; {@link #markdownTable()} writes the reference table in {@code docs/CONFIG.md}, so the
- * docs come from this one place.
+ * Every configuration key of the trainer, with its type, default and meaning: Flink {@link
+ * ConfigOption}s in an {@link OptionTable}, the mechanism every component uses. {@link
+ * TrainerConfig} reads them; {@code docs/CONFIG.md} is generated from {@link #table()}. The
+ * priority floor is the key the replay job reads too, {@code replay.priority.epsilon} (formerly
+ * {@code trainer.priority.epsilon}, still read).
  */
 public final class TrainerOptions {
 
     private TrainerOptions() {}
 
-    private static final List<TrainerOption<?>> ALL = new ArrayList<>();
+    private static final OptionTable TABLE = new OptionTable("trainer", List.of());
 
-    public static final TrainerOption<Algo> ALGO =
-            add(
-                    "trainer.algo",
-                    "dqn|double-dqn|cql|bc",
-                    Algo.DQN,
-                    "Training algorithm: DQN, Double DQN, discrete CQL(H) on a Double DQN"
-                            + " target, or behaviour cloning (cross-entropy of the logged action).",
-                    Algo::parse);
+    public static final ConfigOption<Algo> ALGO =
+            TABLE.add(
+                    ConfigOptions.key("trainer.algo").enumType(Algo.class).defaultValue(Algo.DQN),
+                    OptionTable.choices(Algo.class),
+                    "Training algorithm: DQN, Double DQN, discrete CQL(H) on a Double DQN target,"
+                            + " or behaviour cloning (cross-entropy of the logged action).");
 
-    public static final TrainerOption<NetworkKind> NETWORK =
-            add(
-                    "trainer.network",
-                    "mlp|nature-cnn",
-                    NetworkKind.MLP,
+    public static final ConfigOption<NetworkKind> NETWORK =
+            TABLE.add(
+                    ConfigOptions.key("trainer.network")
+                            .enumType(NetworkKind.class)
+                            .defaultValue(NetworkKind.MLP),
+                    OptionTable.choices(NetworkKind.class),
                     "Q-network: an MLP over float observations, or the Nature-DQN conv net over"
-                            + " uint8 images [H, W, C] (scaled by 1/255 inside the graph).",
-                    NetworkKind::parse);
+                            + " uint8 images [H, W, C] (scaled by 1/255 inside the graph).");
 
-    public static final TrainerOption<List<Integer>> HIDDEN =
-            add(
-                    "trainer.hidden",
+    public static final ConfigOption<String> HIDDEN =
+            TABLE.add(
+                    ConfigOptions.key("trainer.hidden").stringType().defaultValue("64,64"),
                     "int list",
-                    List.of(64, 64),
                     "Hidden layer widths of the MLP, comma separated (empty: a linear Q"
-                            + " function).",
-                    TrainerOptions::parseIntList);
+                            + " function).");
 
-    public static final TrainerOption<Double> GAMMA =
-            add(
-                    "trainer.gamma",
+    public static final ConfigOption<Double> GAMMA =
+            TABLE.add(
+                    ConfigOptions.key("trainer.gamma").doubleType().defaultValue(0.99),
                     "double",
-                    0.99,
                     "Discount factor; with trainer.n-step it gives the bootstrap discount"
-                            + " gamma^n (1 - terminated) when the trainer builds n-step columns.",
-                    Double::parseDouble);
+                            + " gamma^n (1 - terminated) when the trainer builds n-step columns.");
 
-    public static final TrainerOption<Integer> N_STEP =
-            add(
-                    "trainer.n-step",
+    public static final ConfigOption<Integer> N_STEP =
+            TABLE.add(
+                    ConfigOptions.key("trainer.n-step").intType().defaultValue(1),
                     "int",
-                    1,
                     "Steps per n-step return when the trainer builds columns itself; replay"
-                            + " datasets carry their own n-step return and bootstrap discount.",
-                    Integer::parseInt);
+                            + " datasets carry their own n-step return and bootstrap discount.");
 
-    public static final TrainerOption<Integer> NUM_ACTIONS =
-            add(
-                    "trainer.num-actions",
+    public static final ConfigOption<Integer> NUM_ACTIONS =
+            TABLE.add(
+                    ConfigOptions.key("trainer.num-actions").intType().defaultValue(0),
                     "int",
-                    0,
                     "Discrete actions of the environment, for training from Parquet data; 0 takes"
                             + " it from the env id (CartPole-v1: 2, Acrobot-v1: 3, MountainCar-v0:"
-                            + " 3).",
-                    Integer::parseInt);
+                            + " 3).");
 
-    public static final TrainerOption<Double> LR =
-            add("trainer.lr", "double", 3e-4, "Adam learning rate.", Double::parseDouble);
-
-    public static final TrainerOption<Double> ADAM_BETA1 =
-            add(
-                    "trainer.adam.beta1",
+    public static final ConfigOption<Double> LR =
+            TABLE.add(
+                    ConfigOptions.key("trainer.lr").doubleType().defaultValue(3e-4),
                     "double",
-                    0.9,
-                    "Adam first-moment decay.",
-                    Double::parseDouble);
+                    "Adam learning rate.");
 
-    public static final TrainerOption<Double> ADAM_BETA2 =
-            add(
-                    "trainer.adam.beta2",
+    public static final ConfigOption<Double> ADAM_BETA1 =
+            TABLE.add(
+                    ConfigOptions.key("trainer.adam.beta1").doubleType().defaultValue(0.9),
                     "double",
-                    0.999,
-                    "Adam second-moment decay.",
-                    Double::parseDouble);
+                    "Adam first-moment decay.");
 
-    public static final TrainerOption<Double> ADAM_EPSILON =
-            add(
-                    "trainer.adam.epsilon",
+    public static final ConfigOption<Double> ADAM_BETA2 =
+            TABLE.add(
+                    ConfigOptions.key("trainer.adam.beta2").doubleType().defaultValue(0.999),
                     "double",
-                    1e-8,
-                    "Adam epsilon (added to sqrt(v_hat)).",
-                    Double::parseDouble);
+                    "Adam second-moment decay.");
 
-    public static final TrainerOption<Integer> BATCH_SIZE =
-            add(
-                    "trainer.batch-size",
+    public static final ConfigOption<Double> ADAM_EPSILON =
+            TABLE.add(
+                    ConfigOptions.key("trainer.adam.epsilon").doubleType().defaultValue(1e-8),
+                    "double",
+                    "Adam epsilon (added to sqrt(v_hat)).");
+
+    public static final ConfigOption<Integer> BATCH_SIZE =
+            TABLE.add(
+                    ConfigOptions.key("trainer.batch-size").intType().defaultValue(32),
                     "int",
-                    32,
-                    "Transitions per gradient step.",
-                    Integer::parseInt);
+                    "Transitions per gradient step.");
 
-    public static final TrainerOption<Long> STEPS =
-            add(
-                    "trainer.steps",
+    public static final ConfigOption<Long> STEPS =
+            TABLE.add(
+                    ConfigOptions.key("trainer.steps").longType().defaultValue(30_000L),
                     "long",
-                    30_000L,
                     "Gradient steps to train to (the global step at which training stops; a"
-                            + " resumed run continues towards it).",
-                    Long::parseLong);
+                            + " resumed run continues towards it).");
 
-    public static final TrainerOption<Long> TARGET_UPDATE_PERIOD =
-            add(
-                    "trainer.target.update-period",
+    public static final ConfigOption<Long> TARGET_UPDATE_PERIOD =
+            TABLE.add(
+                    ConfigOptions.key("trainer.target.update-period").longType().defaultValue(500L),
                     "long",
-                    500L,
-                    "Gradient steps between target-network updates.",
-                    Long::parseLong);
+                    "Gradient steps between target-network updates.");
 
-    public static final TrainerOption<Double> TARGET_TAU =
-            add(
-                    "trainer.target.tau",
+    public static final ConfigOption<Double> TARGET_TAU =
+            TABLE.add(
+                    ConfigOptions.key("trainer.target.tau").doubleType().defaultValue(1.0),
                     "double",
-                    1.0,
                     "Target update weight: 1 copies the online network (hard update), < 1 is"
-                            + " Polyak averaging target <- tau*online + (1-tau)*target.",
-                    Double::parseDouble);
+                            + " Polyak averaging target <- tau*online + (1-tau)*target.");
 
-    public static final TrainerOption<Double> CQL_ALPHA =
-            add(
-                    "trainer.cql.alpha",
+    public static final ConfigOption<Double> CQL_ALPHA =
+            TABLE.add(
+                    ConfigOptions.key("trainer.cql.alpha").doubleType().defaultValue(1.0),
                     "double",
-                    1.0,
-                    "Weight alpha of the CQL(H) term alpha*(logsumexp_a Q(s,a) - Q(s,a_data)).",
-                    Double::parseDouble);
+                    "Weight alpha of the CQL(H) term alpha*(logsumexp_a Q(s,a) - Q(s,a_data)).");
 
-    public static final TrainerOption<Double> GRAD_CLIP_NORM =
-            add(
-                    "trainer.grad-clip-norm",
+    public static final ConfigOption<Double> GRAD_CLIP_NORM =
+            TABLE.add(
+                    ConfigOptions.key("trainer.grad-clip-norm").doubleType().defaultValue(10.0),
                     "double",
-                    10.0,
-                    "Clip gradients by global norm to this value; 0 turns clipping off.",
-                    Double::parseDouble);
+                    "Clip gradients by global norm to this value; 0 turns clipping off.");
 
-    public static final TrainerOption<TdLossFunction> LOSS =
-            add(
-                    "trainer.loss",
+    public static final ConfigOption<TdLossFunction> LOSS =
+            TABLE.add(
+                    ConfigOptions.key("trainer.loss")
+                            .enumType(TdLossFunction.class)
+                            .defaultValue(TdLossFunction.HUBER),
                     "huber|mse",
-                    TdLossFunction.HUBER,
-                    "TD loss per sample: Huber with trainer.huber.delta, or squared error.",
-                    TdLossFunction::parse);
+                    "TD loss per sample: Huber with trainer.huber.delta, or squared error.");
 
-    public static final TrainerOption<Double> HUBER_DELTA =
-            add(
-                    "trainer.huber.delta",
+    public static final ConfigOption<Double> HUBER_DELTA =
+            TABLE.add(
+                    ConfigOptions.key("trainer.huber.delta").doubleType().defaultValue(1.0),
                     "double",
-                    1.0,
-                    "Where the Huber loss turns from quadratic to linear.",
-                    Double::parseDouble);
+                    "Where the Huber loss turns from quadratic to linear.");
 
-    public static final TrainerOption<SamplerKind> SAMPLER =
-            add(
-                    "trainer.sampler",
+    public static final ConfigOption<SamplerKind> SAMPLER =
+            TABLE.add(
+                    ConfigOptions.key("trainer.sampler")
+                            .enumType(SamplerKind.class)
+                            .defaultValue(SamplerKind.UNIFORM),
                     "uniform|prioritized",
-                    SamplerKind.UNIFORM,
                     "How in-memory sources draw batches: uniformly, or prioritized by |TD"
-                            + " error| with importance weights.",
-                    SamplerKind::parse);
+                            + " error| with importance weights.");
 
-    public static final TrainerOption<Double> PRIORITY_ALPHA =
-            add(
-                    "trainer.priority.alpha",
+    public static final ConfigOption<Double> PRIORITY_ALPHA =
+            TABLE.add(
+                    ConfigOptions.key("trainer.priority.alpha").doubleType().defaultValue(0.6),
                     "double",
-                    0.6,
-                    "Prioritized replay exponent alpha (0 = uniform).",
-                    Double::parseDouble);
+                    "Prioritized replay exponent alpha (0 = uniform).");
 
-    public static final TrainerOption<Double> PRIORITY_BETA0 =
-            add(
-                    "trainer.priority.beta0",
+    public static final ConfigOption<Double> PRIORITY_BETA0 =
+            TABLE.add(
+                    ConfigOptions.key("trainer.priority.beta0").doubleType().defaultValue(0.4),
                     "double",
-                    0.4,
-                    "Importance-weight exponent at step 0, annealed linearly to 1.",
-                    Double::parseDouble);
+                    "Importance-weight exponent at step 0, annealed linearly to 1.");
 
-    public static final TrainerOption<Long> PRIORITY_BETA_STEPS =
-            add(
-                    "trainer.priority.beta-steps",
+    public static final ConfigOption<Long> PRIORITY_BETA_STEPS =
+            TABLE.add(
+                    ConfigOptions.key("trainer.priority.beta-steps").longType().defaultValue(-1L),
                     "long",
-                    -1L,
-                    "Steps over which beta anneals to 1; -1 means trainer.steps.",
-                    Long::parseLong);
+                    "Steps over which beta anneals to 1; -1 means trainer.steps.");
 
-    public static final TrainerOption<Double> PRIORITY_EPSILON =
-            add(
-                    "trainer.priority.epsilon",
+    public static final ConfigOption<Double> PRIORITY_EPSILON =
+            TABLE.add(
+                    PriorityOptions.epsilon("trainer.priority.epsilon"),
                     "double",
-                    Priorities.DEFAULT_EPSILON,
-                    "Added to |TD error| to form a priority, so no row starves; keep it equal to"
-                            + " the replay job's replay.priority.scoring.epsilon.",
-                    Double::parseDouble);
+                    PriorityOptions.EPSILON_DESCRIPTION);
 
-    public static final TrainerOption<Long> SEED =
-            add(
-                    "trainer.seed",
+    public static final ConfigOption<Long> SEED =
+            TABLE.add(
+                    ConfigOptions.key("trainer.seed").longType().defaultValue(0L),
                     "long",
-                    0L,
-                    "Seed of the weight initialisation and of the batch sampler.",
-                    Long::parseLong);
+                    "Seed of the weight initialisation and of the batch sampler.");
 
-    public static final TrainerOption<Integer> INTRA_OP_THREADS =
-            add(
-                    "trainer.threads.intra-op",
+    public static final ConfigOption<Integer> INTRA_OP_THREADS =
+            TABLE.add(
+                    ConfigOptions.key("trainer.threads.intra-op").intType().defaultValue(0),
                     "int",
-                    0,
                     "TensorFlow intra-op threads (0: TensorFlow picks). Fixed per process by the"
-                            + " first session.",
-                    Integer::parseInt);
+                            + " first session.");
 
-    public static final TrainerOption<Integer> INTER_OP_THREADS =
-            add(
-                    "trainer.threads.inter-op",
+    public static final ConfigOption<Integer> INTER_OP_THREADS =
+            TABLE.add(
+                    ConfigOptions.key("trainer.threads.inter-op").intType().defaultValue(0),
                     "int",
-                    0,
                     "TensorFlow inter-op threads (0: TensorFlow picks; -1: every op runs in the"
                         + " thread that calls the step, one after another, which saves a thread"
                         + " hand-off per op and is fastest for small MLPs, e.g. 3.6x the PyTorch"
-                        + " rate for 64x64/batch 32 in docs/BENCHMARKS.md).",
-                    Integer::parseInt);
+                        + " rate for 64x64/batch 32 in docs/BENCHMARKS.md).");
 
-    public static final TrainerOption<Long> CHECKPOINT_PERIOD =
-            add(
-                    "trainer.checkpoint.period",
+    public static final ConfigOption<Long> CHECKPOINT_PERIOD =
+            TABLE.add(
+                    ConfigOptions.key("trainer.checkpoint.period").longType().defaultValue(5_000L),
                     "long",
-                    5_000L,
-                    "Gradient steps between checkpoints (0: only at the end).",
-                    Long::parseLong);
+                    "Gradient steps between checkpoints (0: only at the end).");
 
-    public static final TrainerOption<Integer> CHECKPOINT_KEEP =
-            add(
-                    "trainer.checkpoint.keep",
+    public static final ConfigOption<Integer> CHECKPOINT_KEEP =
+            TABLE.add(
+                    ConfigOptions.key("trainer.checkpoint.keep").intType().defaultValue(3),
                     "int",
-                    3,
-                    "Checkpoints kept; older ones are deleted after a new one is complete.",
-                    Integer::parseInt);
+                    "Checkpoints kept; older ones are deleted after a new one is complete.");
 
-    public static final TrainerOption<Long> METRICS_PERIOD =
-            add(
-                    "trainer.metrics.period",
+    public static final ConfigOption<Long> METRICS_PERIOD =
+            TABLE.add(
+                    ConfigOptions.key("trainer.metrics.period").longType().defaultValue(100L),
                     "long",
-                    100L,
-                    "Gradient steps between TensorBoard scalars.",
-                    Long::parseLong);
+                    "Gradient steps between TensorBoard scalars.");
 
-    public static final TrainerOption<Long> REFRESH_PERIOD =
-            add(
-                    "trainer.data.refresh-period",
+    public static final ConfigOption<Long> REFRESH_PERIOD =
+            TABLE.add(
+                    ConfigOptions.key("trainer.data.refresh-period").longType().defaultValue(0L),
                     "long",
-                    0L,
                     "Continuous mode: gradient steps between looking for new data files (0:"
-                            + " never).",
-                    Long::parseLong);
+                            + " never).");
 
-    public static final TrainerOption<String> POLICY_NAME =
-            add(
-                    "trainer.policy.name",
+    public static final ConfigOption<String> POLICY_NAME =
+            TABLE.add(
+                    ConfigOptions.key("trainer.policy.name").stringType().defaultValue("policy"),
                     "string",
-                    "policy",
                     "Name the exported policy is published under (letters, digits, '.', '_',"
-                            + " '-').",
-                    s -> s);
+                            + " '-').");
 
-    /** All keys, in documentation order. */
-    public static List<TrainerOption<?>> all() {
-        return List.copyOf(ALL);
+    /** Every key, in documentation order: the trainer's section of {@code docs/CONFIG.md}. */
+    public static OptionTable table() {
+        return TABLE;
     }
 
-    /** The option with this key, if any. */
-    public static java.util.Optional<TrainerOption<?>> byKey(String key) {
-        return ALL.stream().filter(o -> o.key().equals(key)).findFirst();
-    }
-
-    /** The reference table: key, type, default, description. */
-    public static String markdownTable() {
-        StringBuilder out = new StringBuilder();
-        out.append("| key | type | default | description |\n|---|---|---|---|\n");
-        for (TrainerOption<?> option : ALL) {
-            out.append("| `")
-                    .append(option.key())
-                    .append("` | ")
-                    .append(cell(option.typeName()))
-                    .append(" | `")
-                    .append(option.format(option.defaultValue()))
-                    .append("` | ")
-                    .append(cell(option.description()))
-                    .append(" |\n");
-        }
-        return out.toString();
-    }
-
-    private static String cell(String text) {
-        return text.replace("|", "\\|");
-    }
-
-    private static <T> TrainerOption<T> add(
-            String key,
-            String type,
-            T defaultValue,
-            String description,
-            Function<String, T> parser) {
-        TrainerOption<T> option = new TrainerOption<>(key, type, defaultValue, description, parser);
-        ALL.add(option);
-        return option;
-    }
-
+    /** Reads {@link #HIDDEN}'s comma-separated widths ({@code ""} is no hidden layer). */
     static List<Integer> parseIntList(String s) {
         if (s.isBlank()) {
             return List.of();

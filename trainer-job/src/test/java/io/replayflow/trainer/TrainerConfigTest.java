@@ -3,6 +3,7 @@ package io.replayflow.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.replayflow.schemas.config.OptionTable;
 import io.replayflow.trainer.algo.TdLossFunction;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,9 @@ class TrainerConfigTest {
         assertThat(c.with("trainer.batch-size", 256).batchSize()).isEqualTo(256);
         assertThat(c.toMap().keySet())
                 .containsExactlyInAnyOrderElementsOf(
-                        TrainerOptions.all().stream().map(TrainerOption::key).toList());
+                        TrainerOptions.table().entries().stream()
+                                .map(OptionTable.Entry::key)
+                                .toList());
     }
 
     @Test
@@ -53,8 +56,9 @@ class TrainerConfigTest {
                 .hasMessageStartingWith("trainer.lr='fast' is not a valid double")
                 .hasMessageEndingWith("e.g. trainer.lr=3.0E-4");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.algo", "ppo")))
-                .hasMessageContaining(
-                        "unknown algorithm 'ppo': choose one of dqn, double-dqn, cql, bc");
+                .hasMessage(
+                        "trainer.algo='ppo' is not a valid dqn | double-dqn | cql | bc; e.g."
+                                + " trainer.algo=dqn");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.target.tau", "0")))
                 .hasMessageContaining("trainer.target.tau=0.0 is invalid: must be in (0, 1]");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.threads.inter-op", "-2")))
@@ -72,7 +76,7 @@ class TrainerConfigTest {
     @Test
     void unknownKeysSuggestTheCloseOnes() {
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.alpha", "1")))
-                .hasMessageContaining("unknown trainer option 'trainer.alpha'")
+                .hasMessageContaining("unknown trainer setting 'trainer.alpha'")
                 .hasMessageContaining("trainer.cql.alpha");
     }
 
@@ -89,13 +93,14 @@ class TrainerConfigTest {
 
     @Test
     void theReferenceTableListsEveryKey() {
-        String table = TrainerOptions.markdownTable();
-        for (TrainerOption<?> o : TrainerOptions.all()) {
-            assertThat(table).contains("`" + o.key() + "`");
+        String table = TrainerOptions.table().markdown();
+        for (OptionTable.Entry e : TrainerOptions.table().entries()) {
+            assertThat(table).contains("`" + e.key() + "`");
         }
         assertThat(table).contains("| `trainer.hidden` | int list | `64,64` |");
-        assertThat(TrainerOptions.all()).extracting(TrainerOption::key).doesNotHaveDuplicates();
-        assertThat(List.of(TrainerOptions.ALGO.format(Algo.DOUBLE_DQN)))
-                .containsExactly("double-dqn");
+        assertThat(TrainerOptions.table().entries())
+                .extracting(OptionTable.Entry::key)
+                .doesNotHaveDuplicates();
+        assertThat(List.of(OptionTable.format(Algo.DOUBLE_DQN))).containsExactly("double-dqn");
     }
 }

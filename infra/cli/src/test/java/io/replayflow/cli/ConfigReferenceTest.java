@@ -43,10 +43,10 @@ class ConfigReferenceTest {
                         "Actors (actor-service)",
                         ActorOptions.class.getName(),
                         "Keys of a map read by `ActorOptions.parse` (a properties file, `-D`"
-                            + " flags); `./replayflow actors` takes the common ones as flags."
-                            + " Kafka client settings (security, tuning) pass through with the"
-                            + " prefix `kafka.properties.` (formerly `actor.kafka.`), producer"
-                            + " settings with `actor.producer.`.",
+                                + " flags); `./replayflow actors` takes the common ones as flags."
+                                + " Kafka client settings (security, tuning) pass through with the"
+                                + " prefix `kafka.properties.` (formerly `actor.kafka.`), producer"
+                                + " settings with `actor.producer.`.",
                         ActorOptions.table().markdown()),
                 new Section(
                         "Ingest job (ingest)",
@@ -70,7 +70,7 @@ class ConfigReferenceTest {
                         TrainerOptions.class.getName(),
                         "Keys of `TrainerConfig.fromMap`; `./replayflow train --set key=value`"
                                 + " sets any of them.",
-                        TrainerOptions.markdownTable()));
+                        TrainerOptions.table().markdown()));
     }
 
     /** The whole file. */
@@ -87,6 +87,13 @@ class ConfigReferenceTest {
                 .append(" the key, the rule and the fix. The embedded stack and the demo")
                 .append(" (`./replayflow stack`, `./replayflow demo`) have no option keys: every")
                 .append(" verb's flags are listed by `./replayflow VERB --help`.\n\n")
+                .append("Every options class declares Flink `ConfigOption`s in an `OptionTable`")
+                .append(" (`io.replayflow.schemas.config`), so values read the same everywhere")
+                .append(" (durations `250ms`, `10 s`, `5 min`, `PT2S`; sizes `256k`, `64 mb`).")
+                .append(" Keys that several components read are spelled once:")
+                .append(" `kafka.bootstrap.servers`, `kafka.topic-prefix`, `kafka.properties.*`")
+                .append(" (Kafka client settings), `data.root` and `replay.priority.epsilon`;")
+                .append(" a component's former spelling, named in its row, is still read.\n\n")
                 .append("| section | options class | keys |\n|---|---|---|\n");
         for (Section s : sections) {
             md.append("| [")
@@ -136,10 +143,18 @@ class ConfigReferenceTest {
     @Test
     void everyKeyOfEveryOptionsClassIsInTheReference() {
         String md = render();
-        ActorOptions.table().entries().forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
-        IngestOptions.table().entries().forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
-        ReplayStoreOptions.all().forEach(o -> assertThat(md).contains("| `" + o.key() + "` |"));
-        TrainerOptions.all().forEach(o -> assertThat(md).contains("| `" + o.key() + "` |"));
+        ActorOptions.table()
+                .entries()
+                .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
+        IngestOptions.table()
+                .entries()
+                .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
+        ReplayStoreOptions.table()
+                .entries()
+                .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
+        TrainerOptions.table()
+                .entries()
+                .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
     }
 
     /** The directory holding {@code docs/} and {@code infra/} (Surefire runs in infra/cli). */

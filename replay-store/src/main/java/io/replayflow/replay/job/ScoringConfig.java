@@ -48,12 +48,13 @@ public record ScoringConfig(
             throw new IllegalArgumentException(
                     SCORING_MAX_WAIT.key() + " is " + maxWait + "; it must be positive");
         }
-        if (!(epsilon >= 0.0) || Double.isInfinite(epsilon)) {
+        if (!(epsilon > 0.0) || Double.isInfinite(epsilon)) {
             throw new IllegalArgumentException(
                     PRIORITY_EPSILON.key()
                             + " is "
                             + epsilon
-                            + "; it must be finite and >= 0 (1e-6 is usual)");
+                            + "; it must be finite and > 0 (1e-6 is usual), the rule the trainer"
+                            + " applies too");
         }
         if (policyName != null && policyName.isBlank()) {
             policyName = null;

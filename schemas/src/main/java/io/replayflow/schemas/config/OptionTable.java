@@ -213,6 +213,16 @@ public final class OptionTable {
         return md.toString();
     }
 
+    /**
+     * The type label of an enum option: its constants as they are written, {@code dqn | cql} (Flink
+     * reads an enum option by the constants' {@code toString()}, ignoring case).
+     */
+    public static String choices(Class<? extends Enum<?>> type) {
+        return java.util.Arrays.stream(type.getEnumConstants())
+                .map(String::valueOf)
+                .collect(Collectors.joining(" | "));
+    }
+
     /** The text a value is written as in a settings map and in the docs. */
     public static String format(Object value) {
         if (value instanceof Duration d) {

@@ -1,6 +1,7 @@
 package io.replayflow.trainer.data;
 
 import io.replayflow.replay.priority.Priorities;
+import io.replayflow.replay.priority.PriorityOptions;
 import io.replayflow.replay.sample.BetaSchedule;
 import io.replayflow.replay.sample.SampleBatch;
 import io.replayflow.replay.sample.Sampler;
@@ -75,7 +76,7 @@ public final class ArrayBatchSource implements BatchSource {
             SeededRandom rng) {
         if (!(epsilon > 0)) {
             throw new IllegalArgumentException(
-                    "trainer.priority.epsilon=" + epsilon + " is invalid: must be > 0");
+                    PriorityOptions.EPSILON_KEY + "=" + epsilon + " is invalid: must be > 0");
         }
         return new ArrayBatchSource(
                 columns, Sampler.prioritized(alpha, beta, rng), rng, true, epsilon);

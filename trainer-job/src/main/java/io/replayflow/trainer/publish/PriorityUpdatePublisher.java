@@ -1,6 +1,7 @@
 package io.replayflow.trainer.publish;
 
 import io.replayflow.replay.priority.Priorities;
+import io.replayflow.replay.priority.PriorityOptions;
 import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.PriorityUpdate;
@@ -48,7 +49,7 @@ public final class PriorityUpdatePublisher implements AutoCloseable {
         this.topic = topics.priorities();
         if (!(epsilon > 0)) {
             throw new IllegalArgumentException(
-                    "trainer.priority.epsilon=" + epsilon + " is invalid: must be > 0");
+                    PriorityOptions.EPSILON_KEY + "=" + epsilon + " is invalid: must be > 0");
         }
         this.epsilon = epsilon;
     }

@@ -5,7 +5,6 @@ import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainerConfig;
-import io.replayflow.trainer.TrainerOption;
 import io.replayflow.trainer.TrainerOptions;
 import io.replayflow.trainer.data.DataSelection;
 import java.net.URI;
@@ -15,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.flink.configuration.ConfigOption;
 
 /**
  * What {@code ./replayflow train} asks of {@link TrainRunner}. Validated in the constructor: a bad
@@ -149,7 +149,7 @@ public record TrainRequest(
     }
 
     private static void put(
-            Map<String, String> raw, TrainerOption<?> option, String value, String flag) {
+            Map<String, String> raw, ConfigOption<?> option, String value, String flag) {
         String given = raw.get(option.key());
         if (given != null && !given.trim().equals(value)) {
             throw new IllegalArgumentException(

@@ -185,7 +185,7 @@ class ReplayDatasetSourceTest {
     void prioritizedTdErrorsUpdateDatasetPrioritiesAndArePublished() throws Exception {
         ParquetData.writeReplay(root, "it", twoEpisodes(), 3, 0.5);
         TrainerConfig config =
-                config("trainer.sampler", "prioritized", "trainer.priority.epsilon", "0.01");
+                config("trainer.sampler", "prioritized", "replay.priority.epsilon", "0.01");
         MockProducer<String, byte[]> producer =
                 new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         try (ReplayDataset dataset = open(true, config, DataSelection.all());

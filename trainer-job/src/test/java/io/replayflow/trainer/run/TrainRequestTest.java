@@ -56,7 +56,7 @@ class TrainRequestTest {
         assertThatThrownBy(() -> request().set("trainer.lr", "-1").build())
                 .hasMessageContaining("--set: trainer.lr=-1.0 is invalid");
         assertThatThrownBy(() -> request().set("trainer.learning-rate", "0.1").build())
-                .hasMessageContaining("unknown trainer option 'trainer.learning-rate'");
+                .hasMessageContaining("unknown trainer setting 'trainer.learning-rate'");
         assertThatThrownBy(() -> request().algo(Algo.CQL).set("trainer.algo", "dqn").build())
                 .hasMessageContaining("--set trainer.algo=dqn contradicts --algo cql");
     }

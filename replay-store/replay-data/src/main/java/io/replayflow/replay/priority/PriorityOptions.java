@@ -14,7 +14,7 @@ public final class PriorityOptions {
     public static final String EPSILON_KEY = "replay.priority.epsilon";
 
     public static final String EPSILON_DESCRIPTION =
-            "Priority floor: priority = |TD error| + epsilon, so every row stays drawable; >= 0."
+            "Priority floor: priority = |TD error| + epsilon, so every row stays drawable; > 0."
                     + " One key for the trainer's updates and sampler and the replay job's scored"
                     + " rows.";
 
