@@ -37,18 +37,16 @@ import org.apache.flink.configuration.ConfigOption;
  *
  * @param dataRoot the data root, a {@code file://} URI (or a plain path); holds {@code experience/}
  * @param dataset a replay dataset under {@code <root>/replay/}; null trains on the experience log
- * @param algo the algorithm
- * @param steps the global step to train to ({@code trainer.steps}); a run that resumes from a
- *     checkpoint continues towards it, so pass a larger value to train further
+ * @param trainer the trainer configuration: {@code --set key=value} overrides with {@code --algo},
+ *     {@code --steps} (the global step to train to; a run that resumes from a checkpoint continues
+ *     towards it) and {@code --policy-name} on top, read once by the builder
  * @param env keep only this env id
  * @param from keep transitions at or after this event time
  * @param to keep transitions before this event time
  * @param policyVersions keep only transitions of these behaviour policy versions
- * @param policyName the name the policy is exported and published under
  * @param publish whether to announce the exported version on {@code rf.policies}
  * @param bootstrap Kafka bootstrap servers; required when publishing
  * @param topics topic names (default {@code rf.*})
- * @param trainerOverrides further {@code trainer.*} keys (see {@code docs/CONFIG.md})
  * @param checkpointDir where checkpoints go; null: {@code <root>/checkpoints/trainer/<policyName>}
  * @param tensorboardDir where TensorBoard events go; null: {@code <root>/tensorboard/<policyName>}
  * @param kafkaProperties Kafka client settings of every client the run creates (security: {@code
@@ -58,17 +56,14 @@ import org.apache.flink.configuration.ConfigOption;
 public record TrainRequest(
         URI dataRoot,
         String dataset,
-        Algo algo,
-        long steps,
+        TrainerConfig trainer,
         Optional<String> env,
         Optional<Instant> from,
         Optional<Instant> to,
         Optional<long[]> policyVersions,
-        String policyName,
         boolean publish,
         String bootstrap,
         Topics topics,
-        Map<String, String> trainerOverrides,
         Path checkpointDir,
         Path tensorboardDir,
         Map<String, String> kafkaProperties) {
@@ -86,22 +81,11 @@ public record TrainRequest(
                 throw new IllegalArgumentException("--dataset: " + e.getMessage(), e);
             }
         }
-        Objects.requireNonNull(algo, "algo");
-        if (steps < 1) {
-            throw new IllegalArgumentException(
-                    "--steps " + steps + " is invalid: give the step to train to, >= 1");
-        }
+        Objects.requireNonNull(trainer, "trainer");
         env = Objects.requireNonNullElse(env, Optional.empty());
         from = Objects.requireNonNullElse(from, Optional.empty());
         to = Objects.requireNonNullElse(to, Optional.empty());
         policyVersions = Objects.requireNonNullElse(policyVersions, Optional.empty());
-        if (policyName == null || !policyName.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException(
-                    "--policy-name '"
-                            + policyName
-                            + "' is invalid: use letters, digits, '.', '_' and '-', e.g."
-                            + " cartpole");
-        }
         if (publish && (bootstrap == null || bootstrap.isBlank())) {
             throw new IllegalArgumentException(
                     "--publish needs --bootstrap host:port (the Kafka address `./replayflow"
@@ -110,9 +94,22 @@ public record TrainRequest(
         topics = Objects.requireNonNullElse(topics, Topics.defaults());
         kafkaProperties =
                 Secrets.hidingSecrets(Objects.requireNonNullElse(kafkaProperties, Map.of()));
-        trainerOverrides = Map.copyOf(Objects.requireNonNullElse(trainerOverrides, Map.of()));
         new DataSelection(env, from, to, policyVersions); // validates the filters
-        trainerConfig(trainerOverrides, algo, steps, policyName); // validates the overrides
+    }
+
+    /** The algorithm, {@code trainer.algo}. */
+    public Algo algo() {
+        return trainer.algo();
+    }
+
+    /** The global step to train to, {@code trainer.steps}. */
+    public long steps() {
+        return trainer.steps();
+    }
+
+    /** The name the policy is exported and published under, {@code trainer.policy.name}. */
+    public String policyName() {
+        return trainer.policyName();
     }
 
     public static Builder builder(URI dataRoot) {
@@ -124,15 +121,9 @@ public record TrainRequest(
         return new DataSelection(env, from, to, policyVersions);
     }
 
-    /**
-     * The trainer configuration: the overrides, then {@code trainer.algo}, {@code trainer.steps}
-     * and {@code trainer.policy.name} from this request.
-     *
-     * @throws IllegalArgumentException for an unknown key, a bad value, or an override that
-     *     contradicts a flag
-     */
+    /** The trainer configuration (the same as {@link #trainer()}). */
     public TrainerConfig trainerConfig() {
-        return trainerConfig(trainerOverrides, algo, steps, policyName);
+        return trainer;
     }
 
     private static TrainerConfig trainerConfig(
@@ -270,21 +261,36 @@ public record TrainRequest(
             return this;
         }
 
+        /**
+         * Builds the request, reading the trainer configuration once from the overrides and the
+         * three flags.
+         *
+         * @throws IllegalArgumentException naming the flag (or {@code --set} key) and the fix
+         */
         public TrainRequest build() {
+            Objects.requireNonNull(algo, "algo");
+            if (steps < 1) {
+                throw new IllegalArgumentException(
+                        "--steps " + steps + " is invalid: give the step to train to, >= 1");
+            }
+            if (policyName == null || !policyName.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException(
+                        "--policy-name '"
+                                + policyName
+                                + "' is invalid: use letters, digits, '.', '_' and '-', e.g."
+                                + " cartpole");
+            }
             return new TrainRequest(
                     dataRoot,
                     dataset,
-                    algo,
-                    steps,
+                    trainerConfig(overrides, algo, steps, policyName),
                     Optional.ofNullable(env),
                     Optional.ofNullable(from),
                     Optional.ofNullable(to),
                     Optional.ofNullable(policyVersions),
-                    policyName,
                     publish,
                     bootstrap,
                     topics,
-                    overrides,
                     checkpointDir,
                     tensorboardDir,
                     kafkaProperties);
