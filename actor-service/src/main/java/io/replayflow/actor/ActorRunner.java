@@ -7,7 +7,6 @@ import io.replayflow.actor.internal.Seeds;
 import io.replayflow.actor.metrics.ActorMetrics;
 import io.replayflow.actor.metrics.MetricsServer;
 import io.replayflow.actor.policy.EpsilonGreedy;
-import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.actor.publish.TransitionPublisher;
 import io.replayflow.actor.swap.EnvPolicySpec;
 import io.replayflow.actor.swap.PolicyFollower;
@@ -24,8 +23,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -288,7 +287,17 @@ public final class ActorRunner implements AutoCloseable {
             threads.add(thread);
         }
         threads.forEach(Thread::start);
-        LOG.info("{}", banner());
+        LOG.info(
+                "actors started: {} x {} {} envs -> {} at {}, policy '{}' v{}, seed {}, run {}",
+                config.actors(),
+                config.envsPerActor(),
+                config.envId(),
+                config.topics().transitions(),
+                config.bootstrapServers(),
+                config.policyName(),
+                actingVersion(),
+                config.seed(),
+                runNonce);
     }
 
     private void runActor(Actor actor, long vectorSteps) {
@@ -312,31 +321,9 @@ public final class ActorRunner implements AutoCloseable {
         }
     }
 
-    /** One line describing the run: what, where, which seed, where the metrics are. */
-    public String banner() {
-        return String.format(
-                Locale.ROOT,
-                "actors: %d x %d %s envs -> %s at %s | policy '%s' (acting with v%d; v0 %s) | %s |"
-                        + " seed %d | run %s%s",
-                config.actors(),
-                config.envsPerActor(),
-                config.envId(),
-                config.topics().transitions(),
-                config.bootstrapServers(),
-                config.policyName(),
-                actingVersion(),
-                config.behaviour(),
-                describe(config.epsilon()),
-                config.seed(),
-                runNonce,
-                metricsServer == null ? "" : " | metrics " + metricsServer.url());
-    }
-
-    private static String describe(EpsilonSchedule schedule) {
-        if (schedule instanceof EpsilonSchedule.Linear l) {
-            return "epsilon " + l.start() + " -> " + l.end() + " over " + l.decaySteps() + " steps";
-        }
-        return "epsilon " + schedule.epsilon(0);
+    /** The Prometheus endpoint's URL, if {@code actor.metrics.port} did not turn it off. */
+    public Optional<String> metricsUrl() {
+        return metricsServer == null ? Optional.empty() : Optional.of(metricsServer.url());
     }
 
     /**

@@ -120,15 +120,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TrainResult result;
         try {
-            result =
-                    TrainRunner.system()
-                            .run(
-                                    request,
-                                    out,
-                                    p -> {
-                                        out.println(ProgressLine.trainer(p));
-                                        out.flush();
-                                    });
+            result = TrainRunner.system().run(request, ProgressLine.trainListener(out));
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

@@ -19,13 +19,11 @@ import io.replayflow.trainer.publish.PolicyPublisher;
 import io.replayflow.trainer.publish.PriorityUpdatePublisher;
 import io.replayflow.trainer.publish.PublishedVersions;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -36,9 +34,10 @@ import java.util.function.Consumer;
  * optionally publishes) it.
  *
  * <pre>{@code
- * PrintWriter out = new PrintWriter(System.out, true);
- * TrainResult result = TrainRunner.system().run(request, out, p -> out.println(p.step()));
- * System.out.println(result.toJson());
+ * TrainResult result = TrainRunner.system().run(request, new TrainListener() {
+ *     public void progress(TrainProgress p) { LOG.info("step {}", p.step()); }
+ * });
+ * LOG.info("{}", result.toJson());
  * }</pre>
  *
  * <ol>
@@ -84,14 +83,12 @@ public final class TrainRunner {
     /**
      * Trains, exports and (if asked) publishes.
      *
-     * @param out where the run's header and export lines go
-     * @param progress hears where training stands, at most every {@code progressEvery} and after
-     *     the last step
+     * @param listener hears the start, where training stands (at most every {@code progressEvery}
+     *     and after the last step) and the export
      * @throws IllegalArgumentException for bad input, naming the flag or key
      * @throws io.replayflow.trainer.publish.PublishException when Kafka cannot be read or written
      */
-    public TrainResult run(TrainRequest request, PrintWriter out, Consumer<TrainProgress> progress)
-            throws IOException {
+    public TrainResult run(TrainRequest request, TrainListener listener) throws IOException {
         Path root = DataRoots.localDirectory(request.dataRoot(), "--data-root");
         TrainerConfig config = request.trainerConfig();
         checkTargets(request, config);
@@ -129,8 +126,17 @@ public final class TrainRunner {
                                             DataRoots.defaultTensorboard(
                                                     root, config.policyName())))) {
                 restore(trainer, checkpoints, source);
-                print(out, header(config, source, trainer.globalStep(), checkpoints.dir()));
-                StepMetrics last = train(trainer, source, checkpoints, events, progress);
+                listener.started(
+                        new TrainStart(
+                                config.policyName(),
+                                config.algo(),
+                                source.lineage().transitions(),
+                                source.dataset().uri(),
+                                source.nStepTargets(),
+                                trainer.globalStep(),
+                                config.steps(),
+                                checkpoints.dir()));
+                StepMetrics last = train(trainer, source, checkpoints, events, listener::progress);
                 if (priorities != null) {
                     priorities.flush();
                 }
@@ -143,7 +149,7 @@ public final class TrainRunner {
                 if (request.publish()) {
                     publish(request, artifact, last);
                 }
-                print(out, exported(request, artifact));
+                listener.exported(artifact, request.publish() ? request.topics().policies() : null);
                 return new TrainResult(
                         artifact,
                         config.algo(),
@@ -216,23 +222,6 @@ public final class TrainRunner {
         }
     }
 
-    private static void print(PrintWriter out, String line) {
-        out.println(line);
-        out.flush();
-    }
-
-    private static String exported(TrainRequest request, PolicyArtifact artifact) {
-        return "exported "
-                + artifact.policyName()
-                + " version "
-                + artifact.version()
-                + " at step "
-                + artifact.manifest().trainStep()
-                + " to "
-                + artifact.dir()
-                + (request.publish() ? ", published on " + request.topics().policies() : "");
-    }
-
     private static ReplayDatasetSource source(
             ReplayDataset dataset,
             TrainerConfig config,
@@ -287,21 +276,6 @@ public final class TrainRunner {
             throw new IllegalArgumentException(
                     "--checkpoint-dir " + checkpoints.dir() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String header(
-            TrainerConfig config, ReplayDatasetSource source, long step, Path checkpoints) {
-        return String.format(
-                Locale.ROOT,
-                "training %s (%s) on %,d transitions from %s, %s targets; %s to step %,d%s",
-                config.policyName(),
-                config.algo().id(),
-                source.lineage().transitions(),
-                source.dataset().uri(),
-                source.nStepTargets() ? "n-step" : "1-step",
-                step > 0 ? "resuming at step " + String.format(Locale.ROOT, "%,d", step) : "fresh",
-                config.steps(),
-                step > 0 ? " (checkpoints in " + checkpoints + ")" : "");
     }
 
     private static Map<String, Double> metrics(StepMetrics m) {

@@ -13,11 +13,10 @@ import io.replayflow.schemas.serde.SingleObjectSerde;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainProgress;
 import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.export.PolicyArtifact;
 import io.replayflow.trainer.run.ContinuousTrainerStatus.Phase;
 import io.replayflow.trainer.testing.CartPoleLog;
 import io.replayflow.trainer.testing.ParquetData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,9 +103,27 @@ class TrainFromParquetITCase {
         TrainRunner runner = new TrainRunner(InstantSource.system(), Duration.ofMillis(100));
 
         List<TrainProgress> progress = new ArrayList<>();
+        List<TrainStart> starts = new ArrayList<>();
+        List<String> exports = new ArrayList<>();
         TrainResult first =
                 runner.run(
-                        request(200).build(), new PrintWriter(new StringWriter()), progress::add);
+                        request(200).build(),
+                        new TrainListener() {
+                            @Override
+                            public void started(TrainStart start) {
+                                starts.add(start);
+                            }
+
+                            @Override
+                            public void progress(TrainProgress p) {
+                                progress.add(p);
+                            }
+
+                            @Override
+                            public void exported(PolicyArtifact artifact, String publishedOn) {
+                                exports.add(artifact.version() + " on " + publishedOn);
+                            }
+                        });
 
         assertThat(first.startStep()).isZero();
         assertThat(first.steps()).isEqualTo(200);
@@ -116,6 +133,15 @@ class TrainFromParquetITCase {
         assertThat(progress).last().extracting(TrainProgress::step).isEqualTo(200L);
         assertThat(progress).last().extracting(TrainProgress::targetStep).isEqualTo(200L);
         assertThat(progress.get(progress.size() - 1).stepsPerSecond()).isPositive();
+        assertThat(starts)
+                .singleElement()
+                .satisfies(
+                        st -> {
+                            assertThat(st.startStep()).isZero();
+                            assertThat(st.targetStep()).isEqualTo(200);
+                            assertThat(st.transitions()).isEqualTo(log.size());
+                        });
+        assertThat(exports).containsExactly(first.version() + " on " + stack.topics().policies());
         Path dir = first.policyDir();
         assertThat(dir).isEqualTo(root.resolve("policies/cartpole-it/" + first.version()));
         JsonNode json = new ObjectMapper().readTree(first.toJson());
@@ -147,8 +173,7 @@ class TrainFromParquetITCase {
                     .anyMatch(n -> n.startsWith("events.out.tfevents."));
         }
 
-        TrainResult second =
-                runner.run(request(400).build(), new PrintWriter(new StringWriter()), p -> {});
+        TrainResult second = runner.run(request(400).build(), TrainListener.silent());
 
         assertThat(second.startStep()).isEqualTo(200);
         assertThat(second.steps()).isEqualTo(400);

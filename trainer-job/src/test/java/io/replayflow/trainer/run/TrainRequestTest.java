@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.testing.CartPoleLog;
 import io.replayflow.trainer.testing.ParquetData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +28,7 @@ class TrainRequestTest {
 
     private void run(TrainRequest request) throws Exception {
         new TrainRunner(InstantSource.system(), Duration.ofSeconds(5))
-                .run(request, new PrintWriter(new StringWriter()), p -> {});
+                .run(request, TrainListener.silent());
     }
 
     @Test

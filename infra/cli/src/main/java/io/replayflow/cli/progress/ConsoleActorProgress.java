@@ -40,7 +40,7 @@ public final class ConsoleActorProgress implements ActorProgressListener {
      * @throws io.replayflow.actor.ActorFailedException if an actor stopped on an error
      */
     public static ActorStatus await(ActorRunner runner, PrintWriter out, boolean inPlace) {
-        out.println(runner.banner());
+        out.println(ProgressLine.actorsBanner(runner));
         out.flush();
         return runner.awaitCompletion(
                 new ConsoleActorProgress(out, inPlace, runner.config().policyName()));

@@ -1,9 +1,15 @@
 package io.replayflow.cli.progress;
 
+import io.replayflow.actor.ActorConfig;
 import io.replayflow.actor.ActorRunner;
 import io.replayflow.actor.ActorStatus;
+import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.trainer.StepMetrics;
 import io.replayflow.trainer.TrainProgress;
+import io.replayflow.trainer.export.PolicyArtifact;
+import io.replayflow.trainer.run.TrainListener;
+import io.replayflow.trainer.run.TrainStart;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -23,10 +29,110 @@ import java.util.Locale;
  * step 12,000/30,000 (40.0%) | 1,850 steps/s | ETA 0:00:10 | loss 0.0412 (td 0.0301, cql 0.0111) | q 48.2
  * </pre>
  *
- * <p>And the actors' swap notices ({@link #swapped}, {@link #refused}). Stateless and thread-safe.
+ * <p>And the actors' banner ({@link #actorsBanner}) and swap notices ({@link #swapped}, {@link
+ * #refused}). Stateless and thread-safe.
  */
 public final class ProgressLine {
     private ProgressLine() {}
+
+    /**
+     * The line {@code replayflow actors} starts with: what runs, where, which seed, where the
+     * metrics are.
+     *
+     * <pre>
+     * actors: 1 x 64 CartPole-v1 envs -> rf.transitions at 127.0.0.1:9092 | policy 'CartPole-v1' (acting with v0; v0 random) | epsilon 0.05 | seed 7 | run 3f2a9c | metrics http://127.0.0.1:9404/metrics
+     * </pre>
+     */
+    public static String actorsBanner(ActorRunner runner) {
+        ActorConfig config = runner.config();
+        return String.format(
+                Locale.ROOT,
+                "actors: %d x %d %s envs -> %s at %s | policy '%s' (acting with v%d; v0 %s) | %s |"
+                        + " seed %d | run %s%s",
+                config.actors(),
+                config.envsPerActor(),
+                config.envId(),
+                config.topics().transitions(),
+                config.bootstrapServers(),
+                config.policyName(),
+                runner.actingVersion(),
+                config.behaviour(),
+                epsilon(config.epsilon()),
+                config.seed(),
+                runner.runNonce(),
+                runner.metricsUrl().map(url -> " | metrics " + url).orElse(""));
+    }
+
+    /**
+     * Prints a training run on {@code out} as {@code replayflow train} shows it: a header line, the
+     * trainer's line ({@link #trainer}) at each report, and the export line.
+     */
+    public static TrainListener trainListener(PrintWriter out) {
+        return new TrainListener() {
+            @Override
+            public void started(TrainStart start) {
+                println(out, trainStart(start));
+            }
+
+            @Override
+            public void progress(TrainProgress progress) {
+                println(out, trainer(progress));
+            }
+
+            @Override
+            public void exported(PolicyArtifact artifact, String publishedOn) {
+                println(out, ProgressLine.exported(artifact, publishedOn));
+            }
+        };
+    }
+
+    /**
+     * A training run's header.
+     *
+     * <pre>
+     * training cartpole (cql) on 100,000 transitions from file:/data/rf/experience/, 1-step targets; fresh to step 30,000
+     * </pre>
+     */
+    public static String trainStart(TrainStart s) {
+        return String.format(
+                Locale.ROOT,
+                "training %s (%s) on %,d transitions from %s, %s targets; %s to step %,d%s",
+                s.policyName(),
+                s.algo().id(),
+                s.transitions(),
+                s.dataset(),
+                s.nStepTargets() ? "n-step" : "1-step",
+                s.startStep() > 0
+                        ? "resuming at step " + String.format(Locale.ROOT, "%,d", s.startStep())
+                        : "fresh",
+                s.targetStep(),
+                s.startStep() > 0 ? " (checkpoints in " + s.checkpoints() + ")" : "");
+    }
+
+    /** The line after an export: {@code exported cartpole version 3 at step 30000 to DIR}. */
+    public static String exported(PolicyArtifact artifact, String publishedOn) {
+        return "exported "
+                + artifact.policyName()
+                + " version "
+                + artifact.version()
+                + " at step "
+                + artifact.manifest().trainStep()
+                + " to "
+                + artifact.dir()
+                + (publishedOn == null ? "" : ", published on " + publishedOn);
+    }
+
+    private static void println(PrintWriter out, String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    private static String epsilon(EpsilonSchedule schedule) {
+        if (schedule instanceof EpsilonSchedule.Linear l) {
+            return "epsilon " + l.start() + " -> " + l.end() + " over " + l.decaySteps() + " steps";
+        }
+        return "epsilon " + schedule.epsilon(0);
+    }
 
     /**
      * The actors' line.

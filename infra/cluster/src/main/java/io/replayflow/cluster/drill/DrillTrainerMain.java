@@ -3,6 +3,7 @@ package io.replayflow.cluster.drill;
 import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainProgress;
+import io.replayflow.trainer.run.TrainListener;
 import io.replayflow.trainer.run.TrainRequest;
 import io.replayflow.trainer.run.TrainResult;
 import io.replayflow.trainer.run.TrainRunner;
@@ -41,7 +42,16 @@ public final class DrillTrainerMain {
                         .set("trainer.checkpoint.period", args[4])
                         .build();
         PrintWriter out = new PrintWriter(System.out, true);
-        TrainResult result = TrainRunner.system().run(request, out, DrillTrainerMain::log);
+        TrainResult result =
+                TrainRunner.system()
+                        .run(
+                                request,
+                                new TrainListener() {
+                                    @Override
+                                    public void progress(TrainProgress p) {
+                                        log(p);
+                                    }
+                                });
         out.println(result.toJson());
         out.flush();
         System.exit(0);
