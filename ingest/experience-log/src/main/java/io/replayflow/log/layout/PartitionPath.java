@@ -15,12 +15,12 @@ import java.util.Optional;
  * replay dataset use the same layout, so a time window is a set of partitions and DuckDB, Spark or
  * Trino read the tree with no ReplayFlow code.
  *
- * <p>The env id is escaped the way Hive escapes partition values (see {@link #escape}): control
- * characters and {@code " # % ' * / : = ? \ [ ] ^ { }} become {@code %XX} (upper-case hex);
- * everything else, spaces and non-ASCII letters included, is written as is. So {@code CartPole-v1}
- * stays {@code CartPole-v1} and {@code ALE/Pong-v5} becomes {@code ALE%2FPong-v5}. {@link
- * #unescape} inverts it. Ingest's file sink, the replay job and the reader all build and parse
- * partitions here, so the three agree by construction.
+ * <p>The env id is escaped for a directory name (see {@link #escape}): ASCII letters, digits,
+ * {@code -}, {@code _} and {@code .} stay, every other byte of its UTF-8 form becomes {@code ~XX}.
+ * So {@code CartPole-v1} stays {@code CartPole-v1} and {@code MinAtar/Breakout-v1} becomes {@code
+ * MinAtar~2FBreakout-v1}; the rows themselves carry the env id unescaped. {@link #unescape} inverts
+ * it. Ingest's file sink, the replay job and the reader all build and parse partitions here, so the
+ * three agree by construction.
  *
  * @param envId the environment id, unescaped
  * @param hourStartMs start of the hour in epoch milliseconds (a multiple of 3,600,000)
@@ -129,43 +129,48 @@ public record PartitionPath(String envId, long hourStartMs) implements Comparabl
     }
 
     /**
-     * Hive-style escaping of a partition value: control characters and {@code " # % ' * / : = ? \ [
-     * ] ^ { }} become {@code %XX}; everything else (spaces, non-ASCII letters) stays, as in the
-     * experience log's paths.
+     * Escapes an env id for a directory name: ASCII letters, digits, {@code -}, {@code _} and
+     * {@code .} stay; every other character becomes {@code ~XX} per UTF-8 byte (upper-case hex).
+     * Not Hive's {@code %XX}: Flink's file sink stores pending files as {@code Path} URI strings
+     * and reads them back with {@code new Path(String)}, which quotes a {@code %} again on every
+     * round trip (and a space, and non-ASCII letters), so a {@code %}-escaped partition is lost at
+     * the first checkpoint. The characters kept are the ones a URI path never quotes.
      */
     public static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (needsEscape(c)) {
-                out.append('%').append(String.format("%02X", (int) c));
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(utf8.length);
+        for (byte b : utf8) {
+            int c = b & 0xFF;
+            if (keeps(c)) {
+                out.append((char) c);
             } else {
-                out.append(c);
+                out.append(ESCAPE).append(HEX[c >> 4]).append(HEX[c & 0xF]);
             }
         }
         return out.toString();
     }
 
-    private static boolean needsEscape(char c) {
-        if (c < 0x20 || c == 0x7F) {
-            return true;
-        }
-        return switch (c) {
-            case '"', '#', '%', '\'', '*', '/', ':', '=', '?', '\\', '[', ']', '^', '{', '}' ->
-                    true;
-            default -> false;
-        };
+    private static final char ESCAPE = '~';
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static boolean keeps(int c) {
+        return (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '_'
+                || c == '.';
     }
 
-    /** Inverse of {@link #escape}; values without {@code %} are returned as they are. */
+    /** Inverse of {@link #escape}; values without {@code ~} are returned as they are. */
     public static String unescape(String value) {
-        if (value.indexOf('%') < 0) {
+        if (value.indexOf(ESCAPE) < 0) {
             return value;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '%' && i + 2 < value.length()) {
+            if (c == ESCAPE && i + 2 < value.length()) {
                 int hi = Character.digit(value.charAt(i + 1), 16);
                 int lo = Character.digit(value.charAt(i + 2), 16);
                 if (hi >= 0 && lo >= 0) {
