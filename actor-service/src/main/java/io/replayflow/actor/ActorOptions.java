@@ -83,7 +83,10 @@ public final class ActorOptions {
             new Option<>(
                     "actor.env",
                     "CartPole-v1",
-                    "Built-in environment: CartPole-v1, Acrobot-v1 or MountainCar-v0.",
+                    "Built-in environment: CartPole-v1, Acrobot-v1, MountainCar-v0, or a MinAtar"
+                            + " game (MinAtar/Breakout-v1, MinAtar/SpaceInvaders-v1,"
+                            + " MinAtar/Freeway-v1, MinAtar/Asterix-v1, MinAtar/Seaquest-v1;"
+                            + " MinAtar's defaults: sticky actions p = 0.1, full actions 0-5).",
                     ActorOptions::text);
     public static final Option<Integer> ENVS =
             new Option<>(

@@ -71,7 +71,7 @@ public final class TrainerOptions {
                     0,
                     "Discrete actions of the environment, for training from Parquet data; 0 takes"
                             + " it from the env id (CartPole-v1: 2, Acrobot-v1: 3, MountainCar-v0:"
-                            + " 3).",
+                            + " 3, MinAtar/<Game>-v1: 6).",
                     Integer::parseInt);
 
     public static final TrainerOption<Double> LR =
