@@ -31,10 +31,12 @@ public final class TrainerOptions {
     public static final TrainerOption<NetworkKind> NETWORK =
             add(
                     "trainer.network",
-                    "mlp|nature-cnn",
+                    "mlp|nature-cnn|minatar",
                     NetworkKind.MLP,
-                    "Q-network: an MLP over float observations, or the Nature-DQN conv net over"
-                            + " uint8 images [H, W, C] (scaled by 1/255 inside the graph).",
+                    "Q-network: an MLP over float observations, the Nature-DQN conv net over"
+                            + " uint8 images [H, W, C] (scaled by 1/255 inside the graph), or the"
+                            + " MinAtar paper's net (conv 16 3x3, dense 128) over 0/1 images such"
+                            + " as MinAtar/Breakout-v1's [10, 10, 4], unscaled.",
                     NetworkKind::parse);
 
     public static final TrainerOption<List<Integer>> HIDDEN =
