@@ -70,7 +70,7 @@ public final class Actor {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.numEnvs = envs.numEnvs();
         this.obsSize = envs.observationSize();
-        this.encoder = new TransitionEncoder(envs.spec().id(), obsSize);
+        this.encoder = new TransitionEncoder(envs.spec());
         this.actions = new int[numEnvs];
         this.behaviorProbs = new float[numEnvs];
         this.returns = new double[numEnvs];

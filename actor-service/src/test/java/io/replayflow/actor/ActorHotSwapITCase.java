@@ -13,6 +13,8 @@ import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.policy.PolicyRejectedException.Reason;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import io.replayflow.schemas.testing.Await;
 import java.net.URI;
@@ -180,6 +182,62 @@ class ActorHotSwapITCase {
     }
 
     @Test
+    void minAtarActorsActWithARealPolicyAndPublishUint8Images() throws Exception {
+        // Breakout with sticky actions (MinAtar's p = 0.1): a real SavedModel over the flattened
+        // 10x10x4 image (batched, float input) picks action 1 % 6 = 1 ("l") for every copy.
+        String name = "minatar";
+        EnvSpec breakout = EnvSpecs.MINATAR_BREAKOUT;
+        Artifact v1 = TestPolicies.versionPicking(artifacts, name, 1, breakout);
+        ActorConfig config =
+                ActorConfig.builder()
+                        .bootstrapServers(stack.bootstrapServers())
+                        .env(breakout.id())
+                        .actors(ACTORS)
+                        .envsPerActor(ENVS)
+                        .maxStepsPerSecond(8_000)
+                        .policyName(name)
+                        .actorName(name)
+                        .epsilon(EpsilonSchedule.constant(0.0))
+                        .seed(12)
+                        .swapPollInterval(Duration.ofMillis(50))
+                        .swapInitialWait(Duration.ofSeconds(20))
+                        .progressInterval(Duration.ofMillis(500))
+                        .build();
+        ActorStatus done;
+        try (ActorRunner runner = ActorRunner.start(config)) {
+            awaitSteps(runner, 300);
+            publish(v1.announcement());
+            await("acting with v1", () -> runner.actingVersion() == 1);
+            awaitSteps(runner, 2_000);
+            runner.stop();
+            done = runner.awaitCompletion(ActorProgressListener.NONE);
+            assertThat(runner.refusals()).isEmpty();
+        }
+        assertThat(done.transitionsAcked()).isEqualTo(done.steps());
+
+        List<Row> rows = readBack(name, done.steps());
+        checkEpisodes(rows);
+        assertThat(rows.stream().filter(Row::ended)).as("random and 'l' play lose").isNotEmpty();
+        for (Row row : rows) {
+            assertThat(row.obs()).hasSize(400).containsOnly(0f, 1f);
+            assertThat(row.nextObs()).hasSize(400).containsOnly(0f, 1f);
+            // channel 0 (paddle) has exactly one cell, on row 9
+            assertThat(
+                            java.util.stream.IntStream.range(0, 100)
+                                    .filter(cell -> row.obs().get(cell * 4) == 1f))
+                    .singleElement()
+                    .satisfies(cell -> assertThat(cell / 10).isEqualTo(9));
+            if (row.version() == 1) {
+                assertThat(row.action()).isEqualTo(1);
+                assertThat(row.behaviorProb()).isEqualTo(1.0f);
+            } else {
+                assertThat(row.behaviorProb()).isEqualTo(1f / 6);
+            }
+        }
+        assertThat(rows.stream().map(Row::version).distinct()).containsExactlyInAnyOrder(0L, 1L);
+    }
+
+    @Test
     void badArtifactsAreRefusedWhileTheActorsKeepActing() throws Exception {
         String name = "guarded";
         Artifact v1 = TestPolicies.versionPicking(artifacts, name, 1, CartPole.SPEC);
@@ -310,14 +368,29 @@ class ActorHotSwapITCase {
                                     t.getBehaviorProb(),
                                     t.getPolicyVersion(),
                                     t.getTerminated() || t.getTruncated(),
-                                    t.getObs(),
-                                    t.getNextObs(),
+                                    observation(t.getObs(), t.getObsImage()),
+                                    observation(t.getNextObs(), t.getNextObsImage()),
                                     record.partition()));
                 }
             }
         }
         assertThat(rows).as("every published transition, once").hasSize((int) expected);
         return rows;
+    }
+
+    /** The vector, or an image's uint8 values as floats, so episodes compare either kind. */
+    private static List<Float> observation(
+            List<Float> vector, io.replayflow.schemas.avro.UInt8Tensor image) {
+        if (image == null) {
+            return vector;
+        }
+        assertThat(vector).as("obs next to obs_image").isEmpty();
+        java.nio.ByteBuffer data = image.getData().duplicate();
+        List<Float> values = new ArrayList<>(data.remaining());
+        while (data.hasRemaining()) {
+            values.add((float) (data.get() & 0xFF));
+        }
+        return values;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.replayflow.ingest.IngestOptions.StartingOffsets;
 import io.replayflow.log.parquet.LogCompression;
 import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ class IngestConfigTest {
         assertThat(config.compactionEnabled()).isTrue();
         assertThat(config.compactionCheckpoints()).isEqualTo(30);
         assertThat(config.parallelism()).isEmpty();
-        assertThat(config.envSpecs().all()).hasSize(3);
+        assertThat(config.envSpecs().all()).isEqualTo(EnvSpecs.builtIns().all()).hasSize(8);
         assertThat(config.kafkaProperties()).isEmpty();
     }
 

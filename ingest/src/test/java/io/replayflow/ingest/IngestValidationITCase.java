@@ -129,6 +129,28 @@ class IngestValidationITCase {
                     new Bad("pixels-reshaped", "SPEC_MISMATCH", reshaped));
             sent++;
 
+            // A MinAtar frame one byte short of its [10, 10, 4] shape: dead-lettered
+            Transition shortFrame =
+                    io.replayflow.schemas.testing.TestTransitions.image(
+                            "MinAtar/Breakout-v1", "actor-5", "ep-m", 0, List.of(10, 10, 4));
+            shortFrame.getObsImage().setData(ByteBuffer.wrap(new byte[399]));
+            byte[] shortBytes = TRANSITIONS.encode(shortFrame);
+            RecordMetadata shortAt = send(kafka, topics, shortFrame, shortBytes);
+            badByKey.put(
+                    source(shortAt.partition(), shortAt.offset()),
+                    new Bad("minatar-short-frame", "SHAPE_MISMATCH", shortBytes));
+            sent++;
+            // Space Invaders' [10, 10, 6] frames under Breakout's id: the env table's shape wins
+            Transition otherGame =
+                    io.replayflow.schemas.testing.TestTransitions.image(
+                            "MinAtar/Breakout-v1", "actor-5", "ep-n", 0, List.of(10, 10, 6));
+            byte[] otherBytes = TRANSITIONS.encode(otherGame);
+            RecordMetadata otherAt = send(kafka, topics, otherGame, otherBytes);
+            badByKey.put(
+                    source(otherAt.partition(), otherAt.offset()),
+                    new Bad("minatar-wrong-shape", "SPEC_MISMATCH", otherBytes));
+            sent++;
+
             for (Transition t : List.of(good.get(1), good.get(2), good.get(3))) {
                 send(kafka, topics, t, TRANSITIONS.encode(t));
                 sent++;

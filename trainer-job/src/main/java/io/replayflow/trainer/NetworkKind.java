@@ -8,7 +8,9 @@ public enum NetworkKind {
     /** Dense layers ({@code trainer.hidden}) over float observations. */
     MLP("mlp"),
     /** The Nature-DQN conv stack over uint8 images {@code [H, W, C]}, scaled by 1/255. */
-    NATURE_CNN("nature-cnn");
+    NATURE_CNN("nature-cnn"),
+    /** The MinAtar paper's net (one 3×3 conv, 16 filters, dense 128) over 0/1 images. */
+    MINATAR("minatar");
 
     private final String id;
 
@@ -22,7 +24,7 @@ public enum NetworkKind {
     }
 
     /**
-     * Parses {@code mlp} or {@code nature-cnn}, ignoring case.
+     * Parses {@code mlp}, {@code nature-cnn} or {@code minatar}, ignoring case.
      *
      * @throws IllegalArgumentException naming the choices
      */

@@ -136,13 +136,15 @@ public record TrainerConfig(
                 POLICY_NAME,
                 policyName,
                 "use letters, digits, '.', '_' and '-', e.g. cartpole");
-        if (network == NetworkKind.NATURE_CNN
+        if (network != NetworkKind.MLP
                 && !hidden.equals(TrainerOptions.parseIntList(HIDDEN.defaultValue()))) {
             throw new IllegalArgumentException(
                     "trainer.hidden="
                             + OptionTable.format(hidden)
-                            + " does not apply to trainer.network=nature-cnn (its layers are"
-                            + " fixed): remove trainer.hidden or use trainer.network=mlp");
+                            + " does not apply to trainer.network="
+                            + network
+                            + " (its layers are fixed): remove trainer.hidden or use"
+                            + " trainer.network=mlp");
         }
     }
 
@@ -241,9 +243,11 @@ public record TrainerConfig(
 
     /** The Q-network these settings describe. */
     public QNetworkSpec networkSpec() {
-        return network == NetworkKind.NATURE_CNN
-                ? QNetworkSpec.natureCnn()
-                : QNetworkSpec.mlp(hidden.stream().mapToInt(Integer::intValue).toArray());
+        return switch (network) {
+            case NATURE_CNN -> QNetworkSpec.natureCnn();
+            case MINATAR -> QNetworkSpec.minAtar();
+            case MLP -> QNetworkSpec.mlp(hidden.stream().mapToInt(Integer::intValue).toArray());
+        };
     }
 
     /** Whether in-memory sources sample by priority. */

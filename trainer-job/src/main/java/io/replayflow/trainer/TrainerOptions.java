@@ -35,8 +35,10 @@ public final class TrainerOptions {
                             .enumType(NetworkKind.class)
                             .defaultValue(NetworkKind.MLP),
                     OptionTable.choices(NetworkKind.class),
-                    "Q-network: an MLP over float observations, or the Nature-DQN conv net over"
-                            + " uint8 images [H, W, C] (scaled by 1/255 inside the graph).");
+                    "Q-network: an MLP over float observations, the Nature-DQN conv net over"
+                            + " uint8 images [H, W, C] (scaled by 1/255 inside the graph), or the"
+                            + " MinAtar paper's net (conv 16 3x3, dense 128) over 0/1 images such"
+                            + " as MinAtar/Breakout-v1's [10, 10, 4], unscaled.");
 
     public static final ConfigOption<String> HIDDEN =
             TABLE.add(
@@ -65,7 +67,7 @@ public final class TrainerOptions {
                     "int",
                     "Discrete actions of the environment, for training from Parquet data; 0 takes"
                             + " it from the env id (CartPole-v1: 2, Acrobot-v1: 3, MountainCar-v0:"
-                            + " 3).");
+                            + " 3, MinAtar/<Game>-v1: 6).");
 
     public static final ConfigOption<Double> LR =
             TABLE.add(

@@ -41,15 +41,22 @@ class AlgorithmContractTest {
                 Arguments.of("cql", "mlp"),
                 Arguments.of("bc", "mlp"),
                 Arguments.of("dqn", "nature-cnn"),
-                Arguments.of("cql", "nature-cnn"));
+                Arguments.of("cql", "nature-cnn"),
+                Arguments.of("dqn", "minatar"),
+                Arguments.of("double-dqn", "minatar"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("algorithms")
     void trainsExportsAndReloadsToTheSameActions(String algo, String network) throws Exception {
-        boolean images = network.equals("nature-cnn");
+        boolean images = !network.equals("mlp");
+        boolean minAtar = network.equals("minatar");
         TransitionColumns data =
-                images ? TestData.randomImages(16, 36, 3, 5) : TestData.randomVectors(64, 4, 3, 5);
+                minAtar
+                        ? TestData.randomImages(16, 10, 3, 5)
+                        : images
+                                ? TestData.randomImages(16, 36, 3, 5)
+                                : TestData.randomVectors(64, 4, 3, 5);
         TrainerConfig config =
                 TrainerConfig.fromMap(
                         Map.of(
@@ -59,7 +66,9 @@ class AlgorithmContractTest {
                                 "trainer.lr", "0.01",
                                 "trainer.policy.name", "contract"));
         int count = 5;
-        float[] obs = TestData.observations(count, data.spec().obsSize(), 9, images ? 255f : 2f);
+        float[] obs =
+                TestData.observations(
+                        count, data.spec().obsSize(), 9, minAtar ? 1f : images ? 255f : 2f);
         try (Trainer trainer = Trainer.create(config, data.spec())) {
             ArrayBatchSource source = ArrayBatchSource.of(data, config);
             StepMetrics first = trainer.step(source);

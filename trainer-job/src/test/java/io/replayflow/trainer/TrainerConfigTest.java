@@ -81,6 +81,19 @@ class TrainerConfigTest {
     }
 
     @Test
+    void minAtarNetworkIsSelectableAndTakesNoHiddenWidths() {
+        TrainerConfig config = TrainerConfig.fromMap(Map.of("trainer.network", "minatar"));
+        assertThat(config.networkSpec().describe()).isEqualTo("minatar");
+        assertThatThrownBy(
+                        () ->
+                                TrainerConfig.fromMap(
+                                        Map.of(
+                                                "trainer.network", "minatar",
+                                                "trainer.hidden", "32")))
+                .hasMessageContaining("does not apply to trainer.network=minatar");
+    }
+
+    @Test
     void hiddenWidthsDoNotApplyToTheConvNet() {
         assertThatThrownBy(
                         () ->

@@ -227,7 +227,7 @@ public final class ActorBenchmark {
         int n = 64;
         VectorEnv envs = VectorEnv.create(() -> registry.makeUnwrapped(envId), n, 99L);
         envs.reset();
-        TransitionEncoder encoder = new TransitionEncoder(envId, envs.observationSize());
+        TransitionEncoder encoder = new TransitionEncoder(envs.spec());
         SplittableRandom random = new SplittableRandom(7);
         int[] actions = new int[n];
         List<ProducerRecord<byte[], byte[]>> pool = new ArrayList<>(POOL);

@@ -1,5 +1,7 @@
 package io.replayflow.actor.env;
 
+import io.replayflow.actor.env.minatar.MinAtar;
+import io.replayflow.actor.env.minatar.MinAtarOptions;
 import io.replayflow.schemas.env.EnvSpec;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +32,21 @@ public final class EnvRegistry {
         return new EnvRegistry();
     }
 
-    /** A registry holding CartPole-v1, Acrobot-v1 and MountainCar-v0. */
+    /**
+     * A registry holding CartPole-v1, Acrobot-v1, MountainCar-v0 and the MinAtar games with
+     * MinAtar's defaults ({@link MinAtarOptions#DEFAULTS}: sticky actions p = 0.1, full actions).
+     */
     public static EnvRegistry withBuiltIns() {
-        return empty().register(CartPole.SPEC.id(), CartPole::new)
-                .register(Acrobot.SPEC.id(), Acrobot::new)
-                .register(MountainCar.SPEC.id(), MountainCar::new);
+        return withBuiltIns(MinAtarOptions.DEFAULTS);
+    }
+
+    /** The built-ins, with the MinAtar games made with {@code minAtar}. */
+    public static EnvRegistry withBuiltIns(MinAtarOptions minAtar) {
+        EnvRegistry registry =
+                empty().register(CartPole.SPEC.id(), CartPole::new)
+                        .register(Acrobot.SPEC.id(), Acrobot::new)
+                        .register(MountainCar.SPEC.id(), MountainCar::new);
+        return MinAtar.registerAll(registry, minAtar);
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.replayflow.actor.env;
 
+import io.replayflow.actor.env.minatar.MinAtar;
+import io.replayflow.actor.env.minatar.MinAtarEnv;
+import io.replayflow.actor.env.minatar.MinAtarOptions;
 import io.replayflow.schemas.env.EnvSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,18 +36,43 @@ public final class EnvRollout {
         StatefulEnvironment env = stateful(envId);
         checkActions(env.spec(), actions);
         env.setState(state);
+        return steps(env, actions, false);
+    }
+
+    private static List<String> steps(Environment env, int[] actions, boolean binaryObs) {
         TimeLimit limited = new TimeLimit(env);
         float[] obs = new float[env.spec().observationSize()];
         StepResult result = new StepResult();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < actions.length; i++) {
             limited.step(actions[i], obs, 0, result);
-            lines.add(toJson(obs, result, i));
+            lines.add(toJson(obs, result, i, binaryObs));
             if (result.ended()) {
                 break;
             }
         }
         return lines;
+    }
+
+    /**
+     * Starts MinAtar game {@code envId} from {@code stateJson} (a JSON object with MinAtar's field
+     * names; fields left out keep their reset values for {@code seed}), applies {@code actions}
+     * (full indices 0–5 {@code n l u r d f}, or the minimal set's indices) and returns one JSON
+     * line per step with {@code obs} as 0/1 integers, flattened row-major, channel last.
+     *
+     * @throws IllegalArgumentException for an id that is not a settable MinAtar game, bad state
+     *     JSON (the message names the field) or an invalid action
+     */
+    public List<String> runMinAtar(
+            String envId, String stateJson, int[] actions, MinAtarOptions options, long seed) {
+        if (!MinAtar.isMinAtar(envId)) {
+            throw new IllegalArgumentException(
+                    envId + " is not a MinAtar game; the MinAtar games are " + MinAtar.ids());
+        }
+        MinAtarEnv env = MinAtar.make(envId, options);
+        checkActions(env.spec(), actions);
+        env.setState(stateJson, seed);
+        return steps(env, actions, true);
     }
 
     /** Parses {@code --state}'s comma-separated numbers. */
@@ -121,12 +149,17 @@ public final class EnvRollout {
 
     /** {@code {"obs":[...],"reward":r,"terminated":b,"truncated":b}}, compact. */
     static String toJson(float[] obs, StepResult result, int stepIndex) {
+        return toJson(obs, result, stepIndex, false);
+    }
+
+    /** As above; {@code binaryObs} prints observations as the integers 0 and 1. */
+    static String toJson(float[] obs, StepResult result, int stepIndex, boolean binaryObs) {
         StringBuilder json = new StringBuilder(32 + 16 * obs.length).append("{\"obs\":[");
         for (int i = 0; i < obs.length; i++) {
             if (i > 0) {
                 json.append(',');
             }
-            json.append(number(obs[i], stepIndex));
+            json.append(binaryObs ? (obs[i] != 0 ? "1" : "0") : number(obs[i], stepIndex));
         }
         return json.append("],\"reward\":")
                 .append(number(result.reward(), stepIndex))

@@ -8,6 +8,8 @@
  *       io.replayflow.actor.env.MountainCar}: the built-ins, matching Gymnasium's CartPole-v1,
  *       Acrobot-v1 and MountainCar-v0 equations, settable through {@link
  *       io.replayflow.actor.env.StatefulEnvironment}.
+ *   <li>{@link io.replayflow.actor.env.minatar.MinAtar}: the five MinAtar games ({@code
+ *       MinAtar/<Game>-v1}), 10×10×n binary images with sticky actions.
  *   <li>{@link io.replayflow.actor.env.TimeLimit}: truncation at max_episode_steps.
  *   <li>{@link io.replayflow.actor.env.VectorEnv}: N copies stepped together with auto-reset.
  *   <li>{@link io.replayflow.actor.env.EnvRegistry}: ids to factories; {@link

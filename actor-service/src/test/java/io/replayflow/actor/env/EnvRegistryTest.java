@@ -13,7 +13,16 @@ class EnvRegistryTest {
 
     @Test
     void knowsTheBuiltInsAndTheirSpecs() {
-        assertThat(registry.ids()).containsExactly("Acrobot-v1", "CartPole-v1", "MountainCar-v0");
+        assertThat(registry.ids())
+                .containsExactly(
+                        "Acrobot-v1",
+                        "CartPole-v1",
+                        "MinAtar/Asterix-v1",
+                        "MinAtar/Breakout-v1",
+                        "MinAtar/Freeway-v1",
+                        "MinAtar/Seaquest-v1",
+                        "MinAtar/SpaceInvaders-v1",
+                        "MountainCar-v0");
 
         EnvSpec cartPole = registry.spec("CartPole-v1");
         assertThat(cartPole.observationShape()).containsExactly(4);
@@ -59,7 +68,9 @@ class EnvRegistryTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "unknown environment id \"cartpole\"; known ids: [Acrobot-v1,"
-                                + " CartPole-v1, MountainCar-v0]");
+                                + " CartPole-v1, MinAtar/Asterix-v1, MinAtar/Breakout-v1,"
+                                + " MinAtar/Freeway-v1, MinAtar/Seaquest-v1,"
+                                + " MinAtar/SpaceInvaders-v1, MountainCar-v0]");
     }
 
     @Test

@@ -133,7 +133,9 @@ class EnvRolloutTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "unknown environment id \"Pendulum-v1\"; known ids: [Acrobot-v1,"
-                                + " CartPole-v1, MountainCar-v0]");
+                                + " CartPole-v1, MinAtar/Asterix-v1, MinAtar/Breakout-v1,"
+                                + " MinAtar/Freeway-v1, MinAtar/Seaquest-v1,"
+                                + " MinAtar/SpaceInvaders-v1, MountainCar-v0]");
     }
 
     @Test
@@ -165,5 +167,80 @@ class EnvRolloutTest {
                 .hasMessage("--actions value 2 is not an integer: \"\"");
         assertThatThrownBy(() -> EnvRollout.parseActions(" "))
                 .hasMessage("--actions needs comma-separated values, e.g. --actions 0,1,1");
+    }
+
+    @Test
+    void minAtarRolloutSetsMinAtarsFieldsAndPrintsBinaryObservations() {
+        // Breakout, no bricks, ball (x=1, y=5) going up-left, paddle at 4, action n: the ball
+        // moves to (x=0, y=4) with its trail on (x=1, y=5). Cell (y, x, c) is index (10y + x)·4 +
+        // c.
+        String noBricks =
+                "["
+                        + String.join(
+                                ",", java.util.Collections.nCopies(10, "[0,0,0,0,0,0,0,0,0,0]"))
+                        + "]";
+        List<String> lines =
+                rollout.runMinAtar(
+                        "MinAtar/Breakout-v1",
+                        "{\"ball_x\":1,\"ball_y\":5,\"ball_dir\":0,\"pos\":4,\"brick_map\":"
+                                + noBricks
+                                + "}",
+                        new int[] {0},
+                        io.replayflow.actor.env.minatar.MinAtarOptions.DEFAULTS
+                                .withStickyActionProbability(0),
+                        0L);
+
+        int[] obs = new int[400];
+        obs[(10 * 9 + 4) * 4] = 1; // paddle
+        obs[(10 * 4 + 0) * 4 + 1] = 1; // ball
+        obs[(10 * 5 + 1) * 4 + 2] = 1; // trail
+        StringBuilder expected = new StringBuilder("{\"obs\":[");
+        for (int i = 0; i < obs.length; i++) {
+            expected.append(i == 0 ? "" : ",").append(obs[i]);
+        }
+        expected.append("],\"reward\":0.0,\"terminated\":false,\"truncated\":false}");
+        assertThat(lines).containsExactly(expected.toString());
+    }
+
+    @Test
+    void minAtarRolloutStopsWhenTheBallIsLost() {
+        List<String> lines =
+                rollout.runMinAtar(
+                        "MinAtar/Breakout-v1",
+                        "{\"ball_x\":1,\"ball_y\":8,\"ball_dir\":2,\"pos\":4}",
+                        new int[] {0, 0, 0},
+                        io.replayflow.actor.env.minatar.MinAtarOptions.DEFAULTS
+                                .withStickyActionProbability(0),
+                        0L);
+
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0))
+                .endsWith("\"reward\":0.0,\"terminated\":true,\"truncated\":false}");
+    }
+
+    @Test
+    void minAtarRolloutRefusesOtherEnvsAndBadFields() {
+        io.replayflow.actor.env.minatar.MinAtarOptions options =
+                io.replayflow.actor.env.minatar.MinAtarOptions.DEFAULTS;
+        assertThatThrownBy(() -> rollout.runMinAtar("CartPole-v1", "{}", new int[] {0}, options, 0))
+                .hasMessageStartingWith("CartPole-v1 is not a MinAtar game; the MinAtar games are");
+        assertThatThrownBy(
+                        () ->
+                                rollout.runMinAtar(
+                                        "MinAtar/SpaceInvaders-v1",
+                                        "{\"alien_dir\":0}",
+                                        new int[] {0},
+                                        options,
+                                        0))
+                .hasMessage(
+                        "MinAtar/SpaceInvaders-v1 state field alien_dir must be one of [-1, 1];"
+                                + " got 0");
+        assertThatThrownBy(
+                        () ->
+                                rollout.runMinAtar(
+                                        "MinAtar/Breakout-v1", "{}", new int[] {6}, options, 0))
+                .hasMessage(
+                        "action 6 at position 1 is out of range for MinAtar/Breakout-v1: valid"
+                                + " actions are 0 to 5");
     }
 }

@@ -170,6 +170,81 @@ class ReplayFlowCliTest {
     }
 
     @Test
+    void envRolloutOfMinAtarBreakoutFromAJsonState() {
+        // Ball (x=3, y=8) going down-right, paddle at 4: it lands on the paddle (4, 9) without
+        // coming from above it, so it goes back up-left on row 8 at x = 4; next frame (3, 7).
+        // Cell (y, x, channel) is index (10y + x)*4 + channel: ball channel 1.
+        Result r =
+                run(
+                        "env",
+                        "rollout",
+                        "--env",
+                        "MinAtar/Breakout-v1",
+                        "--sticky",
+                        "0",
+                        "--state",
+                        "{\"ball_x\":3,\"ball_y\":8,\"ball_dir\":2,\"pos\":4}",
+                        "--actions",
+                        "0,0");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(obs(lines.get(0))[(10 * 8 + 4) * 4 + 1]).isEqualTo(1);
+        assertThat(obs(lines.get(1))[(10 * 7 + 3) * 4 + 1]).isEqualTo(1);
+        assertThat(obs(lines.get(1))).hasSize(400).containsOnly(0, 1);
+        assertThat(lines.get(1))
+                .endsWith("\"reward\":0.0,\"terminated\":false,\"truncated\":false}");
+    }
+
+    @Test
+    void envRolloutOfMinAtarWithABadFieldNamesIt() {
+        Result r =
+                run(
+                        "env",
+                        "rollout",
+                        "--env",
+                        "MinAtar/Breakout-v1",
+                        "--sticky",
+                        "0",
+                        "--state",
+                        "{\"ball_dir\":7}",
+                        "--actions",
+                        "0");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err())
+                .contains(
+                        "MinAtar/Breakout-v1 state field ball_dir must be a whole number from 0"
+                                + " to 3; got 7");
+    }
+
+    @Test
+    void envRolloutRefusesStickyForAClassicEnv() {
+        Result r =
+                run(
+                        "env",
+                        "rollout",
+                        "--env",
+                        "CartPole-v1",
+                        "--sticky",
+                        "0",
+                        "--state",
+                        "0,0,0,0",
+                        "--actions",
+                        "0");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--sticky applies to MinAtar games only, not CartPole-v1");
+    }
+
+    private static int[] obs(String line) {
+        String list = line.substring(line.indexOf('[') + 1, line.indexOf(']'));
+        return java.util.Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    @Test
     void pendingVerbSaysSoWithExit3EvenWithItsFutureFlags() {
         Result r = run("policy", "promote", "CartPole-v1", "--to", "3");
 

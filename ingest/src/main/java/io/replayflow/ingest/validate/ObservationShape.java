@@ -2,6 +2,7 @@ package io.replayflow.ingest.validate;
 
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.ObservationType;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +37,14 @@ public record ObservationShape(Kind kind, List<Integer> dims) implements Seriali
         return new ObservationShape(Kind.VECTOR, List.of(t.getObs().size()));
     }
 
-    /** The shapes an env spec allows. */
+    /**
+     * The shapes an env spec allows: a uint8 env ({@link ObservationType#UINT8}, e.g. the MinAtar
+     * games) only images of exactly its shape; a float32 env, or a declared one, a vector of the
+     * shape's size or an image of the shape.
+     */
     public static ObservationShape of(EnvSpec spec) {
-        return new ObservationShape(Kind.ANY, spec.observationShape());
+        Kind kind = spec.observationType() == ObservationType.UINT8 ? Kind.IMAGE : Kind.ANY;
+        return new ObservationShape(kind, spec.observationShape());
     }
 
     /** Whether an observation of shape {@code actual} fits this one. */

@@ -28,6 +28,49 @@ class TransitionValidatorTest {
     }
 
     @Test
+    void minAtarImagesAreCheckedAgainstTheEnvTablesShape() {
+        EnvSpec breakout = EnvSpecs.builtIns().find("MinAtar/Breakout-v1").orElseThrow();
+        Transition good =
+                io.replayflow.schemas.testing.TestTransitions.image(
+                        "MinAtar/Breakout-v1", "a", "e", 3, List.of(10, 10, 4));
+        assertThat(TransitionValidator.checkRecord(good)).isNull();
+        assertThat(TransitionValidator.checkSpec(good, breakout)).isNull();
+
+        // 399 bytes for a [10, 10, 4] image: dead-lettered before the spec is consulted
+        Transition shortFrame = TestTransitions.copy(good);
+        shortFrame.getObsImage().setData(ByteBuffer.wrap(new byte[399]));
+        assertThat(TransitionValidator.checkRecord(shortFrame))
+                .isEqualTo(
+                        new Rejection(
+                                RejectReason.SHAPE_MISMATCH,
+                                "obs_image has 399 bytes but its shape [10, 10, 4] needs 400"
+                                        + " bytes: send row-major uint8 data of exactly that"
+                                        + " size"));
+
+        // Space Invaders' shape under Breakout's id
+        Transition otherGame =
+                io.replayflow.schemas.testing.TestTransitions.image(
+                        "MinAtar/Breakout-v1", "a", "e", 3, List.of(10, 10, 6));
+        assertThat(TransitionValidator.checkSpec(otherGame, breakout))
+                .isEqualTo(
+                        new Rejection(
+                                RejectReason.SPEC_MISMATCH,
+                                "obs_image has shape [10, 10, 6] but env MinAtar/Breakout-v1 has"
+                                        + " image observations of shape [10, 10, 4]: check the"
+                                        + " actor's env_id, or declare its observation shape in"
+                                        + " ingest.env-specs"));
+
+        // 400 floats as a vector: the table says uint8 image
+        Transition asFloats = TestTransitions.cartPole("a", "e", 0);
+        asFloats.setEnvId("MinAtar/Breakout-v1");
+        asFloats.setObs(java.util.Collections.nCopies(400, 0f));
+        asFloats.setNextObs(java.util.Collections.nCopies(400, 0f));
+        assertThat(TransitionValidator.checkSpec(asFloats, breakout))
+                .extracting(Rejection::reason)
+                .isEqualTo(RejectReason.SPEC_MISMATCH);
+    }
+
+    @Test
     void missingIdsAreNamed() {
         assertThat(record(t -> t.setActorId("")))
                 .isEqualTo(

@@ -56,13 +56,63 @@ public final class EnvSpecs implements Serializable {
                     "a uniformly random policy scores -200: it does not reach the goal in 200"
                             + " steps");
 
+    /**
+     * The time limit of the MinAtar games. MinAtar itself has none (only Freeway ends on its own,
+     * after 2500 frames); ReplayFlow's {@code TimeLimit} needs one so that a policy that never
+     * loses still ends its episodes.
+     */
+    public static final int MINATAR_TIME_LIMIT = 100_000;
+
+    /**
+     * MinAtar Breakout (Young &amp; Tian, 2019): 10×10×4 binary image (paddle, ball, trail, brick),
+     * MinAtar's six actions {@code n l u r d f}.
+     */
+    public static final EnvSpec MINATAR_BREAKOUT = minAtar("Breakout", 4);
+
+    /** MinAtar Space Invaders: 10×10×6 (cannon, alien, alien_left, alien_right, bullets). */
+    public static final EnvSpec MINATAR_SPACE_INVADERS = minAtar("SpaceInvaders", 6);
+
+    /** MinAtar Freeway: 10×10×7 (chicken, car, five speed trails). */
+    public static final EnvSpec MINATAR_FREEWAY = minAtar("Freeway", 7);
+
+    /** MinAtar Asterix: 10×10×4 (player, enemy, trail, gold). */
+    public static final EnvSpec MINATAR_ASTERIX = minAtar("Asterix", 4);
+
+    /** MinAtar Seaquest: 10×10×10 (sub front/back, bullets, trail, enemies, gauges, diver). */
+    public static final EnvSpec MINATAR_SEAQUEST = minAtar("Seaquest", 10);
+
     /** The built-in environments, in the order the actor service registers them. */
-    public static final List<EnvSpec> BUILT_IN = List.of(CART_POLE, ACROBOT, MOUNTAIN_CAR);
+    public static final List<EnvSpec> BUILT_IN =
+            List.of(
+                    CART_POLE,
+                    ACROBOT,
+                    MOUNTAIN_CAR,
+                    MINATAR_BREAKOUT,
+                    MINATAR_SPACE_INVADERS,
+                    MINATAR_FREEWAY,
+                    MINATAR_ASTERIX,
+                    MINATAR_SEAQUEST);
 
     private final Map<String, EnvSpec> byId;
 
     private EnvSpecs(Map<String, EnvSpec> byId) {
         this.byId = Map.copyOf(byId);
+    }
+
+    /**
+     * A MinAtar game's spec: id {@code MinAtar/<game>-v1}, a uint8 image of shape {@code [10, 10,
+     * channels]} (row-major, channel last, values 0 or 1), MinAtar's six full actions, no solved
+     * threshold (MinAtar defines none).
+     */
+    private static EnvSpec minAtar(String game, int channels) {
+        return new EnvSpec(
+                "MinAtar/" + game + "-v1",
+                List.of(10, 10, channels),
+                ObservationType.UINT8,
+                6,
+                MINATAR_TIME_LIMIT,
+                Double.NaN,
+                "");
     }
 
     /** The built-in spec of {@code envId}, if there is one. */

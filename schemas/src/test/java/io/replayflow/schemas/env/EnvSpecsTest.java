@@ -14,10 +14,30 @@ class EnvSpecsTest {
     @Test
     void builtInsMatchTheActorServiceEnvs() {
         assertThat(EnvSpecs.builtIns().all().stream().map(EnvSpec::format))
-                .containsExactly("Acrobot-v1:6:3", "CartPole-v1:4:2", "MountainCar-v0:2:3");
+                .containsExactly(
+                        "Acrobot-v1:6:3",
+                        "CartPole-v1:4:2",
+                        "MinAtar/Asterix-v1:10x10x4:6",
+                        "MinAtar/Breakout-v1:10x10x4:6",
+                        "MinAtar/Freeway-v1:10x10x7:6",
+                        "MinAtar/Seaquest-v1:10x10x10:6",
+                        "MinAtar/SpaceInvaders-v1:10x10x6:6",
+                        "MountainCar-v0:2:3");
         assertThat(EnvSpecs.builtIn("CartPole-v1").orElseThrow().maxEpisodeSteps()).isEqualTo(500);
         assertThat(EnvSpecs.builtIn("MountainCar-v0").orElseThrow().maxEpisodeSteps())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void minAtarGamesAreUint8ImagesWithSixActions() {
+        for (String game : List.of("Breakout", "SpaceInvaders", "Freeway", "Asterix", "Seaquest")) {
+            EnvSpec spec = EnvSpecs.builtIn("MinAtar/" + game + "-v1").orElseThrow();
+            assertThat(spec.observationType()).isEqualTo(ObservationType.UINT8);
+            assertThat(spec.observationShape().subList(0, 2)).containsExactly(10, 10);
+            assertThat(spec.numActions()).isEqualTo(6);
+            assertThat(spec.hasTimeLimit()).isTrue();
+        }
+        assertThat(EnvSpecs.MINATAR_BREAKOUT.observationSize()).isEqualTo(400);
     }
 
     @Test

@@ -71,6 +71,30 @@ public final class TestTransitions {
                 .build();
     }
 
+    /**
+     * A MinAtar-like image step of {@code envId}: 0/1 frames of {@code shape} (bytes = product of
+     * the shape), the next frame a shifted copy of the first; action {@code step % 6}.
+     */
+    public static Transition image(
+            String envId, String actor, String episode, long step, List<Integer> shape) {
+        int size = shape.stream().reduce(1, Math::multiplyExact);
+        byte[] obs = new byte[size];
+        byte[] next = new byte[size];
+        for (int i = 0; i < size; i++) {
+            obs[i] = (byte) ((i + step) % 7 == 0 ? 1 : 0);
+            next[i] = (byte) ((i + step + 1) % 7 == 0 ? 1 : 0);
+        }
+        return Transition.newBuilder(cartPole(actor, episode, step))
+                .setEnvId(envId)
+                .setObs(List.of())
+                .setNextObs(List.of())
+                .setAction((int) (step % 6))
+                .setBehaviorProb(1f / 6)
+                .setObsImage(new UInt8Tensor(ByteBuffer.wrap(obs), List.copyOf(shape)))
+                .setNextObsImage(new UInt8Tensor(ByteBuffer.wrap(next), List.copyOf(shape)))
+                .build();
+    }
+
     /** A copy of {@code t} (Avro builders deep-copy). */
     public static Transition copy(Transition t) {
         return Transition.newBuilder(t).build();

@@ -14,7 +14,9 @@ import org.tensorflow.types.TFloat32;
  * {@code [batch, ...obsShape]} to action values {@code [batch, numActions]}. Applying it twice (to
  * {@code obs} and {@code next_obs}) shares the variables.
  *
- * <p>uint8-image specs are scaled by 1/255 first, so callers feed raw pixel values as floats.
+ * <p>uint8-image specs are scaled by 1/255 first, so callers feed raw pixel values as floats,
+ * unless the architecture keeps the values as they are ({@link Builder#unscaled}: MinAtar's 0/1
+ * images).
  */
 public final class QNetwork {
 
@@ -81,6 +83,7 @@ public final class QNetwork {
         private final Ops scope;
         private final TransitionSpec spec;
         private final List<Step> steps = new ArrayList<>();
+        private boolean unscaled;
 
         private Builder(Ops scope, TransitionSpec spec) {
             this.scope = Objects.requireNonNull(scope);
@@ -103,9 +106,17 @@ public final class QNetwork {
             return this;
         }
 
+        /** Feeds uint8 values to the first layer as they are, without the 1/255 scaling. */
+        Builder unscaled() {
+            unscaled = true;
+            return this;
+        }
+
         QNetwork build() {
             return new QNetwork(
-                    steps, spec.obsType() == TransitionSpec.ObsType.UINT8, spec.numActions());
+                    steps,
+                    !unscaled && spec.obsType() == TransitionSpec.ObsType.UINT8,
+                    spec.numActions());
         }
     }
 }

@@ -22,6 +22,11 @@ public sealed interface QNetworkSpec {
         return new NatureCnn();
     }
 
+    /** The MinAtar paper's Q-network (Young &amp; Tian, 2019). */
+    static MinAtarCnn minAtar() {
+        return new MinAtarCnn();
+    }
+
     /**
      * Creates the variables under {@code scope} (e.g. {@code tf.withSubScope("online")}).
      *
@@ -114,6 +119,43 @@ public sealed interface QNetworkSpec {
         @Override
         public String describe() {
             return "nature-cnn";
+        }
+    }
+
+    /**
+     * The network of the MinAtar paper and its {@code examples/dqn.py} (Young &amp; Tian, 2019):
+     * conv 16 3x3/1 (ReLU, VALID) → dense 128 (ReLU) → linear {@code [numActions]}, over {@code [H,
+     * W, C]} images of 0/1 values fed as they are (no 1/255 scaling: MinAtar's own network takes
+     * the 0/1 state). For MinAtar's 10×10×C states: 8·8·16 = 1024 features into the dense layer.
+     */
+    record MinAtarCnn() implements QNetworkSpec {
+        private static final int FILTERS = 16, KERNEL = 3, HIDDEN = 128;
+
+        @Override
+        public QNetwork build(Ops scope, TransitionSpec spec) {
+            List<Integer> shape = spec.obsShape();
+            if (shape.size() != 3 || shape.get(0) < KERNEL || shape.get(1) < KERNEL) {
+                throw new IllegalArgumentException(
+                        "trainer.network=minatar needs image observations [H, W, C] with H, W >= 3"
+                                + " (MinAtar's are [10, 10, C]), got "
+                                + shape
+                                + ": use trainer.network=mlp for vector observations");
+            }
+            int h = Conv2d.outputSize(shape.get(0), KERNEL, 1);
+            int w = Conv2d.outputSize(shape.get(1), KERNEL, 1);
+            int flat = h * w * FILTERS;
+            return QNetwork.builder(scope, spec)
+                    .unscaled()
+                    .conv("conv_0", KERNEL, 1, shape.get(2), FILTERS)
+                    .flatten(flat)
+                    .dense("dense_0", flat, HIDDEN, true)
+                    .dense("q", HIDDEN, spec.numActions(), false)
+                    .build();
+        }
+
+        @Override
+        public String describe() {
+            return "minatar";
         }
     }
 }
