@@ -23,6 +23,7 @@ import picocli.CommandLine.ParseResult;
             ActorsCommand.class,
             CollectCommand.class,
             TrainCommand.class,
+            LearnCommand.class,
             EvaluateCommand.class,
             EnvCommand.class,
             DatasetCommand.class,
