@@ -25,6 +25,7 @@ import picocli.CommandLine.ParseResult;
             TrainCommand.class,
             LearnCommand.class,
             EvaluateCommand.class,
+            OpeCommand.class,
             EnvCommand.class,
             DatasetCommand.class,
             PolicyCommand.class,

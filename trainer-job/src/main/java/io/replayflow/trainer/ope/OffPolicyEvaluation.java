@@ -1,5 +1,7 @@
 package io.replayflow.trainer.ope;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.replayflow.trainer.TrainerConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,7 +82,46 @@ public final class OffPolicyEvaluation {
             long targetActs,
             long tinyWhereTargetActs,
             double minBehaviorProbWhereTargetActs,
-            List<String> warnings) {}
+            List<String> warnings) {
+
+        /**
+         * {@code {"estimates": {"fqe": {"value": v, "low": l, "high": h, "ess": n}, ...},
+         * "episodes": n, ...}}: the last line of {@code replayflow ope --json}.
+         */
+        public String toJson(String policy) {
+            Map<String, Object> est = new LinkedHashMap<>();
+            estimates.forEach(
+                    (m, e) -> {
+                        Map<String, Object> one = new LinkedHashMap<>();
+                        one.put("value", finite(e.value()));
+                        one.put("low", finite(e.low()));
+                        one.put("high", finite(e.high()));
+                        one.put("ess", finite(e.ess()));
+                        est.put(m, one);
+                    });
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("estimates", est);
+            out.put("policy", policy);
+            out.put("episodes", episodes);
+            out.put("transitions", transitions);
+            out.put("supported_episodes", supportedEpisodes);
+            out.put("target_acts", targetActs);
+            out.put("tiny_behavior_prob_where_target_acts", tinyWhereTargetActs);
+            out.put("min_behavior_prob_where_target_acts", finite(minBehaviorProbWhereTargetActs));
+            out.put("warnings", warnings);
+            try {
+                return JSON.writeValueAsString(out);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static Double finite(double x) {
+            return Double.isFinite(x) ? x : null;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private OffPolicyEvaluation() {}
 
