@@ -61,6 +61,20 @@ public final class OffPolicyEvaluation {
                         "--methods " + methods + ": choose among " + String.join(",", METHODS));
             }
             Objects.requireNonNull(fqe, "fqe");
+            if (fqeSteps < 1) {
+                throw new IllegalArgumentException(
+                        "--fqe-steps " + fqeSteps + " must be positive, e.g. 20000");
+            }
+            if (resamples < 10) {
+                throw new IllegalArgumentException(
+                        "--bootstrap-resamples "
+                                + resamples
+                                + " is too few; use at least 10 (e.g. 200)");
+            }
+            if (!(confidence > 0 && confidence < 1)) {
+                throw new IllegalArgumentException(
+                        "--confidence " + confidence + " is outside (0, 1); e.g. 0.95");
+            }
         }
     }
 
