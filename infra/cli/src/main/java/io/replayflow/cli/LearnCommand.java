@@ -216,7 +216,9 @@ final class LearnCommand implements Callable<Integer> {
                         + s.trainerStep()
                         + "; last version v"
                         + s.lastPublishedVersion()
-                        + "; final checkpoint written");
+                        + (s.trainerStep() > 0
+                                ? "; checkpoint at step " + s.trainerStep() + " to resume from"
+                                : "; no step taken yet"));
         out.flush();
         return ReplayFlow.EXIT_OK;
     }
