@@ -278,6 +278,41 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void theContinuousTrainerIsALongRunningSingleDeploymentBesideTheOneShotJob() throws Exception {
+        List<Map<String, Object>> learners =
+                ofKind("Deployment").stream().filter(d -> "learn".equals(verbOf(d))).toList();
+        assertThat(learners).as("a Deployment running `replayflow learn`").hasSize(1);
+        Map<String, Object> learner = learners.get(0);
+        assertThat(at(learner, "spec").get("replicas"))
+                .as("one learner per policy name: two would race for version numbers")
+                .isEqualTo(1);
+        assertThat(at(learner, "spec", "strategy").get("type")).isEqualTo("Recreate");
+        assertThat(
+                        (Integer)
+                                at(learner, "spec", "template", "spec")
+                                        .get("terminationGracePeriodSeconds"))
+                .as("time to write the final checkpoint on SIGTERM")
+                .isGreaterThanOrEqualTo(60);
+        List<Object> args = list(container(learner).get("args"));
+        assertThat(args)
+                .anyMatch(a -> ((String) a).startsWith("--policy="))
+                .anyMatch(a -> ((String) a).startsWith("--env="))
+                .anyMatch(a -> ((String) a).startsWith("--bootstrap="))
+                .contains("--metrics-host=0.0.0.0");
+        assertThat(ofKind("Job").stream().map(DeploymentFilesTest::verbOf))
+                .as("the one-shot training Job stays")
+                .contains("train");
+    }
+
+    private static Map<String, Object> container(Map<String, Object> workload) {
+        return map(list(at(workload, "spec", "template", "spec").get("containers")).get(0));
+    }
+
+    private static String verbOf(Map<String, Object> workload) {
+        return (String) list(container(workload).get("args")).get(0);
+    }
+
+    @Test
     void theDockerfileRunsTheCliWithTheActorAndTrainerVerbs() throws Exception {
         String dockerfile = Files.readString(DOCKERFILE);
         Matcher entry = Pattern.compile("ENTRYPOINT \\[(.*)]").matcher(dockerfile);

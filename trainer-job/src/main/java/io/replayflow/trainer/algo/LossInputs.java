@@ -18,6 +18,8 @@ import org.tensorflow.types.TInt32;
  * @param bootstrapDiscount {@code gamma^n (1 - terminated)} {@code [batch]}; 0 where the episode
  *     ended inside the n steps
  * @param nextObs observation n steps later {@code [batch, ...obsShape]}
+ * @param nextAction the evaluated policy's action at {@code nextObs} {@code [batch]}, read only by
+ *     {@link FqeLoss}; the control losses never touch it, so training never feeds it
  * @param weight importance weights {@code [batch]} (1 for uniform sampling)
  * @param numActions number of actions
  */
@@ -30,5 +32,6 @@ public record LossInputs(
         Operand<TFloat32> nStepReturn,
         Operand<TFloat32> bootstrapDiscount,
         Operand<TFloat32> nextObs,
+        Operand<TInt32> nextAction,
         Operand<TFloat32> weight,
         int numActions) {}

@@ -30,7 +30,8 @@ import org.tensorflow.types.family.TType;
  * <ul>
  *   <li>inputs: {@code obs [B, ...]}, {@code action [B]} int32, {@code n_step_return [B]}, {@code
  *       bootstrap_discount [B]} = gamma^n (1 - terminated), {@code next_obs [B, ...]}, {@code
- *       weight [B]} (float32; observations uint8 for image specs);
+ *       weight [B]} (float32; observations uint8 for image specs), and {@code next_action [B]}
+ *       int32, fed only for fitted Q evaluation ({@link io.replayflow.trainer.algo.FqeLoss});
  *   <li>the online and target Q-networks ({@code online/...}, {@code target/...});
  *   <li>the loss of {@code trainer.algo} ({@link QLoss});
  *   <li>gradients of the total loss with respect to the <em>online</em> variables only, clipped by
@@ -54,6 +55,7 @@ public final class TrainingGraph {
     private final Placeholder<TFloat32> bootstrapDiscount;
     private final Placeholder<? extends TType> nextObs;
     private final Placeholder<TFloat32> weight;
+    private final Placeholder<TInt32> nextAction;
     private final QNetwork online;
     private final QNetwork target;
     private final LossParts loss;
@@ -79,6 +81,9 @@ public final class TrainingGraph {
         bootstrapDiscount = vector(in, "bootstrap_discount");
         nextObs = observationInput(in, "next_obs", spec, obsShape);
         weight = vector(in, "weight");
+        nextAction =
+                in.withName("next_action")
+                        .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
 
         online = netSpec.build(tf.withSubScope("online"), spec);
         target = netSpec.build(tf.withSubScope("target"), spec);
@@ -94,6 +99,7 @@ public final class TrainingGraph {
                                 nStepReturn,
                                 bootstrapDiscount,
                                 toFloat(lossScope, nextObs),
+                                nextAction,
                                 weight,
                                 spec.numActions()));
 
@@ -194,6 +200,11 @@ public final class TrainingGraph {
 
     public Placeholder<TFloat32> weight() {
         return weight;
+    }
+
+    /** The evaluated policy's action at {@code next_obs}; fed only for FQE. */
+    public Placeholder<TInt32> nextAction() {
+        return nextAction;
     }
 
     public QNetwork online() {

@@ -10,41 +10,53 @@ import java.net.URI;
 import java.util.Map;
 
 /**
- * The demo trainer's Prometheus endpoint on a free loopback port, served by the Prometheus client's
- * exporter: {@code replayflow_trainer_steps_total}, {@code _loss} and {@code _policy_version}
- * ({@link TrainerPrometheus}), set from the trainer's status at each progress sample (once a
- * second). The full set of trainer scalars goes to TensorBoard.
+ * The continuous trainer's Prometheus endpoint (the demo's, on a free loopback port, and {@code
+ * learn}'s), served by the Prometheus client's exporter: {@code replayflow_trainer_steps_total},
+ * {@code _loss} and {@code _policy_version} ({@link TrainerPrometheus}), set from the trainer's
+ * status at each progress sample (once a second). The full set of trainer scalars goes to
+ * TensorBoard.
  */
-final class TrainerGauges implements AutoCloseable {
+public final class TrainerGauges implements AutoCloseable {
 
-    /** Where the endpoint binds: loopback only. */
-    static final String HOST = "127.0.0.1";
+    /** Where the demo's endpoint binds: loopback only. */
+    public static final String LOOPBACK = "127.0.0.1";
 
     private final TrainerPrometheus metrics;
     private final HTTPServer server;
 
-    private TrainerGauges(TrainerPrometheus metrics, HTTPServer server) {
+    private final String host;
+
+    private TrainerGauges(TrainerPrometheus metrics, HTTPServer server, String host) {
         this.metrics = metrics;
         this.server = server;
+        this.host = host;
     }
 
+    /** The demo's endpoint: a free port on loopback. */
     static TrainerGauges start(String policy) throws IOException {
+        return start(policy, LOOPBACK, 0);
+    }
+
+    /** An endpoint labelled {@code policy=<policy>} on {@code host:port} (port 0: any free one). */
+    public static TrainerGauges start(String policy, String host, int port) throws IOException {
         TrainerPrometheus metrics = new TrainerPrometheus(Map.of("policy", policy));
         PrometheusRegistry registry = new PrometheusRegistry();
         metrics.register(registry);
         HTTPServer server =
-                HTTPServer.builder().hostname(HOST).port(0).registry(registry).buildAndStart();
-        return new TrainerGauges(metrics, server);
+                HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+        return new TrainerGauges(metrics, server, host);
     }
 
-    void update(ContinuousTrainerStatus status) {
+    /** Sets the gauges from a status snapshot. */
+    public void update(ContinuousTrainerStatus status) {
         metrics.set(TrainerMetrics.GLOBAL_STEP, status.trainerStep());
         metrics.set(TrainerMetrics.LOSS_TOTAL, status.lastLoss());
         metrics.set(TrainerMetrics.POLICY_VERSION, status.lastPublishedVersion());
     }
 
-    URI url() {
-        return URI.create("http://" + HOST + ":" + server.getPort() + "/metrics");
+    /** The scrape address. */
+    public URI url() {
+        return URI.create("http://" + host + ":" + server.getPort() + "/metrics");
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.trainer.StepMetrics;
 import io.replayflow.trainer.TrainProgress;
 import io.replayflow.trainer.export.PolicyArtifact;
+import io.replayflow.trainer.run.ContinuousTrainerStatus;
 import io.replayflow.trainer.run.TrainListener;
 import io.replayflow.trainer.run.TrainStart;
 import java.io.PrintWriter;
@@ -191,6 +192,33 @@ public final class ProgressLine {
                 m.tdLoss(),
                 m.conservativeLoss(),
                 m.meanQ());
+    }
+
+    /**
+     * The continuous trainer's line ({@code learn}):
+     *
+     * <pre>
+     * training | step 12,000 | 1,850 steps/s | loss 0.0412 | v12 | 52.3k transitions
+     * </pre>
+     *
+     * followed by {@code | <message>} when the trainer has a note (e.g. a failed publish).
+     */
+    public static String learner(ContinuousTrainerStatus s) {
+        StringBuilder line = new StringBuilder(96);
+        line.append(s.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        line.append(String.format(Locale.ROOT, " | step %,d", s.trainerStep()));
+        line.append(String.format(Locale.ROOT, " | %,.0f steps/s", s.stepsPerSecond()));
+        line.append(" | loss ")
+                .append(
+                        Float.isNaN(s.lastLoss())
+                                ? "-"
+                                : String.format(Locale.ROOT, "%.4g", s.lastLoss()));
+        line.append(" | v").append(s.lastPublishedVersion());
+        line.append(" | ").append(count(s.transitionsLoaded())).append(" transitions");
+        if (!s.message().isEmpty()) {
+            line.append(" | ").append(s.message());
+        }
+        return line.toString();
     }
 
     /** The actors swapped in a newer version of {@code policyName}. */

@@ -1,0 +1,326 @@
+package io.replayflow.cli;
+
+import io.replayflow.actor.env.EnvRegistry;
+import io.replayflow.actor.swap.EnvPolicySpec;
+import io.replayflow.policy.Policy;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.load.PolicyLoader;
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.data.DataSelection;
+import io.replayflow.trainer.ope.ExperienceEpisodes;
+import io.replayflow.trainer.ope.OffPolicyEvaluation;
+import io.replayflow.trainer.ope.OpeEstimate;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code replayflow ope}: off-policy evaluation of a policy artifact on the experience log.
+ *
+ * <pre>{@code
+ * replayflow ope --policy data/policies/CartPole-v1/7 --data data --env CartPole-v1 --json
+ * }</pre>
+ */
+@Command(
+        name = "ope",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Estimate a policy artifact's return from the experience log, without running it:"
+                + " per-decision importance sampling (pdis), its weighted form (wpdis), fitted Q"
+                + " evaluation (fqe, on the trainer's TensorFlow graph) and doubly robust (dr, with"
+                + " FQE as its model), from the logged behavior_prob. The target is the artifact's"
+                + " greedy action. Each estimate comes with a bootstrap interval over episodes and"
+                + " the effective sample size; a warning says when the log does not support the"
+                + " target's actions.",
+            "With --json the last line is {\"estimates\": {\"fqe\": {\"value\": v, \"low\": l,"
+                + " \"high\": h, \"ess\": n}, \"dr\": {...}, \"pdis\": {...}, \"wpdis\": {...}},"
+                + " ...}."
+        })
+final class OpeCommand implements Callable<Integer> {
+
+    private static final int ACT_ROWS = 256;
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--policy",
+            required = true,
+            paramLabel = "DIR",
+            description = "Policy artifact directory to evaluate.")
+    Path policy;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data root.")
+    Path data;
+
+    @Option(
+            names = "--env",
+            required = true,
+            paramLabel = "ENV",
+            description = "Environment id of the logged episodes, e.g. CartPole-v1.")
+    String env;
+
+    @Option(names = "--from", paramLabel = "INSTANT", description = "Episodes logged from.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "INSTANT", description = "Episodes logged before.")
+    String to;
+
+    @Option(
+            names = "--policy-versions",
+            split = ",",
+            paramLabel = "V1,V2",
+            description = "Only transitions logged by these behaviour policy versions.")
+    long[] policyVersions;
+
+    @Option(
+            names = "--methods",
+            split = ",",
+            defaultValue = "pdis,wpdis,fqe,dr",
+            paramLabel = "M1,M2",
+            description = "Estimators (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(
+            names = "--gamma",
+            defaultValue = "1.0",
+            paramLabel = "G",
+            description =
+                    "Discount of the estimated return (default: ${DEFAULT-VALUE}, the"
+                            + " undiscounted return that evaluate reports).")
+    double gamma;
+
+    @Option(
+            names = "--fqe-steps",
+            defaultValue = "20000",
+            paramLabel = "N",
+            description = "FQE gradient steps (default: ${DEFAULT-VALUE}).")
+    long fqeSteps;
+
+    @Option(
+            names = "--bootstrap-resamples",
+            defaultValue = "200",
+            paramLabel = "B",
+            description = "Bootstrap resamples over episodes (default: ${DEFAULT-VALUE}).")
+    int resamples;
+
+    @Option(
+            names = "--confidence",
+            defaultValue = "0.95",
+            paramLabel = "C",
+            description = "Interval coverage (default: ${DEFAULT-VALUE}).")
+    double confidence;
+
+    @Option(
+            names = "--tiny-prob",
+            defaultValue = "0.01",
+            paramLabel = "P",
+            description =
+                    "Warn where the target acts with a behavior_prob below this (default:"
+                            + " ${DEFAULT-VALUE}).")
+    double tinyProbability;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            paramLabel = "S",
+            description = "Seed of FQE and the bootstrap (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "trainer.* options of FQE's network and optimizer (default: trainer"
+                            + " defaults, lr 0.0005, target period 500), repeatable.")
+    List<String> settings = List.of();
+
+    @Option(names = "--json", description = "End with one JSON line.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        OffPolicyEvaluation.Settings s = settings();
+        DataSelection selection = selection();
+        EnvRegistry registry = EnvRegistry.withBuiltIns();
+        EnvSpec envSpec;
+        try {
+            envSpec = registry.spec(env);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        if (!Files.isDirectory(policy)) {
+            throw new UsageError(
+                    "--policy " + policy + " is not a directory: give a policy artifact directory");
+        }
+        if (!Files.isDirectory(data.resolve("experience"))) {
+            throw new UsageError(
+                    "--data "
+                            + data
+                            + " has no experience/ log: give the data root that collect or the"
+                            + " stack wrote");
+        }
+        ExperienceEpisodes.Read read;
+        try {
+            read = ExperienceEpisodes.read(data.toAbsolutePath().toUri(), selection);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        float[] probe = registry.make(env).reset(seed);
+        PolicyLoader loader = PolicyLoader.tensorFlow(EnvPolicySpec.of(envSpec), probe, ACT_ROWS);
+        OffPolicyEvaluation.Report report;
+        try (Policy target = loader.loadDirectory(policy)) {
+            if (read.obsDim() != target.observationSize()) {
+                throw new UsageError(
+                        "the log's observations have "
+                                + read.obsDim()
+                                + " floats; the policy takes "
+                                + target.observationSize()
+                                + ": check --env and --data");
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "ope: policy v%d on %d episodes (%d dropped with missing steps) from %s%n",
+                    target.version(),
+                    read.episodes().size(),
+                    read.dropped(),
+                    selection.describe());
+            out.flush();
+            report =
+                    OffPolicyEvaluation.run(
+                            read.episodes(),
+                            read.obsDim(),
+                            envSpec.numActions(),
+                            (obs, rows) -> act(target, obs, rows),
+                            s);
+        } catch (PolicyRejectedException e) {
+            throw new UsageError("policy refused: " + e.getMessage());
+        }
+        print(out, report);
+        if (json) {
+            out.println(report.toJson(policy.toAbsolutePath().toString()));
+        }
+        out.flush();
+        return ReplayFlow.EXIT_OK;
+    }
+
+    private static int[] act(Policy target, float[] obs, int rows) {
+        int d = target.observationSize();
+        int[] actions = new int[rows];
+        int[] chunk = new int[ACT_ROWS];
+        float[] probs = new float[ACT_ROWS];
+        float[] in = new float[ACT_ROWS * d];
+        for (int start = 0; start < rows; start += ACT_ROWS) {
+            int n = Math.min(ACT_ROWS, rows - start);
+            System.arraycopy(obs, start * d, in, 0, n * d);
+            target.act(in, n, chunk, probs);
+            System.arraycopy(chunk, 0, actions, start, n);
+        }
+        return actions;
+    }
+
+    private void print(PrintWriter out, OffPolicyEvaluation.Report r) {
+        out.printf(
+                Locale.ROOT,
+                "%d of %d episodes follow the target throughout; the target acts at %d of %d"
+                        + " logged steps%n",
+                r.supportedEpisodes(),
+                r.episodes(),
+                r.targetActs(),
+                r.transitions());
+        for (Map.Entry<String, OpeEstimate> e : r.estimates().entrySet()) {
+            OpeEstimate x = e.getValue();
+            out.printf(
+                    Locale.ROOT,
+                    "  %-5s %10.2f  [%.2f, %.2f]  ess %.1f%n",
+                    e.getKey(),
+                    x.value(),
+                    x.low(),
+                    x.high(),
+                    x.ess());
+        }
+        for (String w : r.warnings()) {
+            out.println("warning: " + w);
+        }
+    }
+
+    private OffPolicyEvaluation.Settings settings() {
+        try {
+            Set<String> chosen = new LinkedHashSet<>();
+            for (String m : methods) {
+                chosen.add(m.strip().toLowerCase(Locale.ROOT));
+            }
+            Map<String, String> fqe = new LinkedHashMap<>();
+            fqe.put("trainer.lr", "0.0005");
+            fqe.put("trainer.target.update-period", "500");
+            fqe.putAll(keyValues());
+            if (tinyProbability <= 0 || tinyProbability >= 1) {
+                throw new UsageError(
+                        "--tiny-prob " + tinyProbability + " is outside (0, 1); e.g. 0.01");
+            }
+            return new OffPolicyEvaluation.Settings(
+                    gamma,
+                    chosen,
+                    TrainerConfig.fromMap(fqe),
+                    fqeSteps,
+                    resamples,
+                    confidence,
+                    seed,
+                    tinyProbability);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+    }
+
+    private DataSelection selection() {
+        try {
+            return new DataSelection(
+                    Optional.of(env),
+                    Optional.ofNullable(from).map(f -> instant("--from", f)),
+                    Optional.ofNullable(to).map(t -> instant("--to", t)),
+                    Optional.ofNullable(policyVersions));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+    }
+
+    private static Instant instant(String flag, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new UsageError(
+                    flag
+                            + " '"
+                            + text
+                            + "' is not an ISO-8601 instant such as 2026-11-21T00:00:00Z");
+        }
+    }
+
+    private Map<String, String> keyValues() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String kv : settings) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageError(
+                        "--set '" + kv + "' needs the form key=value, e.g. trainer.hidden=64,64");
+            }
+            map.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+        }
+        return map;
+    }
+}

@@ -1,0 +1,42 @@
+package io.replayflow.trainer.ope;
+
+/**
+ * Logged transitions for {@link FittedQEvaluation}, row-major, {@code N} rows.
+ *
+ * @param obs {@code [N * obsDim]} observations {@code s}
+ * @param action {@code [N]} logged actions {@code a}
+ * @param reward {@code [N]} rewards {@code r}
+ * @param discount {@code [N]} {@code gamma (1 - terminated)}: 0 where the episode terminated, gamma
+ *     where it goes on or was truncated
+ * @param nextObs {@code [N * obsDim]} next observations {@code s'}
+ * @param nextAction {@code [N]} the evaluated policy's action {@code pi(s')}
+ * @param obsDim observation length
+ */
+public record FqeData(
+        float[] obs,
+        int[] action,
+        float[] reward,
+        float[] discount,
+        float[] nextObs,
+        int[] nextAction,
+        int obsDim) {
+
+    public FqeData {
+        int n = action.length;
+        if (n == 0) {
+            throw new IllegalArgumentException("FQE needs at least one transition");
+        }
+        if (reward.length != n
+                || discount.length != n
+                || nextAction.length != n
+                || obs.length != n * obsDim
+                || nextObs.length != n * obsDim) {
+            throw new IllegalArgumentException(
+                    "FQE columns disagree: every column needs one entry per transition");
+        }
+    }
+
+    public int rows() {
+        return action.length;
+    }
+}

@@ -1,0 +1,311 @@
+package io.replayflow.trainer.ope;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.replayflow.trainer.TrainerConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Evaluates a deterministic target policy on logged episodes with the chosen estimators: the
+ * target's action in every logged state (so {@code pi(a_t|s_t)} is 1 or 0), FQE fitted on every
+ * logged transition when {@code fqe} or {@code dr} is asked for, then each estimator with its
+ * bootstrap interval, and the support diagnostics.
+ *
+ * <p>FQE's regression treats truncation like termination (no bootstrap past the logged horizon):
+ * the value estimated is the return within the logged episode length, as {@code evaluate} measures
+ * it.
+ */
+public final class OffPolicyEvaluation {
+
+    /** Every estimator, in the order reported. */
+    public static final List<String> METHODS = List.of("pdis", "wpdis", "fqe", "dr");
+
+    /**
+     * @param gamma discount of the estimated return (1: the undiscounted return {@code evaluate}
+     *     reports)
+     * @param methods a non-empty subset of {@link #METHODS}
+     * @param fqe network, optimizer and batch of FQE's regression
+     * @param fqeSteps FQE gradient steps
+     * @param resamples bootstrap resamples
+     * @param confidence interval coverage, in (0, 1)
+     * @param seed seed of FQE's minibatches and of the bootstrap draws
+     * @param tinyProbability a behaviour probability below this where the target acts is reported
+     */
+    public record Settings(
+            double gamma,
+            Set<String> methods,
+            TrainerConfig fqe,
+            long fqeSteps,
+            int resamples,
+            double confidence,
+            long seed,
+            double tinyProbability) {
+
+        public Settings {
+            if (!(gamma > 0 && gamma <= 1)) {
+                throw new IllegalArgumentException(
+                        "--gamma "
+                                + gamma
+                                + " is outside (0, 1]; 1 estimates the undiscounted return");
+            }
+            methods = Set.copyOf(methods);
+            if (methods.isEmpty() || !METHODS.containsAll(methods)) {
+                throw new IllegalArgumentException(
+                        "--methods " + methods + ": choose among " + String.join(",", METHODS));
+            }
+            Objects.requireNonNull(fqe, "fqe");
+            if (fqeSteps < 1) {
+                throw new IllegalArgumentException(
+                        "--fqe-steps " + fqeSteps + " must be positive, e.g. 20000");
+            }
+            if (resamples < 10) {
+                throw new IllegalArgumentException(
+                        "--bootstrap-resamples "
+                                + resamples
+                                + " is too few; use at least 10 (e.g. 200)");
+            }
+            if (!(confidence > 0 && confidence < 1)) {
+                throw new IllegalArgumentException(
+                        "--confidence " + confidence + " is outside (0, 1); e.g. 0.95");
+            }
+        }
+    }
+
+    /**
+     * @param estimates by method, in {@link #METHODS} order
+     * @param episodes logged episodes used
+     * @param transitions logged steps used
+     * @param supportedEpisodes episodes whose every action is the target's (nonzero weight)
+     * @param targetActs logged steps where the behaviour took the target's action
+     * @param tinyWhereTargetActs of those, steps with a behaviour probability below the threshold
+     * @param minBehaviorProbWhereTargetActs the smallest such probability (NaN when none)
+     * @param warnings support problems, in words
+     */
+    public record Report(
+            Map<String, OpeEstimate> estimates,
+            int episodes,
+            long transitions,
+            int supportedEpisodes,
+            long targetActs,
+            long tinyWhereTargetActs,
+            double minBehaviorProbWhereTargetActs,
+            List<String> warnings) {
+
+        /**
+         * {@code {"estimates": {"fqe": {"value": v, "low": l, "high": h, "ess": n}, ...},
+         * "episodes": n, ...}}: the last line of {@code replayflow ope --json}.
+         */
+        public String toJson(String policy) {
+            Map<String, Object> est = new LinkedHashMap<>();
+            estimates.forEach(
+                    (m, e) -> {
+                        Map<String, Object> one = new LinkedHashMap<>();
+                        one.put("value", finite(e.value()));
+                        one.put("low", finite(e.low()));
+                        one.put("high", finite(e.high()));
+                        one.put("ess", finite(e.ess()));
+                        est.put(m, one);
+                    });
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("estimates", est);
+            out.put("policy", policy);
+            out.put("episodes", episodes);
+            out.put("transitions", transitions);
+            out.put("supported_episodes", supportedEpisodes);
+            out.put("target_acts", targetActs);
+            out.put("tiny_behavior_prob_where_target_acts", tinyWhereTargetActs);
+            out.put("min_behavior_prob_where_target_acts", finite(minBehaviorProbWhereTargetActs));
+            out.put("warnings", warnings);
+            try {
+                return JSON.writeValueAsString(out);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static Double finite(double x) {
+            return Double.isFinite(x) ? x : null;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OffPolicyEvaluation() {}
+
+    public static Report run(
+            List<LoggedSteps> logged,
+            int obsDim,
+            int numActions,
+            TargetPolicy target,
+            Settings settings) {
+        if (logged.isEmpty()) {
+            throw new IllegalArgumentException("no complete logged episode to evaluate on");
+        }
+        List<int[]> piAt = new ArrayList<>();
+        List<int[]> piNext = new ArrayList<>();
+        long transitions = 0;
+        for (LoggedSteps e : logged) {
+            piAt.add(target.act(e.obs(), e.length()));
+            piNext.add(target.act(e.nextObs(), e.length()));
+            transitions += e.length();
+        }
+        List<float[][]> q = null;
+        boolean model = settings.methods().contains("fqe") || settings.methods().contains("dr");
+        if (model) {
+            q = fitFqe(logged, piNext, obsDim, numActions, settings);
+        }
+        List<LoggedEpisode> episodes = new ArrayList<>();
+        long targetActs = 0;
+        long tiny = 0;
+        double minMu = Double.NaN;
+        for (int i = 0; i < logged.size(); i++) {
+            LoggedSteps e = logged.get(i);
+            int n = e.length();
+            double[] r = new double[n];
+            double[] mu = new double[n];
+            double[] pi = new double[n];
+            double[] mq = model ? new double[n] : null;
+            double[] mv = model ? new double[n] : null;
+            for (int t = 0; t < n; t++) {
+                r[t] = e.reward()[t];
+                mu[t] = e.behaviorProb()[t];
+                pi[t] = e.action()[t] == piAt.get(i)[t] ? 1 : 0;
+                if (pi[t] == 1) {
+                    targetActs++;
+                    minMu = Double.isNaN(minMu) ? mu[t] : Math.min(minMu, mu[t]);
+                    if (mu[t] < settings.tinyProbability()) {
+                        tiny++;
+                    }
+                }
+                if (model) {
+                    mq[t] = q.get(i)[t][e.action()[t]];
+                    mv[t] = q.get(i)[t][piAt.get(i)[t]];
+                }
+            }
+            episodes.add(new LoggedEpisode(r, mu, pi, mq, mv));
+        }
+        Map<String, OpeEstimate> estimates = new LinkedHashMap<>();
+        Bootstrap bootstrap =
+                new Bootstrap(
+                        settings.resamples(),
+                        settings.confidence(),
+                        new SplittableRandom(settings.seed() + 1));
+        for (String method : METHODS) {
+            if (settings.methods().contains(method)) {
+                estimates.put(
+                        method, bootstrap.estimate(estimator(method), episodes, settings.gamma()));
+            }
+        }
+        int supported = (int) episodes.stream().filter(e -> e.weight() > 0).count();
+        List<String> warnings =
+                warnings(episodes.size(), supported, targetActs, tiny, minMu, settings);
+        return new Report(
+                estimates,
+                episodes.size(),
+                transitions,
+                supported,
+                targetActs,
+                tiny,
+                minMu,
+                warnings);
+    }
+
+    private static OpeEstimator estimator(String method) {
+        return switch (method) {
+            case "pdis" -> new PerDecisionIs();
+            case "wpdis" -> new WeightedPerDecisionIs();
+            case "dr" -> new DoublyRobust();
+            case "fqe" -> new DirectMethod();
+            default -> throw new IllegalArgumentException("unknown method " + method);
+        };
+    }
+
+    private static List<float[][]> fitFqe(
+            List<LoggedSteps> logged,
+            List<int[]> piNext,
+            int d,
+            int numActions,
+            Settings settings) {
+        int rows = logged.stream().mapToInt(LoggedSteps::length).sum();
+        float[] obs = new float[rows * d];
+        float[] next = new float[rows * d];
+        int[] action = new int[rows];
+        int[] nextAction = new int[rows];
+        float[] reward = new float[rows];
+        float[] discount = new float[rows];
+        int k = 0;
+        for (int i = 0; i < logged.size(); i++) {
+            LoggedSteps e = logged.get(i);
+            int n = e.length();
+            System.arraycopy(e.obs(), 0, obs, k * d, n * d);
+            System.arraycopy(e.nextObs(), 0, next, k * d, n * d);
+            System.arraycopy(e.action(), 0, action, k, n);
+            System.arraycopy(piNext.get(i), 0, nextAction, k, n);
+            System.arraycopy(e.reward(), 0, reward, k, n);
+            for (int t = 0; t < n; t++) {
+                boolean end = e.terminated()[t] || e.truncated()[t];
+                discount[k + t] = end ? 0f : (float) settings.gamma();
+            }
+            k += n;
+        }
+        FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, d);
+        List<float[][]> q = new ArrayList<>(logged.size());
+        try (FittedQEvaluation fqe =
+                FittedQEvaluation.fit(
+                        settings.fqe(),
+                        data,
+                        numActions,
+                        settings.fqeSteps(),
+                        new SplittableRandom(settings.seed()))) {
+            for (LoggedSteps e : logged) {
+                q.add(fqe.q(e.obs(), e.length()));
+            }
+        }
+        return q;
+    }
+
+    private static List<String> warnings(
+            int episodes,
+            int supported,
+            long targetActs,
+            long tiny,
+            double minMu,
+            Settings settings) {
+        List<String> out = new ArrayList<>();
+        if (supported == 0) {
+            out.add(
+                    "no logged episode takes the target's action at every step: the importance"
+                            + " weights are all 0, so pdis, wpdis and dr's correction have no"
+                            + " support; log with more exploration around the target or trust fqe"
+                            + " only");
+        } else if (supported < Math.max(10, episodes / 100)) {
+            out.add(
+                    String.format(
+                            Locale.ROOT,
+                            "only %d of %d logged episodes follow the target throughout: the"
+                                    + " importance-sampling estimates rest on very few episodes",
+                            supported,
+                            episodes));
+        }
+        if (tiny > 0) {
+            out.add(
+                    String.format(
+                            Locale.ROOT,
+                            "%d of %d logged steps where the target acts have behavior_prob below"
+                                    + " %.3g (smallest %.3g): the behaviour hardly supports the"
+                                    + " target there and the weights explode",
+                            tiny,
+                            targetActs,
+                            settings.tinyProbability(),
+                            minMu));
+        }
+        return out;
+    }
+}
