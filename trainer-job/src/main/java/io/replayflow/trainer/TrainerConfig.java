@@ -40,6 +40,12 @@ public record TrainerConfig(
         long targetUpdatePeriod,
         double targetTau,
         double cqlAlpha,
+        boolean cqlAutoAlpha,
+        double cqlTargetGap,
+        double cqlAlphaLr,
+        double iqlExpectile,
+        double iqlBeta,
+        double bcqThreshold,
         double gradClipNorm,
         TdLossFunction loss,
         double huberDelta,
@@ -97,6 +103,37 @@ public record TrainerConfig(
                 CQL_ALPHA,
                 cqlAlpha,
                 "must be finite and >= 0, e.g. 1.0");
+        check(
+                !cqlAutoAlpha || cqlAlpha > 0,
+                CQL_ALPHA,
+                cqlAlpha,
+                "must be > 0 with trainer.cql.auto-alpha=true (it is the starting alpha), e.g."
+                        + " 1.0");
+        check(
+                cqlTargetGap >= 0 && Double.isFinite(cqlTargetGap),
+                CQL_TARGET_GAP,
+                cqlTargetGap,
+                "must be finite and >= 0, e.g. 0.5");
+        check(
+                cqlAlphaLr > 0 && Double.isFinite(cqlAlphaLr),
+                CQL_ALPHA_LR,
+                cqlAlphaLr,
+                "must be > 0, e.g. 1e-3");
+        check(
+                iqlExpectile > 0 && iqlExpectile < 1,
+                IQL_EXPECTILE,
+                iqlExpectile,
+                "must be in (0, 1), e.g. 0.7");
+        check(
+                iqlBeta >= 0 && Double.isFinite(iqlBeta),
+                IQL_BETA,
+                iqlBeta,
+                "must be finite and >= 0, e.g. 3.0");
+        check(
+                bcqThreshold >= 0 && bcqThreshold < 1,
+                BCQ_THRESHOLD,
+                bcqThreshold,
+                "must be in [0, 1), e.g. 0.3");
         check(
                 gradClipNorm >= 0 && Double.isFinite(gradClipNorm),
                 GRAD_CLIP_NORM,
@@ -177,6 +214,12 @@ public record TrainerConfig(
                 get(raw, TARGET_UPDATE_PERIOD),
                 get(raw, TARGET_TAU),
                 get(raw, CQL_ALPHA),
+                get(raw, CQL_AUTO_ALPHA),
+                get(raw, CQL_TARGET_GAP),
+                get(raw, CQL_ALPHA_LR),
+                get(raw, IQL_EXPECTILE),
+                get(raw, IQL_BETA),
+                get(raw, BCQ_THRESHOLD),
                 get(raw, GRAD_CLIP_NORM),
                 get(raw, LOSS),
                 get(raw, HUBER_DELTA),
@@ -229,6 +272,12 @@ public record TrainerConfig(
         values.put(TARGET_UPDATE_PERIOD.key(), targetUpdatePeriod);
         values.put(TARGET_TAU.key(), targetTau);
         values.put(CQL_ALPHA.key(), cqlAlpha);
+        values.put(CQL_AUTO_ALPHA.key(), cqlAutoAlpha);
+        values.put(CQL_TARGET_GAP.key(), cqlTargetGap);
+        values.put(CQL_ALPHA_LR.key(), cqlAlphaLr);
+        values.put(IQL_EXPECTILE.key(), iqlExpectile);
+        values.put(IQL_BETA.key(), iqlBeta);
+        values.put(BCQ_THRESHOLD.key(), bcqThreshold);
         values.put(GRAD_CLIP_NORM.key(), gradClipNorm);
         values.put(LOSS.key(), loss.id());
         values.put(HUBER_DELTA.key(), huberDelta);

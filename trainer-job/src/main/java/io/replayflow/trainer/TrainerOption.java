@@ -35,7 +35,8 @@ public final class TrainerOption<T> {
     }
 
     /**
-     * The type as written in the docs: {@code double}, {@code int}, {@code dqn|double-dqn|cql|bc}.
+     * The type as written in the docs: {@code double}, {@code int}, {@code
+     * dqn|double-dqn|cql|iql|bcq|bc}.
      */
     public String typeName() {
         return typeName;

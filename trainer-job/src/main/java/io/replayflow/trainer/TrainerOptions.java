@@ -22,10 +22,12 @@ public final class TrainerOptions {
     public static final TrainerOption<Algo> ALGO =
             add(
                     "trainer.algo",
-                    "dqn|double-dqn|cql|bc",
+                    "dqn|double-dqn|cql|iql|bcq|bc",
                     Algo.DQN,
                     "Training algorithm: DQN, Double DQN, discrete CQL(H) on a Double DQN"
-                            + " target, or behaviour cloning (cross-entropy of the logged action).",
+                            + " target, discrete IQL (expectile value, advantage-weighted policy),"
+                            + " discrete BCQ (imitation-filtered Double DQN target), or behaviour"
+                            + " cloning (cross-entropy of the logged action).",
                     Algo::parse);
 
     public static final TrainerOption<NetworkKind> NETWORK =
@@ -141,6 +143,63 @@ public final class TrainerOptions {
                     "double",
                     1.0,
                     "Weight alpha of the CQL(H) term alpha*(logsumexp_a Q(s,a) - Q(s,a_data)).",
+                    Double::parseDouble);
+
+    public static final TrainerOption<Boolean> CQL_AUTO_ALPHA =
+            add(
+                    "trainer.cql.auto-alpha",
+                    "boolean",
+                    false,
+                    "Tune CQL's alpha automatically (the Lagrangian form of the CQL paper): log"
+                        + " alpha, starting at log(trainer.cql.alpha), rises while the gap"
+                        + " logsumexp_a Q(s,a) - Q(s,a_data) is above trainer.cql.target-gap and"
+                        + " falls while it is below. false keeps alpha fixed.",
+                    TrainerOptions::parseBoolean);
+
+    public static final TrainerOption<Double> CQL_TARGET_GAP =
+            add(
+                    "trainer.cql.target-gap",
+                    "double",
+                    0.5,
+                    "Target tau of the automatic alpha: the mean gap logsumexp_a Q(s,a) -"
+                            + " Q(s,a_data) it drives towards (ln(numActions) is the gap of a"
+                            + " Q-function indifferent between actions).",
+                    Double::parseDouble);
+
+    public static final TrainerOption<Double> CQL_ALPHA_LR =
+            add(
+                    "trainer.cql.alpha-lr",
+                    "double",
+                    1e-3,
+                    "Adam learning rate of log alpha when trainer.cql.auto-alpha=true.",
+                    Double::parseDouble);
+
+    public static final TrainerOption<Double> IQL_EXPECTILE =
+            add(
+                    "trainer.iql.expectile",
+                    "double",
+                    0.7,
+                    "IQL expectile tau in (0, 1) of the value loss |tau - 1(u < 0)| u^2: 0.5 is"
+                            + " the mean (SARSA-like), towards 1 the best in-data action.",
+                    Double::parseDouble);
+
+    public static final TrainerOption<Double> IQL_BETA =
+            add(
+                    "trainer.iql.beta",
+                    "double",
+                    3.0,
+                    "IQL inverse temperature of the policy weights exp(beta (Q - V)), capped at"
+                            + " 100: 0 is behaviour cloning, larger is greedier.",
+                    Double::parseDouble);
+
+    public static final TrainerOption<Double> BCQ_THRESHOLD =
+            add(
+                    "trainer.bcq.threshold",
+                    "double",
+                    0.3,
+                    "BCQ threshold tau in [0, 1): an action may be chosen only where"
+                            + " pi_b(a|s) / max_a' pi_b(a'|s) > tau under the imitation network;"
+                            + " 0 is Double DQN.",
                     Double::parseDouble);
 
     public static final TrainerOption<Double> GRAD_CLIP_NORM =
@@ -320,6 +379,14 @@ public final class TrainerOptions {
         TrainerOption<T> option = new TrainerOption<>(key, type, defaultValue, description, parser);
         ALL.add(option);
         return option;
+    }
+
+    static boolean parseBoolean(String s) {
+        return switch (s.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + s + "' is not true or false");
+        };
     }
 
     static List<Integer> parseIntList(String s) {

@@ -40,6 +40,9 @@ class AlgorithmContractTest {
                 Arguments.of("double-dqn", "mlp"),
                 Arguments.of("cql", "mlp"),
                 Arguments.of("bc", "mlp"),
+                Arguments.of("iql", "mlp"),
+                Arguments.of("bcq", "mlp"),
+                Arguments.of("iql", "nature-cnn"),
                 Arguments.of("dqn", "nature-cnn"),
                 Arguments.of("cql", "nature-cnn"));
     }

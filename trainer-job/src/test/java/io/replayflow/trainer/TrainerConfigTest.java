@@ -54,7 +54,8 @@ class TrainerConfigTest {
                 .hasMessageEndingWith("e.g. trainer.lr=3.0E-4");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.algo", "ppo")))
                 .hasMessageContaining(
-                        "unknown algorithm 'ppo': choose one of dqn, double-dqn, cql, bc");
+                        "unknown algorithm 'ppo': choose one of dqn, double-dqn, cql, iql, bcq,"
+                                + " bc");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.target.tau", "0")))
                 .hasMessageContaining("trainer.target.tau=0.0 is invalid: must be in (0, 1]");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.threads.inter-op", "-2")))

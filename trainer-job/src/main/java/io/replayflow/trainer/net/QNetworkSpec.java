@@ -27,7 +27,15 @@ public sealed interface QNetworkSpec {
      *
      * @throws IllegalArgumentException if the observation shape does not fit the architecture
      */
-    QNetwork build(Ops scope, TransitionSpec spec);
+    default QNetwork build(Ops scope, TransitionSpec spec) {
+        return build(scope, spec, spec.numActions());
+    }
+
+    /**
+     * The same architecture with {@code outputs} linear outputs instead of one per action (a
+     * state-value head has 1); for the extra networks of IQL and BCQ.
+     */
+    QNetwork build(Ops scope, TransitionSpec spec, int outputs);
 
     /** A short description, e.g. {@code mlp[64,64]} or {@code nature-cnn}. */
     String describe();
@@ -47,7 +55,7 @@ public sealed interface QNetworkSpec {
         }
 
         @Override
-        public QNetwork build(Ops scope, TransitionSpec spec) {
+        public QNetwork build(Ops scope, TransitionSpec spec, int outputs) {
             QNetwork.Builder net = QNetwork.builder(scope, spec);
             if (spec.obsShape().size() > 1) {
                 net.flatten(spec.obsSize());
@@ -57,7 +65,7 @@ public sealed interface QNetworkSpec {
                 net.dense("dense_" + i, in, hidden.get(i), true);
                 in = hidden.get(i);
             }
-            return net.dense("q", in, spec.numActions(), false).build();
+            return net.dense("q", in, outputs, false).build();
         }
 
         @Override
@@ -76,7 +84,7 @@ public sealed interface QNetworkSpec {
     record NatureCnn() implements QNetworkSpec {
 
         @Override
-        public QNetwork build(Ops scope, TransitionSpec spec) {
+        public QNetwork build(Ops scope, TransitionSpec spec, int outputs) {
             List<Integer> shape = spec.obsShape();
             if (shape.size() != 3) {
                 throw new IllegalArgumentException(
@@ -107,7 +115,7 @@ public sealed interface QNetworkSpec {
             int flat = h * w * channels;
             return net.flatten(flat)
                     .dense("dense_0", flat, 512, true)
-                    .dense("q", 512, spec.numActions(), false)
+                    .dense("q", 512, outputs, false)
                     .build();
         }
 
