@@ -27,6 +27,10 @@ class CqlAutoAlphaTest {
     private static final float LN2 = 0.693147181f;
 
     private static float alphaAfterTenSteps(String targetGap) {
+        return alphaAfterTenSteps(targetGap, "0.01");
+    }
+
+    private static float alphaAfterTenSteps(String targetGap, String alphaLr) {
         TrainerConfig config =
                 TrainerConfig.fromMap(
                         Map.of(
@@ -36,7 +40,7 @@ class CqlAutoAlphaTest {
                                 "trainer.lr", "1e-9",
                                 "trainer.cql.alpha", "1.0",
                                 "trainer.cql.auto-alpha", "true",
-                                "trainer.cql.alpha-lr", "0.01",
+                                "trainer.cql.alpha-lr", alphaLr,
                                 "trainer.cql.target-gap", targetGap));
         try (Trainer trainer = Trainer.create(config, SPEC)) {
             List<float[]> zeros = List.of(new float[4], new float[2]);
@@ -70,6 +74,13 @@ class CqlAutoAlphaTest {
     void alphaFallsWhileTheGapIsBelowTheTarget() {
         // gap ln 2 < tau 1.5: the gradient is positive, log alpha shrinks
         assertThat(alphaAfterTenSteps("1.5")).isCloseTo((float) Math.exp(-0.1), within(0.01f));
+    }
+
+    @Test
+    void alphaStopsAtItsUpperBound() {
+        // an unreachable target (gap ln 2 can never fall to 0) with Adam steps of about 1 in log
+        // alpha would reach exp(10) = 22026 after 10 steps; log alpha is clipped at ln 100
+        assertThat(alphaAfterTenSteps("0", "1.0")).isCloseTo(100f, within(1e-3f));
     }
 
     @Test

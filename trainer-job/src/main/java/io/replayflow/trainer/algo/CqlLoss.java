@@ -32,13 +32,21 @@ import org.tensorflow.types.TFloat32;
  * </pre>
  *
  * starting at {@code log(trainer.cql.alpha)}; {@code tau} is {@code trainer.cql.target-gap}.
- * Parameterising by {@code log alpha} keeps alpha positive without a projection.
+ * Parameterising by {@code log alpha} keeps alpha positive; after each step {@code log alpha} is
+ * clipped so that alpha stays in {@code [1e-4, 100]}: a target gap the data cannot reach (the gap
+ * cannot fall below the entropy of the logged actions in a state) would otherwise grow alpha
+ * without bound until the Q-values overflow.
  *
  * <p>{@code logsumexp} is computed stably as {@code m + log sum_a exp(Q(s,a) - m)} with {@code m =
  * max_a Q(s,a)} held constant. The conservative term is not importance-weighted (offline CQL
  * samples uniformly; see docs/ALGORITHMS.md).
  */
 public class CqlLoss extends DoubleDqnLoss {
+
+    /**
+     * Bounds of the automatic alpha: {@code log alpha} is clipped to their logs after each step.
+     */
+    static final double MIN_ALPHA = 1e-4, MAX_ALPHA = 100;
 
     private final float alpha;
     private final boolean autoAlpha;
@@ -105,7 +113,13 @@ public class CqlLoss extends DoubleDqnLoss {
                                         tf.math.sub(tf.stopGradient(gap), tf.constant(targetGap))));
         return new Penalty(
                 tf.math.mul(tf.stopGradient(a), gap),
-                List.of(new SideObjective(logAlpha, alphaLoss, alphaLr)));
+                List.of(
+                        new SideObjective(
+                                logAlpha,
+                                alphaLoss,
+                                alphaLr,
+                                (float) Math.log(MIN_ALPHA),
+                                (float) Math.log(MAX_ALPHA))));
     }
 
     /** {@code log sum_a exp(q[i, a])}, {@code [batch]}, without overflow. */

@@ -13,9 +13,15 @@ import org.tensorflow.types.TFloat32;
  * @param variable the variable trained, {@code []}
  * @param loss what its optimizer minimises, {@code []}
  * @param learningRate Adam learning rate
+ * @param min the variable is clipped into {@code [min, max]} after each update
+ * @param max see {@code min}
  */
 public record SideObjective(
-        Variable<TFloat32> variable, Operand<TFloat32> loss, double learningRate) {
+        Variable<TFloat32> variable,
+        Operand<TFloat32> loss,
+        double learningRate,
+        float min,
+        float max) {
 
     public SideObjective {
         Objects.requireNonNull(variable, "variable");

@@ -197,14 +197,23 @@ public final class TrainingGraph {
             Variable<TInt64> step =
                     scope.withName("step").variable(scope.withInitScope().constant(0L));
             Operand<TFloat32> grad = scope.gradients(side.loss(), List.of(side.variable())).dy(0);
-            all.add(
+            Op update =
                     new AdamOptimizer(
                                     scope,
                                     side.learningRate(),
                                     c.adamBeta1(),
                                     c.adamBeta2(),
                                     c.adamEpsilon())
-                            .minimize(List.of(side.variable()), List.of(grad), allGradients, step));
+                            .minimize(List.of(side.variable()), List.of(grad), allGradients, step);
+            Ops after = scope.withControlDependencies(List.of(update));
+            all.add(
+                    after.withName("clip")
+                            .assign(
+                                    side.variable(),
+                                    after.clipByValue(
+                                            side.variable(),
+                                            after.constant(side.min()),
+                                            after.constant(side.max()))));
         }
         return tf.withControlDependencies(all).withName("train_all").noOp();
     }
