@@ -89,6 +89,6 @@ class CqlAutoAlphaTest {
                 TrainerConfig.fromMap(
                         Map.of("trainer.algo", "cql", "trainer.cql.auto-alpha", "false"));
         assertThat(config.cqlAutoAlpha()).isFalse();
-        assertThat(config.cqlAlpha()).isEqualTo(1.0);
+        assertThat(config.cqlAlpha()).isEqualTo(4.0);
     }
 }
