@@ -11,6 +11,13 @@ public enum Algo {
     DOUBLE_DQN("double-dqn"),
     /** Discrete CQL(H) on a Double DQN target (Kumar et al., NeurIPS 2020). */
     CQL("cql"),
+    /**
+     * Discrete Implicit Q-learning: expectile value loss, advantage-weighted policy extraction
+     * (Kostrikov, Nair and Levine, ICLR 2022).
+     */
+    IQL("iql"),
+    /** Discrete batch-constrained Q-learning (Fujimoto et al., 2019): imitation-filtered target. */
+    BCQ("bcq"),
     /** Behaviour cloning: softmax cross-entropy of the logged action (no rewards used). */
     BC("bc");
 
@@ -26,7 +33,7 @@ public enum Algo {
     }
 
     /**
-     * Parses {@code dqn}, {@code double-dqn}, {@code cql} or {@code bc}.
+     * Parses {@code dqn}, {@code double-dqn}, {@code cql}, {@code iql}, {@code bcq} or {@code bc}.
      *
      * @throws IllegalArgumentException naming the choices
      */

@@ -1,6 +1,7 @@
 package io.replayflow.trainer;
 
 import io.replayflow.schemas.policy.PolicyManifest;
+import io.replayflow.trainer.algo.AuxNetwork;
 import io.replayflow.trainer.checkpoint.CheckpointStore;
 import io.replayflow.trainer.checkpoint.TrainerState;
 import io.replayflow.trainer.data.BatchSource;
@@ -14,6 +15,7 @@ import io.replayflow.trainer.graph.TrainingGraph;
 import io.replayflow.trainer.net.WeightInit;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +56,9 @@ import org.tensorflow.types.TInt64;
 public final class Trainer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    /** Seed streams of the extra networks' initial weights (the online network uses the seed). */
+    private static final long AUX_SEED_STREAM = 0x41_5558L;
 
     private final TrainerConfig config;
     private final TransitionSpec spec;
@@ -106,6 +111,15 @@ public final class Trainer implements AutoCloseable {
     private void initialize() {
         session.initialize();
         setOnlineWeights(WeightInit.fanInUniform(g.online(), config.seed()));
+        List<float[]> auxWeights = new ArrayList<>();
+        long stream = 1;
+        for (AuxNetwork net : g.aux().values()) {
+            long seed = SeededRandom.derive(config.seed(), AUX_SEED_STREAM + stream++).nextLong();
+            auxWeights.addAll(WeightInit.fanInUniform(net.online(), seed));
+        }
+        if (!auxWeights.isEmpty()) {
+            setAuxWeights(auxWeights);
+        }
         session.run(g.copyTarget());
         LOG.info(
                 "trainer ready: algo={} network={} obs={} actions={} batch={} lr={} threads={}/{}",
@@ -303,6 +317,24 @@ public final class Trainer implements AutoCloseable {
     /** Sets the online network's variables (optimizer state is left as it is). */
     public void setOnlineWeights(List<float[]> weights) {
         g.onlineIo().write(session, weights);
+    }
+
+    /**
+     * The extra networks' variables (IQL's Q and V, BCQ's imitation network), in {@link
+     * TrainingGraph#auxIo()} order; empty for the other algorithms.
+     */
+    public List<float[]> auxWeights() {
+        return g.auxIo().read(session);
+    }
+
+    /** Sets the extra networks' variables (tests with fixed weights). */
+    public void setAuxWeights(List<float[]> weights) {
+        g.auxIo().write(session, weights);
+    }
+
+    /** Sets the extra networks' target copies. */
+    public void setAuxTargetWeights(List<float[]> weights) {
+        g.auxTargetIo().write(session, weights);
     }
 
     public List<float[]> targetWeights() {

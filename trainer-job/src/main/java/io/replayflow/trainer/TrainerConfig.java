@@ -42,6 +42,12 @@ public record TrainerConfig(
         long targetUpdatePeriod,
         double targetTau,
         double cqlAlpha,
+        boolean cqlAutoAlpha,
+        double cqlTargetGap,
+        double cqlAlphaLr,
+        double iqlExpectile,
+        double iqlBeta,
+        double bcqThreshold,
         double gradClipNorm,
         TdLossFunction loss,
         double huberDelta,
@@ -99,6 +105,37 @@ public record TrainerConfig(
                 CQL_ALPHA,
                 cqlAlpha,
                 "must be finite and >= 0, e.g. 1.0");
+        check(
+                !cqlAutoAlpha || cqlAlpha > 0,
+                CQL_ALPHA,
+                cqlAlpha,
+                "must be > 0 with trainer.cql.auto-alpha=true (it is the starting alpha), e.g."
+                        + " 1.0");
+        check(
+                cqlTargetGap >= 0 && Double.isFinite(cqlTargetGap),
+                CQL_TARGET_GAP,
+                cqlTargetGap,
+                "must be finite and >= 0, e.g. 0.5");
+        check(
+                cqlAlphaLr > 0 && Double.isFinite(cqlAlphaLr),
+                CQL_ALPHA_LR,
+                cqlAlphaLr,
+                "must be > 0, e.g. 1e-3");
+        check(
+                iqlExpectile > 0 && iqlExpectile < 1,
+                IQL_EXPECTILE,
+                iqlExpectile,
+                "must be in (0, 1), e.g. 0.7");
+        check(
+                iqlBeta >= 0 && Double.isFinite(iqlBeta),
+                IQL_BETA,
+                iqlBeta,
+                "must be finite and >= 0, e.g. 3.0");
+        check(
+                bcqThreshold >= 0 && bcqThreshold < 1,
+                BCQ_THRESHOLD,
+                bcqThreshold,
+                "must be in [0, 1), e.g. 0.3");
         check(
                 gradClipNorm >= 0 && Double.isFinite(gradClipNorm),
                 GRAD_CLIP_NORM,
@@ -177,6 +214,12 @@ public record TrainerConfig(
                 values.get(TARGET_UPDATE_PERIOD),
                 values.get(TARGET_TAU),
                 values.get(CQL_ALPHA),
+                values.get(CQL_AUTO_ALPHA),
+                values.get(CQL_TARGET_GAP),
+                values.get(CQL_ALPHA_LR),
+                values.get(IQL_EXPECTILE),
+                values.get(IQL_BETA),
+                values.get(BCQ_THRESHOLD),
                 values.get(GRAD_CLIP_NORM),
                 values.get(LOSS),
                 values.get(HUBER_DELTA),
@@ -220,6 +263,12 @@ public record TrainerConfig(
         values.put(TARGET_UPDATE_PERIOD.key(), targetUpdatePeriod);
         values.put(TARGET_TAU.key(), targetTau);
         values.put(CQL_ALPHA.key(), cqlAlpha);
+        values.put(CQL_AUTO_ALPHA.key(), cqlAutoAlpha);
+        values.put(CQL_TARGET_GAP.key(), cqlTargetGap);
+        values.put(CQL_ALPHA_LR.key(), cqlAlphaLr);
+        values.put(IQL_EXPECTILE.key(), iqlExpectile);
+        values.put(IQL_BETA.key(), iqlBeta);
+        values.put(BCQ_THRESHOLD.key(), bcqThreshold);
         values.put(GRAD_CLIP_NORM.key(), gradClipNorm);
         values.put(LOSS.key(), loss.id());
         values.put(HUBER_DELTA.key(), huberDelta);

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Loss values of DQN, Double DQN, CQL and behaviour cloning on a 2x2 linear Q-network with fixed
- * weights, checked against numbers worked out by hand.
+ * Loss values of DQN, Double DQN, CQL, IQL, BCQ and behaviour cloning on a 2x2 linear Q-network
+ * with fixed weights, checked against numbers worked out by hand.
  *
  * <pre>
  * Q(s) = s W  (no hidden layer, bias 0), obs dim 2, 2 actions; kernels are [in, out]:
@@ -47,17 +47,30 @@ class LossValuesTest {
     }
 
     private static StepMetrics evaluate(String algo, String loss, float[] tdErrorsOut) {
-        TrainerConfig config =
-                TrainerConfig.fromMap(
-                        Map.of(
-                                "trainer.algo", algo,
-                                "trainer.hidden", "",
-                                "trainer.batch-size", "2",
-                                "trainer.loss", loss,
-                                "trainer.cql.alpha", "0.5"));
+        return evaluate(
+                Map.of("trainer.algo", algo, "trainer.loss", loss),
+                List.of(),
+                List.of(),
+                tdErrorsOut);
+    }
+
+    private static StepMetrics evaluate(
+            Map<String, String> settings,
+            List<float[]> aux,
+            List<float[]> auxTarget,
+            float[] tdErrorsOut) {
+        Map<String, String> raw = new java.util.HashMap<>(settings);
+        raw.put("trainer.hidden", "");
+        raw.put("trainer.batch-size", "2");
+        raw.putIfAbsent("trainer.cql.alpha", "0.5");
+        TrainerConfig config = TrainerConfig.fromMap(raw);
         try (Trainer trainer = Trainer.create(config, SPEC)) {
             trainer.setOnlineWeights(ONLINE);
             trainer.setTargetWeights(TARGET);
+            if (!aux.isEmpty()) {
+                trainer.setAuxWeights(aux);
+                trainer.setAuxTargetWeights(auxTarget);
+            }
             StepMetrics m = trainer.evaluate(batch());
             System.arraycopy(trainer.lastTdErrors(), 0, tdErrorsOut, 0, 2);
             // the first training step reports the same pre-update loss
@@ -135,5 +148,113 @@ class LossValuesTest {
         assertThat(m.meanQ()).isCloseTo(1.5f, within(1e-6f));
         assertThat(ce[0]).isCloseTo(0.474076984f, within(1e-6f));
         assertThat(ce[1]).isCloseTo(0.048587352f, within(1e-6f));
+    }
+
+    @Test
+    void iqlFitsAnUpperExpectileAndWeightsThePolicyByAdvantage() {
+        // aux networks in name order: q (2x2 kernel, bias) then v (2x1 kernel, bias); biases 0
+        //   W_q = [[0.5, 1.0],   W_q_target = [[1, 0],   W_v = [[1.5],
+        //          [1.0, 0.4]]                 [0, 1]]           [0.6]]
+        // Q(s1) = [0.5, 1.0] -> Q(s1,a1) = 0.5      Q(s2) = [1.0, 0.4] -> Q(s2,a2) = 0.4
+        // Q_target(s1,a1) = 1.0, Q_target(s2,a2) = 1.0;  V(s1) = 1.5, V(s2) = 0.6, V(s1') = 0.6
+        // Q loss: y1 = 1 + 0.9 * V(s1') = 1.54  delta1 = 1.04  huber = 0.5 + (1.04 - 1) = 0.54
+        //         y2 = 0 (terminal)             delta2 = -0.4  huber = 0.5 * 0.16     = 0.08
+        //         td = (1.0 * 0.54 + 0.5 * 0.08) / 2 = 0.29
+        // expectile tau = 0.7: u1 = 1.0 - 1.5 = -0.5 (below: weight 1 - 0.7 = 0.3) -> 0.075
+        //                      u2 = 1.0 - 0.6 =  0.4 (above: weight 0.7)           -> 0.112
+        //         value = (0.075 + 0.112) / 2 = 0.0935
+        // policy (online logits as in BC): ce1 = 0.474076984, ce2 = 0.048587352
+        //         beta = 3: w1 = exp(-1.5) = 0.223130160, w2 = exp(1.2) = 3.320116923
+        //         policy = (0.223130160 * 0.474076984 + 3.320116923 * 0.048587352) / 2
+        //                = 0.133548281
+        // conservative = value + policy = 0.227048281; total = 0.517048281
+        // mean_q = (0.5 + 0.4) / 2 = 0.45; TD errors 1.04 and -0.4
+        float[] td = new float[2];
+        StepMetrics m =
+                evaluate(
+                        Map.of(
+                                "trainer.algo", "iql",
+                                "trainer.iql.expectile", "0.7",
+                                "trainer.iql.beta", "3"),
+                        List.of(
+                                new float[] {0.5f, 1f, 1f, 0.4f},
+                                new float[2],
+                                new float[] {1.5f, 0.6f},
+                                new float[1]),
+                        List.of(
+                                new float[] {1f, 0f, 0f, 1f},
+                                new float[2],
+                                new float[] {0f, 0f},
+                                new float[1]),
+                        td);
+        assertThat(m.tdLoss()).isCloseTo(0.29f, within(1e-6f));
+        assertThat(m.conservativeLoss()).isCloseTo(0.227048281f, within(1e-6f));
+        assertThat(m.totalLoss()).isCloseTo(0.517048281f, within(1e-6f));
+        assertThat(m.meanQ()).isCloseTo(0.45f, within(1e-6f));
+        assertThat(td[0]).isCloseTo(1.04f, within(1e-6f));
+        assertThat(td[1]).isCloseTo(-0.4f, within(1e-6f));
+    }
+
+    @Test
+    void iqlExpectileHalfIsTheSymmetricSquaredError() {
+        // tau = 0.5 weighs u1 = -0.5 and u2 = 0.4 alike: value = 0.5 * (0.25 + 0.16) / 2 = 0.1025;
+        // beta = 0 makes every policy weight 1: policy = (0.474076984 + 0.048587352) / 2
+        //        = 0.261332168; conservative = 0.363832168 (td unchanged, 0.29)
+        StepMetrics m =
+                evaluate(
+                        Map.of(
+                                "trainer.algo", "iql",
+                                "trainer.iql.expectile", "0.5",
+                                "trainer.iql.beta", "0"),
+                        List.of(
+                                new float[] {0.5f, 1f, 1f, 0.4f},
+                                new float[2],
+                                new float[] {1.5f, 0.6f},
+                                new float[1]),
+                        List.of(
+                                new float[] {1f, 0f, 0f, 1f},
+                                new float[2],
+                                new float[] {0f, 0f},
+                                new float[1]),
+                        new float[2]);
+        assertThat(m.tdLoss()).isCloseTo(0.29f, within(1e-6f));
+        assertThat(m.conservativeLoss()).isCloseTo(0.363832168f, within(1e-6f));
+    }
+
+    /** BCQ's imitation network g = s W_i, W_i = [[0, 0], [2, 0]] (bias 0). */
+    private static StepMetrics bcq(String threshold, float[] tdErrorsOut) {
+        List<float[]> imitation = List.of(new float[] {0f, 0f, 2f, 0f}, new float[2]);
+        return evaluate(
+                Map.of("trainer.algo", "bcq", "trainer.bcq.threshold", threshold),
+                imitation,
+                imitation,
+                tdErrorsOut);
+    }
+
+    @Test
+    void bcqBootstrapsFromTheBestActionTheImitationNetworkAllows() {
+        // g(s1') = g([0, 1]) = [2, 0]: G(1|s1') / G(0|s1') = e^-2 = 0.135 < tau = 0.3, so only
+        // action 0 is allowed although the online network prefers 1 (Q_online(s1') = [-1, 2]):
+        // a* = 0, Q_target(s1', 0) = 1.0; y1 = 1 + 0.9 * 1.0 = 1.9, delta1 = 0.9, huber = 0.405
+        // sample 2 terminal as in DQN: 0.5 * 1.5 = 0.75;  td = (0.405 + 0.75) / 2 = 0.5775
+        // imitation cross-entropy: g(s1) = [0, 0], a1 = 0: ln 2 = 0.693147181
+        //                          g(s2) = [2, 0], a2 = 1: ln(e^2 + 1) = 2.126928011
+        //   conservative = (0.693147181 + 2.126928011) / 2 = 1.410037596; total = 1.987537596
+        float[] td = new float[2];
+        StepMetrics m = bcq("0.3", td);
+        assertThat(m.tdLoss()).isCloseTo(0.5775f, within(1e-6f));
+        assertThat(td[0]).isCloseTo(0.9f, within(1e-6f));
+        assertThat(m.conservativeLoss()).isCloseTo(1.410037596f, within(1e-6f));
+        assertThat(m.totalLoss()).isCloseTo(1.987537596f, within(1e-6f));
+        assertThat(m.meanQ()).isCloseTo(1.5f, within(1e-6f));
+    }
+
+    @Test
+    void bcqBelowTheRatioIsDoubleDqn() {
+        // tau = 0.1 < e^-2 = 0.135 allows both actions: the Double DQN target, td = 0.4074
+        float[] td = new float[2];
+        StepMetrics m = bcq("0.1", td);
+        assertThat(m.tdLoss()).isCloseTo(0.4074f, within(1e-6f));
+        assertThat(td[0]).isCloseTo(0.36f, within(1e-6f));
     }
 }

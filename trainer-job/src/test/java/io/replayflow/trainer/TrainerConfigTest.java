@@ -57,8 +57,8 @@ class TrainerConfigTest {
                 .hasMessageEndingWith("e.g. trainer.lr=3.0E-4");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.algo", "ppo")))
                 .hasMessage(
-                        "trainer.algo='ppo' is not a valid dqn | double-dqn | cql | bc; e.g."
-                                + " trainer.algo=dqn");
+                        "trainer.algo='ppo' is not a valid dqn | double-dqn | cql | iql | bcq |"
+                                + " bc; e.g. trainer.algo=dqn");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.target.tau", "0")))
                 .hasMessageContaining("trainer.target.tau=0.0 is invalid: must be in (0, 1]");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.threads.inter-op", "-2")))

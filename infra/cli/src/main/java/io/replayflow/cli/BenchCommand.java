@@ -160,7 +160,7 @@ final class BenchCommand {
                 names = "--algo",
                 required = true,
                 paramLabel = "ALGO",
-                description = "dqn, double-dqn or cql.")
+                description = "dqn, double-dqn, cql, iql, bcq or bc.")
         String algo;
 
         @Option(

@@ -1,8 +1,13 @@
 package io.replayflow.cli;
 
+import io.replayflow.actor.eval.EvaluationResult;
+import io.replayflow.actor.eval.Evaluator;
 import io.replayflow.cli.progress.ProgressLine;
+import io.replayflow.cli.seeds.SeedRuns;
+import io.replayflow.policy.PolicyRejectedException;
 import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.TrainerOptions;
 import io.replayflow.trainer.run.TrainRequest;
 import io.replayflow.trainer.run.TrainResult;
 import io.replayflow.trainer.run.TrainRunner;
@@ -10,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +31,17 @@ import picocli.CommandLine.Spec;
         name = "train",
         mixinStandardHelpOptions = true,
         description = {
-            "Train DQN, Double DQN, discrete CQL or behaviour cloning offline from a data root: the"
-                + " experience log (default; 1-step targets) or a replay dataset (--dataset; n-step"
-                + " targets). Resumes from the latest checkpoint under"
-                + " <data>/checkpoints/trainer/<policy>, exports the policy to"
-                + " <data>/policies/<policy>/<version>/ and, with --publish, announces it on"
-                + " rf.policies.",
-            "The last stdout line is JSON: {\"policy\": \"<artifact dir>\", \"version\": v, ...}."
+            "Train DQN, Double DQN, discrete CQL, IQL, BCQ or behaviour cloning offline from a data"
+                    + " root: the experience log (default; 1-step targets) or a replay dataset"
+                    + " (--dataset; n-step targets). Resumes from the latest checkpoint under"
+                    + " <data>/checkpoints/trainer/<policy>, exports the policy to"
+                    + " <data>/policies/<policy>/<version>/ and, with --publish, announces it on"
+                    + " rf.policies.",
+            "The last stdout line is JSON: {\"policy\": \"<artifact dir>\", \"version\": v, ...}.",
+            "With --seeds 1,2,3 it trains one policy per trainer seed (policy name <name>-seed<S>),"
+                + " evaluates each greedily over --eval-episodes seeded episodes of --env, prints a"
+                + " table and ends with {\"mean_return\": m, \"std_over_seeds\": s, \"runs\":"
+                + " [...], ...}."
         })
 final class TrainCommand implements Callable<Integer> {
 
@@ -46,7 +56,9 @@ final class TrainCommand implements Callable<Integer> {
             names = "--algo",
             required = true,
             paramLabel = "ALGO",
-            description = "dqn, double-dqn, cql or bc (behaviour cloning).")
+            description =
+                    "dqn, double-dqn, cql, iql, bcq or bc (behaviour cloning); see"
+                            + " docs/ALGORITHMS.md.")
     String algo;
 
     @Option(
@@ -109,6 +121,28 @@ final class TrainCommand implements Callable<Integer> {
     String topicPrefix;
 
     @Option(
+            names = "--seeds",
+            split = ",",
+            paramLabel = "S1,S2",
+            description =
+                    "Multi-seed protocol: train and evaluate once per trainer seed (needs --env).")
+    long[] seeds;
+
+    @Option(
+            names = "--eval-episodes",
+            defaultValue = "100",
+            paramLabel = "N",
+            description = "With --seeds: evaluation episodes per seed (default: ${DEFAULT-VALUE}).")
+    int evalEpisodes;
+
+    @Option(
+            names = "--eval-seed",
+            defaultValue = "0",
+            paramLabel = "S",
+            description = "With --seeds: evaluation seed (default: ${DEFAULT-VALUE}).")
+    long evalSeed;
+
+    @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
             description = "Any trainer.* option (see docs/CONFIG.md), repeatable.")
@@ -116,20 +150,70 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainRequest request = request();
         PrintWriter out = spec.commandLine().getOut();
-        TrainResult result;
-        try {
-            result = TrainRunner.system().run(request, ProgressLine.trainListener(out));
-        } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage());
+        if (seeds != null) {
+            return callSeeds(out);
         }
+        TrainResult result = train(request(policyName != null ? policyName : env, null), out);
         out.println(result.toJson());
         out.flush();
         return ReplayFlow.EXIT_OK;
     }
 
-    private TrainRequest request() {
+    private TrainResult train(TrainRequest request, PrintWriter out) throws Exception {
+        try {
+            return TrainRunner.system().run(request, ProgressLine.trainListener(out));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+    }
+
+    /** One training run and one evaluation per seed, then the table and the summary line. */
+    private int callSeeds(PrintWriter out) throws Exception {
+        if (env == null) {
+            throw new UsageError(
+                    "--seeds needs --env ENV: each seed's policy is evaluated on that environment");
+        }
+        if (keyValues().containsKey(TrainerOptions.SEED.key())) {
+            throw new UsageError(
+                    "--seeds sets trainer.seed for each run: drop --set "
+                            + TrainerOptions.SEED.key());
+        }
+        if (evalEpisodes < 1) {
+            throw new UsageError("--eval-episodes " + evalEpisodes + " must be >= 1, e.g. 100");
+        }
+        String base = policyName != null ? policyName : env;
+        List<SeedRuns.Run> runs = new ArrayList<>();
+        for (long seed : seeds) {
+            TrainResult trained = train(request(base + "-seed" + seed, seed), out);
+            EvaluationResult eval;
+            try {
+                eval =
+                        Evaluator.withBuiltIns()
+                                .evaluate(trained.policyDir(), env, evalEpisodes, evalSeed);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            } catch (PolicyRejectedException e) {
+                throw new UsageError("policy refused: " + e.getMessage());
+            }
+            out.println("seed " + seed + ": " + eval.summary());
+            out.flush();
+            runs.add(
+                    new SeedRuns.Run(
+                            seed, trained.policyDir(), eval.meanReturn(), eval.stdReturn()));
+        }
+        SeedRuns summary = new SeedRuns(Algo.parse(algo).id(), env, evalEpisodes, evalSeed, runs);
+        summary.table().forEach(out::println);
+        out.println(summary.toJson());
+        out.flush();
+        return ReplayFlow.EXIT_OK;
+    }
+
+    /**
+     * @param name the policy name, or null for the default
+     * @param seed the trainer seed to force, or null for trainer.seed as configured
+     */
+    private TrainRequest request(String name, Long seed) {
         try {
             TrainRequest.Builder b =
                     TrainRequest.builder(data.toAbsolutePath().toUri())
@@ -150,7 +234,6 @@ final class TrainCommand implements Callable<Integer> {
             if (policyVersions != null) {
                 b.policyVersions(policyVersions);
             }
-            String name = policyName != null ? policyName : env;
             if (name != null) {
                 b.policyName(name);
             }
@@ -163,6 +246,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             for (var e : keyValues().entrySet()) {
                 b.set(e.getKey(), e.getValue());
+            }
+            if (seed != null) {
+                b.set(TrainerOptions.SEED.key(), Long.toString(seed));
             }
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -124,6 +124,37 @@ class ReplayFlowCliTest {
     }
 
     @Test
+    void trainSeedsNeedAnEnvironmentToEvaluateOn() {
+        Result r = run("train", "--data", "/tmp/no-such-root", "--algo", "iql", "--seeds", "1,2");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("--seeds needs --env ENV");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void trainSeedsRefuseAnExplicitTrainerSeed() {
+        Result r =
+                run(
+                        "train",
+                        "--data",
+                        "/tmp/no-such-root",
+                        "--algo",
+                        "bcq",
+                        "--env",
+                        "CartPole-v1",
+                        "--seeds",
+                        "1,2",
+                        "--set",
+                        "trainer.seed=4");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("drop --set trainer.seed");
+    }
+
+    @Test
     void unknownVerbIsAUsageError() {
         Result r = run("fly");
 

@@ -1,6 +1,7 @@
 package io.replayflow.trainer.algo;
 
 import io.replayflow.trainer.Algo;
+import java.util.List;
 import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -55,11 +56,12 @@ public class DqnLoss implements QLoss {
                 tf.withName("td_loss")
                         .math
                         .mean(tf.math.mul(in.weight(), perSample), tf.constant(0)); // []
+        Penalty penalty = conservativeTerm(in, q, qTaken);
         Operand<TFloat32> conservative =
-                tf.withName("conservative_loss").identity(conservativeTerm(tf, q, qTaken)); // []
+                tf.withName("conservative_loss").identity(penalty.value()); // []
         Operand<TFloat32> total = tf.withName("total_loss").math.add(td, conservative); // []
         Operand<TFloat32> meanQ = tf.withName("mean_q").math.mean(qTaken, tf.constant(0)); // []
-        return new LossParts(total, td, conservative, tdError, meanQ);
+        return new LossParts(total, td, conservative, tdError, meanQ, penalty.side());
     }
 
     /**
@@ -72,11 +74,24 @@ public class DqnLoss implements QLoss {
         return tf.reduceMax(nextQ, tf.constant(1), ReduceMax.keepDims(false)); // [batch]
     }
 
-    /** A term added to the TD loss, {@code []}; none for DQN. */
-    protected Operand<TFloat32> conservativeTerm(
-            Ops tf, Operand<TFloat32> q, Operand<TFloat32> qTaken) {
-        return tf.constant(0f);
+    /**
+     * A term added to the TD loss; none for DQN.
+     *
+     * @param q {@code Q(s, .)} of the online network {@code [batch, numActions]}
+     * @param qTaken {@code Q(s, a)} {@code [batch]}
+     */
+    protected Penalty conservativeTerm(
+            LossInputs in, Operand<TFloat32> q, Operand<TFloat32> qTaken) {
+        return new Penalty(in.tf().constant(0f), List.of());
     }
+
+    /**
+     * A term added to the TD loss and the scalars it trains with their own optimizers.
+     *
+     * @param value the term {@code []}
+     * @param side e.g. CQL's {@code log alpha}; usually none
+     */
+    protected record Penalty(Operand<TFloat32> value, List<SideObjective> side) {}
 
     /** {@code Q(s, a)} for each row: {@code sum_b q[i, b] * onehot(a_i)[b]}, {@code [batch]}. */
     protected static Operand<TFloat32> valueOf(

@@ -1,6 +1,7 @@
 package io.replayflow.trainer.algo;
 
 import io.replayflow.trainer.net.QNetwork;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -22,6 +23,7 @@ import org.tensorflow.types.TInt32;
  *     {@link FqeLoss}; the control losses never touch it, so training never feeds it
  * @param weight importance weights {@code [batch]} (1 for uniform sampling)
  * @param numActions number of actions
+ * @param aux the extra networks the loss asked for ({@link QLoss#auxiliaryOutputs}), by name
  */
 public record LossInputs(
         Ops tf,
@@ -34,4 +36,16 @@ public record LossInputs(
         Operand<TFloat32> nextObs,
         Operand<TInt32> nextAction,
         Operand<TFloat32> weight,
-        int numActions) {}
+        int numActions,
+        Map<String, AuxNetwork> aux) {
+
+    /** The extra network {@code name}. */
+    public AuxNetwork aux(String name) {
+        AuxNetwork net = aux.get(name);
+        if (net == null) {
+            throw new IllegalStateException(
+                    "no auxiliary network '" + name + "': declare it in auxiliaryOutputs");
+        }
+        return net;
+    }
+}

@@ -2,11 +2,12 @@ package io.replayflow.trainer.algo;
 
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainerConfig;
+import java.util.Map;
 
 /**
  * A loss over a network with one output per action, built into a graph from one batch of replay
- * columns: the value-based ones ({@link DqnLoss} and its subclasses) and behaviour cloning ({@link
- * BcLoss}, whose outputs are logits).
+ * columns: the value-based ones ({@link DqnLoss} and its subclasses), behaviour cloning ({@link
+ * BcLoss}) and IQL ({@link IqlLoss}), whose online outputs are policy logits.
  */
 public interface QLoss {
 
@@ -20,11 +21,30 @@ public interface QLoss {
         return switch (config.algo()) {
             case DQN -> new DqnLoss(f, delta);
             case DOUBLE_DQN -> new DoubleDqnLoss(f, delta);
-            case CQL -> new CqlLoss(f, delta, (float) config.cqlAlpha());
+            case CQL ->
+                    new CqlLoss(
+                            f,
+                            delta,
+                            (float) config.cqlAlpha(),
+                            config.cqlAutoAlpha(),
+                            (float) config.cqlTargetGap(),
+                            config.cqlAlphaLr());
+            case IQL ->
+                    new IqlLoss(f, delta, (float) config.iqlExpectile(), (float) config.iqlBeta());
+            case BCQ -> new BcqLoss(f, delta, (float) config.bcqThreshold());
             case BC -> new BcLoss();
         };
     }
 
     /** The algorithm this loss implements. */
     Algo algo();
+
+    /**
+     * The extra networks this loss trains beside the online one, by name, with their output width
+     * (IQL: Q and V; BCQ: the imitation network); none by default. The graph builds each with
+     * {@code trainer.network} and a target copy, and passes them in {@link LossInputs#aux}.
+     */
+    default Map<String, Integer> auxiliaryOutputs(int numActions) {
+        return Map.of();
+    }
 }

@@ -155,7 +155,8 @@ public final class TrainerBenchmark {
     public static void main(String[] args) {
         if (args.length != 5) {
             System.err.println(
-                    "usage: TrainerBenchmark dqn|double-dqn|cql|bc 64,64 BATCH STEPS THREADS");
+                    "usage: TrainerBenchmark dqn|double-dqn|cql|iql|bcq|bc 64,64 BATCH STEPS"
+                            + " THREADS");
             System.exit(2);
         }
         int[] hidden = Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();

@@ -2,14 +2,19 @@ package io.replayflow.trainer.graph;
 
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.TransitionSpec;
+import io.replayflow.trainer.algo.AuxNetwork;
 import io.replayflow.trainer.algo.LossInputs;
 import io.replayflow.trainer.algo.LossParts;
 import io.replayflow.trainer.algo.QLoss;
+import io.replayflow.trainer.algo.SideObjective;
 import io.replayflow.trainer.net.QNetwork;
 import io.replayflow.trainer.net.QNetworkSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -32,10 +37,14 @@ import org.tensorflow.types.family.TType;
  *       bootstrap_discount [B]} = gamma^n (1 - terminated), {@code next_obs [B, ...]}, {@code
  *       weight [B]} (float32; observations uint8 for image specs), and {@code next_action [B]}
  *       int32, fed only for fitted Q evaluation ({@link io.replayflow.trainer.algo.FqeLoss});
- *   <li>the online and target Q-networks ({@code online/...}, {@code target/...});
+ *   <li>the online and target Q-networks ({@code online/...}, {@code target/...}), and the extra
+ *       networks the loss asks for with their target copies ({@code aux_<name>/...}, {@code
+ *       aux_<name>_target/...});
  *   <li>the loss of {@code trainer.algo} ({@link QLoss});
- *   <li>gradients of the total loss with respect to the <em>online</em> variables only, clipped by
- *       global norm, applied by Adam, and {@code global_step += 1};
+ *   <li>gradients of the total loss with respect to the <em>online</em> variables only (the online
+ *       network and the extra networks' online copies), clipped by global norm, applied by Adam,
+ *       and {@code global_step += 1}; then each side objective's scalar (CQL's {@code log alpha})
+ *       by its own Adam;
  *   <li>target updates (hard or Polyak), alone or chained after a training step;
  *   <li>a greedy-inference path {@code infer_obs -> q_values, action} on the online network.
  * </ul>
@@ -58,6 +67,7 @@ public final class TrainingGraph {
     private final Placeholder<TInt32> nextAction;
     private final QNetwork online;
     private final QNetwork target;
+    private final Map<String, AuxNetwork> aux;
     private final LossParts loss;
     private final Operand<TFloat32> metrics;
     private final Op train;
@@ -66,6 +76,8 @@ public final class TrainingGraph {
     private final Variable<TInt64> globalStep;
     private final VariableIo onlineIo;
     private final VariableIo targetIo;
+    private final VariableIo auxIo;
+    private final VariableIo auxTargetIo;
     private final Placeholder<TFloat32> inferObs;
     private final Operand<TFloat32> inferQ;
     private final Operand<TInt64> inferAction;
@@ -87,6 +99,21 @@ public final class TrainingGraph {
 
         online = netSpec.build(tf.withSubScope("online"), spec);
         target = netSpec.build(tf.withSubScope("target"), spec);
+        aux = new LinkedHashMap<>();
+        new TreeMap<>(qLoss.auxiliaryOutputs(spec.numActions()))
+                .forEach(
+                        (name, outputs) ->
+                                aux.put(
+                                        name,
+                                        new AuxNetwork(
+                                                netSpec.build(
+                                                        tf.withSubScope("aux_" + name),
+                                                        spec,
+                                                        outputs),
+                                                netSpec.build(
+                                                        tf.withSubScope("aux_" + name + "_target"),
+                                                        spec,
+                                                        outputs))));
         Ops lossScope = tf.withSubScope("loss");
         loss =
                 qLoss.build(
@@ -101,11 +128,21 @@ public final class TrainingGraph {
                                 toFloat(lossScope, nextObs),
                                 nextAction,
                                 weight,
-                                spec.numActions()));
+                                spec.numActions(),
+                                Map.copyOf(aux)));
 
         globalStep = tf.withName("global_step").variable(tf.withInitScope().constant(0L));
-        List<Variable<TFloat32>> onlineVars = online.variables();
-        // Differentiate with respect to the online variables only: the target network and the
+        List<Variable<TFloat32>> auxVars = new ArrayList<>();
+        List<Variable<TFloat32>> auxTargetVars = new ArrayList<>();
+        for (AuxNetwork net : aux.values()) {
+            auxVars.addAll(net.online().variables());
+            auxTargetVars.addAll(net.target().variables());
+        }
+        List<Variable<TFloat32>> onlineVars = new ArrayList<>(online.variables());
+        onlineVars.addAll(auxVars);
+        List<Variable<TFloat32>> targetVars = new ArrayList<>(target.variables());
+        targetVars.addAll(auxTargetVars);
+        // Differentiate with respect to the online variables only: the target networks and the
         // optimizer slots are never trained.
         Gradients grads = tf.withSubScope("gradients").gradients(loss.total(), onlineVars);
         List<Operand<TFloat32>> g = new ArrayList<>(onlineVars.size());
@@ -113,7 +150,7 @@ public final class TrainingGraph {
             g.add(grads.dy(i));
         }
         GlobalNormClip clip = GlobalNormClip.of(tf, g, config.gradClipNorm());
-        train =
+        Op networks =
                 new AdamOptimizer(
                                 tf,
                                 config.lr(),
@@ -121,14 +158,15 @@ public final class TrainingGraph {
                                 config.adamBeta2(),
                                 config.adamEpsilon())
                         .minimize(onlineVars, clip.clipped(), clip.norm(), globalStep);
+        train = withSideObjectives(tf, networks, clip.norm(), config);
         trainAndUpdateTarget =
                 TargetUpdate.build(
                         tf.withControlDependencies(List.of(train)),
                         "train_and_update_target",
                         onlineVars,
-                        target.variables(),
+                        targetVars,
                         config.targetTau());
-        copyTarget = TargetUpdate.build(tf, "copy_target", onlineVars, target.variables(), 1.0);
+        copyTarget = TargetUpdate.build(tf, "copy_target", onlineVars, targetVars, 1.0);
         metrics =
                 tf.withName("metrics")
                         .stack(
@@ -139,12 +177,51 @@ public final class TrainingGraph {
                                         loss.meanQ(),
                                         clip.norm()));
 
-        onlineIo = new VariableIo(tf, "online_io", onlineVars);
+        onlineIo = new VariableIo(tf, "online_io", online.variables());
         targetIo = new VariableIo(tf, "target_io", target.variables());
+        auxIo = new VariableIo(tf, "aux_io", auxVars);
+        auxTargetIo = new VariableIo(tf, "aux_target_io", auxTargetVars);
         Ops infer = tf.withSubScope("infer");
         inferObs = infer.withName("obs").placeholder(TFloat32.class, Placeholder.shape(obsShape));
         inferQ = infer.withName("q_values").identity(online.apply(infer, inferObs));
         inferAction = infer.withName("action").math.argMax(inferQ, infer.constant(1), TInt64.class);
+    }
+
+    /**
+     * {@code networks}, then one Adam step of each side objective's scalar on its own loss (with
+     * its own step counter), after every network gradient has been computed; {@code networks} alone
+     * when the loss has none.
+     */
+    private Op withSideObjectives(Ops tf, Op networks, Operand<?> allGradients, TrainerConfig c) {
+        if (loss.side().isEmpty()) {
+            return networks;
+        }
+        List<Op> all = new ArrayList<>(List.of(networks));
+        for (SideObjective side : loss.side()) {
+            String name = side.variable().op().name().replace('/', '.');
+            Ops scope = tf.withSubScope("side_" + name);
+            Variable<TInt64> step =
+                    scope.withName("step").variable(scope.withInitScope().constant(0L));
+            Operand<TFloat32> grad = scope.gradients(side.loss(), List.of(side.variable())).dy(0);
+            Op update =
+                    new AdamOptimizer(
+                                    scope,
+                                    side.learningRate(),
+                                    c.adamBeta1(),
+                                    c.adamBeta2(),
+                                    c.adamEpsilon())
+                            .minimize(List.of(side.variable()), List.of(grad), allGradients, step);
+            Ops after = scope.withControlDependencies(List.of(update));
+            all.add(
+                    after.withName("clip")
+                            .assign(
+                                    side.variable(),
+                                    after.clipByValue(
+                                            side.variable(),
+                                            after.constant(side.min()),
+                                            after.constant(side.max()))));
+        }
+        return tf.withControlDependencies(all).withName("train_all").noOp();
     }
 
     /** Builds the graph of {@code config} for transitions shaped like {@code spec}. */
@@ -254,6 +331,21 @@ public final class TrainingGraph {
 
     public VariableIo targetIo() {
         return targetIo;
+    }
+
+    /** The extra networks' online copies, in name order, layer by layer. */
+    public VariableIo auxIo() {
+        return auxIo;
+    }
+
+    /** The extra networks' target copies, in the order of {@link #auxIo()}. */
+    public VariableIo auxTargetIo() {
+        return auxTargetIo;
+    }
+
+    /** The extra networks the loss asked for, in name order. */
+    public Map<String, AuxNetwork> aux() {
+        return aux;
     }
 
     /** Float observations {@code [N, ...obsShape]} for greedy inference. */

@@ -32,7 +32,15 @@ public sealed interface QNetworkSpec {
      *
      * @throws IllegalArgumentException if the observation shape does not fit the architecture
      */
-    QNetwork build(Ops scope, TransitionSpec spec);
+    default QNetwork build(Ops scope, TransitionSpec spec) {
+        return build(scope, spec, spec.numActions());
+    }
+
+    /**
+     * The same architecture with {@code outputs} linear outputs instead of one per action (a
+     * state-value head has 1); for the extra networks of IQL and BCQ.
+     */
+    QNetwork build(Ops scope, TransitionSpec spec, int outputs);
 
     /** A short description, e.g. {@code mlp[64,64]} or {@code nature-cnn}. */
     String describe();
@@ -52,7 +60,7 @@ public sealed interface QNetworkSpec {
         }
 
         @Override
-        public QNetwork build(Ops scope, TransitionSpec spec) {
+        public QNetwork build(Ops scope, TransitionSpec spec, int outputs) {
             QNetwork.Builder net = QNetwork.builder(scope, spec);
             if (spec.obsShape().size() > 1) {
                 net.flatten(spec.obsSize());
@@ -62,7 +70,7 @@ public sealed interface QNetworkSpec {
                 net.dense("dense_" + i, in, hidden.get(i), true);
                 in = hidden.get(i);
             }
-            return net.dense("q", in, spec.numActions(), false).build();
+            return net.dense("q", in, outputs, false).build();
         }
 
         @Override
@@ -81,7 +89,7 @@ public sealed interface QNetworkSpec {
     record NatureCnn() implements QNetworkSpec {
 
         @Override
-        public QNetwork build(Ops scope, TransitionSpec spec) {
+        public QNetwork build(Ops scope, TransitionSpec spec, int outputs) {
             List<Integer> shape = spec.obsShape();
             if (shape.size() != 3) {
                 throw new IllegalArgumentException(
@@ -112,7 +120,7 @@ public sealed interface QNetworkSpec {
             int flat = h * w * channels;
             return net.flatten(flat)
                     .dense("dense_0", flat, 512, true)
-                    .dense("q", 512, spec.numActions(), false)
+                    .dense("q", 512, outputs, false)
                     .build();
         }
 
@@ -132,7 +140,7 @@ public sealed interface QNetworkSpec {
         private static final int FILTERS = 16, KERNEL = 3, HIDDEN = 128;
 
         @Override
-        public QNetwork build(Ops scope, TransitionSpec spec) {
+        public QNetwork build(Ops scope, TransitionSpec spec, int outputs) {
             List<Integer> shape = spec.obsShape();
             if (shape.size() != 3 || shape.get(0) < KERNEL || shape.get(1) < KERNEL) {
                 throw new IllegalArgumentException(
@@ -149,7 +157,7 @@ public sealed interface QNetworkSpec {
                     .conv("conv_0", KERNEL, 1, shape.get(2), FILTERS)
                     .flatten(flat)
                     .dense("dense_0", flat, HIDDEN, true)
-                    .dense("q", HIDDEN, spec.numActions(), false)
+                    .dense("q", HIDDEN, outputs, false)
                     .build();
         }
 

@@ -1,0 +1,143 @@
+package io.replayflow.trainer.algo;
+
+import io.replayflow.trainer.Algo;
+import java.util.Map;
+import java.util.Objects;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Discrete Implicit Q-learning (Kostrikov, Nair and Levine, "Offline Reinforcement Learning with
+ * Implicit Q-Learning", ICLR 2022): Q and V are fitted only on actions in the data, V as an upper
+ * expectile of Q, so no out-of-data action is ever evaluated; the policy is extracted afterwards by
+ * advantage-weighted regression, here a weighted cross-entropy over the discrete actions:
+ *
+ * <pre>
+ *   u_i    = Q_target(s_i, a_i) - V(s_i)                         (Q_target a constant)
+ *   value  = mean_i |tau - 1(u_i < 0)| u_i^2                     (expectile loss, eq. 5)
+ *   y_i    = R_i + gamma^n (1 - terminated_i) * V(s'_i)           (V a constant, eq. 6)
+ *   td     = mean_i w_i * l(y_i - Q(s_i, a_i))                    (l = Huber or squared error)
+ *   policy = mean_i min(exp(beta * u_i), 100) * (logsumexp_a f(s_i, a) - f(s_i, a_i))   (eq. 7)
+ *   total  = td + value + policy
+ * </pre>
+ *
+ * with {@code tau = trainer.iql.expectile} and {@code beta = trainer.iql.beta}; the weights {@code
+ * exp(beta u)} are constants. The three terms touch disjoint variables (Q in aux network "q", V in
+ * aux network "v", the policy logits {@code f} in the online network), so minimising their sum is
+ * the paper's three separate updates, with one learning rate and one clipping norm for all.
+ *
+ * <p>The online network, the one exported, is the policy: the artifact's {@code q_values} are the
+ * policy logits {@code f(s, .)} and its {@code action} is {@code argmax_a f(s, a)}, the most
+ * probable action of the extracted policy (as for behaviour cloning).
+ *
+ * <p>Named parts: {@code td} is the Q loss, {@code conservative} is {@code value + policy}, the
+ * per-sample TD error is {@code y_i - Q(s_i, a_i)} and {@code mean_q} the mean {@code Q(s_i, a_i)}.
+ * The paper's squared Q loss is {@code trainer.loss=mse}; Huber is the trainer's default.
+ */
+public final class IqlLoss implements QLoss {
+
+    /** Name of the Q-network in {@link LossInputs#aux}. */
+    public static final String Q = "q";
+
+    /** Name of the state-value network in {@link LossInputs#aux}. */
+    public static final String V = "v";
+
+    /** Cap on the policy weights {@code exp(beta u)}, as in the paper's code. */
+    static final float MAX_WEIGHT = 100f;
+
+    private final TdLossFunction tdLoss;
+    private final float huberDelta;
+    private final float expectile;
+    private final float beta;
+
+    public IqlLoss(TdLossFunction tdLoss, float huberDelta, float expectile, float beta) {
+        this.tdLoss = Objects.requireNonNull(tdLoss, "tdLoss");
+        if (!(expectile > 0 && expectile < 1)) {
+            throw new IllegalArgumentException(
+                    "trainer.iql.expectile=" + expectile + " is invalid: must be in (0, 1)");
+        }
+        if (!(beta >= 0) || Float.isInfinite(beta)) {
+            throw new IllegalArgumentException(
+                    "trainer.iql.beta=" + beta + " is invalid: must be finite and >= 0");
+        }
+        this.huberDelta = huberDelta;
+        this.expectile = expectile;
+        this.beta = beta;
+    }
+
+    @Override
+    public Algo algo() {
+        return Algo.IQL;
+    }
+
+    @Override
+    public Map<String, Integer> auxiliaryOutputs(int numActions) {
+        return Map.of(Q, numActions, V, 1);
+    }
+
+    @Override
+    public LossParts build(LossInputs in) {
+        Ops tf = in.tf();
+        int n = in.numActions();
+        AuxNetwork qNet = in.aux(Q);
+        AuxNetwork vNet = in.aux(V);
+        Operand<TFloat32> q = qNet.online().apply(tf, in.obs()); // [batch, numActions]
+        Operand<TFloat32> qTaken = DqnLoss.valueOf(tf, q, in.action(), n); // [batch]
+        Operand<TFloat32> qTargetTaken = // [batch]
+                tf.stopGradient(
+                        DqnLoss.valueOf(tf, qNet.target().apply(tf, in.obs()), in.action(), n));
+        Operand<TFloat32> v = column(tf, vNet.online().apply(tf, in.obs())); // [batch]
+        Operand<TFloat32> nextV = // [batch]
+                tf.stopGradient(column(tf, vNet.online().apply(tf, in.nextObs())));
+
+        Operand<TFloat32> u = tf.math.sub(qTargetTaken, v); // [batch]
+        Operand<TFloat32> value =
+                tf.withName("value_loss").math.mean(expectileLoss(tf, u, expectile), zero(tf));
+
+        Operand<TFloat32> y = // [batch]
+                tf.math.add(in.nStepReturn(), tf.math.mul(in.bootstrapDiscount(), nextV));
+        Operand<TFloat32> tdError = tf.withName("td_error").math.sub(y, qTaken); // [batch]
+        Operand<TFloat32> td =
+                tf.withName("td_loss")
+                        .math
+                        .mean(
+                                tf.math.mul(in.weight(), tdLoss.apply(tf, tdError, huberDelta)),
+                                zero(tf)); // []
+
+        Operand<TFloat32> logits = in.online().apply(tf, in.obs()); // [batch, numActions]
+        Operand<TFloat32> crossEntropy = // [batch]
+                tf.math.sub(
+                        CqlLoss.logSumExp(tf, logits), DqnLoss.valueOf(tf, logits, in.action(), n));
+        Operand<TFloat32> weights = // [batch]
+                tf.stopGradient(
+                        tf.math.minimum(
+                                tf.math.exp(tf.math.mul(tf.constant(beta), u)),
+                                tf.constant(MAX_WEIGHT)));
+        Operand<TFloat32> policy =
+                tf.withName("policy_loss").math.mean(tf.math.mul(weights, crossEntropy), zero(tf));
+
+        Operand<TFloat32> conservative =
+                tf.withName("conservative_loss").math.add(value, policy); // []
+        Operand<TFloat32> total = tf.withName("total_loss").math.add(td, conservative); // []
+        Operand<TFloat32> meanQ = tf.withName("mean_q").math.mean(qTaken, zero(tf)); // []
+        return new LossParts(total, td, conservative, tdError, meanQ);
+    }
+
+    /** {@code |tau - 1(u < 0)| u^2}, element-wise, {@code [batch]}. */
+    static Operand<TFloat32> expectileLoss(Ops tf, Operand<TFloat32> u, float tau) {
+        Operand<TFloat32> below = // [batch], 1 where u < 0
+                tf.dtypes.cast(tf.math.less(u, tf.constant(0f)), TFloat32.class);
+        Operand<TFloat32> weight = tf.math.abs(tf.math.sub(tf.constant(tau), below)); // [batch]
+        return tf.math.mul(weight, tf.math.square(u));
+    }
+
+    private static Operand<TFloat32> column(Ops tf, Operand<TFloat32> x) {
+        return tf.reshape(x, tf.constant(new int[] {-1})); // [batch, 1] -> [batch]
+    }
+
+    private static Operand<TInt32> zero(Ops tf) {
+        return tf.constant(0);
+    }
+}
