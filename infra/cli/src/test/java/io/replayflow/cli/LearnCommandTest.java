@@ -53,7 +53,7 @@ class LearnCommandTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "--algo|ppo|unknown algorithm 'ppo': choose one of",
+                "--algo|ppo|trainer.algo='ppo' is not a valid dqn",
                 "--publish-every|0|publish-every is 0; it must be positive",
                 "--min-size|-5|min-size is -5; it must be positive",
                 "--metrics-port|70000|--metrics-port 70000 is not a port",
