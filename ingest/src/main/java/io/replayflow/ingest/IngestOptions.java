@@ -238,9 +238,15 @@ public final class IngestOptions {
                 .append(" tuning) pass through with the prefix `")
                 .append(KAFKA_PROPERTIES_PREFIX)
                 .append("`, e.g. `kafka.properties.security.protocol: SASL_SSL`.\n\n")
-                .append("| key | type | default | meaning |\n")
-                .append("|---|---|---|---|\n");
-        for (Documented d : DOCUMENTED) {
+                .append(table(DOCUMENTED));
+        return md.toString();
+    }
+
+    /** The Markdown reference table of {@code options} (also the join job's). */
+    public static String table(List<Documented> options) {
+        StringBuilder md = new StringBuilder();
+        md.append("| key | type | default | meaning |\n").append("|---|---|---|---|\n");
+        for (Documented d : options) {
             md.append("| `")
                     .append(d.option().key())
                     .append("` | ")
@@ -275,8 +281,14 @@ public final class IngestOptions {
     }
 
     private static <T> ConfigOption<T> doc(ConfigOption<T> option, String type, String text) {
+        return document(DOCUMENTED, option, type, text);
+    }
+
+    /** Adds {@code option} with its description to {@code table}; returns the described option. */
+    public static <T> ConfigOption<T> document(
+            List<Documented> table, ConfigOption<T> option, String type, String text) {
         ConfigOption<T> described = option.withDescription(text);
-        DOCUMENTED.add(new Documented(described, type, text));
+        table.add(new Documented(described, type, text));
         return described;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.ActorOptions;
 import io.replayflow.ingest.IngestOptions;
+import io.replayflow.ingest.join.JoinOptions;
 import io.replayflow.replay.job.ReplayStoreOptions;
 import io.replayflow.trainer.TrainerOptions;
 import java.io.IOException;
@@ -58,6 +59,15 @@ class ConfigReferenceTest {
                                 + IngestOptions.KAFKA_PROPERTIES_PREFIX
                                 + "`.",
                         tableOf(IngestOptions.markdown())),
+                new Section(
+                        "Join job (ingest)",
+                        JoinOptions.class.getName(),
+                        "The decisions-and-outcomes join (`io.replayflow.ingest.join.JoinJob`):"
+                                + " set as for the ingest job (`--key value`, `-Dkey=value`,"
+                                + " `config.yaml`, `JoinConfig.builder()`). It shares the ingest"
+                                + " job's Kafka connection keys, so one cluster configuration"
+                                + " serves both.",
+                        tableOf(JoinOptions.markdownTable())),
                 new Section(
                         "Replay-store job (replay-store)",
                         ReplayStoreOptions.class.getName(),
@@ -137,6 +147,8 @@ class ConfigReferenceTest {
         String md = render();
         ActorOptions.all().forEach(o -> assertThat(md).contains("| `" + o.key() + "` |"));
         IngestOptions.documented()
+                .forEach(d -> assertThat(md).contains("| `" + d.option().key() + "` |"));
+        JoinOptions.documented()
                 .forEach(d -> assertThat(md).contains("| `" + d.option().key() + "` |"));
         ReplayStoreOptions.all().forEach(o -> assertThat(md).contains("| `" + o.key() + "` |"));
         TrainerOptions.all().forEach(o -> assertThat(md).contains("| `" + o.key() + "` |"));

@@ -19,9 +19,10 @@ public class PendingDecision {
     public int action;
     public float probability;
     public long policyVersion;
+    public long sequence;
 
     /** Sum of the rewards counted within the horizon; 0 when none came. */
-    public float rewardSum;
+    public double rewardSum;
 
     public PendingDecision() {}
 
@@ -35,6 +36,7 @@ public class PendingDecision {
         p.action = d.action;
         p.probability = d.probability;
         p.policyVersion = d.policyVersion;
+        p.sequence = d.sequence;
         return p;
     }
 }

@@ -1,13 +1,17 @@
 package io.replayflow.ingest.join;
 
 import io.replayflow.ingest.kafka.RawRecord;
+import io.replayflow.ingest.validate.RejectReason;
+import io.replayflow.ingest.validate.Rejection;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
 /**
- * One decoded, validated record of {@code rf.decisions} or {@code rf.outcomes}, in the form the
- * {@link SessionJoiner} keys by session: a decision, a reward for a decision, or a session's end.
- * It keeps the record it came from, so a refusal later in the join dead-letters the exact bytes.
+ * One record of {@code rf.decisions} or {@code rf.outcomes}, decoded and checked in the Kafka
+ * source (so the source can track event time per partition), in the form the {@link SessionJoiner}
+ * keys by session: a decision, a reward for a decision, a session's end, or a rejected record on
+ * its way to the DLQ. It keeps the record it came from, so a refusal later in the join dead-letters
+ * the exact bytes.
  *
  * <p>A Flink POJO with explicit {@link #TYPE} information, so Flink serializes it without Kryo.
  */
@@ -16,11 +20,12 @@ public class SessionEvent {
     /** Flink type information for streams of session events. */
     public static final TypeInformation<SessionEvent> TYPE = Types.POJO(SessionEvent.class);
 
-    /** What the record says. */
+    /** What the record says; REJECTED when it could not be decoded or failed a check. */
     public enum Kind {
         DECISION,
         REWARD,
-        END
+        END,
+        REJECTED
     }
 
     public Kind kind;
@@ -40,8 +45,11 @@ public class SessionEvent {
     public float probability;
     public long policyVersion;
 
+    /** The service's sequence number: orders a session's decisions that share an event time. */
+    public long sequence;
+
     // REWARD
-    public float reward;
+    public double reward;
 
     /**
      * Identity of a reward for deduplication; null when the client gave none (never deduplicated).
@@ -54,6 +62,10 @@ public class SessionEvent {
 
     public boolean terminated;
     public boolean truncated;
+
+    // REJECTED
+    public RejectReason rejectReason;
+    public String rejectMessage;
 
     /** The record this event was decoded from. */
     public RawRecord source;
@@ -69,8 +81,10 @@ public class SessionEvent {
             float[] obs,
             int action,
             float probability,
-            long policyVersion) {
+            long policyVersion,
+            long sequence) {
         SessionEvent e = of(Kind.DECISION, sessionId, decisionId, eventTimeMs);
+        e.sequence = sequence;
         e.envId = envId;
         e.actorId = actorId;
         e.obs = obs;
@@ -81,7 +95,7 @@ public class SessionEvent {
     }
 
     public static SessionEvent reward(
-            String sessionId, String decisionId, long eventTimeMs, float reward, String rewardId) {
+            String sessionId, String decisionId, long eventTimeMs, double reward, String rewardId) {
         SessionEvent e = of(Kind.REWARD, sessionId, decisionId, eventTimeMs);
         e.reward = reward;
         e.rewardId = rewardId;
@@ -99,6 +113,21 @@ public class SessionEvent {
         e.terminated = terminated;
         e.truncated = truncated;
         return e;
+    }
+
+    /**
+     * A record refused before the join: no session, and an event time that never moves the
+     * watermark.
+     */
+    public static SessionEvent rejected(Rejection rejection) {
+        SessionEvent e = of(Kind.REJECTED, null, null, Long.MIN_VALUE);
+        e.rejectReason = rejection.reason();
+        e.rejectMessage = rejection.message();
+        return e;
+    }
+
+    public Rejection rejection() {
+        return new Rejection(rejectReason, rejectMessage);
     }
 
     /** This event with {@code raw} as its source record. */

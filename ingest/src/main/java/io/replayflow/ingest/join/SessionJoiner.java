@@ -69,6 +69,7 @@ public final class SessionJoiner extends KeyedProcessFunction<String, SessionEve
 
     private static final Comparator<PendingDecision> EVENT_ORDER =
             Comparator.<PendingDecision>comparingLong(d -> d.eventTimeMs)
+                    .thenComparingLong(d -> d.sequence)
                     .thenComparing(d -> d.decisionId);
 
     private final long horizonMs;
@@ -383,7 +384,7 @@ public final class SessionJoiner extends KeyedProcessFunction<String, SessionEve
                         .setEventTimeMs(d.eventTimeMs)
                         .setObs(floats(d.obs))
                         .setAction(d.action)
-                        .setReward(d.rewardSum)
+                        .setReward((float) d.rewardSum)
                         .setNextObs(floats(nextObs))
                         .setTerminated(terminated)
                         .setTruncated(last && !terminated)

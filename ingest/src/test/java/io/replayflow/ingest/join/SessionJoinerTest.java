@@ -251,7 +251,8 @@ class SessionJoinerTest {
                         new float[] {obs, obs, obs, obs},
                         1,
                         0.5f,
-                        3L)
+                        3L,
+                        dt)
                 .from(raw("decision " + id));
     }
 
