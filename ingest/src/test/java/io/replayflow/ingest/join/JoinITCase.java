@@ -65,7 +65,8 @@ class JoinITCase {
     @BeforeAll
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     static void startStack() {
-        stack = LocalStack.builder().partitions(2).start();
+        // 4 slots: the join (parallelism 2) and the ingest job (parallelism 2) side by side
+        stack = LocalStack.builder().partitions(2).slotsPerTaskManager(4).start();
     }
 
     @AfterAll
@@ -140,6 +141,10 @@ class JoinITCase {
         COUNTDOWN.set(0);
         FAILURES.set(0);
         JobClient job = env.executeAsync("it-join-fail");
+        Configuration noRestart = new Configuration();
+        noRestart.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        JobClient ingest = IngestJob.start(stack.executionEnvironment(noRestart), ingest(topics));
+        ParquetLogReader log = new ParquetLogReader(dataRoot);
         try (TestKafka kafka = new TestKafka(stack.bootstrapServers())) {
             TestSessions first = new TestSessions("a", 10, 15);
             first.produce(kafka, topics);
@@ -157,8 +162,16 @@ class JoinITCase {
                     awaitTransitions(topics, first.decisionCount() + second.decisionCount());
             first.assertJoined(joined);
             second.assertJoined(joined);
+            // and on through ingest: DuckDB finds each decision exactly once in the Parquet log
+            Await.until(
+                    "the joined transitions in the Parquet log",
+                    DEADLINE,
+                    () -> log.count() >= joined.size(),
+                    () -> "log rows " + log.count());
+            assertThat(log.identities()).containsExactlyInAnyOrderElementsOf(joined.keySet());
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
+            ingest.cancel().get(60, TimeUnit.SECONDS);
         }
         assertThat(FAILURES).hasValue(1);
     }
@@ -244,6 +257,7 @@ class JoinITCase {
 
     private JoinConfig config(Topics topics, String name) {
         Map<String, String> settings = new HashMap<>();
+        settings.put("join.parallelism", "2"); // half the slots: ingest runs beside it
         settings.put("join.kafka.group-id", name);
         settings.put("join.kafka.transactional-id-prefix", name);
         settings.put("join.kafka.starting-offsets", "EARLIEST");
@@ -261,15 +275,17 @@ class JoinITCase {
     }
 
     private IngestConfig ingest(Topics topics) {
+        String group = topics.prefix() + "ingest";
         return IngestConfig.builder()
                 .bootstrapServers(stack.bootstrapServers())
                 .topicPrefix(topics.prefix())
                 .dataRoot(dataRoot.toUri().toString())
                 .setAll(
                         Map.of(
-                                "kafka.group-id", "it-join-ingest",
-                                "kafka.transactional-id-prefix", "it-join-ingest",
+                                "kafka.group-id", group,
+                                "kafka.transactional-id-prefix", group,
                                 "kafka.starting-offsets", "EARLIEST",
+                                "ingest.parallelism", "2",
                                 "ingest.checkpoint.interval", "1 s",
                                 "ingest.log.compaction.max-delay", "2 s"))
                 .build();
