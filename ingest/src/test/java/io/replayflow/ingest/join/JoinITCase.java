@@ -179,7 +179,8 @@ class JoinITCase {
     @Test
     void stopWithSavepointMidSessionAndRestartJoinsEveryDecisionOnce() throws Exception {
         Topics topics = createTopics("it-join-sp.");
-        JoinConfig config = config(topics, "it-join-sp");
+        // idle timeout longer than the stop, savepoint and restart: no session closes in between
+        JoinConfig config = config(topics, "it-join-sp", "30 s");
         Configuration noRestart = new Configuration();
         noRestart.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         TestSessions sessions = new TestSessions("c", 10, 16);
@@ -256,6 +257,14 @@ class JoinITCase {
     }
 
     private JoinConfig config(Topics topics, String name) {
+        return config(topics, name, "4 s");
+    }
+
+    /**
+     * @param idleTimeout processing time: sessions that never end close after it, and so does any
+     *     session whose last decisions wait for a watermark that no later record moves
+     */
+    private JoinConfig config(Topics topics, String name, String idleTimeout) {
         Map<String, String> settings = new HashMap<>();
         settings.put("join.parallelism", "2"); // half the slots: ingest runs beside it
         settings.put("join.kafka.group-id", name);
@@ -265,7 +274,7 @@ class JoinITCase {
         settings.put("join.reward-horizon", TestSessions.HORIZON_MS + " ms");
         settings.put("join.watermark.out-of-orderness", "200 ms");
         settings.put("join.watermark.idleness", "1 s");
-        settings.put("join.session.idle-timeout", "4 s");
+        settings.put("join.session.idle-timeout", idleTimeout);
         settings.put("join.session.retention", "1 min");
         return JoinConfig.builder()
                 .bootstrapServers(stack.bootstrapServers())
