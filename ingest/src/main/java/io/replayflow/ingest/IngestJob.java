@@ -119,7 +119,7 @@ public final class IngestJob {
      *
      * @throws IllegalArgumentException for an argument that is not an option
      */
-    static Configuration settings(Map<String, String> base, String[] args) {
+    public static Configuration settings(Map<String, String> base, String[] args) {
         Map<String, String> merged = new HashMap<>(base);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];

@@ -86,6 +86,16 @@ public record Topics(String prefix) {
         return prefix + "policies";
     }
 
+    /** Decisions of the decision service (Decision, keyed by session id). */
+    public String decisions() {
+        return prefix + "decisions";
+    }
+
+    /** Rewards and session ends received by the decision service (Outcome, keyed by session id). */
+    public String outcomes() {
+        return prefix + "outcomes";
+    }
+
     /** Every topic, in a stable order. */
     public List<String> all() {
         return List.of(
@@ -95,6 +105,8 @@ public record Topics(String prefix) {
                 episodes(),
                 episodeStats(),
                 priorities(),
-                policies());
+                policies(),
+                decisions(),
+                outcomes());
     }
 }

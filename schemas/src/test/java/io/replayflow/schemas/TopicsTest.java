@@ -19,7 +19,9 @@ class TopicsTest {
                         "rf.episodes",
                         "rf.episodes.stats",
                         "rf.priorities",
-                        "rf.policies");
+                        "rf.policies",
+                        "rf.decisions",
+                        "rf.outcomes");
     }
 
     @Test

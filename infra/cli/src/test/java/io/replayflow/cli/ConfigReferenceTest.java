@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.ActorOptions;
 import io.replayflow.ingest.IngestOptions;
+import io.replayflow.ingest.join.JoinOptions;
 import io.replayflow.replay.job.ReplayStoreOptions;
 import io.replayflow.trainer.TrainerOptions;
 import java.io.IOException;
@@ -59,6 +60,15 @@ class ConfigReferenceTest {
                                 + IngestOptions.KAFKA_PROPERTIES_PREFIX
                                 + "`.",
                         IngestOptions.table().markdown()),
+                new Section(
+                        "Join job (ingest)",
+                        JoinOptions.class.getName(),
+                        "The decisions-and-outcomes join (`io.replayflow.ingest.join.JoinJob`):"
+                                + " set as for the ingest job (`--key value`, `-Dkey=value`,"
+                                + " `config.yaml`, `JoinConfig.builder()`). It shares the ingest"
+                                + " job's Kafka connection keys, so one cluster configuration"
+                                + " serves both.",
+                        JoinOptions.table().markdown()),
                 new Section(
                         "Replay-store job (replay-store)",
                         ReplayStoreOptions.class.getName(),
@@ -153,6 +163,9 @@ class ConfigReferenceTest {
                 .entries()
                 .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
         TrainerOptions.table()
+                .entries()
+                .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
+        JoinOptions.table()
                 .entries()
                 .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.ingest.IngestConfig;
 import io.replayflow.ingest.IngestOptions;
+import io.replayflow.ingest.join.JoinConfig;
+import io.replayflow.ingest.join.JoinOptions;
 import io.replayflow.replay.job.ReplayStoreConfig;
 import io.replayflow.replay.job.ReplayStoreOptions;
 import io.replayflow.schemas.Topics;
@@ -14,6 +16,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -104,7 +107,8 @@ class DeploymentFilesTest {
         List<Map<String, Object>> deployments = ofKind("FlinkDeployment");
         assertThat(deployments)
                 .extracting(DeploymentFilesTest::name)
-                .containsExactlyInAnyOrder("replayflow-ingest", "replayflow-replay-store");
+                .containsExactlyInAnyOrder(
+                        "replayflow-ingest", "replayflow-join", "replayflow-replay-store");
         String dockerfile = Files.readString(DOCKERFILE);
         for (Map<String, Object> d : deployments) {
             Map<String, Object> job = at(d, "spec", "job");
@@ -172,6 +176,30 @@ class DeploymentFilesTest {
         assertThat(config.kafkaProperties())
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+    }
+
+    @Test
+    void joinSettingsAreKnownKeysThatTheJobAccepts() throws Exception {
+        Map<String, Object> join =
+                ofKind("FlinkDeployment").stream()
+                        .filter(d -> name(d).equals("replayflow-join"))
+                        .findFirst()
+                        .orElseThrow();
+        Map<String, String> conf = new HashMap<>();
+        at(join, "spec", "flinkConfiguration").forEach((k, v) -> conf.put(k, String.valueOf(v)));
+        Set<String> joinKeys = new HashSet<>();
+        JoinOptions.table().entries().forEach(e -> joinKeys.add(e.key()));
+        Set<String> flinkKeys = flinkKeys();
+        for (String key : conf.keySet()) {
+            boolean ours =
+                    joinKeys.contains(key) || key.startsWith(IngestOptions.KAFKA_PROPERTIES_PREFIX);
+            boolean flink =
+                    flinkKeys.contains(key) || PLUGIN_PREFIXES.stream().anyMatch(key::startsWith);
+            assertThat(ours || flink).as("%s is a known join or Flink key", key).isTrue();
+        }
+        JoinConfig config = JoinConfig.fromConfiguration(Configuration.fromMap(conf));
+        assertThat(config.rewardHorizon()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL");
     }
 
     @Test

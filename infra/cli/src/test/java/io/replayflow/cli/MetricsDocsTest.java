@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.replayflow.actor.metrics.ActorMetrics;
 import io.replayflow.actor.metrics.Metric;
 import io.replayflow.ingest.IngestMetrics;
+import io.replayflow.ingest.join.JoinMetrics;
 import io.replayflow.replay.job.ReplayMetrics;
 import io.replayflow.trainer.metrics.TrainerPrometheus;
 import java.io.IOException;
@@ -55,6 +56,12 @@ class MetricsDocsTest {
     void everyFlinkJobMetricIsListed() throws IOException {
         String doc = doc();
         IngestMetrics.descriptions()
+                .forEach(
+                        (name, meaning) ->
+                                assertThat(doc)
+                                        .as("docs/METRICS.md must list %s", name)
+                                        .contains("| `" + name + "` | " + meaning + " |"));
+        JoinMetrics.descriptions()
                 .forEach(
                         (name, meaning) ->
                                 assertThat(doc)

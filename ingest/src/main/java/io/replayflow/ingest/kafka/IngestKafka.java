@@ -1,7 +1,10 @@
 package io.replayflow.ingest.kafka;
 
 import io.replayflow.ingest.IngestConfig;
+import io.replayflow.ingest.IngestOptions;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
@@ -9,6 +12,7 @@ import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
 import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -37,7 +41,7 @@ public final class IngestKafka {
                         .setTopics(config.topics().transitions())
                         .setGroupId(config.groupId())
                         .setClientIdPrefix(config.groupId())
-                        .setStartingOffsets(startingOffsets(config))
+                        .setStartingOffsets(startingOffsets(config.startingOffsets()))
                         .setDeserializer(new RawRecordDeserializer());
         config.kafkaProperties().forEach(builder::setProperty);
         builder.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -61,28 +65,46 @@ public final class IngestKafka {
 
     public static <T> KafkaSink<T> exactlyOnceSink(
             IngestConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
+        return exactlyOnceSink(
+                config.bootstrapServers(),
+                config.transactionalIdPrefix() + "-" + name,
+                config.transactionNaming(),
+                config.transactionTimeout(),
+                config.kafkaProperties(),
+                serializer);
+    }
+
+    /** An exactly-once sink from its settings (the join job's sinks too). */
+    public static <T> KafkaSink<T> exactlyOnceSink(
+            String bootstrapServers,
+            String transactionalIdPrefix,
+            TransactionNamingStrategy naming,
+            Duration transactionTimeout,
+            Map<String, String> kafkaProperties,
+            KafkaRecordSerializationSchema<T> serializer) {
         var builder =
                 KafkaSink.<T>builder()
-                        .setBootstrapServers(config.bootstrapServers())
+                        .setBootstrapServers(bootstrapServers)
                         .setRecordSerializer(serializer)
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
-                        .setTransactionNamingStrategy(config.transactionNaming())
+                        .setTransactionalIdPrefix(transactionalIdPrefix)
+                        .setTransactionNamingStrategy(naming)
                         // Larger batches than the producer's defaults: fewer requests for the
                         // broker; a checkpoint flushes them anyway. kafka.properties.* overrides.
                         .setProperty(ProducerConfig.BATCH_SIZE_CONFIG, "262144")
                         .setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
-        config.kafkaProperties().forEach(builder::setProperty);
+        kafkaProperties.forEach(builder::setProperty);
         builder.setProperty(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                Long.toString(config.transactionTimeout().toMillis()));
+                Long.toString(transactionTimeout.toMillis()));
         return builder.build();
     }
 
     // The connector's committedOffsets(...) still takes Kafka's deprecated OffsetResetStrategy.
     @SuppressWarnings("deprecation")
-    private static OffsetsInitializer startingOffsets(IngestConfig config) {
-        return switch (config.startingOffsets()) {
+    /** Where a source without restored state starts (the join job's source too). */
+    public static OffsetsInitializer startingOffsets(IngestOptions.StartingOffsets offsets) {
+        return switch (offsets) {
             case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
             case EARLIEST -> OffsetsInitializer.earliest();
             case LATEST -> OffsetsInitializer.latest();

@@ -27,7 +27,22 @@ public final class DeadLetters {
      * Registers one {@code ingest/records_dead_lettered} counter per reason under {@code group}.
      */
     public DeadLetters(MetricGroup operatorGroup) {
-        MetricGroup ingest = IngestMetrics.group(operatorGroup);
+        register(IngestMetrics.group(operatorGroup));
+    }
+
+    private DeadLetters() {}
+
+    /**
+     * Counts under {@code group}, a group that is already namespaced (the join job's {@code join}):
+     * one {@code records_dead_lettered} counter per reason.
+     */
+    public static DeadLetters inGroup(MetricGroup group) {
+        DeadLetters deadLetters = new DeadLetters();
+        deadLetters.register(group);
+        return deadLetters;
+    }
+
+    private void register(MetricGroup ingest) {
         for (RejectReason reason : RejectReason.values()) {
             counters.put(
                     reason,

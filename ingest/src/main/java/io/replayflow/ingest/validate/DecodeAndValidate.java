@@ -109,7 +109,7 @@ public final class DecodeAndValidate extends ProcessFunction<RawRecord, ValidTra
     }
 
     /** The reason and the human part of a decode failure's message. */
-    static Rejection rejectionOf(DecodeException e) {
+    public static Rejection rejectionOf(DecodeException e) {
         String prefix = e.reason().name() + ": ";
         String message = e.getMessage();
         return new Rejection(

@@ -4,9 +4,10 @@ import io.replayflow.schemas.serde.DecodeException;
 
 /**
  * Why ingest refused a record: the {@code reason} code of its {@code DeadLetter}. The first eight
- * are the schemas serde's {@link DecodeException.Reason}s, with the same names; the rest are
- * ingest's own checks of a decoded transition. The names are a contract (dashboards count by them):
- * add codes, never rename one.
+ * are the schemas serde's {@link DecodeException.Reason}s, with the same names; the next seven are
+ * ingest's own checks of a decoded transition (the join job applies them to decisions and outcomes
+ * too); those that start with "join:" are the join job's. The names are a contract (dashboards
+ * count by them): add codes, never rename one.
  */
 public enum RejectReason {
     EMPTY_PAYLOAD("null or zero-length value"),
@@ -23,7 +24,17 @@ public enum RejectReason {
     SHAPE_MISMATCH("obs and next_obs (or their images) disagree, or an image's bytes do not fit"),
     SPEC_MISMATCH("the observation shape differs from the env's known or first-seen shape"),
     ACTION_OUT_OF_RANGE("action outside the env's action space"),
-    BEHAVIOR_PROB_OUT_OF_RANGE("behavior_prob outside (0, 1]");
+    BEHAVIOR_PROB_OUT_OF_RANGE("behavior_prob outside (0, 1]"),
+    UNKNOWN_DECISION(
+            "join: a reward for a decision id its session never had (checked once the watermark"
+                    + " passed the reward's time)"),
+    REWARD_AFTER_HORIZON(
+            "join: a reward later than join.reward-horizon after its decision, or for a decision"
+                    + " already joined"),
+    DECISION_AFTER_END("join: a decision later than its session's end call"),
+    DECISION_OUT_OF_ORDER(
+            "join: a decision earlier than one of its session already joined (later than the"
+                    + " watermark allows)");
 
     private final String description;
 

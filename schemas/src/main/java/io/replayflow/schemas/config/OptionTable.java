@@ -101,6 +101,14 @@ public final class OptionTable {
     }
 
     /**
+     * Adds an entry of another component's table as it is: a key two jobs read with the same
+     * meaning (the join job reads ingest's Kafka transaction settings).
+     */
+    public void include(Entry entry) {
+        entries.add(entry);
+    }
+
+    /**
      * Documents a pass-through prefix: the reference table gets a row {@code PREFIX*} with this
      * description after the options.
      */

@@ -1,11 +1,15 @@
 package io.replayflow.schemas.serde;
 
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.Decision;
 import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Lineage;
+import io.replayflow.schemas.avro.Outcome;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
+import io.replayflow.schemas.avro.Reward;
+import io.replayflow.schemas.avro.SessionEnd;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.avro.UInt8Tensor;
 import java.nio.ByteBuffer;
@@ -130,6 +134,56 @@ final class SampleRecords {
                 .setKey(ByteBuffer.wrap(new byte[] {1, 2}))
                 .setPayload(ByteBuffer.wrap(new byte[] {(byte) 0xC3, 1, 0}))
                 .setTimeMs(1_763_700_000_000L)
+                .build();
+    }
+
+    static Decision decision() {
+        return Decision.newBuilder()
+                .setDecisionId("session-7:0000000000000001")
+                .setSessionId("session-7")
+                .setPolicy("cartpole")
+                .setPolicyVersion(3)
+                .setEnvId("CartPole-v1")
+                .setServiceId("serve-host-1")
+                .setSequence(1)
+                .setEventTimeMs(1_763_700_000_000L)
+                .setObs(List.of(0.01f, -0.2f, 0.03f, 0.4f))
+                .setAction(1)
+                .setProbability(0.975f)
+                .setNumActions(2)
+                .build();
+    }
+
+    static Decision maskedDecision() {
+        return Decision.newBuilder(decision())
+                .setNumActions(4)
+                .setAllowedActions(List.of(0, 3))
+                .setProbability(0.5f)
+                .build();
+    }
+
+    static Outcome reward() {
+        return Outcome.newBuilder()
+                .setSessionId("session-7")
+                .setServiceId("serve-host-1")
+                .setEventTimeMs(1_763_700_001_500L)
+                .setOutcome(
+                        Reward.newBuilder()
+                                .setDecisionId("session-7:0000000000000001")
+                                .setReward(0.25)
+                                .setRewardId("click-1")
+                                .build())
+                .build();
+    }
+
+    static Outcome sessionEnd() {
+        return Outcome.newBuilder(reward())
+                .setOutcome(
+                        SessionEnd.newBuilder()
+                                .setFinalObs(List.of(0.02f, -0.1f, 0.05f, 0.3f))
+                                .setTerminated(true)
+                                .setTruncated(false)
+                                .build())
                 .build();
     }
 

@@ -3,8 +3,10 @@ package io.replayflow.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.Decision;
 import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
+import io.replayflow.schemas.avro.Outcome;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
@@ -39,7 +41,9 @@ class SchemaHistoryTest {
                     PriorityUpdate.class,
                     EpisodeSummary.class,
                     EpisodeStats.class,
-                    DeadLetter.class);
+                    DeadLetter.class,
+                    Decision.class,
+                    Outcome.class);
 
     static Stream<SchemaHistory.Version> releasedVersions() {
         return SchemaHistory.released().recordNames().stream()

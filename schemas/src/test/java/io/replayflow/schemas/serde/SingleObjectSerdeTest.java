@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.schemas.avro.DeadLetter;
+import io.replayflow.schemas.avro.Decision;
 import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
+import io.replayflow.schemas.avro.Outcome;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
@@ -35,6 +37,10 @@ class SingleObjectSerdeTest {
         assertRoundTrip(EpisodeSummary.class, SampleRecords.episodeSummary());
         assertRoundTrip(EpisodeStats.class, SampleRecords.episodeStats());
         assertRoundTrip(DeadLetter.class, SampleRecords.deadLetter());
+        assertRoundTrip(Decision.class, SampleRecords.decision());
+        assertRoundTrip(Decision.class, SampleRecords.maskedDecision());
+        assertRoundTrip(Outcome.class, SampleRecords.reward());
+        assertRoundTrip(Outcome.class, SampleRecords.sessionEnd());
     }
 
     @Test
