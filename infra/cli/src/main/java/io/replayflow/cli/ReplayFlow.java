@@ -26,6 +26,8 @@ import picocli.CommandLine.ParseResult;
             EvaluateCommand.class,
             EnvCommand.class,
             DatasetCommand.class,
+            BackfillCommand.class,
+            LogCommand.class,
             PolicyCommand.class,
             BenchCommand.class,
             io.replayflow.cli.cluster.ClusterCommand.class,
