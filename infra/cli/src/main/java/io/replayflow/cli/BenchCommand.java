@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchCommand.Actors.class,
             BenchCommand.Ingest.class,
+            BenchCommand.BackfillBench.class,
             BenchCommand.Trainer.class
         })
 final class BenchCommand {
@@ -243,6 +244,94 @@ final class BenchCommand {
             out.printf(Locale.ROOT, "{\"updates_per_s\": %.1f}%n", r.updatesPerSecond());
             out.flush();
             return ReplayFlow.EXIT_OK;
+        }
+    }
+
+    @Command(
+            name = "backfill",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Log rows/s of 'replayflow backfill' on an embedded MiniCluster: writes a"
+                        + " synthetic CartPole log (ZSTD Parquet, as ingest writes it) over hourly"
+                        + " partitions to a temporary data root, then backfills it with the"
+                        + " replay-store defaults; prints one JSON line."
+            })
+    static final class BackfillBench implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--rows",
+                defaultValue = "2000000",
+                description = "Log rows (default: ${DEFAULT-VALUE}).")
+        long rows;
+
+        @Option(
+                names = "--hours",
+                defaultValue = "30",
+                description = "Hourly partitions they spread over (default: ${DEFAULT-VALUE}).")
+        int hours;
+
+        @Option(
+                names = "--parallelism",
+                defaultValue = "2",
+                description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rows < 1 || hours < 1 || parallelism < 1) {
+                throw new UsageError("--rows, --hours and --parallelism must be at least 1");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            Path root = Files.createTempDirectory("replayflow-bench-backfill-");
+            try {
+                long written = System.nanoTime();
+                io.replayflow.replay.backfill.BackfillBenchmark.writeLog(
+                        root.toUri(), rows, hours, 1_795_244_400_000L, 1);
+                out.printf(
+                        Locale.ROOT,
+                        "wrote %,d log rows over %d partitions in %.1f s%n",
+                        rows,
+                        hours,
+                        (System.nanoTime() - written) / 1e9);
+                out.flush();
+                org.apache.flink.configuration.Configuration conf =
+                        new org.apache.flink.configuration.Configuration();
+                conf.set(
+                        org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY,
+                        "none");
+                var env =
+                        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                                .createLocalEnvironment(parallelism, conf);
+                var config =
+                        io.replayflow.replay.job.ReplayStoreConfig.builder()
+                                .bootstrapServers("unused:9092")
+                                .dataRoot(root.toUri())
+                                .datasetName("bench")
+                                .build();
+                var result =
+                        io.replayflow.replay.backfill.Backfill.run(
+                                env,
+                                config,
+                                io.replayflow.replay.backfill.BackfillRange.all(),
+                                p -> {},
+                                Duration.ofSeconds(5));
+                out.printf(
+                        Locale.ROOT,
+                        "{\"rows\": %d, \"rows_written\": %d, \"partitions\": %d, \"parallelism\":"
+                                + " %d, \"seconds\": %.3f, \"rows_per_s\": %.0f}%n",
+                        result.rowsRead(),
+                        result.rowsWritten(),
+                        result.partitions(),
+                        parallelism,
+                        result.elapsed().toNanos() / 1e9,
+                        result.rowsPerSecond());
+                out.flush();
+                return ReplayFlow.EXIT_OK;
+            } finally {
+                org.apache.flink.util.FileUtils.deleteDirectoryQuietly(root.toFile());
+            }
         }
     }
 }

@@ -28,6 +28,8 @@ import picocli.CommandLine.ParseResult;
             OpeCommand.class,
             EnvCommand.class,
             DatasetCommand.class,
+            BackfillCommand.class,
+            LogCommand.class,
             PolicyCommand.class,
             BenchCommand.class,
             io.replayflow.cli.cluster.ClusterCommand.class,

@@ -45,6 +45,8 @@ class ReplayFlowCliTest {
                         "dataset",
                         "policy",
                         "bench",
+                        "backfill",
+                        "log",
                         "cluster",
                         "drill")) {
             assertThat(r.out()).containsPattern("(?m)^\\s+" + verb + "\\s");
@@ -74,6 +76,9 @@ class ReplayFlowCliTest {
                 "bench actors",
                 "bench ingest",
                 "bench trainer",
+                "backfill",
+                "log",
+                "log replay",
                 "cluster",
                 "drill"
             })
@@ -294,5 +299,55 @@ class ReplayFlowCliTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("is not a directory");
+    }
+
+    @Test
+    void backfillOfAMissingDataRootIsAUsageError() {
+        Result r = run("backfill", "--data", "/nonexistent/replayflow", "--dataset", "n5");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("--data /nonexistent/replayflow is not a directory");
+    }
+
+    @Test
+    void backfillWithAnEmptyRangeNamesBothEnds() {
+        Result r =
+                run(
+                        "backfill",
+                        "--data",
+                        System.getProperty("java.io.tmpdir"),
+                        "--dataset",
+                        "n5",
+                        "--from",
+                        "2026-11-21T00:00:00Z",
+                        "--to",
+                        "2026-11-20T00:00:00Z");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("the range is empty").contains("give a --from earlier");
+    }
+
+    @Test
+    void logReplayRefusesSpeedAndMaxRateTogether() {
+        Result r =
+                run(
+                        "log",
+                        "replay",
+                        "--data",
+                        System.getProperty("java.io.tmpdir"),
+                        "--bootstrap",
+                        "127.0.0.1:9",
+                        "--topic",
+                        "t",
+                        "--speed",
+                        "2",
+                        "--max-rate",
+                        "1000");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("give --speed or --max-rate, not both");
     }
 }

@@ -16,6 +16,7 @@ import io.replayflow.replay.scoring.TdScoringOperator;
 import io.replayflow.replay.window.EventTimePartitionAssigner;
 import io.replayflow.replay.window.WindowExpiryFunction;
 import io.replayflow.replay.window.WindowRule;
+import java.net.URI;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -67,7 +68,36 @@ public final class ReplayStorePipeline {
             DataStream<PriorityEntry> updates,
             DataStream<PolicyAnnouncement> policies,
             ReplayStoreConfig config) {
-        String dataset = config.datasetUri().toString();
+        attach(transitions, updates, policies, config, config.datasetUri(), true);
+    }
+
+    /**
+     * Attaches the same operators for a bounded run in Flink's BATCH runtime mode (a backfill over
+     * the experience log): the dataset goes to {@code datasetDir} (a staging directory the caller
+     * publishes), and the window expiry is left out, since the backfill's range is the window and
+     * the end-of-input watermark would expire every partition.
+     *
+     * @param transitions the log's transitions in range, with event-time timestamps
+     * @param updates priority updates to apply (usually none in a backfill)
+     * @param policies the scoring policy's announcement; null for none
+     */
+    public static void buildBatch(
+            DataStream<ReplayRow> transitions,
+            DataStream<PriorityEntry> updates,
+            DataStream<PolicyAnnouncement> policies,
+            ReplayStoreConfig config,
+            URI datasetDir) {
+        attach(transitions, updates, policies, config, datasetDir, false);
+    }
+
+    private static void attach(
+            DataStream<ReplayRow> transitions,
+            DataStream<PriorityEntry> updates,
+            DataStream<PolicyAnnouncement> policies,
+            ReplayStoreConfig config,
+            URI datasetDir,
+            boolean expireWindow) {
+        String dataset = datasetDir.toString();
         long retentionMs = config.priorityRetention().toMillis();
 
         SingleOutputStreamOperator<ReplayRow> enriched =
@@ -126,10 +156,13 @@ public final class ReplayStorePipeline {
                 .process(new InitialPriorityFunction(config.initialPriority()))
                 .uid("initial-priority")
                 .name("initial priority")
-                .sinkTo(datasetSink(config))
+                .sinkTo(datasetSink(datasetDir, config.compression()))
                 .uid("replay-dataset-sink")
                 .name("replay dataset " + config.datasetName() + " (Parquet)");
 
+        if (!expireWindow) {
+            return;
+        }
         placements
                 .keyBy(p -> WindowExpiryFunction.KEY, Types.INT)
                 .process(
@@ -152,10 +185,9 @@ public final class ReplayStorePipeline {
     }
 
     /** Exactly-once Parquet files, partitioned by event time, committed on checkpoints. */
-    static FileSink<ReplayRow> datasetSink(ReplayStoreConfig config) {
+    static FileSink<ReplayRow> datasetSink(URI datasetDir, String compression) {
         return FileSink.forBulkFormat(
-                        new Path(config.datasetUri()),
-                        ReplayRowSink.writerFactory(config.compression()))
+                        new Path(datasetDir), ReplayRowSink.writerFactory(compression))
                 .withBucketAssigner(new EventTimePartitionAssigner())
                 .withOutputFileConfig(
                         OutputFileConfig.builder()

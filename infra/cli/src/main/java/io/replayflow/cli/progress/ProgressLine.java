@@ -4,6 +4,7 @@ import io.replayflow.actor.ActorConfig;
 import io.replayflow.actor.ActorRunner;
 import io.replayflow.actor.ActorStatus;
 import io.replayflow.actor.policy.EpsilonSchedule;
+import io.replayflow.replay.backfill.Backfill;
 import io.replayflow.trainer.StepMetrics;
 import io.replayflow.trainer.TrainProgress;
 import io.replayflow.trainer.export.PolicyArtifact;
@@ -28,6 +29,12 @@ import java.util.Locale;
  *
  * <pre>
  * step 12,000/30,000 (40.0%) | 1,850 steps/s | ETA 0:00:10 | loss 0.0412 (td 0.0301, cql 0.0111) | q 48.2
+ * </pre>
+ *
+ * <p>The backfill's line ({@link #backfill}):
+ *
+ * <pre>
+ * rows 1.25M/3.40M (36.8%) | partitions 12/30 | 612.3k rows/s | ETA 0:04
  * </pre>
  *
  * <p>And the actors' banner ({@link #actorsBanner}) and swap notices ({@link #swapped}, {@link
@@ -166,6 +173,24 @@ public final class ProgressLine {
             s.append(" | ETA ").append(rate > 0 ? clock((long) Math.ceil(left / rate)) : "?");
         }
         return s.toString();
+    }
+
+    /** The backfill's line: log rows read of those in range, partitions reached, rate, ETA. */
+    public static String backfill(Backfill.Progress p) {
+        double seconds = p.elapsed().toNanos() / 1e9;
+        double rate = seconds > 0 ? p.rowsRead() / seconds : 0;
+        long left = Math.max(0, p.rowsTotal() - p.rowsRead());
+        double pct = p.rowsTotal() == 0 ? 100 : 100.0 * p.rowsRead() / p.rowsTotal();
+        return String.format(
+                Locale.ROOT,
+                "rows %s/%s (%.1f%%) | partitions %d/%d | %s rows/s | ETA %s",
+                count(p.rowsRead()),
+                count(p.rowsTotal()),
+                pct,
+                p.partitionsRead(),
+                p.partitionsTotal(),
+                count(rate),
+                rate > 0 ? clock((long) Math.ceil(left / rate)) : "?");
     }
 
     /** The trainer's line: steps done of the target, this run's steps/s, ETA, latest losses. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.replayflow.actor.ActorRunner;
 import io.replayflow.actor.ActorStatus;
 import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.replay.backfill.Backfill;
 import io.replayflow.trainer.StepMetrics;
 import io.replayflow.trainer.TrainProgress;
 import java.time.Duration;
@@ -86,5 +87,15 @@ class ProgressLineTest {
                 .isEqualTo(
                         "policy 'cartpole' v5 refused [UNSUPPORTED_URI]: not a file URI; still"
                                 + " acting with v4");
+    }
+
+    @Test
+    void backfillShowsRowsPartitionsRateAndEta() {
+        // 1.25M of 3.4M rows in 2 s: 625k rows/s, 2.15M left -> 3.44 s -> ETA 0:04
+        Backfill.Progress p =
+                new Backfill.Progress(1_250_000, 3_400_000, 12, 30, Duration.ofSeconds(2));
+        assertThat(ProgressLine.backfill(p))
+                .isEqualTo(
+                        "rows 1.25M/3.40M (36.8%) | partitions 12/30 | 625.0k rows/s | ETA 0:04");
     }
 }

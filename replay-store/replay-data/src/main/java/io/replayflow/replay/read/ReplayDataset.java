@@ -1,12 +1,12 @@
 package io.replayflow.replay.read;
 
+import io.replayflow.log.layout.DataFile;
+import io.replayflow.log.layout.DatasetFiles;
 import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.log.parquet.FileSystems;
 import io.replayflow.replay.limit.SamplesPerInsertLimiter;
 import io.replayflow.replay.read.internal.BlockLoader;
 import io.replayflow.replay.read.internal.BlockTable;
-import io.replayflow.replay.read.internal.DataFile;
-import io.replayflow.replay.read.internal.DatasetFiles;
 import io.replayflow.replay.read.internal.Dictionaries;
 import io.replayflow.replay.read.internal.FileBlock;
 import io.replayflow.replay.read.internal.PriorityFileApplier;

@@ -51,6 +51,12 @@ import org.apache.flink.util.OutputTag;
  * deleted, and it bounds an episode's useful length to the allowed lateness.
  *
  * <p>A duplicate step (same identity twice) keeps the first copy and is counted.
+ *
+ * <h2>In BATCH mode (backfill)</h2>
+ *
+ * Flink sorts each key's records by timestamp (event time) and fires a key's timers when its input
+ * ends, so an episode's last step arrives last, and an episode without a last step in range is
+ * written as an open run when its key ends, as the idle timeout does while streaming.
  */
 public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, ReplayRow, ReplayRow> {
 
@@ -139,7 +145,12 @@ public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, Repl
         rows.sort(Comparator.comparingLong(r -> r.step));
         EpisodeEnrichment.enrich(rows, n, gamma);
         long watermark = ctx.timerService().currentWatermark();
-        long horizon = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - allowedLatenessMs;
+        // No horizon before the first watermark, nor at the end of a bounded input (a backfill's
+        // timers fire at watermark MAX_VALUE): no partition expires behind it there.
+        long horizon =
+                watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE
+                        ? Long.MIN_VALUE
+                        : watermark - allowedLatenessMs;
         Map<String, EpisodePlacement> placements = new LinkedHashMap<>();
         for (ReplayRow row : rows) {
             if (row.eventTimeMs < horizon) {

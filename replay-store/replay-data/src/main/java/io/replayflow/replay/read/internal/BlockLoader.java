@@ -1,5 +1,6 @@
 package io.replayflow.replay.read.internal;
 
+import io.replayflow.log.layout.DataFile;
 import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.replay.parquet.ColumnCursor;
 import io.replayflow.replay.row.ReplayColumns;

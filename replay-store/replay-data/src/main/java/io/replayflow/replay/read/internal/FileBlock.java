@@ -1,5 +1,6 @@
 package io.replayflow.replay.read.internal;
 
+import io.replayflow.log.layout.DataFile;
 import java.util.Arrays;
 
 /**

@@ -1,7 +1,5 @@
-package io.replayflow.replay.read.internal;
+package io.replayflow.log.layout;
 
-import io.replayflow.log.layout.DatasetLayout;
-import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.log.parquet.FileSystems;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -20,6 +18,10 @@ import org.apache.flink.core.fs.Path;
  * _priorities}). Partition directories rejected by {@code keepPartition} are not descended into. A
  * directory that disappears during the listing (an expired partition) is treated as empty.
  *
+ * <p>A dataset directory that is a symbolic link (a backfilled dataset, whose link is swapped
+ * atomically to publish a new version) is resolved once, before the listing, so one listing never
+ * mixes two versions; the files come back under the resolved directory.
+ *
  * <p>Cost: one list call per directory. Files come back sorted by partition hour, then path, so
  * rows load roughly oldest first and expiry removes a prefix of row ids.
  */
@@ -29,6 +31,7 @@ public final class DatasetFiles {
 
     public static List<DataFile> list(Path datasetDir, Predicate<PartitionPath> keepPartition)
             throws IOException {
+        datasetDir = resolveLink(datasetDir);
         FileSystem fs = FileSystems.of(datasetDir);
         List<DataFile> files = new ArrayList<>();
         String rootPath = datasetDir.toUri().getPath();
@@ -87,5 +90,22 @@ public final class DatasetFiles {
     private static String relative(String rootPath, Path path) {
         String full = path.toUri().getPath();
         return full.startsWith(rootPath) ? full.substring(rootPath.length()) : path.getName();
+    }
+
+    /** The target of a local symbolic link, else {@code dir} itself. */
+    static Path resolveLink(Path dir) throws IOException {
+        String scheme = dir.toUri().getScheme();
+        if (scheme != null && !"file".equals(scheme)) {
+            return dir;
+        }
+        java.nio.file.Path local = java.nio.file.Path.of(dir.toUri().getPath());
+        if (!java.nio.file.Files.isSymbolicLink(local)) {
+            return dir;
+        }
+        try {
+            return new Path(local.toRealPath().toUri());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return dir;
+        }
     }
 }

@@ -1,6 +1,5 @@
-package io.replayflow.replay.read.internal;
+package io.replayflow.log.layout;
 
-import io.replayflow.log.layout.PartitionPath;
 import java.util.Optional;
 import org.apache.flink.core.fs.Path;
 

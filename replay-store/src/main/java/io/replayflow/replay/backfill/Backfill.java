@@ -1,0 +1,205 @@
+package io.replayflow.replay.backfill;
+
+import io.replayflow.log.layout.DataFile;
+import io.replayflow.log.layout.DatasetFiles;
+import io.replayflow.log.layout.DatasetLayout;
+import io.replayflow.log.layout.PartitionPath;
+import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.replay.job.ReplayStoreConfig;
+import io.replayflow.replay.job.ReplayStorePipeline;
+import io.replayflow.replay.priority.PriorityEntry;
+import io.replayflow.replay.row.ReplayRow;
+import io.replayflow.schemas.avro.Transition;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.parquet.avro.AvroParquetReaders;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.parquet.hadoop.ParquetFileReader;
+
+/**
+ * Rebuilds a replay dataset from the experience log: the replay-store job's operators ({@link
+ * ReplayStorePipeline#buildBatch}) in Flink's BATCH runtime mode over the log's committed files in
+ * a {@link BackfillRange}, read by a bounded {@link FileSource} with flink-parquet's Avro reader.
+ * The dataset appears whole or not at all ({@link DatasetSwap}).
+ *
+ * <pre>{@code
+ * ReplayStoreConfig config = ReplayStoreConfig.builder()
+ *         .dataRoot(URI.create("file:///data/rf/")).datasetName("cartpole-n5").nStep(5).build();
+ * Backfill.Result r = Backfill.run(env, config, BackfillRange.all(), p -> {}, Duration.ofSeconds(1));
+ * }</pre>
+ */
+public final class Backfill {
+
+    private Backfill() {}
+
+    /** What a running backfill has read so far (partitions: as started by the readers). */
+    public record Progress(
+            long rowsRead,
+            long rowsTotal,
+            long partitionsRead,
+            long partitionsTotal,
+            Duration elapsed) {}
+
+    /**
+     * A finished backfill.
+     *
+     * @param rowsRead log rows read (in the range's partitions)
+     * @param rowsWritten rows in the published dataset
+     * @param partitions log partitions read
+     * @param files log files read
+     */
+    public record Result(
+            java.net.URI dataset,
+            long rowsRead,
+            long rowsWritten,
+            int partitions,
+            int files,
+            Duration elapsed) {
+
+        /** Log rows read per second. */
+        public double rowsPerSecond() {
+            return rowsRead / Math.max(1e-9, elapsed.toNanos() / 1e9);
+        }
+    }
+
+    /**
+     * Runs the backfill on {@code env} (set to BATCH mode here), reporting progress every {@code
+     * interval}, and publishes {@code <root>/replay/<config.datasetName>/}.
+     *
+     * @throws IllegalArgumentException when the target cannot be (re)placed
+     * @throws Exception when the job fails; the dataset is then left as it was
+     */
+    public static Result run(
+            StreamExecutionEnvironment env,
+            ReplayStoreConfig config,
+            BackfillRange range,
+            Consumer<Progress> progress,
+            Duration interval)
+            throws Exception {
+        long started = System.nanoTime();
+        DatasetSwap swap =
+                DatasetSwap.prepare(config.dataRoot(), config.datasetName(), Instant.now());
+        List<DataFile> files =
+                DatasetFiles.list(
+                        new Path(DatasetLayout.experienceLog(config.dataRoot())),
+                        range::mayInclude);
+        long rowsTotal = rowCount(files);
+        Set<PartitionPath> partitions = new HashSet<>();
+        files.forEach(f -> f.partition().ifPresent(partitions::add));
+        if (!files.isEmpty()) {
+            build(env, config, range, files, swap);
+            JobClient job = env.executeAsync("replayflow-backfill-" + config.datasetName());
+            try {
+                await(job, rowsTotal, partitions.size(), started, progress, interval);
+            } catch (Exception e) {
+                swap.abort();
+                throw e;
+            }
+        }
+        swap.publish();
+        long written = rowCount(DatasetFiles.list(new Path(swap.stagingDir()), p -> true));
+        return new Result(
+                swap.target(),
+                rowsTotal,
+                written,
+                partitions.size(),
+                files.size(),
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Adds the bounded source and the replay operators to {@code env} in BATCH mode. */
+    static void build(
+            StreamExecutionEnvironment env,
+            ReplayStoreConfig config,
+            BackfillRange range,
+            List<DataFile> files,
+            DatasetSwap swap) {
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        FileSource<Transition> source =
+                FileSource.forRecordStreamFormat(
+                                AvroParquetReaders.forSpecificRecord(Transition.class),
+                                files.stream().map(DataFile::path).toArray(Path[]::new))
+                        .build();
+        DataStream<ReplayRow> rows =
+                env.fromSource(
+                                source,
+                                WatermarkStrategy.<Transition>forMonotonousTimestamps()
+                                        .withTimestampAssigner((t, previous) -> t.getEventTimeMs()),
+                                "experience log")
+                        .uid("source-experience-log")
+                        .flatMap(new LogRows(range), TypeInformation.of(ReplayRow.class))
+                        .uid("log-rows")
+                        .name("log rows in range");
+        // A backfill applies no trainer updates; an empty bounded collection source fails in
+        // Flink 2.2 at parallelism > 1, so the empty stream is derived from the log's rows.
+        DataStream<PriorityEntry> noUpdates =
+                rows.flatMap(new NoUpdates(), TypeInformation.of(PriorityEntry.class))
+                        .uid("no-priority-updates")
+                        .name("no priority updates");
+        ReplayStorePipeline.buildBatch(rows, noUpdates, null, config, swap.stagingDir());
+    }
+
+    private static void await(
+            JobClient job,
+            long rowsTotal,
+            long partitionsTotal,
+            long started,
+            Consumer<Progress> progress,
+            Duration interval)
+            throws Exception {
+        CompletableFuture<?> done = job.getJobExecutionResult();
+        while (true) {
+            try {
+                done.get(interval.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException stillRunning) {
+                Map<String, Object> acc = job.getAccumulators().get();
+                progress.accept(
+                        new Progress(
+                                counter(acc, LogRows.ROWS_READ),
+                                rowsTotal,
+                                Math.min(partitionsTotal, counter(acc, LogRows.PARTITIONS_READ)),
+                                partitionsTotal,
+                                Duration.ofNanos(System.nanoTime() - started)));
+            }
+        }
+    }
+
+    private static long counter(Map<String, Object> accumulators, String name) {
+        return accumulators.get(name) instanceof Number n ? n.longValue() : 0L;
+    }
+
+    private static long rowCount(List<DataFile> files) throws IOException {
+        long rows = 0;
+        for (DataFile f : files) {
+            try (ParquetFileReader reader = ParquetFileReader.open(FlinkInputFile.of(f.path()))) {
+                rows += reader.getRecordCount();
+            }
+        }
+        return rows;
+    }
+
+    /** Emits nothing: the priority-update input of a backfill. */
+    private static final class NoUpdates implements FlatMapFunction<ReplayRow, PriorityEntry> {
+        @Override
+        public void flatMap(ReplayRow row, Collector<PriorityEntry> out) {}
+    }
+}
