@@ -1,9 +1,13 @@
 package io.replayflow.cli;
 
+import io.replayflow.actor.serve.DecisionService;
+import io.replayflow.actor.serve.ServeConfig;
 import io.replayflow.cli.loop.EmbeddedPipeline;
+import io.replayflow.log.layout.DatasetLayout;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -79,11 +83,52 @@ final class StackCommand implements Callable<Integer> {
                             + " so a restart finds its topics and records).")
     boolean fresh;
 
+    @Option(
+            names = "--serve-port",
+            paramLabel = "H",
+            description =
+                    "Also run the decision service (as 'replayflow serve') on 127.0.0.1:H for"
+                            + " --policy; 0 picks a free port. Off when not given.")
+    Integer servePort;
+
+    @Option(
+            names = "--policy",
+            paramLabel = "NAME",
+            description = "Policy the decision service serves (required with --serve-port).")
+    String policy;
+
+    @Option(
+            names = "--env",
+            paramLabel = "ENV",
+            defaultValue = "CartPole-v1",
+            description =
+                    "Environment whose observation size and action count the decision service"
+                            + " expects (default: ${DEFAULT-VALUE}).")
+    String env;
+
+    @Option(
+            names = "--reward-horizon",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            description =
+                    "How long after a decision its rewards still count, for the join job that turns"
+                            + " decisions and outcomes into transitions (default:"
+                            + " ${DEFAULT-VALUE}).")
+    String rewardHorizon;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        ServeFlags serve = serveFlags();
         long started = System.nanoTime();
         EmbeddedPipeline pipeline = start();
+        DecisionService service;
+        try {
+            service = serve == null ? null : startServing(pipeline, serve);
+        } catch (Exception e) {
+            pipeline.close();
+            throw e;
+        }
         double startupSeconds = (System.nanoTime() - started) / 1e9;
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
@@ -92,6 +137,9 @@ final class StackCommand implements Callable<Integer> {
                             out.println("Stopping the stack...");
                             out.flush();
                             try {
+                                if (service != null) {
+                                    service.close();
+                                }
                                 pipeline.close();
                                 out.println("Stack stopped cleanly.");
                             } catch (Exception e) {
@@ -119,10 +167,73 @@ final class StackCommand implements Callable<Integer> {
                     pipeline.dataRoot(),
                     pipeline.datasetName());
         }
+        if (service != null) {
+            out.printf(
+                    "  Decisions:       %s (policy '%s', acting with v%d; %s and %s)%n",
+                    service.uri(),
+                    policy,
+                    service.holder().version(),
+                    pipeline.stack().topics().decisions(),
+                    pipeline.stack().topics().outcomes());
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
         stopped.await();
         return ReplayFlow.EXIT_OK;
+    }
+
+    /** The validated decision-service flags, or null when --serve-port is not given. */
+    private record ServeFlags(int port, Duration rewardHorizon) {}
+
+    private ServeFlags serveFlags() {
+        if (servePort == null) {
+            if (policy != null) {
+                throw new UsageError(
+                        "--policy names the policy of the decision service: add --serve-port H to"
+                                + " run it, or drop --policy");
+            }
+            return null;
+        }
+        if (servePort < 0 || servePort > 65535) {
+            throw new UsageError(
+                    "--serve-port "
+                            + servePort
+                            + " is not a TCP port: use 1-65535, or 0 for any free port");
+        }
+        if (policy == null || policy.isBlank()) {
+            throw new UsageError(
+                    "--serve-port needs --policy NAME: the policy the decision service acts with");
+        }
+        Duration horizon = UsageError.duration("--reward-horizon", rewardHorizon);
+        if (horizon.isZero()) {
+            throw new UsageError("--reward-horizon must be longer than 0 (e.g. 30s)");
+        }
+        return new ServeFlags(servePort, horizon);
+    }
+
+    private DecisionService startServing(EmbeddedPipeline pipeline, ServeFlags serve)
+            throws Exception {
+        ServeConfig config =
+                ServeCommand.config(
+                        pipeline.stack().bootstrapServers(),
+                        Map.of(),
+                        topicPrefix,
+                        policy,
+                        env,
+                        "127.0.0.1",
+                        serve.port(),
+                        0.05,
+                        256,
+                        200,
+                        1 << 20,
+                        Duration.ofHours(1),
+                        null,
+                        data.toAbsolutePath().resolve(DatasetLayout.POLICIES_DIR));
+        // TODO(issue 19 item 3, branch h-join): start the join job here, on the same MiniCluster,
+        // reading config.topics().decisions() and .outcomes() into .transitions() with
+        // serve.rewardHorizon(); until it lands, decisions and outcomes are logged but not yet
+        // joined into transitions.
+        return DecisionService.start(config);
     }
 
     private EmbeddedPipeline start() throws Exception {

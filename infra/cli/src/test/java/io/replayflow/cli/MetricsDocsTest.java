@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.metrics.ActorMetrics;
 import io.replayflow.actor.metrics.Metric;
+import io.replayflow.actor.metrics.ServeMetrics;
 import io.replayflow.ingest.IngestMetrics;
 import io.replayflow.replay.job.ReplayMetrics;
 import io.replayflow.trainer.metrics.TrainerPrometheus;
@@ -42,6 +43,16 @@ class MetricsDocsTest {
     }
 
     @Test
+    void everyServeMetricHasItsRow() throws IOException {
+        String doc = doc();
+        for (Metric m : new ServeMetrics(() -> 0, () -> 0).all()) {
+            assertThat(doc)
+                    .as("docs/METRICS.md must list %s as in ServeMetrics", m.name())
+                    .contains(row(m.prometheusName(), m.type().name(), m.help()));
+        }
+    }
+
+    @Test
     void everyTrainerMetricHasItsRow() throws IOException {
         String doc = doc();
         for (TrainerPrometheus.Definition d : TrainerPrometheus.definitions()) {
@@ -73,6 +84,7 @@ class MetricsDocsTest {
         new ActorMetrics(() -> 0, () -> 0, () -> 0, () -> 0)
                 .all()
                 .forEach(m -> defined.add(m.prometheusName()));
+        new ServeMetrics(() -> 0, () -> 0).all().forEach(m -> defined.add(m.prometheusName()));
         TrainerPrometheus.definitions().forEach(d -> defined.add(d.prometheusName()));
         Matcher listed = Pattern.compile("`(replayflow_[a-z0-9_]+)`").matcher(doc());
         while (listed.find()) {
