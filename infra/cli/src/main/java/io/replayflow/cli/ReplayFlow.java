@@ -20,6 +20,7 @@ import picocli.CommandLine.ParseResult;
         subcommands = {
             DemoCommand.class,
             StackCommand.class,
+            ServeCommand.class,
             ActorsCommand.class,
             CollectCommand.class,
             TrainCommand.class,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.metrics.ActorMetrics;
 import io.replayflow.actor.metrics.Metric;
+import io.replayflow.actor.metrics.ServeMetrics;
 import io.replayflow.ingest.IngestMetrics;
 import io.replayflow.ingest.join.JoinMetrics;
 import io.replayflow.replay.job.ReplayMetrics;
@@ -38,6 +39,16 @@ class MetricsDocsTest {
         for (Metric m : new ActorMetrics(() -> 0, () -> 0, () -> 0, () -> 0).all()) {
             assertThat(doc)
                     .as("docs/METRICS.md must list %s as in ActorMetrics", m.name())
+                    .contains(row(m.prometheusName(), m.type().name(), m.help()));
+        }
+    }
+
+    @Test
+    void everyServeMetricHasItsRow() throws IOException {
+        String doc = doc();
+        for (Metric m : new ServeMetrics(() -> 0, () -> 0).all()) {
+            assertThat(doc)
+                    .as("docs/METRICS.md must list %s as in ServeMetrics", m.name())
                     .contains(row(m.prometheusName(), m.type().name(), m.help()));
         }
     }
@@ -80,6 +91,7 @@ class MetricsDocsTest {
         new ActorMetrics(() -> 0, () -> 0, () -> 0, () -> 0)
                 .all()
                 .forEach(m -> defined.add(m.prometheusName()));
+        new ServeMetrics(() -> 0, () -> 0).all().forEach(m -> defined.add(m.prometheusName()));
         TrainerPrometheus.definitions().forEach(d -> defined.add(d.prometheusName()));
         Matcher listed = Pattern.compile("`(replayflow_[a-z0-9_]+)`").matcher(doc());
         while (listed.find()) {

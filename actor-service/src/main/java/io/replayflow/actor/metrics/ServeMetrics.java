@@ -1,0 +1,201 @@
+package io.replayflow.actor.metrics;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.replayflow.actor.metrics.Metric.Type;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/** The metrics of the decision service ({@code replayflow serve}), named {@code serve/...}. */
+public final class ServeMetrics {
+
+    /** Decisions answered (logged, then returned). */
+    public static final String DECISIONS = "serve/decisions";
+
+    /** Policy calls; decisions / batches is the mean micro-batch size. */
+    public static final String BATCHES = "serve/batches";
+
+    /** Rewards accepted and logged. */
+    public static final String REWARDS = "serve/rewards";
+
+    /** Session ends accepted and logged. */
+    public static final String SESSION_ENDS = "serve/session_ends";
+
+    /** Calls refused, one series per {@link Refusal}. */
+    public static final String REFUSED = "serve/refused";
+
+    /** The policy version decisions are taken with now (0 = uniform random). */
+    public static final String POLICY_VERSION = "serve/policy_version";
+
+    /** Policy versions swapped in. */
+    public static final String SWAPS = "serve/swaps";
+
+    /** Policy versions refused by verification (the service keeps the old one). */
+    public static final String SWAP_FAILURES = "serve/swap_failures";
+
+    /** Sessions decided for and not yet ended or idle past the timeout. */
+    public static final String OPEN_SESSIONS = "serve/open_sessions";
+
+    /** Why a call was refused: the {@code reason} label of {@link #REFUSED}. */
+    public enum Refusal {
+        /** A field is missing, of the wrong type, the wrong length, or not finite. */
+        BAD_FIELD,
+        /** The body is not JSON. */
+        MALFORMED_JSON,
+        /** The body is larger than the configured limit. */
+        TOO_LARGE,
+        /** The request names a policy this service does not serve. */
+        UNKNOWN_POLICY,
+        /** An end for a session this service has not decided for (or already ended). */
+        UNKNOWN_SESSION,
+        /** No such route or method. */
+        NOT_FOUND,
+        /** The decision queue was full. */
+        OVERLOADED,
+        /** The log (Kafka) did not take the record in time. */
+        LOG_FAILED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final LongAdder decisions = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder rewards = new LongAdder();
+    private final LongAdder sessionEnds = new LongAdder();
+    private final LongAdder swaps = new LongAdder();
+    private final LongAdder swapFailures = new LongAdder();
+    private final Map<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
+    private final List<Metric> all;
+
+    /**
+     * @param policyVersion the version now acting
+     * @param openSessions the sessions now open
+     */
+    public ServeMetrics(LongSupplier policyVersion, LongSupplier openSessions) {
+        for (Refusal r : Refusal.values()) {
+            refused.put(r, new LongAdder());
+        }
+        this.all =
+                List.of(
+                        new Metric(
+                                DECISIONS,
+                                Type.COUNTER,
+                                "Decisions logged and answered.",
+                                decisions::sum),
+                        new Metric(
+                                BATCHES,
+                                Type.COUNTER,
+                                "Policy calls; decisions / batches is the mean micro-batch size.",
+                                batches::sum),
+                        new Metric(REWARDS, Type.COUNTER, "Rewards logged.", rewards::sum),
+                        new Metric(
+                                SESSION_ENDS,
+                                Type.COUNTER,
+                                "Session ends logged.",
+                                sessionEnds::sum),
+                        new Metric(
+                                REFUSED,
+                                Type.COUNTER,
+                                "Calls refused with a 4xx or 5xx answer, by reason.",
+                                this::refusedTotal),
+                        new Metric(
+                                POLICY_VERSION,
+                                Type.GAUGE,
+                                "Policy version new decisions are taken with (0 = uniform"
+                                        + " random).",
+                                policyVersion::getAsLong),
+                        new Metric(SWAPS, Type.COUNTER, "Policy versions swapped in.", swaps::sum),
+                        new Metric(
+                                SWAP_FAILURES,
+                                Type.COUNTER,
+                                "Policy versions refused by verification.",
+                                swapFailures::sum),
+                        new Metric(
+                                OPEN_SESSIONS,
+                                Type.GAUGE,
+                                "Sessions decided for and not yet ended or idle.",
+                                openSessions::getAsLong));
+    }
+
+    /** Registers every metric; values are read at scrape time. */
+    public void register(PrometheusRegistry registry) {
+        for (Metric metric : all) {
+            if (metric.name().equals(REFUSED)) {
+                CounterWithCallback.builder()
+                        .name(metric.prometheusBaseName())
+                        .help(metric.help())
+                        .labelNames("reason")
+                        .callback(
+                                callback ->
+                                        refused.forEach(
+                                                (reason, n) ->
+                                                        callback.call(n.sum(), reason.label())))
+                        .register(registry);
+            } else if (metric.type() == Type.COUNTER) {
+                CounterWithCallback.builder()
+                        .name(metric.prometheusBaseName())
+                        .help(metric.help())
+                        .callback(callback -> callback.call(metric.value().getAsDouble()))
+                        .register(registry);
+            } else {
+                GaugeWithCallback.builder()
+                        .name(metric.prometheusBaseName())
+                        .help(metric.help())
+                        .callback(callback -> callback.call(metric.value().getAsDouble()))
+                        .register(registry);
+            }
+        }
+    }
+
+    /** Every metric, in a stable order. */
+    public List<Metric> all() {
+        return all;
+    }
+
+    public void decided() {
+        decisions.increment();
+    }
+
+    public void batch(int size) {
+        batches.increment();
+    }
+
+    public void rewarded() {
+        rewards.increment();
+    }
+
+    public void sessionEnded() {
+        sessionEnds.increment();
+    }
+
+    public void swapped() {
+        swaps.increment();
+    }
+
+    public void swapFailed() {
+        swapFailures.increment();
+    }
+
+    public void refused(Refusal reason) {
+        refused.get(reason).increment();
+    }
+
+    public long refusals(Refusal reason) {
+        return refused.get(reason).sum();
+    }
+
+    public long decisions() {
+        return decisions.sum();
+    }
+
+    private double refusedTotal() {
+        return refused.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+}

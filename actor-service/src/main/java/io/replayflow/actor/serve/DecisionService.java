@@ -1,0 +1,255 @@
+package io.replayflow.actor.serve;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.replayflow.actor.metrics.ServeMetrics;
+import io.replayflow.actor.policy.RandomPolicy;
+import io.replayflow.actor.serve.decide.DecisionBatcher;
+import io.replayflow.actor.serve.decide.DecisionChooser;
+import io.replayflow.actor.serve.http.RequestParser;
+import io.replayflow.actor.serve.http.ServeHandler;
+import io.replayflow.actor.serve.log.KafkaServeLog;
+import io.replayflow.actor.serve.log.ServeLog;
+import io.replayflow.actor.swap.EnvPolicySpec;
+import io.replayflow.actor.swap.PolicyFollower;
+import io.replayflow.actor.swap.SwapListener;
+import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.load.PolicyLoader;
+import io.replayflow.policy.load.PolicyRoot;
+import io.replayflow.policy.swap.PolicyHolder;
+import io.replayflow.policy.swap.PolicyRef;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision service: a Jetty 12 HTTP server ({@link ServeHandler}), the micro-batcher acting
+ * with the policy in a {@link PolicyHolder} that the actors' {@link PolicyFollower} hot-swaps, and
+ * the {@link ServeLog} every answer waits for.
+ *
+ * <pre>{@code
+ * try (DecisionService service = DecisionService.start(config)) {
+ *     System.out.println("serving on " + service.uri());
+ *     service.join();
+ * }
+ * }</pre>
+ *
+ * <p>Before any version of the policy exists it acts uniformly at random as version 0, as actors
+ * do. {@link #close()} stops taking calls, answers the ones in flight, flushes the log.
+ */
+public final class DecisionService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionService.class);
+
+    private final ServeConfig config;
+    private final ServeLog log;
+    private final PolicyHolder holder;
+    private final ServeMetrics metrics;
+    private final SessionTable sessions;
+    private final DecisionBatcher batcher;
+    private final ScheduledExecutorService sweeper;
+    private final Server server;
+    private PolicyFollower follower;
+
+    private DecisionService(ServeConfig config, ServeLog log, InstantSource clock) {
+        this.config = config;
+        this.log = log;
+        int obsSize = config.env().observationSize();
+        int numActions = config.env().numActions();
+        this.holder =
+                new PolicyHolder(
+                        PolicyRef.of(
+                                new RandomPolicy(
+                                        numActions, obsSize, new SplittableRandom(config.seed()))));
+        this.sessions = new SessionTable(clock, config.sessionIdle());
+        this.metrics = new ServeMetrics(holder::version, sessions::open);
+        this.batcher =
+                new DecisionBatcher(
+                        holder,
+                        new DecisionChooser(
+                                config.epsilon(), new SplittableRandom(config.seed() + 1)),
+                        log,
+                        new DecisionBatcher.Identity(
+                                config.policy(),
+                                config.env().id(),
+                                config.serviceId(),
+                                Integer.toHexString(new SecureRandom().nextInt()) + "-"),
+                        clock,
+                        config.maxBatch(),
+                        config.maxWait(),
+                        config.queueCapacity(),
+                        metrics::batch);
+        this.sweeper =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "replayflow-serve-sessions");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        long sweepMs = Math.max(1000, config.sessionIdle().toMillis() / 4);
+        sweeper.scheduleAtFixedRate(sessions::expire, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        metrics.register(registry);
+        this.server = server(config, registry, clock);
+    }
+
+    /** Starts with a Kafka log and the policy follower on {@code config.bootstrapServers()}. */
+    public static DecisionService start(ServeConfig config) throws Exception {
+        ServeLog log =
+                KafkaServeLog.create(
+                        config.bootstrapServers(),
+                        config.kafkaSettings(),
+                        "replayflow-serve-" + config.serviceId(),
+                        config.topics());
+        DecisionService service = new DecisionService(config, log, InstantSource.system());
+        try {
+            service.follow();
+            service.server.start();
+        } catch (Exception e) {
+            service.close();
+            throw e;
+        }
+        LOG.info(
+                "decision service for policy '{}' on {} (acting with v{})",
+                config.policy(),
+                service.uri(),
+                service.holder.version());
+        return service;
+    }
+
+    /**
+     * Starts with {@code log} and without following {@code rf.policies}: version 0 (uniform random)
+     * until {@link #holder()} is offered another. For tests of the HTTP surface.
+     */
+    public static DecisionService startWithoutFollower(
+            ServeConfig config, ServeLog log, InstantSource clock) throws Exception {
+        DecisionService service = new DecisionService(config, log, clock);
+        try {
+            service.server.start();
+        } catch (Exception e) {
+            service.close();
+            throw e;
+        }
+        return service;
+    }
+
+    private void follow() throws InterruptedException {
+        float[] probe = new float[config.env().observationSize()];
+        PolicyLoader loader =
+                PolicyLoader.tensorFlow(EnvPolicySpec.of(config.env()), probe, config.maxBatch());
+        if (config.policyRoot().isPresent()) {
+            loader = loader.restrictedTo(PolicyRoot.of(config.policyRoot().get(), "--policy-root"));
+        }
+        follower =
+                PolicyFollower.create(
+                        config.bootstrapServers(),
+                        config.kafkaSettings(),
+                        "replayflow-serve-follower-" + config.serviceId(),
+                        config.topics().policies(),
+                        config.policy(),
+                        loader,
+                        java.util.List.of(holder),
+                        config.swapPollInterval(),
+                        new SwapListener() {
+                            @Override
+                            public void onSwapped(long version, long loadNanos) {
+                                metrics.swapped();
+                            }
+
+                            @Override
+                            public void onSwapFailed(
+                                    long version, long keptVersion, PolicyRejectedException e) {
+                                metrics.swapFailed();
+                            }
+                        });
+        follower.start();
+        if (!follower.awaitCaughtUp(Duration.ofSeconds(30))) {
+            LOG.warn(
+                    "could not read {} within 30 s (is Kafka at {} up?); serving v{} until the"
+                            + " policy loads",
+                    config.topics().policies(),
+                    config.bootstrapServers(),
+                    holder.version());
+        }
+    }
+
+    private Server server(ServeConfig config, PrometheusRegistry registry, InstantSource clock) {
+        QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+        threads.setName("replayflow-serve-http");
+        threads.setDaemon(true);
+        Server jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        ServerConnector connector =
+                new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setReuseAddress(true);
+        connector.setIdleTimeout(Duration.ofMinutes(1).toMillis());
+        jetty.addConnector(connector);
+        jetty.setHandler(
+                new ServeHandler(
+                        new RequestParser(
+                                config.policy(),
+                                config.env().observationSize(),
+                                config.env().numActions()),
+                        batcher,
+                        log,
+                        sessions,
+                        metrics,
+                        registry,
+                        clock,
+                        config.serviceId(),
+                        config.maxBodyBytes(),
+                        holder::version));
+        jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
+        return jetty;
+    }
+
+    /** The base URI, e.g. {@code http://127.0.0.1:8080/}, with the port actually bound. */
+    public URI uri() {
+        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        return URI.create("http://" + config.host() + ":" + connector.getLocalPort() + "/");
+    }
+
+    /** The holder decisions act with (the follower swaps into it). */
+    public PolicyHolder holder() {
+        return holder;
+    }
+
+    public ServeMetrics metrics() {
+        return metrics;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server: {}", e.toString());
+        }
+        batcher.close();
+        sweeper.shutdownNow();
+        if (follower != null) {
+            follower.close();
+        }
+        log.close();
+        holder.close();
+    }
+}

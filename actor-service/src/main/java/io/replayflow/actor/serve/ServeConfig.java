@@ -1,0 +1,244 @@
+package io.replayflow.actor.serve;
+
+import io.replayflow.schemas.Topics;
+import io.replayflow.schemas.env.EnvSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The decision service's settings, validated once.
+ *
+ * <pre>{@code
+ * ServeConfig config = ServeConfig.defaults("127.0.0.1:9092", "cartpole", EnvSpecs.CART_POLE)
+ *         .withPort(8080);
+ * }</pre>
+ *
+ * @param bootstrapServers Kafka, for the log and the policy follower
+ * @param kafkaSettings further client settings (security...)
+ * @param topics where decisions, outcomes and policies are
+ * @param policy the policy name served
+ * @param env the observation shape and action count requests must match; its id is written into
+ *     each decision's env_id
+ * @param host interface to listen on
+ * @param port HTTP port; 0 picks a free one
+ * @param epsilon ε of ε-greedy exploration around a deterministic policy, in [0, 1]
+ * @param maxBatch most decisions in one policy call
+ * @param maxWait longest the first request of a batch waits for company
+ * @param queueCapacity decision requests that may wait; more are refused with 503
+ * @param maxBodyBytes largest request body accepted
+ * @param sessionIdle a session silent this long is forgotten (its end is then refused)
+ * @param serviceId names this instance in the log (the joined transitions' actor_id)
+ * @param policyRoot when set, only artifacts under it are loaded
+ * @param swapPollInterval longest poll of the policy follower
+ * @param seed exploration draws
+ */
+public record ServeConfig(
+        String bootstrapServers,
+        Map<String, String> kafkaSettings,
+        Topics topics,
+        String policy,
+        EnvSpec env,
+        String host,
+        int port,
+        double epsilon,
+        int maxBatch,
+        Duration maxWait,
+        int queueCapacity,
+        int maxBodyBytes,
+        Duration sessionIdle,
+        String serviceId,
+        Optional<Path> policyRoot,
+        Duration swapPollInterval,
+        long seed) {
+
+    public ServeConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        kafkaSettings = Map.copyOf(kafkaSettings);
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(policyRoot, "policyRoot");
+        if (policy == null || policy.isBlank()) {
+            throw new IllegalArgumentException("policy name is required, e.g. --policy cartpole");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(
+                    "port " + port + " is not a TCP port: use 1-65535, or 0 for any free port");
+        }
+        if (!(epsilon >= 0 && epsilon <= 1)) {
+            throw new IllegalArgumentException("epsilon " + epsilon + " must be in [0, 1]");
+        }
+        if (maxBatch < 1 || maxBatch > 65536) {
+            throw new IllegalArgumentException("max batch " + maxBatch + " must be in [1, 65536]");
+        }
+        if (maxWait.isNegative() || maxWait.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException(
+                    "batch wait " + maxWait + " must be between 0 and 1 s (it adds to latency)");
+        }
+        if (queueCapacity < maxBatch) {
+            throw new IllegalArgumentException(
+                    "queue capacity " + queueCapacity + " must be at least max batch " + maxBatch);
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException(
+                    "max body " + maxBodyBytes + " bytes is too small: use at least 1024");
+        }
+        if (sessionIdle.isNegative() || sessionIdle.isZero()) {
+            throw new IllegalArgumentException("session idle timeout must be positive");
+        }
+        if (serviceId == null || serviceId.isBlank()) {
+            throw new IllegalArgumentException("service id must not be blank");
+        }
+    }
+
+    /** Every default: 127.0.0.1:8080, ε = 0.05, batches of up to 256 waiting at most 200 µs. */
+    public static ServeConfig defaults(String bootstrapServers, String policy, EnvSpec env) {
+        return new ServeConfig(
+                bootstrapServers,
+                Map.of(),
+                Topics.defaults(),
+                policy,
+                env,
+                "127.0.0.1",
+                8080,
+                0.05,
+                256,
+                Duration.ofNanos(200_000),
+                8192,
+                1 << 20,
+                Duration.ofHours(1),
+                "serve-" + ProcessHandle.current().pid(),
+                Optional.empty(),
+                Duration.ofMillis(500),
+                42L);
+    }
+
+    public ServeConfig withPort(int newPort) {
+        return new ServeConfig(
+                bootstrapServers,
+                kafkaSettings,
+                topics,
+                policy,
+                env,
+                host,
+                newPort,
+                epsilon,
+                maxBatch,
+                maxWait,
+                queueCapacity,
+                maxBodyBytes,
+                sessionIdle,
+                serviceId,
+                policyRoot,
+                swapPollInterval,
+                seed);
+    }
+
+    public ServeConfig withTopics(Topics newTopics) {
+        return new ServeConfig(
+                bootstrapServers,
+                kafkaSettings,
+                newTopics,
+                policy,
+                env,
+                host,
+                port,
+                epsilon,
+                maxBatch,
+                maxWait,
+                queueCapacity,
+                maxBodyBytes,
+                sessionIdle,
+                serviceId,
+                policyRoot,
+                swapPollInterval,
+                seed);
+    }
+
+    public ServeConfig withEpsilon(double newEpsilon) {
+        return new ServeConfig(
+                bootstrapServers,
+                kafkaSettings,
+                topics,
+                policy,
+                env,
+                host,
+                port,
+                newEpsilon,
+                maxBatch,
+                maxWait,
+                queueCapacity,
+                maxBodyBytes,
+                sessionIdle,
+                serviceId,
+                policyRoot,
+                swapPollInterval,
+                seed);
+    }
+
+    public ServeConfig withBatching(int newMaxBatch, Duration newMaxWait) {
+        return new ServeConfig(
+                bootstrapServers,
+                kafkaSettings,
+                topics,
+                policy,
+                env,
+                host,
+                port,
+                epsilon,
+                newMaxBatch,
+                newMaxWait,
+                Math.max(queueCapacity, newMaxBatch),
+                maxBodyBytes,
+                sessionIdle,
+                serviceId,
+                policyRoot,
+                swapPollInterval,
+                seed);
+    }
+
+    public ServeConfig withMaxBodyBytes(int newMaxBodyBytes) {
+        return new ServeConfig(
+                bootstrapServers,
+                kafkaSettings,
+                topics,
+                policy,
+                env,
+                host,
+                port,
+                epsilon,
+                maxBatch,
+                maxWait,
+                queueCapacity,
+                newMaxBodyBytes,
+                sessionIdle,
+                serviceId,
+                policyRoot,
+                swapPollInterval,
+                seed);
+    }
+
+    public ServeConfig withPolicyRoot(Path root) {
+        return new ServeConfig(
+                bootstrapServers,
+                kafkaSettings,
+                topics,
+                policy,
+                env,
+                host,
+                port,
+                epsilon,
+                maxBatch,
+                maxWait,
+                queueCapacity,
+                maxBodyBytes,
+                sessionIdle,
+                serviceId,
+                Optional.of(root),
+                swapPollInterval,
+                seed);
+    }
+}

@@ -1,0 +1,237 @@
+package io.replayflow.actor.serve.decide;
+
+import io.replayflow.actor.serve.log.ServeLog;
+import io.replayflow.policy.swap.PolicyHolder;
+import io.replayflow.policy.swap.PolicyRef;
+import io.replayflow.schemas.avro.Decision;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Micro-batches concurrent decision requests into one policy call.
+ *
+ * <p>One thread takes the first waiting request, then gathers more until {@code maxBatch} are in
+ * hand or {@code maxWait} has passed since the first (so no request waits longer than {@code
+ * maxWait} for company, plus one policy call). The whole batch acts with one policy version (one
+ * {@link PolicyHolder#acquire()}), so a hot-swap never splits a batch and each decision records the
+ * version that chose it. Each decision is appended to the {@link ServeLog}; its future completes
+ * when the log has it.
+ *
+ * <p>Thread-safe {@link #submit}; the queue is bounded and a full queue refuses at once ({@link
+ * OverloadedException}) rather than letting latency grow without bound.
+ */
+public final class DecisionBatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionBatcher.class);
+
+    /**
+     * What the batcher needs to name its decisions.
+     *
+     * @param instanceTag distinguishes this process's decision ids from other instances' (no ':'),
+     *     e.g. a random hex word drawn at start
+     */
+    public record Identity(String policy, String envId, String serviceId, String instanceTag) {
+        public Identity {
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(envId, "envId");
+            Objects.requireNonNull(serviceId, "serviceId");
+            if (instanceTag.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("instanceTag must not contain ':'");
+            }
+        }
+    }
+
+    private record Pending(DecisionRequest request, CompletableFuture<Decision> result) {}
+
+    private final PolicyHolder holder;
+    private final DecisionChooser chooser;
+    private final ServeLog log;
+    private final Identity identity;
+    private final InstantSource clock;
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    private final IntConsumer batchSizes;
+    private final BlockingQueue<Pending> queue;
+    private final int capacity;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long sequence;
+
+    /**
+     * @param batchSizes hears the size of every batch (metrics)
+     * @param queueCapacity requests that may wait; more are refused
+     */
+    public DecisionBatcher(
+            PolicyHolder holder,
+            DecisionChooser chooser,
+            ServeLog log,
+            Identity identity,
+            InstantSource clock,
+            int maxBatch,
+            Duration maxWait,
+            int queueCapacity,
+            IntConsumer batchSizes) {
+        this.holder = Objects.requireNonNull(holder, "holder");
+        this.chooser = Objects.requireNonNull(chooser, "chooser");
+        this.log = Objects.requireNonNull(log, "log");
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxBatch < 1 || queueCapacity < maxBatch) {
+            throw new IllegalArgumentException(
+                    "maxBatch must be >= 1 and queueCapacity >= maxBatch; got maxBatch="
+                            + maxBatch
+                            + ", queueCapacity="
+                            + queueCapacity);
+        }
+        this.maxBatch = maxBatch;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.capacity = queueCapacity;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.batchSizes = Objects.requireNonNull(batchSizes, "batchSizes");
+        this.sequence = clock.millis() * 1000; // increasing across restarts of one service id
+        this.thread = new Thread(this::run, "replayflow-serve-batcher");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * Queues a request; the future completes with the logged decision, or exceptionally with {@link
+     * OverloadedException} (queue full) or the log's failure.
+     */
+    public CompletableFuture<Decision> submit(DecisionRequest request) {
+        CompletableFuture<Decision> result = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(request, result))) {
+            result.completeExceptionally(new OverloadedException(capacity));
+        }
+        return result;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        int[] actions = new int[maxBatch];
+        float[] probs = new float[maxBatch];
+        int[][] allowed = new int[maxBatch][];
+        float[] obs = new float[0];
+        while (running) {
+            try {
+                gather(batch);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
+            batchSizes.accept(batch.size());
+            PolicyRef ref = holder.acquire();
+            try {
+                int size = ref.policy().observationSize();
+                if (obs.length < batch.size() * size) {
+                    obs = new float[maxBatch * size];
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    DecisionRequest r = batch.get(i).request();
+                    System.arraycopy(r.obs(), 0, obs, i * size, size);
+                    allowed[i] = r.allowed();
+                }
+                chooser.choose(ref.policy(), obs, batch.size(), allowed, actions, probs);
+                long now = clock.millis();
+                for (int i = 0; i < batch.size(); i++) {
+                    Pending p = batch.get(i);
+                    Decision d = decision(p.request(), ref, actions[i], probs[i], now);
+                    log.append(d)
+                            .whenComplete(
+                                    (ok, error) -> {
+                                        if (error == null) {
+                                            p.result().complete(d);
+                                        } else {
+                                            p.result().completeExceptionally(error);
+                                        }
+                                    });
+                }
+            } catch (RuntimeException e) {
+                LOG.error("a batch of {} decisions failed", batch.size(), e);
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            } finally {
+                ref.release();
+                batch.clear();
+            }
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(p -> p.result().completeExceptionally(new OverloadedException(capacity)));
+    }
+
+    private void gather(List<Pending> batch) throws InterruptedException {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (batch.size() < maxBatch) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+            queue.drainTo(batch, maxBatch - batch.size());
+        }
+    }
+
+    private Decision decision(
+            DecisionRequest r, PolicyRef ref, int action, float probability, long now) {
+        long seq = ++sequence;
+        List<Float> obs = new ArrayList<>(r.obs().length);
+        for (float v : r.obs()) {
+            obs.add(v);
+        }
+        List<Integer> allowed = null;
+        if (r.allowed() != null) {
+            allowed = new ArrayList<>(r.allowed().length);
+            for (int a : r.allowed()) {
+                allowed.add(a);
+            }
+        }
+        return Decision.newBuilder()
+                .setDecisionId(r.sessionId() + ":" + identity.instanceTag() + Long.toHexString(seq))
+                .setSessionId(r.sessionId())
+                .setPolicy(identity.policy())
+                .setPolicyVersion(ref.version())
+                .setEnvId(identity.envId())
+                .setServiceId(identity.serviceId())
+                .setSequence(seq)
+                .setEventTimeMs(now)
+                .setObs(obs)
+                .setAction(action)
+                .setProbability(probability)
+                .setNumActions(ref.policy().numActions())
+                .setAllowedActions(allowed)
+                .build();
+    }
+
+    /** Stops taking requests; requests still queued fail with {@link OverloadedException}. */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Choosing actions: exact behaviour probabilities over an allowed set, micro-batched inference. */
+package io.replayflow.actor.serve.decide;
