@@ -85,7 +85,9 @@ class LocalStackKafkaITCase {
                         "it.episodes",
                         "it.episodes.stats",
                         "it.priorities",
-                        "it.policies");
+                        "it.policies",
+                        "it.decisions",
+                        "it.outcomes");
         described.forEach(
                 (name, description) ->
                         assertThat(description.partitions())
