@@ -137,69 +137,6 @@ public record ServeConfig(
                 seed);
     }
 
-    public ServeConfig withTopics(Topics newTopics) {
-        return new ServeConfig(
-                bootstrapServers,
-                kafkaSettings,
-                newTopics,
-                policy,
-                env,
-                host,
-                port,
-                epsilon,
-                maxBatch,
-                maxWait,
-                queueCapacity,
-                maxBodyBytes,
-                sessionIdle,
-                serviceId,
-                policyRoot,
-                swapPollInterval,
-                seed);
-    }
-
-    public ServeConfig withEpsilon(double newEpsilon) {
-        return new ServeConfig(
-                bootstrapServers,
-                kafkaSettings,
-                topics,
-                policy,
-                env,
-                host,
-                port,
-                newEpsilon,
-                maxBatch,
-                maxWait,
-                queueCapacity,
-                maxBodyBytes,
-                sessionIdle,
-                serviceId,
-                policyRoot,
-                swapPollInterval,
-                seed);
-    }
-
-    public ServeConfig withBatching(int newMaxBatch, Duration newMaxWait) {
-        return new ServeConfig(
-                bootstrapServers,
-                kafkaSettings,
-                topics,
-                policy,
-                env,
-                host,
-                port,
-                epsilon,
-                newMaxBatch,
-                newMaxWait,
-                Math.max(queueCapacity, newMaxBatch),
-                maxBodyBytes,
-                sessionIdle,
-                serviceId,
-                policyRoot,
-                swapPollInterval,
-                seed);
-    }
-
     public ServeConfig withMaxBodyBytes(int newMaxBodyBytes) {
         return new ServeConfig(
                 bootstrapServers,
@@ -217,27 +154,6 @@ public record ServeConfig(
                 sessionIdle,
                 serviceId,
                 policyRoot,
-                swapPollInterval,
-                seed);
-    }
-
-    public ServeConfig withPolicyRoot(Path root) {
-        return new ServeConfig(
-                bootstrapServers,
-                kafkaSettings,
-                topics,
-                policy,
-                env,
-                host,
-                port,
-                epsilon,
-                maxBatch,
-                maxWait,
-                queueCapacity,
-                maxBodyBytes,
-                sessionIdle,
-                serviceId,
-                Optional.of(root),
                 swapPollInterval,
                 seed);
     }
