@@ -1,7 +1,6 @@
 package io.replayflow.actor.metrics;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.actor.metrics.Metric.Type;
 import io.replayflow.policy.PolicyRejectedException.Reason;
@@ -153,18 +152,8 @@ public final class ActorMetrics {
                                                                 count.sum(),
                                                                 reason.metricSuffix())))
                         .register(registry);
-            } else if (metric.type() == Type.COUNTER) {
-                CounterWithCallback.builder()
-                        .name(metric.prometheusBaseName())
-                        .help(metric.help())
-                        .callback(callback -> callback.call(metric.value().getAsDouble()))
-                        .register(registry);
             } else {
-                GaugeWithCallback.builder()
-                        .name(metric.prometheusBaseName())
-                        .help(metric.help())
-                        .callback(callback -> callback.call(metric.value().getAsDouble()))
-                        .register(registry);
+                metric.register(registry);
             }
         }
     }

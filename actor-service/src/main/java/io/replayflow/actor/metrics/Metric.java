@@ -1,5 +1,8 @@
 package io.replayflow.actor.metrics;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
@@ -41,6 +44,26 @@ public record Metric(String name, Type type, String help, DoubleSupplier value) 
     public String prometheusName() {
         String base = prometheusBaseName();
         return type == Type.COUNTER ? base + "_total" : base;
+    }
+
+    /**
+     * Registers this metric, unlabelled, with {@code registry}; its value is read at scrape time.
+     * Metrics with labels (a series per reason) are registered by their owner.
+     */
+    void register(PrometheusRegistry registry) {
+        if (type == Type.COUNTER) {
+            CounterWithCallback.builder()
+                    .name(prometheusBaseName())
+                    .help(help)
+                    .callback(callback -> callback.call(value.getAsDouble()))
+                    .register(registry);
+        } else {
+            GaugeWithCallback.builder()
+                    .name(prometheusBaseName())
+                    .help(help)
+                    .callback(callback -> callback.call(value.getAsDouble()))
+                    .register(registry);
+        }
     }
 
     /**
