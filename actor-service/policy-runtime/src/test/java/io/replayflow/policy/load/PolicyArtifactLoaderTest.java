@@ -78,7 +78,10 @@ class PolicyArtifactLoaderTest {
                 .hasMessageContaining("variables.data");
 
         PolicyVersion other = write(root.resolve("p/2"), 2);
-        other.setSha256("00" + other.getSha256().substring(2));
+        // flip the first hex digit; a fixed prefix such as "00" would leave a digest that already
+        // starts with it unchanged (one run in 256)
+        String sha = other.getSha256();
+        other.setSha256((sha.charAt(0) == '0' ? "1" : "0") + sha.substring(1));
         expect(() -> loader.load(other), Reason.CHECKSUM_MISMATCH)
                 .hasMessageContaining("the announcement says sha256");
     }
