@@ -9,6 +9,8 @@ import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FLOAT;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -55,6 +57,10 @@ public final class ReplayColumns {
     public static final String EPISODE_COMPLETE = "episode_complete";
     public static final String PRIORITY = "priority";
 
+    public static final String SEGMENT_ID = "segment_id";
+    public static final String SEGMENT_STEP = "segment_step";
+    public static final String SEGMENT_LENGTH = "segment_length";
+
     /** The replay row schema, in write order. */
     public static final MessageType SCHEMA =
             Types.buildMessage()
@@ -96,7 +102,21 @@ public final class ReplayColumns {
                     .named(PRIORITY)
                     .named("replay_row");
 
+    /**
+     * A segment dataset's schema ({@code replay.dataset.kind=segments}): {@link #SCHEMA}'s columns,
+     * then {@code segment_id} STRING, {@code segment_step} INT32 and {@code segment_length} INT32.
+     */
+    public static final MessageType SEGMENT_SCHEMA = segmentSchema();
+
     private ReplayColumns() {}
+
+    private static MessageType segmentSchema() {
+        List<Type> fields = new ArrayList<>(SCHEMA.getFields());
+        fields.add(string(SEGMENT_ID));
+        fields.add(Types.required(INT32).named(SEGMENT_STEP));
+        fields.add(Types.required(INT32).named(SEGMENT_LENGTH));
+        return new MessageType("segment_row", fields);
+    }
 
     private static Type string(String name) {
         return Types.required(BINARY).as(stringType()).named(name);

@@ -65,6 +65,20 @@ public class ReplayRow {
     /** Initial sampling priority, set by the job; the trainer's updates supersede it. */
     public double priority;
 
+    // Segment datasets only (replay.dataset.kind=segments); null / 0 in transition datasets.
+
+    /**
+     * The segment this row belongs to: the episode key ({@code actor_id U+001F episode_id}),
+     * U+001F, and the step the segment starts at.
+     */
+    public String segmentId;
+
+    /** This row's index in its segment, from 0. */
+    public int segmentStep;
+
+    /** Steps in the segment (T, or fewer at an episode's end or an idle flush). */
+    public int segmentLength;
+
     public ReplayRow() {}
 
     /** A row holding {@code t}'s fields; enrichment fields are zero until the job fills them. */

@@ -21,7 +21,16 @@ public final class ReplayRowParquet {
     /** A writer of replay rows to {@code file}. */
     public static ParquetWriter<ReplayRow> writer(OutputFile file, CompressionCodecName codec)
             throws IOException {
-        return new Builder(file)
+        return writer(file, codec, false);
+    }
+
+    /**
+     * A writer of replay rows to {@code file}, with the segment columns when {@code segments}
+     * ({@link ReplayColumns#SEGMENT_SCHEMA}).
+     */
+    public static ParquetWriter<ReplayRow> writer(
+            OutputFile file, CompressionCodecName codec, boolean segments) throws IOException {
+        return new Builder(file, segments)
                 .withConf(new Configuration(false))
                 .withCompressionCodec(codec)
                 .withDictionaryEncoding(true)
@@ -48,8 +57,11 @@ public final class ReplayRowParquet {
 
     private static final class Builder extends ParquetWriter.Builder<ReplayRow, Builder> {
 
-        Builder(OutputFile file) {
+        private final boolean segments;
+
+        Builder(OutputFile file, boolean segments) {
             super(file);
+            this.segments = segments;
         }
 
         @Override
@@ -59,7 +71,7 @@ public final class ReplayRowParquet {
 
         @Override
         protected WriteSupport<ReplayRow> getWriteSupport(Configuration conf) {
-            return new ReplayRowWriteSupport();
+            return new ReplayRowWriteSupport(segments);
         }
     }
 }

@@ -13,16 +13,32 @@ import org.apache.parquet.io.api.RecordConsumer;
  */
 final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
 
+    private final boolean segments;
     private RecordConsumer out;
+
+    /**
+     * @param segments write {@link ReplayColumns#SEGMENT_SCHEMA} (a segment dataset) rather than
+     *     {@link ReplayColumns#SCHEMA}
+     */
+    ReplayRowWriteSupport(boolean segments) {
+        this.segments = segments;
+    }
+
+    private WriteContext context() {
+        return segments
+                ? new WriteContext(
+                        ReplayColumns.SEGMENT_SCHEMA, Map.of("replayflow.row", "segment/v1"))
+                : new WriteContext(ReplayColumns.SCHEMA, Map.of("replayflow.row", "replay/v1"));
+    }
 
     @Override
     public WriteContext init(Configuration configuration) {
-        return new WriteContext(ReplayColumns.SCHEMA, Map.of("replayflow.row", "replay/v1"));
+        return context();
     }
 
     @Override
     public WriteContext init(ParquetConfiguration configuration) {
-        return new WriteContext(ReplayColumns.SCHEMA, Map.of("replayflow.row", "replay/v1"));
+        return context();
     }
 
     @Override
@@ -59,7 +75,12 @@ final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
         bool(ReplayColumns.EPISODE_COMPLETE, i++, row.episodeComplete);
         out.startField(ReplayColumns.PRIORITY, i);
         out.addDouble(row.priority);
-        out.endField(ReplayColumns.PRIORITY, i);
+        out.endField(ReplayColumns.PRIORITY, i++);
+        if (segments) {
+            string(ReplayColumns.SEGMENT_ID, i++, row.segmentId);
+            int32(ReplayColumns.SEGMENT_STEP, i++, row.segmentStep);
+            int32(ReplayColumns.SEGMENT_LENGTH, i, row.segmentLength);
+        }
         out.endMessage();
     }
 

@@ -80,6 +80,18 @@ public final class ExperienceFiles {
 
     /** Writes one replay-row file, as the job's sink does. */
     public static void writeReplayRows(java.nio.file.Path file, List<ReplayRow> rows) {
+        writeRows(file, rows, false);
+    }
+
+    /**
+     * Writes one segment-dataset file ({@code replay.dataset.kind=segments}), as the job's sink
+     * does; the rows' segment fields must be set ({@code SegmentCutter.cut}).
+     */
+    public static void writeSegmentRows(java.nio.file.Path file, List<ReplayRow> rows) {
+        writeRows(file, rows, true);
+    }
+
+    private static void writeRows(java.nio.file.Path file, List<ReplayRow> rows, boolean segments) {
         try {
             Files.createDirectories(file.getParent());
             Path path = new Path(file.toUri());
@@ -87,7 +99,7 @@ public final class ExperienceFiles {
                     FileSystem.getLocalFileSystem().create(path, FileSystem.WriteMode.OVERWRITE);
             try (ParquetWriter<ReplayRow> writer =
                     ReplayRowParquet.writer(
-                            new FlinkOutputFile(out), CompressionCodecName.SNAPPY)) {
+                            new FlinkOutputFile(out), CompressionCodecName.SNAPPY, segments)) {
                 for (ReplayRow row : rows) {
                     writer.write(row);
                 }
