@@ -31,6 +31,9 @@ public final class ReplayMetrics {
     /** Episodes written open by the idle rule (no return-to-go). */
     public static final String EPISODES_FLUSHED_OPEN = "episodes_flushed_open";
 
+    /** Trajectory segments written (replay.dataset.kind=segments), short ones included. */
+    public static final String SEGMENTS_WRITTEN = "segments_written";
+
     /** Rows emitted by the enrichment towards the dataset. */
     public static final String ROWS_ENRICHED = "rows_enriched";
 

@@ -3,6 +3,7 @@ package io.replayflow.replay.job;
 import static io.replayflow.replay.job.ReplayStoreOptions.BOOTSTRAP_SERVERS;
 import static io.replayflow.replay.job.ReplayStoreOptions.CHECKPOINT_INTERVAL;
 import static io.replayflow.replay.job.ReplayStoreOptions.COMPRESSION;
+import static io.replayflow.replay.job.ReplayStoreOptions.DATASET_KIND;
 import static io.replayflow.replay.job.ReplayStoreOptions.DATASET_NAME;
 import static io.replayflow.replay.job.ReplayStoreOptions.DATA_ROOT;
 import static io.replayflow.replay.job.ReplayStoreOptions.EPISODE_IDLE_TIMEOUT;
@@ -14,6 +15,7 @@ import static io.replayflow.replay.job.ReplayStoreOptions.N_STEP;
 import static io.replayflow.replay.job.ReplayStoreOptions.OUT_OF_ORDERNESS;
 import static io.replayflow.replay.job.ReplayStoreOptions.PRIORITY_FLUSH_INTERVAL;
 import static io.replayflow.replay.job.ReplayStoreOptions.PRIORITY_RETENTION;
+import static io.replayflow.replay.job.ReplayStoreOptions.SEGMENT_LENGTH;
 import static io.replayflow.replay.job.ReplayStoreOptions.SOURCE_IDLENESS;
 import static io.replayflow.replay.job.ReplayStoreOptions.TOPIC_PREFIX;
 import static io.replayflow.replay.job.ReplayStoreOptions.WINDOW_ALLOWED_LATENESS;
@@ -68,6 +70,8 @@ public record ReplayStoreConfig(
         Duration allowedLateness,
         Duration expiryCheckInterval,
         Duration expiryDeleteDelay,
+        DatasetKind datasetKind,
+        int segmentLength,
         int nStep,
         double gamma,
         Duration episodeIdleTimeout,
@@ -123,6 +127,14 @@ public record ReplayStoreConfig(
         }
         positive(WINDOW_CHECK_INTERVAL, expiryCheckInterval);
         nonNegative(WINDOW_DELETE_DELAY, expiryDeleteDelay);
+        Objects.requireNonNull(datasetKind, DATASET_KIND.key());
+        if (segmentLength < 1) {
+            throw new IllegalArgumentException(
+                    SEGMENT_LENGTH.key()
+                            + " is "
+                            + segmentLength
+                            + "; it must be >= 1 (20 is usual)");
+        }
         NStepTargets.checkSettings(nStep, gamma);
         positive(EPISODE_IDLE_TIMEOUT, episodeIdleTimeout);
         if (!(initialPriority > 0.0) || initialPriority == Double.POSITIVE_INFINITY) {
@@ -166,6 +178,8 @@ public record ReplayStoreConfig(
                 conf.get(WINDOW_ALLOWED_LATENESS),
                 conf.get(WINDOW_CHECK_INTERVAL),
                 conf.get(WINDOW_DELETE_DELAY),
+                DatasetKind.parse(conf.get(DATASET_KIND)),
+                conf.get(SEGMENT_LENGTH),
                 conf.get(N_STEP),
                 conf.get(GAMMA),
                 conf.get(EPISODE_IDLE_TIMEOUT),
@@ -315,6 +329,16 @@ public record ReplayStoreConfig(
 
         public Builder expiryDeleteDelay(Duration delay) {
             conf.set(WINDOW_DELETE_DELAY, delay);
+            return this;
+        }
+
+        public Builder datasetKind(DatasetKind kind) {
+            conf.set(DATASET_KIND, kind.name().toLowerCase(java.util.Locale.ROOT));
+            return this;
+        }
+
+        public Builder segmentLength(int t) {
+            conf.set(SEGMENT_LENGTH, t);
             return this;
         }
 

@@ -121,6 +121,26 @@ public final class ReplayStoreOptions {
                     "int",
                     "n of the n-step targets (1 = one-step TD).");
 
+    public static final ConfigOption<String> DATASET_KIND =
+            TABLE.add(
+                    ConfigOptions.key("replay.dataset.kind")
+                            .stringType()
+                            .defaultValue("transitions"),
+                    "string",
+                    "What the job builds: transitions (one row per step, with n-step"
+                            + " targets and priorities) or segments (trajectory segments of"
+                            + " replay.segment.length steps per episode, for the policy-gradient"
+                            + " learners; read with SegmentDataset).");
+
+    public static final ConfigOption<Integer> SEGMENT_LENGTH =
+            TABLE.add(
+                    ConfigOptions.key("replay.segment.length").intType().defaultValue(20),
+                    "int",
+                    "T, the most steps of a trajectory segment (replay.dataset.kind=segments):"
+                            + " an episode's steps are written in segments of T as soon as T"
+                            + " arrived; the last one is shorter at the episode's end or idle"
+                            + " flush.");
+
     public static final ConfigOption<Double> GAMMA =
             TABLE.add(
                     ConfigOptions.key("replay.gamma").doubleType().defaultValue(0.99),

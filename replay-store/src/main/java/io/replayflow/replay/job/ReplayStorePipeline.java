@@ -40,8 +40,12 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  *                                   └─(parallelism 1)─▶ window expiry ─▶ deletes old partitions
  * </pre>
  *
- * Every stateful operator has a stable uid, so savepoints and checkpoints restore across versions
- * of the job.
+ * With {@code replay.dataset.kind=segments} the enrichment also cuts each episode into trajectory
+ * segments as their steps arrive, the rows carry the segment columns, and TD scoring is left out;
+ * the priority and window operators are the same.
+ *
+ * <p>Every stateful operator has a stable uid, so savepoints and checkpoints restore across
+ * versions of the job.
  */
 public final class ReplayStorePipeline {
 
@@ -99,6 +103,7 @@ public final class ReplayStorePipeline {
             boolean expireWindow) {
         String dataset = datasetDir.toString();
         long retentionMs = config.priorityRetention().toMillis();
+        boolean segments = config.datasetKind() == DatasetKind.SEGMENTS;
 
         SingleOutputStreamOperator<ReplayRow> enriched =
                 transitions
@@ -108,9 +113,15 @@ public final class ReplayStorePipeline {
                                         config.nStep(),
                                         config.gamma(),
                                         config.episodeIdleTimeout().toMillis(),
-                                        config.allowedLateness().toMillis()))
+                                        config.allowedLateness().toMillis(),
+                                        segments ? config.segmentLength() : 0))
                         .uid("episode-enrichment")
-                        .name("episode enrichment (n-step, return-to-go)");
+                        .name(
+                                segments
+                                        ? "episode enrichment (segments of "
+                                                + config.segmentLength()
+                                                + ")"
+                                        : "episode enrichment (n-step, return-to-go)");
         DataStream<EpisodePlacement> placements =
                 enriched.getSideOutput(EpisodeEnrichmentFunction.PLACEMENTS);
 
@@ -136,7 +147,8 @@ public final class ReplayStorePipeline {
                 runningMax.broadcast(InitialPriorityFunction.RUNNING_MAX);
 
         DataStream<ReplayRow> unprioritized = enriched;
-        if (policies != null && config.scoring().enabled()) {
+        // Segments are read FIFO, not by priority: no TD scoring.
+        if (policies != null && config.scoring().enabled() && !segments) {
             unprioritized =
                     enriched.connect(policies.broadcast())
                             .transform(
@@ -156,7 +168,7 @@ public final class ReplayStorePipeline {
                 .process(new InitialPriorityFunction(config.initialPriority()))
                 .uid("initial-priority")
                 .name("initial priority")
-                .sinkTo(datasetSink(datasetDir, config.compression()))
+                .sinkTo(datasetSink(datasetDir, config.compression(), segments))
                 .uid("replay-dataset-sink")
                 .name("replay dataset " + config.datasetName() + " (Parquet)");
 
@@ -185,9 +197,9 @@ public final class ReplayStorePipeline {
     }
 
     /** Exactly-once Parquet files, partitioned by event time, committed on checkpoints. */
-    static FileSink<ReplayRow> datasetSink(URI datasetDir, String compression) {
+    static FileSink<ReplayRow> datasetSink(URI datasetDir, String compression, boolean segments) {
         return FileSink.forBulkFormat(
-                        new Path(datasetDir), ReplayRowSink.writerFactory(compression))
+                        new Path(datasetDir), ReplayRowSink.writerFactory(compression, segments))
                 .withBucketAssigner(new EventTimePartitionAssigner())
                 .withOutputFileConfig(
                         OutputFileConfig.builder()

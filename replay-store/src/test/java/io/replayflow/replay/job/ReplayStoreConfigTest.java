@@ -39,6 +39,24 @@ class ReplayStoreConfigTest {
     }
 
     @Test
+    void datasetKindDefaultsToTransitionsAndSegmentsTakeTheirLength() {
+        assertThat(minimal().build().datasetKind()).isEqualTo(DatasetKind.TRANSITIONS);
+        assertThat(minimal().build().segmentLength()).isEqualTo(20);
+        ReplayStoreConfig segments =
+                minimal()
+                        .set("replay.dataset.kind", "Segments")
+                        .set("replay.segment.length", "8")
+                        .build();
+        assertThat(segments.datasetKind()).isEqualTo(DatasetKind.SEGMENTS);
+        assertThat(segments.segmentLength()).isEqualTo(8);
+        assertThatThrownBy(() -> minimal().set("replay.dataset.kind", "episodes").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replay.dataset.kind is 'episodes'; use transitions or segments");
+        assertThatThrownBy(() -> minimal().segmentLength(0).build())
+                .hasMessage("replay.segment.length is 0; it must be >= 1 (20 is usual)");
+    }
+
+    @Test
     void scoringNeedsALocalPolicyRoot() {
         ReplayStoreConfig.Builder s3 =
                 minimal().dataRoot(URI.create("s3://bucket/rf")).scoringPolicyName("cartpole");

@@ -6,6 +6,7 @@ import io.replayflow.replay.episode.EpisodeKeys;
 import io.replayflow.replay.episode.EpisodePlacement;
 import io.replayflow.replay.job.ReplayMetrics;
 import io.replayflow.replay.row.ReplayRow;
+import io.replayflow.replay.segment.SegmentCutter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,6 +41,14 @@ import org.apache.flink.util.OutputTag;
  *       and {@code episode_complete} false. Steps arriving later start a new buffer.
  * </ul>
  *
+ * <h2>Segment datasets</h2>
+ *
+ * With a segment length T ({@code replay.dataset.kind=segments}) the buffered steps are also
+ * written as soon as T of them arrived, so a segment waits for T steps, not for its episode's end;
+ * each flush is cut into segments by {@link SegmentCutter} (after dropping rows too late), so a
+ * segment never spans two episodes nor two flushes. The n-step and return-to-go columns of such
+ * rows are computed over their flush, not over the whole episode.
+ *
  * <h2>Episodes open at a window boundary</h2>
  *
  * Each row is written to the partition of its own event time and expires with that partition: an
@@ -68,6 +77,7 @@ public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, Repl
     private final double gamma;
     private final long idleTimeoutMs;
     private final long allowedLatenessMs;
+    private final int segmentLength;
 
     private transient MapState<Long, ReplayRow> steps;
     private transient ValueState<Long> idleTimer;
@@ -76,13 +86,26 @@ public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, Repl
     private transient Counter completed;
     private transient Counter flushedOpen;
     private transient Counter rowsOut;
+    private transient Counter segmentsOut;
 
+    /** A transition dataset's enrichment: an episode is written at its end or idle flush. */
     public EpisodeEnrichmentFunction(
             int n, double gamma, long idleTimeoutMs, long allowedLatenessMs) {
+        this(n, gamma, idleTimeoutMs, allowedLatenessMs, 0);
+    }
+
+    /**
+     * @param segmentLength T of a segment dataset: the buffered steps are also written once T of
+     *     them arrived, and every flush is cut into segments ({@link SegmentCutter}); 0 for a
+     *     transition dataset
+     */
+    public EpisodeEnrichmentFunction(
+            int n, double gamma, long idleTimeoutMs, long allowedLatenessMs, int segmentLength) {
         this.n = n;
         this.gamma = gamma;
         this.idleTimeoutMs = idleTimeoutMs;
         this.allowedLatenessMs = allowedLatenessMs;
+        this.segmentLength = segmentLength;
     }
 
     @Override
@@ -103,6 +126,7 @@ public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, Repl
         completed = metrics.counter(ReplayMetrics.EPISODES_COMPLETED);
         flushedOpen = metrics.counter(ReplayMetrics.EPISODES_FLUSHED_OPEN);
         rowsOut = metrics.counter(ReplayMetrics.ROWS_ENRICHED);
+        segmentsOut = metrics.counter(ReplayMetrics.SEGMENTS_WRITTEN);
     }
 
     @Override
@@ -115,6 +139,10 @@ public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, Repl
         steps.put(row.step, row);
         if (row.endsEpisode()) {
             completed.inc();
+            flush(ctx, out);
+            return;
+        }
+        if (segmentLength > 0 && buffered() >= segmentLength) {
             flush(ctx, out);
             return;
         }
@@ -151,12 +179,19 @@ public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, Repl
                 watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE
                         ? Long.MIN_VALUE
                         : watermark - allowedLatenessMs;
-        Map<String, EpisodePlacement> placements = new LinkedHashMap<>();
+        List<ReplayRow> kept = new ArrayList<>(rows.size());
         for (ReplayRow row : rows) {
             if (row.eventTimeMs < horizon) {
                 tooLate.inc();
-                continue;
+            } else {
+                kept.add(row);
             }
+        }
+        if (segmentLength > 0) {
+            segmentsOut.inc(SegmentCutter.cut(kept, segmentLength));
+        }
+        Map<String, EpisodePlacement> placements = new LinkedHashMap<>();
+        for (ReplayRow row : kept) {
             out.collect(row);
             rowsOut.inc();
             place(placements, row);
@@ -170,6 +205,14 @@ public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, Repl
             ctx.timerService().deleteProcessingTimeTimer(timer);
             idleTimer.clear();
         }
+    }
+
+    private int buffered() throws Exception {
+        int count = 0;
+        for (Long ignored : steps.keys()) {
+            count++;
+        }
+        return count;
     }
 
     private static void place(Map<String, EpisodePlacement> placements, ReplayRow row) {

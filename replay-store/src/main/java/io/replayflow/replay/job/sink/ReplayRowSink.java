@@ -21,7 +21,16 @@ public final class ReplayRowSink {
      * @throws IllegalArgumentException naming the accepted codecs
      */
     public static ParquetWriterFactory<ReplayRow> writerFactory(String compression) {
+        return writerFactory(compression, false);
+    }
+
+    /**
+     * As {@link #writerFactory(String)}, with the segment columns when {@code segments} (a segment
+     * dataset, {@code replay.dataset.kind=segments}).
+     */
+    public static ParquetWriterFactory<ReplayRow> writerFactory(
+            String compression, boolean segments) {
         CompressionCodecName codec = ReplayRowParquet.codec(compression);
-        return new ParquetWriterFactory<>(out -> ReplayRowParquet.writer(out, codec));
+        return new ParquetWriterFactory<>(out -> ReplayRowParquet.writer(out, codec, segments));
     }
 }
