@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * @param window the age and version-lag bounds
  * @param refreshInterval the least time between two listings of the dataset
  * @param learnerVersion the learner's latest policy version, for {@link
- *     SegmentWindow#maxVersionLag}
+ *     SegmentWindow#maxVersionLag}; Long.MIN_VALUE (the default) when unknown, which bounds nothing
  * @param clock now, for {@link SegmentWindow#maxAge}
  */
 public record SegmentReadOptions(
