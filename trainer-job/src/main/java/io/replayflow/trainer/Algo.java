@@ -19,7 +19,16 @@ public enum Algo {
     /** Discrete batch-constrained Q-learning (Fujimoto et al., 2019): imitation-filtered target. */
     BCQ("bcq"),
     /** Behaviour cloning: softmax cross-entropy of the logged action (no rewards used). */
-    BC("bc");
+    BC("bc"),
+    /**
+     * Advantage actor-critic on n-step returns over trajectory segments, no off-policy correction
+     * (Mnih et al., ICML 2016).
+     */
+    A2C("a2c"),
+    /** REINFORCE with normalised Monte-Carlo returns over whole episodes (Williams, 1992). */
+    REINFORCE("reinforce"),
+    /** IMPALA's V-trace actor-critic over trajectory segments (Espeholt et al., ICML 2018). */
+    IMPALA("impala");
 
     private final String id;
 
@@ -33,7 +42,16 @@ public enum Algo {
     }
 
     /**
-     * Parses {@code dqn}, {@code double-dqn}, {@code cql}, {@code iql}, {@code bcq} or {@code bc}.
+     * True for the policy-gradient family (A2C, REINFORCE, IMPALA), which trains an actor-critic on
+     * trajectory segments rather than a Q-network on transitions.
+     */
+    public boolean policyGradient() {
+        return this == A2C || this == REINFORCE || this == IMPALA;
+    }
+
+    /**
+     * Parses {@code dqn}, {@code double-dqn}, {@code cql}, {@code iql}, {@code bcq}, {@code bc},
+     * {@code a2c}, {@code reinforce} or {@code impala}.
      *
      * @throws IllegalArgumentException naming the choices
      */

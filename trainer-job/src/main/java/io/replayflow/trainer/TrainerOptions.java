@@ -28,8 +28,11 @@ public final class TrainerOptions {
                     OptionTable.choices(Algo.class),
                     "Training algorithm: DQN, Double DQN, discrete CQL(H) on a Double DQN"
                             + " target, discrete IQL (expectile value, advantage-weighted policy),"
-                            + " discrete BCQ (imitation-filtered Double DQN target), or behaviour"
-                            + " cloning (cross-entropy of the logged action).");
+                            + " discrete BCQ (imitation-filtered Double DQN target), behaviour"
+                            + " cloning (cross-entropy of the logged action), or the"
+                            + " policy-gradient family on trajectory segments: A2C (n-step"
+                            + " advantage), REINFORCE (normalised Monte-Carlo returns) and IMPALA"
+                            + " (V-trace).");
 
     public static final ConfigOption<NetworkKind> NETWORK =
             TABLE.add(
@@ -281,13 +284,50 @@ public final class TrainerOptions {
                     "Name the exported policy is published under (letters, digits, '.', '_',"
                             + " '-').");
 
+    public static final ConfigOption<String> ACTOR_CRITIC_HIDDEN =
+            TABLE.add(
+                    ConfigOptions.key("trainer.actor-critic.hidden")
+                            .stringType()
+                            .defaultValue("128,128"),
+                    "int list",
+                    "Policy-gradient algorithms (a2c, reinforce, impala): hidden ReLU widths of"
+                            + " the actor-critic trunk under its logits and value heads, comma"
+                            + " separated (trainer.hidden is the Q-network's).");
+
+    public static final ConfigOption<Double> PG_VALUE_COEF =
+            TABLE.add(
+                    ConfigOptions.key("trainer.pg.value-coef").doubleType().defaultValue(0.5),
+                    "double",
+                    "Policy-gradient algorithms: weight c_v of the value loss 0.5 (v - V(s))^2 in"
+                            + " policy + c_v value - c_e entropy.");
+
+    public static final ConfigOption<Double> PG_ENTROPY_COEF =
+            TABLE.add(
+                    ConfigOptions.key("trainer.pg.entropy-coef").doubleType().defaultValue(0.01),
+                    "double",
+                    "Policy-gradient algorithms: weight c_e of the entropy bonus (0: none).");
+
+    public static final ConfigOption<Double> VTRACE_RHO_BAR =
+            TABLE.add(
+                    ConfigOptions.key("trainer.vtrace.rho-bar").doubleType().defaultValue(1.0),
+                    "double",
+                    "IMPALA: truncation rho_bar of the importance weight pi/mu in the V-trace"
+                            + " targets and policy-gradient advantages (Espeholt et al. 2018: 1).");
+
+    public static final ConfigOption<Double> VTRACE_C_BAR =
+            TABLE.add(
+                    ConfigOptions.key("trainer.vtrace.c-bar").doubleType().defaultValue(1.0),
+                    "double",
+                    "IMPALA: truncation c_bar of the V-trace trace coefficients (the paper: 1;"
+                            + " keep c_bar <= rho_bar).");
+
     /** Every key, in documentation order: the trainer's section of {@code docs/CONFIG.md}. */
     public static OptionTable table() {
         return TABLE;
     }
 
     /** Reads {@link #HIDDEN}'s comma-separated widths ({@code ""} is no hidden layer). */
-    static List<Integer> parseIntList(String s) {
+    public static List<Integer> parseIntList(String s) {
         if (s.isBlank()) {
             return List.of();
         }

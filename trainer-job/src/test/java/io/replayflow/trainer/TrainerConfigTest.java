@@ -40,7 +40,27 @@ class TrainerConfigTest {
         assertThat(c.cqlAlpha()).isEqualTo(4.0);
         assertThat(TrainerConfig.fromMap(c.toMap())).isEqualTo(c);
         assertThat(c.with("trainer.batch-size", 256).batchSize()).isEqualTo(256);
+        // Every key is read by TrainerConfig, but for the actor-critic ones that only
+        // PolicyGradientConfig reads; together they cover the whole table.
+        java.util.Set<String> actorCritic =
+                java.util.Set.of(
+                        TrainerOptions.ACTOR_CRITIC_HIDDEN.key(),
+                        TrainerOptions.PG_VALUE_COEF.key(),
+                        TrainerOptions.PG_ENTROPY_COEF.key(),
+                        TrainerOptions.VTRACE_RHO_BAR.key(),
+                        TrainerOptions.VTRACE_C_BAR.key());
         assertThat(c.toMap().keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        TrainerOptions.table().entries().stream()
+                                .map(OptionTable.Entry::key)
+                                .filter(key -> !actorCritic.contains(key))
+                                .toList());
+        var pg =
+                io.replayflow.trainer.pg.PolicyGradientConfig.fromMap(
+                        Map.of("trainer.algo", "impala", "trainer.vtrace.c-bar", "0.5"));
+        assertThat(pg.cBar()).isEqualTo(0.5);
+        assertThat(io.replayflow.trainer.pg.PolicyGradientConfig.fromMap(pg.toMap())).isEqualTo(pg);
+        assertThat(pg.toMap().keySet())
                 .containsExactlyInAnyOrderElementsOf(
                         TrainerOptions.table().entries().stream()
                                 .map(OptionTable.Entry::key)
@@ -58,7 +78,7 @@ class TrainerConfigTest {
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.algo", "ppo")))
                 .hasMessage(
                         "trainer.algo='ppo' is not a valid dqn | double-dqn | cql | iql | bcq |"
-                                + " bc; e.g. trainer.algo=dqn");
+                                + " bc | a2c | reinforce | impala; e.g. trainer.algo=dqn");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.target.tau", "0")))
                 .hasMessageContaining("trainer.target.tau=0.0 is invalid: must be in (0, 1]");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.threads.inter-op", "-2")))

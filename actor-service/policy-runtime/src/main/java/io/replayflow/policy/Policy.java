@@ -46,6 +46,14 @@ public interface Policy extends AutoCloseable {
      */
     void act(float[] obs, int batch, int[] actionsOut, float[] behaviorProbOut);
 
+    /**
+     * This policy acting greedily, for evaluation: a stochastic policy's most likely action with
+     * probability 1; a deterministic policy is itself (the default).
+     */
+    default Policy greedy() {
+        return this;
+    }
+
     /** True when {@link #qValues} answers; false by default. */
     default boolean hasQValues() {
         return false;

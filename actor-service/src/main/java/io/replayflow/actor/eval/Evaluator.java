@@ -30,7 +30,8 @@ import java.util.Objects;
  * Only each slot's first episode counts, so results do not depend on how fast episodes end.
  *
  * <p>The policy acts greedily, with no exploration: a {@code SavedModelPolicy} takes its argmax
- * action. Stateless; thread-safe.
+ * action, a stochastic one the argmax of its logits ({@link Policy#greedy()}). Stateless;
+ * thread-safe.
  */
 public final class Evaluator {
 
@@ -92,7 +93,7 @@ public final class Evaluator {
         for (int chunk = 0; returns.size() < episodes; chunk++) {
             int slots = Math.min(MAX_SLOTS, episodes - returns.size());
             runChunk(
-                    policy,
+                    policy.greedy(),
                     envId,
                     slots,
                     Seeds.derive(seed, Seeds.EVALUATION, chunk),

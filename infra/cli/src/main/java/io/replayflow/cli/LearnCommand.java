@@ -149,6 +149,7 @@ final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        TrainCommand.refusePolicyGradient(algo);
         ContinuousTrainerConfig config = config();
         Duration every = UsageError.duration("--progress-interval", progressInterval);
         if (metricsPort < 0 || metricsPort > 65535) {

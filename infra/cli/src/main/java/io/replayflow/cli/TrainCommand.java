@@ -57,8 +57,8 @@ final class TrainCommand implements Callable<Integer> {
             required = true,
             paramLabel = "ALGO",
             description =
-                    "dqn, double-dqn, cql, iql, bcq or bc (behaviour cloning); see"
-                            + " docs/ALGORITHMS.md.")
+                    "dqn, double-dqn, cql, iql, bcq or bc (behaviour cloning); a2c, reinforce"
+                            + " and impala need a segment dataset; see docs/ALGORITHMS.md.")
     String algo;
 
     @Option(
@@ -150,6 +150,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        refusePolicyGradient(algo);
         PrintWriter out = spec.commandLine().getOut();
         if (seeds != null) {
             return callSeeds(out);
@@ -292,5 +293,27 @@ final class TrainCommand implements Callable<Integer> {
             map.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
         }
         return map;
+    }
+
+    /**
+     * Refuses a policy-gradient {@code --algo} (a2c, reinforce, impala) in one line: those learn
+     * from the replay-store's trajectory-segment dataset through a {@code SegmentSource} ({@code
+     * io.replayflow.trainer.pg.PolicyGradientLoop}), which these verbs do not read yet.
+     */
+    static void refusePolicyGradient(String algo) {
+        Algo parsed;
+        try {
+            parsed = Algo.parse(algo);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        if (parsed.policyGradient()) {
+            throw new UsageError(
+                    "--algo "
+                            + parsed
+                            + " learns from trajectory segments, and this build has no segment"
+                            + " dataset reader for train or learn yet: use dqn, double-dqn, cql,"
+                            + " iql, bcq or bc here");
+        }
     }
 }

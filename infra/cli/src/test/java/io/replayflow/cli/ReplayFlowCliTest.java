@@ -129,6 +129,36 @@ class ReplayFlowCliTest {
     }
 
     @Test
+    void trainAndLearnRefusePolicyGradientAlgorithmsInOneLine() {
+        String[][] commands = {
+            {"train", "--data", "/tmp/no-such-root", "--algo", "impala"},
+            {
+                "learn",
+                "--data",
+                "/tmp/no-such-root",
+                "--algo",
+                "impala",
+                "--bootstrap",
+                "127.0.0.1:1",
+                "--policy",
+                "p",
+                "--env",
+                "CartPole-v1"
+            }
+        };
+        for (String[] command : commands) {
+            Result r = run(command);
+
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.errLines()).hasSize(1);
+            assertThat(r.err())
+                    .contains("--algo impala learns from trajectory segments")
+                    .contains("use dqn, double-dqn, cql, iql, bcq or bc here");
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
     void trainSeedsNeedAnEnvironmentToEvaluateOn() {
         Result r = run("train", "--data", "/tmp/no-such-root", "--algo", "iql", "--seeds", "1,2");
 

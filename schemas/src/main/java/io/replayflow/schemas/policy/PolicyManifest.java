@@ -15,11 +15,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code replayflow-policy.json}, the metadata beside every policy SavedModel (format version 1).
+ * {@code replayflow-policy.json}, the metadata beside every policy SavedModel (format version 2).
+ *
+ * <p>Version 2 adds {@code policy_kind} ({@link #Q_VALUES} or {@link #STOCHASTIC}) and the
+ * stochastic outputs {@code logits} and {@code value} of the signature. Version 1 manifests (every
+ * Q-value artifact exported before) are still read: they have no {@code policy_kind} and mean
+ * {@code q-values}.
  *
  * <pre>{@code
  * {
- *   "format_version": 1, "policy_name": "cartpole", "version": 12, "algo": "double-dqn",
+ *   "format_version": 2, "policy_name": "cartpole", "version": 12, "algo": "double-dqn",
+ *   "policy_kind": "q-values",
  *   "config": {"gamma": "0.99", ...},
  *   "obs_shape": [4], "obs_dtype": "float32", "num_actions": 2,
  *   "signature": {"name": "serving_default", "input": "obs", "q_values": "q_values", "action": "action"},
@@ -48,20 +54,47 @@ public record PolicyManifest(
         @JsonProperty("created_at_ms") long createdAtMs,
         @JsonProperty("lineage") Lineage lineage,
         @JsonProperty("files") Map<String, String> files,
-        @JsonProperty("sha256") String sha256) {
+        @JsonProperty("sha256") String sha256,
+        @JsonProperty("policy_kind") String policyKind) {
 
     /** The manifest's file name inside an artifact directory. */
     public static final String FILE_NAME = "replayflow-policy.json";
 
-    /** The format this code writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The format this code writes. */
+    public static final int FORMAT_VERSION = 2;
 
-    /** The SavedModel signature the artifact serves. */
+    /** The oldest format this code still reads (Q-value artifacts without a policy kind). */
+    public static final int OLDEST_READABLE_FORMAT = 1;
+
+    /** {@code policy_kind} of a greedy policy over exported Q-values (the default). */
+    public static final String Q_VALUES = "q-values";
+
+    /**
+     * {@code policy_kind} of a policy that samples its action from {@code softmax(logits)} (the
+     * actor-critic learners: A2C, REINFORCE, IMPALA).
+     */
+    public static final String STOCHASTIC = "stochastic";
+
+    /**
+     * The SavedModel signature the artifact serves.
+     *
+     * @param logits unnormalised action log-probabilities {@code [batch, num_actions]} of a
+     *     stochastic policy; null for a Q-value policy
+     * @param value the state value {@code [batch]} of an actor-critic; null when not exported
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Signature(
             @JsonProperty("name") String name,
             @JsonProperty("input") String input,
             @JsonProperty("q_values") String qValues,
-            @JsonProperty("action") String action) {
+            @JsonProperty("action") String action,
+            @JsonProperty("logits") String logits,
+            @JsonProperty("value") String value) {
+
+        /** A Q-value signature (no logits or value). */
+        public Signature(String name, String input, String qValues, String action) {
+            this(name, input, qValues, action, null, null);
+        }
 
         /**
          * {@code serving_default}: input {@code obs}, outputs {@code q_values} and {@code action}.
@@ -69,6 +102,55 @@ public record PolicyManifest(
         public static Signature standard() {
             return new Signature("serving_default", "obs", "q_values", "action");
         }
+
+        /**
+         * {@code serving_default}: input {@code obs}, outputs {@code action} (the greedy action,
+         * argmax of the logits), {@code logits} and {@code value}; no Q-values.
+         */
+        public static Signature stochastic() {
+            return new Signature("serving_default", "obs", null, "action", "logits", "value");
+        }
+    }
+
+    /** A manifest of {@code policy_kind} {@link #Q_VALUES} (every caller before version 2). */
+    public PolicyManifest(
+            int formatVersion,
+            String policyName,
+            long version,
+            String algo,
+            Map<String, String> config,
+            List<Integer> obsShape,
+            String obsDtype,
+            int numActions,
+            Signature signature,
+            String transitionSchemaFingerprint,
+            long trainStep,
+            long createdAtMs,
+            Lineage lineage,
+            Map<String, String> files,
+            String sha256) {
+        this(
+                formatVersion,
+                policyName,
+                version,
+                algo,
+                config,
+                obsShape,
+                obsDtype,
+                numActions,
+                signature,
+                transitionSchemaFingerprint,
+                trainStep,
+                createdAtMs,
+                lineage,
+                files,
+                sha256,
+                null);
+    }
+
+    /** True when the policy samples from {@code softmax(logits)} rather than acting greedily. */
+    public boolean stochastic() {
+        return STOCHASTIC.equals(policyKind);
     }
 
     /** What data trained the policy. */
@@ -98,6 +180,16 @@ public record PolicyManifest(
         config = Map.copyOf(Objects.requireNonNullElse(config, Map.of()));
         obsShape = List.copyOf(Objects.requireNonNullElse(obsShape, List.of()));
         files = Map.copyOf(Objects.requireNonNullElse(files, Map.of()));
+        policyKind = Objects.requireNonNullElse(policyKind, Q_VALUES); // version 1 had none
+        if (!Q_VALUES.equals(policyKind) && !STOCHASTIC.equals(policyKind)) {
+            throw new IllegalArgumentException(
+                    "policy_kind '"
+                            + policyKind
+                            + "' is unknown: use "
+                            + Q_VALUES
+                            + " or "
+                            + STOCHASTIC);
+        }
     }
 
     /** Writes this manifest as {@code dir/replayflow-policy.json}. */
@@ -122,12 +214,15 @@ public record PolicyManifest(
             throw new InvalidArtifactException(
                     file + " is not a valid policy manifest: " + e.getMessage(), e);
         }
-        if (manifest.formatVersion() != FORMAT_VERSION) {
+        if (manifest.formatVersion() < OLDEST_READABLE_FORMAT
+                || manifest.formatVersion() > FORMAT_VERSION) {
             throw new InvalidArtifactException(
                     file
                             + " has format_version "
                             + manifest.formatVersion()
                             + "; this build reads "
+                            + OLDEST_READABLE_FORMAT
+                            + " to "
                             + FORMAT_VERSION
                             + ": upgrade the reader or re-export the policy");
         }

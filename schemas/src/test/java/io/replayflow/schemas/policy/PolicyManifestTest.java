@@ -55,7 +55,8 @@ class PolicyManifestTest {
         assertThat(read).isEqualTo(written);
         read.verify(artifact, written.sha256()); // the manifest itself is not part of the digest
         assertThat(Files.readString(artifact.resolve(PolicyManifest.FILE_NAME)))
-                .contains("\"format_version\" : 1")
+                .contains("\"format_version\" : 2")
+                .contains("\"policy_kind\" : \"q-values\"")
                 .contains("\"num_actions\" : 2");
     }
 
@@ -121,10 +122,73 @@ class PolicyManifestTest {
 
         Files.writeString(artifact.resolve(PolicyManifest.FILE_NAME), "{\"format_version\": 9}");
         assertThatThrownBy(() -> PolicyManifest.readFrom(artifact))
-                .hasMessageContaining("format_version 9; this build reads 1");
+                .hasMessageContaining("format_version 9; this build reads 1 to 2");
 
         Files.writeString(artifact.resolve(PolicyManifest.FILE_NAME), "{not json");
         assertThatThrownBy(() -> PolicyManifest.readFrom(artifact))
                 .hasMessageContaining("is not a valid policy manifest");
+    }
+
+    @Test
+    void readsAFormatOneQValueManifestAsQValues() throws Exception {
+        // A manifest as exported before format 2: no policy_kind, a signature without logits.
+        Files.writeString(
+                artifact.resolve(PolicyManifest.FILE_NAME),
+                """
+                {"format_version": 1, "policy_name": "cartpole", "version": 4, "algo": "dqn",
+                 "obs_shape": [4], "obs_dtype": "float32", "num_actions": 2,
+                 "signature": {"name": "serving_default", "input": "obs",
+                               "q_values": "q_values", "action": "action"},
+                 "train_step": 10, "created_at_ms": 1, "files": {}, "sha256": "x"}
+                """);
+
+        PolicyManifest read = PolicyManifest.readFrom(artifact);
+
+        assertThat(read.formatVersion()).isEqualTo(1);
+        assertThat(read.policyKind()).isEqualTo(PolicyManifest.Q_VALUES);
+        assertThat(read.stochastic()).isFalse();
+        assertThat(read.signature()).isEqualTo(PolicyManifest.Signature.standard());
+    }
+
+    @Test
+    void stochasticManifestRoundTripsWithLogitsAndValue() throws Exception {
+        PolicyManifest q = manifestFor(artifact);
+        PolicyManifest written =
+                new PolicyManifest(
+                        q.formatVersion(),
+                        q.policyName(),
+                        q.version(),
+                        "impala",
+                        q.config(),
+                        q.obsShape(),
+                        q.obsDtype(),
+                        q.numActions(),
+                        PolicyManifest.Signature.stochastic(),
+                        q.transitionSchemaFingerprint(),
+                        q.trainStep(),
+                        q.createdAtMs(),
+                        q.lineage(),
+                        q.files(),
+                        q.sha256(),
+                        PolicyManifest.STOCHASTIC);
+        written.writeTo(artifact);
+
+        PolicyManifest read = PolicyManifest.readFrom(artifact);
+
+        assertThat(read).isEqualTo(written);
+        assertThat(read.stochastic()).isTrue();
+        assertThat(read.signature().logits()).isEqualTo("logits");
+        assertThat(read.signature().value()).isEqualTo("value");
+        assertThat(read.signature().qValues()).isNull();
+    }
+
+    @Test
+    void unknownPolicyKindIsRejectedWithTheChoices() throws Exception {
+        Files.writeString(
+                artifact.resolve(PolicyManifest.FILE_NAME),
+                "{\"format_version\": 2, \"policy_kind\": \"gaussian\"}");
+        assertThatThrownBy(() -> PolicyManifest.readFrom(artifact))
+                .hasMessageContaining(
+                        "policy_kind 'gaussian' is unknown: use q-values or stochastic");
     }
 }

@@ -33,6 +33,14 @@ public interface QLoss {
                     new IqlLoss(f, delta, (float) config.iqlExpectile(), (float) config.iqlBeta());
             case BCQ -> new BcqLoss(f, delta, (float) config.bcqThreshold());
             case BC -> new BcLoss();
+            case A2C, REINFORCE, IMPALA ->
+                    throw new IllegalArgumentException(
+                            "trainer.algo "
+                                    + config.algo()
+                                    + " is a policy-gradient algorithm: it trains an actor-critic"
+                                    + " on trajectory segments (io.replayflow.trainer.pg), not a"
+                                    + " Q-network on transitions; choose dqn, double-dqn, cql,"
+                                    + " iql, bcq or bc here");
         };
     }
 

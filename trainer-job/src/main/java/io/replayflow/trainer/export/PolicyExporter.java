@@ -7,6 +7,7 @@ import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import io.replayflow.trainer.graph.SessionFactory;
 import io.replayflow.trainer.graph.VariableIo;
+import io.replayflow.trainer.net.ActorCritic;
 import io.replayflow.trainer.net.QNetwork;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.tensorflow.Graph;
@@ -25,6 +27,7 @@ import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -33,6 +36,11 @@ import org.tensorflow.types.TInt64;
  * (input {@code obs} float32 {@code [batch, ...obsShape]}, outputs {@code q_values} float32 {@code
  * [batch, numActions]} and {@code action} int64 {@code [batch]}, the greedy action) plus {@code
  * replayflow-policy.json}.
+ *
+ * <p>A {@linkplain PolicySnapshot#stochastic() stochastic} snapshot (an actor-critic) exports
+ * outputs {@code logits} float32 {@code [batch, numActions]}, {@code value} float32 {@code [batch]}
+ * and {@code action} (argmax of the logits) instead, under policy kind {@code stochastic}: actors
+ * sample from {@code softmax(logits)}.
  *
  * <p>The SavedModel holds an inference-only graph (the Q-network, no target network or optimizer
  * state), built fresh and loaded with the trained weights. Everything is written into a hidden
@@ -99,22 +107,40 @@ public final class PolicyExporter {
                             .placeholder(
                                     TFloat32.class,
                                     Placeholder.shape(Shape.of(snapshot.spec().batchShape(-1))));
-            QNetwork net = snapshot.network().build(tf.withSubScope("q"), snapshot.spec());
-            Operand<TFloat32> q = tf.withName("q_values").identity(net.apply(tf, obs));
-            Operand<TInt64> action =
-                    tf.withName("action").math.argMax(q, tf.constant(1), TInt64.class);
-            VariableIo io = new VariableIo(tf, "load_weights", net.variables());
+            Signature.Builder outputs =
+                    Signature.builder()
+                            .key(Signature.DEFAULT_KEY)
+                            .methodName(PREDICT_METHOD)
+                            .input("obs", obs);
+            List<Variable<TFloat32>> vars;
+            if (snapshot.stochastic()) {
+                ActorCritic net =
+                        ActorCritic.build(
+                                tf.withSubScope("ac"), snapshot.network(), snapshot.spec());
+                ActorCritic.Heads heads = net.apply(tf, obs);
+                Operand<TFloat32> logits = tf.withName("logits").identity(heads.logits());
+                outputs.output("logits", logits)
+                        .output("value", tf.withName("value").identity(heads.value()))
+                        .output(
+                                "action",
+                                tf.withName("action")
+                                        .math
+                                        .argMax(logits, tf.constant(1), TInt64.class));
+                vars = net.variables();
+            } else {
+                QNetwork net = snapshot.network().build(tf.withSubScope("q"), snapshot.spec());
+                Operand<TFloat32> q = tf.withName("q_values").identity(net.apply(tf, obs));
+                outputs.output("q_values", q)
+                        .output(
+                                "action",
+                                tf.withName("action").math.argMax(q, tf.constant(1), TInt64.class));
+                vars = net.variables();
+            }
+            VariableIo io = new VariableIo(tf, "load_weights", vars);
             try (Session session = SessionFactory.open(graph, 1, 1)) {
                 session.initialize();
                 io.write(session, snapshot.weights());
-                Signature signature =
-                        Signature.builder()
-                                .key(Signature.DEFAULT_KEY)
-                                .methodName(PREDICT_METHOD)
-                                .input("obs", obs)
-                                .output("q_values", q)
-                                .output("action", action)
-                                .build();
+                Signature signature = outputs.build();
                 SavedModelBundle.exporter(dir.toString())
                         .withSession(session)
                         .withSignature(signature)
@@ -134,14 +160,17 @@ public final class PolicyExporter {
                 s.spec().obsShape(),
                 "float32",
                 s.spec().numActions(),
-                PolicyManifest.Signature.standard(),
+                s.stochastic()
+                        ? PolicyManifest.Signature.stochastic()
+                        : PolicyManifest.Signature.standard(),
                 String.format(
                         "0x%016x", SingleObjectSerde.forClass(Transition.class).fingerprint()),
                 s.trainStep(),
                 clock.millis(),
                 s.lineage(),
                 files,
-                ArtifactDigest.combine(files));
+                ArtifactDigest.combine(files),
+                s.stochastic() ? PolicyManifest.STOCHASTIC : PolicyManifest.Q_VALUES);
     }
 
     private static void move(Path from, Path to) throws IOException {

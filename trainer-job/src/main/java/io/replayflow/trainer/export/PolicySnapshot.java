@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param config the training configuration (written into the manifest)
  * @param trainStep gradient steps taken
  * @param lineage what data trained it
+ * @param stochastic true for an actor-critic ({@code network} is its trunk; the weights end with a
+ *     {@code numActions + 1} head, logits then value) exported as a policy of kind {@code
+ *     stochastic}; false for a Q-network
  */
 public record PolicySnapshot(
         String policyName,
@@ -28,7 +31,35 @@ public record PolicySnapshot(
         List<float[]> weights,
         Map<String, String> config,
         long trainStep,
-        PolicyManifest.Lineage lineage) {
+        PolicyManifest.Lineage lineage,
+        boolean stochastic) {
+
+    /** A Q-network snapshot. */
+    public PolicySnapshot(
+            String policyName,
+            Algo algo,
+            QNetworkSpec network,
+            TransitionSpec spec,
+            List<float[]> weights,
+            Map<String, String> config,
+            long trainStep,
+            PolicyManifest.Lineage lineage) {
+        this(policyName, algo, network, spec, weights, config, trainStep, lineage, false);
+    }
+
+    /** An actor-critic snapshot, exported as a stochastic policy. */
+    public static PolicySnapshot stochastic(
+            String policyName,
+            Algo algo,
+            QNetworkSpec trunk,
+            TransitionSpec spec,
+            List<float[]> weights,
+            Map<String, String> config,
+            long trainStep,
+            PolicyManifest.Lineage lineage) {
+        return new PolicySnapshot(
+                policyName, algo, trunk, spec, weights, config, trainStep, lineage, true);
+    }
 
     public PolicySnapshot {
         Objects.requireNonNull(policyName, "policyName");

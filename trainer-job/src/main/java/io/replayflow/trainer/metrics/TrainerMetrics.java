@@ -47,6 +47,33 @@ public final class TrainerMetrics {
     /** The last exported policy version. */
     public static final String POLICY_VERSION = "trainer/policy_version";
 
+    /** Policy-gradient algorithms: {@code -mean A log pi(a|s)} over the segment batch. */
+    public static final String LOSS_POLICY = "trainer/loss_policy";
+
+    /** Policy-gradient algorithms: {@code mean 0.5 (v - V(s))^2} (v: n-step, V-trace or MC). */
+    public static final String LOSS_VALUE = "trainer/loss_value";
+
+    /** Policy-gradient algorithms: mean entropy of pi(.|s) in nats over the batch. */
+    public static final String POLICY_ENTROPY = "trainer/policy_entropy";
+
+    /**
+     * Policy-gradient algorithms: mean policy lag in versions, newest published version minus the
+     * version that acted, over the batch's steps.
+     */
+    public static final String POLICY_LAG_VERSIONS = "trainer/policy_lag_versions";
+
+    /** Policy-gradient algorithms: largest policy lag in versions in the batch. */
+    public static final String POLICY_LAG_VERSIONS_MAX = "trainer/policy_lag_versions_max";
+
+    /** Policy-gradient algorithms: mean seconds between acting and this learning step. */
+    public static final String POLICY_LAG_SECONDS = "trainer/policy_lag_seconds";
+
+    /** Policy-gradient algorithms: mean importance ratio pi(a|s) / mu(a|s), before truncation. */
+    public static final String IMPORTANCE_RATIO_MEAN = "trainer/importance_ratio_mean";
+
+    /** Policy-gradient algorithms: largest importance ratio pi(a|s) / mu(a|s) in the batch. */
+    public static final String IMPORTANCE_RATIO_MAX = "trainer/importance_ratio_max";
+
     public static List<String> all() {
         return List.of(
                 LOSS_TOTAL,
@@ -60,6 +87,14 @@ public final class TrainerMetrics {
                 SAMPLES,
                 STEPS_PER_S,
                 GLOBAL_STEP,
-                POLICY_VERSION);
+                POLICY_VERSION,
+                LOSS_POLICY,
+                LOSS_VALUE,
+                POLICY_ENTROPY,
+                POLICY_LAG_VERSIONS,
+                POLICY_LAG_VERSIONS_MAX,
+                POLICY_LAG_SECONDS,
+                IMPORTANCE_RATIO_MEAN,
+                IMPORTANCE_RATIO_MAX);
     }
 }

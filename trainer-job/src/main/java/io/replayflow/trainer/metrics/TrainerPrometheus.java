@@ -79,6 +79,46 @@ public final class TrainerPrometheus {
                             TrainerMetrics.POLICY_VERSION,
                             "replayflow_trainer_policy_version",
                             "The last exported policy version."),
+                    gauge(
+                            TrainerMetrics.LOSS_POLICY,
+                            "replayflow_trainer_loss_policy",
+                            "Policy-gradient algorithms: -mean A log pi(a|s) over the segment"
+                                    + " batch."),
+                    gauge(
+                            TrainerMetrics.LOSS_VALUE,
+                            "replayflow_trainer_loss_value",
+                            "Policy-gradient algorithms: mean 0.5 (v - V(s))^2 (v: n-step,"
+                                    + " V-trace or Monte-Carlo target)."),
+                    gauge(
+                            TrainerMetrics.POLICY_ENTROPY,
+                            "replayflow_trainer_policy_entropy",
+                            "Policy-gradient algorithms: mean entropy of pi(.|s) in nats over the"
+                                    + " batch."),
+                    gauge(
+                            TrainerMetrics.POLICY_LAG_VERSIONS,
+                            "replayflow_trainer_policy_lag_versions",
+                            "Policy-gradient algorithms: mean policy lag in versions (newest"
+                                    + " published version minus the version that acted)."),
+                    gauge(
+                            TrainerMetrics.POLICY_LAG_VERSIONS_MAX,
+                            "replayflow_trainer_policy_lag_versions_max",
+                            "Policy-gradient algorithms: largest policy lag in versions in the"
+                                    + " batch."),
+                    gauge(
+                            TrainerMetrics.POLICY_LAG_SECONDS,
+                            "replayflow_trainer_policy_lag_seconds",
+                            "Policy-gradient algorithms: mean seconds between acting and the"
+                                    + " learning step."),
+                    gauge(
+                            TrainerMetrics.IMPORTANCE_RATIO_MEAN,
+                            "replayflow_trainer_importance_ratio_mean",
+                            "Policy-gradient algorithms: mean importance ratio pi(a|s)/mu(a|s)"
+                                    + " before truncation."),
+                    gauge(
+                            TrainerMetrics.IMPORTANCE_RATIO_MAX,
+                            "replayflow_trainer_importance_ratio_max",
+                            "Policy-gradient algorithms: largest importance ratio pi(a|s)/mu(a|s)"
+                                    + " in the batch."),
                     new Definition(
                             TrainerMetrics.GLOBAL_STEP,
                             "replayflow_trainer_steps_total",

@@ -3,12 +3,15 @@ package io.replayflow.policy.savedmodel;
 import io.replayflow.policy.Policy;
 import io.replayflow.policy.PolicyRejectedException;
 import io.replayflow.policy.PolicyRejectedException.Reason;
+import io.replayflow.policy.stochastic.SoftmaxSampler;
 import io.replayflow.schemas.policy.PolicyManifest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -21,13 +24,19 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A greedy policy served from a TensorFlow SavedModel (the policy artifact of DESIGN.md): signature
- * {@code serving_default}, input {@code obs} float32 {@code [batch, ...obs_shape]}, outputs {@code
- * action} int64 {@code [batch]} and/or {@code q_values} float32 {@code [batch, num_actions]}. One
- * {@link #act} is one session run over the whole batch; it fetches {@code action} when the
- * signature has it, otherwise takes the argmax of {@code q_values} (first maximum on ties, like
- * {@code tf.argmax}). {@link #qValues} fetches {@code q_values} when the signature has it ({@link
+ * A policy served from a TensorFlow SavedModel (the policy artifact of DESIGN.md): signature {@code
+ * serving_default}, input {@code obs} float32 {@code [batch, ...obs_shape]}, outputs {@code action}
+ * int64 {@code [batch]} and/or {@code q_values} float32 {@code [batch, num_actions]}. One {@link
+ * #act} is one session run over the whole batch; it fetches {@code action} when the signature has
+ * it, otherwise takes the argmax of {@code q_values} (first maximum on ties, like {@code
+ * tf.argmax}). {@link #qValues} fetches {@code q_values} when the signature has it ({@link
  * #hasQValues()}); the replay job scores transitions with it.
+ *
+ * <p>A {@linkplain PolicyManifest#stochastic() stochastic} artifact (policy kind {@code
+ * stochastic}, an actor-critic's {@code logits} output) is not greedy: {@link #act} fetches the
+ * logits and draws each action from their softmax with a {@link SoftmaxSampler}, reporting {@code
+ * pi(a|s)} of the drawn action as its behaviour probability; {@link #greedy()} gives the argmax of
+ * the logits with probability 1, for evaluation.
  *
  * <pre>{@code
  * PolicyManifest manifest = PolicyManifest.readFrom(dir);
@@ -71,6 +80,8 @@ public final class SavedModelPolicy implements Policy {
     private final Output<?> input; // the signature's obs tensor, e.g. "obs:0"
     private final Output<?> action; // null when the signature has no action output
     private final Output<?> qValues; // null when the signature has no q_values output
+    private final Output<?> logits; // null unless the policy is stochastic
+    private final SoftmaxSampler sampler; // null unless the policy is stochastic
     private final ConcurrentLinkedQueue<Feed> feeds = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -98,7 +109,9 @@ public final class SavedModelPolicy implements Policy {
             List<Integer> obsShape,
             String inputName,
             String actionName,
-            String qValuesName) {
+            String qValuesName,
+            String logitsName,
+            RandomGenerator random) {
         this.bundle = bundle;
         this.session = bundle.session();
         this.version = version;
@@ -109,6 +122,8 @@ public final class SavedModelPolicy implements Policy {
         this.input = graph.outputOrThrow(inputName);
         this.action = actionName == null ? null : graph.outputOrThrow(actionName);
         this.qValues = qValuesName == null ? null : graph.outputOrThrow(qValuesName);
+        this.logits = logitsName == null ? null : graph.outputOrThrow(logitsName);
+        this.sampler = logitsName == null ? null : new SoftmaxSampler(random);
     }
 
     /**
@@ -121,7 +136,20 @@ public final class SavedModelPolicy implements Policy {
      */
     public static SavedModelPolicy open(Path dir, PolicyManifest manifest, long version)
             throws PolicyRejectedException {
+        // Each opened policy draws from its own generator: actors sharing it interleave their
+        // draws anyway, and their environments carry the seeds that make runs comparable.
+        return open(dir, manifest, version, new SplittableRandom());
+    }
+
+    /**
+     * {@link #open(Path, PolicyManifest, long)} with the generator a stochastic policy samples its
+     * actions with (seed it for reproducible draws); unused by Q-value policies.
+     */
+    public static SavedModelPolicy open(
+            Path dir, PolicyManifest manifest, long version, RandomGenerator random)
+            throws PolicyRejectedException {
         Objects.requireNonNull(manifest, "manifest");
+        Objects.requireNonNull(random, "random");
         PolicyManifest.Signature names =
                 Objects.requireNonNullElse(
                         manifest.signature(), PolicyManifest.Signature.standard());
@@ -146,7 +174,12 @@ public final class SavedModelPolicy implements Policy {
         try {
             ServingSignature signature =
                     ServingSignature.check(
-                            bundle, names, manifest.obsShape(), manifest.numActions(), dir);
+                            bundle,
+                            names,
+                            manifest.obsShape(),
+                            manifest.numActions(),
+                            manifest.stochastic(),
+                            dir);
             return new SavedModelPolicy(
                     bundle,
                     version,
@@ -154,7 +187,9 @@ public final class SavedModelPolicy implements Policy {
                     manifest.obsShape(),
                     signature.input(),
                     signature.action(),
-                    signature.qValues());
+                    signature.qValues(),
+                    signature.logits(),
+                    random);
         } catch (PolicyRejectedException | RuntimeException e) {
             bundle.close();
             throw e;
@@ -181,14 +216,22 @@ public final class SavedModelPolicy implements Policy {
         return obsShape;
     }
 
+    /** True for a Q-value policy (greedy); false for a stochastic one. */
     @Override
     public boolean deterministic() {
-        return true;
+        return logits == null;
     }
 
-    /** Greedy actions; every behaviour probability is 1. */
+    /**
+     * Greedy actions with behaviour probability 1, or, for a stochastic policy, actions drawn from
+     * {@code softmax(logits)} with behaviour probability {@code pi(a|s)}.
+     */
     @Override
     public void act(float[] obs, int batch, int[] actionsOut, float[] behaviorProbOut) {
+        if (logits != null) {
+            actOnLogits(obs, batch, actionsOut, behaviorProbOut, false);
+            return;
+        }
         if (closed.get()) {
             throw new IllegalStateException("policy v" + version + " is closed");
         }
@@ -208,6 +251,82 @@ public final class SavedModelPolicy implements Policy {
         }
         for (int i = 0; i < batch; i++) {
             behaviorProbOut[i] = 1.0f;
+        }
+    }
+
+    /**
+     * This policy acting greedily: for a stochastic policy a view (closed with this policy) taking
+     * {@code argmax_a logits} with probability 1, for evaluation; a Q-value policy itself.
+     */
+    @Override
+    public Policy greedy() {
+        return logits == null ? this : new GreedyView();
+    }
+
+    /** One session run fetching the logits, then a softmax draw or the argmax per row. */
+    private void actOnLogits(
+            float[] obs, int batch, int[] actionsOut, float[] probOut, boolean greedy) {
+        if (closed.get()) {
+            throw new IllegalStateException("policy v" + version + " is closed");
+        }
+        Feed feed = borrow(batch);
+        try {
+            feed.inputData.write(obs, 0, batch * observationSize);
+            try (Result result = session.runner().feed(input, feed.input).fetch(logits).run()) {
+                result.get(0)
+                        .asRawTensor()
+                        .data()
+                        .asFloats()
+                        .read(feed.qValues, 0, batch * numActions);
+            }
+            if (greedy) {
+                SoftmaxSampler.greedy(feed.qValues, batch, numActions, actionsOut, probOut);
+            } else {
+                sampler.sample(feed.qValues, batch, numActions, actionsOut, probOut);
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "inference with policy v" + version + " failed: " + e.getMessage(), e);
+        } finally {
+            feeds.offer(feed);
+        }
+    }
+
+    /** The argmax of a stochastic policy's logits; its owner closes the model. */
+    private final class GreedyView implements Policy {
+        @Override
+        public long version() {
+            return version;
+        }
+
+        @Override
+        public int numActions() {
+            return numActions;
+        }
+
+        @Override
+        public int observationSize() {
+            return observationSize;
+        }
+
+        @Override
+        public boolean deterministic() {
+            return true;
+        }
+
+        @Override
+        public void act(float[] obs, int batch, int[] actionsOut, float[] behaviorProbOut) {
+            actOnLogits(obs, batch, actionsOut, behaviorProbOut, true);
+        }
+
+        @Override
+        public void close() {
+            // the view owns nothing; SavedModelPolicy.close() releases the model
+        }
+
+        @Override
+        public String toString() {
+            return "greedy " + SavedModelPolicy.this;
         }
     }
 
@@ -334,7 +453,9 @@ public final class SavedModelPolicy implements Policy {
                 + ", "
                 + numActions
                 + " actions, "
-                + (action != null ? "action output" : "argmax of q_values")
+                + (logits != null
+                        ? "sampled from softmax(logits)"
+                        : action != null ? "action output" : "argmax of q_values")
                 + "]";
     }
 }

@@ -21,8 +21,9 @@ import org.tensorflow.proto.DataType;
  * @param input the graph tensor to feed, e.g. {@code obs:0}
  * @param action the greedy-action tensor, or null
  * @param qValues the Q-value tensor, or null
+ * @param logits the logits tensor {@code [batch, num_actions]} of a stochastic policy, or null
  */
-record ServingSignature(String input, String action, String qValues) {
+record ServingSignature(String input, String action, String qValues, String logits) {
 
     /**
      * Finds the signature {@code names.name()} in {@code bundle} and checks its tensors.
@@ -35,12 +36,28 @@ record ServingSignature(String input, String action, String qValues) {
             PolicyManifest.Signature names,
             List<Integer> obsShape,
             int numActions,
+            boolean stochastic,
             Path dir)
             throws PolicyRejectedException {
         Signature signature = findSignature(bundle, names.name(), dir);
         String input = checkInput(signature, names.input(), obsShape, dir).name;
         TensorDescription action = signature.getOutputs().get(names.action());
-        TensorDescription qValues = signature.getOutputs().get(names.qValues());
+        TensorDescription qValues =
+                names.qValues() == null ? null : signature.getOutputs().get(names.qValues());
+        TensorDescription logits =
+                names.logits() == null ? null : signature.getOutputs().get(names.logits());
+        if (stochastic && logits == null) {
+            throw new PolicyRejectedException(
+                    Reason.SPEC_MISMATCH,
+                    "the manifest of "
+                            + dir
+                            + " declares a stochastic policy but signature '"
+                            + signature.key()
+                            + "' has no logits output (it has "
+                            + signature.getOutputs().keySet()
+                            + "): export 'logits' [batch, num_actions] and name it in the"
+                            + " manifest's signature");
+        }
         if (action == null && qValues == null) {
             throw new PolicyRejectedException(
                     Reason.SPEC_MISMATCH,
@@ -62,8 +79,14 @@ record ServingSignature(String input, String action, String qValues) {
         if (qValues != null) {
             checkOutput(qValues, names.qValues(), DataType.DT_FLOAT, 2, numActions, dir);
         }
+        if (stochastic) {
+            checkOutput(logits, names.logits(), DataType.DT_FLOAT, 2, numActions, dir);
+        }
         return new ServingSignature(
-                input, action == null ? null : action.name, qValues == null ? null : qValues.name);
+                input,
+                action == null ? null : action.name,
+                qValues == null ? null : qValues.name,
+                stochastic ? logits.name : null);
     }
 
     private static Signature findSignature(SavedModelBundle bundle, String key, Path dir)

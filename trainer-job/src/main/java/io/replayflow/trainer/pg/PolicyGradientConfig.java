@@ -1,0 +1,141 @@
+package io.replayflow.trainer.pg;
+
+import static io.replayflow.trainer.TrainerOptions.ACTOR_CRITIC_HIDDEN;
+import static io.replayflow.trainer.TrainerOptions.PG_ENTROPY_COEF;
+import static io.replayflow.trainer.TrainerOptions.PG_VALUE_COEF;
+import static io.replayflow.trainer.TrainerOptions.VTRACE_C_BAR;
+import static io.replayflow.trainer.TrainerOptions.VTRACE_RHO_BAR;
+
+import io.replayflow.schemas.config.Settings;
+import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.TrainerOptions;
+import io.replayflow.trainer.algo.A2cLoss;
+import io.replayflow.trainer.algo.PolicyGradientLoss;
+import io.replayflow.trainer.algo.ReinforceLoss;
+import io.replayflow.trainer.algo.VtraceLoss;
+import io.replayflow.trainer.net.QNetworkSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The policy-gradient learner's settings: the trainer's shared keys ({@code trainer.algo}, {@code
+ * trainer.gamma}, {@code trainer.lr}, Adam, {@code trainer.grad-clip-norm}, {@code
+ * trainer.batch-size} as segments per step, {@code trainer.seed}, threads) plus the actor-critic
+ * and V-trace keys of {@link TrainerOptions}. Immutable; validated once.
+ *
+ * <pre>{@code
+ * PolicyGradientConfig config = PolicyGradientConfig.fromMap(Map.of(
+ *         "trainer.algo", "impala",
+ *         "trainer.lr", "0.001",
+ *         "trainer.vtrace.rho-bar", "1.0"));
+ * }</pre>
+ *
+ * @param trainer the shared trainer settings; {@code trainer.algo} is a policy-gradient one
+ * @param hidden hidden widths of the actor-critic trunk
+ * @param valueCoef {@code c_v}, >= 0
+ * @param entropyCoef {@code c_e}, >= 0
+ * @param rhoBar V-trace {@code rho_bar}, > 0
+ * @param cBar V-trace {@code c_bar}, > 0
+ */
+public record PolicyGradientConfig(
+        TrainerConfig trainer,
+        List<Integer> hidden,
+        double valueCoef,
+        double entropyCoef,
+        double rhoBar,
+        double cBar) {
+
+    public PolicyGradientConfig {
+        Objects.requireNonNull(trainer, "trainer");
+        hidden = List.copyOf(hidden);
+        if (!trainer.algo().policyGradient()) {
+            throw new IllegalArgumentException(
+                    "trainer.algo="
+                            + trainer.algo()
+                            + " is not a policy-gradient algorithm: use a2c, reinforce or impala");
+        }
+        if (hidden.stream().anyMatch(w -> w < 1)) {
+            throw new IllegalArgumentException(
+                    ACTOR_CRITIC_HIDDEN.key()
+                            + "="
+                            + hidden
+                            + " must list widths >= 1, e.g. 128,128");
+        }
+        requireNonNegative(PG_VALUE_COEF.key(), valueCoef);
+        requireNonNegative(PG_ENTROPY_COEF.key(), entropyCoef);
+        requirePositive(VTRACE_RHO_BAR.key(), rhoBar);
+        requirePositive(VTRACE_C_BAR.key(), cBar);
+    }
+
+    /**
+     * Reads the settings; missing keys take their defaults.
+     *
+     * @throws IllegalArgumentException for an unknown key or a bad value, naming the key
+     */
+    public static PolicyGradientConfig fromMap(Map<String, String> settings) {
+        TrainerConfig trainer = TrainerConfig.fromMap(settings);
+        Settings values = TrainerOptions.table().read(settings);
+        String hidden = values.get(ACTOR_CRITIC_HIDDEN);
+        List<Integer> widths;
+        try {
+            widths = TrainerOptions.parseIntList(hidden);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    ACTOR_CRITIC_HIDDEN.key()
+                            + "='"
+                            + hidden
+                            + "' is not a valid int list; e.g. "
+                            + ACTOR_CRITIC_HIDDEN.key()
+                            + "=128,128",
+                    e);
+        }
+        return new PolicyGradientConfig(
+                trainer,
+                widths,
+                values.get(PG_VALUE_COEF),
+                values.get(PG_ENTROPY_COEF),
+                values.get(VTRACE_RHO_BAR),
+                values.get(VTRACE_C_BAR));
+    }
+
+    /** The actor-critic trunk: an MLP of {@link #hidden}. */
+    public QNetworkSpec trunk() {
+        return QNetworkSpec.mlp(hidden.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** The loss of {@code trainer.algo}. */
+    public PolicyGradientLoss loss() {
+        return switch (trainer.algo()) {
+            case A2C -> new A2cLoss();
+            case REINFORCE -> new ReinforceLoss();
+            case IMPALA -> new VtraceLoss((float) rhoBar, (float) cBar);
+            default -> throw new IllegalStateException("checked in the constructor");
+        };
+    }
+
+    /** Every key with its value, for the policy manifest. */
+    public Map<String, String> toMap() {
+        Map<String, String> map = new java.util.TreeMap<>(trainer.toMap());
+        map.put(
+                ACTOR_CRITIC_HIDDEN.key(),
+                String.join(",", hidden.stream().map(String::valueOf).toList()));
+        map.put(PG_VALUE_COEF.key(), String.valueOf(valueCoef));
+        map.put(PG_ENTROPY_COEF.key(), String.valueOf(entropyCoef));
+        map.put(VTRACE_RHO_BAR.key(), String.valueOf(rhoBar));
+        map.put(VTRACE_C_BAR.key(), String.valueOf(cBar));
+        return map;
+    }
+
+    private static void requireNonNegative(String key, double v) {
+        if (!(v >= 0)) {
+            throw new IllegalArgumentException(key + "=" + v + " must be >= 0");
+        }
+    }
+
+    private static void requirePositive(String key, double v) {
+        if (!(v > 0)) {
+            throw new IllegalArgumentException(key + "=" + v + " must be > 0 (the paper uses 1)");
+        }
+    }
+}
