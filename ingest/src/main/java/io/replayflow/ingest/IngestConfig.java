@@ -139,18 +139,11 @@ public record IngestConfig(
         Objects.requireNonNull(logCompression, LOG_COMPRESSION.key());
         atLeast(LOG_ROW_GROUP_SIZE, rowGroupBytes, MIN_ROW_GROUP_BYTES);
         atLeast(COMPACTION_TARGET_SIZE, compactionTargetBytes, MIN_ROW_GROUP_BYTES);
-        if (compactionMaxDelay.compareTo(checkpointInterval) < 0) {
-            throw new IllegalArgumentException(
-                    COMPACTION_MAX_DELAY.key()
-                            + " ("
-                            + Durations.format(compactionMaxDelay)
-                            + ") must be at least "
-                            + CHECKPOINT_INTERVAL.key()
-                            + " ("
-                            + Durations.format(checkpointInterval)
-                            + "): compaction runs on checkpoints; raise it or checkpoint more"
-                            + " often");
-        }
+        atLeast(
+                COMPACTION_MAX_DELAY,
+                compactionMaxDelay,
+                Duration.ZERO,
+                " (0 compacts at every checkpoint)");
     }
 
     /** A builder over an empty {@link Configuration}; see the class example. */
@@ -195,7 +188,10 @@ public record IngestConfig(
         return dataRoot + "/experience";
     }
 
-    /** How many checkpoints a partition's files wait at most before they are compacted. */
+    /**
+     * How many checkpoints a partition's files wait at most before they are compacted: {@code
+     * max-delay} rounded up to whole checkpoints, at least one (compaction runs on checkpoints).
+     */
     public int compactionCheckpoints() {
         long interval = checkpointInterval.toMillis();
         return (int) Math.max(1, (compactionMaxDelay.toMillis() + interval - 1) / interval);

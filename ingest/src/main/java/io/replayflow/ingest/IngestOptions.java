@@ -210,12 +210,15 @@ public final class IngestOptions {
             TABLE.add(
                     ConfigOptions.key("ingest.log.compaction.max-delay")
                             .durationType()
-                            .defaultValue(Duration.ofMinutes(5)),
+                            .defaultValue(Duration.ZERO),
                     "duration",
-                    "Compact a partition at the latest after this long (rounded up to whole"
-                            + " checkpoints), however little it holds: the longest a record waits"
-                            + " before it is visible in the log. At most 12 files per hour and"
-                            + " env at the default with a steady trickle.");
+                    "Compact a partition at the latest after this long, rounded up to whole"
+                            + " checkpoints (at least one), however little it holds: a committed"
+                            + " record stays hidden until then. The default compacts at every"
+                            + " checkpoint, so a record is visible one checkpoint after the one"
+                            + " that commits it (one file per partition and checkpoint); a longer"
+                            + " delay makes fewer, larger files but hides committed records that"
+                            + " long, e.g. 5 min: at most 12 files per hour and env.");
 
     private IngestOptions() {}
 

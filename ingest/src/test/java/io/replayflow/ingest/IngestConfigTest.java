@@ -34,7 +34,7 @@ class IngestConfigTest {
         assertThat(config.transactionNaming()).isEqualTo(TransactionNamingStrategy.POOLING);
         assertThat(config.logCompression()).isEqualTo(LogCompression.ZSTD);
         assertThat(config.compactionEnabled()).isTrue();
-        assertThat(config.compactionCheckpoints()).isEqualTo(30);
+        assertThat(config.compactionCheckpoints()).isEqualTo(1);
         assertThat(config.parallelism()).isEmpty();
         assertThat(config.envSpecs().all()).isEqualTo(EnvSpecs.builtIns().all()).hasSize(8);
         assertThat(config.kafkaProperties()).isEmpty();
@@ -60,7 +60,7 @@ class IngestConfigTest {
         assertThat(config.topics().deadLetters()).isEqualTo("team-a.transitions.dlq");
         assertThat(config.dataRoot()).isEqualTo("s3://bucket/rf");
         assertThat(config.dedupTtl()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(config.compactionCheckpoints()).isEqualTo(60);
+        assertThat(config.compactionCheckpoints()).isEqualTo(1);
         assertThat(config.envSpecs().find("Pixels-v0"))
                 .contains(new EnvSpec("Pixels-v0", List.of(84, 84, 3), 6));
         assertThat(config.parallelism()).hasValue(4);
@@ -135,18 +135,25 @@ class IngestConfigTest {
     }
 
     @Test
-    void compactionCannotRunMoreOftenThanCheckpoints() {
-        assertThatThrownBy(
-                        () ->
-                                minimal()
-                                        .set(
-                                                IngestOptions.COMPACTION_MAX_DELAY,
-                                                Duration.ofSeconds(1))
-                                        .build())
+    void compactionDelayIsRoundedUpToWholeCheckpoints() {
+        // checkpoint interval 10 s (default): 1 s and 0 s -> every checkpoint; 5 min -> 30;
+        // 25 s -> 3 (never earlier than asked)
+        assertThat(withMaxDelay(Duration.ofSeconds(1)).compactionCheckpoints()).isEqualTo(1);
+        assertThat(withMaxDelay(Duration.ZERO).compactionCheckpoints()).isEqualTo(1);
+        assertThat(withMaxDelay(Duration.ofMinutes(5)).compactionCheckpoints()).isEqualTo(30);
+        assertThat(withMaxDelay(Duration.ofSeconds(25)).compactionCheckpoints()).isEqualTo(3);
+    }
+
+    @Test
+    void aNegativeCompactionDelayIsRefused() {
+        assertThatThrownBy(() -> withMaxDelay(Duration.ofSeconds(-1)))
                 .hasMessage(
-                        "ingest.log.compaction.max-delay (1 s) must be at least"
-                                + " ingest.checkpoint.interval (10 s): compaction runs on"
-                                + " checkpoints; raise it or checkpoint more often");
+                        "ingest.log.compaction.max-delay must be at least 0 ms, was -1 s"
+                                + " (0 compacts at every checkpoint)");
+    }
+
+    private static IngestConfig withMaxDelay(Duration delay) {
+        return minimal().set(IngestOptions.COMPACTION_MAX_DELAY, delay).build();
     }
 
     @Test

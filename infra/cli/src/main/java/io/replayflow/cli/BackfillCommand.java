@@ -1,10 +1,15 @@
 package io.replayflow.cli;
 
+import static io.replayflow.replay.job.ReplayStoreOptions.SCORING_POLICY_ROOT;
+
 import io.replayflow.cli.progress.ProgressLine;
 import io.replayflow.cluster.JobJars;
 import io.replayflow.replay.backfill.Backfill;
 import io.replayflow.replay.backfill.BackfillRange;
 import io.replayflow.replay.job.ReplayStoreConfig;
+import io.replayflow.replay.scoring.PolicyAnnouncement;
+import io.replayflow.schemas.policy.InvalidArtifactException;
+import io.replayflow.schemas.policy.PolicyManifest;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +106,11 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(
             names = "--score-with",
             paramLabel = "POLICY_DIR",
-            description = "Not available yet: rows enter at replay.priority.initial.")
+            description =
+                    "Score every row's initial priority with this policy artifact (a SavedModel"
+                            + " with replayflow-policy.json), by the replay-store job's TD scorer:"
+                            + " |r_n + γ^n (1 - done) max_a Q(s_n, a) - Q(s, a)| + ε. Default: rows"
+                            + " enter at replay.priority.initial.")
     Path scoreWith;
 
     @Option(
@@ -128,11 +137,6 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (scoreWith != null) {
-            throw new UsageError(
-                    "--score-with is not available in this build yet; leave it out (rows enter at"
-                            + " replay.priority.initial) or score with the streaming job");
-        }
         if (parallelism < 1) {
             throw new UsageError("--parallelism " + parallelism + " must be at least 1");
         }
@@ -140,7 +144,12 @@ final class BackfillCommand implements Callable<Integer> {
             throw new UsageError("--data " + data + " is not a directory; give the data root");
         }
         Duration interval = UsageError.duration("--progress-interval", progressInterval);
+        PolicyAnnouncement policy = scoreWith == null ? null : scoringPolicy(scoreWith);
         ReplayStoreConfig config = config();
+        if (policy != null && !config.scoring().enabled()) {
+            throw new UsageError(
+                    "--score-with needs replay.priority.scoring.enabled=true; drop one of the two");
+        }
         BackfillRange range = range();
         PrintWriter out = spec.commandLine().getOut();
         Backfill.Result result;
@@ -150,6 +159,7 @@ final class BackfillCommand implements Callable<Integer> {
                             environment(),
                             config,
                             range,
+                            policy,
                             p -> {
                                 out.println(ProgressLine.backfill(p));
                                 out.flush();
@@ -190,6 +200,14 @@ final class BackfillCommand implements Callable<Integer> {
                 }
                 b.set(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
             }
+            if (scoreWith != null
+                    && settings.stream()
+                            .noneMatch(kv -> kv.startsWith(SCORING_POLICY_ROOT.key() + "="))) {
+                // the loader accepts artifacts under the policy root only: root it at the one given
+                b.set(
+                        SCORING_POLICY_ROOT.key(),
+                        scoreWith.toAbsolutePath().normalize().getParent().toString());
+            }
             if (nStep != null) {
                 b.nStep(nStep);
             }
@@ -199,6 +217,24 @@ final class BackfillCommand implements Callable<Integer> {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
+        }
+    }
+
+    /** The artifact's announcement, its manifest read and its files checked first. */
+    private static PolicyAnnouncement scoringPolicy(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new UsageError(
+                    "--score-with "
+                            + dir
+                            + " is not a directory; give a policy artifact directory, e.g."
+                            + " <data>/policies/<name>/<version>");
+        }
+        try {
+            PolicyManifest manifest = PolicyManifest.readFrom(dir);
+            manifest.verify(dir, null);
+            return PolicyAnnouncement.of(manifest, dir);
+        } catch (InvalidArtifactException e) {
+            throw new UsageError("--score-with " + dir + ": " + e.getMessage());
         }
     }
 

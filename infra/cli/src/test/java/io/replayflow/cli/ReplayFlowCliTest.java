@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -338,6 +341,32 @@ class ReplayFlowCliTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("--data /nonexistent/replayflow is not a directory");
+    }
+
+    @Test
+    void backfillScoringWithADirectoryThatIsNoPolicyIsAUsageError(@TempDir Path data)
+            throws Exception {
+        Path notAPolicy = Files.createDirectories(data.resolve("policies/cartpole/7"));
+
+        Result r =
+                run(
+                        "backfill",
+                        "--data",
+                        data.toString(),
+                        "--dataset",
+                        "scored",
+                        "--score-with",
+                        notAPolicy.toString());
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err())
+                .contains(
+                        "--score-with "
+                                + notAPolicy
+                                + ": no replayflow-policy.json in "
+                                + notAPolicy
+                                + ": not a ReplayFlow policy artifact");
     }
 
     @Test

@@ -15,9 +15,12 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
  * <p>Files roll on every checkpoint and become visible only when it completes; until then they are
  * hidden ({@code .}-prefixed) in-progress files. With compaction on (the default), a partition's
  * files are staged hidden and merged by {@link ParquetCompactor} once they reach {@code
- * ingest.log.compaction.target-size} or after {@code ingest.log.compaction.max-delay}; only the
- * merged {@code compacted-part-…parquet} files become visible. Spark, Trino and Hive skip hidden
- * files; DuckDB does not, so DuckDB readers glob <code>[!.]&#42;.parquet</code>:
+ * ingest.log.compaction.target-size} or after {@code ingest.log.compaction.max-delay} (default: at
+ * every checkpoint, so a committed record is visible one checkpoint later, however many hourly
+ * partitions a bulk load touches); only the merged {@code compacted-part-…parquet} files become
+ * visible, each by one rename, and the staged inputs never are, so a reader racing compaction sees
+ * every committed row once. Spark, Trino and Hive skip hidden files; DuckDB does not, so DuckDB
+ * readers glob <code>[!.]&#42;.parquet</code>:
  *
  * <pre>
  * SELECT count(*) FROM read_parquet('/data/experience/&#42;/&#42;/&#42;/[!.]&#42;.parquet',

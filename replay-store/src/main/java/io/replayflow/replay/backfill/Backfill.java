@@ -9,6 +9,7 @@ import io.replayflow.replay.job.ReplayStoreConfig;
 import io.replayflow.replay.job.ReplayStorePipeline;
 import io.replayflow.replay.priority.PriorityEntry;
 import io.replayflow.replay.row.ReplayRow;
+import io.replayflow.replay.scoring.PolicyAnnouncement;
 import io.replayflow.schemas.avro.Transition;
 import java.io.IOException;
 import java.time.Duration;
@@ -94,6 +95,23 @@ public final class Backfill {
             Consumer<Progress> progress,
             Duration interval)
             throws Exception {
+        return run(env, config, range, null, progress, interval);
+    }
+
+    /**
+     * As {@link #run(StreamExecutionEnvironment, ReplayStoreConfig, BackfillRange, Consumer,
+     * Duration)}, with every row's initial priority scored by {@code scoreWith} (the streaming
+     * job's TD scorer; its artifact must lie under {@code replay.priority.scoring.policy-root});
+     * null: rows enter at {@code replay.priority.initial}.
+     */
+    public static Result run(
+            StreamExecutionEnvironment env,
+            ReplayStoreConfig config,
+            BackfillRange range,
+            PolicyAnnouncement scoreWith,
+            Consumer<Progress> progress,
+            Duration interval)
+            throws Exception {
         long started = System.nanoTime();
         DatasetSwap swap =
                 DatasetSwap.prepare(config.dataRoot(), config.datasetName(), Instant.now());
@@ -105,7 +123,7 @@ public final class Backfill {
         Set<PartitionPath> partitions = new HashSet<>();
         files.forEach(f -> f.partition().ifPresent(partitions::add));
         if (!files.isEmpty()) {
-            build(env, config, range, files, swap);
+            build(env, config, range, scoreWith, files, swap);
             JobClient job = env.executeAsync("replayflow-backfill-" + config.datasetName());
             try {
                 await(job, rowsTotal, partitions.size(), started, progress, interval);
@@ -130,6 +148,7 @@ public final class Backfill {
             StreamExecutionEnvironment env,
             ReplayStoreConfig config,
             BackfillRange range,
+            PolicyAnnouncement scoreWith,
             List<DataFile> files,
             DatasetSwap swap) {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
@@ -154,7 +173,7 @@ public final class Backfill {
                 rows.flatMap(new NoUpdates(), TypeInformation.of(PriorityEntry.class))
                         .uid("no-priority-updates")
                         .name("no priority updates");
-        ReplayStorePipeline.buildBatch(rows, noUpdates, null, config, swap.stagingDir());
+        ReplayStorePipeline.buildBatch(rows, noUpdates, scoreWith, config, swap.stagingDir());
     }
 
     private static void await(

@@ -17,6 +17,8 @@ import io.replayflow.replay.window.EventTimePartitionAssigner;
 import io.replayflow.replay.window.WindowExpiryFunction;
 import io.replayflow.replay.window.WindowRule;
 import java.net.URI;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -26,6 +28,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
 
 /**
  * The replay-store dataflow, from streams to sinks, with no sources of its own (so a test can feed
@@ -72,7 +75,7 @@ public final class ReplayStorePipeline {
             DataStream<PriorityEntry> updates,
             DataStream<PolicyAnnouncement> policies,
             ReplayStoreConfig config) {
-        attach(transitions, updates, policies, config, config.datasetUri(), true);
+        attach(transitions, updates, policies, null, config, config.datasetUri(), true);
     }
 
     /**
@@ -83,21 +86,36 @@ public final class ReplayStorePipeline {
      *
      * @param transitions the log's transitions in range, with event-time timestamps
      * @param updates priority updates to apply (usually none in a backfill)
-     * @param policies the scoring policy's announcement; null for none
+     * @param scoreWith the policy that scores every row's initial priority (the streaming job's
+     *     {@link TdScoringOperator}, loaded and verified when it opens); null: rows enter at the
+     *     running max
      */
     public static void buildBatch(
             DataStream<ReplayRow> transitions,
             DataStream<PriorityEntry> updates,
-            DataStream<PolicyAnnouncement> policies,
+            PolicyAnnouncement scoreWith,
             ReplayStoreConfig config,
             URI datasetDir) {
-        attach(transitions, updates, policies, config, datasetDir, false);
+        DataStream<PolicyAnnouncement> policies = null;
+        if (scoreWith != null) {
+            // the policy is installed when the scorer opens; this input only connects it (empty,
+            // derived from the rows: an empty bounded collection fails in Flink 2.2 at p > 1)
+            policies =
+                    transitions
+                            .flatMap(
+                                    new NoAnnouncements(),
+                                    TypeInformation.of(PolicyAnnouncement.class))
+                            .uid("no-policy-announcements")
+                            .name("no policy announcements");
+        }
+        attach(transitions, updates, policies, scoreWith, config, datasetDir, false);
     }
 
     private static void attach(
             DataStream<ReplayRow> transitions,
             DataStream<PriorityEntry> updates,
             DataStream<PolicyAnnouncement> policies,
+            PolicyAnnouncement initialPolicy,
             ReplayStoreConfig config,
             URI datasetDir,
             boolean expireWindow) {
@@ -160,7 +178,8 @@ public final class ReplayStorePipeline {
                                                     PolicyRoot.of(
                                                             config.scoring().policyRoot(),
                                                             ReplayStoreOptions.SCORING_POLICY_ROOT
-                                                                    .key()))))
+                                                                    .key())),
+                                            initialPolicy))
                             .uid("td-scoring");
         }
         unprioritized
@@ -208,5 +227,12 @@ public final class ReplayStorePipeline {
                                 .build())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .build();
+    }
+
+    /** Emits nothing: the policies input of a backfill that scores with one fixed policy. */
+    private static final class NoAnnouncements
+            implements FlatMapFunction<ReplayRow, PolicyAnnouncement> {
+        @Override
+        public void flatMap(ReplayRow row, Collector<PolicyAnnouncement> out) {}
     }
 }

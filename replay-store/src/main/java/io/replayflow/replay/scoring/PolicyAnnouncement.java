@@ -2,6 +2,7 @@ package io.replayflow.replay.scoring;
 
 import io.replayflow.policy.AnnouncedPolicy;
 import io.replayflow.schemas.avro.PolicyVersion;
+import io.replayflow.schemas.policy.PolicyManifest;
 import java.util.Arrays;
 import java.util.List;
 
@@ -9,9 +10,12 @@ import java.util.List;
  * What the job keeps of a {@link PolicyVersion} from {@code rf.policies}: enough to find, verify
  * and load the artifact again after a restore. A Flink POJO (public fields, no-argument
  * constructor), so it travels and sits in broadcast state under the POJO serializer, independent of
- * the Avro schema's evolution.
+ * the Avro schema's evolution; Java-serializable too, as a backfill's scorer holds one in its
+ * operator.
  */
-public class PolicyAnnouncement {
+public class PolicyAnnouncement implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public String policyName;
     public long version;
@@ -37,6 +41,21 @@ public class PolicyAnnouncement {
         a.sha256 = v.getSha256();
         a.obsShape = v.getObsShape().stream().mapToInt(Integer::intValue).toArray();
         a.numActions = v.getNumActions();
+        return a;
+    }
+
+    /**
+     * The announcement of the artifact in {@code dir}, from its manifest, as the trainer would
+     * publish it (a backfill's {@code --score-with}); the loader still verifies the files.
+     */
+    public static PolicyAnnouncement of(PolicyManifest manifest, java.nio.file.Path dir) {
+        PolicyAnnouncement a = new PolicyAnnouncement();
+        a.policyName = manifest.policyName();
+        a.version = manifest.version();
+        a.uri = dir.toAbsolutePath().normalize().toUri().toString();
+        a.sha256 = manifest.sha256();
+        a.obsShape = manifest.obsShape().stream().mapToInt(Integer::intValue).toArray();
+        a.numActions = manifest.numActions();
         return a;
     }
 

@@ -87,6 +87,7 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
 
     private final ScoringConfig config;
     private final PolicyLoader loader;
+    private final PolicyAnnouncement initial; // null: none until one is announced
 
     private transient BroadcastState<String, PolicyAnnouncement> policyState;
     private transient PolicyAnnouncement current;
@@ -111,8 +112,20 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
      *     PolicyLoader#tensorFlowQFunctions})
      */
     public TdScoringOperator(ScoringConfig config, PolicyLoader loader) {
+        this(config, loader, null);
+    }
+
+    /**
+     * As {@link #TdScoringOperator(ScoringConfig, PolicyLoader)}, scoring from the first row with
+     * {@code initial} (loaded and verified in {@link #open()}, as an announcement would be) unless
+     * a restore brings another: a backfill's {@code --score-with}, where a bounded run cannot wait
+     * for the policies input.
+     */
+    public TdScoringOperator(
+            ScoringConfig config, PolicyLoader loader, PolicyAnnouncement initial) {
         this.config = Objects.requireNonNull(config, "config");
         this.loader = Objects.requireNonNull(loader, "loader");
+        this.initial = initial;
     }
 
     @Override
@@ -133,6 +146,9 @@ public final class TdScoringOperator extends AbstractStreamOperator<ReplayRow>
         if (restored != null) {
             LOG.info("reloading {} for scoring after a restore", restored);
             install(restored);
+        } else if (initial != null) {
+            LOG.info("scoring every row with {}", initial);
+            install(initial);
         }
     }
 

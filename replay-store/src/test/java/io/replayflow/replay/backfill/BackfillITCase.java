@@ -2,17 +2,21 @@ package io.replayflow.replay.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.log.layout.DatasetLayout;
+import io.replayflow.policy.testing.MlpPolicy;
 import io.replayflow.replay.data.testing.ExperienceFiles;
 import io.replayflow.replay.data.testing.Transitions;
 import io.replayflow.replay.job.ReplayStoreConfig;
 import io.replayflow.replay.read.ReplayDataset;
 import io.replayflow.replay.read.ReplayReadOptions;
+import io.replayflow.replay.scoring.PolicyAnnouncement;
 import io.replayflow.replay.testing.JobRuns;
 import io.replayflow.replay.testing.TopicWriter;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.schemas.testing.Await;
 import java.net.URI;
 import java.nio.file.Files;
@@ -217,6 +221,66 @@ class BackfillITCase {
                                 DatasetSwap.prepare(
                                         root.toUri(), "streamed", java.time.Instant.now()))
                 .hasMessageContaining("was not written by a backfill");
+    }
+
+    /**
+     * {@code --score-with}: every backfilled row's initial priority is |r_n + γ^n (1 - cut) max_a
+     * Q(s_n, a) - Q(s, a)| + ε under the given policy, as the streaming job's scorer gives it,
+     * recomputed here in plain Java from the written columns (none left at the initial 1.0).
+     */
+    @Test
+    void scoreWithGivesEveryRowItsTdPriorityUnderThePolicy() throws Exception {
+        long start = (System.currentTimeMillis() / HOUR - 50) * HOUR;
+        List<Transition> log = log("sc-", start, 30);
+        Path root = dataRoot.resolve("scored");
+        ExperienceFiles.writePartitioned(root.resolve(DatasetLayout.EXPERIENCE_DIR), log);
+        MlpPolicy network = MlpPolicy.random(4, new int[] {16}, 2, 7);
+        Path artifact = root.resolve("policies/scorer/3");
+        PolicyManifest manifest = network.write(artifact, "scorer", 3);
+        ReplayStoreConfig config = config("scored").dataRoot(root.toUri()).build();
+
+        Backfill.Result result =
+                Backfill.run(
+                        batchEnv(),
+                        config,
+                        BackfillRange.all(),
+                        PolicyAnnouncement.of(manifest, artifact),
+                        p -> {},
+                        Duration.ofSeconds(1));
+
+        assertThat(result.rowsWritten()).isEqualTo(log.size());
+        String rows =
+                "SELECT obs, action, n_step_return, bootstrap_discount, bootstrap_cut,"
+                        + " bootstrap_obs, priority FROM read_parquet('"
+                        + root.resolve("replay/scored")
+                        + "/**/*.parquet', hive_partitioning = false)";
+        int checked = 0;
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                ResultSet rs = duck.createStatement().executeQuery(rows)) {
+            while (rs.next()) {
+                double target = rs.getFloat(3);
+                if (!rs.getBoolean(5)) {
+                    double[] next = network.q(floats(rs.getArray(6)));
+                    target += rs.getFloat(4) * Math.max(next[0], next[1]);
+                }
+                double td =
+                        Math.abs(target - network.q(floats(rs.getArray(1)))[rs.getInt(2)]) + 1e-6;
+                assertThat(rs.getDouble(7))
+                        .as("priority of row %d", checked)
+                        .isCloseTo(td, within(1e-4 * Math.max(1.0, td)));
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(log.size());
+    }
+
+    private static float[] floats(java.sql.Array array) throws Exception {
+        Object[] values = (Object[]) array.getArray();
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) values[i]).floatValue();
+        }
+        return out;
     }
 
     private static String glob(String dataset) {
