@@ -5,10 +5,12 @@ import io.replayflow.actor.metrics.ActorMetrics;
 import io.replayflow.actor.policy.EpsilonGreedy;
 import io.replayflow.actor.publish.TransitionEncoder;
 import io.replayflow.actor.publish.TransitionPublisher;
+import io.replayflow.policy.assign.PolicyRouter;
 import io.replayflow.policy.swap.PolicyHolder;
 import io.replayflow.policy.swap.PolicyRef;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -22,6 +24,12 @@ import java.util.function.BooleanSupplier;
  * publish the N transitions, each with the version that chose it and the exact behaviour
  * probability of its action. Episode returns and counts go to {@link ActorMetrics}.
  *
+ * <p>Once the policy's {@link PolicyRouter} has an assignment, each slot's episode is pinned at its
+ * first step to the version the router gives its episode id (champion or canary) and keeps it to
+ * its end, even across a rollback; a step then calls each pinned version once on the rows of its
+ * slots (one call when all slots share a version). An episode already running when the first
+ * assignment arrives switches once, as a hot-swap does.
+ *
  * <p>Runs on the thread that calls {@link #run}; not thread-safe otherwise. {@link #steps()} and
  * {@link #actingVersion()} may be read from any thread.
  */
@@ -30,6 +38,7 @@ public final class Actor {
     private final EpisodeIds ids;
     private final VectorEnv envs;
     private final PolicyHolder holder;
+    private final PolicyRouter router;
     private final EpsilonGreedy explorer;
     private final TransitionPublisher publisher;
     private final TransitionEncoder encoder;
@@ -41,6 +50,14 @@ public final class Actor {
     private final int obsSize;
     private final int[] actions; // [numEnvs]
     private final float[] behaviorProbs; // [numEnvs]
+    private final long[] versions; // [numEnvs] the version that chose each slot's action
+    private final PolicyRef[] pinned; // [numEnvs] each slot's episode's version, when routed
+    private final long[] pinnedEpisode; // [numEnvs] the episode index pinned[slot] belongs to
+    private final int[] groupSlots; // [numEnvs] slots of one version, for a grouped act
+    private final float[] groupObs; // [numEnvs * obsSize]
+    private final int[] groupActions; // [numEnvs]
+    private final float[] groupProbs; // [numEnvs]
+    private final boolean[] grouped; // [numEnvs] slots already acted in this step
     private final double[] returns; // [numEnvs] return so far of each slot's episode
     private final String[] actorIds; // [numEnvs]
     private final long[] slotEpisode; // [numEnvs] episode index the cached ids belong to
@@ -54,6 +71,7 @@ public final class Actor {
             EpisodeIds ids,
             VectorEnv envs,
             PolicyHolder holder,
+            PolicyRouter router,
             EpsilonGreedy explorer,
             TransitionPublisher publisher,
             InstantSource clock,
@@ -63,6 +81,7 @@ public final class Actor {
         this.ids = Objects.requireNonNull(ids, "ids");
         this.envs = Objects.requireNonNull(envs, "envs");
         this.holder = Objects.requireNonNull(holder, "holder");
+        this.router = Objects.requireNonNull(router, "router");
         this.explorer = Objects.requireNonNull(explorer, "explorer");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -73,6 +92,14 @@ public final class Actor {
         this.encoder = new TransitionEncoder(envs.spec());
         this.actions = new int[numEnvs];
         this.behaviorProbs = new float[numEnvs];
+        this.versions = new long[numEnvs];
+        this.pinned = new PolicyRef[numEnvs];
+        this.pinnedEpisode = new long[numEnvs];
+        this.groupSlots = new int[numEnvs];
+        this.groupObs = new float[numEnvs * obsSize];
+        this.groupActions = new int[numEnvs];
+        this.groupProbs = new float[numEnvs];
+        this.grouped = new boolean[numEnvs];
         this.returns = new double[numEnvs];
         this.actorIds = new String[numEnvs];
         this.slotEpisode = new long[numEnvs];
@@ -94,6 +121,14 @@ public final class Actor {
      */
     public void run(long maxVectorSteps, double maxStepsPerSecond, BooleanSupplier stop) {
         envs.reset();
+        try {
+            loop(maxVectorSteps, maxStepsPerSecond, stop);
+        } finally {
+            unpinAll();
+        }
+    }
+
+    private void loop(long maxVectorSteps, double maxStepsPerSecond, BooleanSupplier stop) {
         long interval = maxStepsPerSecond > 0 ? (long) (1e9 * numEnvs / maxStepsPerSecond) : 0;
         long due = System.nanoTime();
         for (long done = 0; (maxVectorSteps == 0 || done < maxVectorSteps); done++) {
@@ -115,25 +150,101 @@ public final class Actor {
 
     /** One vector step: choose, step, publish. */
     void step() {
-        long version;
-        PolicyRef ref = holder.acquire();
-        try {
-            explorer.act(ref.policy(), steps, envs.obs(), numEnvs, actions, behaviorProbs);
-            version = ref.version();
-        } finally {
-            ref.release();
-        }
+        long version = router.assigned() ? actRouted() : actNewest();
         if (version != actingVersion) {
             actingVersion = version;
             listener.onActing(index, version, System.nanoTime());
         }
         envs.step(actions);
-        publish(version, clock.millis());
+        publish(clock.millis());
         steps += numEnvs;
         metrics.addSteps(numEnvs);
     }
 
-    private void publish(long version, long now) {
+    /** Every slot with the holder's current version, in one call; returns that version. */
+    private long actNewest() {
+        PolicyRef ref = holder.acquire();
+        try {
+            explorer.act(ref.policy(), steps, envs.obs(), numEnvs, actions, behaviorProbs);
+            Arrays.fill(versions, ref.version());
+            return ref.version();
+        } finally {
+            ref.release();
+        }
+    }
+
+    /**
+     * Each slot with its episode's pinned version, one call per version; returns the lowest version
+     * that acted.
+     */
+    private long actRouted() {
+        long[] episode = envs.currentEpisode();
+        for (int slot = 0; slot < numEnvs; slot++) {
+            if (pinned[slot] == null || pinnedEpisode[slot] != episode[slot]) {
+                unpin(slot);
+                pinned[slot] = router.acquireFor(ids.episodeId(slot, episode[slot]));
+                pinnedEpisode[slot] = episode[slot];
+            }
+        }
+        if (allPinnedTo(pinned[0])) {
+            explorer.act(pinned[0].policy(), steps, envs.obs(), numEnvs, actions, behaviorProbs);
+            Arrays.fill(versions, pinned[0].version());
+            return pinned[0].version();
+        }
+        long lowest = Long.MAX_VALUE;
+        Arrays.fill(grouped, false);
+        for (int first = 0; first < numEnvs; first++) {
+            if (!grouped[first]) {
+                actGroup(pinned[first]);
+                lowest = Math.min(lowest, pinned[first].version());
+            }
+        }
+        return lowest;
+    }
+
+    private boolean allPinnedTo(PolicyRef ref) {
+        for (PolicyRef p : pinned) {
+            if (p != ref) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Acts the rows of the slots pinned to {@code ref} in one call and marks them done. */
+    private void actGroup(PolicyRef ref) {
+        float[] obs = envs.obs();
+        int n = 0;
+        for (int slot = 0; slot < numEnvs; slot++) {
+            if (pinned[slot] == ref) {
+                System.arraycopy(obs, slot * obsSize, groupObs, n * obsSize, obsSize);
+                groupSlots[n++] = slot;
+                grouped[slot] = true;
+            }
+        }
+        explorer.act(ref.policy(), steps, groupObs, n, groupActions, groupProbs);
+        for (int i = 0; i < n; i++) {
+            int slot = groupSlots[i];
+            actions[slot] = groupActions[i];
+            behaviorProbs[slot] = groupProbs[i];
+            versions[slot] = ref.version();
+        }
+    }
+
+    private void unpin(int slot) {
+        if (pinned[slot] != null) {
+            pinned[slot].release();
+            pinned[slot] = null;
+        }
+    }
+
+    private void unpinAll() {
+        for (int slot = 0; slot < numEnvs; slot++) {
+            unpin(slot);
+        }
+    }
+
+    private void publish(long now) {
         float[] prevObs = envs.prevObs();
         float[] nextObs = envs.nextObs();
         float[] rewards = envs.rewards();
@@ -161,7 +272,7 @@ public final class Actor {
                             terminated[slot],
                             truncated[slot],
                             behaviorProbs[slot],
-                            version);
+                            versions[slot]);
             publisher.send(keys[slot], value);
             returns[slot] += rewards[slot];
             if (terminated[slot] || truncated[slot]) {

@@ -1,6 +1,8 @@
 package io.replayflow.actor;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.replayflow.actor.assign.AssignmentFollower;
+import io.replayflow.actor.assign.AssignmentListener;
 import io.replayflow.actor.env.EnvRegistry;
 import io.replayflow.actor.env.VectorEnv;
 import io.replayflow.actor.internal.Seeds;
@@ -13,10 +15,12 @@ import io.replayflow.actor.swap.PolicyFollower;
 import io.replayflow.actor.swap.SwapListener;
 import io.replayflow.policy.Policy;
 import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.assign.PolicyRouter;
 import io.replayflow.policy.load.PolicyLoader;
 import io.replayflow.policy.load.PolicyRoot;
 import io.replayflow.policy.swap.PolicyHolder;
 import io.replayflow.policy.swap.PolicyRef;
+import io.replayflow.schemas.avro.PolicyAssignment;
 import io.replayflow.schemas.env.EnvSpec;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -54,10 +58,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What it starts: one idempotent producer shared by the actors ({@link TransitionPublisher});
  * one {@link PolicyFollower} reading {@code rf.policies} for the configured policy name, which
- * loads each newer version once and hot-swaps it into every actor's {@link PolicyHolder}; K actor
- * threads; and, unless the port is -1, the Prometheus endpoint. Start waits (up to {@code
- * actor.swap.initial-wait}) for the newest published version to load, so actors start with it if
- * there is one and with version 0 (uniform random) otherwise.
+ * loads each newer version once and hot-swaps it into every actor's {@link PolicyHolder}; one
+ * {@link AssignmentFollower} reading {@code rf.policy.assignments}: once the policy has an
+ * assignment, its champion and canary (in the shared {@link PolicyRouter}) act instead of the
+ * newest version, each episode with one of them from start to end; K actor threads; and, unless the
+ * port is -1, the Prometheus endpoint. Start waits (up to {@code actor.swap.initial-wait}) for the
+ * newest published version to load, so actors start with it if there is one and with version 0
+ * (uniform random) otherwise.
  *
  * <p>Stopping: {@link #stop()} asks the actors to stop after their current vector step; {@link
  * #close()} stops, waits for them, flushes the producer and releases everything. If an actor fails
@@ -72,6 +79,7 @@ public final class ActorRunner implements AutoCloseable {
     private final String runNonce;
     private final TransitionPublisher publisher;
     private final List<PolicyHolder> holders;
+    private final PolicyRouter router = new PolicyRouter();
     private final List<Actor> actors;
     private final ActorMetrics metrics;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -83,6 +91,7 @@ public final class ActorRunner implements AutoCloseable {
 
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
     private PolicyFollower follower;
+    private AssignmentFollower assignmentFollower;
     private MetricsServer metricsServer;
     private volatile boolean stopRequested;
     private volatile boolean closing;
@@ -142,6 +151,7 @@ public final class ActorRunner implements AutoCloseable {
                             new EpisodeIds(config.actorName(), k, runNonce),
                             envs,
                             holder,
+                            router,
                             explorer,
                             publisher,
                             clock,
@@ -242,6 +252,41 @@ public final class ActorRunner implements AutoCloseable {
                             }
                         });
         follower.start();
+        assignmentFollower =
+                AssignmentFollower.create(
+                        config.bootstrapServers(),
+                        config.kafkaProperties(),
+                        "replayflow-assignment-follower-" + config.actorName(),
+                        config.topics().assignments(),
+                        config.policyName(),
+                        loader,
+                        router,
+                        config.swapPollInterval(),
+                        new AssignmentListener() {
+                            @Override
+                            public void onAssigned(PolicyAssignment assignment, long loadNanos) {
+                                metrics.swapped();
+                            }
+
+                            @Override
+                            public void onRefused(
+                                    PolicyAssignment assignment,
+                                    long version,
+                                    PolicyRejectedException e) {
+                                metrics.swapFailed(e.reason());
+                                Refusal refusal = new Refusal(version, e.reason(), e.getMessage());
+                                refusals.add(refusal);
+                                swapEvents.add(l -> l.refused(refusal, actingVersion()));
+                            }
+                        });
+        assignmentFollower.start();
+        if (!assignmentFollower.awaitCaughtUp(config.swapInitialWait())) {
+            LOG.warn(
+                    "could not read {} within {}; actors follow the newest version until an"
+                            + " assignment arrives",
+                    config.topics().assignments(),
+                    config.swapInitialWait());
+        }
         if (!follower.awaitCaughtUp(config.swapInitialWait())) {
             LOG.warn(
                     "could not read {} within {} (is Kafka at {} up?); actors start with v{} and"
@@ -447,6 +492,11 @@ public final class ActorRunner implements AutoCloseable {
         return follower == null ? 0 : follower.installedVersion();
     }
 
+    /** The sequence of the policy assignment the actors follow (0: none, the newest acts). */
+    public long assignmentSequence() {
+        return assignmentFollower == null ? 0 : assignmentFollower.installedSequence();
+    }
+
     /** Every version refused so far, oldest first. */
     public List<Refusal> refusals() {
         return List.copyOf(refusals);
@@ -483,6 +533,10 @@ public final class ActorRunner implements AutoCloseable {
         if (follower != null) {
             follower.close();
         }
+        if (assignmentFollower != null) {
+            assignmentFollower.close();
+        }
+        router.close();
         try {
             publisher.close(Duration.ofSeconds(30));
         } catch (RuntimeException e) {

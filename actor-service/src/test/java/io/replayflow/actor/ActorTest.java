@@ -13,6 +13,9 @@ import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.actor.policy.RandomPolicy;
 import io.replayflow.actor.publish.PublishFailedException;
 import io.replayflow.actor.publish.TransitionPublisher;
+import io.replayflow.policy.assign.CanarySplit;
+import io.replayflow.policy.assign.PolicyRouter;
+import io.replayflow.policy.assign.PolicyRouter.Routing;
 import io.replayflow.policy.swap.PolicyHolder;
 import io.replayflow.policy.swap.PolicyRef;
 import io.replayflow.policy.testing.FixedPolicy;
@@ -49,6 +52,7 @@ class ActorTest {
     private final VectorEnv envs = VectorEnv.create(CartPole::new, ENVS, SEED);
     private final PolicyHolder holder =
             new PolicyHolder(PolicyRef.of(new RandomPolicy(2, 4, new SplittableRandom(1))));
+    private final PolicyRouter router = new PolicyRouter();
     private final List<String> acting = new ArrayList<>();
     private final Actor actor =
             new Actor(
@@ -56,6 +60,7 @@ class ActorTest {
                     new EpisodeIds("host", 0, "nonce"),
                     envs,
                     holder,
+                    router,
                     new EpsilonGreedy(EpsilonSchedule.constant(0.1), new SplittableRandom(2)),
                     publisher,
                     InstantSource.fixed(Instant.ofEpochMilli(1_234)),
@@ -107,6 +112,55 @@ class ActorTest {
         }
         assertThat(metrics.episodes()).isEqualTo(ended).isPositive();
         assertThat(acting).containsExactly("0:v0");
+    }
+
+    @Test
+    void withAnAssignmentEachEpisodeActsWithTheVersionItsIdHashesToFromStartToEnd()
+            throws Exception {
+        FixedPolicy v1 = new FixedPolicy(1, 1, 2, 4);
+        FixedPolicy v2 = new FixedPolicy(2, 0, 2, 4);
+        PolicyRef champion = PolicyRef.of(v1);
+        PolicyRef canary = PolicyRef.of(v2);
+        router.install(new Routing(champion, canary, 0.5, 1));
+        canary.release(); // the router and the episodes hold v2 now
+        champion.release();
+
+        envs.reset();
+        for (int i = 0; i < 50; i++) {
+            actor.step();
+        }
+        int beforeRollback = 50 * ENVS;
+        router.install(new Routing(router.routing().champion(), null, 0.0, 2)); // back to v1
+        for (int i = 0; i < 100; i++) {
+            actor.step();
+        }
+
+        List<Transition> transitions = published();
+        Map<String, Integer> firstIndex = new TreeMap<>();
+        Map<String, List<Transition>> episodes = new TreeMap<>();
+        for (int i = 0; i < transitions.size(); i++) {
+            Transition t = transitions.get(i);
+            firstIndex.putIfAbsent(t.getEpisodeId(), i);
+            episodes.computeIfAbsent(t.getEpisodeId(), k -> new ArrayList<>()).add(t);
+        }
+        int canaryEpisodes = 0;
+        for (Map.Entry<String, List<Transition>> e : episodes.entrySet()) {
+            String id = e.getKey();
+            boolean startedBefore = firstIndex.get(id) < beforeRollback;
+            long expected = startedBefore && CanarySplit.toCanary(id, 0.5) ? 2 : 1;
+            for (Transition t : e.getValue()) {
+                assertThat(t.getPolicyVersion()).as(id).isEqualTo(expected);
+                // ε = 0.1 around v1's action 1 or v2's action 0: 0.95 for it, 0.05 for the other.
+                int greedy = expected == 1 ? 1 : 0;
+                assertThat(t.getBehaviorProb()).isEqualTo(t.getAction() == greedy ? 0.95f : 0.05f);
+            }
+            canaryEpisodes += expected == 2 ? 1 : 0;
+        }
+        assertThat(canaryEpisodes).isPositive();
+        assertThat(v2.closed())
+                .as("the rolled-back canary closed once its episodes ended")
+                .isTrue();
+        assertThat(v1.closed()).as("the champion still acts").isFalse();
     }
 
     @Test
@@ -193,6 +247,7 @@ class ActorTest {
                         new EpisodeIds("host", 0, "nonce"),
                         envs,
                         holder,
+                        router,
                         new EpsilonGreedy(EpsilonSchedule.constant(0.0), new SplittableRandom(2)),
                         failing,
                         InstantSource.system(),

@@ -86,6 +86,22 @@ public record Topics(String prefix) {
         return prefix + "policies";
     }
 
+    /**
+     * PolicyAssignments: what acts for each policy name now. Compacted, keyed by policy name, one
+     * partition (the latest assignment per name survives).
+     */
+    public String assignments() {
+        return prefix + "policy.assignments";
+    }
+
+    /**
+     * Every PolicyAssignment ever written, keyed by policy name and never compacted: the audit
+     * trail of who promoted or rolled back what, when and why.
+     */
+    public String assignmentHistory() {
+        return prefix + "policy.assignments.history";
+    }
+
     /** Decisions of the decision service (Decision, keyed by session id). */
     public String decisions() {
         return prefix + "decisions";
@@ -94,6 +110,14 @@ public record Topics(String prefix) {
     /** Rewards and session ends received by the decision service (Outcome, keyed by session id). */
     public String outcomes() {
         return prefix + "outcomes";
+    }
+
+    /**
+     * Whether {@code name} is one of the compacted, single-partition topics keyed by policy name
+     * ({@link #policies()}, {@link #assignments()}): the latest record per name is the state.
+     */
+    public boolean compacted(String name) {
+        return policies().equals(name) || assignments().equals(name);
     }
 
     /** Every topic, in a stable order. */
@@ -107,6 +131,8 @@ public record Topics(String prefix) {
                 priorities(),
                 policies(),
                 decisions(),
-                outcomes());
+                outcomes(),
+                assignments(),
+                assignmentHistory());
     }
 }

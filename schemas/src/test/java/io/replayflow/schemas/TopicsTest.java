@@ -21,7 +21,16 @@ class TopicsTest {
                         "rf.priorities",
                         "rf.policies",
                         "rf.decisions",
-                        "rf.outcomes");
+                        "rf.outcomes",
+                        "rf.policy.assignments",
+                        "rf.policy.assignments.history");
+    }
+
+    @Test
+    void onlyThePolicyKeyedTopicsAreCompacted() {
+        Topics topics = Topics.defaults();
+        assertThat(topics.all().stream().filter(topics::compacted))
+                .containsExactly("rf.policies", "rf.policy.assignments");
     }
 
     @Test

@@ -260,4 +260,12 @@ public final class VectorEnv {
     public long[] episodeIndex() {
         return episodeIndex;
     }
+
+    /**
+     * [numEnvs] the episode each slot's current observation ({@link #obs()}) belongs to: the
+     * episode the next {@link #step} continues (0 after {@link #reset()}).
+     */
+    public long[] currentEpisode() {
+        return currentEpisode;
+    }
 }

@@ -252,6 +252,10 @@ class DeploymentFilesTest {
         assertThat(topics.keySet()).containsAll(Topics.defaults().all());
         assertThat(at(topics.get(Topics.defaults().policies()), "spec", "config"))
                 .containsEntry("cleanup.policy", "compact");
+        assertThat(at(topics.get(Topics.defaults().assignments()), "spec", "config"))
+                .containsEntry("cleanup.policy", "compact");
+        assertThat(at(topics.get(Topics.defaults().assignmentHistory()), "spec", "config"))
+                .doesNotContainKey("cleanup.policy");
         for (Map<String, Object> user : ofKind("KafkaUser")) {
             assertThat(at(user, "spec", "authentication")).containsEntry("type", "scram-sha-512");
         }

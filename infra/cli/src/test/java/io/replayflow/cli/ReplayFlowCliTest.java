@@ -75,6 +75,8 @@ class ReplayFlowCliTest {
                 "policy list",
                 "policy promote",
                 "policy rollback",
+                "policy pause",
+                "policy resume",
                 "bench",
                 "bench actors",
                 "bench ingest",
@@ -318,11 +320,21 @@ class ReplayFlowCliTest {
     }
 
     @Test
-    void pendingVerbSaysSoWithExit3EvenWithItsFutureFlags() {
-        Result r = run("policy", "promote", "CartPole-v1", "--to", "3");
+    void policyVerbsNameAMissingPolicyInOneLineWithExit2() {
+        Result r =
+                run(
+                        "policy",
+                        "promote",
+                        "nosuch",
+                        "3",
+                        "--bootstrap",
+                        "127.0.0.1:1",
+                        "--data",
+                        System.getProperty("java.io.tmpdir"));
 
-        assertThat(r.exitCode()).isEqualTo(ReplayFlow.EXIT_NOT_AVAILABLE);
-        assertThat(r.err()).contains("replayflow policy promote: not available yet");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("unknown policy 'nosuch'");
     }
 
     @Test

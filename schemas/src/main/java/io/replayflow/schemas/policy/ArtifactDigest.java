@@ -16,11 +16,16 @@ import java.util.stream.Stream;
 /**
  * SHA-256 of a policy artifact: one digest per file (relative path with {@code /} separators), and
  * the artifact digest = SHA-256 over the lines {@code "<path>\t<file sha256>\n"} in path order.
- * {@code replayflow-policy.json} itself is left out (it records the digests).
+ * {@code replayflow-policy.json} itself is left out (it records the digests), and so are the
+ * evaluation results written beside an artifact after its export ({@link #SIDECAR_FILES}: {@code
+ * ope.json}), which describe the artifact rather than belong to it.
  *
  * <p>Cost: reads every file once. Stateless and thread-safe.
  */
 public final class ArtifactDigest {
+
+    /** Files written beside an exported artifact that its digest leaves out. */
+    public static final List<String> SIDECAR_FILES = List.of("ope.json");
 
     private ArtifactDigest() {}
 
@@ -33,7 +38,7 @@ public final class ArtifactDigest {
         }
         for (Path file : files) {
             String relative = dir.relativize(file).toString().replace('\\', '/');
-            if (!relative.equals(PolicyManifest.FILE_NAME)) {
+            if (!relative.equals(PolicyManifest.FILE_NAME) && !SIDECAR_FILES.contains(relative)) {
                 digests.put(relative, sha256(file));
             }
         }

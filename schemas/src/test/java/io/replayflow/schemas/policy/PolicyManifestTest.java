@@ -61,6 +61,15 @@ class PolicyManifestTest {
     }
 
     @Test
+    void anOpeResultWrittenBesideTheArtifactLaterDoesNotBreakItsVerification() throws Exception {
+        PolicyManifest written = manifestFor(artifact);
+        written.writeTo(artifact);
+        Files.writeString(artifact.resolve("ope.json"), "{\"estimates\": {}}");
+
+        PolicyManifest.readFrom(artifact).verify(artifact, written.sha256());
+    }
+
+    @Test
     void digestIsTheSha256OfPathAndDigestLines() throws Exception {
         // sha256("graph") and sha256("index") are fixed; the artifact digest hashes the two lines
         // "saved_model.pb\t<sha>\n" and "variables/variables.index\t<sha>\n" in path order.

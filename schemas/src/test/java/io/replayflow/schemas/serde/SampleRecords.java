@@ -1,11 +1,14 @@
 package io.replayflow.schemas.serde;
 
+import io.replayflow.schemas.avro.AssignedVersion;
+import io.replayflow.schemas.avro.AssignmentMode;
 import io.replayflow.schemas.avro.DeadLetter;
 import io.replayflow.schemas.avro.Decision;
 import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Lineage;
 import io.replayflow.schemas.avro.Outcome;
+import io.replayflow.schemas.avro.PolicyAssignment;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Reward;
@@ -187,6 +190,40 @@ final class SampleRecords {
                 .build();
     }
 
+    static PolicyAssignment canaryAssignment() {
+        return PolicyAssignment.newBuilder()
+                .setPolicyName("cartpole")
+                .setSequence(4)
+                .setChampion(
+                        AssignedVersion.newBuilder()
+                                .setVersion(1)
+                                .setUri("file:///data/policies/cartpole/1")
+                                .setSha256("ab".repeat(32))
+                                .build())
+                .setCanary(
+                        AssignedVersion.newBuilder()
+                                .setVersion(2)
+                                .setUri("file:///data/policies/cartpole/2")
+                                .setSha256("cd".repeat(32))
+                                .build())
+                .setCanaryShare(0.2)
+                .setMode(AssignmentMode.AUTOMATIC)
+                .setReason("v2's OPE lower bound 180.0 is within 10.0 of v1's estimate 185.0")
+                .setDecider("controller")
+                .setDecidedAtMs(1_763_700_002_000L)
+                .build();
+    }
+
+    static PolicyAssignment championOnlyAssignment() {
+        return PolicyAssignment.newBuilder(canaryAssignment())
+                .setCanary(null)
+                .setCanaryShare(0.0)
+                .setMode(AssignmentMode.PAUSED)
+                .setDecider("alice")
+                .setReason("rolled back to v1 by hand")
+                .build();
+    }
+
     /**
      * A generic record for any schema with every field set to a value derived from its name, so a
      * test can write data under an old released schema without its generated class.
@@ -229,6 +266,8 @@ final class SampleRecords {
                 return salt.length() % 2 == 0;
             case NULL:
                 return null;
+            case ENUM:
+                return new GenericData.EnumSymbol(schema, schema.getEnumSymbols().get(0));
             default:
                 throw new IllegalArgumentException("no sample for " + schema.getType());
         }

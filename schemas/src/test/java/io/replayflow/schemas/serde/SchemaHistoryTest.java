@@ -7,6 +7,7 @@ import io.replayflow.schemas.avro.Decision;
 import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Outcome;
+import io.replayflow.schemas.avro.PolicyAssignment;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
@@ -43,7 +44,8 @@ class SchemaHistoryTest {
                     EpisodeStats.class,
                     DeadLetter.class,
                     Decision.class,
-                    Outcome.class);
+                    Outcome.class,
+                    PolicyAssignment.class);
 
     static Stream<SchemaHistory.Version> releasedVersions() {
         return SchemaHistory.released().recordNames().stream()

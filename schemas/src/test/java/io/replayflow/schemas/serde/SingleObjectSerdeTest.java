@@ -8,6 +8,7 @@ import io.replayflow.schemas.avro.Decision;
 import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Outcome;
+import io.replayflow.schemas.avro.PolicyAssignment;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
@@ -41,6 +42,8 @@ class SingleObjectSerdeTest {
         assertRoundTrip(Decision.class, SampleRecords.maskedDecision());
         assertRoundTrip(Outcome.class, SampleRecords.reward());
         assertRoundTrip(Outcome.class, SampleRecords.sessionEnd());
+        assertRoundTrip(PolicyAssignment.class, SampleRecords.canaryAssignment());
+        assertRoundTrip(PolicyAssignment.class, SampleRecords.championOnlyAssignment());
     }
 
     @Test

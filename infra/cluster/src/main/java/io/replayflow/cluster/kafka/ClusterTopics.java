@@ -41,7 +41,7 @@ public final class ClusterTopics {
                 if (existing.contains(name)) {
                     continue;
                 }
-                boolean policies = name.equals(topics.policies());
+                boolean policies = topics.compacted(name);
                 NewTopic topic =
                         new NewTopic(
                                 name,

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * loopback that is not advertised to clients.
  *
  * <p>Topics: every name of {@link Topics} with {@link LocalStackConfig#partitions()} partitions,
- * except {@code policies}: one partition, {@code cleanup.policy=compact}.
+ * except {@code policies} and {@code policy.assignments}: one partition, {@code
+ * cleanup.policy=compact}.
  *
  * <p>Thread-safe. {@link #close()} stops Flink, then Kafka, waits for their threads and is
  * idempotent; the stack registers no shutdown hook, so a command line that wants Ctrl-C to stop it
@@ -330,7 +331,7 @@ public final class LocalStack implements AutoCloseable {
         Topics topics = config.topics();
         List<TopicSpec> specs = new ArrayList<>();
         for (String name : topics.all()) {
-            if (name.equals(topics.policies())) {
+            if (topics.compacted(name)) {
                 specs.add(new TopicSpec(name, 1, Map.of("cleanup.policy", "compact")));
             } else {
                 specs.add(new TopicSpec(name, config.partitions(), Map.of()));

@@ -87,16 +87,18 @@ class LocalStackKafkaITCase {
                         "it.priorities",
                         "it.policies",
                         "it.decisions",
-                        "it.outcomes");
+                        "it.outcomes",
+                        "it.policy.assignments",
+                        "it.policy.assignments.history");
         described.forEach(
                 (name, description) ->
                         assertThat(description.partitions())
                                 .as(name)
-                                .hasSize(name.equals(topics.policies()) ? 1 : PARTITIONS));
+                                .hasSize(topics.compacted(name) ? 1 : PARTITIONS));
     }
 
     @Test
-    void compactsOnlyThePoliciesTopic() throws Exception {
+    void compactsOnlyThePolicyKeyedTopics() throws Exception {
         Topics topics = stack.topics();
         ConfigResource policies = new ConfigResource(ConfigResource.Type.TOPIC, topics.policies());
         ConfigResource transitions =
@@ -106,6 +108,16 @@ class LocalStackKafkaITCase {
                 admin.describeConfigs(List.of(policies, transitions)).all().get();
 
         assertThat(configs.get(policies).get("cleanup.policy").value()).isEqualTo("compact");
+        ConfigResource assignments =
+                new ConfigResource(ConfigResource.Type.TOPIC, topics.assignments());
+        assertThat(
+                        admin.describeConfigs(List.of(assignments))
+                                .all()
+                                .get()
+                                .get(assignments)
+                                .get("cleanup.policy")
+                                .value())
+                .isEqualTo("compact");
         assertThat(configs.get(transitions).get("cleanup.policy").value()).isEqualTo("delete");
     }
 
