@@ -24,7 +24,10 @@ public final class ArtifactDigest {
 
     private ArtifactDigest() {}
 
-    /** Per-file digests of every regular file under {@code dir} except the manifest. */
+    /**
+     * Per-file digests of every regular file under {@code dir} except the manifest and {@link
+     * PolicyManifest#SIDECAR_FILES}.
+     */
     public static Map<String, String> fileDigests(Path dir) throws IOException {
         Map<String, String> digests = new TreeMap<>();
         List<Path> files;
@@ -33,7 +36,8 @@ public final class ArtifactDigest {
         }
         for (Path file : files) {
             String relative = dir.relativize(file).toString().replace('\\', '/');
-            if (!relative.equals(PolicyManifest.FILE_NAME)) {
+            if (!relative.equals(PolicyManifest.FILE_NAME)
+                    && !PolicyManifest.SIDECAR_FILES.contains(relative)) {
                 digests.put(relative, sha256(file));
             }
         }
