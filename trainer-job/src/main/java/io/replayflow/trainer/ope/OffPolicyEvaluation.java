@@ -315,8 +315,10 @@ public final class OffPolicyEvaluation {
             int numActions,
             Settings settings) {
         int rows = logged.stream().mapToInt(LoggedSteps::length).sum();
-        float[] obs = new float[rows * d];
-        float[] next = new float[rows * d];
+        int horizon = logged.stream().mapToInt(LoggedSteps::length).max().orElse(1);
+        int dt = d + 1;
+        float[] obs = new float[rows * dt];
+        float[] next = new float[rows * dt];
         int[] action = new int[rows];
         int[] nextAction = new int[rows];
         float[] reward = new float[rows];
@@ -337,8 +339,8 @@ public final class OffPolicyEvaluation {
         for (int i = 0; i < logged.size(); i++) {
             LoggedSteps e = logged.get(i);
             int n = e.length();
-            System.arraycopy(e.obs(), 0, obs, k * d, n * d);
-            System.arraycopy(e.nextObs(), 0, next, k * d, n * d);
+            withTime(e.obs(), n, d, 0, horizon, obs, k);
+            withTime(e.nextObs(), n, d, 1, horizon, next, k);
             System.arraycopy(e.action(), 0, action, k, n);
             System.arraycopy(piNext.get(i), 0, nextAction, k, n);
             for (int t = 0; t < n; t++) {
@@ -352,7 +354,7 @@ public final class OffPolicyEvaluation {
             }
             k += n;
         }
-        FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, d);
+        FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, dt);
         List<float[][]> q = new ArrayList<>(logged.size());
         try (FittedQEvaluation fqe =
                 FittedQEvaluation.fit(
@@ -362,7 +364,9 @@ public final class OffPolicyEvaluation {
                         settings.fqeSteps(),
                         new SplittableRandom(settings.seed()))) {
             for (LoggedSteps e : logged) {
-                float[][] values = fqe.q(e.obs(), e.length());
+                float[] in = new float[e.length() * dt];
+                withTime(e.obs(), e.length(), d, 0, horizon, in, 0);
+                float[][] values = fqe.q(in, e.length());
                 for (float[] row : values) {
                     for (int a = 0; a < row.length; a++) {
                         row[a] *= (float) scale;
@@ -372,6 +376,18 @@ public final class OffPolicyEvaluation {
             }
         }
         return q;
+    }
+
+    /**
+     * Copies {@code n} observations of length {@code d} into {@code out} from row {@code at}, each
+     * followed by its time in the episode {@code (t + offset) / horizon}.
+     */
+    private static void withTime(
+            float[] obs, int n, int d, int offset, int horizon, float[] out, int at) {
+        for (int t = 0; t < n; t++) {
+            System.arraycopy(obs, t * d, out, (at + t) * (d + 1), d);
+            out[(at + t) * (d + 1) + d] = (float) (t + offset) / horizon;
+        }
     }
 
     private static List<String> warnings(
