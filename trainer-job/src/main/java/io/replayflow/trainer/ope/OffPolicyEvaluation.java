@@ -303,10 +303,14 @@ public final class OffPolicyEvaluation {
     /**
      * FQE on every logged transition. The next action is the target's: its greedy action, or for an
      * epsilon-soft target one drawn from {@code pi(.|s')} (a sampled SARSA target whose expectation
-     * is {@code sum_a pi(a|s') Q(s', a)}). Rewards are divided by the largest absolute logged
-     * return before the regression and the fitted values multiplied back, so the network regresses
-     * values of order 1 whatever the horizon (a return of 500 at lr 5e-4 would take most of the
-     * steps just to reach its scale).
+     * is {@code sum_a pi(a|s') Q(s', a)}). Rewards are divided by {@code H max|r|}, the bound on
+     * any return within the logged horizon, and the fitted values multiplied back, so the network
+     * regresses values in [-1, 1] (the bootstrap value clipped there, see {@link
+     * io.replayflow.trainer.algo.FqeLoss}) whatever the horizon (a return of 500 at lr 5e-4 would
+     * take most of the steps just to reach its scale). The network's input is the observation and
+     * the time in the episode {@code t / H} ({@code H} the longest logged episode): with a time
+     * limit the return still to come depends on {@code t}, which the observation does not show, and
+     * without it the undiscounted regression has no fixed point for a policy that never fails.
      */
     private static List<float[][]> fitFqe(
             List<LoggedSteps> logged,
@@ -323,17 +327,15 @@ public final class OffPolicyEvaluation {
         int[] nextAction = new int[rows];
         float[] reward = new float[rows];
         float[] discount = new float[rows];
-        double scale = 0;
+        double maxReward = 0;
         for (LoggedSteps e : logged) {
-            double sum = 0;
             for (float r : e.reward()) {
-                sum += Math.abs(r);
+                maxReward = Math.max(maxReward, Math.abs(r));
             }
-            scale = Math.max(scale, sum);
         }
-        if (scale == 0) {
-            scale = 1;
-        }
+        // every return within the logged horizon lies in [-H max|r|, H max|r|]: in these units,
+        // [-1, 1]
+        double scale = maxReward == 0 ? 1 : horizon * maxReward;
         SplittableRandom explore = new SplittableRandom(settings.seed() + 2);
         int k = 0;
         for (int i = 0; i < logged.size(); i++) {
@@ -362,7 +364,8 @@ public final class OffPolicyEvaluation {
                         data,
                         numActions,
                         settings.fqeSteps(),
-                        new SplittableRandom(settings.seed()))) {
+                        new SplittableRandom(settings.seed()),
+                        1f)) {
             for (LoggedSteps e : logged) {
                 float[] in = new float[e.length() * dt];
                 withTime(e.obs(), e.length(), d, 0, horizon, in, 0);
