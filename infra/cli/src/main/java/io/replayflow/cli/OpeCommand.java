@@ -11,9 +11,12 @@ import io.replayflow.trainer.data.DataSelection;
 import io.replayflow.trainer.ope.ExperienceEpisodes;
 import io.replayflow.trainer.ope.OffPolicyEvaluation;
 import io.replayflow.trainer.ope.OpeEstimate;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -46,7 +49,8 @@ import picocli.CommandLine.Spec;
                 + " FQE as its model), from the logged behavior_prob. The target is the artifact's"
                 + " greedy action. Each estimate comes with a bootstrap interval over episodes and"
                 + " the effective sample size; a warning says when the log does not support the"
-                + " target's actions.",
+                + " target's actions or FQE made too few backups for the horizon. The result is"
+                + " also written to <policy>/ope.json.",
             "With --json the last line is {\"estimates\": {\"fqe\": {\"value\": v, \"low\": l,"
                 + " \"high\": h, \"ess\": n}, \"dr\": {...}, \"pdis\": {...}, \"wpdis\": {...}},"
                 + " ...}."
@@ -54,6 +58,12 @@ import picocli.CommandLine.Spec;
 final class OpeCommand implements Callable<Integer> {
 
     private static final int ACT_ROWS = 256;
+
+    /** The result file next to the evaluated artifact. */
+    static final String OPE_FILE = "ope.json";
+
+    private static final String TARGET_PERIOD = "trainer.target.update-period";
+    private static final long DEFAULT_TARGET_PERIOD = 500;
 
     @Spec CommandSpec spec;
 
@@ -146,8 +156,24 @@ final class OpeCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "trainer.* options of FQE's network and optimizer (default: trainer"
-                            + " defaults, lr 0.0005, target period 500), repeatable.")
+                            + " defaults, lr 0.0005, target period 500), repeatable. FQE makes"
+                            + " --fqe-steps / target period Bellman backups and its values reach"
+                            + " no further ahead; a warning says when that is short of the"
+                            + " horizon.")
     List<String> settings = List.of();
+
+    @Option(
+            names = "--target-epsilon",
+            defaultValue = "0",
+            paramLabel = "E",
+            description =
+                    "Evaluate the artifact's epsilon-soft policy (greedy with probability 1-E,"
+                            + " uniform otherwise) instead of its greedy one (default:"
+                            + " ${DEFAULT-VALUE}). Under an epsilon-greedy behaviour a greedy"
+                            + " target gives most episodes importance weight 0; a soft target"
+                            + " keeps them all, at the price of estimating the soft policy's"
+                            + " return.")
+    double targetEpsilon;
 
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
@@ -212,11 +238,48 @@ final class OpeCommand implements Callable<Integer> {
             throw new UsageError("policy refused: " + e.getMessage());
         }
         print(out, report);
+        String line = report.toJson(policy.toAbsolutePath().toString());
+        Path written = writeNextToPolicy(line);
+        out.println("ope: wrote " + written);
         if (json) {
-            out.println(report.toJson(policy.toAbsolutePath().toString()));
+            out.println(line);
         }
         out.flush();
         return ReplayFlow.EXIT_OK;
+    }
+
+    /**
+     * {@code <policy>/ope.json}: the same object as the {@code --json} line, for {@code policy
+     * list} and the controller. Written to a temporary file and moved, so a reader sees the old or
+     * the new result, never half of one.
+     */
+    private Path writeNextToPolicy(String line) throws IOException {
+        Path target = policy.resolve(OPE_FILE);
+        Path tmp = policy.resolve(OPE_FILE + ".tmp"); // both in PolicyManifest.SIDECAR_FILES
+        try {
+            Files.writeString(tmp, line + "\n", StandardCharsets.UTF_8);
+            Files.move(
+                    tmp,
+                    target,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UsageError(
+                    "cannot write "
+                            + target
+                            + " ("
+                            + e.getMessage()
+                            + "): make the policy directory writable");
+        }
+        return target;
+    }
+
+    private Map<String, String> fqeSettings() {
+        Map<String, String> fqe = new LinkedHashMap<>();
+        fqe.put("trainer.lr", "0.0005");
+        fqe.put(TARGET_PERIOD, Long.toString(DEFAULT_TARGET_PERIOD));
+        fqe.putAll(keyValues());
+        return fqe;
     }
 
     private static int[] act(Policy target, float[] obs, int rows) {
@@ -265,10 +328,7 @@ final class OpeCommand implements Callable<Integer> {
             for (String m : methods) {
                 chosen.add(m.strip().toLowerCase(Locale.ROOT));
             }
-            Map<String, String> fqe = new LinkedHashMap<>();
-            fqe.put("trainer.lr", "0.0005");
-            fqe.put("trainer.target.update-period", "500");
-            fqe.putAll(keyValues());
+            Map<String, String> fqe = fqeSettings();
             if (tinyProbability <= 0 || tinyProbability >= 1) {
                 throw new UsageError(
                         "--tiny-prob " + tinyProbability + " is outside (0, 1); e.g. 0.01");
@@ -281,7 +341,8 @@ final class OpeCommand implements Callable<Integer> {
                     resamples,
                     confidence,
                     seed,
-                    tinyProbability);
+                    tinyProbability,
+                    targetEpsilon);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

@@ -164,6 +164,74 @@ class CollectCommandITCase {
         assertThat(evaluated.get("mean_return").asDouble()).isGreaterThan(200.0);
     }
 
+    /**
+     * {@code ope} on the collected Parquet log with a real TensorFlow artifact: the result is
+     * written next to the artifact as the same object as the {@code --json} line. Behaviour epsilon
+     * 0.65 leaves few episodes that follow a greedy target at every step; the epsilon-soft target
+     * keeps every episode's weight nonzero. 2000 FQE steps with a target update every 500 are 4
+     * Bellman backups, and the warning says so.
+     */
+    @Test
+    void opeWritesItsResultNextToTheArtifactAndReportsSupportHonestly() throws IOException {
+        JsonNode trained =
+                lastJsonLine(
+                        "train",
+                        "--data",
+                        data.toString(),
+                        "--algo",
+                        "bc",
+                        "--steps",
+                        "300",
+                        "--policy-name",
+                        "bc-ope",
+                        "--set",
+                        "trainer.seed=2");
+        String artifact = trained.get("policy").asText();
+        JsonNode greedy = ope(artifact, "0");
+        JsonNode soft = ope(artifact, "0.3");
+
+        assertThat(JSON.readTree(Files.readString(Path.of(artifact, "ope.json")))).isEqualTo(soft);
+        for (String m : List.of("fqe", "dr", "pdis", "wpdis")) {
+            JsonNode e = soft.get("estimates").get(m);
+            assertThat(e.get("low").asDouble())
+                    .as(m)
+                    .isLessThanOrEqualTo(e.get("value").asDouble());
+            assertThat(e.get("high").asDouble())
+                    .as(m)
+                    .isGreaterThanOrEqualTo(e.get("value").asDouble());
+        }
+        int episodes = soft.get("episodes").asInt();
+        assertThat(episodes).isGreaterThan(50);
+        assertThat(soft.get("supported_episodes").asInt()).isEqualTo(episodes);
+        assertThat(soft.get("estimates").get("pdis").get("ess").asDouble()).isGreaterThan(1.0);
+        assertThat(greedy.get("supported_episodes").asInt()).isLessThan(episodes);
+        assertThat(greedy.get("target_epsilon").asDouble()).isZero();
+        assertThat(soft.get("fqe_backups").asDouble()).isEqualTo(4.0);
+        assertThat(soft.get("warnings").toString()).contains("fqe ran 4 Bellman backups");
+    }
+
+    private static JsonNode ope(String artifact, String epsilon) throws IOException {
+        return lastJsonLine(
+                "ope",
+                "--policy",
+                artifact,
+                "--data",
+                data.toString(),
+                "--env",
+                "CartPole-v1",
+                "--fqe-steps",
+                "2000",
+                "--bootstrap-resamples",
+                "50",
+                "--target-epsilon",
+                epsilon,
+                "--set",
+                "trainer.threads.intra-op=1",
+                "--set",
+                "trainer.threads.inter-op=1",
+                "--json");
+    }
+
     @Test
     void aSecondCollectIntoTheSameDataRootIsRefused() {
         StringWriter err = new StringWriter();

@@ -17,19 +17,19 @@ import java.util.stream.Stream;
  * SHA-256 of a policy artifact: one digest per file (relative path with {@code /} separators), and
  * the artifact digest = SHA-256 over the lines {@code "<path>\t<file sha256>\n"} in path order.
  * {@code replayflow-policy.json} itself is left out (it records the digests), and so are the
- * evaluation results written beside an artifact after its export ({@link #SIDECAR_FILES}: {@code
+ * evaluation results written beside an artifact after its export ({@link PolicyManifest#SIDECAR_FILES}: {@code
  * ope.json}), which describe the artifact rather than belong to it.
  *
  * <p>Cost: reads every file once. Stateless and thread-safe.
  */
 public final class ArtifactDigest {
 
-    /** Files written beside an exported artifact that its digest leaves out. */
-    public static final List<String> SIDECAR_FILES = List.of("ope.json");
-
     private ArtifactDigest() {}
 
-    /** Per-file digests of every regular file under {@code dir} except the manifest. */
+    /**
+     * Per-file digests of every regular file under {@code dir} except the manifest and {@link
+     * PolicyManifest#SIDECAR_FILES}.
+     */
     public static Map<String, String> fileDigests(Path dir) throws IOException {
         Map<String, String> digests = new TreeMap<>();
         List<Path> files;
@@ -38,7 +38,8 @@ public final class ArtifactDigest {
         }
         for (Path file : files) {
             String relative = dir.relativize(file).toString().replace('\\', '/');
-            if (!relative.equals(PolicyManifest.FILE_NAME) && !SIDECAR_FILES.contains(relative)) {
+            if (!relative.equals(PolicyManifest.FILE_NAME)
+                    && !PolicyManifest.SIDECAR_FILES.contains(relative)) {
                 digests.put(relative, sha256(file));
             }
         }

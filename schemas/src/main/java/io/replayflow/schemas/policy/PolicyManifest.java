@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@code replayflow-policy.json}, the metadata beside every policy SavedModel (format version 2).
@@ -59,6 +60,12 @@ public record PolicyManifest(
 
     /** The manifest's file name inside an artifact directory. */
     public static final String FILE_NAME = "replayflow-policy.json";
+
+    /**
+     * Files written next to an artifact after it was made ({@code replayflow ope}'s result and its
+     * temporary): about the artifact, not part of it, so outside its digest and its file list.
+     */
+    public static final Set<String> SIDECAR_FILES = Set.of("ope.json", "ope.json.tmp");
 
     /** The format this code writes. */
     public static final int FORMAT_VERSION = 2;

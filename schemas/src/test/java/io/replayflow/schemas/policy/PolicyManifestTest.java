@@ -112,6 +112,16 @@ class PolicyManifestTest {
     }
 
     @Test
+    void anOpeResultWrittenNextToTheArtifactLeavesItValid() throws Exception {
+        PolicyManifest manifest = manifestFor(artifact);
+        manifest.writeTo(artifact);
+        Files.writeString(artifact.resolve("ope.json"), "{\"estimates\": {}}");
+
+        manifest.verify(artifact, manifest.sha256());
+        assertThat(ArtifactDigest.of(artifact)).isEqualTo(manifest.sha256());
+    }
+
+    @Test
     void missingAndExtraFilesAreNamed() throws Exception {
         PolicyManifest manifest = manifestFor(artifact);
         Files.delete(artifact.resolve("saved_model.pb"));

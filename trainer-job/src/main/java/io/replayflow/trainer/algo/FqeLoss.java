@@ -21,14 +21,33 @@ import org.tensorflow.types.TFloat32;
  */
 public class FqeLoss extends DqnLoss {
 
+    private final float valueBound;
+
     public FqeLoss(TdLossFunction tdLoss, float huberDelta) {
+        this(tdLoss, huberDelta, Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * @param valueBound the bootstrap value is clipped to {@code [-valueBound, valueBound]}: when
+     *     every return lies in that range, a value outside it is the network's extrapolation, and
+     *     clipping it keeps the off-policy regression from diverging (infinity: no clipping)
+     */
+    public FqeLoss(TdLossFunction tdLoss, float huberDelta, float valueBound) {
         super(tdLoss, huberDelta);
+        if (!(valueBound > 0)) {
+            throw new IllegalArgumentException("FQE value bound " + valueBound + " must be > 0");
+        }
+        this.valueBound = valueBound;
     }
 
     @Override
     protected Operand<TFloat32> bootstrapValue(LossInputs in) {
         Ops tf = in.tf();
         Operand<TFloat32> nextQ = in.target().apply(tf, in.nextObs()); // [batch, numActions]
-        return valueOf(tf, nextQ, in.nextAction(), in.numActions()); // [batch]
+        Operand<TFloat32> value = valueOf(tf, nextQ, in.nextAction(), in.numActions()); // [batch]
+        if (Float.isInfinite(valueBound)) {
+            return value;
+        }
+        return tf.clipByValue(value, tf.constant(-valueBound), tf.constant(valueBound));
     }
 }

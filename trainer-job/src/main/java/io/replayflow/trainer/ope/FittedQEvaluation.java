@@ -36,7 +36,7 @@ public final class FittedQEvaluation implements AutoCloseable {
     private final Session session;
     private final TransitionSpec spec;
 
-    private FittedQEvaluation(TrainerConfig config, TransitionSpec spec) {
+    private FittedQEvaluation(TrainerConfig config, TransitionSpec spec, float valueBound) {
         this.spec = spec;
         this.graph = new Graph();
         try {
@@ -45,7 +45,7 @@ public final class FittedQEvaluation implements AutoCloseable {
                             graph,
                             config,
                             spec,
-                            new FqeLoss(config.loss(), (float) config.huberDelta()));
+                            new FqeLoss(config.loss(), (float) config.huberDelta(), valueBound));
             this.session =
                     SessionFactory.open(graph, config.intraOpThreads(), config.interOpThreads());
         } catch (RuntimeException e) {
@@ -68,12 +68,26 @@ public final class FittedQEvaluation implements AutoCloseable {
             int numActions,
             long steps,
             RandomGenerator random) {
+        return fit(config, data, numActions, steps, random, Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #fit(TrainerConfig, FqeData, int, long, RandomGenerator)}, with the bootstrap value
+     * clipped to {@code [-valueBound, valueBound]} (see {@link FqeLoss}).
+     */
+    public static FittedQEvaluation fit(
+            TrainerConfig config,
+            FqeData data,
+            int numActions,
+            long steps,
+            RandomGenerator random,
+            float valueBound) {
         Objects.requireNonNull(random, "random");
         if (steps < 1) {
             throw new IllegalArgumentException("FQE steps is " + steps + "; give at least 1");
         }
         TransitionSpec spec = TransitionSpec.vector(data.obsDim(), numActions);
-        FittedQEvaluation fqe = new FittedQEvaluation(config, spec);
+        FittedQEvaluation fqe = new FittedQEvaluation(config, spec, valueBound);
         try {
             fqe.train(config, data, steps, random);
             return fqe;

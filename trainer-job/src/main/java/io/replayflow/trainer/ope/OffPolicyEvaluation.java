@@ -13,10 +13,12 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Evaluates a deterministic target policy on logged episodes with the chosen estimators: the
- * target's action in every logged state (so {@code pi(a_t|s_t)} is 1 or 0), FQE fitted on every
- * logged transition when {@code fqe} or {@code dr} is asked for, then each estimator with its
- * bootstrap interval, and the support diagnostics.
+ * Evaluates a target policy on logged episodes with the chosen estimators: the target's greedy
+ * action in every logged state, so {@code pi(a_t|s_t)} is 1 or 0 for the greedy target, or {@code 1
+ * - epsilon + epsilon/|A|} or {@code epsilon/|A|} for its epsilon-soft version (then every logged
+ * episode keeps a nonzero importance weight; the value estimated is the soft policy's), FQE fitted
+ * on every logged transition when {@code fqe} or {@code dr} is asked for, then each estimator with
+ * its bootstrap interval, and the support diagnostics.
  *
  * <p>FQE's regression treats truncation like termination (no bootstrap past the logged horizon):
  * the value estimated is the return within the logged episode length, as {@code evaluate} measures
@@ -37,6 +39,9 @@ public final class OffPolicyEvaluation {
      * @param confidence interval coverage, in (0, 1)
      * @param seed seed of FQE's minibatches and of the bootstrap draws
      * @param tinyProbability a behaviour probability below this where the target acts is reported
+     * @param targetEpsilon 0 evaluates the artifact's greedy policy; {@code epsilon > 0} evaluates
+     *     its epsilon-soft version {@code pi(a|s) = (1 - epsilon) [a = greedy(s)] + epsilon / |A|},
+     *     whose importance weights are nonzero on every logged episode
      */
     public record Settings(
             double gamma,
@@ -46,7 +51,8 @@ public final class OffPolicyEvaluation {
             int resamples,
             double confidence,
             long seed,
-            double tinyProbability) {
+            double tinyProbability,
+            double targetEpsilon) {
 
         public Settings {
             if (!(gamma > 0 && gamma <= 1)) {
@@ -75,6 +81,19 @@ public final class OffPolicyEvaluation {
                 throw new IllegalArgumentException(
                         "--confidence " + confidence + " is outside (0, 1); e.g. 0.95");
             }
+            if (!(targetEpsilon >= 0 && targetEpsilon < 1)) {
+                throw new IllegalArgumentException(
+                        "--target-epsilon "
+                                + targetEpsilon
+                                + " is outside [0, 1); 0 evaluates the greedy policy, e.g. 0.05"
+                                + " its epsilon-soft version");
+            }
+        }
+
+        /** {@code pi(a|s)} of the evaluated policy when its greedy action is {@code greedy}. */
+        double targetProbability(int a, int greedy, int numActions) {
+            double explore = targetEpsilon / numActions;
+            return a == greedy ? 1 - targetEpsilon + explore : explore;
         }
     }
 
@@ -86,6 +105,8 @@ public final class OffPolicyEvaluation {
      * @param targetActs logged steps where the behaviour took the target's action
      * @param tinyWhereTargetActs of those, steps with a behaviour probability below the threshold
      * @param minBehaviorProbWhereTargetActs the smallest such probability (NaN when none)
+     * @param targetEpsilon the evaluated policy's epsilon (0: greedy)
+     * @param fqeBackups Bellman backups FQE's target network went through (0 without FQE)
      * @param warnings support problems, in words
      */
     public record Report(
@@ -96,6 +117,8 @@ public final class OffPolicyEvaluation {
             long targetActs,
             long tinyWhereTargetActs,
             double minBehaviorProbWhereTargetActs,
+            double targetEpsilon,
+            double fqeBackups,
             List<String> warnings) {
 
         /**
@@ -122,6 +145,8 @@ public final class OffPolicyEvaluation {
             out.put("target_acts", targetActs);
             out.put("tiny_behavior_prob_where_target_acts", tinyWhereTargetActs);
             out.put("min_behavior_prob_where_target_acts", finite(minBehaviorProbWhereTargetActs));
+            out.put("target_epsilon", targetEpsilon);
+            out.put("fqe_backups", fqeBackups);
             out.put("warnings", warnings);
             try {
                 return JSON.writeValueAsString(out);
@@ -151,15 +176,19 @@ public final class OffPolicyEvaluation {
         List<int[]> piAt = new ArrayList<>();
         List<int[]> piNext = new ArrayList<>();
         long transitions = 0;
+        int longest = 0;
         for (LoggedSteps e : logged) {
             piAt.add(target.act(e.obs(), e.length()));
             piNext.add(target.act(e.nextObs(), e.length()));
             transitions += e.length();
+            longest = Math.max(longest, e.length());
         }
         List<float[][]> q = null;
         boolean model = settings.methods().contains("fqe") || settings.methods().contains("dr");
+        double backups = 0;
         if (model) {
             q = fitFqe(logged, piNext, obsDim, numActions, settings);
+            backups = backups(settings);
         }
         List<LoggedEpisode> episodes = new ArrayList<>();
         long targetActs = 0;
@@ -174,10 +203,11 @@ public final class OffPolicyEvaluation {
             double[] mq = model ? new double[n] : null;
             double[] mv = model ? new double[n] : null;
             for (int t = 0; t < n; t++) {
+                int greedy = piAt.get(i)[t];
                 r[t] = e.reward()[t];
                 mu[t] = e.behaviorProb()[t];
-                pi[t] = e.action()[t] == piAt.get(i)[t] ? 1 : 0;
-                if (pi[t] == 1) {
+                pi[t] = settings.targetProbability(e.action()[t], greedy, numActions);
+                if (e.action()[t] == greedy) {
                     targetActs++;
                     minMu = Double.isNaN(minMu) ? mu[t] : Math.min(minMu, mu[t]);
                     if (mu[t] < settings.tinyProbability()) {
@@ -185,8 +215,11 @@ public final class OffPolicyEvaluation {
                     }
                 }
                 if (model) {
-                    mq[t] = q.get(i)[t][e.action()[t]];
-                    mv[t] = q.get(i)[t][piAt.get(i)[t]];
+                    float[] qs = q.get(i)[t];
+                    mq[t] = qs[e.action()[t]];
+                    for (int a = 0; a < numActions; a++) {
+                        mv[t] += settings.targetProbability(a, greedy, numActions) * qs[a];
+                    }
                 }
             }
             episodes.add(new LoggedEpisode(r, mu, pi, mq, mv));
@@ -206,6 +239,9 @@ public final class OffPolicyEvaluation {
         int supported = (int) episodes.stream().filter(e -> e.weight() > 0).count();
         List<String> warnings =
                 warnings(episodes.size(), supported, targetActs, tiny, minMu, settings);
+        if (model) {
+            fqeHorizonWarning(backups, longest, settings).ifPresent(warnings::add);
+        }
         return new Report(
                 estimates,
                 episodes.size(),
@@ -214,7 +250,44 @@ public final class OffPolicyEvaluation {
                 targetActs,
                 tiny,
                 minMu,
+                settings.targetEpsilon(),
+                backups,
                 warnings);
+    }
+
+    /**
+     * Bellman backups of FQE: each hard target update (every {@code trainer.target.update-period}
+     * steps) is one; a soft update with {@code tau} moves the target a fraction {@code tau} of the
+     * way, so counts {@code tau}.
+     */
+    static double backups(Settings settings) {
+        TrainerConfig c = settings.fqe();
+        return (double) (settings.fqeSteps() / c.targetUpdatePeriod()) * c.targetTau();
+    }
+
+    /**
+     * FQE's value after {@code K} backups is the {@code K}-step value: with rewards 1 per step (as
+     * CartPole) it cannot exceed about {@code K} however good the target. It needs as many backups
+     * as the horizon it must see: the longest logged episode for {@code gamma = 1}, three time
+     * constants {@code 3 / (1 - gamma)} (95%) otherwise.
+     */
+    static java.util.Optional<String> fqeHorizonWarning(
+            double backups, int longest, Settings settings) {
+        double needed =
+                settings.gamma() == 1 ? longest : Math.min(longest, 3 / (1 - settings.gamma()));
+        if (backups >= needed) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+                String.format(
+                        Locale.ROOT,
+                        "fqe ran %.0f Bellman backups (--fqe-steps / trainer.target.update-period"
+                                + " x trainer.target.tau) but needs about %.0f to see the"
+                                + " horizon: its values are cut short at about %.0f steps; raise"
+                                + " --fqe-steps or lower trainer.target.update-period",
+                        backups,
+                        needed,
+                        backups));
     }
 
     private static OpeEstimator estimator(String method) {
@@ -227,6 +300,18 @@ public final class OffPolicyEvaluation {
         };
     }
 
+    /**
+     * FQE on every logged transition. The next action is the target's: its greedy action, or for an
+     * epsilon-soft target one drawn from {@code pi(.|s')} (a sampled SARSA target whose expectation
+     * is {@code sum_a pi(a|s') Q(s', a)}). Rewards are divided by {@code H max|r|}, the bound on
+     * any return within the logged horizon, and the fitted values multiplied back, so the network
+     * regresses values in [-1, 1] (the bootstrap value clipped there, see {@link
+     * io.replayflow.trainer.algo.FqeLoss}) whatever the horizon (a return of 500 at lr 5e-4 would
+     * take most of the steps just to reach its scale). The network's input is the observation and
+     * the time in the episode {@code t / H} ({@code H} the longest logged episode): with a time
+     * limit the return still to come depends on {@code t}, which the observation does not show, and
+     * without it the undiscounted regression has no fixed point for a policy that never fails.
+     */
     private static List<float[][]> fitFqe(
             List<LoggedSteps> logged,
             List<int[]> piNext,
@@ -234,28 +319,44 @@ public final class OffPolicyEvaluation {
             int numActions,
             Settings settings) {
         int rows = logged.stream().mapToInt(LoggedSteps::length).sum();
-        float[] obs = new float[rows * d];
-        float[] next = new float[rows * d];
+        int horizon = logged.stream().mapToInt(LoggedSteps::length).max().orElse(1);
+        int dt = d + 1;
+        float[] obs = new float[rows * dt];
+        float[] next = new float[rows * dt];
         int[] action = new int[rows];
         int[] nextAction = new int[rows];
         float[] reward = new float[rows];
         float[] discount = new float[rows];
+        double maxReward = 0;
+        for (LoggedSteps e : logged) {
+            for (float r : e.reward()) {
+                maxReward = Math.max(maxReward, Math.abs(r));
+            }
+        }
+        // every return within the logged horizon lies in [-H max|r|, H max|r|]: in these units,
+        // [-1, 1]
+        double scale = maxReward == 0 ? 1 : horizon * maxReward;
+        SplittableRandom explore = new SplittableRandom(settings.seed() + 2);
         int k = 0;
         for (int i = 0; i < logged.size(); i++) {
             LoggedSteps e = logged.get(i);
             int n = e.length();
-            System.arraycopy(e.obs(), 0, obs, k * d, n * d);
-            System.arraycopy(e.nextObs(), 0, next, k * d, n * d);
+            withTime(e.obs(), n, d, 0, horizon, obs, k);
+            withTime(e.nextObs(), n, d, 1, horizon, next, k);
             System.arraycopy(e.action(), 0, action, k, n);
             System.arraycopy(piNext.get(i), 0, nextAction, k, n);
-            System.arraycopy(e.reward(), 0, reward, k, n);
             for (int t = 0; t < n; t++) {
+                reward[k + t] = (float) (e.reward()[t] / scale);
                 boolean end = e.terminated()[t] || e.truncated()[t];
                 discount[k + t] = end ? 0f : (float) settings.gamma();
+                if (settings.targetEpsilon() > 0
+                        && explore.nextDouble() < settings.targetEpsilon()) {
+                    nextAction[k + t] = explore.nextInt(numActions);
+                }
             }
             k += n;
         }
-        FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, d);
+        FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, dt);
         List<float[][]> q = new ArrayList<>(logged.size());
         try (FittedQEvaluation fqe =
                 FittedQEvaluation.fit(
@@ -263,12 +364,33 @@ public final class OffPolicyEvaluation {
                         data,
                         numActions,
                         settings.fqeSteps(),
-                        new SplittableRandom(settings.seed()))) {
+                        new SplittableRandom(settings.seed()),
+                        1f)) {
             for (LoggedSteps e : logged) {
-                q.add(fqe.q(e.obs(), e.length()));
+                float[] in = new float[e.length() * dt];
+                withTime(e.obs(), e.length(), d, 0, horizon, in, 0);
+                float[][] values = fqe.q(in, e.length());
+                for (float[] row : values) {
+                    for (int a = 0; a < row.length; a++) {
+                        row[a] *= (float) scale;
+                    }
+                }
+                q.add(values);
             }
         }
         return q;
+    }
+
+    /**
+     * Copies {@code n} observations of length {@code d} into {@code out} from row {@code at}, each
+     * followed by its time in the episode {@code (t + offset) / horizon}.
+     */
+    private static void withTime(
+            float[] obs, int n, int d, int offset, int horizon, float[] out, int at) {
+        for (int t = 0; t < n; t++) {
+            System.arraycopy(obs, t * d, out, (at + t) * (d + 1), d);
+            out[(at + t) * (d + 1) + d] = (float) (t + offset) / horizon;
+        }
     }
 
     private static List<String> warnings(

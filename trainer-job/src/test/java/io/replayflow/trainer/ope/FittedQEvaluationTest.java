@@ -58,6 +58,41 @@ class FittedQEvaluationTest {
         }
     }
 
+    /**
+     * A state that loops on itself with reward 1 and gamma 1 has no finite value; with the
+     * bootstrap value clipped to 5 the regression's fixed point is {@code Q = 1 + min(Q, 5) = 6}
+     * instead of growing without end (the divergence clipping prevents in {@code ope}).
+     */
+    @Test
+    void theBootstrapValueIsClippedToTheBound() {
+        float[] s = {1, 0};
+        FqeData loop =
+                new FqeData(
+                        concat(s, s),
+                        new int[] {0, 1},
+                        new float[] {1, 1},
+                        new float[] {1, 1},
+                        concat(s, s),
+                        new int[] {0, 0},
+                        2);
+        TrainerConfig config =
+                TrainerConfig.fromMap(
+                        Map.of(
+                                "trainer.hidden", "16",
+                                "trainer.lr", "0.003",
+                                "trainer.batch-size", "16",
+                                "trainer.loss", "mse",
+                                "trainer.target.update-period", "50",
+                                "trainer.threads.intra-op", "1",
+                                "trainer.threads.inter-op", "1"));
+        try (FittedQEvaluation fqe =
+                FittedQEvaluation.fit(config, loop, 2, 3_000, new SplittableRandom(5), 5f)) {
+            float[][] q = fqe.q(s, 1);
+            assertThat((double) q[0][0]).isCloseTo(6.0, within(0.2));
+            assertThat((double) q[0][1]).isCloseTo(6.0, within(0.2));
+        }
+    }
+
     private static float[] concat(float[]... rows) {
         float[] out = new float[rows.length * rows[0].length];
         for (int i = 0; i < rows.length; i++) {
