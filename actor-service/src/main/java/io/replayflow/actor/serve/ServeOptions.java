@@ -94,7 +94,7 @@ public final class ServeOptions {
                     "HTTP port; 0 picks a free one (printed).");
     public static final ConfigOption<Integer> HTTP_THREADS =
             TABLE.add(
-                    key("serve.http.threads").intType().defaultValue(32),
+                    key("serve.http.threads").intType().defaultValue(8),
                     "int",
                     "Most threads of the HTTP server's pool (acceptor and selector included);"
                             + " calls wait on the log asynchronously, so a few suffice.");
