@@ -425,9 +425,20 @@ final class BenchCommand {
                         out);
             } catch (IllegalArgumentException e) {
                 throw new UsageError(e.getMessage());
+            } finally {
+                deleteTree(work);
             }
             out.flush();
             return ReplayFlow.EXIT_OK;
+        }
+
+        /** Removes the run's policy artifact and load-generator files. */
+        private static void deleteTree(Path dir) throws java.io.IOException {
+            try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 }
