@@ -10,7 +10,9 @@
 # published version greedily over 100 seeded episodes. Stops at a mean return >= 475 or at
 # 100,000 decisions, prints one line per chunk, and stops everything it started.
 # Environment: RF (launcher, default ./replayflow), PYTHON (default python3), KAFKA_PORT,
-# SERVE_PORT, CHUNK, BUDGET, TARGET.
+# SERVE_PORT, CHUNK, BUDGET, TARGET, LEARN_ARGS (more `learn` flags; by default the demo's
+# network: 256x256, lr 1e-3, batch 64, target copy every 100 steps; LEARN_ARGS=" " for learn's
+# own defaults).
 set -euo pipefail
 RF=${RF:-./replayflow}
 PYTHON=${PYTHON:-python3}
@@ -20,6 +22,7 @@ SERVE_PORT=${SERVE_PORT:-18080}
 CHUNK=${CHUNK:-10000}
 BUDGET=${BUDGET:-100000}
 TARGET=${TARGET:-475}
+LEARN_ARGS=${LEARN_ARGS:---set trainer.hidden=256,256 --set trainer.lr=0.001 --set trainer.batch-size=64 --set trainer.target.update-period=100}
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mkdir -p "$DATA"
 
@@ -34,7 +37,7 @@ for _ in $(seq 180); do grep -q "Press Ctrl-C" "$DATA/stack.log" && break; sleep
 grep -q "Press Ctrl-C" "$DATA/stack.log" || { echo "stack did not start: $DATA/stack.log"; exit 1; }
 
 $RF learn --data "$DATA" --bootstrap "127.0.0.1:$KAFKA_PORT" --policy cartpole \
-  --env CartPole-v1 >"$DATA/learn.log" 2>&1 &
+  --env CartPole-v1 $LEARN_ARGS >"$DATA/learn.log" 2>&1 &
 pids+=($!)
 
 used=0
