@@ -21,6 +21,8 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -108,7 +110,7 @@ public final class DecisionService implements AutoCloseable {
         ServeLog log =
                 KafkaServeLog.create(
                         config.bootstrapServers(),
-                        config.kafkaSettings(),
+                        producerSettings(config),
                         "replayflow-serve-" + config.serviceId(),
                         config.topics());
         DecisionService service = new DecisionService(config, log, InstantSource.system());
@@ -125,6 +127,13 @@ public final class DecisionService implements AutoCloseable {
                 service.uri(),
                 service.holder.version());
         return service;
+    }
+
+    /** Every client's settings, then the producer's own on top. */
+    private static Map<String, String> producerSettings(ServeConfig config) {
+        Map<String, String> settings = new HashMap<>(config.kafkaSettings());
+        settings.putAll(config.producerSettings());
+        return settings;
     }
 
     /**
@@ -184,7 +193,8 @@ public final class DecisionService implements AutoCloseable {
     }
 
     private Server server(ServeConfig config, PrometheusRegistry registry, InstantSource clock) {
-        QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+        QueuedThreadPool threads =
+                new QueuedThreadPool(config.httpThreads(), Math.min(4, config.httpThreads()));
         threads.setName("replayflow-serve-http");
         threads.setDaemon(true);
         Server jetty = new Server(threads);

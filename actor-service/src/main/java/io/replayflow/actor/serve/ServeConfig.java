@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The decision service's settings, validated once.
+ * The decision service's settings, validated once. Read from keys by {@link ServeOptions#parse},
+ * whose table documents each field and its default.
  *
  * <pre>{@code
  * ServeConfig config = ServeConfig.defaults("127.0.0.1:9092", "cartpole", EnvSpecs.CART_POLE)
@@ -17,7 +19,7 @@ import java.util.Optional;
  * }</pre>
  *
  * @param bootstrapServers Kafka, for the log and the policy follower
- * @param kafkaSettings further client settings (security...)
+ * @param kafkaSettings further client settings of every client (security...)
  * @param topics where decisions, outcomes and policies are
  * @param policy the policy name served
  * @param env the observation shape and action count requests must match; its id is written into
@@ -34,6 +36,8 @@ import java.util.Optional;
  * @param policyRoot when set, only artifacts under it are loaded
  * @param swapPollInterval longest poll of the policy follower
  * @param seed exploration draws
+ * @param httpThreads most threads of the HTTP server's pool
+ * @param producerSettings settings of the log's producer only (linger.ms...)
  */
 public record ServeConfig(
         String bootstrapServers,
@@ -52,68 +56,94 @@ public record ServeConfig(
         String serviceId,
         Optional<Path> policyRoot,
         Duration swapPollInterval,
-        long seed) {
+        long seed,
+        int httpThreads,
+        Map<String, String> producerSettings) {
+
+    /** Producer settings the log fixes for its durability guarantee. */
+    private static final Set<String> FIXED_PRODUCER_SETTINGS =
+            Set.of(
+                    "acks",
+                    "enable.idempotence",
+                    "key.serializer",
+                    "value.serializer",
+                    "bootstrap.servers");
 
     public ServeConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         kafkaSettings = Map.copyOf(kafkaSettings);
+        producerSettings = Map.copyOf(producerSettings);
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(policyRoot, "policyRoot");
         if (policy == null || policy.isBlank()) {
-            throw new IllegalArgumentException("policy name is required, e.g. --policy cartpole");
+            throw new IllegalArgumentException(
+                    "serve.policy.name is required, e.g. --policy cartpole");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(
-                    "port " + port + " is not a TCP port: use 1-65535, or 0 for any free port");
+                    "serve.http.port = "
+                            + port
+                            + " is not a TCP port: use 1-65535, or 0 for any free port");
         }
         if (!(epsilon >= 0 && epsilon <= 1)) {
-            throw new IllegalArgumentException("epsilon " + epsilon + " must be in [0, 1]");
+            throw new IllegalArgumentException("serve.epsilon = " + epsilon + " must be in [0, 1]");
         }
         if (maxBatch < 1 || maxBatch > 65536) {
-            throw new IllegalArgumentException("max batch " + maxBatch + " must be in [1, 65536]");
+            throw new IllegalArgumentException(
+                    "serve.batch.max-size = " + maxBatch + " must be in [1, 65536]");
         }
         if (maxWait.isNegative() || maxWait.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new IllegalArgumentException(
-                    "batch wait " + maxWait + " must be between 0 and 1 s (it adds to latency)");
+                    "serve.batch.max-wait-us = "
+                            + maxWait.toNanos() / 1000
+                            + " must be between 0 and 1 s (it adds to latency)");
         }
         if (queueCapacity < maxBatch) {
             throw new IllegalArgumentException(
-                    "queue capacity " + queueCapacity + " must be at least max batch " + maxBatch);
+                    "serve.batch.queue-capacity = "
+                            + queueCapacity
+                            + " must be at least serve.batch.max-size = "
+                            + maxBatch);
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException(
-                    "max body " + maxBodyBytes + " bytes is too small: use at least 1024");
+                    "serve.http.max-body = "
+                            + maxBodyBytes
+                            + " bytes is too small: use at least 1024");
         }
         if (sessionIdle.isNegative() || sessionIdle.isZero()) {
-            throw new IllegalArgumentException("session idle timeout must be positive");
+            throw new IllegalArgumentException(
+                    "serve.session.idle-timeout = " + sessionIdle + " must be positive");
         }
         if (serviceId == null || serviceId.isBlank()) {
-            throw new IllegalArgumentException("service id must not be blank");
+            throw new IllegalArgumentException("serve.service-id must not be blank");
+        }
+        if (httpThreads < 4 || httpThreads > 1024) {
+            throw new IllegalArgumentException(
+                    "serve.http.threads = "
+                            + httpThreads
+                            + " must be in [4, 1024] (one acceptor, one selector and workers)");
+        }
+        for (String fixed : FIXED_PRODUCER_SETTINGS) {
+            if (producerSettings.containsKey(fixed)) {
+                throw new IllegalArgumentException(
+                        "serve.producer."
+                                + fixed
+                                + " is fixed by the service (idempotent, acks=all: an answered"
+                                + " call is durably logged); remove it");
+            }
         }
     }
 
-    /** Every default: 127.0.0.1:8080, ε = 0.05, batches of up to 256 waiting at most 200 µs. */
+    /** Every default of {@link ServeOptions}: 127.0.0.1:8080, ε = 0.05, batches of up to 256. */
     public static ServeConfig defaults(String bootstrapServers, String policy, EnvSpec env) {
-        return new ServeConfig(
-                bootstrapServers,
-                Map.of(),
-                Topics.defaults(),
-                policy,
-                env,
-                "127.0.0.1",
-                8080,
-                0.05,
-                256,
-                Duration.ofNanos(200_000),
-                8192,
-                1 << 20,
-                Duration.ofHours(1),
-                "serve-" + ProcessHandle.current().pid(),
-                Optional.empty(),
-                Duration.ofMillis(500),
-                42L);
+        return ServeOptions.parse(
+                Map.of(
+                        ServeOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers,
+                        ServeOptions.POLICY_NAME.key(), policy,
+                        ServeOptions.ENV.key(), env.id()));
     }
 
     public ServeConfig withPort(int newPort) {
@@ -134,7 +164,9 @@ public record ServeConfig(
                 serviceId,
                 policyRoot,
                 swapPollInterval,
-                seed);
+                seed,
+                httpThreads,
+                producerSettings);
     }
 
     public ServeConfig withMaxBodyBytes(int newMaxBodyBytes) {
@@ -155,6 +187,8 @@ public record ServeConfig(
                 serviceId,
                 policyRoot,
                 swapPollInterval,
-                seed);
+                seed,
+                httpThreads,
+                producerSettings);
     }
 }

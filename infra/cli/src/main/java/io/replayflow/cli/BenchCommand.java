@@ -1,6 +1,7 @@
 package io.replayflow.cli;
 
 import io.replayflow.actor.bench.ActorBenchmark;
+import io.replayflow.cli.bench.ServeBenchmark;
 import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.ingest.bench.BenchmarkSettings;
 import io.replayflow.ingest.bench.IngestBenchmark;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Actors.class,
             BenchCommand.Ingest.class,
             BenchCommand.BackfillBench.class,
-            BenchCommand.Trainer.class
+            BenchCommand.Trainer.class,
+            BenchCommand.Serve.class
         })
 final class BenchCommand {
 
@@ -331,6 +333,111 @@ final class BenchCommand {
                 return ReplayFlow.EXIT_OK;
             } finally {
                 org.apache.flink.util.FileUtils.deleteDirectoryQuietly(root.toFile());
+            }
+        }
+    }
+
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Decisions/s and latency of 'replayflow serve' (CartPole-sized 4-64-64-2 policy,"
+                        + " Kafka log with acks=all on an embedded broker) under independent load"
+                        + " generators on this machine: wrk as fast as it goes, then h2load at a"
+                        + " constant --rate; with the bare batched-inference rate of the same"
+                        + " model in the same run. Needs wrk and h2load (apt-get install -y wrk"
+                        + " nghttp2-client)."
+            })
+    static final class Serve implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--connections",
+                defaultValue = "64",
+                description = "wrk's connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(
+                names = "--wrk-threads",
+                defaultValue = "1",
+                description = "wrk's threads (default: ${DEFAULT-VALUE}).")
+        int wrkThreads;
+
+        @Option(
+                names = "--seconds",
+                defaultValue = "15",
+                description = "Length of each load phase (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(
+                names = "--rate",
+                defaultValue = "5000",
+                description = "Decisions/s of the constant-rate phase (default: ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Option(
+                names = "--rate-connections",
+                defaultValue = "50",
+                description =
+                        "Connections of the constant-rate phase, each at rate/connections"
+                                + " (default: ${DEFAULT-VALUE}).")
+        int rateConnections;
+
+        @Option(
+                names = "--set",
+                paramLabel = "KEY=VALUE",
+                description = "Any serve.* key of docs/CONFIG.md, repeatable.")
+        List<String> settings = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            if (connections < 1 || wrkThreads < 1 || seconds < 1 || rate < 1) {
+                throw new UsageError(
+                        "--connections, --wrk-threads, --seconds and --rate must be at least 1");
+            }
+            if (rateConnections < 1 || rateConnections > rate) {
+                throw new UsageError(
+                        "--rate-connections " + rateConnections + " must be in [1, --rate]");
+            }
+            java.util.Map<String, String> keys = new java.util.HashMap<>();
+            for (String pair : settings) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new UsageError("--set " + pair + " is not KEY=VALUE");
+                }
+                keys.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            Path work = Files.createTempDirectory("replayflow-bench-serve-");
+            try (LocalStack stack = LocalStack.builder().withFlink(false).partitions(4).start()) {
+                ServeBenchmark.run(
+                        stack.bootstrapServers(),
+                        stack.topics(),
+                        work,
+                        new ServeBenchmark.Settings(
+                                connections,
+                                wrkThreads,
+                                Duration.ofSeconds(seconds),
+                                rate,
+                                rateConnections,
+                                keys),
+                        out);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            } finally {
+                deleteTree(work);
+            }
+            out.flush();
+            return ReplayFlow.EXIT_OK;
+        }
+
+        /** Removes the run's policy artifact and load-generator files. */
+        private static void deleteTree(Path dir) throws java.io.IOException {
+            try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }

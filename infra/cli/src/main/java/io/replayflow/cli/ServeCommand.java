@@ -2,35 +2,80 @@ package io.replayflow.cli;
 
 import io.replayflow.actor.serve.DecisionService;
 import io.replayflow.actor.serve.ServeConfig;
-import io.replayflow.schemas.Topics;
-import io.replayflow.schemas.env.EnvSpec;
-import io.replayflow.schemas.env.EnvSpecs;
+import io.replayflow.actor.serve.ServeOptions;
+import io.replayflow.schemas.config.OptionTable;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
-/** {@code replayflow serve}: the HTTP/JSON decision service for applications outside the JVM. */
+/**
+ * {@code replayflow serve}: the HTTP/JSON decision service for applications outside the JVM. Every
+ * flag is a key of {@link ServeOptions} (its default shown in {@code --help} is the table's);
+ * {@code --set KEY=VALUE} sets any other key.
+ */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
+        defaultValueProvider = ServeCommand.TableDefaults.class,
         description = {
             "Serve decisions over HTTP/JSON: POST /v1/decisions, /v1/rewards,"
                     + " /v1/sessions/{id}/end (and /batch forms), GET /healthz, /openapi.json,"
                     + " /metrics. Acts with the newest verified version of --policy announced on"
                     + " rf.policies (uniform random as version 0 before any), logs every decision"
                     + " to rf.decisions and every reward and end to rf.outcomes before answering."
-                    + " Runs until interrupted (Ctrl-C)."
+                    + " Runs until interrupted (Ctrl-C). Settings: docs/CONFIG.md, section"
+                    + " 'Decision service'."
         })
 final class ServeCommand implements Callable<Integer> {
+
+    /** Each flag and the {@link ServeOptions} key it sets. */
+    static final Map<String, String> FLAG_KEYS =
+            Map.ofEntries(
+                    Map.entry("--bootstrap", ServeOptions.BOOTSTRAP_SERVERS.key()),
+                    Map.entry("--policy", ServeOptions.POLICY_NAME.key()),
+                    Map.entry("--port", ServeOptions.PORT.key()),
+                    Map.entry("--host", ServeOptions.HOST.key()),
+                    Map.entry("--env", ServeOptions.ENV.key()),
+                    Map.entry("--epsilon", ServeOptions.EPSILON.key()),
+                    Map.entry("--max-batch", ServeOptions.MAX_BATCH.key()),
+                    Map.entry("--batch-wait-us", ServeOptions.MAX_WAIT_MICROS.key()),
+                    Map.entry("--max-body", ServeOptions.MAX_BODY.key()),
+                    Map.entry("--http-threads", ServeOptions.HTTP_THREADS.key()),
+                    Map.entry("--session-idle", ServeOptions.SESSION_IDLE.key()),
+                    Map.entry("--service-id", ServeOptions.SERVICE_ID.key()),
+                    Map.entry("--policy-root", ServeOptions.POLICY_ROOT.key()),
+                    Map.entry("--topic-prefix", ServeOptions.TOPIC_PREFIX.key()));
+
+    /** The defaults {@code --help} shows: the option table's, so the two cannot drift. */
+    static final class TableDefaults implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            String key = FLAG_KEYS.get(option.longestName());
+            return key == null
+                    ? null
+                    : ServeOptions.table()
+                            .entry(key)
+                            .map(OptionTable.Entry::defaultText)
+                            .filter(text -> !text.startsWith("("))
+                            .orElse(null);
+        }
+    }
 
     @Spec CommandSpec spec;
 
@@ -52,20 +97,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--port",
-            defaultValue = "8080",
             paramLabel = "P",
             description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    String port;
 
-    @Option(
-            names = "--host",
-            defaultValue = "127.0.0.1",
-            description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Option(
             names = "--env",
-            defaultValue = "CartPole-v1",
             description =
                     "Environment id whose observation size and action count requests must match;"
                             + " written as env_id of each decision (default: ${DEFAULT-VALUE}).")
@@ -73,38 +113,41 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--epsilon",
-            defaultValue = "0.05",
             description =
                     "Exploration rate of epsilon-greedy around a greedy policy, in [0, 1]"
                             + " (default: ${DEFAULT-VALUE}).")
-    double epsilon;
+    String epsilon;
 
     @Option(
             names = "--max-batch",
-            defaultValue = "256",
             paramLabel = "N",
             description = "Most decisions in one policy call (default: ${DEFAULT-VALUE}).")
-    int maxBatch;
+    String maxBatch;
 
     @Option(
             names = "--batch-wait-us",
-            defaultValue = "200",
             paramLabel = "MICROS",
             description =
                     "Longest the first request of a batch waits for others, in microseconds"
                             + " (default: ${DEFAULT-VALUE}).")
-    long batchWaitMicros;
+    String batchWaitMicros;
 
     @Option(
             names = "--max-body",
-            defaultValue = "1048576",
-            paramLabel = "BYTES",
-            description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
-    int maxBody;
+            paramLabel = "SIZE",
+            description =
+                    "Largest request body accepted, in bytes or with k/m (default:"
+                            + " ${DEFAULT-VALUE}).")
+    String maxBody;
+
+    @Option(
+            names = "--http-threads",
+            paramLabel = "N",
+            description = "Most threads of the HTTP server (default: ${DEFAULT-VALUE}).")
+    String httpThreads;
 
     @Option(
             names = "--session-idle",
-            defaultValue = "1h",
             paramLabel = "DURATION",
             description =
                     "A session without calls this long is forgotten; its end is then refused"
@@ -123,14 +166,21 @@ final class ServeCommand implements Callable<Integer> {
             names = "--policy-root",
             paramLabel = "DIR",
             description = "Load policy artifacts only from under DIR (e.g. <data>/policies).")
-    Path policyRoot;
+    String policyRoot;
 
     @Option(
             names = "--topic-prefix",
-            defaultValue = "rf.",
             paramLabel = "PREFIX",
             description = "Replaces 'rf.' in every topic name (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "Any serve.* or kafka.* key of docs/CONFIG.md (e.g."
+                            + " serve.producer.linger.ms=2), repeatable.")
+    List<String> settings = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -154,77 +204,51 @@ final class ServeCommand implements Callable<Integer> {
         return ReplayFlow.EXIT_OK;
     }
 
+    /** The flags given and the --set pairs, as keys of {@link ServeOptions}, validated. */
     private ServeConfig config() {
-        return config(
-                bootstrap,
-                kafka.properties(),
-                topicPrefix,
-                policy,
-                env,
-                host,
-                port,
-                epsilon,
-                maxBatch,
-                batchWaitMicros,
-                maxBody,
-                UsageError.duration("--session-idle", sessionIdle),
-                serviceId,
-                policyRoot);
+        Map<String, String> keys = new LinkedHashMap<>();
+        Map<String, String> flagOfKey = new HashMap<>();
+        ParseResult parsed = spec.commandLine().getParseResult();
+        for (OptionSpec option : spec.options()) {
+            String key = FLAG_KEYS.get(option.longestName());
+            if (key != null && parsed.hasMatchedOption(option)) {
+                keys.put(key, String.valueOf((Object) option.getValue()));
+                flagOfKey.put(key, option.longestName());
+            }
+        }
+        kafka.properties().forEach((k, v) -> keys.put(ServeOptions.KAFKA_PREFIX + k, v));
+        for (String pair : settings) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageError(
+                        "--set " + pair + " is not KEY=VALUE, e.g. --set serve.epsilon=0.1");
+            }
+            String key = pair.substring(0, eq).strip();
+            if (flagOfKey.containsKey(key)) {
+                throw new UsageError(
+                        "--set " + key + " repeats " + flagOfKey.get(key) + ": give one of them");
+            }
+            keys.put(key, pair.substring(eq + 1).strip());
+        }
+        return config(keys, flagOfKey);
     }
 
-    /** Validates the flags into a config; shared with {@code stack --serve-port}. */
-    static ServeConfig config(
-            String bootstrap,
-            Map<String, String> kafkaSettings,
-            String topicPrefix,
-            String policy,
-            String envId,
-            String host,
-            int port,
-            double epsilon,
-            int maxBatch,
-            long batchWaitMicros,
-            int maxBody,
-            Duration sessionIdle,
-            String serviceId,
-            Path policyRoot) {
-        EnvSpec env =
-                EnvSpecs.builtIn(envId)
-                        .orElseThrow(
-                                () ->
-                                        new UsageError(
-                                                "--env '"
-                                                        + envId
-                                                        + "' is not a built-in environment; use"
-                                                        + " one of "
-                                                        + EnvSpecs.BUILT_IN.stream()
-                                                                .map(EnvSpec::id)
-                                                                .toList()));
-        if (batchWaitMicros < 0) {
-            throw new UsageError("--batch-wait-us " + batchWaitMicros + " must be >= 0");
-        }
+    /**
+     * Validates settings into a config; shared with {@code stack --serve-port}. A refusal becomes a
+     * usage error naming the key, and the flag that set it where one did.
+     */
+    static ServeConfig config(Map<String, String> keys, Map<String, String> flagOfKey) {
         try {
-            ServeConfig defaults = ServeConfig.defaults(bootstrap, policy, env);
-            return new ServeConfig(
-                    bootstrap,
-                    kafkaSettings,
-                    Topics.withPrefix(topicPrefix),
-                    policy,
-                    env,
-                    host,
-                    port,
-                    epsilon,
-                    maxBatch,
-                    Duration.ofNanos(batchWaitMicros * 1000),
-                    Math.max(defaults.queueCapacity(), maxBatch),
-                    maxBody,
-                    sessionIdle,
-                    serviceId == null ? defaults.serviceId() : serviceId,
-                    Optional.ofNullable(policyRoot),
-                    defaults.swapPollInterval(),
-                    defaults.seed());
+            return ServeOptions.parse(keys);
         } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage());
+            String message = e.getMessage();
+            for (Map.Entry<String, String> f : flagOfKey.entrySet()) {
+                if (message.startsWith(f.getKey())) {
+                    message = f.getValue() + ": " + message;
+                    break;
+                }
+            }
+            throw new UsageError(message);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.replayflow.cli;
 
 import io.replayflow.actor.serve.DecisionService;
 import io.replayflow.actor.serve.ServeConfig;
+import io.replayflow.actor.serve.ServeOptions;
 import io.replayflow.cli.loop.EmbeddedPipeline;
 import io.replayflow.ingest.join.JoinConfig;
 import io.replayflow.ingest.join.JoinJob;
@@ -11,6 +12,7 @@ import io.replayflow.schemas.time.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -234,22 +236,22 @@ final class StackCommand implements Callable<Integer> {
 
     private DecisionService startServing(EmbeddedPipeline pipeline, ServeFlags serve)
             throws Exception {
+        Map<String, String> keys = new HashMap<>();
+        keys.put(ServeOptions.BOOTSTRAP_SERVERS.key(), pipeline.stack().bootstrapServers());
+        keys.put(ServeOptions.TOPIC_PREFIX.key(), topicPrefix);
+        keys.put(ServeOptions.POLICY_NAME.key(), policy);
+        keys.put(ServeOptions.ENV.key(), env);
+        keys.put(ServeOptions.PORT.key(), Integer.toString(serve.port()));
+        keys.put(
+                ServeOptions.POLICY_ROOT.key(),
+                data.toAbsolutePath().resolve(DatasetLayout.POLICIES_DIR).toString());
         ServeConfig config =
                 ServeCommand.config(
-                        pipeline.stack().bootstrapServers(),
-                        Map.of(),
-                        topicPrefix,
-                        policy,
-                        env,
-                        "127.0.0.1",
-                        serve.port(),
-                        0.05,
-                        256,
-                        200,
-                        1 << 20,
-                        Duration.ofHours(1),
-                        null,
-                        data.toAbsolutePath().resolve(DatasetLayout.POLICIES_DIR));
+                        keys,
+                        Map.of(
+                                ServeOptions.PORT.key(), "--serve-port",
+                                ServeOptions.POLICY_NAME.key(), "--policy",
+                                ServeOptions.ENV.key(), "--env"));
         return DecisionService.start(config);
     }
 

@@ -3,6 +3,7 @@ package io.replayflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.ActorOptions;
+import io.replayflow.actor.serve.ServeOptions;
 import io.replayflow.ingest.IngestOptions;
 import io.replayflow.ingest.join.JoinOptions;
 import io.replayflow.replay.job.ReplayStoreOptions;
@@ -49,6 +50,15 @@ class ConfigReferenceTest {
                                 + " prefix `kafka.properties.` (formerly `actor.kafka.`), producer"
                                 + " settings with `actor.producer.`.",
                         ActorOptions.table().markdown()),
+                new Section(
+                        "Decision service (actor-service)",
+                        ServeOptions.class.getName(),
+                        "Keys of a map read by `ServeOptions.parse`; `./replayflow serve` takes the"
+                                + " common ones as flags (each flag's default in `--help` is the"
+                                + " key's) and any key with `--set KEY=VALUE`. Kafka client"
+                                + " settings pass through with `kafka.properties.`, settings of"
+                                + " the log's producer alone with `serve.producer.`.",
+                        ServeOptions.table().markdown()),
                 new Section(
                         "Ingest job (ingest)",
                         IngestOptions.class.getName(),
@@ -154,6 +164,9 @@ class ConfigReferenceTest {
     void everyKeyOfEveryOptionsClassIsInTheReference() {
         String md = render();
         ActorOptions.table()
+                .entries()
+                .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
+        ServeOptions.table()
                 .entries()
                 .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
         IngestOptions.table()

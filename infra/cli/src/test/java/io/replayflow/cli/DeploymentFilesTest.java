@@ -2,6 +2,7 @@ package io.replayflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replayflow.actor.serve.ServeOptions;
 import io.replayflow.ingest.IngestConfig;
 import io.replayflow.ingest.IngestOptions;
 import io.replayflow.ingest.join.JoinConfig;
@@ -334,6 +335,53 @@ class DeploymentFilesTest {
         assertThat(ofKind("Job").stream().map(DeploymentFilesTest::verbOf))
                 .as("the one-shot training Job stays")
                 .contains("train");
+    }
+
+    @Test
+    void theDecisionServiceIsProbedOnItsPortAndLogsWithItsOwnUser() throws Exception {
+        List<Map<String, Object>> services =
+                ofKind("Deployment").stream().filter(d -> "serve".equals(verbOf(d))).toList();
+        assertThat(services).as("a Deployment running `replayflow serve`").hasSize(1);
+        Map<String, Object> serve = services.get(0);
+        Map<String, Object> c = container(serve);
+        List<String> args = list(c.get("args")).stream().map(String.class::cast).toList();
+        String port =
+                args.stream()
+                        .filter(a -> a.startsWith("--port="))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring("--port=".length());
+        assertThat(args).contains("--host=0.0.0.0").anyMatch(a -> a.startsWith("--policy="));
+        for (String a : args) {
+            if (a.startsWith("--set=")) {
+                String key = a.substring("--set=".length()).split("=", 2)[0];
+                assertThat(ServeOptions.table().accepts(key)).as("serve key %s", key).isTrue();
+            }
+        }
+        Map<String, Object> http = map(list(c.get("ports")).get(0));
+        assertThat(http.get("containerPort")).isEqualTo(Integer.parseInt(port));
+        assertThat(at(map(c), "readinessProbe", "httpGet"))
+                .containsEntry("path", "/healthz")
+                .containsEntry("port", http.get("name"));
+        assertThat(ofKind("Service"))
+                .as("a Service in front of the pods")
+                .anyMatch(
+                        svc ->
+                                at(svc, "spec", "selector")
+                                        .equals(at(serve, "spec", "selector", "matchLabels")));
+        Map<String, Object> user =
+                ofKind("KafkaUser").stream()
+                        .filter(u -> "replayflow-serve".equals(name(u)))
+                        .findFirst()
+                        .orElseThrow();
+        String acls = at(user, "spec", "authorization").toString();
+        assertThat(acls)
+                .contains("name=" + Topics.defaults().decisions())
+                .contains("name=" + Topics.defaults().outcomes())
+                .contains("name=" + Topics.defaults().policies())
+                .contains("IdempotentWrite");
+        assertThat(at(serve, "spec", "template", "spec").toString())
+                .contains("secretName=replayflow-serve");
     }
 
     private static Map<String, Object> container(Map<String, Object> workload) {

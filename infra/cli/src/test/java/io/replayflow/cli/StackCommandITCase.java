@@ -106,6 +106,62 @@ class StackCommandITCase {
     }
 
     /**
+     * Issue 19 item 5: stopped and started again at once on the same ports, the stack comes up.
+     * Clients stay connected over the stop, so the stack's side closes first and leaves its ends on
+     * the Kafka and HTTP ports in TIME_WAIT, which a free-port check without SO_REUSEADDR mistakes
+     * for a listener (the Flink REST and KRaft controller ports are picked free each start, so they
+     * cannot clash).
+     */
+    @Test
+    @Timeout(300)
+    void restartsRightAfterAStopOnTheSameKafkaAndServePorts() throws Exception {
+        int kafkaPort = freePort();
+        int servePort = freePort();
+        String[] args = {
+            "--data",
+            data.toString(),
+            "--kafka-port",
+            String.valueOf(kafkaPort),
+            "--serve-port",
+            String.valueOf(servePort),
+            "--policy",
+            "cp",
+            "--checkpoint-interval",
+            "1s"
+        };
+        URI healthz = URI.create("http://127.0.0.1:" + servePort + "/healthz");
+        HttpClient http = HttpClient.newHttpClient();
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                "127.0.0.1:" + kafkaPort))) {
+            for (int run = 1; run <= 2; run++) {
+                Process stack = startStack(args);
+                ProcessOutput output = new ProcessOutput(stack);
+                try {
+                    output.await(l -> l.startsWith("Press Ctrl-C"), Duration.ofSeconds(120));
+                    assertThat(get(http, healthz).statusCode()).as("run %d", run).isEqualTo(200);
+                    assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                            .as("run %d", run)
+                            .contains("rf.decisions");
+                } finally {
+                    stack.toHandle().destroy();
+                }
+                assertThat(stack.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                output.awaitEnd(Duration.ofSeconds(10));
+                assertThat(output.lines()).as("run %d", run).contains("Stack stopped cleanly.");
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
      * Issue 19's path end to end: HTTP decisions, rewards and session ends to the decision service,
      * through rf.decisions and rf.outcomes, joined into exactly one transition per decision on
      * rf.transitions (read committed), with the logged probability and version.

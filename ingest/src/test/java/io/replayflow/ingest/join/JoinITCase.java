@@ -210,6 +210,53 @@ class JoinITCase {
     }
 
     /**
+     * Issue 19's fault drill: the TaskManager running the join and the ingest job is terminated
+     * while sessions are half-way (their pending decisions and rewards only in the join's state and
+     * its last checkpoint); a fresh TaskManager takes over, both jobs restart from their
+     * checkpoints, and the rest of the sessions arrive. Every decision with its rewards is exactly
+     * one transition on the topic (read committed) and exactly one row of the Parquet log.
+     */
+    @Test
+    void aTaskManagerKilledMidStreamLosesNoDecisionAndDuplicatesNone() throws Exception {
+        Topics topics = createTopics("it-join-tm.");
+        JoinConfig config = config(topics, "it-join-tm", "30 s");
+        Configuration restarts = new Configuration();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
+        restarts.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        JobClient job = JoinJob.start(stack.executionEnvironment(restarts), config);
+        JobClient ingest = IngestJob.start(stack.executionEnvironment(restarts), ingest(topics));
+        ParquetLogReader log = new ParquetLogReader(dataRoot);
+        TestSessions sessions = new TestSessions("d", 10, 16);
+        try (TestKafka kafka = new TestKafka(stack.bootstrapServers())) {
+            sessions.produceFirstHalf(kafka, topics);
+            Await.until(
+                    "some transitions committed", DEADLINE, () -> !transitions(topics).isEmpty());
+            int before = transitions(topics).size();
+            assertThat(before)
+                    .as("sessions still open when the TaskManager dies")
+                    .isLessThan(sessions.decisionCount());
+            // the class's only TaskManager (index 0; no other test stops one)
+            stack.miniCluster().terminateTaskManager(0).get(60, TimeUnit.SECONDS);
+            stack.miniCluster().startTaskManager();
+            sessions.produceSecondHalf(kafka, topics);
+
+            Map<String, Transition> joined = awaitTransitions(topics, sessions.decisionCount());
+            sessions.assertJoined(joined);
+            Await.until(
+                    "the joined transitions in the Parquet log",
+                    DEADLINE,
+                    () -> log.count() >= joined.size(),
+                    () -> "log rows " + log.count());
+            assertThat(log.identities()).containsExactlyInAnyOrderElementsOf(joined.keySet());
+        } finally {
+            job.cancel().get(60, TimeUnit.SECONDS);
+            ingest.cancel().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
      * Waits until {@code count} transitions are committed, then a little longer for any extra one,
      * and returns them by identity; fails on a second copy of any identity.
      */
