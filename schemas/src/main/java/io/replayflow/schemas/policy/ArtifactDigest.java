@@ -17,8 +17,9 @@ import java.util.stream.Stream;
  * SHA-256 of a policy artifact: one digest per file (relative path with {@code /} separators), and
  * the artifact digest = SHA-256 over the lines {@code "<path>\t<file sha256>\n"} in path order.
  * {@code replayflow-policy.json} itself is left out (it records the digests), and so are the
- * evaluation results written beside an artifact after its export ({@link PolicyManifest#SIDECAR_FILES}: {@code
- * ope.json}), which describe the artifact rather than belong to it.
+ * evaluation results written beside an artifact after its export ({@link
+ * PolicyManifest#SIDECAR_FILES}: {@code ope.json}), which describe the artifact rather than belong
+ * to it.
  *
  * <p>Cost: reads every file once. Stateless and thread-safe.
  */
