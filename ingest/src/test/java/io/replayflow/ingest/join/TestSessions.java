@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Sessions as the decision service logs them, and the transitions they must become. Session {@code
@@ -171,11 +173,18 @@ final class TestSessions {
                 session, session + "-d0", base + HORIZON_MS + 300, 1f, "late");
     }
 
-    private static void send(TestKafka kafka, List<Timed> records) {
+    /** Sends in order and fails when the broker did not take every record. */
+    private static void send(TestKafka kafka, List<Timed> records) throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (Timed r : records) {
-            kafka.sendAsync(r.topic(), r.session().getBytes(StandardCharsets.UTF_8), r.value());
+            sent.add(
+                    kafka.sendAsync(
+                            r.topic(), r.session().getBytes(StandardCharsets.UTF_8), r.value()));
         }
         kafka.flush();
+        for (Future<RecordMetadata> f : sent) {
+            f.get(); // done after flush; throws the send's failure instead of losing the record
+        }
     }
 
     /** Every decision of these sessions is in {@code joined}, as the join must build it. */

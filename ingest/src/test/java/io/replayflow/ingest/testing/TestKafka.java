@@ -2,6 +2,7 @@ package io.replayflow.ingest.testing;
 
 import io.replayflow.infra.stack.testing.KafkaTestClients;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,9 +34,9 @@ public final class TestKafka implements AutoCloseable {
         return producer.send(new ProducerRecord<>(topic, key, value)).get(60, TimeUnit.SECONDS);
     }
 
-    /** Sends without waiting; {@link #flush()} waits for every send. */
-    public void sendAsync(String topic, byte[] key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key, value));
+    /** Sends without waiting; {@link #flush()} waits for every send, the future tells its fate. */
+    public Future<RecordMetadata> sendAsync(String topic, byte[] key, byte[] value) {
+        return producer.send(new ProducerRecord<>(topic, key, value));
     }
 
     public void flush() {

@@ -1,14 +1,12 @@
 package io.replayflow.infra.stack.testing;
 
+import io.replayflow.infra.stack.internal.TopicInitializer;
+import io.replayflow.infra.stack.internal.TopicInitializer.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,15 +54,20 @@ public final class KafkaTestClients {
         return consumerProperties(bootstrap, isolation, StringDeserializer.class);
     }
 
-    /** Creates {@code names} with {@code partitions} partitions each, replication factor 1. */
+    /**
+     * Creates {@code names} with {@code partitions} partitions each, replication factor 1, and
+     * waits until the broker has a leader for every partition. Producing to a partition the broker
+     * has not applied yet can lose records even with idempotence (KAFKA-15591: a first request
+     * refused with NOT_LEADER_OR_FOLLOWER is overtaken by the next one and then spins on
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until it expires), which is what the stack's own topic set-up
+     * waits out as well.
+     */
     public static void createTopics(String bootstrap, List<String> names, int partitions)
             throws Exception {
-        try (Admin admin =
-                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            List<NewTopic> topics =
-                    names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList();
-            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-        }
+        TopicInitializer.ensureTopics(
+                bootstrap,
+                names.stream().map(n -> new TopicSpec(n, partitions, Map.of())).toList(),
+                DEADLINE);
     }
 
     /**
