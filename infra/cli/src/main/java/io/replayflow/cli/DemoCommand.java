@@ -101,6 +101,14 @@ final class DemoCommand implements Callable<Integer> {
     Integer segmentUses;
 
     @Option(
+            names = "--segment-max-age",
+            paramLabel = "DURATION",
+            description =
+                    "Policy-gradient algorithms: drop segments older than this unread, e.g. 20s"
+                            + " (default 60s).")
+    String segmentMaxAge;
+
+    @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
             description =
@@ -134,6 +142,16 @@ final class DemoCommand implements Callable<Integer> {
                                     + algo);
                 }
                 settings = settings.withSegmentUses(segmentUses);
+            }
+            if (segmentMaxAge != null) {
+                if (!settings.policyGradient()) {
+                    throw new UsageError(
+                            "--segment-max-age applies to --algo a2c, reinforce or impala, not "
+                                    + algo);
+                }
+                settings =
+                        settings.withSegmentMaxAge(
+                                UsageError.duration("--segment-max-age", segmentMaxAge));
             }
             io.replayflow.trainer.TrainerConfig.fromMap(settings.trainer());
             io.replayflow.actor.env.EnvRegistry.withBuiltIns().spec(env);

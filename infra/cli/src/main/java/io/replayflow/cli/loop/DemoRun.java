@@ -11,6 +11,7 @@ import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.replay.job.DatasetKind;
 import io.replayflow.replay.limit.SamplesPerInsertSettings;
 import io.replayflow.replay.segment.SegmentReadOptions;
+import io.replayflow.replay.segment.SegmentWindow;
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.metrics.TrainerMetrics;
 import io.replayflow.trainer.pg.PolicyGradientConfig;
@@ -450,7 +451,12 @@ public final class DemoRun {
                         .dataTimeout(Duration.ofMinutes(10));
         if (trainerConfig.algo().policyGradient()) {
             builder.policyGradient(PolicyGradientConfig.fromMap(trainerSettings))
-                    .segments(SegmentReadOptions.defaults().withMaxUses(settings.segmentUses()));
+                    .segments(
+                            SegmentReadOptions.defaults()
+                                    .withMaxUses(settings.segmentUses())
+                                    .withWindow(
+                                            new SegmentWindow(
+                                                    settings.segmentMaxAge(), Long.MAX_VALUE)));
         } else {
             valueBased(builder, trainerConfig);
         }

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param publishEvery gradient steps between policy versions
  * @param segmentUses policy-gradient algorithms: how many gradient steps may use one trajectory
  *     segment (1: each once, strictly on-policy up to the pipeline's lag)
+ * @param segmentMaxAge policy-gradient algorithms: segments whose newest step is older are dropped
+ *     unread (the segment window's age bound)
  */
 public record DemoSettings(
         String env,
@@ -43,7 +45,8 @@ public record DemoSettings(
         double samplesPerInsert,
         long minSize,
         long publishEvery,
-        int segmentUses) {
+        int segmentUses,
+        Duration segmentMaxAge) {
 
     public DemoSettings {
         Objects.requireNonNull(env, "env");
@@ -59,6 +62,10 @@ public record DemoSettings(
         if (segmentUses < 1) {
             throw new IllegalArgumentException(
                     "segment uses is " + segmentUses + "; it must be at least 1");
+        }
+        if (segmentMaxAge == null || segmentMaxAge.isNegative() || segmentMaxAge.isZero()) {
+            throw new IllegalArgumentException(
+                    "segment max age is " + segmentMaxAge + "; it must be positive, e.g. 60s");
         }
     }
 
@@ -88,7 +95,8 @@ public record DemoSettings(
                 32.0,
                 1_000,
                 1_000,
-                1);
+                1,
+                Duration.ofSeconds(60));
     }
 
     /**
@@ -127,7 +135,8 @@ public record DemoSettings(
                 0.0,
                 1,
                 5,
-                2);
+                2,
+                Duration.ofSeconds(60));
     }
 
     /** Whether {@code trainer.algo} is a policy-gradient one (a2c, reinforce, impala). */
@@ -154,7 +163,8 @@ public record DemoSettings(
                 samplesPerInsert,
                 minSize,
                 publishEvery,
-                segmentUses);
+                segmentUses,
+                segmentMaxAge);
     }
 
     /** These settings with each trajectory segment used at most {@code uses} times. */
@@ -173,7 +183,28 @@ public record DemoSettings(
                 samplesPerInsert,
                 minSize,
                 publishEvery,
-                uses);
+                uses,
+                segmentMaxAge);
+    }
+
+    /** These settings with segments older than {@code maxAge} dropped unread. */
+    public DemoSettings withSegmentMaxAge(Duration maxAge) {
+        return new DemoSettings(
+                env,
+                dataDir,
+                budget,
+                envsPerActor,
+                actorStepsPerSecond,
+                epsilon,
+                evalEpisodes,
+                evalSeed,
+                checkpointInterval,
+                trainer,
+                samplesPerInsert,
+                minSize,
+                publishEvery,
+                segmentUses,
+                maxAge);
     }
 
     /** These settings with the actors throttled to {@code stepsPerSecond}, all copies together. */
@@ -192,7 +223,8 @@ public record DemoSettings(
                 samplesPerInsert,
                 minSize,
                 publishEvery,
-                segmentUses);
+                segmentUses,
+                segmentMaxAge);
     }
 
     public DemoSettings withEnv(String newEnv) {
@@ -210,7 +242,8 @@ public record DemoSettings(
                 samplesPerInsert,
                 minSize,
                 publishEvery,
-                segmentUses);
+                segmentUses,
+                segmentMaxAge);
     }
 
     public DemoSettings withEvalEpisodes(int episodes) {
@@ -228,6 +261,7 @@ public record DemoSettings(
                 samplesPerInsert,
                 minSize,
                 publishEvery,
-                segmentUses);
+                segmentUses,
+                segmentMaxAge);
     }
 }
