@@ -153,6 +153,7 @@ class ReplayFlowCliTest {
         Result uses =
                 run("demo", "--algo", "double-dqn", "--segment-uses", "3", "--data", "/tmp/x");
         Result set = run("demo", "--algo", "impala", "--set", "lr=0.1", "--data", "/tmp/x");
+        Result age = run("demo", "--algo", "a2c", "--segment-max-age", "0s", "--data", "/tmp/x");
 
         assertThat(offline.exitCode()).isEqualTo(2);
         assertThat(offline.errLines()).hasSize(1);
@@ -164,6 +165,9 @@ class ReplayFlowCliTest {
                 .contains("--segment-uses applies to --algo a2c, reinforce or impala");
         assertThat(set.exitCode()).isEqualTo(2);
         assertThat(set.err()).contains("--set 'lr=0.1' needs the form trainer.KEY=VALUE");
+        assertThat(age.exitCode()).isEqualTo(2);
+        assertThat(age.errLines()).hasSize(1);
+        assertThat(age.err()).contains("segment max age is PT0S; it must be positive");
     }
 
     @Test
