@@ -3,11 +3,16 @@ package io.replayflow.cli;
 import io.replayflow.cli.loop.DemoReport;
 import io.replayflow.cli.loop.DemoRun;
 import io.replayflow.cli.loop.DemoSettings;
+import io.replayflow.trainer.Algo;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,6 +34,11 @@ import picocli.CommandLine.Spec;
                     + " greedily over 100 seeded episodes; the demo stops when one reaches the"
                     + " solved threshold (CartPole-v1: 475) or the budget ends, then writes"
                     + " <data>/report.html with charts (PNGs in <data>/report/).",
+            "--algo a2c|reinforce|impala runs the policy-gradient loop instead: the replay-store"
+                    + " job writes trajectory segments, an actor-critic learns from them on-policy"
+                    + " (IMPALA corrects the pipeline's policy lag with V-trace) and publishes a"
+                    + " stochastic policy every 5 gradient steps; actors sample from it, evaluation"
+                    + " is greedy (the argmax of its logits).",
             "With --json the last line is {\"eval_mean_return\": x, \"env_steps\": n, \"wall_s\":"
                     + " s, \"policy_versions\": v, ...}."
         })
@@ -73,6 +83,39 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
 
+    @Option(
+            names = "--algo",
+            defaultValue = "double-dqn",
+            paramLabel = "ALGO",
+            description =
+                    "double-dqn or dqn (replay), a2c, reinforce or impala (policy gradient over"
+                            + " trajectory segments) (default: ${DEFAULT-VALUE}).")
+    String algo;
+
+    @Option(
+            names = "--segment-uses",
+            paramLabel = "N",
+            description =
+                    "Policy-gradient algorithms: gradient steps one trajectory segment may feed"
+                            + " (default 2).")
+    Integer segmentUses;
+
+    @Option(
+            names = "--segment-max-age",
+            paramLabel = "DURATION",
+            description =
+                    "Policy-gradient algorithms: drop segments older than this unread, e.g. 20s"
+                            + " (default 60s).")
+    String segmentMaxAge;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "Override a trainer.* option of the demo's tuned settings (see"
+                            + " docs/CONFIG.md), repeatable, e.g. trainer.lr=0.0005.")
+    List<String> overrides = List.of();
+
     @Override
     public Integer call() throws Exception {
         Path dataDir =
@@ -88,9 +131,29 @@ final class DemoCommand implements Callable<Integer> {
         DemoSettings settings;
         try {
             settings =
-                    DemoSettings.cartPole(dataDir, UsageError.duration("--budget", budget))
+                    preset(dataDir, UsageError.duration("--budget", budget))
                             .withEnv(env)
-                            .withEvalEpisodes(evalEpisodes);
+                            .withEvalEpisodes(evalEpisodes)
+                            .withTrainerSettings(keyValues());
+            if (segmentUses != null) {
+                if (!settings.policyGradient()) {
+                    throw new UsageError(
+                            "--segment-uses applies to --algo a2c, reinforce or impala, not "
+                                    + algo);
+                }
+                settings = settings.withSegmentUses(segmentUses);
+            }
+            if (segmentMaxAge != null) {
+                if (!settings.policyGradient()) {
+                    throw new UsageError(
+                            "--segment-max-age applies to --algo a2c, reinforce or impala, not "
+                                    + algo);
+                }
+                settings =
+                        settings.withSegmentMaxAge(
+                                UsageError.duration("--segment-max-age", segmentMaxAge));
+            }
+            io.replayflow.trainer.TrainerConfig.fromMap(settings.trainer());
             io.replayflow.actor.env.EnvRegistry.withBuiltIns().spec(env);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
@@ -131,6 +194,18 @@ final class DemoCommand implements Callable<Integer> {
                 result.evalMeanReturn(),
                 result.solvedThreshold(),
                 result.policyVersions());
+        if (result.policyLag() != null) {
+            DemoRun.PolicyLag lag = result.policyLag();
+            out.printf(
+                    Locale.ROOT,
+                    "Policy lag: %.1f versions (max %.0f), %.1f s from acting to learning;"
+                            + " importance ratio pi/mu mean %.2f, max %.2f.%n",
+                    lag.meanVersions(),
+                    lag.maxVersions(),
+                    lag.meanSeconds(),
+                    lag.meanRatio(),
+                    lag.maxRatio());
+        }
         out.printf("Prometheus endpoints (live while the demo ran):%n");
         for (DemoRun.Endpoint e : result.endpoints()) {
             out.printf("  %s: %s%n", e.what(), e.url());
@@ -144,5 +219,39 @@ final class DemoCommand implements Callable<Integer> {
         return result.outcome() == DemoRun.Outcome.FAILED
                 ? ReplayFlow.EXIT_FAILURE
                 : ReplayFlow.EXIT_OK;
+    }
+
+    /** The tuned settings of {@code --algo}: the replay loop or the policy-gradient loop. */
+    private DemoSettings preset(Path dataDir, java.time.Duration duration) {
+        Algo parsed = Algo.parse(algo);
+        if (parsed.policyGradient()) {
+            return DemoSettings.policyGradient(dataDir, duration, parsed.id());
+        }
+        if (parsed != Algo.DQN && parsed != Algo.DOUBLE_DQN) {
+            throw new UsageError(
+                    "demo --algo "
+                            + parsed.id()
+                            + " is an offline algorithm: the demo learns online with double-dqn,"
+                            + " dqn, a2c, reinforce or impala (train "
+                            + parsed.id()
+                            + " offline with 'replayflow train')");
+        }
+        return DemoSettings.cartPole(dataDir, duration)
+                .withTrainerSettings(Map.of("trainer.algo", parsed.id()));
+    }
+
+    private Map<String, String> keyValues() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String kv : overrides) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0 || !kv.startsWith("trainer.")) {
+                throw new UsageError(
+                        "--set '"
+                                + kv
+                                + "' needs the form trainer.KEY=VALUE, e.g. trainer.lr=0.001");
+            }
+            map.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+        }
+        return map;
     }
 }

@@ -4,6 +4,7 @@ import io.replayflow.cli.loop.TrainerGauges;
 import io.replayflow.cli.progress.ProgressLine;
 import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.pg.PolicyGradientConfig;
 import io.replayflow.trainer.run.ContinuousTrainer;
 import io.replayflow.trainer.run.ContinuousTrainerConfig;
 import io.replayflow.trainer.run.ContinuousTrainerStatus;
@@ -46,6 +47,9 @@ import picocli.CommandLine.Spec;
                 + " export the next version to <data>/policies/<policy>/<version>/ and announce it"
                 + " on rf.policies, as the demo's trainer does. Resumes the named run from"
                 + " <data>/checkpoints/trainer/<policy>; Ctrl-C writes a final checkpoint.",
+            "--algo a2c|reinforce|impala trains an actor-critic on-policy from the trajectory"
+                    + " segments that a 'replayflow stack --dataset-kind segments' replay-store"
+                    + " writes, and publishes stochastic policies (actors sample from them).",
             "Prints a progress line every --progress-interval, serves Prometheus metrics on"
                     + " --metrics-host:--metrics-port/metrics and writes TensorBoard events to"
                     + " <data>/tensorboard/<policy>/."
@@ -86,7 +90,9 @@ final class LearnCommand implements Callable<Integer> {
             names = "--algo",
             defaultValue = "double-dqn",
             paramLabel = "ALGO",
-            description = "dqn, double-dqn, cql or bc (default: ${DEFAULT-VALUE}).")
+            description =
+                    "dqn, double-dqn, cql or bc over transitions; a2c, reinforce or impala over"
+                            + " trajectory segments (default: ${DEFAULT-VALUE}).")
     String algo;
 
     @Option(
@@ -149,7 +155,6 @@ final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainCommand.refusePolicyGradient(algo);
         ContinuousTrainerConfig config = config();
         Duration every = UsageError.duration("--progress-interval", progressInterval);
         if (metricsPort < 0 || metricsPort > 65535) {
@@ -247,9 +252,15 @@ final class LearnCommand implements Callable<Integer> {
             Map<String, String> trainer = new LinkedHashMap<>(keyValues());
             trainer.put("trainer.algo", algo);
             trainer.put("trainer.policy.name", policy);
-            return ContinuousTrainerConfig.builder(data.toAbsolutePath().toUri(), dataset)
-                    .trainer(TrainerConfig.fromMap(trainer))
-                    .env(env)
+            ContinuousTrainerConfig.Builder builder =
+                    ContinuousTrainerConfig.builder(data.toAbsolutePath().toUri(), dataset);
+            TrainerConfig parsed = TrainerConfig.fromMap(trainer);
+            if (parsed.algo().policyGradient()) {
+                builder.policyGradient(PolicyGradientConfig.fromMap(trainer));
+            } else {
+                builder.trainer(parsed);
+            }
+            return builder.env(env)
                     .minSize(minSize)
                     .publishEvery(publishEvery)
                     .bootstrap(bootstrap)

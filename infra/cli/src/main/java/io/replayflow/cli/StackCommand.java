@@ -8,6 +8,7 @@ import io.replayflow.ingest.join.JoinConfig;
 import io.replayflow.ingest.join.JoinJob;
 import io.replayflow.ingest.join.JoinOptions;
 import io.replayflow.log.layout.DatasetLayout;
+import io.replayflow.replay.job.DatasetKind;
 import io.replayflow.schemas.time.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -114,6 +115,17 @@ final class StackCommand implements Callable<Integer> {
                     "Environment whose observation size and action count the decision service"
                             + " expects (default: ${DEFAULT-VALUE}).")
     String env;
+
+    @Option(
+            names = "--dataset-kind",
+            paramLabel = "KIND",
+            defaultValue = "transitions",
+            description =
+                    "What the replay-store job writes to <data>/replay/default/: transitions (for"
+                            + " dqn, double-dqn, cql, iql, bcq, bc) or segments (trajectory"
+                            + " segments for learn --algo a2c|reinforce|impala) (default:"
+                            + " ${DEFAULT-VALUE}).")
+    String datasetKind;
 
     @Option(
             names = "--reward-horizon",
@@ -305,7 +317,8 @@ final class StackCommand implements Callable<Integer> {
                             !noJobs,
                             UsageError.duration("--checkpoint-interval", checkpointInterval),
                             Duration.ofMinutes(5),
-                            "default"));
+                            "default",
+                            DatasetKind.parse(datasetKind)));
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

@@ -297,8 +297,9 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Refuses a policy-gradient {@code --algo} (a2c, reinforce, impala) in one line: those learn
-     * from the replay-store's trajectory-segment dataset through a {@code SegmentSource} ({@code
-     * io.replayflow.trainer.pg.PolicyGradientLoop}), which these verbs do not read yet.
+     * on-policy from the trajectory segments the replay-store job writes live (a short window read
+     * once, FIFO), which {@code learn} and {@code demo} read; {@code train} learns offline from
+     * logged transitions.
      */
     static void refusePolicyGradient(String algo) {
         Algo parsed;
@@ -311,9 +312,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageError(
                     "--algo "
                             + parsed
-                            + " learns from trajectory segments, and this build has no segment"
-                            + " dataset reader for train or learn yet: use dqn, double-dqn, cql,"
-                            + " iql, bcq or bc here");
+                            + " learns on-policy from live trajectory segments, not offline from"
+                            + " logged transitions: run 'replayflow demo --algo "
+                            + parsed
+                            + "', or 'replayflow learn --algo "
+                            + parsed
+                            + "' beside 'replayflow stack --dataset-kind segments'; train takes"
+                            + " dqn, double-dqn, cql, iql, bcq or bc");
         }
     }
 }

@@ -76,6 +76,19 @@ class LearnCommandTest {
     }
 
     @Test
+    void aBadPolicyGradientSettingIsOneLineNamingTheKey() throws Exception {
+        Result r = learn("--algo", "impala", "--set", "trainer.vtrace.rho-bar=0");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ReplayFlow.EXIT_USAGE);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains("trainer.vtrace.rho-bar=0.0 must be > 0");
+        assertThat(r.out()).isEmpty();
+        try (var files = Files.list(data)) {
+            assertThat(files).as("nothing written under the data root").isEmpty();
+        }
+    }
+
+    @Test
     void everyRequiredFlagIsNamedWhenMissing() {
         StringWriter err = new StringWriter();
         int code =

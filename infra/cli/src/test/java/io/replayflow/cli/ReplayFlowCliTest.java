@@ -134,33 +134,50 @@ class ReplayFlowCliTest {
     }
 
     @Test
-    void trainAndLearnRefusePolicyGradientAlgorithmsInOneLine() {
-        String[][] commands = {
-            {"train", "--data", "/tmp/no-such-root", "--algo", "impala"},
-            {
-                "learn",
-                "--data",
-                "/tmp/no-such-root",
-                "--algo",
-                "impala",
-                "--bootstrap",
-                "127.0.0.1:1",
-                "--policy",
-                "p",
-                "--env",
-                "CartPole-v1"
-            }
-        };
-        for (String[] command : commands) {
-            Result r = run(command);
+    void trainRefusesPolicyGradientAlgorithmsInOneLineNamingLearnAndDemo() {
+        Result r = run("train", "--data", "/tmp/no-such-root", "--algo", "impala");
 
-            assertThat(r.exitCode()).isEqualTo(2);
-            assertThat(r.errLines()).hasSize(1);
-            assertThat(r.err())
-                    .contains("--algo impala learns from trajectory segments")
-                    .contains("use dqn, double-dqn, cql, iql, bcq or bc here");
-            assertThat(r.out()).isEmpty();
-        }
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err())
+                .contains("--algo impala learns on-policy from live trajectory segments")
+                .contains("replayflow demo --algo impala")
+                .contains("replayflow learn --algo impala")
+                .contains("replayflow stack --dataset-kind segments");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void demoRefusesAnOfflineAlgorithmAndSegmentUsesWithoutPolicyGradientInOneLine() {
+        Result offline = run("demo", "--algo", "cql", "--data", "/tmp/no-such-root");
+        Result uses =
+                run("demo", "--algo", "double-dqn", "--segment-uses", "3", "--data", "/tmp/x");
+        Result set = run("demo", "--algo", "impala", "--set", "lr=0.1", "--data", "/tmp/x");
+        Result age = run("demo", "--algo", "a2c", "--segment-max-age", "0s", "--data", "/tmp/x");
+
+        assertThat(offline.exitCode()).isEqualTo(2);
+        assertThat(offline.errLines()).hasSize(1);
+        assertThat(offline.err())
+                .contains("demo --algo cql is an offline algorithm")
+                .contains("double-dqn, dqn, a2c, reinforce or impala");
+        assertThat(uses.exitCode()).isEqualTo(2);
+        assertThat(uses.err())
+                .contains("--segment-uses applies to --algo a2c, reinforce or impala");
+        assertThat(set.exitCode()).isEqualTo(2);
+        assertThat(set.err()).contains("--set 'lr=0.1' needs the form trainer.KEY=VALUE");
+        assertThat(age.exitCode()).isEqualTo(2);
+        assertThat(age.errLines()).hasSize(1);
+        assertThat(age.err()).contains("segment max age is PT0S; it must be positive");
+    }
+
+    @Test
+    void stackRefusesAnUnknownDatasetKindInOneLine() {
+        Result r = run("stack", "--data", "/tmp/no-such-root", "--dataset-kind", "episodes");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err())
+                .contains("replay.dataset.kind is 'episodes'; use transitions or segments");
     }
 
     @Test

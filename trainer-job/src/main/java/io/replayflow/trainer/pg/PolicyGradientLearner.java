@@ -4,12 +4,20 @@ import io.replayflow.replay.segment.SegmentBatch;
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.trainer.TransitionSpec;
 import io.replayflow.trainer.algo.PolicyGradientLoss;
+import io.replayflow.trainer.checkpoint.CheckpointStore;
+import io.replayflow.trainer.checkpoint.TrainerState;
 import io.replayflow.trainer.export.PolicySnapshot;
 import io.replayflow.trainer.graph.PolicyGradientGraph;
 import io.replayflow.trainer.graph.SessionFactory;
 import io.replayflow.trainer.net.WeightInit;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -36,6 +44,8 @@ import org.tensorflow.types.TInt64;
  */
 public final class PolicyGradientLearner implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyGradientLearner.class);
+
     private final PolicyGradientConfig config;
     private final TransitionSpec spec;
     private final PolicyGradientLoss loss;
@@ -43,6 +53,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
     private final PolicyGradientGraph g;
     private final Session session;
     private long globalStep;
+    private long samplesSeen;
 
     private PolicyGradientLearner(PolicyGradientConfig config, TransitionSpec spec) {
         this.config = Objects.requireNonNull(config, "config");
@@ -150,8 +161,10 @@ public final class PolicyGradientLearner implements AutoCloseable {
                     read(r, 0, m);
                 }
             }
+            SegmentStats stats = SegmentStats.of(batch, ratios, learnerVersion, nowMs);
             if (train) {
                 globalStep++;
+                samplesSeen += stats.steps();
             }
             return new PgStepMetrics(
                     globalStep,
@@ -160,7 +173,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
                     m[PolicyGradientGraph.VALUE],
                     m[PolicyGradientGraph.ENTROPY],
                     m[PolicyGradientGraph.GRAD_NORM],
-                    SegmentStats.of(batch, ratios, learnerVersion, nowMs));
+                    stats);
         }
     }
 
@@ -241,6 +254,90 @@ public final class PolicyGradientLearner implements AutoCloseable {
         try (Result r = session.runner().fetch(g.globalStep()).run()) {
             return ((TInt64) r.get(0)).getLong();
         }
+    }
+
+    /** Valid segment steps the gradient steps have learned from (restored from a checkpoint). */
+    public long samplesSeen() {
+        return samplesSeen;
+    }
+
+    /**
+     * Saves the variables (actor-critic, Adam slots, global step) and a {@link TrainerState} as a
+     * new checkpoint in {@code store}: the value-based trainer's format, with no target network and
+     * no source state (segments are read once and never replayed after a restart).
+     */
+    public Path saveCheckpoint(CheckpointStore store) throws IOException {
+        TrainerState state =
+                new TrainerState(
+                        TrainerState.FORMAT_VERSION,
+                        config.trainer().algo().id(),
+                        network(),
+                        spec.obsShape(),
+                        spec.numActions(),
+                        globalStep,
+                        0L,
+                        samplesSeen,
+                        Map.of(),
+                        config.toMap(),
+                        System.currentTimeMillis());
+        Path dir =
+                store.save(
+                        globalStep,
+                        tmp -> {
+                            session.save(CheckpointStore.variablesPrefix(tmp).toString());
+                            state.writeTo(tmp);
+                        });
+        LOG.info("checkpoint at step {}: {}", globalStep, dir);
+        return dir;
+    }
+
+    /**
+     * Restores the newest checkpoint in {@code store}, if any.
+     *
+     * @return the checkpoint restored, empty if the store has none
+     * @throws IllegalStateException if it was written by another algorithm, network or spec
+     */
+    public Optional<Path> restoreLatest(CheckpointStore store) throws IOException {
+        Optional<Path> latest = store.latest();
+        if (latest.isEmpty()) {
+            return latest;
+        }
+        Path dir = latest.get();
+        TrainerState state = TrainerState.readFrom(dir);
+        if (!state.algo().equals(config.trainer().algo().id())
+                || !state.network().equals(network())
+                || !state.obsShape().equals(spec.obsShape())
+                || state.numActions() != spec.numActions()) {
+            throw new IllegalStateException(
+                    "checkpoint "
+                            + dir
+                            + " was written by algo="
+                            + state.algo()
+                            + " network="
+                            + state.network()
+                            + " obs="
+                            + state.obsShape()
+                            + " actions="
+                            + state.numActions()
+                            + ", but this learner is algo="
+                            + config.trainer().algo().id()
+                            + " network="
+                            + network()
+                            + " obs="
+                            + spec.obsShape()
+                            + " actions="
+                            + spec.numActions()
+                            + ": use the same settings, or a fresh checkpoint directory");
+        }
+        session.restore(CheckpointStore.variablesPrefix(dir).toString());
+        globalStep = globalStep();
+        samplesSeen = state.samplesSeen();
+        LOG.info("resumed from {} at step {}", dir, globalStep);
+        return latest;
+    }
+
+    private String network() {
+        return "actor-critic " + config.trunk().describe();
     }
 
     /** Everything the exporter needs to write this actor-critic as a stochastic policy. */

@@ -35,7 +35,7 @@ public final class PolicyGradientLoop {
     private final EventFileWriter events; // null: none
     private final LongSupplier publishedVersion;
     private final InstantSource clock;
-    private long samples;
+    private Map<String, Double> last = Map.of();
 
     /**
      * @param prometheus gauges to set after each step, or null
@@ -65,8 +65,8 @@ public final class PolicyGradientLoop {
             return Optional.empty();
         }
         PgStepMetrics m = learner.step(batch.get(), publishedVersion.getAsLong(), clock.millis());
-        samples += m.stats().steps();
-        Map<String, Double> scalars = scalars(m, samples);
+        Map<String, Double> scalars = scalars(m, learner.samplesSeen());
+        last = Map.copyOf(scalars);
         if (prometheus != null) {
             scalars.forEach(prometheus::set);
         }
@@ -75,6 +75,11 @@ public final class PolicyGradientLoop {
             events.scalars(scalars, m.step());
         }
         return Optional.of(m);
+    }
+
+    /** The last step's metrics by {@link TrainerMetrics} name; empty before the first step. */
+    public Map<String, Double> lastScalars() {
+        return last;
     }
 
     /** Every metric of one step by its {@link TrainerMetrics} name. */

@@ -2,10 +2,12 @@ package io.replayflow.trainer.run;
 
 import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.replay.limit.SamplesPerInsertSettings;
+import io.replayflow.replay.segment.SegmentReadOptions;
 import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.TrainerOptions;
+import io.replayflow.trainer.pg.PolicyGradientConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +49,12 @@ import java.util.Set;
  * @param dataTimeout how long one batch may wait for a limiter before the trainer fails
  * @param kafkaProperties Kafka client settings of the trainer's clients (security: {@code
  *     security.protocol}, {@code sasl.*}, {@code ssl.*}); never printed
+ * @param policyGradient with a policy-gradient {@code trainer.algo} (a2c, reinforce, impala): the
+ *     actor-critic and V-trace settings over {@code trainer} (given, or their defaults); the
+ *     dataset is then a segment dataset ({@code replay.dataset.kind=segments}) read through {@code
+ *     segments}, and {@code minSize} and {@code samplesPerInsert} do not apply. Empty otherwise.
+ * @param segments how a policy-gradient run reads segments (length T, uses, window); the learner's
+ *     version and clock are filled in by the trainer
  */
 public record ContinuousTrainerConfig(
         URI dataRoot,
@@ -63,7 +71,9 @@ public record ContinuousTrainerConfig(
         Path tensorboardDir,
         Duration pollInterval,
         Duration dataTimeout,
-        Map<String, String> kafkaProperties) {
+        Map<String, String> kafkaProperties,
+        Optional<PolicyGradientConfig> policyGradient,
+        SegmentReadOptions segments) {
 
     public ContinuousTrainerConfig {
         Objects.requireNonNull(dataRoot, "dataRoot");
@@ -97,6 +107,34 @@ public record ContinuousTrainerConfig(
         }
         EnvActions.resolve(trainer.numActions(), env.map(Set::of).orElse(Set.of()));
         trainer = trainer.with(TrainerOptions.REFRESH_PERIOD.key(), refreshEvery);
+        policyGradient = policyGradient(trainer, policyGradient);
+        segments = Objects.requireNonNullElse(segments, SegmentReadOptions.defaults());
+    }
+
+    /** The policy-gradient settings over {@code trainer}, or empty for a value-based algo. */
+    private static Optional<PolicyGradientConfig> policyGradient(
+            TrainerConfig trainer, Optional<PolicyGradientConfig> given) {
+        if (!trainer.algo().policyGradient()) {
+            if (given != null && given.isPresent()) {
+                throw new IllegalArgumentException(
+                        "policy-gradient settings were given for trainer.algo="
+                                + trainer.algo()
+                                + ": use a2c, reinforce or impala, or drop them");
+            }
+            return Optional.empty();
+        }
+        if (given == null || given.isEmpty()) {
+            return Optional.of(PolicyGradientConfig.fromMap(trainer.toMap()));
+        }
+        PolicyGradientConfig pg = given.get();
+        return Optional.of(
+                new PolicyGradientConfig(
+                        trainer,
+                        pg.hidden(),
+                        pg.valueCoef(),
+                        pg.entropyCoef(),
+                        pg.rhoBar(),
+                        pg.cBar()));
     }
 
     /** The number of actions: {@code trainer.num-actions}, else the env's. */
@@ -135,6 +173,8 @@ public record ContinuousTrainerConfig(
         private Path tensorboardDir;
         private Duration pollInterval = Duration.ofMillis(500);
         private Duration dataTimeout = Duration.ofMinutes(5);
+        private PolicyGradientConfig policyGradient;
+        private SegmentReadOptions segments = SegmentReadOptions.defaults();
 
         private Builder(URI dataRoot, String dataset) {
             this.dataRoot = dataRoot;
@@ -143,6 +183,25 @@ public record ContinuousTrainerConfig(
 
         public Builder trainer(TrainerConfig trainer) {
             this.trainer = trainer;
+            return this;
+        }
+
+        /**
+         * A policy-gradient run with these settings; also sets {@link #trainer} to {@code
+         * config.trainer()}.
+         */
+        public Builder policyGradient(PolicyGradientConfig config) {
+            this.policyGradient = config;
+            this.trainer = config.trainer();
+            return this;
+        }
+
+        /**
+         * How a policy-gradient run reads its segments (default {@link
+         * SegmentReadOptions#defaults}).
+         */
+        public Builder segments(SegmentReadOptions options) {
+            this.segments = options;
             return this;
         }
 
@@ -171,13 +230,13 @@ public record ContinuousTrainerConfig(
             return this;
         }
 
-        /** Publish versions (and, when prioritized, priority updates) to this Kafka. */
         /** Kafka client settings (security...) for every client the trainer creates. */
         public Builder kafkaProperties(Map<String, String> properties) {
             this.kafkaProperties = properties;
             return this;
         }
 
+        /** Publish versions (and, when prioritized, priority updates) to this Kafka. */
         public Builder bootstrap(String bootstrapServers) {
             this.bootstrap = bootstrapServers;
             return this;
@@ -224,7 +283,9 @@ public record ContinuousTrainerConfig(
                     tensorboardDir,
                     pollInterval,
                     dataTimeout,
-                    kafkaProperties);
+                    kafkaProperties,
+                    Optional.ofNullable(policyGradient),
+                    segments);
         }
     }
 }

@@ -122,4 +122,64 @@ class PolicyGradientLoopTest {
                 .contains("replayflow_trainer_steps_total{algo=\"impala\"} 200.0")
                 .contains("replayflow_trainer_samples_total{algo=\"impala\"} 6400.0");
     }
+
+    @TempDir Path checkpointDir;
+
+    /**
+     * A checkpoint carries weights, Adam slots, the step and the samples count: a learner restored
+     * from it takes the same next step as the learner that wrote it (same loss, same weights
+     * after), and a learner of another network refuses it naming both.
+     */
+    @Test
+    void aCheckpointResumesTheSameRunAndRefusesAnotherNetwork() throws Exception {
+        Map<String, String> settings =
+                Map.of(
+                        "trainer.algo", "a2c",
+                        "trainer.actor-critic.hidden", "8",
+                        "trainer.batch-size", "16",
+                        "trainer.lr", "0.01",
+                        "trainer.threads.inter-op", "-1",
+                        "trainer.threads.intra-op", "1");
+        PolicyGradientConfig config = PolicyGradientConfig.fromMap(settings);
+        io.replayflow.trainer.checkpoint.CheckpointStore store =
+                new io.replayflow.trainer.checkpoint.CheckpointStore(checkpointDir, 2);
+        BanditSegments data = new BanditSegments();
+        SegmentBatch next;
+        PgStepMetrics expected;
+        java.util.List<float[]> expectedWeights;
+        try (PolicyGradientLearner learner =
+                PolicyGradientLearner.create(config, TransitionSpec.vector(1, 2))) {
+            for (int i = 0; i < 30; i++) {
+                learner.step(data.next(16).orElseThrow(), 0, 0);
+            }
+            learner.saveCheckpoint(store);
+            next = data.next(16).orElseThrow();
+            expected = learner.step(next, 0, 0);
+            expectedWeights = learner.weights();
+        }
+        try (PolicyGradientLearner resumed =
+                PolicyGradientLearner.create(config, TransitionSpec.vector(1, 2))) {
+            assertThat(resumed.restoreLatest(store)).isPresent();
+            assertThat(resumed.globalStep()).isEqualTo(30);
+            assertThat(resumed.samplesSeen()).isEqualTo(30 * 16);
+            PgStepMetrics again = resumed.step(next, 0, 0);
+            assertThat(again.step()).isEqualTo(31);
+            assertThat(again.totalLoss()).isEqualTo(expected.totalLoss());
+            java.util.List<float[]> weights = resumed.weights();
+            for (int i = 0; i < weights.size(); i++) {
+                assertThat(weights.get(i)).containsExactly(expectedWeights.get(i));
+            }
+        }
+        Map<String, String> wider = new java.util.HashMap<>(settings);
+        wider.put("trainer.actor-critic.hidden", "16");
+        try (PolicyGradientLearner other =
+                PolicyGradientLearner.create(
+                        PolicyGradientConfig.fromMap(wider), TransitionSpec.vector(1, 2))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.restoreLatest(store))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("network=actor-critic mlp[8]")
+                    .hasMessageContaining("network=actor-critic mlp[16]")
+                    .hasMessageContaining("or a fresh checkpoint directory");
+        }
+    }
 }

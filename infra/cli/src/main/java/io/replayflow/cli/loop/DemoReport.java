@@ -192,6 +192,23 @@ public final class DemoReport {
                                                     Locale.ROOT, "%,d", s.ingestCommitted()));
                             rows.put("dead letters", Long.toString(s.deadLetterTotal()));
                         });
+        if (r.policyLag() != null) {
+            DemoRun.PolicyLag lag = r.policyLag();
+            rows.put(
+                    "policy lag (versions)",
+                    String.format(
+                            Locale.ROOT,
+                            "%.1f mean, %.0f max",
+                            lag.meanVersions(),
+                            lag.maxVersions()));
+            rows.put(
+                    "policy lag (acting to learning)",
+                    String.format(Locale.ROOT, "%.1f s mean", lag.meanSeconds()));
+            rows.put(
+                    "importance ratio pi/mu",
+                    String.format(
+                            Locale.ROOT, "%.2f mean, %.2f max", lag.meanRatio(), lag.maxRatio()));
+        }
         rows.put("data root", r.dataDir().toString());
         return rows;
     }

@@ -8,8 +8,13 @@ import io.replayflow.actor.eval.EvaluationResult;
 import io.replayflow.actor.eval.Evaluator;
 import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.log.layout.DatasetLayout;
+import io.replayflow.replay.job.DatasetKind;
 import io.replayflow.replay.limit.SamplesPerInsertSettings;
+import io.replayflow.replay.segment.SegmentReadOptions;
+import io.replayflow.replay.segment.SegmentWindow;
 import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.metrics.TrainerMetrics;
+import io.replayflow.trainer.pg.PolicyGradientConfig;
 import io.replayflow.trainer.run.ContinuousTrainer;
 import io.replayflow.trainer.run.ContinuousTrainerConfig;
 import io.replayflow.trainer.run.ContinuousTrainerStatus;
@@ -91,7 +96,12 @@ public final class DemoRun {
     /** A metrics endpoint that was live during the run. */
     public record Endpoint(String what, URI url) {}
 
-    /** What the run did. */
+    /**
+     * What the run did.
+     *
+     * @param policyLag a policy-gradient run's policy lag and importance ratios over the run (see
+     *     {@link PolicyLag}); null for a value-based run or before the first step
+     */
     public record Result(
             Outcome outcome,
             String message,
@@ -103,7 +113,36 @@ public final class DemoRun {
             long policyVersions,
             Path dataDir,
             List<Endpoint> endpoints,
-            Path tensorboardDir) {
+            Path tensorboardDir,
+            PolicyLag policyLag) {
+
+        /** A value-based run's result (no policy lag). */
+        public Result(
+                Outcome outcome,
+                String message,
+                double solvedThreshold,
+                List<Sample> samples,
+                List<Evaluation> evaluations,
+                long envSteps,
+                double wallSeconds,
+                long policyVersions,
+                Path dataDir,
+                List<Endpoint> endpoints,
+                Path tensorboardDir) {
+            this(
+                    outcome,
+                    message,
+                    solvedThreshold,
+                    samples,
+                    evaluations,
+                    envSteps,
+                    wallSeconds,
+                    policyVersions,
+                    dataDir,
+                    endpoints,
+                    tensorboardDir,
+                    null);
+        }
 
         /**
          * The mean return of the last evaluation (the one that solved it, if solved); NaN if none.
@@ -113,6 +152,51 @@ public final class DemoRun {
                     ? Double.NaN
                     : evaluations.get(evaluations.size() - 1).result().meanReturn();
         }
+    }
+
+    /**
+     * A policy-gradient learner's distance from its data over a run, from its per-step metrics
+     * sampled once a second: means of the batch means, and the largest batch maxima.
+     *
+     * @param meanVersions mean policy lag in versions (newest published minus the acting version)
+     * @param maxVersions largest lag in versions seen in a batch
+     * @param meanSeconds mean seconds from acting to learning
+     * @param meanRatio mean importance ratio pi/mu before truncation
+     * @param maxRatio largest importance ratio seen in a batch
+     * @param samples per-second samples averaged
+     */
+    public record PolicyLag(
+            double meanVersions,
+            double maxVersions,
+            double meanSeconds,
+            double meanRatio,
+            double maxRatio,
+            long samples) {
+
+        /** Adds one sample of a trainer's metrics; returns this when they hold no lag. */
+        PolicyLag add(Map<String, Double> m) {
+            Double versions = m.get(TrainerMetrics.POLICY_LAG_VERSIONS);
+            if (versions == null) {
+                return this;
+            }
+            long n = samples + 1;
+            return new PolicyLag(
+                    meanVersions + (versions - meanVersions) / n,
+                    Math.max(
+                            maxVersions,
+                            m.getOrDefault(TrainerMetrics.POLICY_LAG_VERSIONS_MAX, 0.0)),
+                    meanSeconds
+                            + (m.getOrDefault(TrainerMetrics.POLICY_LAG_SECONDS, 0.0) - meanSeconds)
+                                    / n,
+                    meanRatio
+                            + (m.getOrDefault(TrainerMetrics.IMPORTANCE_RATIO_MEAN, 0.0)
+                                            - meanRatio)
+                                    / n,
+                    Math.max(maxRatio, m.getOrDefault(TrainerMetrics.IMPORTANCE_RATIO_MAX, 0.0)),
+                    n);
+        }
+
+        static final PolicyLag NONE = new PolicyLag(0, 0, 0, 0, 0, 0);
     }
 
     /** Rows one reader refresh may insert (a few checkpoints' worth of files). */
@@ -158,8 +242,11 @@ public final class DemoRun {
         String message = "";
 
         out.printf(
-                "ReplayFlow demo: %s, budget %s, data in %s%n",
-                settings.env(), format(settings.budget()), settings.dataDir().toAbsolutePath());
+                "ReplayFlow demo: %s with %s, budget %s, data in %s%n",
+                settings.env(),
+                settings.trainer().getOrDefault("trainer.algo", "double-dqn"),
+                format(settings.budget()),
+                settings.dataDir().toAbsolutePath());
         out.printf("Starting Kafka, Flink (ingest + replay-store jobs), actors and trainer...%n");
         out.flush();
 
@@ -190,6 +277,8 @@ public final class DemoRun {
             out.flush();
 
             long evaluatedVersion = 0;
+            PolicyLag policyLag = PolicyLag.NONE;
+            long lastLagStep = -1;
             Future<Evaluation> pending = null;
             ProgressView view = new ProgressView(out, inPlace);
             while (true) {
@@ -197,6 +286,10 @@ public final class DemoRun {
                 ActorStatus a = actors.status();
                 ContinuousTrainerStatus t = trainer.status();
                 gauges.update(t);
+                if (t.trainerStep() != lastLagStep) {
+                    policyLag = policyLag.add(t.metrics());
+                    lastLagStep = t.trainerStep();
+                }
                 LagProbe.Offsets offsets = lag.offsets();
                 Sample s =
                         new Sample(
@@ -321,7 +414,8 @@ public final class DemoRun {
                     trainer.status().lastPublishedVersion(),
                     settings.dataDir().toAbsolutePath(),
                     endpoints,
-                    tensorboardRoot());
+                    tensorboardRoot(),
+                    policyLag.samples() > 0 ? policyLag : null);
         } finally {
             evaluator.shutdownNow();
             evaluator.awaitTermination(10, TimeUnit.SECONDS);
@@ -338,40 +432,55 @@ public final class DemoRun {
                 true,
                 settings.checkpointInterval(),
                 Duration.ofSeconds(20),
-                "demo");
+                "demo",
+                settings.policyGradient() ? DatasetKind.SEGMENTS : DatasetKind.TRANSITIONS);
     }
 
     private ContinuousTrainer startTrainer(EmbeddedPipeline pipeline) {
         Map<String, String> trainerSettings = new HashMap<>(settings.trainer());
         trainerSettings.put("trainer.policy.name", settings.env());
         TrainerConfig trainerConfig = TrainerConfig.fromMap(trainerSettings);
-        int batch = trainerConfig.batchSize();
-        ContinuousTrainerConfig config =
+        ContinuousTrainerConfig.Builder builder =
                 ContinuousTrainerConfig.builder(pipeline.dataRoot(), pipeline.datasetName())
-                        .trainer(trainerConfig)
                         .env(settings.env())
-                        .minSize(settings.minSize())
-                        .refreshEvery(50)
                         .publishEvery(settings.publishEvery())
-                        .samplesPerInsert(
-                                new SamplesPerInsertSettings(
-                                        settings.samplesPerInsert(),
-                                        // the narrowest band the limiter accepts for a refresh
-                                        // that inserts up to MAX_INSERT_BATCH rows at once
-                                        (batch + settings.samplesPerInsert() * MAX_INSERT_BATCH)
-                                                / 2.0,
-                                        settings.minSize(),
-                                        batch,
-                                        MAX_INSERT_BATCH))
                         .bootstrap(pipeline.stack().bootstrapServers())
                         .topics(pipeline.stack().topics())
                         .tensorboardDir(tensorboardRoot().resolve(settings.env()))
                         .pollInterval(Duration.ofMillis(500))
-                        .dataTimeout(Duration.ofMinutes(10))
-                        .build();
-        ContinuousTrainer trainer = new ContinuousTrainer(config, InstantSource.system());
+                        .dataTimeout(Duration.ofMinutes(10));
+        if (trainerConfig.algo().policyGradient()) {
+            builder.policyGradient(PolicyGradientConfig.fromMap(trainerSettings))
+                    .segments(
+                            SegmentReadOptions.defaults()
+                                    .withMaxUses(settings.segmentUses())
+                                    .withWindow(
+                                            new SegmentWindow(
+                                                    settings.segmentMaxAge(), Long.MAX_VALUE)));
+        } else {
+            valueBased(builder, trainerConfig);
+        }
+        ContinuousTrainer trainer = new ContinuousTrainer(builder.build(), InstantSource.system());
         trainer.start();
         return trainer;
+    }
+
+    /** The value-based trainer: a samples-per-insert limiter holds it to the tuned replay ratio. */
+    private void valueBased(ContinuousTrainerConfig.Builder builder, TrainerConfig trainerConfig) {
+        int batch = trainerConfig.batchSize();
+        builder.trainer(trainerConfig)
+                .minSize(settings.minSize())
+                .refreshEvery(50)
+                .publishEvery(settings.publishEvery())
+                .samplesPerInsert(
+                        new SamplesPerInsertSettings(
+                                settings.samplesPerInsert(),
+                                // the narrowest band the limiter accepts for a refresh
+                                // that inserts up to MAX_INSERT_BATCH rows at once
+                                (batch + settings.samplesPerInsert() * MAX_INSERT_BATCH) / 2.0,
+                                settings.minSize(),
+                                batch,
+                                MAX_INSERT_BATCH));
     }
 
     private ActorRunner startActors(EmbeddedPipeline pipeline) {

@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param samplesPerInsert samples drawn per transition inserted (batch x gradient steps per step)
  * @param minSize transitions before the first gradient step
  * @param publishEvery gradient steps between policy versions
+ * @param segmentUses policy-gradient algorithms: how many gradient steps may use one trajectory
+ *     segment (1: each once, strictly on-policy up to the pipeline's lag)
+ * @param segmentMaxAge policy-gradient algorithms: segments whose newest step is older are dropped
+ *     unread (the segment window's age bound)
  */
 public record DemoSettings(
         String env,
@@ -40,7 +44,9 @@ public record DemoSettings(
         Map<String, String> trainer,
         double samplesPerInsert,
         long minSize,
-        long publishEvery) {
+        long publishEvery,
+        int segmentUses,
+        Duration segmentMaxAge) {
 
     public DemoSettings {
         Objects.requireNonNull(env, "env");
@@ -52,6 +58,14 @@ public record DemoSettings(
         }
         if (evalEpisodes < 1) {
             throw new IllegalArgumentException("--eval-episodes must be at least 1");
+        }
+        if (segmentUses < 1) {
+            throw new IllegalArgumentException(
+                    "segment uses is " + segmentUses + "; it must be at least 1");
+        }
+        if (segmentMaxAge == null || segmentMaxAge.isNegative() || segmentMaxAge.isZero()) {
+            throw new IllegalArgumentException(
+                    "segment max age is " + segmentMaxAge + "; it must be positive, e.g. 60s");
         }
     }
 
@@ -80,7 +94,137 @@ public record DemoSettings(
                         "trainer.threads.inter-op", "-1"),
                 32.0,
                 1_000,
-                1_000);
+                1_000,
+                1,
+                Duration.ofSeconds(60));
+    }
+
+    /**
+     * The policy-gradient loop ({@code algo}: a2c, reinforce or impala) on CartPole-v1: the seed
+     * tutorials' actor-critic (2x128 ReLU, logits and value heads) with Adam at 1e-3, entropy bonus
+     * 0.01 and value coefficient 0.5; batches of 8 segments of T = 20 steps, each segment used at
+     * most twice; a version published every 5 gradient steps, so that the policy lag stays a few
+     * versions; actors throttled to 1,000 steps/s (on-policy learning needs fresh data, not
+     * replays); 1 s Flink checkpoints, since segments reach the learner only on a checkpoint.
+     * Actors sample from the published softmax policy (version 0: uniform); evaluation is greedy.
+     */
+    public static DemoSettings policyGradient(Path dataDir, Duration budget, String algo) {
+        return new DemoSettings(
+                "CartPole-v1",
+                dataDir,
+                budget,
+                16,
+                1_000,
+                "0",
+                100,
+                1_000_003L,
+                Duration.ofSeconds(1),
+                Map.ofEntries(
+                        Map.entry("trainer.algo", algo),
+                        Map.entry("trainer.actor-critic.hidden", "128,128"),
+                        Map.entry("trainer.lr", "0.001"),
+                        Map.entry("trainer.batch-size", "8"),
+                        Map.entry("trainer.gamma", "0.99"),
+                        Map.entry("trainer.pg.entropy-coef", "0.01"),
+                        Map.entry("trainer.pg.value-coef", "0.5"),
+                        Map.entry("trainer.grad-clip-norm", "10"),
+                        Map.entry("trainer.steps", "100000000"),
+                        Map.entry("trainer.checkpoint.period", "5000"),
+                        Map.entry("trainer.threads.intra-op", "1"),
+                        Map.entry("trainer.threads.inter-op", "-1")),
+                0.0,
+                1,
+                5,
+                2,
+                Duration.ofSeconds(60));
+    }
+
+    /** Whether {@code trainer.algo} is a policy-gradient one (a2c, reinforce, impala). */
+    public boolean policyGradient() {
+        return io.replayflow.trainer.Algo.parse(trainer.getOrDefault("trainer.algo", "double-dqn"))
+                .policyGradient();
+    }
+
+    /** These settings with {@code overrides} over the trainer.* settings. */
+    public DemoSettings withTrainerSettings(Map<String, String> overrides) {
+        Map<String, String> merged = new java.util.HashMap<>(trainer);
+        merged.putAll(overrides);
+        return new DemoSettings(
+                env,
+                dataDir,
+                budget,
+                envsPerActor,
+                actorStepsPerSecond,
+                epsilon,
+                evalEpisodes,
+                evalSeed,
+                checkpointInterval,
+                merged,
+                samplesPerInsert,
+                minSize,
+                publishEvery,
+                segmentUses,
+                segmentMaxAge);
+    }
+
+    /** These settings with each trajectory segment used at most {@code uses} times. */
+    public DemoSettings withSegmentUses(int uses) {
+        return new DemoSettings(
+                env,
+                dataDir,
+                budget,
+                envsPerActor,
+                actorStepsPerSecond,
+                epsilon,
+                evalEpisodes,
+                evalSeed,
+                checkpointInterval,
+                trainer,
+                samplesPerInsert,
+                minSize,
+                publishEvery,
+                uses,
+                segmentMaxAge);
+    }
+
+    /** These settings with segments older than {@code maxAge} dropped unread. */
+    public DemoSettings withSegmentMaxAge(Duration maxAge) {
+        return new DemoSettings(
+                env,
+                dataDir,
+                budget,
+                envsPerActor,
+                actorStepsPerSecond,
+                epsilon,
+                evalEpisodes,
+                evalSeed,
+                checkpointInterval,
+                trainer,
+                samplesPerInsert,
+                minSize,
+                publishEvery,
+                segmentUses,
+                maxAge);
+    }
+
+    /** These settings with the actors throttled to {@code stepsPerSecond}, all copies together. */
+    public DemoSettings withActorStepsPerSecond(double stepsPerSecond) {
+        return new DemoSettings(
+                env,
+                dataDir,
+                budget,
+                envsPerActor,
+                stepsPerSecond,
+                epsilon,
+                evalEpisodes,
+                evalSeed,
+                checkpointInterval,
+                trainer,
+                samplesPerInsert,
+                minSize,
+                publishEvery,
+                segmentUses,
+                segmentMaxAge);
     }
 
     public DemoSettings withEnv(String newEnv) {
@@ -97,7 +241,9 @@ public record DemoSettings(
                 trainer,
                 samplesPerInsert,
                 minSize,
-                publishEvery);
+                publishEvery,
+                segmentUses,
+                segmentMaxAge);
     }
 
     public DemoSettings withEvalEpisodes(int episodes) {
@@ -114,6 +260,8 @@ public record DemoSettings(
                 trainer,
                 samplesPerInsert,
                 minSize,
-                publishEvery);
+                publishEvery,
+                segmentUses,
+                segmentMaxAge);
     }
 }

@@ -4,6 +4,7 @@ import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.ingest.IngestConfig;
 import io.replayflow.ingest.IngestJob;
 import io.replayflow.ingest.IngestOptions;
+import io.replayflow.replay.job.DatasetKind;
 import io.replayflow.replay.job.ReplayStoreConfig;
 import io.replayflow.replay.job.ReplayStoreJob;
 import java.net.URI;
@@ -33,7 +34,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPipeline.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
-    /** What to start. */
+    /**
+     * What to start.
+     *
+     * @param datasetKind what the replay-store job writes: transitions (value-based trainers) or
+     *     trajectory segments (the policy-gradient family)
+     */
     public record Settings(
             Path dataDir,
             int kafkaPort,
@@ -43,9 +49,35 @@ public final class EmbeddedPipeline implements AutoCloseable {
             boolean runJobs,
             Duration checkpointInterval,
             Duration compactionMaxDelay,
-            String datasetName) {
+            String datasetName,
+            DatasetKind datasetKind) {
+
+        /** A pipeline whose replay-store job writes transitions. */
+        public Settings(
+                Path dataDir,
+                int kafkaPort,
+                int partitions,
+                String topicPrefix,
+                boolean keepKafkaData,
+                boolean runJobs,
+                Duration checkpointInterval,
+                Duration compactionMaxDelay,
+                String datasetName) {
+            this(
+                    dataDir,
+                    kafkaPort,
+                    partitions,
+                    topicPrefix,
+                    keepKafkaData,
+                    runJobs,
+                    checkpointInterval,
+                    compactionMaxDelay,
+                    datasetName,
+                    DatasetKind.TRANSITIONS);
+        }
 
         public Settings {
+            Objects.requireNonNull(datasetKind, "datasetKind");
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(topicPrefix, "topicPrefix");
             Objects.requireNonNull(checkpointInterval, "checkpointInterval");
@@ -107,6 +139,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
                                     .topicPrefix(settings.topicPrefix())
                                     .dataRoot(root)
                                     .datasetName(settings.datasetName())
+                                    .datasetKind(settings.datasetKind())
                                     .checkpointInterval(settings.checkpointInterval())
                                     .build());
             LOG.info(

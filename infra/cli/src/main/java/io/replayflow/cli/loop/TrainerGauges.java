@@ -13,8 +13,9 @@ import java.util.Map;
  * The continuous trainer's Prometheus endpoint (the demo's, on a free loopback port, and {@code
  * learn}'s), served by the Prometheus client's exporter: {@code replayflow_trainer_steps_total},
  * {@code _loss} and {@code _policy_version} ({@link TrainerPrometheus}), set from the trainer's
- * status at each progress sample (once a second). The full set of trainer scalars goes to
- * TensorBoard.
+ * status at each progress sample (once a second); a policy-gradient trainer's status also carries
+ * its losses, entropy, policy lag and importance ratios, set the same way. The full set of trainer
+ * scalars goes to TensorBoard.
  */
 public final class TrainerGauges implements AutoCloseable {
 
@@ -52,6 +53,7 @@ public final class TrainerGauges implements AutoCloseable {
         metrics.set(TrainerMetrics.GLOBAL_STEP, status.trainerStep());
         metrics.set(TrainerMetrics.LOSS_TOTAL, status.lastLoss());
         metrics.set(TrainerMetrics.POLICY_VERSION, status.lastPublishedVersion());
+        status.metrics().forEach(metrics::set);
     }
 
     /** The scrape address. */

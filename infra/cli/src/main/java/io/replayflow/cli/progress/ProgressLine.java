@@ -8,6 +8,7 @@ import io.replayflow.replay.backfill.Backfill;
 import io.replayflow.trainer.StepMetrics;
 import io.replayflow.trainer.TrainProgress;
 import io.replayflow.trainer.export.PolicyArtifact;
+import io.replayflow.trainer.metrics.TrainerMetrics;
 import io.replayflow.trainer.run.ContinuousTrainerStatus;
 import io.replayflow.trainer.run.TrainListener;
 import io.replayflow.trainer.run.TrainStart;
@@ -226,7 +227,9 @@ public final class ProgressLine {
      * training | step 12,000 | 1,850 steps/s | loss 0.0412 | v12 | 52.3k transitions
      * </pre>
      *
-     * followed by {@code | <message>} when the trainer has a note (e.g. a failed publish).
+     * A policy-gradient learner adds its policy lag (versions and seconds) and importance ratio
+     * ({@code | lag 1.2 v / 3.4 s | ratio 1.01 (max 2.30)}); then {@code | <message>} when the
+     * trainer has a note (e.g. a failed publish).
      */
     public static String learner(ContinuousTrainerStatus s) {
         StringBuilder line = new StringBuilder(96);
@@ -240,6 +243,18 @@ public final class ProgressLine {
                                 : String.format(Locale.ROOT, "%.4g", s.lastLoss()));
         line.append(" | v").append(s.lastPublishedVersion());
         line.append(" | ").append(count(s.transitionsLoaded())).append(" transitions");
+        Double lag = s.metrics().get(TrainerMetrics.POLICY_LAG_VERSIONS);
+        Double ratio = s.metrics().get(TrainerMetrics.IMPORTANCE_RATIO_MEAN);
+        if (lag != null && ratio != null) {
+            line.append(
+                    String.format(
+                            Locale.ROOT,
+                            " | lag %.1f v / %.1f s | ratio %.2f (max %.2f)",
+                            lag,
+                            s.metrics().getOrDefault(TrainerMetrics.POLICY_LAG_SECONDS, 0.0),
+                            ratio,
+                            s.metrics().getOrDefault(TrainerMetrics.IMPORTANCE_RATIO_MAX, 0.0)));
+        }
         if (!s.message().isEmpty()) {
             line.append(" | ").append(s.message());
         }

@@ -98,4 +98,27 @@ class ProgressLineTest {
                 .isEqualTo(
                         "rows 1.25M/3.40M (36.8%) | partitions 12/30 | 625.0k rows/s | ETA 0:04");
     }
+
+    @Test
+    void aPolicyGradientLearnerShowsItsLagAndImportanceRatio() {
+        var status =
+                new io.replayflow.trainer.run.ContinuousTrainerStatus(
+                        io.replayflow.trainer.run.ContinuousTrainerStatus.Phase.TRAINING,
+                        1_200,
+                        18,
+                        0.5f,
+                        240,
+                        38_400,
+                        "",
+                        java.util.Map.of(
+                                "trainer/policy_lag_versions", 3.25,
+                                "trainer/policy_lag_seconds", 2.5,
+                                "trainer/importance_ratio_mean", 1.013,
+                                "trainer/importance_ratio_max", 4.5));
+
+        assertThat(ProgressLine.learner(status))
+                .isEqualTo(
+                        "training | step 1,200 | 18 steps/s | loss 0.5000 | v240 | 38.4k"
+                                + " transitions | lag 3.3 v / 2.5 s | ratio 1.01 (max 4.50)");
+    }
 }
