@@ -2,21 +2,17 @@ package io.replayflow.cli;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.replayflow.actor.assign.AssignmentLog;
 import io.replayflow.cli.lifecycle.ControllerConfig;
 import io.replayflow.cli.lifecycle.ControllerDecisions.Outcome;
 import io.replayflow.cli.lifecycle.ControllerMetrics;
 import io.replayflow.cli.lifecycle.ControllerOptions;
 import io.replayflow.cli.lifecycle.LifecycleController;
-import io.replayflow.cli.lifecycle.LiveReturns;
 import io.replayflow.cli.loop.TrainerGauges;
 import io.replayflow.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,9 +123,6 @@ final class ControllerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrometheusRegistry registry = new PrometheusRegistry();
         ControllerMetrics metrics = new ControllerMetrics(registry);
-        AssignmentLog log =
-                new AssignmentLog(bootstrap, kafka.properties(), topics, Duration.ofSeconds(30));
-        Map<String, String> client = kafka.properties();
         CountDownLatch ended = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (HTTPServer server =
@@ -139,16 +132,15 @@ final class ControllerCommand implements Callable<Integer> {
                                 .registry(registry)
                                 .buildAndStart();
                 LifecycleController controller =
-                        new LifecycleController(
+                        LifecycleController.onKafka(
                                 config,
                                 data,
                                 policies,
-                                log,
-                                () ->
-                                        LiveReturns.read(
-                                                bootstrap, client, topics.episodeStats(), env),
+                                bootstrap,
+                                kafka.properties(),
+                                topics,
+                                env,
                                 metrics,
-                                InstantSource.system(),
                                 o -> print(out, o))) {
             Thread hook =
                     new Thread(() -> stopOnSignal(ended, closed), "replayflow-controller-stop");

@@ -4,11 +4,13 @@ import io.replayflow.actor.assign.AssignmentLog;
 import io.replayflow.cli.lifecycle.ControllerDecisions.Kind;
 import io.replayflow.cli.lifecycle.ControllerDecisions.Outcome;
 import io.replayflow.log.layout.DatasetLayout;
+import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.PolicyAssignment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -80,6 +82,34 @@ public final class LifecycleController implements AutoCloseable {
         this.metrics = metrics;
         this.decisions = new ControllerDecisions(config, clock);
         this.listener = listener;
+    }
+
+    /**
+     * A controller reading and writing the assignment topics at {@code bootstrap} and pooling live
+     * returns from its episode statistics topic ({@code envId} null: every environment): the wiring
+     * of {@code replayflow controller}, the drill and the tests.
+     */
+    public static LifecycleController onKafka(
+            ControllerConfig config,
+            Path dataRoot,
+            List<String> policies,
+            String bootstrap,
+            Map<String, String> clientSettings,
+            Topics topics,
+            String envId,
+            ControllerMetrics metrics,
+            Consumer<Outcome> listener) {
+        AssignmentLog log =
+                new AssignmentLog(bootstrap, clientSettings, topics, Duration.ofSeconds(30));
+        return new LifecycleController(
+                config,
+                dataRoot,
+                policies,
+                log,
+                () -> LiveReturns.read(bootstrap, clientSettings, topics.episodeStats(), envId),
+                metrics,
+                InstantSource.system(),
+                listener);
     }
 
     /** Runs {@link #pass()} every poll interval on a thread of its own until {@link #close()}. */
