@@ -7,14 +7,17 @@ import io.replayflow.cluster.drill.BadArtifactDrill;
 import io.replayflow.cluster.drill.DrillReport;
 import io.replayflow.cluster.drill.StreamDrill;
 import io.replayflow.cluster.drill.TrainerKillDrill;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -93,7 +96,13 @@ public final class DrillCommand implements Callable<Integer> {
         if (name.equals("bad-candidate")) {
             Path work = Files.createTempDirectory("replayflow-drill-bad-candidate-");
             DrillReport report = BadCandidateDrill.defaults(work).run(new DrillReport(name, out));
-            return report.verdict() ? 0 : 1;
+            boolean passed = report.verdict();
+            if (passed) {
+                deleteTree(work);
+            } else {
+                report.line("kept %s for a look", work);
+            }
+            return passed ? 0 : 1;
         }
         StreamDrill drill = drill();
         LocalCluster cluster = ClusterCommand.attach(dir);
@@ -132,6 +141,14 @@ public final class DrillCommand implements Callable<Integer> {
             };
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
