@@ -82,6 +82,18 @@ public final class AssignmentLog {
      * @throws IllegalStateException naming the topic and the broker when a write failed
      */
     public void publish(PolicyAssignment assignment) {
+        write(assignment, List.of(topics.assignmentHistory(), topics.assignments()));
+    }
+
+    /**
+     * Writes {@code assignment}, already in the history, as the current one: completes a decision
+     * whose writer stopped between the two writes of {@link #publish}.
+     */
+    public void completeCurrent(PolicyAssignment assignment) {
+        write(assignment, List.of(topics.assignments()));
+    }
+
+    private void write(PolicyAssignment assignment, List<String> targets) {
         Properties props = new Properties();
         props.putAll(clientSettings);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -93,7 +105,7 @@ public final class AssignmentLog {
         byte[] key = assignment.getPolicyName().getBytes(StandardCharsets.UTF_8);
         byte[] value = SERDE.encode(assignment);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (String topic : List.of(topics.assignmentHistory(), topics.assignments())) {
+            for (String topic : targets) {
                 try {
                     producer.send(new ProducerRecord<>(topic, key, value))
                             .get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -32,6 +32,7 @@ import picocli.CommandLine.ParseResult;
             BackfillCommand.class,
             LogCommand.class,
             PolicyCommand.class,
+            ControllerCommand.class,
             BenchCommand.class,
             io.replayflow.cli.cluster.ClusterCommand.class,
             io.replayflow.cli.cluster.DrillCommand.class,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.ActorOptions;
 import io.replayflow.actor.serve.ServeOptions;
+import io.replayflow.cli.lifecycle.ControllerOptions;
 import io.replayflow.ingest.IngestOptions;
 import io.replayflow.ingest.join.JoinOptions;
 import io.replayflow.replay.job.ReplayStoreOptions;
@@ -90,7 +91,13 @@ class ConfigReferenceTest {
                         TrainerOptions.class.getName(),
                         "Keys of `TrainerConfig.fromMap`; `./replayflow train --set key=value`"
                                 + " sets any of them.",
-                        TrainerOptions.table().markdown()));
+                        TrainerOptions.table().markdown()),
+                new Section(
+                        "Lifecycle controller (infra/cli)",
+                        ControllerOptions.class.getName(),
+                        "`./replayflow controller --set key=value` sets any of them (see"
+                                + " [LIFECYCLE.md](LIFECYCLE.md), \"Automatic mode\").",
+                        ControllerOptions.table().markdown()));
     }
 
     /** The whole file. */
@@ -179,6 +186,9 @@ class ConfigReferenceTest {
                 .entries()
                 .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
         JoinOptions.table()
+                .entries()
+                .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
+        ControllerOptions.table()
                 .entries()
                 .forEach(e -> assertThat(md).contains("| `" + e.key() + "` |"));
     }

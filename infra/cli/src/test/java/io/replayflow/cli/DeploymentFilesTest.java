@@ -3,6 +3,7 @@ package io.replayflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.serve.ServeOptions;
+import io.replayflow.cli.lifecycle.ControllerOptions;
 import io.replayflow.ingest.IngestConfig;
 import io.replayflow.ingest.IngestOptions;
 import io.replayflow.ingest.join.JoinConfig;
@@ -335,6 +336,35 @@ class DeploymentFilesTest {
         assertThat(ofKind("Job").stream().map(DeploymentFilesTest::verbOf))
                 .as("the one-shot training Job stays")
                 .contains("train");
+    }
+
+    @Test
+    void theLifecycleControllerIsOneLongRunningReplicaWithItsOwnUser() throws Exception {
+        List<Map<String, Object>> controllers =
+                ofKind("Deployment").stream().filter(d -> "controller".equals(verbOf(d))).toList();
+        assertThat(controllers).as("a Deployment running `replayflow controller`").hasSize(1);
+        Map<String, Object> controller = controllers.get(0);
+        assertThat(at(controller, "spec").get("replicas"))
+                .as("one controller: two would both write the next assignment sequence")
+                .isEqualTo(1);
+        assertThat(at(controller, "spec", "strategy").get("type")).isEqualTo("Recreate");
+        List<Object> args = list(container(controller).get("args"));
+        assertThat(args)
+                .anyMatch(a -> ((String) a).startsWith("--data="))
+                .anyMatch(a -> ((String) a).startsWith("--bootstrap="))
+                .contains("--metrics-host=0.0.0.0");
+        Map<String, String> settings = new HashMap<>();
+        for (Object a : args) {
+            String arg = (String) a;
+            if (arg.startsWith("--set=")) {
+                String kv = arg.substring("--set=".length());
+                settings.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        ControllerOptions.parse(settings); // known keys, valid values
+        assertThat(controller.toString())
+                .as("the controller's own Kafka user")
+                .contains("secretName=replayflow-controller");
     }
 
     @Test

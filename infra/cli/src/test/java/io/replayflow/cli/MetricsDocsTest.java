@@ -2,9 +2,12 @@ package io.replayflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.replayflow.actor.metrics.ActorMetrics;
 import io.replayflow.actor.metrics.Metric;
 import io.replayflow.actor.metrics.ServeMetrics;
+import io.replayflow.cli.lifecycle.ControllerMetrics;
 import io.replayflow.ingest.IngestMetrics;
 import io.replayflow.ingest.join.JoinMetrics;
 import io.replayflow.replay.job.ReplayMetrics;
@@ -64,6 +67,34 @@ class MetricsDocsTest {
     }
 
     @Test
+    void everyControllerMetricHasItsRow() throws IOException {
+        String doc = doc();
+        for (ControllerMetrics.Definition d : ControllerMetrics.definitions()) {
+            assertThat(doc)
+                    .as("docs/METRICS.md must list %s as in ControllerMetrics", d.prometheusName())
+                    .contains(row(d.prometheusName(), d.type(), d.help()));
+        }
+    }
+
+    @Test
+    void theControllerServesItsMetricsUnderTheDocumentedNames() {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        new ControllerMetrics(registry);
+        List<String> served = new ArrayList<>();
+        registry.scrape()
+                .forEach(
+                        s ->
+                                served.add(
+                                        s.getMetadata().getPrometheusName()
+                                                + (s instanceof CounterSnapshot ? "_total" : "")));
+        assertThat(served)
+                .containsExactlyInAnyOrderElementsOf(
+                        ControllerMetrics.definitions().stream()
+                                .map(ControllerMetrics.Definition::prometheusName)
+                                .toList());
+    }
+
+    @Test
     void everyFlinkJobMetricIsListed() throws IOException {
         String doc = doc();
         IngestMetrics.descriptions()
@@ -93,6 +124,7 @@ class MetricsDocsTest {
                 .forEach(m -> defined.add(m.prometheusName()));
         new ServeMetrics(() -> 0, () -> 0).all().forEach(m -> defined.add(m.prometheusName()));
         TrainerPrometheus.definitions().forEach(d -> defined.add(d.prometheusName()));
+        ControllerMetrics.definitions().forEach(d -> defined.add(d.prometheusName()));
         Matcher listed = Pattern.compile("`(replayflow_[a-z0-9_]+)`").matcher(doc());
         while (listed.find()) {
             assertThat(defined)

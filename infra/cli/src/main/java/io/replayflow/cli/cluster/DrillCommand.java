@@ -1,18 +1,23 @@
 package io.replayflow.cli.cluster;
 
 import io.replayflow.cli.UsageError;
+import io.replayflow.cli.lifecycle.BadCandidateDrill;
 import io.replayflow.cluster.LocalCluster;
 import io.replayflow.cluster.drill.BadArtifactDrill;
 import io.replayflow.cluster.drill.DrillReport;
 import io.replayflow.cluster.drill.StreamDrill;
 import io.replayflow.cluster.drill.TrainerKillDrill;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,7 +44,10 @@ import picocli.CommandLine.Spec;
             "  bad-artifact      publish a tampered artifact and one with a wrong observation"
                     + " shape; every actor refuses both and keeps acting",
             "  soak              --duration (default 20m) at a steady rate, a TaskManager kill"
-                    + " every --kill-every (default 5m); lag and state bounded, zero loss"
+                    + " every --kill-every (default 5m); lag and state bounded, zero loss",
+            "  bad-candidate     embedded (no cluster needed): a poor v2 forced in as a 20%"
+                    + " canary beside a good v1; the lifecycle controller must roll it back within"
+                    + " 200 of its episodes; every step logged once"
         })
 public final class DrillCommand implements Callable<Integer> {
 
@@ -50,7 +58,9 @@ public final class DrillCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "NAME",
-            description = "taskmanager-kill, broker-kill, trainer-kill, bad-artifact or soak.")
+            description =
+                    "taskmanager-kill, broker-kill, trainer-kill, bad-artifact, bad-candidate or"
+                            + " soak.")
     String name;
 
     @Option(
@@ -83,6 +93,17 @@ public final class DrillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (name.equals("bad-candidate")) {
+            Path work = Files.createTempDirectory("replayflow-drill-bad-candidate-");
+            DrillReport report = BadCandidateDrill.defaults(work).run(new DrillReport(name, out));
+            boolean passed = report.verdict();
+            if (passed) {
+                deleteTree(work);
+            } else {
+                report.line("kept %s for a look", work);
+            }
+            return passed ? 0 : 1;
+        }
         StreamDrill drill = drill();
         LocalCluster cluster = ClusterCommand.attach(dir);
         if (!cluster.status().healthy()) {
@@ -110,16 +131,24 @@ public final class DrillCommand implements Callable<Integer> {
                 case "broker-kill" -> StreamDrill.brokerKill(duration("60s"), rate);
                 case "soak" ->
                         StreamDrill.soak(duration("20m"), rate, parse("--kill-every", killEvery));
-                case "trainer-kill", "bad-artifact" -> null;
+                case "trainer-kill", "bad-artifact", "bad-candidate" -> null;
                 default ->
                         throw new UsageError(
                                 "unknown drill '"
                                         + name
                                         + "': choose taskmanager-kill, broker-kill, trainer-kill,"
-                                        + " bad-artifact or soak");
+                                        + " bad-artifact, bad-candidate or soak");
             };
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -3,8 +3,8 @@ package io.replayflow.cli.lifecycle;
 import java.util.Locale;
 
 /**
- * The decision rules of automatic mode, as pure functions (the controller that applies them to the
- * topics is not built yet; see docs/LIFECYCLE.md).
+ * The decision rules of automatic mode, as pure functions; {@link LifecycleController} applies them
+ * to the topics (see docs/LIFECYCLE.md).
  *
  * <ul>
  *   <li><b>Gate</b>: a candidate may become the canary only if its OPE lower bound is no worse than

@@ -52,7 +52,9 @@ class ClusterCommandTest {
         assertThat(r.exitCode()).isEqualTo(ReplayFlow.EXIT_USAGE);
         assertThat(r.err())
                 .contains("unknown drill 'meteor-strike'")
-                .contains("taskmanager-kill, broker-kill, trainer-kill, bad-artifact or soak");
+                .contains(
+                        "taskmanager-kill, broker-kill, trainer-kill, bad-artifact, bad-candidate"
+                                + " or soak");
     }
 
     @Test

@@ -18,11 +18,11 @@ import java.util.stream.Stream;
  * An independent reader of the experience log: DuckDB over the committed (visible) Parquet files of
  * {@code <root>/experience/}, as a user would query them; no ReplayFlow code is involved.
  */
-final class ExperienceLogReader {
+public final class ExperienceLogReader {
 
     private final Path experience;
 
-    ExperienceLogReader(Path dataRoot) {
+    public ExperienceLogReader(Path dataRoot) {
         this.experience = dataRoot.resolve(DatasetLayout.EXPERIENCE_DIR);
     }
 
@@ -69,6 +69,31 @@ final class ExperienceLogReader {
             }
         }
         return rows;
+    }
+
+    /** What a query gives back, one call per result row. */
+    @FunctionalInterface
+    public interface RowHandler {
+        void row(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Runs {@code sql}, in which {@code {log}} stands for every visible Parquet file of the log
+     * (columns of the Transition schema and the Hive partitions), and hands each result row to
+     * {@code handler}; nothing when no file is visible yet. E.g. {@code SELECT policy_version,
+     * count(*) FROM {log} GROUP BY 1}.
+     */
+    public void query(String sql, RowHandler handler) throws SQLException {
+        if (!hasVisibleFiles()) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql.replace("{log}", table()))) {
+            while (r.next()) {
+                handler.row(r);
+            }
+        }
     }
 
     /** Every visible Parquet file of the log, Hive partitions as columns. */

@@ -1,0 +1,30 @@
+package io.replayflow.cli.lifecycle;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The lifecycle controller's validated settings ({@link ControllerOptions#parse}).
+ *
+ * @param rules gate, promotion and rollback rules
+ * @param canaryShare share of episodes a gated candidate acts, in (0, 1)
+ * @param opeMethod the ope.json estimate the gate compares ({@code dr}, {@code fqe}...)
+ * @param pollInterval time between two passes
+ */
+public record ControllerConfig(
+        CanaryRules rules, double canaryShare, String opeMethod, Duration pollInterval) {
+
+    public ControllerConfig {
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(opeMethod, "opeMethod");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        if (!(canaryShare > 0.0 && canaryShare < 1.0)) {
+            throw new IllegalArgumentException("canary share must be in (0, 1): " + canaryShare);
+        }
+    }
+
+    /** The defaults of every key. */
+    public static ControllerConfig defaults() {
+        return ControllerOptions.parse(java.util.Map.of());
+    }
+}

@@ -1,0 +1,269 @@
+package io.replayflow.cli.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.replayflow.schemas.avro.AssignedVersion;
+import io.replayflow.schemas.avro.AssignmentMode;
+import io.replayflow.schemas.avro.PolicyAssignment;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the lifecycle controller decides for one policy from the state it reads: the published
+ * versions with their {@code ope.json}, the current assignment and its history, and the live
+ * returns of {@code rf.episodes.stats}. A pure function of that state, so a restarted controller
+ * that reads the same topics makes the same decision (and none twice: a written decision changes
+ * the state it reads next).
+ *
+ * <ol>
+ *   <li>No assignment yet: the controller takes the policy over with the newest version as the
+ *       champion (what actors act with before any assignment), so later versions pass the gate.
+ *   <li>{@code PAUSED}: nothing.
+ *   <li>A canary: {@link CanaryRules#judge} on the live returns of canary and champion: promote it,
+ *       roll it back, or wait.
+ *   <li>No canary: the newest {@link Stage#CANDIDATE} with an OPE estimate goes through {@link
+ *       CanaryRules#gate} against the champion's estimate of the same method (its live mean return
+ *       when it has none) and, when it passes and its artifact verifies, becomes the canary on
+ *       {@link ControllerConfig#canaryShare()} of the episodes.
+ * </ol>
+ */
+public final class ControllerDecisions {
+
+    /** Who the controller's assignments name as their decider. */
+    public static final String DECIDER = "controller";
+
+    /** What a pass decided for one policy. */
+    public enum Kind {
+        TOOK_OVER,
+        GATE_PASSED,
+        GATE_REFUSED,
+        PROMOTED,
+        ROLLED_BACK,
+        WAITING,
+        PAUSED,
+        NOTHING;
+
+        /** The label of the decisions metric. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether this kind writes a new assignment. */
+        public boolean writes() {
+            return this == TOOK_OVER
+                    || this == GATE_PASSED
+                    || this == PROMOTED
+                    || this == ROLLED_BACK;
+        }
+    }
+
+    /**
+     * @param kind what was decided
+     * @param next the assignment to write (null when {@code kind} writes none)
+     * @param note the reason in words
+     * @param version the version decided about (the candidate, the canary; 0 when none)
+     */
+    public record Outcome(Kind kind, PolicyAssignment next, String note, long version) {}
+
+    private final ControllerConfig config;
+    private final InstantSource clock;
+
+    public ControllerDecisions(ControllerConfig config, InstantSource clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * The decision for one policy.
+     *
+     * @param latest the assignment with the highest sequence (current topic or history)
+     * @param history every assignment of the policy, oldest first
+     * @param live pooled live return per version
+     */
+    public Outcome decide(
+            PolicyVersions versions,
+            Optional<PolicyAssignment> latest,
+            List<PolicyAssignment> history,
+            Map<Long, LiveReturn> live) {
+        if (latest.isEmpty()) {
+            PublishedVersion newest = versions.newest();
+            return write(
+                    Kind.TOOK_OVER,
+                    versions.policyName(),
+                    0,
+                    newest.assigned(),
+                    null,
+                    String.format(
+                            Locale.ROOT,
+                            "controller took over: v%d, the newest version, is the champion; later"
+                                    + " versions pass the OPE gate first",
+                            newest.version()),
+                    newest.version());
+        }
+        PolicyAssignment a = latest.get();
+        if (a.getMode() == AssignmentMode.PAUSED) {
+            return new Outcome(Kind.PAUSED, null, "paused: the CLI decides", 0);
+        }
+        long champion = a.getChampion().getVersion();
+        if (a.getCanary() != null) {
+            return judge(a, live);
+        }
+        Optional<PublishedVersion> candidate = newestCandidate(versions, latest, history);
+        if (candidate.isEmpty()) {
+            return new Outcome(Kind.NOTHING, null, "no candidate after v" + champion, 0);
+        }
+        PublishedVersion c = candidate.get();
+        String method = config.opeMethod();
+        JsonNode estimate = c.estimate(method);
+        if (estimate == null || !estimate.path("low").isNumber()) {
+            return new Outcome(
+                    Kind.WAITING,
+                    null,
+                    String.format(
+                            Locale.ROOT,
+                            "v%d waits for its %s estimate (run 'replayflow ope' on it)",
+                            c.version(),
+                            method),
+                    c.version());
+        }
+        Double championEstimate = championEstimate(versions, champion, live);
+        if (championEstimate == null) {
+            return new Outcome(
+                    Kind.WAITING,
+                    null,
+                    String.format(
+                            Locale.ROOT,
+                            "v%d waits: champion v%d has neither a %s estimate nor live episodes",
+                            c.version(),
+                            champion,
+                            method),
+                    c.version());
+        }
+        CanaryRules.Decision gate =
+                config.rules()
+                        .gate(
+                                c.version(),
+                                estimate.path("low").asDouble(),
+                                champion,
+                                championEstimate);
+        if (gate.verdict() != CanaryRules.Verdict.PROMOTE) {
+            return new Outcome(
+                    Kind.GATE_REFUSED,
+                    null,
+                    "v"
+                            + c.version()
+                            + " stays a candidate: "
+                            + gate.reason()
+                            + " ("
+                            + method
+                            + ")",
+                    c.version());
+        }
+        PublishedVersion verified;
+        try {
+            verified = versions.verified(c.version());
+        } catch (IllegalArgumentException e) {
+            return new Outcome(Kind.GATE_REFUSED, null, e.getMessage(), c.version());
+        }
+        return write(
+                Kind.GATE_PASSED,
+                versions.policyName(),
+                a.getSequence(),
+                a.getChampion(),
+                verified.assigned(),
+                String.format(
+                        Locale.ROOT,
+                        "v%d passed the gate as a %.0f%% canary: %s (%s)",
+                        c.version(),
+                        config.canaryShare() * 100,
+                        gate.reason(),
+                        method),
+                c.version());
+    }
+
+    private Outcome judge(PolicyAssignment a, Map<Long, LiveReturn> live) {
+        long canary = a.getCanary().getVersion();
+        long champion = a.getChampion().getVersion();
+        CanaryRules.Decision d =
+                config.rules().judge(canary, live.get(canary), champion, live.get(champion));
+        return switch (d.verdict()) {
+            case PROMOTE ->
+                    write(
+                            Kind.PROMOTED,
+                            a.getPolicyName(),
+                            a.getSequence(),
+                            a.getCanary(),
+                            null,
+                            "canary v" + canary + " promoted over v" + champion + ", " + d.reason(),
+                            canary);
+            case ROLL_BACK ->
+                    write(
+                            Kind.ROLLED_BACK,
+                            a.getPolicyName(),
+                            a.getSequence(),
+                            a.getChampion(),
+                            null,
+                            "canary v"
+                                    + canary
+                                    + " rolled back, champion v"
+                                    + champion
+                                    + " acts alone, "
+                                    + d.reason(),
+                            canary);
+            case WAIT ->
+                    new Outcome(
+                            Kind.WAITING, null, "canary v" + canary + ": " + d.reason(), canary);
+        };
+    }
+
+    /** The newest version in stage candidate (published after the champion, never assigned). */
+    private static Optional<PublishedVersion> newestCandidate(
+            PolicyVersions versions,
+            Optional<PolicyAssignment> latest,
+            List<PolicyAssignment> history) {
+        long newest = versions.newest().version();
+        List<PublishedVersion> all = versions.all();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            PublishedVersion v = all.get(i);
+            if (Stage.of(v.version(), newest, latest, history) == Stage.CANDIDATE) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Double championEstimate(
+            PolicyVersions versions, long champion, Map<Long, LiveReturn> live) {
+        JsonNode e = versions.find(champion).map(v -> v.estimate(config.opeMethod())).orElse(null);
+        if (e != null) {
+            return e.path("value").asDouble();
+        }
+        LiveReturn r = live.get(champion);
+        return r == null ? null : r.mean();
+    }
+
+    private Outcome write(
+            Kind kind,
+            String policy,
+            long sequence,
+            AssignedVersion champion,
+            AssignedVersion canary,
+            String reason,
+            long version) {
+        PolicyAssignment next =
+                PolicyAssignment.newBuilder()
+                        .setPolicyName(policy)
+                        .setSequence(sequence + 1)
+                        .setChampion(champion)
+                        .setCanary(canary)
+                        .setCanaryShare(canary == null ? 0.0 : config.canaryShare())
+                        .setMode(AssignmentMode.AUTOMATIC)
+                        .setReason(reason)
+                        .setDecider(DECIDER)
+                        .setDecidedAtMs(clock.millis())
+                        .build();
+        return new Outcome(kind, next, reason, version);
+    }
+}

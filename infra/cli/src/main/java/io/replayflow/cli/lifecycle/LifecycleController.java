@@ -1,0 +1,237 @@
+package io.replayflow.cli.lifecycle;
+
+import io.replayflow.actor.assign.AssignmentLog;
+import io.replayflow.cli.lifecycle.ControllerDecisions.Kind;
+import io.replayflow.cli.lifecycle.ControllerDecisions.Outcome;
+import io.replayflow.log.layout.DatasetLayout;
+import io.replayflow.schemas.Topics;
+import io.replayflow.schemas.avro.PolicyAssignment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle controller: every {@code pollInterval} it reads, for each followed policy in {@code
+ * AUTOMATIC} mode, the published versions under {@code <data>/policies/<name>/} (with their {@code
+ * ope.json}), the assignment and its history ({@link AssignmentLog}) and the live returns of {@code
+ * rf.episodes.stats}, lets {@link ControllerDecisions} decide, and writes the decision as the next
+ * assignment (decider {@code controller}, the reason in words).
+ *
+ * <p><b>Restart.</b> It keeps no state of its own: every pass reads the compacted assignments
+ * topic, the history and the statistics topic again, so a restarted controller continues from what
+ * the topics say. A decision is written to the history first, then to the current topic; a
+ * controller that stopped between the two finds the history ahead of the current topic on its next
+ * pass and completes that decision instead of making another (no duplicate, none lost).
+ *
+ * <p>One controller per cluster: two would each write the next sequence number. Not thread-safe;
+ * {@link #start()} runs the passes on one thread of its own.
+ */
+public final class LifecycleController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LifecycleController.class);
+
+    private final ControllerConfig config;
+    private final Path dataRoot;
+    private final List<String> policies;
+    private final AssignmentLog log;
+    private final Supplier<Map<Long, LiveReturn>> live;
+    private final ControllerMetrics metrics;
+    private final ControllerDecisions decisions;
+    private final Consumer<Outcome> listener;
+    private final Set<String> refusalsCounted = new HashSet<>();
+    private final Map<String, String> lastNote = new HashMap<>();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private Thread thread;
+
+    /**
+     * @param policies the names to follow; empty: every policy under {@code <data>/policies/}
+     * @param live the pooled live return per version (read once per pass)
+     * @param listener told of every decision that writes an assignment or refuses a candidate
+     */
+    public LifecycleController(
+            ControllerConfig config,
+            Path dataRoot,
+            List<String> policies,
+            AssignmentLog log,
+            Supplier<Map<Long, LiveReturn>> live,
+            ControllerMetrics metrics,
+            InstantSource clock,
+            Consumer<Outcome> listener) {
+        this.config = config;
+        this.dataRoot = dataRoot;
+        this.policies = List.copyOf(policies);
+        this.log = log;
+        this.live = live;
+        this.metrics = metrics;
+        this.decisions = new ControllerDecisions(config, clock);
+        this.listener = listener;
+    }
+
+    /**
+     * A controller reading and writing the assignment topics at {@code bootstrap} and pooling live
+     * returns from its episode statistics topic ({@code envId} null: every environment): the wiring
+     * of {@code replayflow controller}, the drill and the tests.
+     */
+    public static LifecycleController onKafka(
+            ControllerConfig config,
+            Path dataRoot,
+            List<String> policies,
+            String bootstrap,
+            Map<String, String> clientSettings,
+            Topics topics,
+            String envId,
+            ControllerMetrics metrics,
+            Consumer<Outcome> listener) {
+        AssignmentLog log =
+                new AssignmentLog(bootstrap, clientSettings, topics, Duration.ofSeconds(30));
+        return new LifecycleController(
+                config,
+                dataRoot,
+                policies,
+                log,
+                () -> LiveReturns.read(bootstrap, clientSettings, topics.episodeStats(), envId),
+                metrics,
+                InstantSource.system(),
+                listener);
+    }
+
+    /** Runs {@link #pass()} every poll interval on a thread of its own until {@link #close()}. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("the controller runs already");
+        }
+        thread = new Thread(this::loop, "replayflow-controller");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Whether the pass thread is alive. */
+    public synchronized boolean running() {
+        return thread != null && thread.isAlive();
+    }
+
+    private void loop() {
+        try {
+            do {
+                try {
+                    pass();
+                } catch (RuntimeException e) {
+                    LOG.warn("controller pass failed, retrying: {}", e.toString());
+                }
+            } while (!stop.await(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One pass over every followed policy; the outcome of each. */
+    public List<Outcome> pass() {
+        Map<Long, LiveReturn> returns = live.get();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (String name : followed()) {
+            try {
+                outcomes.add(decide(name, returns));
+            } catch (RuntimeException e) {
+                metrics.passFailed(name);
+                LOG.warn("controller: policy '{}' skipped this pass: {}", name, e.getMessage());
+            }
+        }
+        metrics.pass();
+        return outcomes;
+    }
+
+    private Outcome decide(String name, Map<Long, LiveReturn> returns) {
+        PolicyVersions versions = PolicyVersions.read(dataRoot, name);
+        List<PolicyAssignment> history = log.history(name);
+        Optional<PolicyAssignment> current = log.current(name);
+        Optional<PolicyAssignment> written = history.stream().reduce((a, b) -> b);
+        if (written.isPresent()
+                && written.get().getSequence()
+                        > current.map(PolicyAssignment::getSequence).orElse(0L)) {
+            PolicyAssignment halfWritten = written.get();
+            LOG.warn(
+                    "assignment #{} of '{}' is in the history but not current: completing it",
+                    halfWritten.getSequence(),
+                    name);
+            log.completeCurrent(halfWritten);
+            current = Optional.of(halfWritten);
+        }
+        Optional<PolicyAssignment> latest =
+                Stream.concat(current.stream(), history.stream())
+                        .max(Comparator.comparingLong(PolicyAssignment::getSequence));
+        Outcome outcome = decisions.decide(versions, latest, history, returns);
+        if (outcome.kind().writes()) {
+            log.publish(outcome.next());
+            metrics.decided(name, outcome.kind());
+            listener.accept(outcome);
+            latest = Optional.of(outcome.next());
+        } else if (outcome.kind() == Kind.GATE_REFUSED
+                && refusalsCounted.add(name + "/" + outcome.version())) {
+            metrics.gateRefused(name);
+            listener.accept(outcome);
+        }
+        if (!outcome.note().equals(lastNote.put(name, outcome.note()))) {
+            LOG.info("controller: policy '{}': {}", name, outcome.note());
+        }
+        latest.ifPresent(
+                a ->
+                        metrics.versions(
+                                name,
+                                a.getChampion().getVersion(),
+                                a.getCanary() == null ? 0 : a.getCanary().getVersion()));
+        return outcome;
+    }
+
+    private List<String> followed() {
+        if (!policies.isEmpty()) {
+            return policies;
+        }
+        Path dir = dataRoot.resolve(DatasetLayout.POLICIES_DIR);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /** Stops the pass thread; a pass in progress finishes first (its writes included). */
+    @Override
+    public void close() {
+        stop.countDown();
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
