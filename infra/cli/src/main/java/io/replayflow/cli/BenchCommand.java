@@ -371,6 +371,15 @@ final class BenchCommand {
         int seconds;
 
         @Option(
+                names = "--warmup-seconds",
+                defaultValue = "10",
+                description =
+                        "wrk at --connections before the measured phases, so the JIT has"
+                                + " compiled the service and the broker (default:"
+                                + " ${DEFAULT-VALUE}).")
+        int warmupSeconds;
+
+        @Option(
                 names = "--rate",
                 defaultValue = "5000",
                 description = "Decisions/s of the constant-rate phase (default: ${DEFAULT-VALUE}).")
@@ -396,6 +405,9 @@ final class BenchCommand {
                 throw new UsageError(
                         "--connections, --wrk-threads, --seconds and --rate must be at least 1");
             }
+            if (warmupSeconds < 0) {
+                throw new UsageError("--warmup-seconds " + warmupSeconds + " must be at least 0");
+            }
             if (rateConnections < 1 || rateConnections > rate) {
                 throw new UsageError(
                         "--rate-connections " + rateConnections + " must be in [1, --rate]");
@@ -419,6 +431,7 @@ final class BenchCommand {
                                 connections,
                                 wrkThreads,
                                 Duration.ofSeconds(seconds),
+                                Duration.ofSeconds(warmupSeconds),
                                 rate,
                                 rateConnections,
                                 keys),
