@@ -399,6 +399,15 @@ final class BenchCommand {
                 description = "Any serve.* key of docs/CONFIG.md, repeatable.")
         List<String> settings = List.of();
 
+        @Option(
+                names = "--broker-set",
+                paramLabel = "KEY=VALUE",
+                description =
+                        "A setting of the embedded Kafka broker, repeatable (e.g."
+                                + " num.io.threads=1): the broker shares the cores with the"
+                                + " service and the load generators.")
+        List<String> brokerSettings = List.of();
+
         @Override
         public Integer call() throws Exception {
             if (connections < 1 || wrkThreads < 1 || seconds < 1 || rate < 1) {
@@ -420,9 +429,22 @@ final class BenchCommand {
                 }
                 keys.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
             }
+            java.util.Map<String, String> broker = new java.util.LinkedHashMap<>();
+            for (String pair : brokerSettings) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new UsageError("--broker-set " + pair + " is not KEY=VALUE");
+                }
+                broker.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+            }
             PrintWriter out = spec.commandLine().getOut();
             Path work = Files.createTempDirectory("replayflow-bench-serve-");
-            try (LocalStack stack = LocalStack.builder().withFlink(false).partitions(4).start()) {
+            try (LocalStack stack =
+                    LocalStack.builder()
+                            .withFlink(false)
+                            .partitions(4)
+                            .brokerProperties(broker)
+                            .start()) {
                 ServeBenchmark.run(
                         stack.bootstrapServers(),
                         stack.topics(),
