@@ -1,5 +1,7 @@
 package io.replayflow.actor.serve.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
@@ -107,6 +109,17 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
         this.maxBodyBytes = maxBodyBytes;
         this.policyVersion = Objects.requireNonNull(policyVersion, "policyVersion");
         this.openApi = openApiDocument();
+        warmTreeModel();
+    }
+
+    /**
+     * Decisions no longer touch Jackson's tree model, so without this the first reward or end would
+     * pay for setting up its deserializer and serializer (hundreds of ms on a loaded machine), late
+     * against a short reward horizon.
+     */
+    private static void warmTreeModel() {
+        JsonNode node = RequestParser.object("{\"warm\":[1.5,true,\"x\"]}".getBytes(UTF_8));
+        bytes(node);
     }
 
     /** The OpenAPI document served at {@code /openapi.json} (a copy of docs/openapi.json). */
