@@ -40,6 +40,12 @@ public final class ServeMetrics {
     /** Sessions decided for and not yet ended or idle past the timeout. */
     public static final String OPEN_SESSIONS = "serve/open_sessions";
 
+    /**
+     * Records Kafka failed to take after their call was answered: only with {@code
+     * serve.log.answer-before-ack}; 0 otherwise, since an answer then waits for the log.
+     */
+    public static final String LOG_FAILURES_AFTER_ANSWER = "serve/log_failures_after_answer";
+
     /** Why a call was refused: the {@code reason} label of {@link #REFUSED}. */
     public enum Refusal {
         /** A field is missing, of the wrong type, the wrong length, or not finite. */
@@ -70,6 +76,7 @@ public final class ServeMetrics {
     private final LongAdder sessionEnds = new LongAdder();
     private final LongAdder swaps = new LongAdder();
     private final LongAdder swapFailures = new LongAdder();
+    private final LongAdder lostAfterAnswer = new LongAdder();
     private final Map<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
     private final List<Metric> all;
 
@@ -117,6 +124,13 @@ public final class ServeMetrics {
                                 "Policy versions refused by verification.",
                                 swapFailures::sum),
                         new Metric(
+                                LOG_FAILURES_AFTER_ANSWER,
+                                Type.COUNTER,
+                                "Records answered before Kafka acknowledged them"
+                                        + " (serve.log.answer-before-ack) that Kafka then failed"
+                                        + " to take: answered, not logged.",
+                                lostAfterAnswer::sum),
+                        new Metric(
                                 OPEN_SESSIONS,
                                 Type.GAUGE,
                                 "Sessions decided for and not yet ended or idle.",
@@ -146,6 +160,10 @@ public final class ServeMetrics {
     /** Every metric, in a stable order. */
     public List<Metric> all() {
         return all;
+    }
+
+    public void lostAfterAnswer() {
+        lostAfterAnswer.increment();
     }
 
     public void decided() {

@@ -7,6 +7,7 @@ import io.replayflow.actor.serve.decide.DecisionBatcher;
 import io.replayflow.actor.serve.decide.DecisionChooser;
 import io.replayflow.actor.serve.http.RequestParser;
 import io.replayflow.actor.serve.http.ServeHandler;
+import io.replayflow.actor.serve.log.AnswerOnSendLog;
 import io.replayflow.actor.serve.log.KafkaServeLog;
 import io.replayflow.actor.serve.log.ServeLog;
 import io.replayflow.actor.swap.EnvPolicySpec;
@@ -65,7 +66,6 @@ public final class DecisionService implements AutoCloseable {
 
     private DecisionService(ServeConfig config, ServeLog log, InstantSource clock) {
         this.config = config;
-        this.log = log;
         int obsSize = config.env().observationSize();
         int numActions = config.env().numActions();
         this.holder =
@@ -75,12 +75,14 @@ public final class DecisionService implements AutoCloseable {
                                         numActions, obsSize, new SplittableRandom(config.seed()))));
         this.sessions = new SessionTable(clock, config.sessionIdle());
         this.metrics = new ServeMetrics(holder::version, sessions::open);
+        this.log =
+                config.answerBeforeAck() ? new AnswerOnSendLog(log, metrics::lostAfterAnswer) : log;
         this.batcher =
                 new DecisionBatcher(
                         holder,
                         new DecisionChooser(
                                 config.epsilon(), new SplittableRandom(config.seed() + 1)),
-                        log,
+                        this.log,
                         new DecisionBatcher.Identity(
                                 config.policy(),
                                 config.env().id(),

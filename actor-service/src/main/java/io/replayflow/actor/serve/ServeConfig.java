@@ -38,6 +38,8 @@ import java.util.Set;
  * @param seed exploration draws
  * @param httpThreads most threads of the HTTP server's pool
  * @param producerSettings settings of the log's producer only (linger.ms...)
+ * @param answerBeforeAck answer once the producer took the record, not when Kafka acknowledged it
+ *     (weaker durability; off by default)
  */
 public record ServeConfig(
         String bootstrapServers,
@@ -58,7 +60,8 @@ public record ServeConfig(
         Duration swapPollInterval,
         long seed,
         int httpThreads,
-        Map<String, String> producerSettings) {
+        Map<String, String> producerSettings,
+        boolean answerBeforeAck) {
 
     /** Producer settings the log fixes for its durability guarantee. */
     private static final Set<String> FIXED_PRODUCER_SETTINGS =
@@ -166,7 +169,8 @@ public record ServeConfig(
                 swapPollInterval,
                 seed,
                 httpThreads,
-                producerSettings);
+                producerSettings,
+                answerBeforeAck);
     }
 
     public ServeConfig withMaxBodyBytes(int newMaxBodyBytes) {
@@ -189,6 +193,31 @@ public record ServeConfig(
                 swapPollInterval,
                 seed,
                 httpThreads,
-                producerSettings);
+                producerSettings,
+                answerBeforeAck);
+    }
+
+    public ServeConfig withAnswerBeforeAck(boolean newAnswerBeforeAck) {
+        return new ServeConfig(
+                bootstrapServers,
+                kafkaSettings,
+                topics,
+                policy,
+                env,
+                host,
+                port,
+                epsilon,
+                maxBatch,
+                maxWait,
+                queueCapacity,
+                maxBodyBytes,
+                sessionIdle,
+                serviceId,
+                policyRoot,
+                swapPollInterval,
+                seed,
+                httpThreads,
+                producerSettings,
+                newAnswerBeforeAck);
     }
 }

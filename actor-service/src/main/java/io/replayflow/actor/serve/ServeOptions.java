@@ -146,6 +146,15 @@ public final class ServeOptions {
                     "duration",
                     "Longest wait of one poll of the policies topic (a new version is seen as soon"
                             + " as it arrives).");
+    public static final ConfigOption<Boolean> ANSWER_BEFORE_ACK =
+            TABLE.add(
+                    key("serve.log.answer-before-ack").booleanType().defaultValue(false),
+                    "boolean",
+                    "Answer a call as soon as the producer has taken its record, before Kafka"
+                            + " acknowledges it: lower latency, but an answered call may be lost"
+                            + " (broker down, process killed; counted in"
+                            + " replayflow_serve_log_failures_after_answer_total). Off: every"
+                            + " answered call is durably logged (docs/SERVING.md).");
     public static final ConfigOption<Long> SEED =
             TABLE.add(
                     key("serve.seed").longType().defaultValue(42L),
@@ -215,7 +224,8 @@ public final class ServeOptions {
                 values.get(SWAP_POLL_INTERVAL),
                 values.get(SEED),
                 values.get(HTTP_THREADS),
-                values.withPrefix(PRODUCER_PREFIX));
+                values.withPrefix(PRODUCER_PREFIX),
+                values.get(ANSWER_BEFORE_ACK));
     }
 
     private static String required(Settings values, ConfigOption<String> option, String example) {

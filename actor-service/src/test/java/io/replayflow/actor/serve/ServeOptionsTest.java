@@ -45,6 +45,7 @@ class ServeOptionsTest {
                         "serve.session.idle-timeout", "10 min",
                         "serve.service-id", "serve-a",
                         "serve.swap.poll-interval", "250ms",
+                        "serve.log.answer-before-ack", "true",
                         "serve.seed", "7");
         assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(c.policy()).isEqualTo("cartpole");
@@ -65,6 +66,7 @@ class ServeOptionsTest {
         assertThat(c.serviceId()).isEqualTo("serve-a");
         assertThat(c.swapPollInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.seed()).isEqualTo(7);
+        assertThat(c.answerBeforeAck()).isTrue();
     }
 
     @Test
@@ -81,6 +83,7 @@ class ServeOptionsTest {
         assertThat(documented).isEqualTo(unset);
         assertThat(unset.maxWait()).isEqualTo(Duration.ofNanos(200_000));
         assertThat(unset.maxBodyBytes()).isEqualTo(1 << 20);
+        assertThat(unset.answerBeforeAck()).as("durable by default").isFalse();
         assertThat(ServeConfig.defaults("127.0.0.1:9092", "cartpole", EnvSpecs.CART_POLE).port())
                 .isEqualTo(8080);
     }

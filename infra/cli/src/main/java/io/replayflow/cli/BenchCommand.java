@@ -371,6 +371,15 @@ final class BenchCommand {
         int seconds;
 
         @Option(
+                names = "--warmup-seconds",
+                defaultValue = "10",
+                description =
+                        "wrk at --connections before the measured phases, so the JIT has"
+                                + " compiled the service and the broker (default:"
+                                + " ${DEFAULT-VALUE}).")
+        int warmupSeconds;
+
+        @Option(
                 names = "--rate",
                 defaultValue = "5000",
                 description = "Decisions/s of the constant-rate phase (default: ${DEFAULT-VALUE}).")
@@ -390,11 +399,23 @@ final class BenchCommand {
                 description = "Any serve.* key of docs/CONFIG.md, repeatable.")
         List<String> settings = List.of();
 
+        @Option(
+                names = "--broker-set",
+                paramLabel = "KEY=VALUE",
+                description =
+                        "A setting of the embedded Kafka broker, repeatable (e.g."
+                                + " num.io.threads=1): the broker shares the cores with the"
+                                + " service and the load generators.")
+        List<String> brokerSettings = List.of();
+
         @Override
         public Integer call() throws Exception {
             if (connections < 1 || wrkThreads < 1 || seconds < 1 || rate < 1) {
                 throw new UsageError(
                         "--connections, --wrk-threads, --seconds and --rate must be at least 1");
+            }
+            if (warmupSeconds < 0) {
+                throw new UsageError("--warmup-seconds " + warmupSeconds + " must be at least 0");
             }
             if (rateConnections < 1 || rateConnections > rate) {
                 throw new UsageError(
@@ -408,9 +429,22 @@ final class BenchCommand {
                 }
                 keys.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
             }
+            java.util.Map<String, String> broker = new java.util.LinkedHashMap<>();
+            for (String pair : brokerSettings) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new UsageError("--broker-set " + pair + " is not KEY=VALUE");
+                }
+                broker.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+            }
             PrintWriter out = spec.commandLine().getOut();
             Path work = Files.createTempDirectory("replayflow-bench-serve-");
-            try (LocalStack stack = LocalStack.builder().withFlink(false).partitions(4).start()) {
+            try (LocalStack stack =
+                    LocalStack.builder()
+                            .withFlink(false)
+                            .partitions(4)
+                            .brokerProperties(broker)
+                            .start()) {
                 ServeBenchmark.run(
                         stack.bootstrapServers(),
                         stack.topics(),
@@ -419,6 +453,7 @@ final class BenchCommand {
                                 connections,
                                 wrkThreads,
                                 Duration.ofSeconds(seconds),
+                                Duration.ofSeconds(warmupSeconds),
                                 rate,
                                 rateConnections,
                                 keys),

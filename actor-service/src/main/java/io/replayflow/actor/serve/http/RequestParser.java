@@ -43,6 +43,11 @@ public final class RequestParser {
         this.numActions = numActions;
     }
 
+    /** A streaming reader of the common decision body, for this policy and shape. */
+    public DecisionBodyReader streamingReader() {
+        return new DecisionBodyReader(JSON.getFactory(), policy, observationSize, numActions);
+    }
+
     /** The body as a JSON object. */
     public static JsonNode object(byte[] body) {
         JsonNode node;

@@ -56,6 +56,7 @@ public final class ServeBenchmark {
             int connections,
             int wrkThreads,
             Duration duration,
+            Duration warmUp,
             int rate,
             int rateConnections,
             Map<String, String> serveSettings) {}
@@ -107,7 +108,7 @@ public final class ServeBenchmark {
             }
             out.flush();
             String url = service.uri().resolve("v1/decisions").toString();
-            warmUp(url, work);
+            warmUp(url, work, s);
             Map<String, Double> before = counters(service.metrics());
             LoadResult closed = wrk(url, work, s);
             Map<String, Double> after = counters(service.metrics());
@@ -226,11 +227,24 @@ public final class ServeBenchmark {
             end
             """;
 
-    private static void warmUp(String url, Path work) throws Exception {
+    /**
+     * wrk as in the measured phase, for {@code s.warmUp()}: in the first seconds of load the C2
+     * compiler took over a quarter of the process's CPU (perf, issue 19), so a short warm-up
+     * measured the JIT as much as the service.
+     */
+    private static void warmUp(String url, Path work, Settings s) throws Exception {
         Path script = Files.writeString(work.resolve("decide.lua"), WRK_SCRIPT);
+        long seconds = Math.max(1, s.warmUp().toSeconds());
         exec(
-                List.of("wrk", "-t1", "-c8", "-d3s", "-s", script.toString(), url),
-                Duration.ofSeconds(30));
+                List.of(
+                        "wrk",
+                        "-t" + s.wrkThreads(),
+                        "-c" + s.connections(),
+                        "-d" + seconds + "s",
+                        "-s",
+                        script.toString(),
+                        url),
+                Duration.ofSeconds(seconds + 30));
     }
 
     private static final Pattern WRK_RATE = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
