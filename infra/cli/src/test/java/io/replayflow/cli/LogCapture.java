@@ -3,7 +3,9 @@ package io.replayflow.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
@@ -23,7 +25,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     private final List<String> lines = new ArrayList<>();
     private final Level previousRootLevel;
-    private final Level previousOwnLevel;
+    private final Map<LoggerConfig, Level> previousLevels = new HashMap<>();
     private final List<Appender> consoles = new ArrayList<>();
 
     private LogCapture(Level level) {
@@ -40,8 +42,22 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         }
         root.addAppender(this, level, null);
         root.setLevel(level);
-        previousOwnLevel = config.getLoggerConfig("io.replayflow").getLevel();
-        config.getLoggerConfig("io.replayflow").setLevel(level);
+        // Loggers a test configuration quietens (a test-jar on the class path may bring its own
+        // log4j2-test.xml with org.apache.kafka at WARN) are opened to the level too.
+        for (String name : List.of("io.replayflow", "org.apache.kafka", "kafka")) {
+            LoggerConfig own = config.getLoggerConfig(name);
+            if (own != root) {
+                previousLevels.putIfAbsent(own, own.getLevel());
+            }
+        }
+        for (LoggerConfig logger : config.getLoggers().values()) {
+            if (logger != root
+                    && logger.getLevel() != null
+                    && logger.getLevel().isMoreSpecificThan(level)) {
+                previousLevels.putIfAbsent(logger, logger.getLevel());
+            }
+        }
+        previousLevels.keySet().forEach(logger -> logger.setLevel(level));
         context.updateLoggers();
     }
 
@@ -91,7 +107,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
             root.addAppender(console, null, null);
         }
         root.setLevel(previousRootLevel);
-        config.getLoggerConfig("io.replayflow").setLevel(previousOwnLevel);
+        previousLevels.forEach(LoggerConfig::setLevel);
         context.updateLoggers();
         stop();
     }
