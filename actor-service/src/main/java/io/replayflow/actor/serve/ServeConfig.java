@@ -196,28 +196,4 @@ public record ServeConfig(
                 producerSettings,
                 answerBeforeAck);
     }
-
-    public ServeConfig withAnswerBeforeAck(boolean newAnswerBeforeAck) {
-        return new ServeConfig(
-                bootstrapServers,
-                kafkaSettings,
-                topics,
-                policy,
-                env,
-                host,
-                port,
-                epsilon,
-                maxBatch,
-                maxWait,
-                queueCapacity,
-                maxBodyBytes,
-                sessionIdle,
-                serviceId,
-                policyRoot,
-                swapPollInterval,
-                seed,
-                httpThreads,
-                producerSettings,
-                newAnswerBeforeAck);
-    }
 }
