@@ -102,6 +102,14 @@ public record Topics(String prefix) {
         return prefix + "policy.assignments.history";
     }
 
+    /**
+     * PolicyFailures: versions actors or decision services could not load, verify or act with,
+     * keyed by policy name. The lifecycle controller rolls back a canary with failure reports.
+     */
+    public String policyFailures() {
+        return prefix + "policy.failures";
+    }
+
     /** Decisions of the decision service (Decision, keyed by session id). */
     public String decisions() {
         return prefix + "decisions";
@@ -133,6 +141,7 @@ public record Topics(String prefix) {
                 decisions(),
                 outcomes(),
                 assignments(),
-                assignmentHistory());
+                assignmentHistory(),
+                policyFailures());
     }
 }

@@ -23,7 +23,8 @@ class TopicsTest {
                         "rf.decisions",
                         "rf.outcomes",
                         "rf.policy.assignments",
-                        "rf.policy.assignments.history");
+                        "rf.policy.assignments.history",
+                        "rf.policy.failures");
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Lineage;
 import io.replayflow.schemas.avro.Outcome;
 import io.replayflow.schemas.avro.PolicyAssignment;
+import io.replayflow.schemas.avro.PolicyFailure;
+import io.replayflow.schemas.avro.PolicyFailureKind;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Reward;
@@ -221,6 +223,19 @@ final class SampleRecords {
                 .setMode(AssignmentMode.PAUSED)
                 .setDecider("alice")
                 .setReason("rolled back to v1 by hand")
+                .build();
+    }
+
+    static PolicyFailure swapFailure() {
+        return PolicyFailure.newBuilder()
+                .setPolicyName("cartpole")
+                .setVersion(2)
+                .setKind(PolicyFailureKind.SWAP)
+                .setReason("DIGEST_MISMATCH")
+                .setMessage("artifact file:///data/policies/cartpole/2 has digest ef.. not cd..")
+                .setReporter("actor-a")
+                .setAssignmentSequence(4)
+                .setReportedAtMs(1_763_700_003_000L)
                 .build();
     }
 

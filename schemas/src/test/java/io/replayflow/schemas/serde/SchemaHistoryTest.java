@@ -8,6 +8,7 @@ import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Outcome;
 import io.replayflow.schemas.avro.PolicyAssignment;
+import io.replayflow.schemas.avro.PolicyFailure;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
@@ -45,7 +46,8 @@ class SchemaHistoryTest {
                     DeadLetter.class,
                     Decision.class,
                     Outcome.class,
-                    PolicyAssignment.class);
+                    PolicyAssignment.class,
+                    PolicyFailure.class);
 
     static Stream<SchemaHistory.Version> releasedVersions() {
         return SchemaHistory.released().recordNames().stream()

@@ -9,6 +9,7 @@ import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.EpisodeSummary;
 import io.replayflow.schemas.avro.Outcome;
 import io.replayflow.schemas.avro.PolicyAssignment;
+import io.replayflow.schemas.avro.PolicyFailure;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
@@ -44,6 +45,7 @@ class SingleObjectSerdeTest {
         assertRoundTrip(Outcome.class, SampleRecords.sessionEnd());
         assertRoundTrip(PolicyAssignment.class, SampleRecords.canaryAssignment());
         assertRoundTrip(PolicyAssignment.class, SampleRecords.championOnlyAssignment());
+        assertRoundTrip(PolicyFailure.class, SampleRecords.swapFailure());
     }
 
     @Test

@@ -89,7 +89,8 @@ class LocalStackKafkaITCase {
                         "it.decisions",
                         "it.outcomes",
                         "it.policy.assignments",
-                        "it.policy.assignments.history");
+                        "it.policy.assignments.history",
+                        "it.policy.failures");
         described.forEach(
                 (name, description) ->
                         assertThat(description.partitions())
