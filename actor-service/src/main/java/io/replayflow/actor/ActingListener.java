@@ -14,5 +14,12 @@ public interface ActingListener {
      */
     void onActing(int actorIndex, long version, long nanoTime);
 
+    /**
+     * Inference with {@code version}, assigned as a canary (or kept by episodes after a rollback),
+     * threw: the actor stops giving it episodes and finishes its episodes on the champion. Not
+     * called for the champion itself, whose failure stops the actor.
+     */
+    default void onActFailed(int actorIndex, long version, RuntimeException failure) {}
+
     ActingListener NONE = (actorIndex, version, nanoTime) -> {};
 }

@@ -11,7 +11,9 @@ import io.replayflow.policy.swap.PolicyRef;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -29,6 +31,13 @@ import java.util.function.BooleanSupplier;
  * its end, even across a rollback; a step then calls each pinned version once on the rows of its
  * slots (one call when all slots share a version). An episode already running when the first
  * assignment arrives switches once, as a hot-swap does.
+ *
+ * <p>If inference with a version other than the champion throws (a canary that loaded but cannot
+ * act), the actor tells its {@link ActingListener#onActFailed} (the runner reports it on {@code
+ * rf.policy.failures}), gives that version no more episodes and finishes its running episodes on
+ * the champion from that step on: the step is acted again by the champion, so no step is dropped,
+ * and each transition still carries the version that chose it and its exact behaviour probability.
+ * A failing champion stops the actor.
  *
  * <p>Runs on the thread that calls {@link #run}; not thread-safe otherwise. {@link #steps()} and
  * {@link #actingVersion()} may be read from any thread.
@@ -63,6 +72,7 @@ public final class Actor {
     private final long[] slotEpisode; // [numEnvs] episode index the cached ids belong to
     private final String[] episodeIds; // [numEnvs]
     private final byte[][] keys; // [numEnvs] episode id bytes: the record key
+    private final Set<Long> failed = new HashSet<>(); // versions whose inference threw here
     private volatile long steps;
     private volatile long actingVersion = -1;
 
@@ -182,24 +192,77 @@ public final class Actor {
         for (int slot = 0; slot < numEnvs; slot++) {
             if (pinned[slot] == null || pinnedEpisode[slot] != episode[slot]) {
                 unpin(slot);
-                pinned[slot] = router.acquireFor(ids.episodeId(slot, episode[slot]));
+                pinned[slot] = acquireFor(ids.episodeId(slot, episode[slot]));
                 pinnedEpisode[slot] = episode[slot];
             }
         }
-        if (allPinnedTo(pinned[0])) {
-            explorer.act(pinned[0].policy(), steps, envs.obs(), numEnvs, actions, behaviorProbs);
-            Arrays.fill(versions, pinned[0].version());
-            return pinned[0].version();
+        while (true) { // each failed act re-pins its slots to the champion: at most a few rounds
+            if (allPinnedTo(pinned[0])) {
+                PolicyRef ref = pinned[0];
+                if (tryAct(ref, envs.obs(), numEnvs, actions, behaviorProbs)) {
+                    Arrays.fill(versions, ref.version());
+                    return ref.version();
+                }
+                continue;
+            }
+            long lowest = actGroups();
+            if (lowest >= 0) {
+                return lowest;
+            }
         }
+    }
+
+    /** One call per pinned version; the lowest that acted, or -1 when one failed (act again). */
+    private long actGroups() {
         long lowest = Long.MAX_VALUE;
         Arrays.fill(grouped, false);
         for (int first = 0; first < numEnvs; first++) {
             if (!grouped[first]) {
-                actGroup(pinned[first]);
-                lowest = Math.min(lowest, pinned[first].version());
+                PolicyRef ref = pinned[first];
+                if (!actGroup(ref)) {
+                    return -1;
+                }
+                lowest = Math.min(lowest, ref.version());
             }
         }
         return lowest;
+    }
+
+    /** The router's version for a new episode, unless this actor saw it fail: then the champion. */
+    private PolicyRef acquireFor(String episodeId) {
+        PolicyRef ref = router.acquireFor(episodeId);
+        if (failed.contains(ref.version())) {
+            ref.release();
+            return router.acquireChampion();
+        }
+        return ref;
+    }
+
+    /**
+     * Acts {@code n} rows with {@code ref}. If it throws and is not the champion (a canary, or a
+     * version kept by running episodes after a rollback), the failure is reported, the version gets
+     * no more episodes from this actor, its slots are pinned to the champion and false is returned
+     * so the caller acts again. A failing champion stops the actor as before.
+     */
+    private boolean tryAct(PolicyRef ref, float[] obs, int n, int[] outActions, float[] outProbs) {
+        try {
+            explorer.act(ref.policy(), steps, obs, n, outActions, outProbs);
+            return true;
+        } catch (RuntimeException e) {
+            PolicyRouter.Routing routing = router.routing();
+            if (routing == null || routing.champion() == ref || failed.contains(ref.version())) {
+                throw e;
+            }
+            failed.add(ref.version());
+            listener.onActFailed(index, ref.version(), e);
+            for (int slot = 0; slot < numEnvs; slot++) {
+                if (pinned[slot] == ref) {
+                    unpin(slot);
+                    pinned[slot] = router.acquireChampion();
+                }
+            }
+            return false;
+        }
     }
 
     private boolean allPinnedTo(PolicyRef ref) {
@@ -211,8 +274,11 @@ public final class Actor {
         return true;
     }
 
-    /** Acts the rows of the slots pinned to {@code ref} in one call and marks them done. */
-    private void actGroup(PolicyRef ref) {
+    /**
+     * Acts the rows of the slots pinned to {@code ref} in one call and marks them done; false when
+     * {@code ref} failed and its slots were re-pinned ({@link #tryAct}).
+     */
+    private boolean actGroup(PolicyRef ref) {
         float[] obs = envs.obs();
         int n = 0;
         for (int slot = 0; slot < numEnvs; slot++) {
@@ -222,13 +288,16 @@ public final class Actor {
                 grouped[slot] = true;
             }
         }
-        explorer.act(ref.policy(), steps, groupObs, n, groupActions, groupProbs);
+        if (!tryAct(ref, groupObs, n, groupActions, groupProbs)) {
+            return false;
+        }
         for (int i = 0; i < n; i++) {
             int slot = groupSlots[i];
             actions[slot] = groupActions[i];
             behaviorProbs[slot] = groupProbs[i];
             versions[slot] = ref.version();
         }
+        return true;
     }
 
     private void unpin(int slot) {

@@ -3,6 +3,7 @@ package io.replayflow.actor;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.actor.assign.AssignmentFollower;
 import io.replayflow.actor.assign.AssignmentListener;
+import io.replayflow.actor.assign.FailureReporter;
 import io.replayflow.actor.env.EnvRegistry;
 import io.replayflow.actor.env.VectorEnv;
 import io.replayflow.actor.internal.Seeds;
@@ -21,6 +22,7 @@ import io.replayflow.policy.load.PolicyRoot;
 import io.replayflow.policy.swap.PolicyHolder;
 import io.replayflow.policy.swap.PolicyRef;
 import io.replayflow.schemas.avro.PolicyAssignment;
+import io.replayflow.schemas.avro.PolicyFailureKind;
 import io.replayflow.schemas.env.EnvSpec;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -64,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * newest version, each episode with one of them from start to end; K actor threads; and, unless the
  * port is -1, the Prometheus endpoint. Start waits (up to {@code actor.swap.initial-wait}) for the
  * newest published version to load, so actors start with it if there is one and with version 0
- * (uniform random) otherwise.
+ * (uniform random) otherwise. A version the actors refuse to load (either follower) or whose
+ * inference throws ({@link Actor}) is reported on {@code rf.policy.failures} ({@link
+ * FailureReporter}) for the lifecycle controller.
  *
  * <p>Stopping: {@link #stop()} asks the actors to stop after their current vector step; {@link
  * #close()} stops, waits for them, flushes the producer and releases everything. If an actor fails
@@ -92,6 +96,7 @@ public final class ActorRunner implements AutoCloseable {
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
     private PolicyFollower follower;
     private AssignmentFollower assignmentFollower;
+    private volatile FailureReporter failures = FailureReporter.NONE;
     private MetricsServer metricsServer;
     private volatile boolean stopRequested;
     private volatile boolean closing;
@@ -156,8 +161,40 @@ public final class ActorRunner implements AutoCloseable {
                             publisher,
                             clock,
                             metrics,
-                            listener));
+                            reporting(listener)));
         }
+    }
+
+    /** {@code listener}, and act failures counted and reported on {@code rf.policy.failures}. */
+    private ActingListener reporting(ActingListener listener) {
+        return new ActingListener() {
+            @Override
+            public void onActing(int actorIndex, long version, long nanoTime) {
+                listener.onActing(actorIndex, version, nanoTime);
+            }
+
+            @Override
+            public void onActFailed(int actorIndex, long version, RuntimeException failure) {
+                metrics.actFailed();
+                PolicyRouter.Routing routing = router.routing();
+                LOG.error(
+                        "actor {}-{}: inference with '{}' v{} failed; its episodes finish on the"
+                                + " champion and it gets no new ones: {}",
+                        config.actorName(),
+                        actorIndex,
+                        config.policyName(),
+                        version,
+                        failure.toString(),
+                        failure);
+                failures.report(
+                        version,
+                        PolicyFailureKind.ACT,
+                        failure.getClass().getName(),
+                        String.valueOf(failure.getMessage()),
+                        routing == null ? 0 : routing.sequence());
+                listener.onActFailed(actorIndex, version, failure);
+            }
+        };
     }
 
     /** Starts the actors with the system clock. */
@@ -224,6 +261,13 @@ public final class ActorRunner implements AutoCloseable {
         float[] probe =
                 registry.make(config.envId()).reset(Seeds.derive(config.seed(), Seeds.PROBE, 0));
         PolicyLoader loader = loader(spec, probe);
+        failures =
+                FailureReporter.create(
+                        config.bootstrapServers(),
+                        config.kafkaProperties(),
+                        config.topics().policyFailures(),
+                        config.policyName(),
+                        config.actorName());
         follower =
                 PolicyFollower.create(
                         config.bootstrapServers(),
@@ -246,6 +290,12 @@ public final class ActorRunner implements AutoCloseable {
                             public void onSwapFailed(
                                     long version, long keptVersion, PolicyRejectedException e) {
                                 metrics.swapFailed(e.reason());
+                                failures.report(
+                                        version,
+                                        PolicyFailureKind.SWAP,
+                                        e.reason().name(),
+                                        e.getMessage(),
+                                        0);
                                 Refusal refusal = new Refusal(version, e.reason(), e.getMessage());
                                 refusals.add(refusal);
                                 swapEvents.add(l -> l.refused(refusal, keptVersion));
@@ -274,6 +324,12 @@ public final class ActorRunner implements AutoCloseable {
                                     long version,
                                     PolicyRejectedException e) {
                                 metrics.swapFailed(e.reason());
+                                failures.report(
+                                        version,
+                                        PolicyFailureKind.SWAP,
+                                        e.reason().name(),
+                                        e.getMessage(),
+                                        assignment.getSequence());
                                 Refusal refusal = new Refusal(version, e.reason(), e.getMessage());
                                 refusals.add(refusal);
                                 swapEvents.add(l -> l.refused(refusal, actingVersion()));
@@ -537,6 +593,7 @@ public final class ActorRunner implements AutoCloseable {
             assignmentFollower.close();
         }
         router.close();
+        failures.close();
         try {
             publisher.close(Duration.ofSeconds(30));
         } catch (RuntimeException e) {

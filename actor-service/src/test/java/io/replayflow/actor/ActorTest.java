@@ -13,6 +13,7 @@ import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.actor.policy.RandomPolicy;
 import io.replayflow.actor.publish.PublishFailedException;
 import io.replayflow.actor.publish.TransitionPublisher;
+import io.replayflow.policy.Policy;
 import io.replayflow.policy.assign.CanarySplit;
 import io.replayflow.policy.assign.PolicyRouter;
 import io.replayflow.policy.assign.PolicyRouter.Routing;
@@ -161,6 +162,112 @@ class ActorTest {
                 .as("the rolled-back canary closed once its episodes ended")
                 .isTrue();
         assertThat(v1.closed()).as("the champion still acts").isFalse();
+    }
+
+    @Test
+    void aCanaryWhoseInferenceThrowsIsReportedAndItsEpisodesFinishOnTheChampion() throws Exception {
+        FixedPolicy v1 = new FixedPolicy(1, 1, 2, 4);
+        FixedPolicy v2 = new FixedPolicy(2, 0, 2, 4);
+        boolean[] broken = {false};
+        Policy failing =
+                new Policy() {
+                    @Override
+                    public long version() {
+                        return 2;
+                    }
+
+                    @Override
+                    public int numActions() {
+                        return 2;
+                    }
+
+                    @Override
+                    public int observationSize() {
+                        return 4;
+                    }
+
+                    @Override
+                    public boolean deterministic() {
+                        return true;
+                    }
+
+                    @Override
+                    public void act(float[] obs, int batch, int[] actions, float[] probs) {
+                        if (broken[0]) {
+                            throw new IllegalStateException("canary graph lost a variable");
+                        }
+                        v2.act(obs, batch, actions, probs);
+                    }
+
+                    @Override
+                    public void close() {
+                        v2.close();
+                    }
+                };
+        List<String> failures = new ArrayList<>();
+        Actor reporting =
+                new Actor(
+                        0,
+                        new EpisodeIds("host", 0, "nonce"),
+                        envs,
+                        holder,
+                        router,
+                        new EpsilonGreedy(EpsilonSchedule.constant(0.1), new SplittableRandom(2)),
+                        publisher,
+                        InstantSource.fixed(Instant.ofEpochMilli(1_234)),
+                        metrics,
+                        new ActingListener() {
+                            @Override
+                            public void onActing(int index, long version, long nanoTime) {}
+
+                            @Override
+                            public void onActFailed(
+                                    int index, long version, RuntimeException failure) {
+                                failures.add("v" + version + ": " + failure.getMessage());
+                            }
+                        });
+        PolicyRef champion = PolicyRef.of(v1);
+        PolicyRef canary = PolicyRef.of(failing);
+        router.install(new Routing(champion, canary, 0.5, 1));
+        canary.release();
+        champion.release();
+
+        envs.reset();
+        for (int i = 0; i < 30; i++) {
+            reporting.step();
+        }
+        int beforeFailure = 30 * ENVS;
+        broken[0] = true;
+        for (int i = 0; i < 100; i++) {
+            reporting.step();
+        }
+
+        assertThat(failures)
+                .as("reported once: the actor stops giving v2 episodes")
+                .containsExactly("v2: canary graph lost a variable");
+        List<Transition> transitions = published();
+        assertThat(transitions).as("no step dropped").hasSize(130 * ENVS);
+        Map<String, List<Transition>> episodes = new TreeMap<>();
+        for (int i = 0; i < transitions.size(); i++) {
+            Transition t = transitions.get(i);
+            episodes.computeIfAbsent(t.getEpisodeId(), k -> new ArrayList<>()).add(t);
+            assertThat(t.getPolicyVersion())
+                    .as("after the failure only the champion acts")
+                    .isEqualTo(i >= beforeFailure ? 1 : t.getPolicyVersion());
+            int greedy = t.getPolicyVersion() == 1 ? 1 : 0;
+            assertThat(t.getBehaviorProb()).isEqualTo(t.getAction() == greedy ? 0.95f : 0.05f);
+        }
+        int switched = 0;
+        for (List<Transition> episode : episodes.values()) {
+            for (int k = 0; k < episode.size(); k++) {
+                assertThat(episode.get(k).getStep()).as("contiguous steps").isEqualTo(k);
+            }
+            if (episode.get(0).getPolicyVersion() == 2
+                    && episode.get(episode.size() - 1).getPolicyVersion() == 1) {
+                switched++;
+            }
+        }
+        assertThat(switched).as("canary episodes running at the failure finish on v1").isPositive();
     }
 
     @Test

@@ -42,6 +42,12 @@ public final class ActorMetrics {
      */
     public static final String SWAP_FAILURES = "actor/swap_failures";
 
+    /**
+     * Failed inference calls with a version other than the champion (counter); each is reported on
+     * {@code rf.policy.failures} and the version gets no more episodes from that actor.
+     */
+    public static final String ACT_FAILURES = "actor/act_failures";
+
     /** Sends that blocked more than 1 ms on a full producer buffer or metadata (counter). */
     public static final String PUBLISH_BLOCKED = "actor/publish_blocked";
 
@@ -57,6 +63,7 @@ public final class ActorMetrics {
     private final LongAdder steps = new LongAdder();
     private final LongAdder episodes = new LongAdder();
     private final LongAdder swaps = new LongAdder();
+    private final LongAdder actFailures = new LongAdder();
     private final Map<Reason, LongAdder> swapFailures = new EnumMap<>(Reason.class);
     private final RecentReturns recentReturns = new RecentReturns(RECENT_EPISODES);
     private final List<Metric> all;
@@ -111,6 +118,12 @@ public final class ActorMetrics {
                                 "Announced policy versions refused (missing artifact, checksum,"
                                         + " spec, load or warm-up failure).",
                                 this::swapFailures),
+                        new Metric(
+                                ACT_FAILURES,
+                                Type.COUNTER,
+                                "Inference calls with a canary (or a rolled-back version) that"
+                                        + " threw; its episodes finish on the champion.",
+                                actFailures::sum),
                         new Metric(
                                 PUBLISH_BLOCKED,
                                 Type.COUNTER,
@@ -181,6 +194,15 @@ public final class ActorMetrics {
     /** Counts one refused version, by the runtime's reason. */
     public void swapFailed(Reason reason) {
         swapFailures.get(Objects.requireNonNull(reason, "reason")).increment();
+    }
+
+    /** Counts one failed inference call with a version other than the champion. */
+    public void actFailed() {
+        actFailures.increment();
+    }
+
+    public long actFailures() {
+        return actFailures.sum();
     }
 
     public long steps() {

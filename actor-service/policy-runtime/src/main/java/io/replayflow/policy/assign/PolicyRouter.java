@@ -77,6 +77,25 @@ public final class PolicyRouter implements AutoCloseable {
     }
 
     /**
+     * The champion, with one reference taken for the caller: for an episode whose own version could
+     * not act (its caller saw inference with it throw), which finishes on the champion.
+     *
+     * @throws IllegalStateException when nothing is assigned
+     */
+    public PolicyRef acquireChampion() {
+        while (true) {
+            Routing routing = current.get();
+            if (routing == null) {
+                throw new IllegalStateException(
+                        "no assignment installed: act with the holder's newest version");
+            }
+            if (routing.champion().tryRetain()) {
+                return routing.champion();
+            }
+        }
+    }
+
+    /**
      * Puts {@code next} to work for episodes that start from now on. The router takes references of
      * its own (the caller keeps its references) and releases the previous routing's.
      */
