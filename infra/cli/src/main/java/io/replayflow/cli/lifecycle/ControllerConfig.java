@@ -10,9 +10,14 @@ import java.util.Objects;
  * @param canaryShare share of episodes a gated candidate acts, in (0, 1)
  * @param opeMethod the ope.json estimate the gate compares ({@code dr}, {@code fqe}...)
  * @param pollInterval time between two passes
+ * @param failureReports failure reports against a canary that roll it back (at least 1)
  */
 public record ControllerConfig(
-        CanaryRules rules, double canaryShare, String opeMethod, Duration pollInterval) {
+        CanaryRules rules,
+        double canaryShare,
+        String opeMethod,
+        Duration pollInterval,
+        long failureReports) {
 
     public ControllerConfig {
         Objects.requireNonNull(rules, "rules");
@@ -20,6 +25,10 @@ public record ControllerConfig(
         Objects.requireNonNull(pollInterval, "pollInterval");
         if (!(canaryShare > 0.0 && canaryShare < 1.0)) {
             throw new IllegalArgumentException("canary share must be in (0, 1): " + canaryShare);
+        }
+        if (failureReports < 1) {
+            throw new IllegalArgumentException(
+                    "failure reports must be at least 1: " + failureReports);
         }
     }
 

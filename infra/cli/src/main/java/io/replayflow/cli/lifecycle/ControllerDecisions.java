@@ -3,7 +3,10 @@ package io.replayflow.cli.lifecycle;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.replayflow.schemas.avro.AssignedVersion;
 import io.replayflow.schemas.avro.AssignmentMode;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.PolicyAssignment;
+import io.replayflow.schemas.avro.PolicyFailure;
+import io.replayflow.schemas.avro.PolicyFailureKind;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
@@ -12,17 +15,20 @@ import java.util.Optional;
 
 /**
  * What the lifecycle controller decides for one policy from the state it reads: the published
- * versions with their {@code ope.json}, the current assignment and its history, and the live
- * returns of {@code rf.episodes.stats}. A pure function of that state, so a restarted controller
- * that reads the same topics makes the same decision (and none twice: a written decision changes
- * the state it reads next).
+ * versions with their {@code ope.json}, the current assignment and its history, the windows of
+ * {@code rf.episodes.stats} and the failure reports of {@code rf.policy.failures}. A pure function
+ * of that state, so a restarted controller that reads the same topics makes the same decision (and
+ * none twice: a written decision changes the state it reads next).
  *
  * <ol>
  *   <li>No assignment yet: the controller takes the policy over with the newest version as the
  *       champion (what actors act with before any assignment), so later versions pass the gate.
  *   <li>{@code PAUSED}: nothing.
- *   <li>A canary: {@link CanaryRules#judge} on the live returns of canary and champion: promote it,
- *       roll it back, or wait.
+ *   <li>A canary with at least {@link ControllerConfig#failureReports()} failure reports since it
+ *       became the canary ({@link PolicyFailures#against}): roll it back, naming the failure.
+ *   <li>A canary otherwise: {@link CanaryRules#judge} on the live returns of canary and champion
+ *       over the same period, the windows since the canary's assignment ({@link LiveReturns#pool}):
+ *       promote it, roll it back, or wait.
  *   <li>No canary: the newest {@link Stage#CANDIDATE} with an OPE estimate goes through {@link
  *       CanaryRules#gate} against the champion's estimate of the same method (its live mean return
  *       when it has none) and, when it passes and its artifact verifies, becomes the canary on
@@ -80,13 +86,15 @@ public final class ControllerDecisions {
      *
      * @param latest the assignment with the highest sequence (current topic or history)
      * @param history every assignment of the policy, oldest first
-     * @param live pooled live return per version
+     * @param windows the windows of the episode statistics
+     * @param failures the failure reports (of every policy; those of this one are picked)
      */
     public Outcome decide(
             PolicyVersions versions,
             Optional<PolicyAssignment> latest,
             List<PolicyAssignment> history,
-            Map<Long, LiveReturn> live) {
+            List<EpisodeStats> windows,
+            List<PolicyFailure> failures) {
         if (latest.isEmpty()) {
             PublishedVersion newest = versions.newest();
             return write(
@@ -108,8 +116,9 @@ public final class ControllerDecisions {
         }
         long champion = a.getChampion().getVersion();
         if (a.getCanary() != null) {
-            return judge(a, live);
+            return judge(a, canaryStart(a, history), windows, failures);
         }
+        Map<Long, LiveReturn> live = LiveReturns.pool(windows, Long.MIN_VALUE);
         Optional<PublishedVersion> candidate = newestCandidate(versions, latest, history);
         if (candidate.isEmpty()) {
             return new Outcome(Kind.NOTHING, null, "no candidate after v" + champion, 0);
@@ -183,9 +192,63 @@ public final class ControllerDecisions {
                 c.version());
     }
 
-    private Outcome judge(PolicyAssignment a, Map<Long, LiveReturn> live) {
+    /**
+     * The assignment that began the current canary run: the earliest of the unbroken run of
+     * assignments, ending at {@code a}, whose canary is {@code a}'s.
+     */
+    static PolicyAssignment canaryStart(PolicyAssignment a, List<PolicyAssignment> history) {
+        long canary = a.getCanary().getVersion();
+        PolicyAssignment start = a;
+        for (int i = history.size() - 1; i >= 0; i--) {
+            PolicyAssignment h = history.get(i);
+            if (h.getSequence() >= start.getSequence()) {
+                continue;
+            }
+            if (h.getCanary() == null || h.getCanary().getVersion() != canary) {
+                break;
+            }
+            start = h;
+        }
+        return start;
+    }
+
+    private Outcome judge(
+            PolicyAssignment a,
+            PolicyAssignment start,
+            List<EpisodeStats> windows,
+            List<PolicyFailure> failures) {
         long canary = a.getCanary().getVersion();
         long champion = a.getChampion().getVersion();
+        List<PolicyFailure> against =
+                PolicyFailures.against(failures, a.getPolicyName(), canary, start);
+        if (against.size() >= config.failureReports()) {
+            PolicyFailure first = against.get(0);
+            return write(
+                    Kind.ROLLED_BACK,
+                    a.getPolicyName(),
+                    a.getSequence(),
+                    a.getChampion(),
+                    null,
+                    String.format(
+                            Locale.ROOT,
+                            "canary v%d rolled back, champion v%d acts alone, %d failure"
+                                    + " report%s (at least %d roll back): %s %s from %s: %s",
+                            canary,
+                            champion,
+                            against.size(),
+                            against.size() == 1 ? "" : "s",
+                            config.failureReports(),
+                            first.getKind() == PolicyFailureKind.SWAP
+                                    ? "could not load it"
+                                    : "could not act with it",
+                            "[" + first.getReason() + "]",
+                            first.getReporter(),
+                            first.getMessage()),
+                    canary);
+        }
+        // The same period for both: the champion's episodes from before the canary would compare
+        // the canary against another time (another load, another share of hard starts).
+        Map<Long, LiveReturn> live = LiveReturns.pool(windows, start.getDecidedAtMs());
         CanaryRules.Decision d =
                 config.rules().judge(canary, live.get(canary), champion, live.get(champion));
         return switch (d.verdict()) {

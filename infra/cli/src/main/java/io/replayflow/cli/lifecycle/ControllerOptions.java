@@ -60,6 +60,13 @@ public final class ControllerOptions {
                     "long",
                     "Live episodes the canary and the champion each need before a rollback"
                             + " (>= 2).");
+    public static final ConfigOption<Long> ROLLBACK_FAILURES =
+            TABLE.add(
+                    key("controller.rollback.failure-reports").longType().defaultValue(1L),
+                    "long",
+                    "Failure reports on rf.policy.failures (actors or decision services that could"
+                            + " not load, verify or act with the canary) that roll the canary back"
+                            + " at once, whatever its live return (>= 1).");
     public static final ConfigOption<Double> CONFIDENCE =
             TABLE.add(
                     key("controller.confidence").doubleType().defaultValue(0.95),
@@ -109,6 +116,14 @@ public final class ControllerOptions {
             throw new IllegalArgumentException(
                     POLL_INTERVAL.key() + " = " + poll + " must be positive, e.g. 5 s");
         }
+        long failureReports = values.get(ROLLBACK_FAILURES);
+        if (failureReports < 1) {
+            throw new IllegalArgumentException(
+                    ROLLBACK_FAILURES.key()
+                            + " = "
+                            + failureReports
+                            + " must be at least 1, e.g. 1");
+        }
         double z = new NormalDistribution().inverseCumulativeProbability(confidence);
         CanaryRules rules;
         try {
@@ -133,7 +148,7 @@ public final class ControllerOptions {
                             + ")",
                     e);
         }
-        return new ControllerConfig(rules, share, method, poll);
+        return new ControllerConfig(rules, share, method, poll, failureReports);
     }
 
     private static ConfigOptions.OptionBuilder key(String key) {

@@ -5,7 +5,9 @@ import io.replayflow.cli.lifecycle.ControllerDecisions.Kind;
 import io.replayflow.cli.lifecycle.ControllerDecisions.Outcome;
 import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.schemas.Topics;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.PolicyAssignment;
+import io.replayflow.schemas.avro.PolicyFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,9 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The lifecycle controller: every {@code pollInterval} it reads, for each followed policy in {@code
  * AUTOMATIC} mode, the published versions under {@code <data>/policies/<name>/} (with their {@code
- * ope.json}), the assignment and its history ({@link AssignmentLog}) and the live returns of {@code
- * rf.episodes.stats}, lets {@link ControllerDecisions} decide, and writes the decision as the next
- * assignment (decider {@code controller}, the reason in words).
+ * ope.json}), the assignment and its history ({@link AssignmentLog}), the windows of {@code
+ * rf.episodes.stats} and the failure reports of {@code rf.policy.failures}, lets {@link
+ * ControllerDecisions} decide, and writes the decision as the next assignment (decider {@code
+ * controller}, the reason in words).
  *
  * <p><b>Restart.</b> It keeps no state of its own: every pass reads the compacted assignments
  * topic, the history and the statistics topic again, so a restarted controller continues from what
@@ -51,7 +54,8 @@ public final class LifecycleController implements AutoCloseable {
     private final Path dataRoot;
     private final List<String> policies;
     private final AssignmentLog log;
-    private final Supplier<Map<Long, LiveReturn>> live;
+    private final Supplier<List<EpisodeStats>> windows;
+    private final Supplier<List<PolicyFailure>> failures;
     private final ControllerMetrics metrics;
     private final ControllerDecisions decisions;
     private final Consumer<Outcome> listener;
@@ -62,7 +66,8 @@ public final class LifecycleController implements AutoCloseable {
 
     /**
      * @param policies the names to follow; empty: every policy under {@code <data>/policies/}
-     * @param live the pooled live return per version (read once per pass)
+     * @param windows the windows of the episode statistics (read once per pass)
+     * @param failures the failure reports of {@code rf.policy.failures} (read once per pass)
      * @param listener told of every decision that writes an assignment or refuses a candidate
      */
     public LifecycleController(
@@ -70,7 +75,8 @@ public final class LifecycleController implements AutoCloseable {
             Path dataRoot,
             List<String> policies,
             AssignmentLog log,
-            Supplier<Map<Long, LiveReturn>> live,
+            Supplier<List<EpisodeStats>> windows,
+            Supplier<List<PolicyFailure>> failures,
             ControllerMetrics metrics,
             InstantSource clock,
             Consumer<Outcome> listener) {
@@ -78,7 +84,8 @@ public final class LifecycleController implements AutoCloseable {
         this.dataRoot = dataRoot;
         this.policies = List.copyOf(policies);
         this.log = log;
-        this.live = live;
+        this.windows = windows;
+        this.failures = failures;
         this.metrics = metrics;
         this.decisions = new ControllerDecisions(config, clock);
         this.listener = listener;
@@ -106,7 +113,8 @@ public final class LifecycleController implements AutoCloseable {
                 dataRoot,
                 policies,
                 log,
-                () -> LiveReturns.read(bootstrap, clientSettings, topics.episodeStats(), envId),
+                () -> LiveReturns.windows(bootstrap, clientSettings, topics.episodeStats(), envId),
+                () -> PolicyFailures.read(bootstrap, clientSettings, topics.policyFailures()),
                 metrics,
                 InstantSource.system(),
                 listener);
@@ -143,11 +151,12 @@ public final class LifecycleController implements AutoCloseable {
 
     /** One pass over every followed policy; the outcome of each. */
     public List<Outcome> pass() {
-        Map<Long, LiveReturn> returns = live.get();
+        List<EpisodeStats> stats = windows.get();
+        List<PolicyFailure> reports = failures.get();
         List<Outcome> outcomes = new ArrayList<>();
         for (String name : followed()) {
             try {
-                outcomes.add(decide(name, returns));
+                outcomes.add(decide(name, stats, reports));
             } catch (RuntimeException e) {
                 metrics.passFailed(name);
                 LOG.warn("controller: policy '{}' skipped this pass: {}", name, e.getMessage());
@@ -157,7 +166,7 @@ public final class LifecycleController implements AutoCloseable {
         return outcomes;
     }
 
-    private Outcome decide(String name, Map<Long, LiveReturn> returns) {
+    private Outcome decide(String name, List<EpisodeStats> stats, List<PolicyFailure> reports) {
         PolicyVersions versions = PolicyVersions.read(dataRoot, name);
         List<PolicyAssignment> history = log.history(name);
         Optional<PolicyAssignment> current = log.current(name);
@@ -176,7 +185,7 @@ public final class LifecycleController implements AutoCloseable {
         Optional<PolicyAssignment> latest =
                 Stream.concat(current.stream(), history.stream())
                         .max(Comparator.comparingLong(PolicyAssignment::getSequence));
-        Outcome outcome = decisions.decide(versions, latest, history, returns);
+        Outcome outcome = decisions.decide(versions, latest, history, stats, reports);
         if (outcome.kind().writes()) {
             log.publish(outcome.next());
             metrics.decided(name, outcome.kind());

@@ -1,21 +1,16 @@
 package io.replayflow.cli.lifecycle;
 
-import io.replayflow.actor.swap.PolicyFollower;
 import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.serde.DecodeException;
 import io.replayflow.schemas.serde.SingleObjectSerde;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads {@code rf.episodes.stats} to its end and pools each policy version's windows of one
+ * Reads the windows of {@code rf.episodes.stats} and pools each policy version's windows of one
  * environment into a {@link LiveReturn}. The stats are keyed by env and version (not policy name):
  * two policies acting the same env with the same version numbers would share figures.
  */
@@ -25,43 +20,48 @@ public final class LiveReturns {
 
     private LiveReturns() {}
 
-    /** Version → pooled live return, for {@code envId} (null: every environment). */
+    /** Version → pooled live return over every window, for {@code envId} (null: every env). */
     public static Map<Long, LiveReturn> read(
             String bootstrap, Map<String, String> clientSettings, String topic, String envId) {
-        Map<Long, List<EpisodeStats>> windows = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        PolicyFollower.consumerProperties(
-                                bootstrap, "replayflow-live-returns", clientSettings))) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
-                return Map.of();
-            }
-            List<TopicPartition> partitions = new ArrayList<>();
-            infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!reached(consumer, end) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        continue;
-                    }
+        return pool(windows(bootstrap, clientSettings, topic, envId), Long.MIN_VALUE);
+    }
+
+    /** Every window of {@code envId} (null: every environment) on {@code topic}, in topic order. */
+    public static List<EpisodeStats> windows(
+            String bootstrap, Map<String, String> clientSettings, String topic, String envId) {
+        List<EpisodeStats> windows = new ArrayList<>();
+        TopicSnapshot.read(
+                bootstrap,
+                clientSettings,
+                "replayflow-live-returns",
+                topic,
+                value -> {
                     try {
-                        EpisodeStats s = SERDE.decode(r.value());
+                        EpisodeStats s = SERDE.decode(value);
                         if (envId == null || envId.equals(s.getEnvId())) {
-                            windows.computeIfAbsent(s.getPolicyVersion(), v -> new ArrayList<>())
-                                    .add(s);
+                            windows.add(s);
                         }
                     } catch (DecodeException e) {
                         // not an EpisodeStats: ingest never writes one; skip it
                     }
-                }
+                });
+        return windows;
+    }
+
+    /**
+     * Version → pooled live return over the windows that end after {@code sinceMs} (event time):
+     * the episodes of the period since then, plus at most the part of one window before it. {@code
+     * Long.MIN_VALUE}: every window.
+     */
+    public static Map<Long, LiveReturn> pool(Collection<EpisodeStats> windows, long sinceMs) {
+        Map<Long, List<EpisodeStats>> byVersion = new HashMap<>();
+        for (EpisodeStats w : windows) {
+            if (w.getWindowEndMs() > sinceMs) {
+                byVersion.computeIfAbsent(w.getPolicyVersion(), v -> new ArrayList<>()).add(w);
             }
         }
         Map<Long, LiveReturn> pooled = new HashMap<>();
-        windows.forEach(
+        byVersion.forEach(
                 (v, w) -> {
                     LiveReturn r = LiveReturn.pool(w);
                     if (r != null) {
@@ -69,15 +69,5 @@ public final class LiveReturns {
                     }
                 });
         return pooled;
-    }
-
-    private static boolean reached(
-            KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -6,7 +6,10 @@ import io.replayflow.cli.lifecycle.ControllerDecisions.Kind;
 import io.replayflow.cli.lifecycle.ControllerDecisions.Outcome;
 import io.replayflow.policy.testing.FakeArtifacts;
 import io.replayflow.schemas.avro.AssignmentMode;
+import io.replayflow.schemas.avro.EpisodeStats;
 import io.replayflow.schemas.avro.PolicyAssignment;
+import io.replayflow.schemas.avro.PolicyFailure;
+import io.replayflow.schemas.avro.PolicyFailureKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +40,8 @@ class ControllerDecisionsTest {
 
     @TempDir Path data;
     private final List<PolicyAssignment> history = new ArrayList<>();
-    private final Map<Long, LiveReturn> live = new HashMap<>();
+    private final Map<Long, EpisodeStats> live = new HashMap<>();
+    private final List<PolicyFailure> failures = new ArrayList<>();
     private final ControllerDecisions decisions = new ControllerDecisions(CONFIG, CLOCK);
 
     @BeforeEach
@@ -62,11 +66,52 @@ class ControllerDecisionsTest {
     private Outcome decide() {
         Optional<PolicyAssignment> latest =
                 history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
-        Outcome o = decisions.decide(PolicyVersions.read(data, "cp"), latest, history, live);
+        Outcome o =
+                decisions.decide(
+                        PolicyVersions.read(data, "cp"),
+                        latest,
+                        history,
+                        List.copyOf(live.values()),
+                        failures);
         if (o.next() != null) {
             history.add(o.next());
         }
         return o;
+    }
+
+    /** {@code version}'s live episodes: one window after every decision of the fixed clock. */
+    private void live(long version, long episodes, double mean, double std) {
+        live.put(version, window(version, 10_000, 70_000, episodes, mean, std));
+    }
+
+    private static EpisodeStats window(
+            long version, long startMs, long endMs, long episodes, double mean, double std) {
+        return EpisodeStats.newBuilder()
+                .setEnvId("CartPole-v1")
+                .setPolicyVersion(version)
+                .setWindowStartMs(startMs)
+                .setWindowEndMs(endMs)
+                .setEpisodes(episodes)
+                .setMeanReturn(mean)
+                .setStdReturn(std)
+                .setMinReturn(mean - 2 * std)
+                .setMaxReturn(mean + 2 * std)
+                .setMeanLength(mean)
+                .setTerminated(episodes)
+                .build();
+    }
+
+    private static PolicyFailure failure(long version, long sequence, long atMs) {
+        return PolicyFailure.newBuilder()
+                .setPolicyName("cp")
+                .setVersion(version)
+                .setKind(PolicyFailureKind.SWAP)
+                .setReason("CHECKSUM_MISMATCH")
+                .setMessage("v" + version + "'s files do not match its sha256")
+                .setReporter("actor-a")
+                .setAssignmentSequence(sequence)
+                .setReportedAtMs(atMs)
+                .build();
     }
 
     @Test
@@ -122,7 +167,7 @@ class ControllerDecisionsTest {
         publish(3);
         ope(3, 150, 141);
         // v2 lives at 150 over 40 episodes: 141 ≥ 150 − 10 → pass.
-        live.put(2L, new LiveReturn(40, 150, 10));
+        live(2, 40, 150, 10);
         assertThat(decide().kind()).isEqualTo(Kind.GATE_PASSED);
     }
 
@@ -135,13 +180,13 @@ class ControllerDecisionsTest {
         assertThat(decide().kind()).isEqualTo(Kind.GATE_PASSED);
 
         // 9 canary episodes: too few for a rollback (10).
-        live.put(2L, new LiveReturn(200, 480, 40));
-        live.put(3L, new LiveReturn(9, 9.5, 1));
+        live(2, 200, 480, 40);
+        live(3, 9, 9.5, 1);
         assertThat(decide().kind()).isEqualTo(Kind.WAITING);
 
         // canary 10 episodes mean 9.5 sd 1.5 → se = 1.5/3 = 0.5; champion se = 40/√199 ≈ 2.836;
         // d = −470.5, d + 1.645·√(0.25 + 8.04) = −465.8 < 0 → roll back to v2 alone.
-        live.put(3L, new LiveReturn(10, 9.5, 1.5));
+        live(3, 10, 9.5, 1.5);
         Outcome back = decide();
         assertThat(back.kind()).isEqualTo(Kind.ROLLED_BACK);
         assertThat(back.next().getSequence()).isEqualTo(3);
@@ -157,14 +202,110 @@ class ControllerDecisionsTest {
         publish(4);
         ope(4, 210, 200);
         assertThat(decide().kind()).isEqualTo(Kind.GATE_PASSED);
-        live.put(2L, new LiveReturn(60, 480, 40));
-        live.put(4L, new LiveReturn(60, 495, 10));
+        live(2, 60, 480, 40);
+        live(4, 60, 495, 10);
         // d = 15, se = √(40²/59 + 10²/59) ≈ 5.37, 15 − 1.645·5.37 = 6.2 ≥ 0 → promote.
         Outcome promoted = decide();
         assertThat(promoted.kind()).isEqualTo(Kind.PROMOTED);
         assertThat(promoted.next().getChampion().getVersion()).isEqualTo(4);
         assertThat(promoted.next().getCanary()).isNull();
         assertThat(promoted.next().getSequence()).isEqualTo(5);
+    }
+
+    @Test
+    void theCanaryIsComparedWithTheChampionsEpisodesFromTheSamePeriod() throws IOException {
+        long[] now = {1_000};
+        ControllerDecisions timed =
+                new ControllerDecisions(CONFIG, () -> Instant.ofEpochMilli(now[0]));
+        List<EpisodeStats> windows = new ArrayList<>();
+        PolicyVersions versions = PolicyVersions.read(data, "cp");
+        PolicyAssignment took =
+                timed.decide(versions, Optional.empty(), history, windows, failures).next();
+        history.add(took); // v2 champion at t = 1 s
+        publish(3);
+        ope(2, 200, 180);
+        ope(3, 200, 195);
+        now[0] = 100_000;
+        PolicyAssignment canary =
+                timed.decide(
+                                PolicyVersions.read(data, "cp"),
+                                Optional.of(took),
+                                history,
+                                windows,
+                                failures)
+                        .next();
+        history.add(canary); // v3 a canary from t = 100 s
+        assertThat(canary.getCanary().getVersion()).isEqualTo(3);
+
+        // Before the canary: v2 at 480 over 200 episodes. Since: v2 at 200, v3 at 210, 60 each.
+        windows.add(window(2, 0, 60_000, 200, 480, 40));
+        windows.add(window(2, 120_000, 180_000, 60, 200, 40));
+        windows.add(window(3, 120_000, 180_000, 60, 210, 10));
+        // Pooled over all time v2 would be (200·480 + 60·200)/260 ≈ 415 and v3 rolled back. Over
+        // the same period: d = 10, se = √(40²/59 + 10²/59) ≈ 5.37, 10 − 1.645·5.37 ≈ 1.2 ≥ 0 and
+        // 60 ≥ N = 50 episodes a side → promote.
+        now[0] = 200_000;
+        Outcome o =
+                timed.decide(
+                        PolicyVersions.read(data, "cp"),
+                        Optional.of(canary),
+                        history,
+                        windows,
+                        failures);
+        assertThat(o.kind()).isEqualTo(Kind.PROMOTED);
+        assertThat(o.note())
+                .contains("canary v3 210.0 over 60 episodes vs champion v2 200.0 over 60");
+    }
+
+    @Test
+    void theCanaryRunStartsAtTheFirstAssignmentThatNamedIt() {
+        decide(); // #1: v2 alone
+        PolicyAssignment c2 =
+                PolicyAssignment.newBuilder(history.get(0))
+                        .setSequence(2)
+                        .setCanary(history.get(0).getChampion())
+                        .setCanaryShare(0.2)
+                        .setDecidedAtMs(20_000)
+                        .build();
+        PolicyAssignment paused =
+                PolicyAssignment.newBuilder(c2)
+                        .setSequence(3)
+                        .setMode(AssignmentMode.PAUSED)
+                        .setDecidedAtMs(30_000)
+                        .build();
+        history.add(c2);
+        history.add(paused);
+        assertThat(ControllerDecisions.canaryStart(paused, history)).isEqualTo(c2);
+    }
+
+    @Test
+    void aCanaryWithAFailureReportSinceItBecameTheCanaryIsRolledBackNamingTheFailure()
+            throws IOException {
+        decide(); // #1: v2 champion
+        publish(3);
+        ope(2, 200, 180);
+        ope(3, 200, 195);
+        assertThat(decide().kind()).isEqualTo(Kind.GATE_PASSED); // #2: v3 canary, t = 7 s
+        live(2, 200, 480, 40);
+        live(3, 15, 470, 40); // no verdict from the returns yet
+
+        failures.add(failure(3, 1, 6_000)); // v3 refused under #1, before it was the canary
+        failures.add(failure(3, 0, 6_999)); // a hot-swap refusal before the canary's decision
+        failures.add(failure(2, 2, 8_000)); // the champion's, not the canary's
+        assertThat(decide().kind()).as("no report against this canary run").isEqualTo(Kind.WAITING);
+
+        failures.add(failure(3, 2, 8_000));
+        Outcome back = decide();
+        assertThat(back.kind()).isEqualTo(Kind.ROLLED_BACK);
+        assertThat(back.next().getSequence()).isEqualTo(3);
+        assertThat(back.next().getChampion().getVersion()).isEqualTo(2);
+        assertThat(back.next().getCanary()).isNull();
+        assertThat(back.next().getReason())
+                .isEqualTo(
+                        "canary v3 rolled back, champion v2 acts alone, 1 failure report (at least"
+                                + " 1 roll back): could not load it [CHECKSUM_MISMATCH] from"
+                                + " actor-a: v3's files do not match its sha256");
+        assertThat(decide().kind()).as("v3 is retired now").isEqualTo(Kind.NOTHING);
     }
 
     @Test

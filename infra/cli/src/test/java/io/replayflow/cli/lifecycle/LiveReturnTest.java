@@ -44,6 +44,32 @@ class LiveReturnTest {
     }
 
     @Test
+    void poolingSinceATimeKeepsTheWindowsThatEndAfterIt() {
+        EpisodeStats before = EpisodeStats.newBuilder(window(5, 100, 0)).setWindowEndMs(60).build();
+        EpisodeStats straddling =
+                EpisodeStats.newBuilder(window(2, 15, 5))
+                        .setWindowStartMs(60)
+                        .setWindowEndMs(120)
+                        .build();
+        EpisodeStats after =
+                EpisodeStats.newBuilder(window(4, 35, Math.sqrt(75)))
+                        .setWindowStartMs(120)
+                        .setWindowEndMs(180)
+                        .setPolicyVersion(4)
+                        .build();
+
+        // Since t = 60: the window ending at 60 is out, the one from 60 to 120 is in.
+        var pooled = LiveReturns.pool(List.of(before, straddling, after), 60);
+        assertThat(pooled.get(3L).episodes()).isEqualTo(2);
+        assertThat(pooled.get(3L).mean()).isEqualTo(15);
+        assertThat(pooled.get(4L).episodes()).isEqualTo(4);
+        // Since t = 120 only v4's window is left; v3 has no figure.
+        assertThat(LiveReturns.pool(List.of(before, straddling, after), 120)).containsOnlyKeys(4L);
+        assertThat(LiveReturns.pool(List.of(before, straddling, after), Long.MIN_VALUE).get(3L))
+                .isEqualTo(LiveReturn.pool(List.of(before, straddling)));
+    }
+
+    @Test
     void noEpisodesIsNoFigure() {
         assertThat(LiveReturn.pool(List.of())).isNull();
         assertThat(LiveReturn.pool(List.of(window(0, 0, 0)))).isNull();

@@ -1,0 +1,64 @@
+package io.replayflow.cli.lifecycle;
+
+import io.replayflow.schemas.avro.PolicyAssignment;
+import io.replayflow.schemas.avro.PolicyFailure;
+import io.replayflow.schemas.serde.DecodeException;
+import io.replayflow.schemas.serde.SingleObjectSerde;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The failure reports of {@code rf.policy.failures} ({@link PolicyFailure}: a version actors or
+ * decision services could not load, verify or act with), and which of them count against a running
+ * canary.
+ */
+public final class PolicyFailures {
+    private static final SingleObjectSerde<PolicyFailure> SERDE =
+            SingleObjectSerde.forClass(PolicyFailure.class);
+
+    private PolicyFailures() {}
+
+    /** Every decodable report on {@code topic}, in topic order (empty if the topic is missing). */
+    public static List<PolicyFailure> read(
+            String bootstrap, Map<String, String> clientSettings, String topic) {
+        List<PolicyFailure> reports = new ArrayList<>();
+        TopicSnapshot.read(
+                bootstrap,
+                clientSettings,
+                "replayflow-failure-reports",
+                topic,
+                value -> {
+                    try {
+                        reports.add(SERDE.decode(value));
+                    } catch (DecodeException e) {
+                        // not a PolicyFailure: nothing ReplayFlow writes; skip it
+                    }
+                });
+        return reports;
+    }
+
+    /**
+     * The reports against {@code version} of {@code policy} made since {@code since}, the
+     * assignment that made it the canary: those naming that assignment or a later one, or, for a
+     * report naming none (a hot-swap), made at or after its decision time. A version refused before
+     * it became the canary does not count against this canary run.
+     */
+    public static List<PolicyFailure> against(
+            List<PolicyFailure> reports, String policy, long version, PolicyAssignment since) {
+        List<PolicyFailure> found = new ArrayList<>();
+        for (PolicyFailure f : reports) {
+            if (!policy.equals(f.getPolicyName()) || f.getVersion() != version) {
+                continue;
+            }
+            boolean counts =
+                    f.getAssignmentSequence() > 0
+                            ? f.getAssignmentSequence() >= since.getSequence()
+                            : f.getReportedAtMs() >= since.getDecidedAtMs();
+            if (counts) {
+                found.add(f);
+            }
+        }
+        return found;
+    }
+}
