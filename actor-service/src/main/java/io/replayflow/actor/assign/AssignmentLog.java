@@ -13,15 +13,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +37,16 @@ import org.slf4j.LoggerFactory;
  * audit trail). A decision is written to the history first and then to the current topic, each
  * acknowledged by all in-sync replicas, so the history never misses an assignment that acted.
  *
+ * <p><b>One writer at a time.</b> {@link #update} is how decisions are written: it opens a
+ * transactional producer whose {@code transactional.id} is {@code replayflow-assignments-<policy>},
+ * one per policy name for every writer (controller and CLI alike). Initialising it fences any
+ * earlier producer of that id and waits for its open transaction to end; only then is the state
+ * read (read-committed) and the decision made, and both records go out in one transaction. A writer
+ * that another one fenced meanwhile fails on its send or commit, its records are aborted, and it
+ * reads the new state and decides again. So two writers racing (a {@code policy} verb during a
+ * controller pass, two controllers) never write the same sequence number, and no decision is
+ * half-written any more. Readers read committed records only.
+ *
  * <p>Readers keep, per policy name, the assignment with the highest sequence (the later record on a
  * tie). Used by the CLI's {@code policy} verbs and by the controller; actors follow the current
  * topic with an {@link AssignmentFollower}. Each call opens and closes its own client; not meant
@@ -40,8 +55,10 @@ import org.slf4j.LoggerFactory;
 public final class AssignmentLog {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentLog.class);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final SingleObjectSerde<PolicyAssignment> SERDE =
-            SingleObjectSerde.forClass(PolicyAssignment.class);
+
+    /** One per thread: a serde reuses its buffers (the follower, actors and callers share this). */
+    private static final ThreadLocal<SingleObjectSerde<PolicyAssignment>> SERDE =
+            ThreadLocal.withInitial(() -> SingleObjectSerde.forClass(PolicyAssignment.class));
 
     private final String bootstrapServers;
     private final Map<String, String> clientSettings;
@@ -77,6 +94,165 @@ public final class AssignmentLog {
     }
 
     /**
+     * The state a writer decides on, read after it fenced every other writer of the policy.
+     *
+     * @param latest the assignment with the highest sequence, current topic or history (empty: the
+     *     policy has none yet)
+     * @param history every assignment of the policy, oldest first
+     */
+    public record State(Optional<PolicyAssignment> latest, List<PolicyAssignment> history) {}
+
+    /** How many times {@link #update} decides again after another writer fenced it. */
+    static final int FENCED_RETRIES = 8;
+
+    /**
+     * Decides and writes the next assignment of {@code policyName} as its only writer (see the
+     * class comment): fences other writers, reads the state, completes a decision an earlier
+     * non-transactional writer left in the history only, lets {@code decide} return the next
+     * assignment (sequence = latest + 1) or nothing, and writes it to the history and the current
+     * topic in one transaction. When another writer fences this one before it commits, the state is
+     * read and {@code decide} called again (up to {@value #FENCED_RETRIES} times).
+     *
+     * @return what was written, or empty when {@code decide} returned empty
+     * @throws IllegalArgumentException from {@code decide} (nothing written)
+     * @throws IllegalStateException when the broker is unreachable, or the sequence {@code decide}
+     *     returned does not follow the latest
+     */
+    public Optional<PolicyAssignment> update(
+            String policyName, Function<State, Optional<PolicyAssignment>> decide) {
+        for (int attempt = 1; ; attempt++) {
+            try (KafkaProducer<byte[], byte[]> producer = transactional(policyName)) {
+                try {
+                    producer.initTransactions();
+                    State state = state(policyName, producer);
+                    Optional<PolicyAssignment> next = decide.apply(state);
+                    if (next.isEmpty()) {
+                        return next;
+                    }
+                    PolicyAssignment a = next.get();
+                    long expected =
+                            state.latest().map(PolicyAssignment::getSequence).orElse(0L) + 1;
+                    if (a.getSequence() != expected || !policyName.equals(a.getPolicyName())) {
+                        throw new IllegalStateException(
+                                "assignment #"
+                                        + a.getSequence()
+                                        + " of '"
+                                        + a.getPolicyName()
+                                        + "' does not follow #"
+                                        + (expected - 1)
+                                        + " of '"
+                                        + policyName
+                                        + "'");
+                    }
+                    producer.beginTransaction();
+                    send(producer, topics.assignmentHistory(), a);
+                    send(producer, topics.assignments(), a);
+                    producer.commitTransaction();
+                    logWritten(a);
+                    return next;
+                } catch (KafkaException e) {
+                    if (!fenced(e)) {
+                        throw new IllegalStateException(
+                                "could not write the assignment of '"
+                                        + policyName
+                                        + "' at "
+                                        + bootstrapServers
+                                        + ": "
+                                        + e,
+                                e);
+                    }
+                    if (attempt >= FENCED_RETRIES) {
+                        throw new IllegalStateException(
+                                "another writer of the assignments of '"
+                                        + policyName
+                                        + "' fenced this one "
+                                        + attempt
+                                        + " times in a row; try again",
+                                e);
+                    }
+                    LOG.info(
+                            "another writer of '{}' assignments took over; reading the state again",
+                            policyName);
+                }
+            }
+            backOff(attempt);
+        }
+    }
+
+    /**
+     * Waits a random time up to 100 ms · 2^(attempt−1) (capped at 3.2 s) before deciding again, so
+     * two writers that keep fencing each other (each initialisation fences the other) drift apart
+     * and one of them gets to commit.
+     */
+    private static void backOff(int attempt) {
+        long bound = 100L << Math.min(attempt - 1, 5);
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(bound / 2, bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying an assignment write", e);
+        }
+    }
+
+    /**
+     * The state with a half-written decision (history ahead of the current topic, left by a writer
+     * before transactions) completed in {@code producer}'s own transaction.
+     */
+    private State state(String policyName, KafkaProducer<byte[], byte[]> producer) {
+        List<PolicyAssignment> history = history(policyName);
+        Optional<PolicyAssignment> current = current(policyName);
+        Optional<PolicyAssignment> written = history.stream().reduce((a, b) -> b);
+        if (written.isPresent()
+                && written.get().getSequence()
+                        > current.map(PolicyAssignment::getSequence).orElse(0L)) {
+            PolicyAssignment halfWritten = written.get();
+            LOG.warn(
+                    "assignment #{} of '{}' is in the history but not current: completing it",
+                    halfWritten.getSequence(),
+                    policyName);
+            producer.beginTransaction();
+            send(producer, topics.assignments(), halfWritten);
+            producer.commitTransaction();
+            current = written;
+        }
+        Optional<PolicyAssignment> latest =
+                java.util.stream.Stream.concat(current.stream(), history.stream())
+                        .max(Comparator.comparingLong(PolicyAssignment::getSequence));
+        return new State(latest, history);
+    }
+
+    /** Whether {@code e} (or a cause) says another producer of the same id fenced this one. */
+    private static boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException
+                    || t instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private KafkaProducer<byte[], byte[]> transactional(String policyName) {
+        Properties props = producerProperties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(policyName));
+        return new KafkaProducer<>(props);
+    }
+
+    /** The one transactional id every writer of {@code policyName}'s assignments uses. */
+    public static String transactionalId(String policyName) {
+        return "replayflow-assignments-" + policyName;
+    }
+
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer, String topic, PolicyAssignment a) {
+        producer.send(
+                new ProducerRecord<>(
+                        topic,
+                        a.getPolicyName().getBytes(StandardCharsets.UTF_8),
+                        SERDE.get().encode(a)));
+    }
+
+    /**
      * Writes {@code assignment} to the history, then as the current one, and waits for both.
      *
      * @throws IllegalStateException naming the topic and the broker when a write failed
@@ -93,7 +269,7 @@ public final class AssignmentLog {
         write(assignment, List.of(topics.assignments()));
     }
 
-    private void write(PolicyAssignment assignment, List<String> targets) {
+    private Properties producerProperties() {
         Properties props = new Properties();
         props.putAll(clientSettings);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -102,8 +278,13 @@ public final class AssignmentLog {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
+        return props;
+    }
+
+    private void write(PolicyAssignment assignment, List<String> targets) {
+        Properties props = producerProperties();
         byte[] key = assignment.getPolicyName().getBytes(StandardCharsets.UTF_8);
-        byte[] value = SERDE.encode(assignment);
+        byte[] value = SERDE.get().encode(assignment);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             for (String topic : targets) {
                 try {
@@ -126,6 +307,10 @@ public final class AssignmentLog {
                 }
             }
         }
+        logWritten(assignment);
+    }
+
+    private static void logWritten(PolicyAssignment assignment) {
         LOG.info(
                 "assignment #{} of '{}' written by {}: {}",
                 assignment.getSequence(),
@@ -186,7 +371,7 @@ public final class AssignmentLog {
             return Optional.empty();
         }
         try {
-            PolicyAssignment a = SERDE.decode(record.value());
+            PolicyAssignment a = SERDE.get().decode(record.value());
             return policyName.equals(a.getPolicyName()) ? Optional.of(a) : Optional.empty();
         } catch (DecodeException e) {
             LOG.warn(

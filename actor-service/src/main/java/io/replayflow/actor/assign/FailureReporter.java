@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class FailureReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FailureReporter.class);
-    private static final SingleObjectSerde<PolicyFailure> SERDE =
-            SingleObjectSerde.forClass(PolicyFailure.class);
+
+    /** One per thread: a serde reuses its buffers (the follower, actors and callers share this). */
+    private static final ThreadLocal<SingleObjectSerde<PolicyFailure>> SERDE =
+            ThreadLocal.withInitial(() -> SingleObjectSerde.forClass(PolicyFailure.class));
 
     /** Reports nothing: for processes without a failure topic (tests, benchmarks). */
     public static final FailureReporter NONE = new FailureReporter(null, "", "", "", null);
@@ -110,7 +112,7 @@ public final class FailureReporter implements AutoCloseable {
                     new ProducerRecord<>(
                             topic,
                             policyName.getBytes(StandardCharsets.UTF_8),
-                            SERDE.encode(failure)),
+                            SERDE.get().encode(failure)),
                     (metadata, e) -> {
                         if (e != null) {
                             LOG.warn(
