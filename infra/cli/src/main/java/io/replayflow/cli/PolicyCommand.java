@@ -128,20 +128,27 @@ final class PolicyCommand {
         public Integer call() {
             PolicyVersions versions = target.versions();
             AssignmentLog log = target.log();
-            ManualDecisions decisions =
-                    new ManualDecisions(
-                            versions,
-                            log.current(target.name),
-                            log.history(target.name),
-                            target.decider(),
-                            InstantSource.system());
+            String decider = target.decider();
             PolicyAssignment next;
             try {
-                next = decide(decisions);
+                // As the policy's only writer: a controller pass racing this verb is fenced, or
+                // fences it and the verb decides again on what the controller wrote.
+                next =
+                        log.update(
+                                        target.name,
+                                        state ->
+                                                Optional.of(
+                                                        decide(
+                                                                new ManualDecisions(
+                                                                        versions,
+                                                                        state.latest(),
+                                                                        state.history(),
+                                                                        decider,
+                                                                        InstantSource.system()))))
+                                .orElseThrow();
             } catch (IllegalArgumentException e) {
                 throw new UsageError(e.getMessage());
             }
-            log.publish(next);
             PrintWriter out = spec.commandLine().getOut();
             out.println(describe(next));
             out.flush();

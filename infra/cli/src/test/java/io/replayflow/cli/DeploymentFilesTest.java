@@ -2,6 +2,7 @@ package io.replayflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replayflow.actor.assign.AssignmentLog;
 import io.replayflow.actor.serve.ServeOptions;
 import io.replayflow.cli.lifecycle.ControllerOptions;
 import io.replayflow.ingest.IngestConfig;
@@ -345,7 +346,7 @@ class DeploymentFilesTest {
         assertThat(controllers).as("a Deployment running `replayflow controller`").hasSize(1);
         Map<String, Object> controller = controllers.get(0);
         assertThat(at(controller, "spec").get("replicas"))
-                .as("one controller: two would both write the next assignment sequence")
+                .as("one controller: a second would fence the first's passes")
                 .isEqualTo(1);
         assertThat(at(controller, "spec", "strategy").get("type")).isEqualTo("Recreate");
         List<Object> args = list(container(controller).get("args"));
@@ -365,6 +366,15 @@ class DeploymentFilesTest {
         assertThat(controller.toString())
                 .as("the controller's own Kafka user")
                 .contains("secretName=replayflow-controller");
+        Map<String, Object> user =
+                ofKind("KafkaUser").stream()
+                        .filter(u -> "replayflow-controller".equals(name(u)))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(at(user, "spec", "authorization").toString())
+                .as("reads failure reports; writes assignments as their one transactional writer")
+                .contains("name=" + Topics.defaults().policyFailures())
+                .contains("type=transactionalId, name=" + AssignmentLog.transactionalId(""));
     }
 
     @Test

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -168,26 +167,30 @@ public final class LifecycleController implements AutoCloseable {
 
     private Outcome decide(String name, List<EpisodeStats> stats, List<PolicyFailure> reports) {
         PolicyVersions versions = PolicyVersions.read(dataRoot, name);
-        List<PolicyAssignment> history = log.history(name);
-        Optional<PolicyAssignment> current = log.current(name);
-        Optional<PolicyAssignment> written = history.stream().reduce((a, b) -> b);
-        if (written.isPresent()
-                && written.get().getSequence()
-                        > current.map(PolicyAssignment::getSequence).orElse(0L)) {
-            PolicyAssignment halfWritten = written.get();
-            LOG.warn(
-                    "assignment #{} of '{}' is in the history but not current: completing it",
-                    halfWritten.getSequence(),
-                    name);
-            log.completeCurrent(halfWritten);
-            current = Optional.of(halfWritten);
-        }
-        Optional<PolicyAssignment> latest =
-                Stream.concat(current.stream(), history.stream())
-                        .max(Comparator.comparingLong(PolicyAssignment::getSequence));
-        Outcome outcome = decisions.decide(versions, latest, history, stats, reports);
-        if (outcome.kind().writes()) {
-            log.publish(outcome.next());
+        // Decided and written as the policy's only writer: a CLI verb or another controller
+        // racing this pass fences it, and it decides again on what they wrote.
+        List<Outcome> decided = new ArrayList<>(1);
+        List<Optional<PolicyAssignment>> seen = new ArrayList<>(1);
+        Optional<PolicyAssignment> written =
+                log.update(
+                        name,
+                        state -> {
+                            Outcome o =
+                                    decisions.decide(
+                                            versions,
+                                            state.latest(),
+                                            state.history(),
+                                            stats,
+                                            reports);
+                            decided.clear();
+                            decided.add(o);
+                            seen.clear();
+                            seen.add(state.latest());
+                            return o.kind().writes() ? Optional.of(o.next()) : Optional.empty();
+                        });
+        Outcome outcome = decided.get(0);
+        Optional<PolicyAssignment> latest = seen.get(0);
+        if (written.isPresent()) {
             metrics.decided(name, outcome.kind());
             listener.accept(outcome);
             latest = Optional.of(outcome.next());

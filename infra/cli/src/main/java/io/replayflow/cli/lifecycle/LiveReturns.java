@@ -15,8 +15,9 @@ import java.util.Map;
  * two policies acting the same env with the same version numbers would share figures.
  */
 public final class LiveReturns {
-    private static final SingleObjectSerde<EpisodeStats> SERDE =
-            SingleObjectSerde.forClass(EpisodeStats.class);
+    /** One per thread: a serde reuses its buffers (the follower, actors and callers share this). */
+    private static final ThreadLocal<SingleObjectSerde<EpisodeStats>> SERDE =
+            ThreadLocal.withInitial(() -> SingleObjectSerde.forClass(EpisodeStats.class));
 
     private LiveReturns() {}
 
@@ -37,7 +38,7 @@ public final class LiveReturns {
                 topic,
                 value -> {
                     try {
-                        EpisodeStats s = SERDE.decode(value);
+                        EpisodeStats s = SERDE.get().decode(value);
                         if (envId == null || envId.equals(s.getEnvId())) {
                             windows.add(s);
                         }

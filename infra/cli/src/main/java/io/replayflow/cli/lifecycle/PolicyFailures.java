@@ -14,8 +14,9 @@ import java.util.Map;
  * canary.
  */
 public final class PolicyFailures {
-    private static final SingleObjectSerde<PolicyFailure> SERDE =
-            SingleObjectSerde.forClass(PolicyFailure.class);
+    /** One per thread: a serde reuses its buffers (the follower, actors and callers share this). */
+    private static final ThreadLocal<SingleObjectSerde<PolicyFailure>> SERDE =
+            ThreadLocal.withInitial(() -> SingleObjectSerde.forClass(PolicyFailure.class));
 
     private PolicyFailures() {}
 
@@ -30,7 +31,7 @@ public final class PolicyFailures {
                 topic,
                 value -> {
                     try {
-                        reports.add(SERDE.decode(value));
+                        reports.add(SERDE.get().decode(value));
                     } catch (DecodeException e) {
                         // not a PolicyFailure: nothing ReplayFlow writes; skip it
                     }

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The lifecycle controller against a real broker: it takes a policy over, gates a candidate into a
  * canary from its ope.json, is closed mid-canary, and a new controller rolls the canary back from
- * real {@code rf.episodes.stats} records; a decision left half-written (history only) by a stopped
- * controller is completed by the next, not made twice; a good canary is promoted. Every decision is
- * in the history exactly once.
+ * real {@code rf.episodes.stats} records of the canary's period (an older window of the champion
+ * does not count); a decision left half-written (history only) by a stopped controller is completed
+ * by the next, not made twice; a good canary is promoted. Every decision is in the history exactly
+ * once.
  */
 @Timeout(240)
 class LifecycleControllerITCase {
@@ -126,9 +127,12 @@ class LifecycleControllerITCase {
                                     + " worse than v1's estimate 480.0 minus margin 10.0 (dr)");
         } // closed mid-canary
 
-        // Live statistics arrive while no controller runs: v2 is clearly worse.
-        stats(1, 0, 40, 478, 30);
-        stats(2, 0, 12, 9.5, 1.5);
+        // Live statistics arrive while no controller runs: v2 is clearly worse. v1's window from
+        // long before the canary (epoch 0) is not the same period: it must not count.
+        stats(1, 0, 500, 200, 30);
+        long now = System.currentTimeMillis();
+        stats(1, now, 40, 478, 30);
+        stats(2, now, 12, 9.5, 1.5);
         outcomes.clear();
         try (LifecycleController second = controller()) {
             awaitSequence(3);
@@ -170,7 +174,7 @@ class LifecycleControllerITCase {
             assertThat(outcomes).as("no second gate decision for v3").isEmpty();
 
             // v3 lives as well as v1 over 30+ episodes: promoted.
-            stats(3, 0, 60, 495, 10);
+            stats(3, System.currentTimeMillis(), 60, 495, 10);
             awaitSequence(5);
             PolicyAssignment promoted = log.current(NAME).orElseThrow();
             assertThat(promoted.getChampion().getVersion()).isEqualTo(3);
