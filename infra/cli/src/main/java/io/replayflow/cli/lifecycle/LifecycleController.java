@@ -39,12 +39,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Restart.</b> It keeps no state of its own: every pass reads the compacted assignments
  * topic, the history and the statistics topic again, so a restarted controller continues from what
- * the topics say. A decision is written to the history first, then to the current topic; a
- * controller that stopped between the two finds the history ahead of the current topic on its next
- * pass and completes that decision instead of making another (no duplicate, none lost).
+ * the topics say. A decision goes to the history and the current topic in one transaction; one that
+ * an older, non-transactional writer left in the history only is completed on the current topic
+ * before deciding, not made again (no duplicate, none lost).
  *
- * <p>One controller per cluster: two would each write the next sequence number. Not thread-safe;
- * {@link #start()} runs the passes on one thread of its own.
+ * <p>Each decision is made and written through {@link AssignmentLog#update}, as the policy's one
+ * writer: a {@code policy} verb (or a second controller) racing a pass fences it, and the pass
+ * decides again on what the other wrote, so no sequence number is written twice. Still, run one
+ * controller per cluster. Not thread-safe; {@link #start()} runs the passes on one thread of its
+ * own.
  */
 public final class LifecycleController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleController.class);
