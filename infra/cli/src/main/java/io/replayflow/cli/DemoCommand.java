@@ -1,5 +1,6 @@
 package io.replayflow.cli;
 
+import io.replayflow.cli.loop.DemoLifecycle;
 import io.replayflow.cli.loop.DemoReport;
 import io.replayflow.cli.loop.DemoRun;
 import io.replayflow.cli.loop.DemoSettings;
@@ -109,6 +110,17 @@ final class DemoCommand implements Callable<Integer> {
     String segmentMaxAge;
 
     @Option(
+            names = "--lifecycle",
+            paramLabel = "auto|off",
+            description =
+                    "auto: the lifecycle controller decides what acts (each version a candidate,"
+                        + " gated by OPE, a canary, promoted or rolled back; docs/LIFECYCLE.md);"
+                        + " off: the newest version acts (default: auto for double-dqn and dqn, off"
+                        + " for the policy-gradient algorithms, which need the newest version"
+                        + " acting).")
+    String lifecycle;
+
+    @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
             description =
@@ -129,6 +141,7 @@ final class DemoCommand implements Callable<Integer> {
                                                         DateTimeFormatter.ofPattern(
                                                                 "yyyyMMdd-HHmmss")));
         DemoSettings settings;
+        DemoLifecycle.Mode mode;
         try {
             settings =
                     preset(dataDir, UsageError.duration("--budget", budget))
@@ -153,6 +166,7 @@ final class DemoCommand implements Callable<Integer> {
                         settings.withSegmentMaxAge(
                                 UsageError.duration("--segment-max-age", segmentMaxAge));
             }
+            mode = lifecycleMode(settings);
             io.replayflow.trainer.TrainerConfig.fromMap(settings.trainer());
             io.replayflow.actor.env.EnvRegistry.withBuiltIns().spec(env);
         } catch (IllegalArgumentException e) {
@@ -160,7 +174,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.createDirectories(dataDir);
         PrintWriter out = spec.commandLine().getOut();
-        DemoRun run = new DemoRun(settings, targetReturn);
+        DemoRun run = new DemoRun(settings, targetReturn, mode);
         Thread main = Thread.currentThread();
         Thread hook =
                 new Thread(
@@ -219,6 +233,22 @@ final class DemoCommand implements Callable<Integer> {
         return result.outcome() == DemoRun.Outcome.FAILED
                 ? ReplayFlow.EXIT_FAILURE
                 : ReplayFlow.EXIT_OK;
+    }
+
+    /** {@code --lifecycle}, or its default: automatic for the replay loop, off otherwise. */
+    private DemoLifecycle.Mode lifecycleMode(DemoSettings settings) {
+        if (lifecycle == null) {
+            return settings.policyGradient() ? DemoLifecycle.Mode.OFF : DemoLifecycle.Mode.AUTO;
+        }
+        DemoLifecycle.Mode mode = DemoLifecycle.Mode.parse(lifecycle);
+        if (mode == DemoLifecycle.Mode.AUTO && settings.policyGradient()) {
+            throw new UsageError(
+                    "--lifecycle auto applies to double-dqn and dqn, not "
+                            + algo
+                            + ": a policy-gradient learner needs the newest version acting (use"
+                            + " --lifecycle off or leave it out)");
+        }
+        return mode;
     }
 
     /** The tuned settings of {@code --algo}: the replay loop or the policy-gradient loop. */
