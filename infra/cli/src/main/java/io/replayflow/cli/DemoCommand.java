@@ -29,12 +29,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Run the whole loop on one machine, all embedded: a real Kafka broker and a Flink"
-                    + " MiniCluster running the ingest and replay-store jobs, vectorized actors,"
-                    + " and a Double DQN trainer publishing a new policy version every 1000"
-                    + " gradient steps, which the actors hot-swap. Each version is evaluated"
-                    + " greedily over 100 seeded episodes; the demo stops when one reaches the"
-                    + " solved threshold (CartPole-v1: 475) or the budget ends, then writes"
-                    + " <data>/report.html with charts (PNGs in <data>/report/).",
+                + " MiniCluster running the ingest and replay-store jobs, vectorized actors, and a"
+                + " Double DQN trainer publishing a new policy version every 1000 gradient steps."
+                + " Each version is a candidate: the lifecycle controller gates it by off-policy"
+                + " evaluation, tries it as a canary on half the episodes and promotes or rolls it"
+                + " back on its live return (--lifecycle off: the actors hot-swap to the newest"
+                + " version instead). Each version is evaluated greedily over 100 seeded episodes;"
+                + " the demo stops when one reaches the solved threshold (CartPole-v1: 475) or the"
+                + " budget ends, then writes <data>/report.html with charts (PNGs in"
+                + " <data>/report/).",
             "--algo a2c|reinforce|impala runs the policy-gradient loop instead: the replay-store"
                     + " job writes trajectory segments, an actor-critic learns from them on-policy"
                     + " (IMPALA corrects the pipeline's policy lag with V-trace) and publishes a"
