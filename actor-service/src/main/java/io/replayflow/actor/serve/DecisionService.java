@@ -1,6 +1,8 @@
 package io.replayflow.actor.serve;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.replayflow.actor.assign.AssignmentFollower;
+import io.replayflow.actor.assign.AssignmentListener;
 import io.replayflow.actor.metrics.ServeMetrics;
 import io.replayflow.actor.policy.RandomPolicy;
 import io.replayflow.actor.serve.decide.DecisionBatcher;
@@ -14,10 +16,12 @@ import io.replayflow.actor.swap.EnvPolicySpec;
 import io.replayflow.actor.swap.PolicyFollower;
 import io.replayflow.actor.swap.SwapListener;
 import io.replayflow.policy.PolicyRejectedException;
+import io.replayflow.policy.assign.PolicyRouter;
 import io.replayflow.policy.load.PolicyLoader;
 import io.replayflow.policy.load.PolicyRoot;
 import io.replayflow.policy.swap.PolicyHolder;
 import io.replayflow.policy.swap.PolicyRef;
+import io.replayflow.schemas.avro.PolicyAssignment;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -38,8 +42,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The decision service: a Jetty 12 HTTP server ({@link ServeHandler}), the micro-batcher acting
- * with the policy in a {@link PolicyHolder} that the actors' {@link PolicyFollower} hot-swaps, and
- * the {@link ServeLog} every answer waits for.
+ * with the policy the actors would act with, and the {@link ServeLog} every answer waits for.
+ *
+ * <p>Which version acts is decided as for the actors, by the same code: without an assignment for
+ * the policy, the newest version in a {@link PolicyHolder} that a {@link PolicyFollower} hot-swaps;
+ * once {@code rf.policy.assignments} has one, its champion and canary in a {@link PolicyRouter}
+ * that an {@link AssignmentFollower} installs, each session pinned to one of them by the stable
+ * hash of its id until it ends (or goes idle), so a promotion or rollback applies from the next
+ * session.
  *
  * <pre>{@code
  * try (DecisionService service = DecisionService.start(config)) {
@@ -57,12 +67,14 @@ public final class DecisionService implements AutoCloseable {
     private final ServeConfig config;
     private final ServeLog log;
     private final PolicyHolder holder;
+    private final PolicyRouter router = new PolicyRouter();
     private final ServeMetrics metrics;
     private final SessionTable sessions;
     private final DecisionBatcher batcher;
     private final ScheduledExecutorService sweeper;
     private final Server server;
     private PolicyFollower follower;
+    private AssignmentFollower assignmentFollower;
 
     private DecisionService(ServeConfig config, ServeLog log, InstantSource clock) {
         this.config = config;
@@ -74,12 +86,13 @@ public final class DecisionService implements AutoCloseable {
                                 new RandomPolicy(
                                         numActions, obsSize, new SplittableRandom(config.seed()))));
         this.sessions = new SessionTable(clock, config.sessionIdle());
-        this.metrics = new ServeMetrics(holder::version, sessions::open);
+        this.metrics = new ServeMetrics(this::actingVersion, sessions::open);
         this.log =
                 config.answerBeforeAck() ? new AnswerOnSendLog(log, metrics::lostAfterAnswer) : log;
         this.batcher =
                 new DecisionBatcher(
                         holder,
+                        router,
                         new DecisionChooser(
                                 config.epsilon(), new SplittableRandom(config.seed() + 1)),
                         this.log,
@@ -184,6 +197,37 @@ public final class DecisionService implements AutoCloseable {
                             }
                         });
         follower.start();
+        assignmentFollower =
+                AssignmentFollower.create(
+                        config.bootstrapServers(),
+                        config.kafkaSettings(),
+                        "replayflow-serve-assignments-" + config.serviceId(),
+                        config.topics().assignments(),
+                        config.policy(),
+                        loader,
+                        router,
+                        config.swapPollInterval(),
+                        new AssignmentListener() {
+                            @Override
+                            public void onAssigned(PolicyAssignment assignment, long loadNanos) {
+                                metrics.swapped();
+                            }
+
+                            @Override
+                            public void onRefused(
+                                    PolicyAssignment assignment,
+                                    long version,
+                                    PolicyRejectedException e) {
+                                metrics.swapFailed();
+                            }
+                        });
+        assignmentFollower.start();
+        if (!assignmentFollower.awaitCaughtUp(Duration.ofSeconds(30))) {
+            LOG.warn(
+                    "could not read {} within 30 s; serving the newest version until an"
+                            + " assignment arrives",
+                    config.topics().assignments());
+        }
         if (!follower.awaitCaughtUp(Duration.ofSeconds(30))) {
             LOG.warn(
                     "could not read {} within 30 s (is Kafka at {} up?); serving v{} until the"
@@ -224,7 +268,7 @@ public final class DecisionService implements AutoCloseable {
                         clock,
                         config.serviceId(),
                         config.maxBodyBytes(),
-                        holder::version));
+                        this::actingVersion));
         jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
         return jetty;
     }
@@ -235,9 +279,28 @@ public final class DecisionService implements AutoCloseable {
         return URI.create("http://" + config.host() + ":" + connector.getLocalPort() + "/");
     }
 
-    /** The holder decisions act with (the follower swaps into it). */
+    /**
+     * The holder decisions act with while the policy has no assignment (the follower swaps into
+     * it).
+     */
     public PolicyHolder holder() {
         return holder;
+    }
+
+    /** The champion and canary new sessions are given once the policy has an assignment. */
+    public PolicyRouter router() {
+        return router;
+    }
+
+    /** The sequence of the assignment followed (0 before any, or without a follower). */
+    public long assignmentSequence() {
+        return assignmentFollower == null ? 0 : assignmentFollower.installedSequence();
+    }
+
+    /** The champion's version once assigned, else the newest version's (0 = uniform random). */
+    private long actingVersion() {
+        PolicyRouter.Routing routing = router.routing();
+        return routing == null ? holder.version() : routing.champion().version();
     }
 
     public ServeMetrics metrics() {
@@ -258,10 +321,15 @@ public final class DecisionService implements AutoCloseable {
         }
         batcher.close();
         sweeper.shutdownNow();
+        sessions.clear();
+        if (assignmentFollower != null) {
+            assignmentFollower.close();
+        }
         if (follower != null) {
             follower.close();
         }
         log.close();
+        router.close();
         holder.close();
     }
 }

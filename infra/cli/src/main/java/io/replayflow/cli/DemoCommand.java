@@ -1,5 +1,6 @@
 package io.replayflow.cli;
 
+import io.replayflow.cli.loop.DemoLifecycle;
 import io.replayflow.cli.loop.DemoReport;
 import io.replayflow.cli.loop.DemoRun;
 import io.replayflow.cli.loop.DemoSettings;
@@ -28,12 +29,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Run the whole loop on one machine, all embedded: a real Kafka broker and a Flink"
-                    + " MiniCluster running the ingest and replay-store jobs, vectorized actors,"
-                    + " and a Double DQN trainer publishing a new policy version every 1000"
-                    + " gradient steps, which the actors hot-swap. Each version is evaluated"
-                    + " greedily over 100 seeded episodes; the demo stops when one reaches the"
-                    + " solved threshold (CartPole-v1: 475) or the budget ends, then writes"
-                    + " <data>/report.html with charts (PNGs in <data>/report/).",
+                + " MiniCluster running the ingest and replay-store jobs, vectorized actors, and a"
+                + " Double DQN trainer publishing a new policy version every 1000 gradient steps."
+                + " Each version is a candidate: the lifecycle controller gates it by off-policy"
+                + " evaluation, tries it as a canary on half the episodes and promotes or rolls it"
+                + " back on its live return (--lifecycle off: the actors hot-swap to the newest"
+                + " version instead). Each version is evaluated greedily over 100 seeded episodes;"
+                + " the demo stops when one reaches the solved threshold (CartPole-v1: 475) or the"
+                + " budget ends, then writes <data>/report.html with charts (PNGs in"
+                + " <data>/report/).",
             "--algo a2c|reinforce|impala runs the policy-gradient loop instead: the replay-store"
                     + " job writes trajectory segments, an actor-critic learns from them on-policy"
                     + " (IMPALA corrects the pipeline's policy lag with V-trace) and publishes a"
@@ -109,6 +113,17 @@ final class DemoCommand implements Callable<Integer> {
     String segmentMaxAge;
 
     @Option(
+            names = "--lifecycle",
+            paramLabel = "auto|off",
+            description =
+                    "auto: the lifecycle controller decides what acts (each version a candidate,"
+                        + " gated by OPE, a canary, promoted or rolled back; docs/LIFECYCLE.md);"
+                        + " off: the newest version acts (default: auto for double-dqn and dqn, off"
+                        + " for the policy-gradient algorithms, which need the newest version"
+                        + " acting).")
+    String lifecycle;
+
+    @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
             description =
@@ -129,6 +144,7 @@ final class DemoCommand implements Callable<Integer> {
                                                         DateTimeFormatter.ofPattern(
                                                                 "yyyyMMdd-HHmmss")));
         DemoSettings settings;
+        DemoLifecycle.Mode mode;
         try {
             settings =
                     preset(dataDir, UsageError.duration("--budget", budget))
@@ -153,6 +169,7 @@ final class DemoCommand implements Callable<Integer> {
                         settings.withSegmentMaxAge(
                                 UsageError.duration("--segment-max-age", segmentMaxAge));
             }
+            mode = lifecycleMode(settings);
             io.replayflow.trainer.TrainerConfig.fromMap(settings.trainer());
             io.replayflow.actor.env.EnvRegistry.withBuiltIns().spec(env);
         } catch (IllegalArgumentException e) {
@@ -160,7 +177,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.createDirectories(dataDir);
         PrintWriter out = spec.commandLine().getOut();
-        DemoRun run = new DemoRun(settings, targetReturn);
+        DemoRun run = new DemoRun(settings, targetReturn, mode);
         Thread main = Thread.currentThread();
         Thread hook =
                 new Thread(
@@ -219,6 +236,22 @@ final class DemoCommand implements Callable<Integer> {
         return result.outcome() == DemoRun.Outcome.FAILED
                 ? ReplayFlow.EXIT_FAILURE
                 : ReplayFlow.EXIT_OK;
+    }
+
+    /** {@code --lifecycle}, or its default: automatic for the replay loop, off otherwise. */
+    private DemoLifecycle.Mode lifecycleMode(DemoSettings settings) {
+        if (lifecycle == null) {
+            return settings.policyGradient() ? DemoLifecycle.Mode.OFF : DemoLifecycle.Mode.AUTO;
+        }
+        DemoLifecycle.Mode mode = DemoLifecycle.Mode.parse(lifecycle);
+        if (mode == DemoLifecycle.Mode.AUTO && settings.policyGradient()) {
+            throw new UsageError(
+                    "--lifecycle auto applies to double-dqn and dqn, not "
+                            + algo
+                            + ": a policy-gradient learner needs the newest version acting (use"
+                            + " --lifecycle off or leave it out)");
+        }
+        return mode;
     }
 
     /** The tuned settings of {@code --algo}: the replay loop or the policy-gradient loop. */

@@ -171,6 +171,23 @@ class ReplayFlowCliTest {
     }
 
     @Test
+    void demoRefusesAnUnknownLifecycleModeAndAutomaticModeForPolicyGradientInOneLine() {
+        Result unknown = run("demo", "--lifecycle", "manual", "--data", "/tmp/x");
+        Result pg = run("demo", "--algo", "impala", "--lifecycle", "auto", "--data", "/tmp/x");
+
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.errLines()).hasSize(1);
+        assertThat(unknown.err())
+                .contains(
+                        "--lifecycle 'manual': use auto (the controller decides what acts) or off");
+        assertThat(pg.exitCode()).isEqualTo(2);
+        assertThat(pg.errLines()).hasSize(1);
+        assertThat(pg.err())
+                .contains("--lifecycle auto applies to double-dqn and dqn, not impala")
+                .contains("use --lifecycle off");
+    }
+
+    @Test
     void stackRefusesAnUnknownDatasetKindInOneLine() {
         Result r = run("stack", "--data", "/tmp/no-such-root", "--dataset-kind", "episodes");
 

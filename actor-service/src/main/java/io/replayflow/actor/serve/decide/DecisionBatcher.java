@@ -1,6 +1,8 @@
 package io.replayflow.actor.serve.decide;
 
+import io.replayflow.actor.serve.SessionTable.Session;
 import io.replayflow.actor.serve.log.ServeLog;
+import io.replayflow.policy.assign.PolicyRouter;
 import io.replayflow.policy.swap.PolicyHolder;
 import io.replayflow.policy.swap.PolicyRef;
 import io.replayflow.schemas.avro.Decision;
@@ -22,10 +24,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread takes the first waiting request, then gathers more until {@code maxBatch} are in
  * hand or {@code maxWait} has passed since the first (so no request waits longer than {@code
- * maxWait} for company, plus one policy call). The whole batch acts with one policy version (one
- * {@link PolicyHolder#acquire()}), so a hot-swap never splits a batch and each decision records the
- * version that chose it. Each decision is appended to the {@link ServeLog}; its future completes
- * when the log has it.
+ * maxWait} for company, plus one policy call per version in the batch). Each decision records the
+ * version that chose it and the exact probability of its action under that version. Each decision
+ * is appended to the {@link ServeLog}; its future completes when the log has it.
+ *
+ * <p>Which version acts:
+ *
+ * <ul>
+ *   <li>While the policy's {@link PolicyRouter} has no assignment, the whole batch acts with the
+ *       newest version (one {@link PolicyHolder#acquire()}), so a hot-swap never splits a batch.
+ *   <li>Once it has one, each session is pinned at its first routed decision to the champion or the
+ *       canary by the stable hash of its id ({@link Session#acquire}) and keeps that version to its
+ *       end, so a promotion or rollback applies from the next session on; the batch calls each
+ *       version once on the rows of its sessions (one call when all share a version).
+ * </ul>
  *
  * <p>Thread-safe {@link #submit}; the queue is bounded and a full queue refuses at once ({@link
  * OverloadedException}) rather than letting latency grow without bound.
@@ -50,9 +62,11 @@ public final class DecisionBatcher implements AutoCloseable {
         }
     }
 
-    private record Pending(DecisionRequest request, CompletableFuture<Decision> result) {}
+    private record Pending(
+            DecisionRequest request, Session session, CompletableFuture<Decision> result) {}
 
     private final PolicyHolder holder;
+    private final PolicyRouter router;
     private final DecisionChooser chooser;
     private final ServeLog log;
     private final Identity identity;
@@ -72,6 +86,7 @@ public final class DecisionBatcher implements AutoCloseable {
      */
     public DecisionBatcher(
             PolicyHolder holder,
+            PolicyRouter router,
             DecisionChooser chooser,
             ServeLog log,
             Identity identity,
@@ -81,6 +96,7 @@ public final class DecisionBatcher implements AutoCloseable {
             int queueCapacity,
             IntConsumer batchSizes) {
         this.holder = Objects.requireNonNull(holder, "holder");
+        this.router = Objects.requireNonNull(router, "router");
         this.chooser = Objects.requireNonNull(chooser, "chooser");
         this.log = Objects.requireNonNull(log, "log");
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -104,23 +120,21 @@ public final class DecisionBatcher implements AutoCloseable {
     }
 
     /**
-     * Queues a request; the future completes with the logged decision, or exceptionally with {@link
-     * OverloadedException} (queue full) or the log's failure.
+     * Queues a request of {@code session} (the {@link io.replayflow.actor.serve.SessionTable}'s
+     * entry for its id); the future completes with the logged decision, or exceptionally with
+     * {@link OverloadedException} (queue full) or the log's failure.
      */
-    public CompletableFuture<Decision> submit(DecisionRequest request) {
+    public CompletableFuture<Decision> submit(DecisionRequest request, Session session) {
         CompletableFuture<Decision> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(request, result))) {
+        if (!running || !queue.offer(new Pending(request, session, result))) {
             result.completeExceptionally(new OverloadedException(capacity));
         }
         return result;
     }
 
     private void run() {
+        Acting acting = new Acting(maxBatch);
         List<Pending> batch = new ArrayList<>(maxBatch);
-        int[] actions = new int[maxBatch];
-        float[] probs = new float[maxBatch];
-        int[][] allowed = new int[maxBatch][];
-        float[] obs = new float[0];
         while (running) {
             try {
                 gather(batch);
@@ -131,22 +145,22 @@ public final class DecisionBatcher implements AutoCloseable {
                 continue;
             }
             batchSizes.accept(batch.size());
-            PolicyRef ref = holder.acquire();
             try {
-                int size = ref.policy().observationSize();
-                if (obs.length < batch.size() * size) {
-                    obs = new float[maxBatch * size];
+                if (router.assigned()) {
+                    actRouted(batch, acting);
+                } else {
+                    actNewest(batch, acting);
                 }
-                for (int i = 0; i < batch.size(); i++) {
-                    DecisionRequest r = batch.get(i).request();
-                    System.arraycopy(r.obs(), 0, obs, i * size, size);
-                    allowed[i] = r.allowed();
-                }
-                chooser.choose(ref.policy(), obs, batch.size(), allowed, actions, probs);
                 long now = clock.millis();
                 for (int i = 0; i < batch.size(); i++) {
                     Pending p = batch.get(i);
-                    Decision d = decision(p.request(), ref, actions[i], probs[i], now);
+                    Decision d =
+                            decision(
+                                    p.request(),
+                                    acting.refs[i],
+                                    acting.actions[i],
+                                    acting.probs[i],
+                                    now);
                     log.append(d)
                             .whenComplete(
                                     (ok, error) -> {
@@ -161,13 +175,119 @@ public final class DecisionBatcher implements AutoCloseable {
                 LOG.error("a batch of {} decisions failed", batch.size(), e);
                 batch.forEach(p -> p.result().completeExceptionally(e));
             } finally {
-                ref.release();
+                acting.releaseAll();
                 batch.clear();
             }
         }
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.result().completeExceptionally(new OverloadedException(capacity)));
+    }
+
+    /**
+     * The batching thread's working arrays, reused batch after batch: row i's version, action and
+     * probability, the references held until {@link #releaseAll} (one for the batch without an
+     * assignment, one per row with one), and the rows gathered for one grouped call.
+     */
+    private static final class Acting {
+        final PolicyRef[] refs; // [maxBatch]
+        final PolicyRef[] held; // [maxBatch]
+        int heldCount;
+        final int[] actions; // [maxBatch]
+        final float[] probs; // [maxBatch]
+        final int[][] allowed; // [maxBatch]
+        final boolean[] done; // [maxBatch] rows already acted in this batch
+        final int[] rows; // [maxBatch] the batch rows of one group
+        final int[] groupActions; // [maxBatch]
+        final float[] groupProbs; // [maxBatch]
+        final int[][] groupAllowed; // [maxBatch]
+        float[] obs = new float[0]; // [maxBatch * observationSize]
+
+        Acting(int maxBatch) {
+            refs = new PolicyRef[maxBatch];
+            held = new PolicyRef[maxBatch];
+            actions = new int[maxBatch];
+            probs = new float[maxBatch];
+            allowed = new int[maxBatch][];
+            done = new boolean[maxBatch];
+            rows = new int[maxBatch];
+            groupActions = new int[maxBatch];
+            groupProbs = new float[maxBatch];
+            groupAllowed = new int[maxBatch][];
+        }
+
+        float[] obs(int rowsNeeded, int size) {
+            if (obs.length < rowsNeeded * size) {
+                obs = new float[refs.length * size];
+            }
+            return obs;
+        }
+
+        void hold(PolicyRef ref) {
+            held[heldCount++] = ref;
+        }
+
+        void releaseAll() {
+            for (int i = 0; i < heldCount; i++) {
+                held[i].release();
+                held[i] = null;
+            }
+            heldCount = 0;
+        }
+    }
+
+    /** No assignment: every row with the holder's newest version, in one call. */
+    private void actNewest(List<Pending> batch, Acting acting) {
+        PolicyRef ref = holder.acquire();
+        acting.hold(ref);
+        int size = ref.policy().observationSize();
+        float[] obs = acting.obs(batch.size(), size);
+        for (int i = 0; i < batch.size(); i++) {
+            DecisionRequest r = batch.get(i).request();
+            System.arraycopy(r.obs(), 0, obs, i * size, size);
+            acting.allowed[i] = r.allowed();
+            acting.refs[i] = ref;
+        }
+        chooser.choose(
+                ref.policy(), obs, batch.size(), acting.allowed, acting.actions, acting.probs);
+    }
+
+    /** Each row with its session's pinned version, one call per version. */
+    private void actRouted(List<Pending> batch, Acting acting) {
+        int n = batch.size();
+        for (int i = 0; i < n; i++) {
+            acting.refs[i] = batch.get(i).session().acquire(router);
+            acting.hold(acting.refs[i]);
+            acting.done[i] = false;
+        }
+        for (int first = 0; first < n; first++) {
+            if (!acting.done[first]) {
+                actGroup(batch, acting, acting.refs[first]);
+            }
+        }
+    }
+
+    /** Acts the rows whose version is {@code ref} in one call and marks them done. */
+    private void actGroup(List<Pending> batch, Acting acting, PolicyRef ref) {
+        int size = ref.policy().observationSize();
+        float[] obs = acting.obs(batch.size(), size);
+        int k = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (!acting.done[i] && acting.refs[i] == ref) {
+                DecisionRequest r = batch.get(i).request();
+                System.arraycopy(r.obs(), 0, obs, k * size, size);
+                acting.groupAllowed[k] = r.allowed();
+                acting.rows[k++] = i;
+                acting.done[i] = true;
+            }
+        }
+        chooser.choose(
+                ref.policy(), obs, k, acting.groupAllowed, acting.groupActions, acting.groupProbs);
+        for (int j = 0; j < k; j++) {
+            int row = acting.rows[j];
+            acting.actions[row] = acting.groupActions[j];
+            acting.probs[row] = acting.groupProbs[j];
+        }
     }
 
     private void gather(List<Pending> batch) throws InterruptedException {

@@ -249,8 +249,7 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
     }
 
     private CompletableFuture<Decision> submit(DecisionRequest request) {
-        sessions.touch(request.sessionId());
-        return batcher.submit(request)
+        return batcher.submit(request, sessions.touch(request.sessionId()))
                 .thenApply(
                         d -> {
                             metrics.decided();

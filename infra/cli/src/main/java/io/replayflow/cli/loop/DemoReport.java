@@ -3,6 +3,7 @@ package io.replayflow.cli.loop;
 import io.replayflow.cli.report.Charts;
 import io.replayflow.cli.report.DeadLetterChart;
 import io.replayflow.cli.report.HtmlPage;
+import io.replayflow.cli.report.LifecycleChart;
 import io.replayflow.cli.report.Rates;
 import io.replayflow.cli.report.RatesChart;
 import io.replayflow.cli.report.ReturnChart;
@@ -26,7 +27,9 @@ import org.knowm.xchart.XYChart;
  * The demo's report, readable offline: {@code <data>/report.html} (summary, evaluations, settings,
  * endpoints) showing the PNG charts {@code report/return.png}, {@code report/rates.png} and {@code
  * report/dead-letters.png} by relative path, and {@code report/summary.json} (the {@link #json}
- * line, for scripts).
+ * line, for scripts). A run in automatic lifecycle mode adds the policy lifecycle: {@code
+ * report/lifecycle.png} (champion and canaries over time), the controller's decisions with their
+ * reasons, and each version's OPE estimate against its live return.
  */
 public final class DemoReport {
 
@@ -39,6 +42,7 @@ public final class DemoReport {
     static final String RETURN_PNG = DIR + "/return.png";
     static final String RATES_PNG = DIR + "/rates.png";
     static final String DEAD_LETTERS_PNG = DIR + "/dead-letters.png";
+    static final String LIFECYCLE_PNG = DIR + "/lifecycle.png";
 
     /** Trailing window of the plotted rates: counters that move on checkpoints need a few. */
     static final double RATE_WINDOW_S = 6;
@@ -52,6 +56,9 @@ public final class DemoReport {
         Charts.writePng(returnChart(settings.env(), r), root.resolve(RETURN_PNG));
         Charts.writePng(ratesChart(r.samples()), root.resolve(RATES_PNG));
         Charts.writePng(deadLetterChart(r.samples()), root.resolve(DEAD_LETTERS_PNG));
+        if (r.lifecycle() != null) {
+            Charts.writePng(lifecycleChart(r), root.resolve(LIFECYCLE_PNG));
+        }
         Files.writeString(
                 root.resolve(DIR).resolve("summary.json"), json(r) + "\n", StandardCharsets.UTF_8);
         Path html = root.resolve(HTML);
@@ -150,6 +157,9 @@ public final class DemoReport {
                         + " greedy evaluations of each published version, mean ± std over seeded"
                         + " episodes. Dashed: the solved threshold.");
         page.heading("Evaluations").table(evaluationHeaders(), evaluationRows(r));
+        if (r.lifecycle() != null) {
+            lifecycle(page, r.lifecycle());
+        }
         page.heading("Throughput").image(RATES_PNG, "rates over wall time");
         page.heading("Dead letters").image(DEAD_LETTERS_PNG, "dead letters over wall time");
         page.heading("Metrics and logs");
@@ -161,6 +171,141 @@ public final class DemoReport {
         page.pre("tensorboard --logdir " + r.tensorboardDir());
         page.heading("Settings").keyValues(settings(settings, r));
         return page.render();
+    }
+
+    private static void lifecycle(HtmlPage page, DemoLifecycle.Summary l) {
+        page.heading("Policy lifecycle (automatic)").image(LIFECYCLE_PNG, "champion and canaries");
+        page.paragraph(
+                "Every published version is a candidate. The lifecycle controller (the same code"
+                        + " as 'replayflow controller', in-process) makes one a canary when its "
+                        + l.opeMethod()
+                        + " OPE lower bound is no worse than the champion's estimate minus the"
+                        + " margin, promotes it when its live mean return is at least the"
+                        + " champion's with the stated confidence, and rolls it back when it is"
+                        + " worse with confidence. Thick line: the champion; bars: canaries"
+                        + " (green promoted, red rolled back, grey open at the end); dashed: the"
+                        + " newest version published. Settings: "
+                        + new TreeMap<>(l.controller())
+                        + ".");
+        page.heading("Lifecycle decisions").table(decisionHeaders(), decisionRows(l));
+        page.heading("OPE estimate against live return")
+                .table(versionHeaders(l.opeMethod()), versionRows(l));
+        page.paragraph(
+                "OPE: the version's last estimate on the episodes logged shortly before (an"
+                        + " epsilon-soft target, 95% bootstrap interval). Live: the mean return of"
+                        + " the episodes it acted (epsilon-greedy, as logged), pooled over the"
+                        + " ingest job's episode-statistics windows, 95% normal interval.");
+    }
+
+    private static List<String> decisionHeaders() {
+        return List.of("wall s", "decision", "version", "champion", "canary", "reason");
+    }
+
+    private static List<List<String>> decisionRows(DemoLifecycle.Summary l) {
+        List<List<String>> rows = new ArrayList<>();
+        for (DemoLifecycle.Decision d : l.decisions()) {
+            rows.add(
+                    List.of(
+                            String.format(Locale.ROOT, "%.0f", d.wallSeconds()),
+                            d.kind().replace('_', ' '),
+                            "v" + d.version(),
+                            d.champion() < 0 ? "-" : "v" + d.champion(),
+                            d.canary() == 0
+                                    ? "-"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "v%d at %.0f%%",
+                                            d.canary(),
+                                            100 * d.share()),
+                            d.reason()));
+        }
+        return rows;
+    }
+
+    private static List<String> versionHeaders(String method) {
+        return List.of(
+                "version",
+                "stage",
+                method + " estimate [95%]",
+                "live mean return [95%]",
+                "live episodes");
+    }
+
+    private static List<List<String>> versionRows(DemoLifecycle.Summary l) {
+        List<List<String>> rows = new ArrayList<>();
+        for (DemoLifecycle.VersionFigures v : l.versions()) {
+            rows.add(
+                    List.of(
+                            "v" + v.version(),
+                            v.stage(),
+                            v.ope() == null
+                                    ? "-"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "%.1f [%.1f, %.1f]",
+                                            v.ope().value(),
+                                            v.ope().low(),
+                                            v.ope().high()),
+                            v.live() == null
+                                    ? "-"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "%.1f [%.1f, %.1f]",
+                                            v.live().mean(),
+                                            v.live().low(),
+                                            v.live().high()),
+                            v.live() == null ? "0" : Long.toString(v.live().episodes())));
+        }
+        return rows;
+    }
+
+    /** Champion steps and canary bars from the decisions, over the run's wall time. */
+    static XYChart lifecycleChart(DemoRun.Result r) {
+        DemoLifecycle.Summary l = r.lifecycle();
+        List<Double> championWall = new ArrayList<>();
+        List<Long> champions = new ArrayList<>();
+        List<LifecycleChart.Canary> canaries = new ArrayList<>();
+        long champion = -1;
+        DemoLifecycle.Decision open = null;
+        for (DemoLifecycle.Decision d : l.decisions()) {
+            if (d.champion() < 0) {
+                continue; // a refusal writes no assignment
+            }
+            if (open != null && d.canary() != open.canary()) {
+                LifecycleChart.CanaryEnd end =
+                        switch (d.kind()) {
+                            case "promoted" -> LifecycleChart.CanaryEnd.PROMOTED;
+                            case "rolled_back" -> LifecycleChart.CanaryEnd.ROLLED_BACK;
+                            default -> LifecycleChart.CanaryEnd.OPEN;
+                        };
+                canaries.add(canary(open, d.wallSeconds(), end));
+                open = null;
+            }
+            if (d.canary() != 0 && open == null) {
+                open = d;
+            }
+            if (d.champion() != champion) {
+                champion = d.champion();
+                championWall.add(d.wallSeconds());
+                champions.add(champion);
+            }
+        }
+        if (open != null) {
+            canaries.add(canary(open, r.wallSeconds(), LifecycleChart.CanaryEnd.OPEN));
+        }
+        return LifecycleChart.build(
+                "Policy lifecycle: champion and canaries",
+                championWall.stream().mapToDouble(Double::doubleValue).toArray(),
+                champions.stream().mapToLong(Long::longValue).toArray(),
+                canaries,
+                r.wallSeconds(),
+                column(r.samples(), DemoRun.Sample::wallSeconds),
+                column(r.samples(), DemoRun.Sample::publishedVersion));
+    }
+
+    private static LifecycleChart.Canary canary(
+            DemoLifecycle.Decision from, double to, LifecycleChart.CanaryEnd end) {
+        return new LifecycleChart.Canary(from.canary(), from.share(), from.wallSeconds(), to, end);
     }
 
     private static Map<String, String> summary(DemoRun.Result r) {
@@ -249,6 +394,11 @@ public final class DemoReport {
         rows.put("samples per insert", number(s.samplesPerInsert(), "-"));
         rows.put("transitions before learning", Long.toString(s.minSize()));
         rows.put("gradient steps per version", Long.toString(s.publishEvery()));
+        rows.put(
+                "policy lifecycle",
+                r.lifecycle() == null
+                        ? "off: the newest version acts"
+                        : "automatic: the lifecycle controller decides what acts");
         new TreeMap<>(s.trainer()).forEach(rows::put);
         return rows;
     }

@@ -36,10 +36,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One run of the whole loop on one machine: the embedded pipeline (Kafka, ingest, replay-store), an
- * actor process acting with the newest policy, a continuous trainer publishing a version every
- * {@code publishEvery} gradient steps, and a greedy evaluation of each new version over seeded
- * episodes. It ends when an evaluation reaches the environment's solved threshold, when the budget
- * runs out, when {@link #stop()} is called, or when a part fails.
+ * actor process, a continuous trainer publishing a version every {@code publishEvery} gradient
+ * steps, and a greedy evaluation of each new version over seeded episodes. The actors act with the
+ * newest version ({@link DemoLifecycle.Mode#OFF}) or with what the lifecycle controller assigns
+ * ({@link DemoLifecycle.Mode#AUTO}: each version a candidate, gated by OPE, canaried, promoted or
+ * rolled back). It ends when an evaluation reaches the environment's solved threshold, when the
+ * budget runs out, when {@link #stop()} is called, or when a part fails.
  */
 public final class DemoRun {
 
@@ -101,6 +103,8 @@ public final class DemoRun {
      *
      * @param policyLag a policy-gradient run's policy lag and importance ratios over the run (see
      *     {@link PolicyLag}); null for a value-based run or before the first step
+     * @param lifecycle what the lifecycle controller decided and each version's OPE estimate and
+     *     live return; null when the run's lifecycle mode was off
      */
     public record Result(
             Outcome outcome,
@@ -114,7 +118,38 @@ public final class DemoRun {
             Path dataDir,
             List<Endpoint> endpoints,
             Path tensorboardDir,
-            PolicyLag policyLag) {
+            PolicyLag policyLag,
+            DemoLifecycle.Summary lifecycle) {
+
+        /** A run's result without the lifecycle controller. */
+        public Result(
+                Outcome outcome,
+                String message,
+                double solvedThreshold,
+                List<Sample> samples,
+                List<Evaluation> evaluations,
+                long envSteps,
+                double wallSeconds,
+                long policyVersions,
+                Path dataDir,
+                List<Endpoint> endpoints,
+                Path tensorboardDir,
+                PolicyLag policyLag) {
+            this(
+                    outcome,
+                    message,
+                    solvedThreshold,
+                    samples,
+                    evaluations,
+                    envSteps,
+                    wallSeconds,
+                    policyVersions,
+                    dataDir,
+                    endpoints,
+                    tensorboardDir,
+                    policyLag,
+                    null);
+        }
 
         /** A value-based run's result (no policy lag). */
         public Result(
@@ -141,6 +176,7 @@ public final class DemoRun {
                     dataDir,
                     endpoints,
                     tensorboardDir,
+                    null,
                     null);
         }
 
@@ -209,8 +245,9 @@ public final class DemoRun {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
 
     private final Double targetReturn;
+    private final DemoLifecycle.Mode lifecycle;
 
-    /** A run that stops at the environment's solved threshold. */
+    /** A run that stops at the environment's solved threshold; the newest version acts. */
     public DemoRun(DemoSettings settings) {
         this(settings, null);
     }
@@ -220,8 +257,17 @@ public final class DemoRun {
      * environment's solved threshold), e.g. -80 on Acrobot-v1 where Gymnasium's threshold is -100.
      */
     public DemoRun(DemoSettings settings, Double targetReturn) {
+        this(settings, targetReturn, DemoLifecycle.Mode.OFF);
+    }
+
+    /**
+     * A run whose acting version the lifecycle controller decides ({@code lifecycle} AUTO) or that
+     * acts with the newest version (OFF).
+     */
+    public DemoRun(DemoSettings settings, Double targetReturn, DemoLifecycle.Mode lifecycle) {
         this.settings = settings;
         this.targetReturn = targetReturn;
+        this.lifecycle = java.util.Objects.requireNonNull(lifecycle, "lifecycle");
     }
 
     /** Asks a running {@link #run} to wind down (Ctrl-C). */
@@ -263,7 +309,8 @@ public final class DemoRun {
                                 pipeline.stack().topics().deadLetters());
                 TrainerGauges gauges = TrainerGauges.start(settings.env());
                 ContinuousTrainer trainer = startTrainer(pipeline);
-                ActorRunner actors = startActors(pipeline)) {
+                ActorRunner actors = startActors(pipeline);
+                DemoLifecycle controller = startLifecycle(pipeline, started)) {
             List<Endpoint> endpoints = endpoints(pipeline, actors, gauges);
             out.printf(
                     "Up in %.1f s: Kafka %s, Flink %s%n",
@@ -274,6 +321,13 @@ public final class DemoRun {
                 out.printf("  Prometheus, %s: %s%n", e.what(), e.url());
             }
             out.printf("  TensorBoard: tensorboard --logdir %s%n", tensorboardRoot());
+            if (controller != null) {
+                out.printf(
+                        "Lifecycle: automatic: each version is a candidate: %s OPE gate, canary on"
+                                + " %s of the episodes, promoted or rolled back on live return%n",
+                        DemoLifecycle.CONTROLLER_SETTINGS.get("controller.gate.ope-method"),
+                        DemoLifecycle.CONTROLLER_SETTINGS.get("controller.canary.share"));
+            }
             out.flush();
 
             long evaluatedVersion = 0;
@@ -309,6 +363,12 @@ public final class DemoRun {
                 Evaluation last =
                         evaluations.isEmpty() ? null : evaluations.get(evaluations.size() - 1);
                 view.update(s, last, settings.budget().toSeconds() - wall);
+                if (controller != null) {
+                    controller.published(t.lastPublishedVersion());
+                    for (DemoLifecycle.Decision d : controller.drainDecisions()) {
+                        view.println("lifecycle: " + d.reason());
+                    }
+                }
 
                 if (pending != null && pending.isDone()) {
                     Evaluation e = pending.get();
@@ -402,6 +462,8 @@ public final class DemoRun {
             out.flush();
             actors.stop();
             trainer.stop(Duration.ofSeconds(30));
+            DemoLifecycle.Summary lifecycleSummary =
+                    controller == null ? null : controller.finish();
             ActorStatus a = actors.status();
             return new Result(
                     outcome,
@@ -415,7 +477,8 @@ public final class DemoRun {
                     settings.dataDir().toAbsolutePath(),
                     endpoints,
                     tensorboardRoot(),
-                    policyLag.samples() > 0 ? policyLag : null);
+                    policyLag.samples() > 0 ? policyLag : null,
+                    lifecycleSummary);
         } finally {
             evaluator.shutdownNow();
             evaluator.awaitTermination(10, TimeUnit.SECONDS);
@@ -433,7 +496,24 @@ public final class DemoRun {
                 settings.checkpointInterval(),
                 Duration.ofSeconds(20),
                 "demo",
-                settings.policyGradient() ? DatasetKind.SEGMENTS : DatasetKind.TRANSITIONS);
+                settings.policyGradient() ? DatasetKind.SEGMENTS : DatasetKind.TRANSITIONS,
+                lifecycle == DemoLifecycle.Mode.AUTO
+                        ? DemoLifecycle.INGEST_SETTINGS
+                        : Map.<String, String>of());
+    }
+
+    /** The lifecycle controller in automatic mode; null when off. */
+    private DemoLifecycle startLifecycle(EmbeddedPipeline pipeline, long startedNanos) {
+        if (lifecycle == DemoLifecycle.Mode.OFF) {
+            return null;
+        }
+        return DemoLifecycle.start(
+                settings.env(),
+                settings.dataDir().toAbsolutePath(),
+                pipeline.stack().bootstrapServers(),
+                pipeline.stack().topics(),
+                settings.env(),
+                startedNanos);
     }
 
     private ContinuousTrainer startTrainer(EmbeddedPipeline pipeline) {

@@ -10,6 +10,7 @@ import io.replayflow.replay.job.ReplayStoreJob;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
      *
      * @param datasetKind what the replay-store job writes: transitions (value-based trainers) or
      *     trajectory segments (the policy-gradient family)
+     * @param ingestSettings {@code ingest.*} keys set on the ingest job over the others, e.g. a
+     *     short {@code ingest.stats.window} for the demo's lifecycle controller
      */
     public record Settings(
             Path dataDir,
@@ -50,7 +53,34 @@ public final class EmbeddedPipeline implements AutoCloseable {
             Duration checkpointInterval,
             Duration compactionMaxDelay,
             String datasetName,
-            DatasetKind datasetKind) {
+            DatasetKind datasetKind,
+            Map<String, String> ingestSettings) {
+
+        /** A pipeline whose ingest job runs with its defaults besides the given settings. */
+        public Settings(
+                Path dataDir,
+                int kafkaPort,
+                int partitions,
+                String topicPrefix,
+                boolean keepKafkaData,
+                boolean runJobs,
+                Duration checkpointInterval,
+                Duration compactionMaxDelay,
+                String datasetName,
+                DatasetKind datasetKind) {
+            this(
+                    dataDir,
+                    kafkaPort,
+                    partitions,
+                    topicPrefix,
+                    keepKafkaData,
+                    runJobs,
+                    checkpointInterval,
+                    compactionMaxDelay,
+                    datasetName,
+                    datasetKind,
+                    Map.of());
+        }
 
         /** A pipeline whose replay-store job writes transitions. */
         public Settings(
@@ -83,6 +113,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
             Objects.requireNonNull(checkpointInterval, "checkpointInterval");
             Objects.requireNonNull(compactionMaxDelay, "compactionMaxDelay");
             Objects.requireNonNull(datasetName, "datasetName");
+            ingestSettings = Map.copyOf(ingestSettings);
         }
     }
 
@@ -130,6 +161,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
                                     .set(
                                             IngestOptions.COMPACTION_MAX_DELAY,
                                             settings.compactionMaxDelay())
+                                    .setAll(settings.ingestSettings())
                                     .build());
             JobClient replay =
                     ReplayStoreJob.start(

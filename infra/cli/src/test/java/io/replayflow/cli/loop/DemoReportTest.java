@@ -3,6 +3,7 @@ package io.replayflow.cli.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.eval.EvaluationResult;
+import io.replayflow.cli.lifecycle.LiveReturn;
 import io.replayflow.cli.report.PngAssertions;
 import java.net.URI;
 import java.nio.file.Files;
@@ -83,6 +84,91 @@ class DemoReportTest {
         assertThat(chart.getStyler().getYAxisMax())
                 .as("a 0..1 axis, not a degenerate one")
                 .isEqualTo(1.0);
+    }
+
+    @Test
+    void anAutomaticRunShowsTheChampionCanaryTimelineAndOpeAgainstLiveReturn() throws Exception {
+        DemoRun.Result plain = run(new TreeMap<>());
+        DemoRun.Result r =
+                new DemoRun.Result(
+                        plain.outcome(),
+                        plain.message(),
+                        plain.solvedThreshold(),
+                        plain.samples(),
+                        plain.evaluations(),
+                        plain.envSteps(),
+                        plain.wallSeconds(),
+                        plain.policyVersions(),
+                        plain.dataDir(),
+                        plain.endpoints(),
+                        plain.tensorboardDir(),
+                        null,
+                        lifecycle());
+
+        Path html = DemoReport.write(DemoSettings.cartPole(data, Duration.ofMinutes(2)), r);
+
+        String page = Files.readString(html);
+        assertThat(page)
+                .contains("<img src=\"report/lifecycle.png\"")
+                .contains(
+                        "<td class=\"n\">31</td><td>rolled"
+                            + " back</td><td>v3</td><td>v2</td><td>-</td><td>canary v3 rolled back,"
+                            + " worse with confidence</td>")
+                .contains(
+                        "<td>v2</td><td>champion</td><td>140.2 [120.0, 160.5]</td>"
+                                + "<td>150.0 [140.3, 159.7]</td><td class=\"n\">40</td>")
+                .contains("<td>v3</td><td>retired</td><td>-</td><td>-</td><td class=\"n\">0</td>")
+                .contains("<th>policy lifecycle</th><td>automatic");
+        PngAssertions.assertChart(data.resolve("report/lifecycle.png"), 30);
+        assertThat(DemoReport.json(r)).isEqualTo(DemoReport.json(plain));
+
+        XYChart chart = DemoReport.lifecycleChart(r);
+        assertThat(chart.getSeriesMap())
+                .containsOnlyKeys(
+                        "newest published",
+                        "champion",
+                        "canary v2 at 50%: promoted",
+                        "canary v3 at 50%: rolled back");
+        // champion v1 from its takeover at 12 s, v2 from its promotion at 25 s to the end (59 s)
+        assertThat(chart.getSeriesMap().get("champion").getXData()).containsExactly(12, 25, 25, 59);
+        assertThat(chart.getSeriesMap().get("champion").getYData()).containsExactly(1, 1, 2, 2);
+        assertThat(chart.getSeriesMap().get("canary v3 at 50%: rolled back").getXData())
+                .containsExactly(28, 31);
+    }
+
+    /** v1 takes over, v2 canaried and promoted, v3 canaried and rolled back. */
+    private static DemoLifecycle.Summary lifecycle() {
+        List<DemoLifecycle.Decision> decisions =
+                List.of(
+                        new DemoLifecycle.Decision(12, "took_over", 1, 1, 0, 0, "took over"),
+                        new DemoLifecycle.Decision(18, "gate_passed", 2, 1, 2, 0.5, "v2 passed"),
+                        new DemoLifecycle.Decision(25, "promoted", 2, 2, 0, 0, "v2 promoted"),
+                        new DemoLifecycle.Decision(27, "gate_refused", 4, -1, 0, 0, "v4 refused"),
+                        new DemoLifecycle.Decision(28, "gate_passed", 3, 2, 3, 0.5, "v3 passed"),
+                        new DemoLifecycle.Decision(
+                                31,
+                                "rolled_back",
+                                3,
+                                2,
+                                0,
+                                0,
+                                "canary v3 rolled back, worse with confidence"));
+        List<DemoLifecycle.VersionFigures> versions =
+                List.of(
+                        new DemoLifecycle.VersionFigures(
+                                1,
+                                "retired",
+                                new DemoLifecycle.Estimate("wpdis", 20, 15, 25),
+                                new LiveReturn(100, 22, 9)),
+                        new DemoLifecycle.VersionFigures(
+                                2,
+                                "champion",
+                                new DemoLifecycle.Estimate("wpdis", 140.2, 120.0, 160.5),
+                                // 150 ± 1.96 · 31.05/√39 = 150 ± 9.74
+                                new LiveReturn(40, 150, 31.05)),
+                        new DemoLifecycle.VersionFigures(3, "retired", null, null));
+        return new DemoLifecycle.Summary(
+                decisions, versions, DemoLifecycle.CONTROLLER_SETTINGS, "wpdis");
     }
 
     /** 60 one-second samples: v0 then v1 then v2 acting; dead letters {@code late} from t=40. */
