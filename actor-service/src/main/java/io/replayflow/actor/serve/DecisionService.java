@@ -3,6 +3,7 @@ package io.replayflow.actor.serve;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.actor.assign.AssignmentFollower;
 import io.replayflow.actor.assign.AssignmentListener;
+import io.replayflow.actor.assign.FailureReporter;
 import io.replayflow.actor.metrics.ServeMetrics;
 import io.replayflow.actor.policy.RandomPolicy;
 import io.replayflow.actor.serve.decide.DecisionBatcher;
@@ -22,6 +23,7 @@ import io.replayflow.policy.load.PolicyRoot;
 import io.replayflow.policy.swap.PolicyHolder;
 import io.replayflow.policy.swap.PolicyRef;
 import io.replayflow.schemas.avro.PolicyAssignment;
+import io.replayflow.schemas.avro.PolicyFailureKind;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -75,6 +77,7 @@ public final class DecisionService implements AutoCloseable {
     private final Server server;
     private PolicyFollower follower;
     private AssignmentFollower assignmentFollower;
+    private FailureReporter failures = FailureReporter.NONE;
 
     private DecisionService(ServeConfig config, ServeLog log, InstantSource clock) {
         this.config = config;
@@ -174,6 +177,13 @@ public final class DecisionService implements AutoCloseable {
         if (config.policyRoot().isPresent()) {
             loader = loader.restrictedTo(PolicyRoot.of(config.policyRoot().get(), "--policy-root"));
         }
+        failures =
+                FailureReporter.create(
+                        config.bootstrapServers(),
+                        config.kafkaSettings(),
+                        config.topics().policyFailures(),
+                        config.policy(),
+                        "serve-" + config.serviceId());
         follower =
                 PolicyFollower.create(
                         config.bootstrapServers(),
@@ -194,6 +204,12 @@ public final class DecisionService implements AutoCloseable {
                             public void onSwapFailed(
                                     long version, long keptVersion, PolicyRejectedException e) {
                                 metrics.swapFailed();
+                                failures.report(
+                                        version,
+                                        PolicyFailureKind.SWAP,
+                                        e.reason().name(),
+                                        e.getMessage(),
+                                        0);
                             }
                         });
         follower.start();
@@ -219,6 +235,12 @@ public final class DecisionService implements AutoCloseable {
                                     long version,
                                     PolicyRejectedException e) {
                                 metrics.swapFailed();
+                                failures.report(
+                                        version,
+                                        PolicyFailureKind.SWAP,
+                                        e.reason().name(),
+                                        e.getMessage(),
+                                        assignment.getSequence());
                             }
                         });
         assignmentFollower.start();
@@ -329,6 +351,7 @@ public final class DecisionService implements AutoCloseable {
             follower.close();
         }
         log.close();
+        failures.close();
         router.close();
         holder.close();
     }

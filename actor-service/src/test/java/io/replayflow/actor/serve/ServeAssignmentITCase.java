@@ -14,6 +14,8 @@ import io.replayflow.schemas.avro.AssignedVersion;
 import io.replayflow.schemas.avro.AssignmentMode;
 import io.replayflow.schemas.avro.Decision;
 import io.replayflow.schemas.avro.PolicyAssignment;
+import io.replayflow.schemas.avro.PolicyFailure;
+import io.replayflow.schemas.avro.PolicyFailureKind;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.env.EnvSpecs;
 import io.replayflow.schemas.serde.SingleObjectSerde;
@@ -106,7 +108,7 @@ class ServeAssignmentITCase {
         ObjectMapper json = new ObjectMapper();
         List<Answer> all = new CopyOnWriteArrayList<>();
 
-        try (DecisionService service = DecisionService.start(config())) {
+        try (DecisionService service = DecisionService.start(config(POLICY))) {
             URI base = service.uri();
             Await.until(
                     "the service loads v2, the newest version",
@@ -181,6 +183,85 @@ class ServeAssignmentITCase {
         }
     }
 
+    @Test
+    void aCanaryTheServiceCannotLoadIsReportedAndEverySessionStaysOnTheChampion() throws Exception {
+        String policy = "damaged";
+        Artifact v1 = TestPolicies.versionPicking(artifacts, policy, 1, EnvSpecs.CART_POLE);
+        Artifact v2 = TestPolicies.versionPicking(artifacts, policy, 2, EnvSpecs.CART_POLE);
+        announce(v1.announcement());
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        ObjectMapper json = new ObjectMapper();
+
+        try (DecisionService service = DecisionService.start(config(policy))) {
+            Await.until(
+                    "the service loads v1",
+                    Duration.ofSeconds(30),
+                    () -> service.holder().version() == 1);
+            // Damaged after its manifest recorded the digests, so verification refuses it.
+            TestPolicies.corrupt(v2);
+            assignments.publish(
+                    assignment(1, v1.announcement(), v2.announcement(), SHARE, "bad canary"));
+            PolicyFailure report = failuresReported(policy);
+            assertThat(report.getVersion()).isEqualTo(2);
+            assertThat(report.getKind()).isEqualTo(PolicyFailureKind.SWAP);
+            assertThat(report.getReason().toString()).isEqualTo("CHECKSUM_MISMATCH");
+            assertThat(report.getAssignmentSequence()).isEqualTo(1);
+            assertThat(report.getReporter().toString()).startsWith("serve-");
+
+            List<Answer> answers = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String session = "after-refusal-" + i;
+                for (int n = 0; n < 3; n++) {
+                    answers.add(decide(http, json, service.uri(), policy, session, n));
+                }
+                end(http, service.uri(), session);
+            }
+            assertThat(
+                            answers.stream()
+                                    .map(Answer::sessionId)
+                                    .filter(id -> CanarySplit.toCanary(id, SHARE)))
+                    .as("sessions the split would give the canary")
+                    .isNotEmpty();
+            assertThat(answers)
+                    .as("a canary the service refused acts no session")
+                    .isNotEmpty()
+                    .allMatch(a -> a.version() == 1);
+        }
+    }
+
+    /** The first failure report for {@code policy} on rf.policy.failures, waiting up to 30 s. */
+    private static PolicyFailure failuresReported(String policy) throws Exception {
+        SingleObjectSerde<PolicyFailure> serde = SingleObjectSerde.forClass(PolicyFailure.class);
+        List<PolicyFailure> found = new ArrayList<>();
+        Map<String, Object> props =
+                Map.of(
+                        "bootstrap.servers", stack.bootstrapServers(),
+                        "key.deserializer", ByteArrayDeserializer.class,
+                        "value.deserializer", ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(stack.topics().policyFailures()).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Await.until(
+                    "a failure report for " + policy,
+                    Duration.ofSeconds(30),
+                    () -> {
+                        for (ConsumerRecord<byte[], byte[]> r :
+                                consumer.poll(Duration.ofMillis(200))) {
+                            PolicyFailure f = serde.decode(r.value());
+                            if (f.getPolicyName().toString().equals(policy)) {
+                                found.add(f);
+                            }
+                        }
+                        return !found.isEmpty();
+                    });
+        }
+        return found.get(0);
+    }
+
     /**
      * ε-greedy over 2 actions: v's greedy action is v % 2 ({@link TestPolicies#versionPicking}),
      * chosen with 1 − ε + ε/2; the other with ε/2.
@@ -229,9 +310,15 @@ class ServeAssignmentITCase {
 
     private static Answer decide(
             HttpClient http, ObjectMapper json, URI base, String session, int n) throws Exception {
+        return decide(http, json, base, POLICY, session, n);
+    }
+
+    private static Answer decide(
+            HttpClient http, ObjectMapper json, URI base, String policy, String session, int n)
+            throws Exception {
         String body =
                 "{\"policy\":\""
-                        + POLICY
+                        + policy
                         + "\",\"session_id\":\""
                         + session
                         + "\",\"obs\":[0.01,-0.02,0.03,"
@@ -285,13 +372,13 @@ class ServeAssignmentITCase {
         }
     }
 
-    private static ServeConfig config() {
+    private static ServeConfig config(String policy) {
         return ServeOptions.parse(
                 Map.of(
                         "kafka.bootstrap.servers",
                         stack.bootstrapServers(),
                         "serve.policy.name",
-                        POLICY,
+                        policy,
                         "serve.http.port",
                         "0",
                         "serve.epsilon",
@@ -303,7 +390,7 @@ class ServeAssignmentITCase {
     private static PolicyAssignment assignment(
             long sequence, PolicyVersion champion, PolicyVersion canary, double share, String why) {
         return PolicyAssignment.newBuilder()
-                .setPolicyName(POLICY)
+                .setPolicyName(champion.getPolicyName())
                 .setSequence(sequence)
                 .setChampion(assigned(champion))
                 .setCanary(canary == null ? null : assigned(canary))
