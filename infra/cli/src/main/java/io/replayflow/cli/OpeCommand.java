@@ -175,6 +175,17 @@ final class OpeCommand implements Callable<Integer> {
                             + " return.")
     double targetEpsilon;
 
+    @Option(
+            names = "--fqe-target",
+            defaultValue = "trace",
+            paramLabel = "KIND",
+            description =
+                    "FQE's regression target: trace (Retrace with lambda 1: the logged rewards for"
+                        + " as long as the log follows the target, then the bootstrap) or one-step"
+                        + " (r + Q(s', pi(s'))) (default: ${DEFAULT-VALUE}; an epsilon-soft target"
+                        + " always uses one-step).")
+    String fqeTarget;
+
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
 
@@ -322,6 +333,18 @@ final class OpeCommand implements Callable<Integer> {
         }
     }
 
+    private boolean fqeTrace() {
+        return switch (fqeTarget.strip().toLowerCase(Locale.ROOT)) {
+            case "trace" -> true;
+            case "one-step" -> false;
+            default ->
+                    throw new UsageError(
+                            "--fqe-target "
+                                    + fqeTarget
+                                    + " is not known; choose trace or one-step");
+        };
+    }
+
     private OffPolicyEvaluation.Settings settings() {
         try {
             Set<String> chosen = new LinkedHashSet<>();
@@ -342,7 +365,8 @@ final class OpeCommand implements Callable<Integer> {
                     confidence,
                     seed,
                     tinyProbability,
-                    targetEpsilon);
+                    targetEpsilon,
+                    fqeTrace());
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
