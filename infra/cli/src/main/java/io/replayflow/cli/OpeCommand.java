@@ -63,7 +63,7 @@ final class OpeCommand implements Callable<Integer> {
     static final String OPE_FILE = "ope.json";
 
     private static final String TARGET_PERIOD = "trainer.target.update-period";
-    private static final long DEFAULT_TARGET_PERIOD = 500;
+    private static final long DEFAULT_TARGET_PERIOD = 40;
 
     @Spec CommandSpec spec;
 
@@ -116,7 +116,7 @@ final class OpeCommand implements Callable<Integer> {
 
     @Option(
             names = "--fqe-steps",
-            defaultValue = "20000",
+            defaultValue = "40000",
             paramLabel = "N",
             description = "FQE gradient steps (default: ${DEFAULT-VALUE}).")
     long fqeSteps;
@@ -156,7 +156,7 @@ final class OpeCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "trainer.* options of FQE's network and optimizer (default: trainer"
-                            + " defaults, lr 0.0005, target period 500), repeatable. FQE makes"
+                            + " defaults, lr 0.0005, target period 40), repeatable. FQE makes"
                             + " --fqe-steps / target period Bellman backups and its values reach"
                             + " no further ahead; a warning says when that is short of the"
                             + " horizon.")
@@ -185,6 +185,15 @@ final class OpeCommand implements Callable<Integer> {
                         + " (r + Q(s', pi(s'))) (default: ${DEFAULT-VALUE}; an epsilon-soft target"
                         + " always uses one-step).")
     String fqeTarget;
+
+    @Option(
+            names = "--fqe-fits",
+            defaultValue = "1",
+            paramLabel = "K",
+            description =
+                    "Independently initialised FQE fits whose Q-values are averaged, each of"
+                            + " --fqe-steps (default: ${DEFAULT-VALUE}).")
+    int fqeFits;
 
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
@@ -366,7 +375,8 @@ final class OpeCommand implements Callable<Integer> {
                     seed,
                     tinyProbability,
                     targetEpsilon,
-                    fqeTrace());
+                    fqeTrace(),
+                    fqeFits);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

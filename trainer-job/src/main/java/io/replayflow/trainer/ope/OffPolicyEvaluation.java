@@ -44,6 +44,11 @@ public final class OffPolicyEvaluation {
      *     whose importance weights are nonzero on every logged episode
      * @param fqeTrace FQE regresses on Retrace(1) multi-step targets ({@link TraceTargets}) for a
      *     greedy target; false: one-step targets (an epsilon-soft target always uses one-step)
+     * @param fqeFits independently initialised FQE fits whose Q-values are averaged (an ensemble,
+     *     Lakshminarayanan, Pritzel and Blundell, "Deep Ensembles", NeurIPS 2017): the fitted value
+     *     of a long-horizon regression varies from one initialisation and minibatch order to the
+     *     next, and the mean of K fits has about 1/K of that variance; each fit costs {@code
+     *     fqeSteps}
      */
     public record Settings(
             double gamma,
@@ -55,7 +60,8 @@ public final class OffPolicyEvaluation {
             long seed,
             double tinyProbability,
             double targetEpsilon,
-            boolean fqeTrace) {
+            boolean fqeTrace,
+            int fqeFits) {
 
         /** FQE with multi-step (Retrace) targets. */
         public Settings(
@@ -78,7 +84,8 @@ public final class OffPolicyEvaluation {
                     seed,
                     tinyProbability,
                     targetEpsilon,
-                    true);
+                    true,
+                    1);
         }
 
         public Settings {
@@ -97,6 +104,10 @@ public final class OffPolicyEvaluation {
             if (fqeSteps < 1) {
                 throw new IllegalArgumentException(
                         "--fqe-steps " + fqeSteps + " must be positive, e.g. 20000");
+            }
+            if (fqeFits < 1) {
+                throw new IllegalArgumentException(
+                        "--fqe-fits " + fqeFits + " must be at least 1, e.g. 3");
             }
             if (resamples < 10) {
                 throw new IllegalArgumentException(
@@ -409,25 +420,36 @@ public final class OffPolicyEvaluation {
         }
         FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, dt);
         List<float[][]> q = new ArrayList<>(logged.size());
-        try (FittedQEvaluation fqe =
-                FittedQEvaluation.fit(
-                        settings.fqe(),
-                        data,
-                        numActions,
-                        settings.fqeSteps(),
-                        new SplittableRandom(settings.seed()),
-                        low,
-                        high)) {
-            for (LoggedSteps e : logged) {
-                float[] in = new float[e.length() * dt];
-                withTime(e.obs(), e.length(), d, 0, horizon, in, 0);
-                float[][] values = fqe.q(in, e.length());
-                for (float[] row : values) {
-                    for (int a = 0; a < row.length; a++) {
-                        row[a] *= (float) scale;
+        for (LoggedSteps e : logged) {
+            q.add(new float[e.length()][numActions]);
+        }
+        int fits = settings.fqeFits();
+        for (int f = 0; f < fits; f++) {
+            TrainerConfig config =
+                    f == 0
+                            ? settings.fqe()
+                            : settings.fqe().with("trainer.seed", settings.fqe().seed() + f);
+            try (FittedQEvaluation fqe =
+                    FittedQEvaluation.fit(
+                            config,
+                            data,
+                            numActions,
+                            settings.fqeSteps(),
+                            new SplittableRandom(settings.seed() + 7919L * f),
+                            low,
+                            high)) {
+                for (int i = 0; i < logged.size(); i++) {
+                    LoggedSteps e = logged.get(i);
+                    float[] in = new float[e.length() * dt];
+                    withTime(e.obs(), e.length(), d, 0, horizon, in, 0);
+                    float[][] values = fqe.q(in, e.length());
+                    float[][] mean = q.get(i);
+                    for (int t = 0; t < values.length; t++) {
+                        for (int a = 0; a < numActions; a++) {
+                            mean[t][a] += (float) (values[t][a] * scale / fits);
+                        }
                     }
                 }
-                q.add(values);
             }
         }
         return q;
