@@ -2,6 +2,7 @@ package io.replayflow.cli;
 
 import io.replayflow.actor.env.EnvRegistry;
 import io.replayflow.actor.policy.Behaviour;
+import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.cli.collect.CollectRequest;
 import io.replayflow.cli.collect.CollectResult;
 import io.replayflow.cli.collect.Collector;
@@ -60,9 +61,11 @@ final class CollectCommand implements Callable<Integer> {
             defaultValue = "0.0",
             paramLabel = "E",
             description =
-                    "ε of the ε-greedy exploration around a deterministic behaviour (default:"
-                            + " ${DEFAULT-VALUE}).")
-    double epsilon;
+                    "ε of the ε-greedy exploration around a deterministic behaviour: a constant, or"
+                            + " START:END:STEPS for a linear schedule over the actor's steps, e.g."
+                            + " 1.0:0.1:20000 for a log from nearly random to nearly the behaviour"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String epsilon;
 
     @Option(
             names = "--transitions",
@@ -142,6 +145,29 @@ final class CollectCommand implements Callable<Integer> {
         }
     }
 
+    /** A constant in [0, 1], or a linear schedule {@code START:END:STEPS}. */
+    private EpsilonSchedule epsilon() {
+        String usage = "; e.g. 0.65, or 1.0:0.1:20000 for a linear schedule";
+        if (epsilon.contains(":")) {
+            try {
+                return EpsilonSchedule.parse(epsilon);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("--epsilon " + epsilon + ": " + e.getMessage());
+            }
+        }
+        double constant;
+        try {
+            constant = Double.parseDouble(epsilon.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageError("--epsilon '" + epsilon + "' is not a number" + usage);
+        }
+        if (!(constant >= 0 && constant <= 1)) {
+            throw new UsageError(
+                    "--epsilon " + constant + " must be a probability in [0, 1], e.g. 0.65");
+        }
+        return EpsilonSchedule.constant(constant);
+    }
+
     private CollectRequest request() {
         EnvRegistry registry = EnvRegistry.withBuiltIns();
         if (!registry.contains(env)) {
@@ -156,7 +182,7 @@ final class CollectCommand implements Callable<Integer> {
                     data,
                     env,
                     behaviour(),
-                    epsilon,
+                    epsilon(),
                     transitions,
                     envs,
                     seed,

@@ -63,7 +63,7 @@ final class OpeCommand implements Callable<Integer> {
     static final String OPE_FILE = "ope.json";
 
     private static final String TARGET_PERIOD = "trainer.target.update-period";
-    private static final long DEFAULT_TARGET_PERIOD = 500;
+    private static final long DEFAULT_TARGET_PERIOD = 40;
 
     @Spec CommandSpec spec;
 
@@ -116,7 +116,7 @@ final class OpeCommand implements Callable<Integer> {
 
     @Option(
             names = "--fqe-steps",
-            defaultValue = "20000",
+            defaultValue = "40000",
             paramLabel = "N",
             description = "FQE gradient steps (default: ${DEFAULT-VALUE}).")
     long fqeSteps;
@@ -156,7 +156,7 @@ final class OpeCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "trainer.* options of FQE's network and optimizer (default: trainer"
-                            + " defaults, lr 0.0005, target period 500), repeatable. FQE makes"
+                            + " defaults, lr 0.0005, target period 40), repeatable. FQE makes"
                             + " --fqe-steps / target period Bellman backups and its values reach"
                             + " no further ahead; a warning says when that is short of the"
                             + " horizon.")
@@ -174,6 +174,26 @@ final class OpeCommand implements Callable<Integer> {
                             + " keeps them all, at the price of estimating the soft policy's"
                             + " return.")
     double targetEpsilon;
+
+    @Option(
+            names = "--fqe-target",
+            defaultValue = "trace",
+            paramLabel = "KIND",
+            description =
+                    "FQE's regression target: trace (Retrace with lambda 1: the logged rewards for"
+                        + " as long as the log follows the target, then the bootstrap) or one-step"
+                        + " (r + Q(s', pi(s'))) (default: ${DEFAULT-VALUE}; an epsilon-soft target"
+                        + " always uses one-step).")
+    String fqeTarget;
+
+    @Option(
+            names = "--fqe-fits",
+            defaultValue = "1",
+            paramLabel = "K",
+            description =
+                    "Independently initialised FQE fits whose Q-values are averaged, each of"
+                            + " --fqe-steps (default: ${DEFAULT-VALUE}).")
+    int fqeFits;
 
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
@@ -322,6 +342,18 @@ final class OpeCommand implements Callable<Integer> {
         }
     }
 
+    private boolean fqeTrace() {
+        return switch (fqeTarget.strip().toLowerCase(Locale.ROOT)) {
+            case "trace" -> true;
+            case "one-step" -> false;
+            default ->
+                    throw new UsageError(
+                            "--fqe-target "
+                                    + fqeTarget
+                                    + " is not known; choose trace or one-step");
+        };
+    }
+
     private OffPolicyEvaluation.Settings settings() {
         try {
             Set<String> chosen = new LinkedHashSet<>();
@@ -342,7 +374,9 @@ final class OpeCommand implements Callable<Integer> {
                     confidence,
                     seed,
                     tinyProbability,
-                    targetEpsilon);
+                    targetEpsilon,
+                    fqeTrace(),
+                    fqeFits);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

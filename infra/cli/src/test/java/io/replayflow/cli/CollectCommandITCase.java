@@ -226,6 +226,8 @@ class CollectCommandITCase {
                 "--target-epsilon",
                 epsilon,
                 "--set",
+                "trainer.target.update-period=500",
+                "--set",
                 "trainer.threads.intra-op=1",
                 "--set",
                 "trainer.threads.inter-op=1",

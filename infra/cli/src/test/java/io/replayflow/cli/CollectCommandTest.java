@@ -75,6 +75,24 @@ class CollectCommandTest {
     }
 
     @Test
+    void aScheduleWithAnEpsilonOutsideZeroOneIsNamed() {
+        Result r = collect("--transitions", "64", "--epsilon", "1.2:0.1:64");
+        assertThat(r.exitCode()).isEqualTo(ReplayFlow.EXIT_USAGE);
+        assertThat(r.err())
+                .contains("--epsilon 1.2:0.1:64: epsilon start must be a probability in [0, 1]");
+    }
+
+    @Test
+    void anEpsilonThatIsNeitherNumberNorScheduleIsNamed() {
+        Result r = collect("--transitions", "64", "--epsilon", "lots");
+        assertThat(r.exitCode()).isEqualTo(ReplayFlow.EXIT_USAGE);
+        assertThat(r.err())
+                .contains(
+                        "--epsilon 'lots' is not a number; e.g. 0.65, or 1.0:0.1:20000 for a"
+                                + " linear schedule");
+    }
+
+    @Test
     void anUnknownEnvironmentIsNamed() {
         Result r = collect("--transitions", "64", "--env", "Pong-v5");
         assertThat(r.exitCode()).isEqualTo(ReplayFlow.EXIT_USAGE);

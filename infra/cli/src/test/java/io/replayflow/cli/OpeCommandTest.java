@@ -67,7 +67,10 @@ class OpeCommandTest {
                 "--tiny-prob|2|--tiny-prob 2.0 is outside (0, 1)",
                 "--from|yesterday|--from 'yesterday' is not an ISO-8601 instant",
                 "--set|trainer.hidden|--set 'trainer.hidden' needs the form key=value",
-                "--env|NoSuchEnv-v0|NoSuchEnv-v0"
+                "--env|NoSuchEnv-v0|NoSuchEnv-v0",
+                "--fqe-target|two-step|--fqe-target two-step is not known; choose trace or"
+                        + " one-step",
+                "--fqe-fits|0|--fqe-fits 0 must be at least 1"
             })
     void badValueIsOneLineNamingItWithExit2(String flag, String value, String message) {
         Result r = ope(flag, value);

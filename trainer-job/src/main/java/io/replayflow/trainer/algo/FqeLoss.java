@@ -21,7 +21,8 @@ import org.tensorflow.types.TFloat32;
  */
 public class FqeLoss extends DqnLoss {
 
-    private final float valueBound;
+    private final float low;
+    private final float high;
 
     public FqeLoss(TdLossFunction tdLoss, float huberDelta) {
         this(tdLoss, huberDelta, Float.POSITIVE_INFINITY);
@@ -33,11 +34,30 @@ public class FqeLoss extends DqnLoss {
      *     clipping it keeps the off-policy regression from diverging (infinity: no clipping)
      */
     public FqeLoss(TdLossFunction tdLoss, float huberDelta, float valueBound) {
+        this(tdLoss, huberDelta, -checkBound(valueBound), valueBound);
+    }
+
+    /**
+     * @param low the bootstrap value is clipped to {@code [low, high]}: the range every return lies
+     *     in (for rewards that are never negative, {@code low = 0}: a negative value can only be
+     *     the network's extrapolation)
+     * @param high see {@code low}; infinities for no clipping
+     */
+    public FqeLoss(TdLossFunction tdLoss, float huberDelta, float low, float high) {
         super(tdLoss, huberDelta);
+        if (!(low < high) || Float.isNaN(low) || Float.isNaN(high)) {
+            throw new IllegalArgumentException(
+                    "FQE value range [" + low + ", " + high + "] must have low < high");
+        }
+        this.low = low;
+        this.high = high;
+    }
+
+    private static float checkBound(float valueBound) {
         if (!(valueBound > 0)) {
             throw new IllegalArgumentException("FQE value bound " + valueBound + " must be > 0");
         }
-        this.valueBound = valueBound;
+        return valueBound;
     }
 
     @Override
@@ -45,9 +65,9 @@ public class FqeLoss extends DqnLoss {
         Ops tf = in.tf();
         Operand<TFloat32> nextQ = in.target().apply(tf, in.nextObs()); // [batch, numActions]
         Operand<TFloat32> value = valueOf(tf, nextQ, in.nextAction(), in.numActions()); // [batch]
-        if (Float.isInfinite(valueBound)) {
+        if (Float.isInfinite(low) && Float.isInfinite(high)) {
             return value;
         }
-        return tf.clipByValue(value, tf.constant(-valueBound), tf.constant(valueBound));
+        return tf.clipByValue(value, tf.constant(low), tf.constant(high));
     }
 }

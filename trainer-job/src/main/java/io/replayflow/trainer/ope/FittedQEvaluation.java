@@ -36,7 +36,7 @@ public final class FittedQEvaluation implements AutoCloseable {
     private final Session session;
     private final TransitionSpec spec;
 
-    private FittedQEvaluation(TrainerConfig config, TransitionSpec spec, float valueBound) {
+    private FittedQEvaluation(TrainerConfig config, TransitionSpec spec, float low, float high) {
         this.spec = spec;
         this.graph = new Graph();
         try {
@@ -45,7 +45,7 @@ public final class FittedQEvaluation implements AutoCloseable {
                             graph,
                             config,
                             spec,
-                            new FqeLoss(config.loss(), (float) config.huberDelta(), valueBound));
+                            new FqeLoss(config.loss(), (float) config.huberDelta(), low, high));
             this.session =
                     SessionFactory.open(graph, config.intraOpThreads(), config.interOpThreads());
         } catch (RuntimeException e) {
@@ -82,12 +82,27 @@ public final class FittedQEvaluation implements AutoCloseable {
             long steps,
             RandomGenerator random,
             float valueBound) {
+        return fit(config, data, numActions, steps, random, -valueBound, valueBound);
+    }
+
+    /**
+     * As {@link #fit(TrainerConfig, FqeData, int, long, RandomGenerator)}, with the bootstrap value
+     * clipped to {@code [low, high]} (see {@link FqeLoss}).
+     */
+    public static FittedQEvaluation fit(
+            TrainerConfig config,
+            FqeData data,
+            int numActions,
+            long steps,
+            RandomGenerator random,
+            float low,
+            float high) {
         Objects.requireNonNull(random, "random");
         if (steps < 1) {
             throw new IllegalArgumentException("FQE steps is " + steps + "; give at least 1");
         }
         TransitionSpec spec = TransitionSpec.vector(data.obsDim(), numActions);
-        FittedQEvaluation fqe = new FittedQEvaluation(config, spec, valueBound);
+        FittedQEvaluation fqe = new FittedQEvaluation(config, spec, low, high);
         try {
             fqe.train(config, data, steps, random);
             return fqe;

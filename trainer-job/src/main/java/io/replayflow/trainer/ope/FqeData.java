@@ -5,10 +5,12 @@ package io.replayflow.trainer.ope;
  *
  * @param obs {@code [N * obsDim]} observations {@code s}
  * @param action {@code [N]} logged actions {@code a}
- * @param reward {@code [N]} rewards {@code r}
+ * @param reward {@code [N]} rewards {@code r} (for a multi-step target, the discounted reward sum
+ *     up to the bootstrap state, see {@link TraceTargets})
  * @param discount {@code [N]} {@code gamma (1 - terminated)}: 0 where the episode terminated, gamma
- *     where it goes on or was truncated
- * @param nextObs {@code [N * obsDim]} next observations {@code s'}
+ *     where it goes on or was truncated (multi-step: {@code gamma^n} or 0)
+ * @param nextObs {@code [N * obsDim]} next observations {@code s'} (multi-step: the bootstrap
+ *     state)
  * @param nextAction {@code [N]} the evaluated policy's action {@code pi(s')}
  * @param obsDim observation length
  */

@@ -42,6 +42,13 @@ public final class OffPolicyEvaluation {
      * @param targetEpsilon 0 evaluates the artifact's greedy policy; {@code epsilon > 0} evaluates
      *     its epsilon-soft version {@code pi(a|s) = (1 - epsilon) [a = greedy(s)] + epsilon / |A|},
      *     whose importance weights are nonzero on every logged episode
+     * @param fqeTrace FQE regresses on Retrace(1) multi-step targets ({@link TraceTargets}) for a
+     *     greedy target; false: one-step targets (an epsilon-soft target always uses one-step)
+     * @param fqeFits independently initialised FQE fits whose Q-values are averaged (an ensemble,
+     *     Lakshminarayanan, Pritzel and Blundell, "Deep Ensembles", NeurIPS 2017): the fitted value
+     *     of a long-horizon regression varies from one initialisation and minibatch order to the
+     *     next, and the mean of K fits has about 1/K of that variance; each fit costs {@code
+     *     fqeSteps}
      */
     public record Settings(
             double gamma,
@@ -52,7 +59,34 @@ public final class OffPolicyEvaluation {
             double confidence,
             long seed,
             double tinyProbability,
-            double targetEpsilon) {
+            double targetEpsilon,
+            boolean fqeTrace,
+            int fqeFits) {
+
+        /** FQE with multi-step (Retrace) targets. */
+        public Settings(
+                double gamma,
+                Set<String> methods,
+                TrainerConfig fqe,
+                long fqeSteps,
+                int resamples,
+                double confidence,
+                long seed,
+                double tinyProbability,
+                double targetEpsilon) {
+            this(
+                    gamma,
+                    methods,
+                    fqe,
+                    fqeSteps,
+                    resamples,
+                    confidence,
+                    seed,
+                    tinyProbability,
+                    targetEpsilon,
+                    true,
+                    1);
+        }
 
         public Settings {
             if (!(gamma > 0 && gamma <= 1)) {
@@ -70,6 +104,10 @@ public final class OffPolicyEvaluation {
             if (fqeSteps < 1) {
                 throw new IllegalArgumentException(
                         "--fqe-steps " + fqeSteps + " must be positive, e.g. 20000");
+            }
+            if (fqeFits < 1) {
+                throw new IllegalArgumentException(
+                        "--fqe-fits " + fqeFits + " must be at least 1, e.g. 3");
             }
             if (resamples < 10) {
                 throw new IllegalArgumentException(
@@ -187,7 +225,7 @@ public final class OffPolicyEvaluation {
         boolean model = settings.methods().contains("fqe") || settings.methods().contains("dr");
         double backups = 0;
         if (model) {
-            q = fitFqe(logged, piNext, obsDim, numActions, settings);
+            q = fitFqe(logged, piAt, piNext, obsDim, numActions, settings);
             backups = backups(settings);
         }
         List<LoggedEpisode> episodes = new ArrayList<>();
@@ -303,17 +341,22 @@ public final class OffPolicyEvaluation {
     /**
      * FQE on every logged transition. The next action is the target's: its greedy action, or for an
      * epsilon-soft target one drawn from {@code pi(.|s')} (a sampled SARSA target whose expectation
-     * is {@code sum_a pi(a|s') Q(s', a)}). Rewards are divided by {@code H max|r|}, the bound on
-     * any return within the logged horizon, and the fitted values multiplied back, so the network
-     * regresses values in [-1, 1] (the bootstrap value clipped there, see {@link
-     * io.replayflow.trainer.algo.FqeLoss}) whatever the horizon (a return of 500 at lr 5e-4 would
-     * take most of the steps just to reach its scale). The network's input is the observation and
-     * the time in the episode {@code t / H} ({@code H} the longest logged episode): with a time
-     * limit the return still to come depends on {@code t}, which the observation does not show, and
-     * without it the undiscounted regression has no fixed point for a policy that never fails.
+     * is {@code sum_a pi(a|s') Q(s', a)}). For a greedy target (with {@code fqeTrace}) each row's
+     * target runs along the logged steps for as long as they follow the target and bootstraps where
+     * they stop ({@link TraceTargets}). Rewards are divided by {@code H max|r|}, the bound on any
+     * return within the logged horizon, and the fitted values multiplied back, so the network
+     * regresses values in [-1, 1] whatever the horizon (a return of 500 at lr 5e-4 would take most
+     * of the steps just to reach its scale); the bootstrap value is clipped to the range every
+     * return lies in, {@code [H min(0, min r), H max(0, max r)]} (see {@link
+     * io.replayflow.trainer.algo.FqeLoss}), so with rewards that are never negative no value below
+     * 0 is bootstrapped. The network's input is the observation and the time in the episode {@code
+     * t / H} ({@code H} the longest logged episode): with a time limit the return still to come
+     * depends on {@code t}, which the observation does not show, and without it the undiscounted
+     * regression has no fixed point for a policy that never fails.
      */
     private static List<float[][]> fitFqe(
             List<LoggedSteps> logged,
+            List<int[]> piAt,
             List<int[]> piNext,
             int d,
             int numActions,
@@ -327,28 +370,47 @@ public final class OffPolicyEvaluation {
         int[] nextAction = new int[rows];
         float[] reward = new float[rows];
         float[] discount = new float[rows];
+        double maxAbs = 0;
+        double minReward = 0;
         double maxReward = 0;
         for (LoggedSteps e : logged) {
             for (float r : e.reward()) {
-                maxReward = Math.max(maxReward, Math.abs(r));
+                maxAbs = Math.max(maxAbs, Math.abs(r));
+                minReward = Math.min(minReward, r);
+                maxReward = Math.max(maxReward, r);
             }
         }
-        // every return within the logged horizon lies in [-H max|r|, H max|r|]: in these units,
-        // [-1, 1]
-        double scale = maxReward == 0 ? 1 : horizon * maxReward;
+        // every return within the logged horizon lies in [H min(0, min r), H max(0, max r)], in
+        // these units within [-1, 1]
+        double scale = maxAbs == 0 ? 1 : horizon * maxAbs;
+        float low = maxAbs == 0 ? -1f : (float) (minReward / maxAbs);
+        float high = maxAbs == 0 ? 1f : (float) (maxReward / maxAbs);
+        if (low == high) {
+            low -= 1f;
+            high += 1f;
+        }
+        boolean trace = settings.fqeTrace() && settings.targetEpsilon() == 0;
         SplittableRandom explore = new SplittableRandom(settings.seed() + 2);
         int k = 0;
         for (int i = 0; i < logged.size(); i++) {
             LoggedSteps e = logged.get(i);
             int n = e.length();
             withTime(e.obs(), n, d, 0, horizon, obs, k);
-            withTime(e.nextObs(), n, d, 1, horizon, next, k);
             System.arraycopy(e.action(), 0, action, k, n);
-            System.arraycopy(piNext.get(i), 0, nextAction, k, n);
+            boolean[] end = new boolean[n];
             for (int t = 0; t < n; t++) {
-                reward[k + t] = (float) (e.reward()[t] / scale);
-                boolean end = e.terminated()[t] || e.truncated()[t];
-                discount[k + t] = end ? 0f : (float) settings.gamma();
+                end[t] = e.terminated()[t] || e.truncated()[t];
+            }
+            TraceTargets targets =
+                    TraceTargets.of(
+                            e.reward(), e.action(), piAt.get(i), end, settings.gamma(), trace);
+            for (int t = 0; t < n; t++) {
+                int m = targets.bootstrapRow()[t];
+                System.arraycopy(e.nextObs(), m * d, next, (k + t) * dt, d);
+                next[(k + t) * dt + d] = (float) (m + 1) / horizon;
+                nextAction[k + t] = piNext.get(i)[m];
+                reward[k + t] = (float) (targets.reward()[t] / scale);
+                discount[k + t] = (float) targets.discount()[t];
                 if (settings.targetEpsilon() > 0
                         && explore.nextDouble() < settings.targetEpsilon()) {
                     nextAction[k + t] = explore.nextInt(numActions);
@@ -358,24 +420,36 @@ public final class OffPolicyEvaluation {
         }
         FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, dt);
         List<float[][]> q = new ArrayList<>(logged.size());
-        try (FittedQEvaluation fqe =
-                FittedQEvaluation.fit(
-                        settings.fqe(),
-                        data,
-                        numActions,
-                        settings.fqeSteps(),
-                        new SplittableRandom(settings.seed()),
-                        1f)) {
-            for (LoggedSteps e : logged) {
-                float[] in = new float[e.length() * dt];
-                withTime(e.obs(), e.length(), d, 0, horizon, in, 0);
-                float[][] values = fqe.q(in, e.length());
-                for (float[] row : values) {
-                    for (int a = 0; a < row.length; a++) {
-                        row[a] *= (float) scale;
+        for (LoggedSteps e : logged) {
+            q.add(new float[e.length()][numActions]);
+        }
+        int fits = settings.fqeFits();
+        for (int f = 0; f < fits; f++) {
+            TrainerConfig config =
+                    f == 0
+                            ? settings.fqe()
+                            : settings.fqe().with("trainer.seed", settings.fqe().seed() + f);
+            try (FittedQEvaluation fqe =
+                    FittedQEvaluation.fit(
+                            config,
+                            data,
+                            numActions,
+                            settings.fqeSteps(),
+                            new SplittableRandom(settings.seed() + 7919L * f),
+                            low,
+                            high)) {
+                for (int i = 0; i < logged.size(); i++) {
+                    LoggedSteps e = logged.get(i);
+                    float[] in = new float[e.length() * dt];
+                    withTime(e.obs(), e.length(), d, 0, horizon, in, 0);
+                    float[][] values = fqe.q(in, e.length());
+                    float[][] mean = q.get(i);
+                    for (int t = 0; t < values.length; t++) {
+                        for (int a = 0; a < numActions; a++) {
+                            mean[t][a] += (float) (values[t][a] * scale / fits);
+                        }
                     }
                 }
-                q.add(values);
             }
         }
         return q;

@@ -93,6 +93,40 @@ class FittedQEvaluationTest {
         }
     }
 
+    /**
+     * The range need not be symmetric: a state that loops with reward -1 at gamma 1, the bootstrap
+     * clipped to [-3, 10], has the fixed point {@code Q = -1 + max(Q, -3) = -4}.
+     */
+    @Test
+    void theBootstrapValueIsClippedToALowerBoundOfItsOwn() {
+        float[] s = {1, 0};
+        FqeData loop =
+                new FqeData(
+                        concat(s, s),
+                        new int[] {0, 1},
+                        new float[] {-1, -1},
+                        new float[] {1, 1},
+                        concat(s, s),
+                        new int[] {0, 0},
+                        2);
+        TrainerConfig config =
+                TrainerConfig.fromMap(
+                        Map.of(
+                                "trainer.hidden", "16",
+                                "trainer.lr", "0.003",
+                                "trainer.batch-size", "16",
+                                "trainer.loss", "mse",
+                                "trainer.target.update-period", "50",
+                                "trainer.threads.intra-op", "1",
+                                "trainer.threads.inter-op", "1"));
+        try (FittedQEvaluation fqe =
+                FittedQEvaluation.fit(config, loop, 2, 3_000, new SplittableRandom(5), -3f, 10f)) {
+            float[][] q = fqe.q(s, 1);
+            assertThat((double) q[0][0]).isCloseTo(-4.0, within(0.2));
+            assertThat((double) q[0][1]).isCloseTo(-4.0, within(0.2));
+        }
+    }
+
     private static float[] concat(float[]... rows) {
         float[] out = new float[rows.length * rows[0].length];
         for (int i = 0; i < rows.length; i++) {

@@ -112,4 +112,63 @@ class OffPolicyEvaluationTest {
         assertThatThrownBy(() -> settings(1, 1, "1", 1))
                 .hasMessageContaining("--target-epsilon 1.0 is outside [0, 1)");
     }
+
+    /**
+     * FQE averaged over three fits keeps the value's scale: the greedy target takes action 1
+     * (reward 1, then the end) in the one logged state, so {@code Q(s, 1) = 1} and fqe = 1 (a sum
+     * of the fits instead of their mean would give 3).
+     */
+    @Test
+    void anEnsembleOfFqeFitsAveragesTheirValues() {
+        TargetPolicy alwaysOne =
+                (obs, rows) -> {
+                    int[] greedy = new int[rows];
+                    Arrays.fill(greedy, 1);
+                    return greedy;
+                };
+        OffPolicyEvaluation.Settings s =
+                new OffPolicyEvaluation.Settings(
+                        1,
+                        Set.of("fqe"),
+                        TrainerConfig.fromMap(
+                                Map.of(
+                                        "trainer.hidden", "8",
+                                        "trainer.lr", "0.01",
+                                        "trainer.batch-size", "8",
+                                        "trainer.loss", "mse",
+                                        "trainer.target.update-period", "10",
+                                        "trainer.threads.intra-op", "1",
+                                        "trainer.threads.inter-op", "1")),
+                        1500,
+                        50,
+                        0.9,
+                        1,
+                        0.01,
+                        0,
+                        true,
+                        3);
+
+        OffPolicyEvaluation.Report r = OffPolicyEvaluation.run(LOG, 1, 2, alwaysOne, s);
+
+        assertThat(r.estimates().get("fqe").value()).isCloseTo(1.0, within(0.05));
+    }
+
+    @Test
+    void fewerThanOneFqeFitIsRefusedByName() {
+        assertThatThrownBy(
+                        () ->
+                                new OffPolicyEvaluation.Settings(
+                                        1,
+                                        Set.of("fqe"),
+                                        TrainerConfig.defaults(),
+                                        1,
+                                        50,
+                                        0.9,
+                                        1,
+                                        0.01,
+                                        0,
+                                        true,
+                                        0))
+                .hasMessageContaining("--fqe-fits 0 must be at least 1");
+    }
 }

@@ -1,6 +1,7 @@
 package io.replayflow.cli.collect;
 
 import io.replayflow.actor.policy.Behaviour;
+import io.replayflow.actor.policy.EpsilonSchedule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,7 +18,10 @@ import java.util.Objects;
  * @param dataDir the data root; its experience log must be empty or absent
  * @param envId a built-in environment
  * @param behaviour the policy that acts (version 0)
- * @param epsilon ε of the ε-greedy exploration around a deterministic behaviour
+ * @param epsilon ε of the ε-greedy exploration around a deterministic behaviour, as a function of
+ *     the actor's step: a constant, or a linear schedule (e.g. 1.0 down to 0.1 over the whole
+ *     collection, so that one log holds short, failing episodes and ones that reach the time limit,
+ *     each step with its exact {@code behavior_prob})
  * @param transitions exactly how many transitions to publish: a multiple of {@code envs}
  * @param envs environments stepped together by the one actor
  * @param seed derives the environments' and the exploration's seeds; also the seed of the 100
@@ -30,13 +34,38 @@ public record CollectRequest(
         Path dataDir,
         String envId,
         Behaviour behaviour,
-        double epsilon,
+        EpsilonSchedule epsilon,
         long transitions,
         int envs,
         long seed,
         int partitions,
         Duration checkpointInterval,
         Duration commitTimeout) {
+
+    /** A constant ε. */
+    public CollectRequest(
+            Path dataDir,
+            String envId,
+            Behaviour behaviour,
+            double epsilon,
+            long transitions,
+            int envs,
+            long seed,
+            int partitions,
+            Duration checkpointInterval,
+            Duration commitTimeout) {
+        this(
+                dataDir,
+                envId,
+                behaviour,
+                constant(epsilon),
+                transitions,
+                envs,
+                seed,
+                partitions,
+                checkpointInterval,
+                commitTimeout);
+    }
 
     /** Validates; messages name the flag, the rule and the fix. */
     public CollectRequest {
@@ -45,10 +74,7 @@ public record CollectRequest(
         Objects.requireNonNull(behaviour, "behaviour");
         Objects.requireNonNull(checkpointInterval, "checkpointInterval");
         Objects.requireNonNull(commitTimeout, "commitTimeout");
-        if (!(epsilon >= 0 && epsilon <= 1)) {
-            throw new IllegalArgumentException(
-                    "--epsilon " + epsilon + " must be a probability in [0, 1], e.g. 0.65");
-        }
+        Objects.requireNonNull(epsilon, "epsilon");
         if (envs < 1 || envs > 65_536) {
             throw new IllegalArgumentException(
                     "--envs " + envs + " must be between 1 and 65536, e.g. 16");
@@ -72,5 +98,28 @@ public record CollectRequest(
         if (commitTimeout.isNegative() || commitTimeout.isZero()) {
             throw new IllegalArgumentException("--commit-timeout must be positive, e.g. 5m");
         }
+    }
+
+    /** ε at the last logged step: the constant, or where the schedule has arrived. */
+    public double finalEpsilon() {
+        return epsilon.epsilon(transitions - 1);
+    }
+
+    /**
+     * {@code 0.65}, or {@code 1.0:0.1:20000} for a linear schedule (the {@code --epsilon} form).
+     */
+    public String epsilonText() {
+        if (epsilon instanceof EpsilonSchedule.Linear l) {
+            return l.start() + ":" + l.end() + ":" + l.decaySteps();
+        }
+        return Double.toString(epsilon.epsilon(0));
+    }
+
+    private static EpsilonSchedule constant(double epsilon) {
+        if (!(epsilon >= 0 && epsilon <= 1)) {
+            throw new IllegalArgumentException(
+                    "--epsilon " + epsilon + " must be a probability in [0, 1], e.g. 0.65");
+        }
+        return EpsilonSchedule.constant(epsilon);
     }
 }

@@ -3,6 +3,7 @@ package io.replayflow.cli.collect;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.replayflow.actor.eval.EvaluationResult;
+import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.ingest.inspect.DatasetReport;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -63,7 +64,7 @@ public record CollectResult(
                 published,
                 request.envId(),
                 request.behaviour(),
-                request.epsilon(),
+                request.epsilonText(),
                 request.seed(),
                 log.experienceRoot());
         out.printf(
@@ -95,7 +96,11 @@ public record CollectResult(
         out.put("data", dataRoot.toString());
         out.put("env", request.envId());
         out.put("behaviour", request.behaviour().id());
-        out.put("epsilon", request.epsilon());
+        out.put(
+                "epsilon",
+                request.epsilon() instanceof EpsilonSchedule.Constant c
+                        ? (Object) c.epsilon()
+                        : request.epsilonText());
         out.put("seed", request.seed());
         out.put("published", published);
         out.put("transitions", log.transitions());

@@ -114,7 +114,10 @@ public final class Collector {
         }
     }
 
-    /** The behaviour policy with its ε, over {@value #EVALUATION_EPISODES} seeded episodes. */
+    /**
+     * The behaviour policy with its ε (a schedule: its final ε), over {@value #EVALUATION_EPISODES}
+     * seeded episodes.
+     */
     EvaluationResult evaluateBehaviour(CollectRequest request) {
         String why = request.behaviour().unsupported(request.envId());
         if (why != null) {
@@ -133,10 +136,11 @@ public final class Collector {
         if (!versionZero.deterministic()) {
             return versionZero;
         }
+        double epsilon = request.finalEpsilon();
         return new EpsilonGreedyPolicy(
                 versionZero,
-                request.epsilon(),
-                new EpsilonGreedy(EpsilonSchedule.constant(request.epsilon()), random.split()));
+                epsilon,
+                new EpsilonGreedy(EpsilonSchedule.constant(epsilon), random.split()));
     }
 
     private static void checkEmpty(CollectRequest request) {
@@ -178,7 +182,7 @@ public final class Collector {
                 .actors(1)
                 .steps(request.transitions())
                 .behaviour(request.behaviour())
-                .epsilon(EpsilonSchedule.constant(request.epsilon()))
+                .epsilon(request.epsilon())
                 .seed(request.seed())
                 .actorName("collect")
                 .policyRoot(request.dataDir().toAbsolutePath().resolve(DatasetLayout.POLICIES_DIR))
