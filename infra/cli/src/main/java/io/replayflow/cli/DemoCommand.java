@@ -225,7 +225,7 @@ final class DemoCommand implements Callable<Integer> {
     private DemoSettings preset(Path dataDir, java.time.Duration duration) {
         Algo parsed = Algo.parse(algo);
         if (parsed.policyGradient()) {
-            return DemoSettings.policyGradient(dataDir, duration, parsed.id());
+            return DemoSettings.policyGradient(dataDir, duration, parsed.id(), env);
         }
         if (parsed != Algo.DQN && parsed != Algo.DOUBLE_DQN) {
             throw new UsageError(

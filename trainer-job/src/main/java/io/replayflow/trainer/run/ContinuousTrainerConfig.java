@@ -134,7 +134,8 @@ public record ContinuousTrainerConfig(
                         pg.valueCoef(),
                         pg.entropyCoef(),
                         pg.rhoBar(),
-                        pg.cBar()));
+                        pg.cBar(),
+                        pg.rewardScale()));
     }
 
     /** The number of actions: {@code trainer.num-actions}, else the env's. */

@@ -139,6 +139,28 @@ public record DemoSettings(
                 Duration.ofSeconds(60));
     }
 
+    /**
+     * The policy-gradient loop's trainer settings that depend on the environment, over those of
+     * {@link #policyGradient(Path, Duration, String)}. Acrobot-v1 pays -1 a step, so its returns
+     * near -100 (gamma 0.99) would make the value head, fitted through the trunk it shares with the
+     * logits, grow the trunk's features until the softmax saturates (measured: the policy's entropy
+     * fell to 1e-16 nats within 410 steps and no episode reached the goal); rewards times 0.01 keep
+     * the returns near unit scale.
+     */
+    private static final Map<String, Map<String, String>> POLICY_GRADIENT_BY_ENV =
+            Map.of("Acrobot-v1", Map.of("trainer.pg.reward-scale", "0.01"));
+
+    /**
+     * The policy-gradient loop on {@code env}: {@link #policyGradient(Path, Duration, String)} with
+     * the environment's own settings ({@link #POLICY_GRADIENT_BY_ENV}).
+     */
+    public static DemoSettings policyGradient(
+            Path dataDir, Duration budget, String algo, String env) {
+        return policyGradient(dataDir, budget, algo)
+                .withEnv(env)
+                .withTrainerSettings(POLICY_GRADIENT_BY_ENV.getOrDefault(env, Map.of()));
+    }
+
     /** Whether {@code trainer.algo} is a policy-gradient one (a2c, reinforce, impala). */
     public boolean policyGradient() {
         return io.replayflow.trainer.Algo.parse(trainer.getOrDefault("trainer.algo", "double-dqn"))
