@@ -141,6 +141,13 @@ final class DemoCommand implements Callable<Integer> {
                             "--segment-uses applies to --algo a2c, reinforce or impala, not "
                                     + algo);
                 }
+                if (segmentUses != 1 && "reinforce".equals(Algo.parse(algo).id())) {
+                    throw new UsageError(
+                            "--segment-uses "
+                                    + segmentUses
+                                    + ": reinforce learns each whole episode once; use"
+                                    + " --segment-uses 1 or leave it out");
+                }
                 settings = settings.withSegmentUses(segmentUses);
             }
             if (segmentMaxAge != null) {

@@ -107,8 +107,12 @@ public record DemoSettings(
      * versions; actors throttled to 1,000 steps/s (on-policy learning needs fresh data, not
      * replays); 1 s Flink checkpoints, since segments reach the learner only on a checkpoint.
      * Actors sample from the published softmax policy (version 0: uniform); evaluation is greedy.
+     * REINFORCE reads each segment once (its batches are whole episodes, learned once) and scales
+     * its rewards by 0.01: its value head, unused by its gradient but fitted through the shared
+     * trunk, would otherwise fit returns up to 100.
      */
     public static DemoSettings policyGradient(Path dataDir, Duration budget, String algo) {
+        boolean reinforce = "reinforce".equals(algo);
         return new DemoSettings(
                 "CartPole-v1",
                 dataDir,
@@ -131,11 +135,12 @@ public record DemoSettings(
                         Map.entry("trainer.steps", "100000000"),
                         Map.entry("trainer.checkpoint.period", "5000"),
                         Map.entry("trainer.threads.intra-op", "1"),
-                        Map.entry("trainer.threads.inter-op", "-1")),
+                        Map.entry("trainer.threads.inter-op", "-1"),
+                        Map.entry("trainer.pg.reward-scale", reinforce ? "0.01" : "1.0")),
                 0.0,
                 1,
                 5,
-                2,
+                reinforce ? 1 : 2,
                 Duration.ofSeconds(60));
     }
 

@@ -33,6 +33,20 @@ class PolicyGradientDemoSettingsTest {
     }
 
     @Test
+    void reinforceReadsEachSegmentOnceWithScaledRewards() {
+        DemoSettings reinforce =
+                DemoSettings.policyGradient(
+                        DATA, Duration.ofMinutes(5), "reinforce", "CartPole-v1");
+        DemoSettings a2c =
+                DemoSettings.policyGradient(DATA, Duration.ofMinutes(5), "a2c", "CartPole-v1");
+
+        assertThat(reinforce.segmentUses()).isEqualTo(1);
+        assertThat(PolicyGradientConfig.fromMap(reinforce.trainer()).rewardScale()).isEqualTo(0.01);
+        assertThat(a2c.segmentUses()).isEqualTo(2);
+        assertThat(PolicyGradientConfig.fromMap(a2c.trainer()).rewardScale()).isEqualTo(1.0);
+    }
+
+    @Test
     void aSetOverridesTheEnvironmentsDefault() {
         DemoSettings acrobot =
                 DemoSettings.policyGradient(DATA, Duration.ofMinutes(9), "a2c", "Acrobot-v1")
