@@ -149,7 +149,7 @@ public record DemoSettings(
      * {@link #policyGradient(Path, Duration, String)}. Acrobot-v1 pays -1 a step, so its returns
      * near -100 (gamma 0.99) would make the value head, fitted through the trunk it shares with the
      * logits, grow the trunk's features until the softmax saturates (measured: the policy's entropy
-     * fell to 1e-16 nats within 410 steps and no episode reached the goal); rewards times 0.01 keep
+     * fell below 1e-16 nats by step 410 and no episode reached the goal); rewards times 0.01 keep
      * the returns near unit scale.
      */
     private static final Map<String, Map<String, String>> POLICY_GRADIENT_BY_ENV =
