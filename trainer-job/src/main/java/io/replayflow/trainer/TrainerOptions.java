@@ -307,6 +307,15 @@ public final class TrainerOptions {
                     "double",
                     "Policy-gradient algorithms: weight c_e of the entropy bonus (0: none).");
 
+    public static final ConfigOption<Double> PG_REWARD_SCALE =
+            TABLE.add(
+                    ConfigOptions.key("trainer.pg.reward-scale").doubleType().defaultValue(1.0),
+                    "double",
+                    "Policy-gradient algorithms: factor on every reward before the targets, so"
+                            + " that returns, hence the value head, stay near unit scale (a value"
+                            + " head fitting returns of -100 through the shared trunk saturates"
+                            + " the logits); > 0, 1: rewards as logged.");
+
     public static final ConfigOption<Double> VTRACE_RHO_BAR =
             TABLE.add(
                     ConfigOptions.key("trainer.vtrace.rho-bar").doubleType().defaultValue(1.0),

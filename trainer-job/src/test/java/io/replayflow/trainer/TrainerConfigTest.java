@@ -47,6 +47,7 @@ class TrainerConfigTest {
                         TrainerOptions.ACTOR_CRITIC_HIDDEN.key(),
                         TrainerOptions.PG_VALUE_COEF.key(),
                         TrainerOptions.PG_ENTROPY_COEF.key(),
+                        TrainerOptions.PG_REWARD_SCALE.key(),
                         TrainerOptions.VTRACE_RHO_BAR.key(),
                         TrainerOptions.VTRACE_C_BAR.key());
         assertThat(c.toMap().keySet())

@@ -157,6 +157,13 @@ final class DemoCommand implements Callable<Integer> {
                             "--segment-uses applies to --algo a2c, reinforce or impala, not "
                                     + algo);
                 }
+                if (segmentUses != 1 && "reinforce".equals(Algo.parse(algo).id())) {
+                    throw new UsageError(
+                            "--segment-uses "
+                                    + segmentUses
+                                    + ": reinforce learns each whole episode once; use"
+                                    + " --segment-uses 1 or leave it out");
+                }
                 settings = settings.withSegmentUses(segmentUses);
             }
             if (segmentMaxAge != null) {
@@ -258,7 +265,7 @@ final class DemoCommand implements Callable<Integer> {
     private DemoSettings preset(Path dataDir, java.time.Duration duration) {
         Algo parsed = Algo.parse(algo);
         if (parsed.policyGradient()) {
-            return DemoSettings.policyGradient(dataDir, duration, parsed.id());
+            return DemoSettings.policyGradient(dataDir, duration, parsed.id(), env);
         }
         if (parsed != Algo.DQN && parsed != Algo.DOUBLE_DQN) {
             throw new UsageError(

@@ -154,6 +154,8 @@ class ReplayFlowCliTest {
                 run("demo", "--algo", "double-dqn", "--segment-uses", "3", "--data", "/tmp/x");
         Result set = run("demo", "--algo", "impala", "--set", "lr=0.1", "--data", "/tmp/x");
         Result age = run("demo", "--algo", "a2c", "--segment-max-age", "0s", "--data", "/tmp/x");
+        Result reinforce =
+                run("demo", "--algo", "reinforce", "--segment-uses", "2", "--data", "/tmp/x");
 
         assertThat(offline.exitCode()).isEqualTo(2);
         assertThat(offline.errLines()).hasSize(1);
@@ -168,6 +170,10 @@ class ReplayFlowCliTest {
         assertThat(age.exitCode()).isEqualTo(2);
         assertThat(age.errLines()).hasSize(1);
         assertThat(age.err()).contains("segment max age is PT0S; it must be positive");
+        assertThat(reinforce.exitCode()).isEqualTo(2);
+        assertThat(reinforce.errLines()).hasSize(1);
+        assertThat(reinforce.err())
+                .contains("--segment-uses 2: reinforce learns each whole episode once");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.replayflow.trainer.pg;
 
 import static io.replayflow.trainer.TrainerOptions.ACTOR_CRITIC_HIDDEN;
 import static io.replayflow.trainer.TrainerOptions.PG_ENTROPY_COEF;
+import static io.replayflow.trainer.TrainerOptions.PG_REWARD_SCALE;
 import static io.replayflow.trainer.TrainerOptions.PG_VALUE_COEF;
 import static io.replayflow.trainer.TrainerOptions.VTRACE_C_BAR;
 import static io.replayflow.trainer.TrainerOptions.VTRACE_RHO_BAR;
@@ -37,6 +38,7 @@ import java.util.Objects;
  * @param entropyCoef {@code c_e}, >= 0
  * @param rhoBar V-trace {@code rho_bar}, > 0
  * @param cBar V-trace {@code c_bar}, > 0
+ * @param rewardScale factor on every reward before the loss's targets, > 0
  */
 public record PolicyGradientConfig(
         TrainerConfig trainer,
@@ -44,7 +46,8 @@ public record PolicyGradientConfig(
         double valueCoef,
         double entropyCoef,
         double rhoBar,
-        double cBar) {
+        double cBar,
+        double rewardScale) {
 
     public PolicyGradientConfig {
         Objects.requireNonNull(trainer, "trainer");
@@ -66,6 +69,13 @@ public record PolicyGradientConfig(
         requireNonNegative(PG_ENTROPY_COEF.key(), entropyCoef);
         requirePositive(VTRACE_RHO_BAR.key(), rhoBar);
         requirePositive(VTRACE_C_BAR.key(), cBar);
+        if (!(rewardScale > 0) || Double.isInfinite(rewardScale)) {
+            throw new IllegalArgumentException(
+                    PG_REWARD_SCALE.key()
+                            + "="
+                            + rewardScale
+                            + " must be a finite number > 0, e.g. 0.01 for returns near -100");
+        }
     }
 
     /**
@@ -96,7 +106,8 @@ public record PolicyGradientConfig(
                 values.get(PG_VALUE_COEF),
                 values.get(PG_ENTROPY_COEF),
                 values.get(VTRACE_RHO_BAR),
-                values.get(VTRACE_C_BAR));
+                values.get(VTRACE_C_BAR),
+                values.get(PG_REWARD_SCALE));
     }
 
     /** The actor-critic trunk: an MLP of {@link #hidden}. */
@@ -124,6 +135,7 @@ public record PolicyGradientConfig(
         map.put(PG_ENTROPY_COEF.key(), String.valueOf(entropyCoef));
         map.put(VTRACE_RHO_BAR.key(), String.valueOf(rhoBar));
         map.put(VTRACE_C_BAR.key(), String.valueOf(cBar));
+        map.put(PG_REWARD_SCALE.key(), String.valueOf(rewardScale));
         return map;
     }
 

@@ -137,7 +137,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
             float[] ratios = ratios(batch, logPi);
             PolicyGradientLoss.Targets targets =
                     loss.targets(
-                            batch,
+                            scaledRewards(batch, (float) config.rewardScale()),
                             values,
                             bootstrapValues,
                             ratios,
@@ -175,6 +175,34 @@ public final class PolicyGradientLearner implements AutoCloseable {
                     m[PolicyGradientGraph.GRAD_NORM],
                     stats);
         }
+    }
+
+    /**
+     * {@code batch} with every reward times {@code scale} ({@code trainer.pg.reward-scale}): the
+     * targets, hence the value head, are in scaled units; {@code batch} itself when the scale is 1.
+     */
+    static SegmentBatch scaledRewards(SegmentBatch batch, float scale) {
+        if (scale == 1f) {
+            return batch;
+        }
+        float[] rewards = batch.rewards().clone();
+        for (int i = 0; i < rewards.length; i++) {
+            rewards[i] *= scale;
+        }
+        return new SegmentBatch(
+                batch.size(),
+                batch.length(),
+                batch.obsDim(),
+                batch.obs(),
+                batch.actions(),
+                rewards,
+                batch.behaviorProbs(),
+                batch.policyVersions(),
+                batch.terminated(),
+                batch.valid(),
+                batch.eventTimeMs(),
+                batch.bootstrapObs(),
+                batch.bootstrapAlive());
     }
 
     /** {@code pi(a|s) / mu(a|s)} for valid steps, 1 on padding. */

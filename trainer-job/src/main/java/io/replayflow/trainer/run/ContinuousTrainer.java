@@ -1,17 +1,11 @@
 package io.replayflow.trainer.run;
 
-import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.replay.read.ReplayDataset;
 import io.replayflow.replay.read.ReplayReadOptions;
-import io.replayflow.replay.segment.SegmentBatch;
-import io.replayflow.replay.segment.SegmentDataset;
-import io.replayflow.replay.segment.SegmentSource;
-import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.StepMetrics;
 import io.replayflow.trainer.TrainLoop;
 import io.replayflow.trainer.Trainer;
 import io.replayflow.trainer.TrainerConfig;
-import io.replayflow.trainer.TransitionSpec;
 import io.replayflow.trainer.checkpoint.CheckpointStore;
 import io.replayflow.trainer.data.DataSelection;
 import io.replayflow.trainer.data.ReplayDatasetSource;
@@ -19,12 +13,7 @@ import io.replayflow.trainer.export.PolicyArtifact;
 import io.replayflow.trainer.export.PolicyExporter;
 import io.replayflow.trainer.metrics.EventFileWriter;
 import io.replayflow.trainer.metrics.TrainerMetrics;
-import io.replayflow.trainer.pg.EpisodeAssembler;
 import io.replayflow.trainer.pg.PgStepMetrics;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
-import io.replayflow.trainer.pg.PolicyGradientLearner;
-import io.replayflow.trainer.pg.PolicyGradientLoop;
-import io.replayflow.trainer.pg.SegmentLineage;
 import io.replayflow.trainer.publish.PublishException;
 import io.replayflow.trainer.run.ContinuousTrainerStatus.Phase;
 import java.io.IOException;
@@ -66,14 +55,10 @@ import org.slf4j.LoggerFactory;
  *       logged and shown in {@link #status()}, and training goes on.
  * </ol>
  *
- * With a policy-gradient {@code trainer.algo} (a2c, reinforce, impala) the dataset is a segment
- * dataset ({@code replay.dataset.kind=segments}) read FIFO through {@link SegmentDataset} (for
- * REINFORCE joined into whole episodes by {@link EpisodeAssembler}); a {@link
- * PolicyGradientLearner} steps whenever {@code trainer.batch-size} segments are ready, the segment
- * window's version bound follows the last published version, and every {@code publish-every} steps
- * a stochastic policy version is exported and published the same way. Its checkpoints (every {@code
- * trainer.checkpoint.period} steps and on stop) use the same store and format; no reader state is
- * saved, since segments are read once.
+ * With a policy-gradient {@code trainer.algo} (a2c, reinforce, impala) the thread runs a {@link
+ * PolicyGradientRun} instead: trajectory segments read FIFO from a segment dataset, a stochastic
+ * policy version every {@code publish-every} steps, published the same way, and checkpoints in the
+ * same store and format.
  *
  * <p>{@link #stop} asks the thread to stop between steps (a wait for data ends within about a
  * second) and waits for it; the final checkpoint is written. The publishers it was given (or made
@@ -232,7 +217,14 @@ public final class ContinuousTrainer implements AutoCloseable {
                                 DataRoots.defaultCheckpoints(root, tc.policyName())),
                         tc.checkpointKeep());
         if (config.policyGradient().isPresent()) {
-            trainPolicyGradient(config.policyGradient().get(), root, checkpoints, targets);
+            new PolicyGradientRun(
+                            config,
+                            config.policyGradient().get(),
+                            clock,
+                            () -> stopRequested,
+                            lastPublished,
+                            new StatusListener())
+                    .run(root, checkpoints, targets);
             return;
         }
         long startStep = checkpoints.latest().map(CheckpointStore::stepOf).orElse(0L);
@@ -322,15 +314,44 @@ public final class ContinuousTrainer implements AutoCloseable {
     }
 
     private void onStep(StepMetrics m, ReplayDataset dataset) {
-        step = m.step();
-        lastLoss = m.totalLoss();
         transitionsLoaded = dataset.liveRows() + dataset.pendingRows();
+        stepped(m.step(), m.totalLoss());
+    }
+
+    /** Status after each step, either kind of run; steps/s over windows of at least a second. */
+    private void stepped(long newStep, float loss) {
+        step = newStep;
+        lastLoss = loss;
         long now = clock.millis();
         lastStepMs = now;
         if (now - windowStartMs >= 1000) {
-            stepsPerSecond = (m.step() - windowStartStep) * 1000.0 / (now - windowStartMs);
+            stepsPerSecond = (newStep - windowStartStep) * 1000.0 / (now - windowStartMs);
             windowStartMs = now;
-            windowStartStep = m.step();
+            windowStartStep = newStep;
+        }
+    }
+
+    /** Where a {@link PolicyGradientRun} reports into this trainer's status. */
+    private final class StatusListener implements PolicyGradientRun.Listener {
+        @Override
+        public void training(long restoredStep) {
+            step = restoredStep;
+            windowStartMs = clock.millis();
+            windowStartStep = restoredStep;
+            phase = Phase.TRAINING;
+        }
+
+        @Override
+        public void stepped(PgStepMetrics m, Map<String, Double> scalars, long samplesSeen) {
+            transitionsLoaded = samplesSeen;
+            metrics = scalars;
+            ContinuousTrainer.this.stepped(m.step(), m.totalLoss());
+        }
+
+        @Override
+        public void published(long version, String publishError) {
+            lastPublished = version;
+            message = publishError;
         }
     }
 
@@ -358,211 +379,5 @@ public final class ContinuousTrainer implements AutoCloseable {
             LOG.warn("{}; training goes on", e.getMessage());
             message = e.getMessage();
         }
-    }
-
-    // ---- policy-gradient runs ----
-
-    /** Sleep while no segment batch is ready; the dataset lists itself at most every 200 ms. */
-    private static final long PG_IDLE_MS = 20;
-
-    /** REINFORCE: segments the episode assembler asks for per poll. */
-    private static final int EPISODE_SEGMENTS_PER_POLL = 8;
-
-    /**
-     * REINFORCE: idle polls (about 10 s at {@link #PG_IDLE_MS}) before an episode counts as cut.
-     */
-    private static final int EPISODE_PATIENCE = 500;
-
-    private void trainPolicyGradient(
-            PolicyGradientConfig pg, Path root, CheckpointStore checkpoints, PublishTargets out)
-            throws IOException, InterruptedException {
-        TrainerConfig tc = pg.trainer();
-        SegmentDataset dataset =
-                SegmentDataset.open(
-                        root.toUri(),
-                        config.dataset(),
-                        config.segments().withLearnerVersion(() -> lastPublished).withClock(clock));
-        SegmentLineage lineage =
-                new SegmentLineage(
-                        DatasetLayout.replayDataset(root.toUri(), config.dataset()).toString());
-        SegmentSource counted =
-                counting(
-                        tc.algo() == Algo.REINFORCE
-                                ? new EpisodeAssembler(
-                                        dataset, EPISODE_SEGMENTS_PER_POLL, EPISODE_PATIENCE)
-                                : dataset,
-                        lineage);
-        try (counted) {
-            SegmentBatch batch = awaitFirstBatch(counted, tc.batchSize());
-            if (batch == null) {
-                return;
-            }
-            TransitionSpec spec = TransitionSpec.vector(batch.obsDim(), config.numActions());
-            Path tensorboard =
-                    Objects.requireNonNullElse(
-                            config.tensorboardDir(),
-                            DataRoots.defaultTensorboard(root, tc.policyName()));
-            try (PolicyGradientLearner learner = PolicyGradientLearner.create(pg, spec);
-                    EventFileWriter events = new EventFileWriter(tensorboard)) {
-                learner.restoreLatest(checkpoints);
-                SegmentSource replayFirst = replayingFirst(counted, batch);
-                PolicyGradientLoop loop =
-                        new PolicyGradientLoop(
-                                learner, replayFirst, null, events, () -> lastPublished, clock);
-                runPolicyGradient(learner, loop, checkpoints, lineage, events, root, out);
-            }
-        }
-    }
-
-    private void runPolicyGradient(
-            PolicyGradientLearner learner,
-            PolicyGradientLoop loop,
-            CheckpointStore checkpoints,
-            SegmentLineage lineage,
-            EventFileWriter events,
-            Path root,
-            PublishTargets out)
-            throws IOException, InterruptedException {
-        TrainerConfig tc = learner.config().trainer();
-        PolicyExporter exporter = new PolicyExporter(root, clock);
-        step = learner.globalStep();
-        windowStartMs = clock.millis();
-        windowStartStep = step;
-        phase = Phase.TRAINING;
-        long checkpointEvery = tc.checkpointPeriod();
-        while (!stopRequested) {
-            Optional<PgStepMetrics> m = loop.poll();
-            if (m.isEmpty()) {
-                Thread.sleep(PG_IDLE_MS);
-                continue;
-            }
-            onPolicyGradientStep(m.get(), loop, learner);
-            long s = m.get().step();
-            if (s % config.publishEvery() == 0) {
-                publishPolicyGradient(learner, lineage, exporter, events, out);
-            }
-            if (checkpointEvery > 0 && s % checkpointEvery == 0) {
-                learner.saveCheckpoint(checkpoints);
-            }
-        }
-        if (learner.globalStep() > 0) {
-            learner.saveCheckpoint(checkpoints);
-        }
-        events.flush();
-    }
-
-    /** Polls until one batch is ready (empty: stopped first); the batch is stepped on first. */
-    private SegmentBatch awaitFirstBatch(SegmentSource source, int batchSize)
-            throws InterruptedException {
-        while (!stopRequested) {
-            Optional<SegmentBatch> batch = source.next(batchSize);
-            if (batch.isPresent()) {
-                LOG.info(
-                        "first segment batch ({} x {} steps, obs width {}): training starts",
-                        batch.get().size(),
-                        batch.get().length(),
-                        batch.get().obsDim());
-                return batch.get();
-            }
-            Thread.sleep(PG_IDLE_MS);
-        }
-        return null;
-    }
-
-    private void onPolicyGradientStep(
-            PgStepMetrics m, PolicyGradientLoop loop, PolicyGradientLearner learner) {
-        step = m.step();
-        lastLoss = m.totalLoss();
-        transitionsLoaded = learner.samplesSeen();
-        metrics = loop.lastScalars();
-        long now = clock.millis();
-        lastStepMs = now;
-        if (now - windowStartMs >= 1000) {
-            stepsPerSecond = (m.step() - windowStartStep) * 1000.0 / (now - windowStartMs);
-            windowStartMs = now;
-            windowStartStep = m.step();
-        }
-    }
-
-    private void publishPolicyGradient(
-            PolicyGradientLearner learner,
-            SegmentLineage lineage,
-            PolicyExporter exporter,
-            EventFileWriter events,
-            PublishTargets out)
-            throws IOException {
-        String policy = learner.config().trainer().policyName();
-        PolicyArtifact artifact =
-                exporter.export(learner.snapshot(policy, lineage.lineage()), lastPublished);
-        lastPublished = artifact.version();
-        LOG.info(
-                "exported stochastic {} version {} at step {}",
-                policy,
-                artifact.version(),
-                learner.globalStep());
-        events.scalar(TrainerMetrics.POLICY_VERSION, artifact.version(), learner.globalStep());
-        events.flush();
-        if (out.policies() == null) {
-            return;
-        }
-        try {
-            out.policies()
-                    .publish(
-                            artifact.toPolicyVersion(
-                                    Map.of(TrainerMetrics.LOSS_TOTAL, (double) lastLoss)));
-            message = "";
-        } catch (PublishException e) {
-            LOG.warn("{}; training goes on", e.getMessage());
-            message = e.getMessage();
-        }
-    }
-
-    /** {@code source}, recording every batch it hands out in {@code lineage}. */
-    private static SegmentSource counting(SegmentSource source, SegmentLineage lineage) {
-        return new SegmentSource() {
-            @Override
-            public Optional<SegmentBatch> next(int batchSize) {
-                Optional<SegmentBatch> batch = source.next(batchSize);
-                batch.ifPresent(lineage::add);
-                return batch;
-            }
-
-            @Override
-            public long segmentsServed() {
-                return source.segmentsServed();
-            }
-
-            @Override
-            public void close() {
-                source.close();
-            }
-        };
-    }
-
-    /** {@code source}, handing out {@code first} once before its own batches. */
-    private static SegmentSource replayingFirst(SegmentSource source, SegmentBatch first) {
-        return new SegmentSource() {
-            private SegmentBatch pending = first;
-
-            @Override
-            public Optional<SegmentBatch> next(int batchSize) {
-                if (pending != null && pending.size() == batchSize) {
-                    SegmentBatch b = pending;
-                    pending = null;
-                    return Optional.of(b);
-                }
-                return source.next(batchSize);
-            }
-
-            @Override
-            public long segmentsServed() {
-                return source.segmentsServed();
-            }
-
-            @Override
-            public void close() {
-                source.close();
-            }
-        };
     }
 }

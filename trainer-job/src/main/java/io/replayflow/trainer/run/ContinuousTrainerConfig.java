@@ -5,6 +5,7 @@ import io.replayflow.replay.limit.SamplesPerInsertSettings;
 import io.replayflow.replay.segment.SegmentReadOptions;
 import io.replayflow.schemas.Secrets;
 import io.replayflow.schemas.Topics;
+import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.TrainerOptions;
 import io.replayflow.trainer.pg.PolicyGradientConfig;
@@ -109,6 +110,15 @@ public record ContinuousTrainerConfig(
         trainer = trainer.with(TrainerOptions.REFRESH_PERIOD.key(), refreshEvery);
         policyGradient = policyGradient(trainer, policyGradient);
         segments = Objects.requireNonNullElse(segments, SegmentReadOptions.defaults());
+        if (trainer.algo() == Algo.REINFORCE && segments.maxUses() != 1) {
+            throw new IllegalArgumentException(
+                    "trainer.algo=reinforce learns each whole episode once, but segments may be"
+                            + " used "
+                            + segments.maxUses()
+                            + " times: a second use arrives after its episode was assembled and"
+                            + " learned, as a stale copy or a fragment; set the segment uses to 1"
+                            + " (--segment-uses 1)");
+        }
     }
 
     /** The policy-gradient settings over {@code trainer}, or empty for a value-based algo. */
@@ -134,7 +144,8 @@ public record ContinuousTrainerConfig(
                         pg.valueCoef(),
                         pg.entropyCoef(),
                         pg.rhoBar(),
-                        pg.cBar()));
+                        pg.cBar(),
+                        pg.rewardScale()));
     }
 
     /** The number of actions: {@code trainer.num-actions}, else the env's. */

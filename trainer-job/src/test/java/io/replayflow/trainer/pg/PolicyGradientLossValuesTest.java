@@ -1,6 +1,7 @@
 package io.replayflow.trainer.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.replayflow.replay.segment.SegmentBatch;
@@ -90,6 +91,29 @@ class PolicyGradientLossValuesTest {
         assertThat(m.entropy()).isCloseTo(0.6376752f, within(1e-5f));
         assertThat(m.totalLoss()).isCloseTo(1.9536774f, within(1e-5f));
         assertThat(m.step()).isZero();
+    }
+
+    @Test
+    void rewardScaleMultipliesTheRewardsBeforeTheTargets() {
+        // trainer.pg.reward-scale = 0.5: r_0 = r_1 = 0.5, V(bootstrap) = 1.5 as above
+        // G_1 = 0.5 + 0.9 * 1.5 = 1.85, G_0 = 0.5 + 0.9 * 1.85 = 2.165
+        // A_1 = 1.85 - 1.0 = 0.85,     A_0 = 2.165 - 0.5 = 1.665
+        // policy = -(1.665 * -0.3132617 + 0.85 * -0.6931472) / 2 = 0.5553779
+        // value  = 0.5 * (1.665^2 + 0.85^2) / 2 = 0.8736813
+        Map<String, String> raw = new HashMap<>(config("a2c", "0.01", "0.5").toMap());
+        raw.put("trainer.pg.reward-scale", "0.5");
+        SegmentBatch batch = segment(false);
+        try (PolicyGradientLearner learner =
+                PolicyGradientLearner.create(PolicyGradientConfig.fromMap(raw), SPEC)) {
+            learner.setWeights(WEIGHTS);
+            PgStepMetrics m = learner.evaluate(batch, 6, 5_000);
+            assertThat(m.policyLoss()).isCloseTo(0.5553779f, within(1e-5f));
+            assertThat(m.valueLoss()).isCloseTo(0.8736813f, within(1e-5f));
+        }
+        assertThat(batch.rewards()).as("the batch is not changed").containsExactly(1f, 1f);
+        raw.put("trainer.pg.reward-scale", "0");
+        assertThatThrownBy(() -> PolicyGradientConfig.fromMap(raw))
+                .hasMessageContaining("trainer.pg.reward-scale=0.0 must be a finite number > 0");
     }
 
     @Test

@@ -1,11 +1,14 @@
 package io.replayflow.trainer.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.log.layout.PartitionPath;
+import io.replayflow.replay.segment.SegmentDataset;
+import io.replayflow.replay.segment.SegmentReadOptions;
 import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.policy.PolicyManifest;
@@ -13,15 +16,22 @@ import io.replayflow.schemas.serde.SingleObjectSerde;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainProgress;
 import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.TransitionSpec;
+import io.replayflow.trainer.checkpoint.CheckpointStore;
 import io.replayflow.trainer.export.PolicyArtifact;
+import io.replayflow.trainer.export.PolicyExporter;
+import io.replayflow.trainer.pg.PolicyGradientConfig;
+import io.replayflow.trainer.pg.PolicyGradientLearner;
 import io.replayflow.trainer.run.ContinuousTrainerStatus.Phase;
 import io.replayflow.trainer.testing.CartPoleLog;
 import io.replayflow.trainer.testing.ParquetData;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -231,6 +241,166 @@ class TrainFromParquetITCase {
         assertThat(published.get(1).getTrainStep()).isEqualTo(100);
         PolicyManifest.readFrom(root.resolve("policies/live-it/2"))
                 .verify(root.resolve("policies/live-it/2"), published.get(1).getSha256());
+    }
+
+    /**
+     * A policy-gradient continuous trainer stopped and started again on the same directories
+     * resumes: its versions continue on {@code rf.policies} (read back from the real broker), its
+     * step continues from the checkpoint written on stop, and its weights and Adam slots are the
+     * checkpoint's: the first version after the restart equals, output for output, a learner
+     * restored from a copy of that checkpoint and stepped on the same segments, and differs from
+     * one that starts afresh.
+     */
+    @Test
+    void continuousPolicyGradientTrainerResumesVersionsStepAndWeights() throws Exception {
+        Map<String, String> settings =
+                Map.of(
+                        "trainer.algo", "impala",
+                        "trainer.actor-critic.hidden", "16,16",
+                        "trainer.batch-size", "4",
+                        "trainer.policy.name", "pg-resume-it",
+                        "trainer.checkpoint.period", "1000",
+                        "trainer.checkpoint.keep", "5",
+                        "trainer.threads.intra-op", "1",
+                        "trainer.threads.inter-op", "1");
+        Path checkpoints = root.resolve("checkpoints");
+        // 40 segments of T = 20 in batches of 4: exactly 10 steps, versions at steps 5 and 10
+        writeSegmentsExactly("segs", 40, 100);
+        runUntilVersion(settings, checkpoints, 2, 10);
+        List<PolicyVersion> first = publishedVersions("pg-resume-it");
+        assertThat(first).extracting(PolicyVersion::getVersion).containsExactly(1L, 2L);
+        assertThat(first).extracting(PolicyVersion::getTrainStep).containsExactly(5L, 10L);
+        Path atStop = root.resolve("checkpoints-at-stop");
+        copyTree(checkpoints, atStop);
+
+        // The restarted trainer must not replay the first run's segments: they are gone.
+        deleteTree(root.resolve("replay").resolve("segs"));
+        writeSegmentsExactly("segs", 40, 200);
+        writeSegmentsExactly("segs-copy", 40, 200); // the same rows, for the replay below
+        runUntilVersion(settings, checkpoints, 4, 20);
+        List<PolicyVersion> all = publishedVersions("pg-resume-it");
+        assertThat(all).extracting(PolicyVersion::getVersion).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(all)
+                .as("the step continues from the checkpoint")
+                .extracting(PolicyVersion::getTrainStep)
+                .containsExactly(5L, 10L, 15L, 20L);
+
+        float[] restarted = logits(root.resolve("policies/pg-resume-it/3"));
+        float[] replayed = replayFiveSteps(settings, atStop);
+        float[] fresh = replayFiveSteps(settings, null);
+        assertThat(restarted)
+                .as("version 3 = the checkpoint's weights and Adam slots + the same 5 steps")
+                .containsExactly(replayed, within(1e-4f));
+        float gap = 0;
+        for (int i = 0; i < fresh.length; i++) {
+            gap = Math.max(gap, Math.abs(fresh[i] - restarted[i]));
+        }
+        assertThat(gap).as("a learner that starts afresh ends elsewhere").isGreaterThan(1e-3f);
+    }
+
+    private void runUntilVersion(
+            Map<String, String> settings, Path checkpoints, long version, long steps)
+            throws Exception {
+        ContinuousTrainerConfig config =
+                ContinuousTrainerConfig.builder(root.toUri(), "segs")
+                        .policyGradient(PolicyGradientConfig.fromMap(settings))
+                        .segments(SegmentReadOptions.defaults().withRefreshInterval(Duration.ZERO))
+                        .env(CartPoleLog.ENV)
+                        .publishEvery(5)
+                        .checkpointDir(checkpoints)
+                        .bootstrap(stack.bootstrapServers())
+                        .topics(stack.topics())
+                        .build();
+        try (ContinuousTrainer trainer = new ContinuousTrainer(config, InstantSource.system())) {
+            trainer.start();
+            await(() -> trainer.status().lastPublishedVersion() >= version, trainer);
+            Thread.sleep(500); // every segment is used once: no step beyond the data
+            assertThat(trainer.status().trainerStep()).isEqualTo(steps);
+            assertThat(trainer.stop(Duration.ofSeconds(30))).isTrue();
+            assertThat(trainer.failure()).isEmpty();
+        }
+        assertThat(new CheckpointStore(checkpoints, 5).latest())
+                .as("a checkpoint written on stop")
+                .hasValueSatisfying(
+                        dir -> assertThat(CheckpointStore.stepOf(dir)).isEqualTo(steps));
+    }
+
+    /** Random CartPole episodes, acted now, that cut into exactly {@code count} segments. */
+    private void writeSegmentsExactly(String dataset, int count, long firstSeed) {
+        long now = System.currentTimeMillis();
+        List<Transition> rows = new ArrayList<>();
+        int segments = 0;
+        for (long seed = firstSeed; segments < count; seed++) {
+            List<Transition> episode = CartPoleLog.randomPolicy(1, now, 1, 0, seed);
+            int cut = (episode.size() + 19) / 20;
+            if (segments + cut <= count) {
+                rows.addAll(episode);
+                segments += cut;
+            }
+        }
+        assertThat(ParquetData.writeSegments(root, dataset, rows, 20)).isEqualTo(count);
+    }
+
+    /**
+     * The logits of a learner stepped 5 times on the copy of the restarted run's segments, from the
+     * checkpoint in {@code checkpoints} (null: from fresh weights).
+     */
+    private float[] replayFiveSteps(Map<String, String> settings, Path checkpoints)
+            throws Exception {
+        PolicyGradientConfig config = PolicyGradientConfig.fromMap(settings);
+        Path out = root.resolve("replayed-" + (checkpoints == null ? "fresh" : "restored"));
+        try (PolicyGradientLearner learner =
+                        PolicyGradientLearner.create(config, TransitionSpec.vector(4, 2));
+                SegmentDataset segments =
+                        SegmentDataset.open(
+                                root.toUri(),
+                                "segs-copy",
+                                SegmentReadOptions.defaults().withRefreshInterval(Duration.ZERO))) {
+            if (checkpoints != null) {
+                assertThat(learner.restoreLatest(new CheckpointStore(checkpoints, 5))).isPresent();
+                assertThat(learner.globalStep()).isEqualTo(10);
+            }
+            for (int i = 0; i < 5; i++) {
+                learner.step(segments.next(4).orElseThrow(), 0, System.currentTimeMillis());
+            }
+            PolicyExporter.writeSavedModel(
+                    learner.snapshot(
+                            "pg-resume-it",
+                            new PolicyManifest.Lineage(List.of(), null, null, 0, List.of())),
+                    out);
+        }
+        return logits(out);
+    }
+
+    /** The exported policy's logits on a fixed probe of 3 CartPole observations. */
+    private static float[] logits(Path savedModel) {
+        float[] probe = {0.01f, 0f, 0.02f, 0f, -0.03f, 0.1f, -0.05f, -0.2f, 0.1f, 0.5f, 0f, 0.3f};
+        try (SavedModelBundle bundle = SavedModelBundle.load(savedModel.toString());
+                TFloat32 obs = TFloat32.tensorOf(Shape.of(3, 4))) {
+            obs.asRawTensor().data().asFloats().write(probe);
+            try (Result out = bundle.function("serving_default").call(Map.of("obs", obs))) {
+                TFloat32 logits = (TFloat32) out.get("logits").orElseThrow();
+                float[] values = new float[(int) logits.size()];
+                logits.asRawTensor().data().asFloats().read(values);
+                return values;
+            }
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static void assertGreedyActions(Path dir) {

@@ -4,6 +4,7 @@ import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.replay.episode.EpisodeEnrichment;
 import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.replay.row.ReplayRowParquet;
+import io.replayflow.replay.segment.SegmentCutter;
 import io.replayflow.schemas.avro.Transition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,6 +88,50 @@ public final class ParquetData {
                     files.add(file);
                 });
         return files;
+    }
+
+    /**
+     * Writes {@code transitions} as a segment dataset ({@code replay.dataset.kind=segments}) named
+     * {@code name} under {@code root}, as the replay-store job's segment sink does: each episode
+     * cut into segments of at most {@code length} steps ({@link SegmentCutter}), one committed file
+     * per hourly partition.
+     *
+     * @return the number of segments written
+     */
+    public static int writeSegments(
+            Path root, String name, List<Transition> transitions, int length) {
+        Map<String, List<ReplayRow>> episodes = new LinkedHashMap<>();
+        for (Transition t : transitions) {
+            episodes.computeIfAbsent(
+                            t.getActorId() + "/" + t.getEpisodeId(), k -> new ArrayList<>())
+                    .add(ReplayRow.fromTransition(t));
+        }
+        Map<PartitionPath, List<ReplayRow>> partitions = new TreeMap<>();
+        int segments = 0;
+        for (List<ReplayRow> rows : episodes.values()) {
+            rows.sort(Comparator.comparingLong(r -> r.step));
+            segments += SegmentCutter.cut(rows, length);
+            for (ReplayRow row : rows) {
+                partitions.computeIfAbsent(row.partition(), p -> new ArrayList<>()).add(row);
+            }
+        }
+        Path dataset = root.resolve("replay").resolve(name);
+        partitions.forEach(
+                (partition, rows) -> {
+                    Path file = partFile(dataset, partition);
+                    Path tmp = inProgress(file);
+                    try (ParquetWriter<ReplayRow> writer =
+                            ReplayRowParquet.writer(
+                                    new LocalOutputFile(tmp), CompressionCodecName.SNAPPY, true)) {
+                        for (ReplayRow row : rows) {
+                            writer.write(row);
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    commit(tmp, file);
+                });
+        return segments;
     }
 
     /**

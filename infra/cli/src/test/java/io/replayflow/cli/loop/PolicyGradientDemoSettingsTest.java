@@ -1,0 +1,57 @@
+package io.replayflow.cli.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replayflow.trainer.pg.PolicyGradientConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The policy-gradient demo's per-environment settings. */
+@Timeout(10)
+class PolicyGradientDemoSettingsTest {
+
+    private static final Path DATA = Path.of("unused");
+
+    @Test
+    void acrobotScalesItsRewardsAndCartPoleKeepsThem() {
+        DemoSettings acrobot =
+                DemoSettings.policyGradient(DATA, Duration.ofMinutes(9), "impala", "Acrobot-v1");
+        DemoSettings cartPole =
+                DemoSettings.policyGradient(DATA, Duration.ofMinutes(5), "impala", "CartPole-v1");
+
+        assertThat(acrobot.env()).isEqualTo("Acrobot-v1");
+        assertThat(PolicyGradientConfig.fromMap(acrobot.trainer()).rewardScale()).isEqualTo(0.01);
+        assertThat(PolicyGradientConfig.fromMap(cartPole.trainer()).rewardScale()).isEqualTo(1.0);
+        assertThat(cartPole.trainer())
+                .as("CartPole's settings are the env-free preset's")
+                .isEqualTo(
+                        DemoSettings.policyGradient(DATA, Duration.ofMinutes(5), "impala")
+                                .trainer());
+    }
+
+    @Test
+    void reinforceReadsEachSegmentOnceWithScaledRewards() {
+        DemoSettings reinforce =
+                DemoSettings.policyGradient(
+                        DATA, Duration.ofMinutes(5), "reinforce", "CartPole-v1");
+        DemoSettings a2c =
+                DemoSettings.policyGradient(DATA, Duration.ofMinutes(5), "a2c", "CartPole-v1");
+
+        assertThat(reinforce.segmentUses()).isEqualTo(1);
+        assertThat(PolicyGradientConfig.fromMap(reinforce.trainer()).rewardScale()).isEqualTo(0.01);
+        assertThat(a2c.segmentUses()).isEqualTo(2);
+        assertThat(PolicyGradientConfig.fromMap(a2c.trainer()).rewardScale()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aSetOverridesTheEnvironmentsDefault() {
+        DemoSettings acrobot =
+                DemoSettings.policyGradient(DATA, Duration.ofMinutes(9), "a2c", "Acrobot-v1")
+                        .withTrainerSettings(Map.of("trainer.pg.reward-scale", "1"));
+
+        assertThat(PolicyGradientConfig.fromMap(acrobot.trainer()).rewardScale()).isEqualTo(1.0);
+    }
+}
