@@ -24,6 +24,7 @@ import io.replayflow.trainer.data.DataSelection;
 import io.replayflow.trainer.ope.ExperienceEpisodes;
 import io.replayflow.trainer.ope.OffPolicyEvaluation;
 import io.replayflow.trainer.ope.OpeResultFile;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -293,19 +294,14 @@ public final class DemoLifecycle implements AutoCloseable {
     /** OPE of {@code version} and of the current champion on the same recent episodes. */
     private void evaluate(long version) {
         try {
-            ExperienceEpisodes.Read read =
-                    ExperienceEpisodes.read(
-                            dataRoot.toUri(),
-                            new DataSelection(
-                                    Optional.of(envSpec.id()),
-                                    Optional.of(Instant.now().minus(OPE_WINDOW)),
-                                    Optional.empty(),
-                                    Optional.empty()));
-            if (read.episodes().isEmpty()) {
+            Optional<ExperienceEpisodes.Read> recent = recentEpisodes();
+            if (recent.isEmpty()) {
+                // The log shows rows at checkpoints: early in the run there is nothing to read yet.
                 LOG.info("demo OPE of v{}: no complete episode logged yet; retried later", version);
                 evaluatedUpTo = Math.min(evaluatedUpTo, version - 1);
                 return;
             }
+            ExperienceEpisodes.Read read = recent.get();
             Optional<PolicyAssignment> current = assignments.current(policy);
             PolicyVersions versions = PolicyVersions.read(dataRoot, policy);
             if (current.isPresent()) {
@@ -318,6 +314,24 @@ public final class DemoLifecycle implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("demo OPE of v{} failed: {}", version, e.toString());
         }
+    }
+
+    /** The complete episodes logged within {@link #OPE_WINDOW}; empty while there are none. */
+    private Optional<ExperienceEpisodes.Read> recentEpisodes() throws IOException {
+        ExperienceEpisodes.Read read;
+        try {
+            read =
+                    ExperienceEpisodes.read(
+                            dataRoot.toUri(),
+                            new DataSelection(
+                                    Optional.of(envSpec.id()),
+                                    Optional.of(Instant.now().minus(OPE_WINDOW)),
+                                    Optional.empty(),
+                                    Optional.empty()));
+        } catch (IllegalArgumentException noTransitionsYet) {
+            return Optional.empty();
+        }
+        return read.episodes().isEmpty() ? Optional.empty() : Optional.of(read);
     }
 
     private void evaluate(PublishedVersion version, ExperienceEpisodes.Read read) {
