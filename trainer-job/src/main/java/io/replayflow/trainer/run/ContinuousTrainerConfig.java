@@ -192,7 +192,22 @@ public record ContinuousTrainerConfig(
             this.dataset = dataset;
         }
 
+        /**
+         * A value-based run with these settings.
+         *
+         * @throws IllegalArgumentException for a policy-gradient algo, whose own keys ({@code
+         *     trainer.pg.*}, the actor-critic's sizes) a {@link TrainerConfig} does not hold: they
+         *     would fall back to their defaults unseen; use {@link #policyGradient}
+         */
         public Builder trainer(TrainerConfig trainer) {
+            if (trainer.algo().policyGradient()) {
+                throw new IllegalArgumentException(
+                        "trainer.algo="
+                                + trainer.algo()
+                                + " is a policy-gradient algo: give its settings with"
+                                + " policyGradient(PolicyGradientConfig.fromMap(...)), which keeps"
+                                + " the trainer.pg.* keys a TrainerConfig drops");
+            }
             this.trainer = trainer;
             return this;
         }

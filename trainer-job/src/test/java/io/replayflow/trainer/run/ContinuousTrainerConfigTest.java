@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.replay.segment.SegmentReadOptions;
+import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.pg.PolicyGradientConfig;
 import java.net.URI;
 import java.util.Map;
@@ -29,5 +30,26 @@ class ContinuousTrainerConfigTest {
                 .hasMessageContaining("set the segment uses to 1");
         assertThat(builder("reinforce", 1).build().segments().maxUses()).isEqualTo(1);
         assertThat(builder("impala", 2).build().segments().maxUses()).isEqualTo(2);
+    }
+
+    @Test
+    void aPolicyGradientAlgoIsRefusedThroughTheValueBasedSetter() {
+        ContinuousTrainerConfig.Builder b =
+                ContinuousTrainerConfig.builder(URI.create("file:///tmp/unused/"), "segs");
+        assertThatThrownBy(
+                        () ->
+                                b.trainer(
+                                        TrainerConfig.fromMap(
+                                                Map.of(
+                                                        "trainer.algo", "impala",
+                                                        "trainer.pg.entropy-coef", "0.05"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("trainer.algo=impala is a policy-gradient algo")
+                .hasMessageContaining("policyGradient(");
+        PolicyGradientConfig pg =
+                PolicyGradientConfig.fromMap(
+                        Map.of("trainer.algo", "impala", "trainer.pg.entropy-coef", "0.05"));
+        assertThat(b.policyGradient(pg).env("CartPole-v1").build().policyGradient())
+                .hasValueSatisfying(c -> assertThat(c.entropyCoef()).isEqualTo(0.05));
     }
 }
