@@ -11,12 +11,11 @@ import io.replayflow.trainer.data.DataSelection;
 import io.replayflow.trainer.ope.ExperienceEpisodes;
 import io.replayflow.trainer.ope.OffPolicyEvaluation;
 import io.replayflow.trainer.ope.OpeEstimate;
+import io.replayflow.trainer.ope.OpeResultFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -60,9 +59,8 @@ final class OpeCommand implements Callable<Integer> {
     private static final int ACT_ROWS = 256;
 
     /** The result file next to the evaluated artifact. */
-    static final String OPE_FILE = "ope.json";
-
     private static final String TARGET_PERIOD = "trainer.target.update-period";
+
     private static final long DEFAULT_TARGET_PERIOD = 40;
 
     @Spec CommandSpec spec;
@@ -269,29 +267,20 @@ final class OpeCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code <policy>/ope.json}: the same object as the {@code --json} line, for {@code policy
-     * list} and the controller. Written to a temporary file and moved, so a reader sees the old or
-     * the new result, never half of one.
+     * {@code <policy>/ope.json} ({@link OpeResultFile}): the same object as the {@code --json}
+     * line, for {@code policy list} and the controller.
      */
-    private Path writeNextToPolicy(String line) throws IOException {
-        Path target = policy.resolve(OPE_FILE);
-        Path tmp = policy.resolve(OPE_FILE + ".tmp"); // both in PolicyManifest.SIDECAR_FILES
+    private Path writeNextToPolicy(String line) {
         try {
-            Files.writeString(tmp, line + "\n", StandardCharsets.UTF_8);
-            Files.move(
-                    tmp,
-                    target,
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            return OpeResultFile.write(policy, line);
         } catch (IOException e) {
             throw new UsageError(
                     "cannot write "
-                            + target
+                            + policy.resolve(OpeResultFile.NAME)
                             + " ("
                             + e.getMessage()
                             + "): make the policy directory writable");
         }
-        return target;
     }
 
     private Map<String, String> fqeSettings() {

@@ -3,6 +3,7 @@ package io.replayflow.cli.lifecycle;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.replayflow.schemas.avro.AssignedVersion;
 import io.replayflow.schemas.policy.PolicyManifest;
+import io.replayflow.trainer.ope.OpeResultFile;
 import java.nio.file.Path;
 
 /**
@@ -16,7 +17,7 @@ import java.nio.file.Path;
 public record PublishedVersion(Path dir, PolicyManifest manifest, JsonNode ope) {
 
     /** The file {@code ope} writes beside a candidate. */
-    public static final String OPE_FILE = "ope.json";
+    public static final String OPE_FILE = OpeResultFile.NAME;
 
     public long version() {
         return manifest.version();
