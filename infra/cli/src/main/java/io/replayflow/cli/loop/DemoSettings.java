@@ -2,8 +2,10 @@ package io.replayflow.cli.loop;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What {@code replayflow demo} runs: the environment, where data goes, the time budget and the
@@ -174,121 +176,94 @@ public record DemoSettings(
 
     /** These settings with {@code overrides} over the trainer.* settings. */
     public DemoSettings withTrainerSettings(Map<String, String> overrides) {
-        Map<String, String> merged = new java.util.HashMap<>(trainer);
+        Map<String, String> merged = new HashMap<>(trainer);
         merged.putAll(overrides);
-        return new DemoSettings(
-                env,
-                dataDir,
-                budget,
-                envsPerActor,
-                actorStepsPerSecond,
-                epsilon,
-                evalEpisodes,
-                evalSeed,
-                checkpointInterval,
-                merged,
-                samplesPerInsert,
-                minSize,
-                publishEvery,
-                segmentUses,
-                segmentMaxAge);
+        return with(f -> f.trainer = merged);
     }
 
     /** These settings with each trajectory segment used at most {@code uses} times. */
     public DemoSettings withSegmentUses(int uses) {
-        return new DemoSettings(
-                env,
-                dataDir,
-                budget,
-                envsPerActor,
-                actorStepsPerSecond,
-                epsilon,
-                evalEpisodes,
-                evalSeed,
-                checkpointInterval,
-                trainer,
-                samplesPerInsert,
-                minSize,
-                publishEvery,
-                uses,
-                segmentMaxAge);
+        return with(f -> f.segmentUses = uses);
     }
 
     /** These settings with segments older than {@code maxAge} dropped unread. */
     public DemoSettings withSegmentMaxAge(Duration maxAge) {
-        return new DemoSettings(
-                env,
-                dataDir,
-                budget,
-                envsPerActor,
-                actorStepsPerSecond,
-                epsilon,
-                evalEpisodes,
-                evalSeed,
-                checkpointInterval,
-                trainer,
-                samplesPerInsert,
-                minSize,
-                publishEvery,
-                segmentUses,
-                maxAge);
+        return with(f -> f.segmentMaxAge = maxAge);
     }
 
     /** These settings with the actors throttled to {@code stepsPerSecond}, all copies together. */
     public DemoSettings withActorStepsPerSecond(double stepsPerSecond) {
-        return new DemoSettings(
-                env,
-                dataDir,
-                budget,
-                envsPerActor,
-                stepsPerSecond,
-                epsilon,
-                evalEpisodes,
-                evalSeed,
-                checkpointInterval,
-                trainer,
-                samplesPerInsert,
-                minSize,
-                publishEvery,
-                segmentUses,
-                segmentMaxAge);
+        return with(f -> f.actorStepsPerSecond = stepsPerSecond);
     }
 
     public DemoSettings withEnv(String newEnv) {
-        return new DemoSettings(
-                newEnv,
-                dataDir,
-                budget,
-                envsPerActor,
-                actorStepsPerSecond,
-                epsilon,
-                evalEpisodes,
-                evalSeed,
-                checkpointInterval,
-                trainer,
-                samplesPerInsert,
-                minSize,
-                publishEvery,
-                segmentUses,
-                segmentMaxAge);
+        return with(f -> f.env = newEnv);
     }
 
     public DemoSettings withEvalEpisodes(int episodes) {
-        return new DemoSettings(
-                env,
-                dataDir,
-                budget,
-                envsPerActor,
-                actorStepsPerSecond,
-                epsilon,
-                episodes,
-                evalSeed,
-                checkpointInterval,
-                trainer,
-                samplesPerInsert,
-                minSize,
-                publishEvery,
-                segmentUses,
-                segmentMaxAge);
+        return with(f -> f.evalEpisodes = episodes);
+    }
+
+    /** A copy with the fields {@code change} sets (each {@code with...} above names one). */
+    private DemoSettings with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.build();
+    }
+
+    /** The fields of a {@link DemoSettings}, to copy one with some of them changed. */
+    private static final class Fields {
+        private String env;
+        private Path dataDir;
+        private Duration budget;
+        private int envsPerActor;
+        private double actorStepsPerSecond;
+        private String epsilon;
+        private int evalEpisodes;
+        private long evalSeed;
+        private Duration checkpointInterval;
+        private Map<String, String> trainer;
+        private double samplesPerInsert;
+        private long minSize;
+        private long publishEvery;
+        private int segmentUses;
+        private Duration segmentMaxAge;
+
+        private Fields(DemoSettings s) {
+            env = s.env;
+            dataDir = s.dataDir;
+            budget = s.budget;
+            envsPerActor = s.envsPerActor;
+            actorStepsPerSecond = s.actorStepsPerSecond;
+            epsilon = s.epsilon;
+            evalEpisodes = s.evalEpisodes;
+            evalSeed = s.evalSeed;
+            checkpointInterval = s.checkpointInterval;
+            trainer = s.trainer;
+            samplesPerInsert = s.samplesPerInsert;
+            minSize = s.minSize;
+            publishEvery = s.publishEvery;
+            segmentUses = s.segmentUses;
+            segmentMaxAge = s.segmentMaxAge;
+        }
+
+        private DemoSettings build() {
+            return new DemoSettings(
+                    env,
+                    dataDir,
+                    budget,
+                    envsPerActor,
+                    actorStepsPerSecond,
+                    epsilon,
+                    evalEpisodes,
+                    evalSeed,
+                    checkpointInterval,
+                    trainer,
+                    samplesPerInsert,
+                    minSize,
+                    publishEvery,
+                    segmentUses,
+                    segmentMaxAge);
+        }
     }
 }
