@@ -31,11 +31,13 @@ class DemoLifecycleITCase {
     @Test
     void theControllerDecidesWhatActsAndTheReportShowsIt() throws Exception {
         DemoSettings settings =
-                DemoSettings.cartPole(data, Duration.ofSeconds(150)).withEvalEpisodes(10);
+                DemoSettings.cartPole(data, Duration.ofSeconds(90)).withEvalEpisodes(10);
         StringWriter progress = new StringWriter();
 
+        // A target above CartPole's largest return (500): the run lasts its whole budget, so the
+        // gate has candidates to judge even when a quick version would have solved it first.
         DemoRun.Result result =
-                new DemoRun(settings, null, DemoLifecycle.Mode.AUTO)
+                new DemoRun(settings, 501.0, DemoLifecycle.Mode.AUTO)
                         .run(new PrintWriter(progress), false);
 
         assertThat(result.outcome())
