@@ -16,12 +16,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * {@code replayflow-policy.json}, the metadata beside every policy SavedModel (format version 2).
+ * {@code replayflow-policy.json}, the metadata beside every policy SavedModel (format version 2; 3
+ * for a recurrent policy).
  *
  * <p>Version 2 adds {@code policy_kind} ({@link #Q_VALUES} or {@link #STOCHASTIC}) and the
  * stochastic outputs {@code logits} and {@code value} of the signature. Version 1 manifests (every
  * Q-value artifact exported before) are still read: they have no {@code policy_kind} and mean
- * {@code q-values}.
+ * {@code q-values}. Version 3 adds {@code recurrent} ({@link Recurrent}: the cell, its units and
+ * the signature's state inputs and outputs); only recurrent artifacts are written as 3, so a reader
+ * of version 2 keeps reading every feed-forward artifact and refuses a recurrent one.
  *
  * <pre>{@code
  * {
@@ -56,7 +59,8 @@ public record PolicyManifest(
         @JsonProperty("lineage") Lineage lineage,
         @JsonProperty("files") Map<String, String> files,
         @JsonProperty("sha256") String sha256,
-        @JsonProperty("policy_kind") String policyKind) {
+        @JsonProperty("policy_kind") String policyKind,
+        @JsonProperty("recurrent") Recurrent recurrent) {
 
     /** The manifest's file name inside an artifact directory. */
     public static final String FILE_NAME = "replayflow-policy.json";
@@ -67,8 +71,17 @@ public record PolicyManifest(
      */
     public static final Set<String> SIDECAR_FILES = Set.of("ope.json", "ope.json.tmp");
 
-    /** The format this code writes. */
+    /** The format this code writes for a feed-forward policy (older readers still read it). */
     public static final int FORMAT_VERSION = 2;
+
+    /**
+     * The format of a recurrent policy ({@link #recurrent()} set): a reader of format 2 cannot feed
+     * its state, so it must refuse it rather than act with a state of zeros at every step.
+     */
+    public static final int RECURRENT_FORMAT_VERSION = 3;
+
+    /** The newest format this code reads. */
+    public static final int NEWEST_READABLE_FORMAT = RECURRENT_FORMAT_VERSION;
 
     /** The oldest format this code still reads (Q-value artifacts without a policy kind). */
     public static final int OLDEST_READABLE_FORMAT = 1;
@@ -119,6 +132,71 @@ public record PolicyManifest(
         }
     }
 
+    /**
+     * The recurrent core of a policy (format 3): the serving signature takes, besides the
+     * observation, one {@code [batch, units]} float32 tensor per name in {@code stateInputs} and
+     * returns the next state under the names in {@code stateOutputs}, in the same order. A caller
+     * keeps one state per episode (or session): zeros at its first step, then each step's returned
+     * state fed to the next step, with the same version from the episode's start to its end.
+     *
+     * <pre>{@code
+     * "recurrent": {"cell": "lstm", "units": 64,
+     *               "state_inputs": ["state_h", "state_c"],
+     *               "state_outputs": ["next_state_h", "next_state_c"]}
+     * }</pre>
+     *
+     * @param cell the recurrent cell, {@link #LSTM}
+     * @param units the width of each state tensor, >= 1
+     * @param stateInputs the signature's state inputs, at least one
+     * @param stateOutputs the signature's next-state outputs, one per input
+     */
+    public record Recurrent(
+            @JsonProperty("cell") String cell,
+            @JsonProperty("units") int units,
+            @JsonProperty("state_inputs") List<String> stateInputs,
+            @JsonProperty("state_outputs") List<String> stateOutputs) {
+
+        /** The LSTM cell (Hochreiter & Schmidhuber, 1997): a hidden and a cell state. */
+        public static final String LSTM = "lstm";
+
+        public Recurrent {
+            stateInputs = List.copyOf(Objects.requireNonNullElse(stateInputs, List.of()));
+            stateOutputs = List.copyOf(Objects.requireNonNullElse(stateOutputs, List.of()));
+            if (!LSTM.equals(cell)) {
+                throw new IllegalArgumentException(
+                        "recurrent cell '" + cell + "' is unknown: use " + LSTM);
+            }
+            if (units < 1) {
+                throw new IllegalArgumentException("recurrent units must be >= 1, got " + units);
+            }
+            if (stateInputs.isEmpty() || stateInputs.size() != stateOutputs.size()) {
+                throw new IllegalArgumentException(
+                        "recurrent state_inputs "
+                                + stateInputs
+                                + " and state_outputs "
+                                + stateOutputs
+                                + " must be non-empty and of the same length");
+            }
+        }
+
+        /**
+         * An LSTM of {@code units}: inputs {@code state_h}, {@code state_c}; outputs {@code
+         * next_state_h}, {@code next_state_c}.
+         */
+        public static Recurrent lstm(int units) {
+            return new Recurrent(
+                    LSTM,
+                    units,
+                    List.of("state_h", "state_c"),
+                    List.of("next_state_h", "next_state_c"));
+        }
+
+        /** Floats of state per row: {@code units} times the number of state tensors. */
+        public int stateSize() {
+            return units * stateInputs.size();
+        }
+    }
+
     /** A manifest of {@code policy_kind} {@link #Q_VALUES} (every caller before version 2). */
     public PolicyManifest(
             int formatVersion,
@@ -152,7 +230,51 @@ public record PolicyManifest(
                 lineage,
                 files,
                 sha256,
+                null,
                 null);
+    }
+
+    /** A feed-forward manifest ({@link #recurrent()} null) of the given {@code policy_kind}. */
+    public PolicyManifest(
+            int formatVersion,
+            String policyName,
+            long version,
+            String algo,
+            Map<String, String> config,
+            List<Integer> obsShape,
+            String obsDtype,
+            int numActions,
+            Signature signature,
+            String transitionSchemaFingerprint,
+            long trainStep,
+            long createdAtMs,
+            Lineage lineage,
+            Map<String, String> files,
+            String sha256,
+            String policyKind) {
+        this(
+                formatVersion,
+                policyName,
+                version,
+                algo,
+                config,
+                obsShape,
+                obsDtype,
+                numActions,
+                signature,
+                transitionSchemaFingerprint,
+                trainStep,
+                createdAtMs,
+                lineage,
+                files,
+                sha256,
+                policyKind,
+                null);
+    }
+
+    /** True when the policy keeps a recurrent state between steps ({@link #recurrent()} set). */
+    public boolean isRecurrent() {
+        return recurrent != null;
     }
 
     /** True when the policy samples from {@code softmax(logits)} rather than acting greedily. */
@@ -197,6 +319,13 @@ public record PolicyManifest(
                             + " or "
                             + STOCHASTIC);
         }
+        if (recurrent != null && formatVersion < RECURRENT_FORMAT_VERSION) {
+            throw new IllegalArgumentException(
+                    "a recurrent policy needs format_version "
+                            + RECURRENT_FORMAT_VERSION
+                            + ", got "
+                            + formatVersion);
+        }
     }
 
     /** Writes this manifest as {@code dir/replayflow-policy.json}. */
@@ -222,7 +351,7 @@ public record PolicyManifest(
                     file + " is not a valid policy manifest: " + e.getMessage(), e);
         }
         if (manifest.formatVersion() < OLDEST_READABLE_FORMAT
-                || manifest.formatVersion() > FORMAT_VERSION) {
+                || manifest.formatVersion() > NEWEST_READABLE_FORMAT) {
             throw new InvalidArtifactException(
                     file
                             + " has format_version "
@@ -230,7 +359,7 @@ public record PolicyManifest(
                             + "; this build reads "
                             + OLDEST_READABLE_FORMAT
                             + " to "
-                            + FORMAT_VERSION
+                            + NEWEST_READABLE_FORMAT
                             + ": upgrade the reader or re-export the policy");
         }
         return manifest;

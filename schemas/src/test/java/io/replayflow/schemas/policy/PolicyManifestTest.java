@@ -141,7 +141,7 @@ class PolicyManifestTest {
 
         Files.writeString(artifact.resolve(PolicyManifest.FILE_NAME), "{\"format_version\": 9}");
         assertThatThrownBy(() -> PolicyManifest.readFrom(artifact))
-                .hasMessageContaining("format_version 9; this build reads 1 to 2");
+                .hasMessageContaining("format_version 9; this build reads 1 to 3");
 
         Files.writeString(artifact.resolve(PolicyManifest.FILE_NAME), "{not json");
         assertThatThrownBy(() -> PolicyManifest.readFrom(artifact))
@@ -209,5 +209,78 @@ class PolicyManifestTest {
         assertThatThrownBy(() -> PolicyManifest.readFrom(artifact))
                 .hasMessageContaining(
                         "policy_kind 'gaussian' is unknown: use q-values or stochastic");
+    }
+
+    @Test
+    void recurrentManifestIsFormatThreeAndRoundTripsWithItsStateNames() throws Exception {
+        PolicyManifest q = manifestFor(artifact);
+        PolicyManifest written =
+                new PolicyManifest(
+                        PolicyManifest.RECURRENT_FORMAT_VERSION,
+                        q.policyName(),
+                        q.version(),
+                        "impala",
+                        q.config(),
+                        List.of(2),
+                        q.obsDtype(),
+                        q.numActions(),
+                        PolicyManifest.Signature.stochastic(),
+                        q.transitionSchemaFingerprint(),
+                        q.trainStep(),
+                        q.createdAtMs(),
+                        q.lineage(),
+                        q.files(),
+                        q.sha256(),
+                        PolicyManifest.STOCHASTIC,
+                        PolicyManifest.Recurrent.lstm(64));
+        written.writeTo(artifact);
+
+        PolicyManifest read = PolicyManifest.readFrom(artifact);
+
+        assertThat(read).isEqualTo(written);
+        assertThat(read.isRecurrent()).isTrue();
+        assertThat(read.recurrent().stateSize()).isEqualTo(128); // h and c, 64 each
+        assertThat(Files.readString(artifact.resolve(PolicyManifest.FILE_NAME)))
+                .contains("\"format_version\" : 3")
+                .contains("\"cell\" : \"lstm\"")
+                .contains("\"state_inputs\" : [ \"state_h\", \"state_c\" ]")
+                .contains("\"state_outputs\" : [ \"next_state_h\", \"next_state_c\" ]");
+        assertThat(manifestFor(artifact).isRecurrent()).isFalse();
+    }
+
+    @Test
+    void recurrentPolicyUnderFormatTwoOrWithBadStateIsRefused() throws Exception {
+        PolicyManifest q = manifestFor(artifact);
+        assertThatThrownBy(
+                        () ->
+                                new PolicyManifest(
+                                        PolicyManifest.FORMAT_VERSION,
+                                        q.policyName(),
+                                        q.version(),
+                                        q.algo(),
+                                        q.config(),
+                                        q.obsShape(),
+                                        q.obsDtype(),
+                                        q.numActions(),
+                                        q.signature(),
+                                        q.transitionSchemaFingerprint(),
+                                        q.trainStep(),
+                                        q.createdAtMs(),
+                                        q.lineage(),
+                                        q.files(),
+                                        q.sha256(),
+                                        PolicyManifest.STOCHASTIC,
+                                        PolicyManifest.Recurrent.lstm(8)))
+                .hasMessage("a recurrent policy needs format_version 3, got 2");
+        assertThatThrownBy(
+                        () -> new PolicyManifest.Recurrent("gru", 8, List.of("h"), List.of("h2")))
+                .hasMessage("recurrent cell 'gru' is unknown: use lstm");
+        assertThatThrownBy(() -> PolicyManifest.Recurrent.lstm(0))
+                .hasMessage("recurrent units must be >= 1, got 0");
+        assertThatThrownBy(
+                        () ->
+                                new PolicyManifest.Recurrent(
+                                        "lstm", 8, List.of("state_h", "state_c"), List.of("h")))
+                .hasMessageContaining("must be non-empty and of the same length");
     }
 }
