@@ -14,6 +14,7 @@ import io.replayflow.schemas.avro.PolicyAssignment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * Follows the compacted {@code rf.policy.assignments} topic for one policy name and installs each
  * newer assignment (higher sequence) into a {@link PolicyRouter}: it loads the champion and the
  * canary through the {@link PolicyLoader} (the same verification as a hot-swap: the artifact's
- * digest must match the assignment's {@code sha256}), keeping one loaded model per version, and
- * drops models no assignment uses any more (they close when their last episode ends).
+ * digest must match the assignment's {@code sha256}), keeping one loaded model per version. The
+ * versions of the assignment before the installed one stay loaded too, so the usual next steps —
+ * rolling back to the champion a canary or promotion replaced, promoting a canary just dropped —
+ * need no model load (loads were most of the time from a decision to every actor following it:
+ * {@code bench assignments}); any other model is dropped (it closes when its last episode ends).
  *
  * <p>A refused champion keeps the previous routing; a refused canary installs the champion alone.
  * Both are reported to the {@link AssignmentListener}. An older version is loaded like any other:
@@ -58,6 +62,8 @@ public final class AssignmentFollower implements AutoCloseable {
     private final Duration pollInterval;
     private final AssignmentListener listener;
     private final Map<Long, PolicyRef> loaded = new HashMap<>();
+    private Set<Long> previous =
+            Set.of(); // the versions of the assignment before the installed one
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile long sequence;
@@ -243,10 +249,14 @@ public final class AssignmentFollower implements AutoCloseable {
         }
         router.install(new Routing(champion, canary, share, assignment.getSequence()));
         sequence = assignment.getSequence();
-        dropUnused(
+        Set<Long> assigned =
                 canary == null
                         ? Set.of(champion.version())
-                        : Set.of(champion.version(), canary.version()));
+                        : Set.of(champion.version(), canary.version());
+        Set<Long> keep = new HashSet<>(assigned);
+        keep.addAll(previous);
+        dropUnused(keep);
+        previous = assigned;
         long nanos = System.nanoTime() - started;
         LOG.info(
                 "policy '{}' assignment #{} installed: champion v{}{} ({}, by {})",

@@ -2,6 +2,7 @@ package io.replayflow.cli;
 
 import io.replayflow.actor.bench.ActorBenchmark;
 import io.replayflow.cli.bench.ServeBenchmark;
+import io.replayflow.cli.lifecycle.AssignmentLatencyBench;
 import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.ingest.bench.BenchmarkSettings;
 import io.replayflow.ingest.bench.IngestBenchmark;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Ingest.class,
             BenchCommand.BackfillBench.class,
             BenchCommand.Trainer.class,
-            BenchCommand.Serve.class
+            BenchCommand.Serve.class,
+            BenchCommand.Assignments.class
         })
 final class BenchCommand {
 
@@ -473,6 +475,146 @@ final class BenchCommand {
                 for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
+            }
+        }
+    }
+
+    @Command(
+            name = "assignments",
+            mixinStandardHelpOptions = true,
+            description = {
+                "How long a policy lifecycle decision (promote, canary, rollback) takes to reach"
+                        + " every actor: real actor runners on an embedded broker, each following"
+                        + " rf.policy.assignments with its own consumer; decisions written as the"
+                        + " controller writes them (one transaction each); p50/p90/p99/max."
+            })
+    static final class Assignments implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--actors",
+                defaultValue = "8",
+                description =
+                        "Actor runners, each with its own follower (default: ${DEFAULT-VALUE}).")
+        int actors;
+
+        @Option(
+                names = "--envs",
+                defaultValue = "4",
+                description = "CartPole copies per runner (default: ${DEFAULT-VALUE}).")
+        int envs;
+
+        @Option(
+                names = "--steps-per-second",
+                defaultValue = "250",
+                description = "Each runner's step rate (default: ${DEFAULT-VALUE}).")
+        double stepsPerSecond;
+
+        @Option(
+                names = "--decisions",
+                defaultValue = "200",
+                description = "Measured decisions (default: ${DEFAULT-VALUE}).")
+        int decisions;
+
+        @Option(
+                names = "--warm-up",
+                defaultValue = "8",
+                description = "Decisions before the measured ones (default: ${DEFAULT-VALUE}).")
+        int warmUp;
+
+        @Option(
+                names = "--gap",
+                defaultValue = "200ms",
+                description =
+                        "Longest pause between decisions, uniform in [gap/4, gap] (default:"
+                                + " ${DEFAULT-VALUE}).")
+        String gap;
+
+        @Option(
+                names = "--kafka-set",
+                paramLabel = "KEY=VALUE",
+                description =
+                        "A Kafka client setting of the actors, repeatable (e.g."
+                                + " fetch.max.wait.ms=500, the consumer default).")
+        List<String> kafkaSettings = List.of();
+
+        @Option(names = "--json", description = "End with one JSON line of the figures.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.Map<String, String> clientSettings = new java.util.LinkedHashMap<>();
+            for (String kv : kafkaSettings) {
+                int eq = kv.indexOf('=');
+                if (eq < 1) {
+                    throw new UsageError("--kafka-set " + kv + " is not KEY=VALUE");
+                }
+                clientSettings.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            if (actors < 1 || envs < 1 || decisions < 1 || warmUp < 0 || !(stepsPerSecond > 0)) {
+                throw new UsageError(
+                        "--actors, --envs, --decisions and --steps-per-second must be positive,"
+                                + " --warm-up at least 0");
+            }
+            Duration pause = UsageError.duration("--gap", gap);
+            PrintWriter out = spec.commandLine().getOut();
+            Path work = Files.createTempDirectory("replayflow-bench-assignments-");
+            try {
+                AssignmentLatencyBench.Result r =
+                        new AssignmentLatencyBench(
+                                        work,
+                                        actors,
+                                        envs,
+                                        stepsPerSecond,
+                                        decisions,
+                                        warmUp,
+                                        pause,
+                                        Duration.ofSeconds(30),
+                                        clientSettings)
+                                .run(out);
+                out.printf(
+                        "decision written (fence, read, decide, commit): %s%n",
+                        AssignmentLatencyBench.Result.summary(r.writeMs()));
+                out.printf(
+                        "decision -> one actor installed it (%d samples): %s%n",
+                        r.perActorMs().length,
+                        AssignmentLatencyBench.Result.summary(r.perActorMs()));
+                out.printf(
+                        "decision -> every actor installed it (%d decisions, %d actors): %s%n",
+                        r.decisions(),
+                        r.actors(),
+                        AssignmentLatencyBench.Result.summary(r.everyActorMs()));
+                out.printf(
+                        "decision committed -> every actor installed it: %s%n",
+                        AssignmentLatencyBench.Result.summary(r.commitToEveryActorMs()));
+                for (int k = 0; k < AssignmentLatencyBench.Result.kindCount(); k++) {
+                    out.printf(
+                            "  %-16s committed -> every actor: %s%n",
+                            AssignmentLatencyBench.Result.kind(k),
+                            AssignmentLatencyBench.Result.summary(
+                                    r.ofKind(r.commitToEveryActorMs(), k)));
+                }
+                out.printf("steps acted meanwhile: %d%n", r.steps());
+                if (json) {
+                    out.printf(
+                            Locale.ROOT,
+                            "{\"actors\": %d, \"decisions\": %d, \"write_p99_ms\": %.1f,"
+                                    + " \"every_actor_p50_ms\": %.1f, \"every_actor_p99_ms\": %.1f,"
+                                    + " \"every_actor_max_ms\": %.1f,"
+                                    + " \"commit_to_every_actor_p99_ms\": %.1f}%n",
+                            r.actors(),
+                            r.decisions(),
+                            AssignmentLatencyBench.Result.quantile(r.writeMs(), 0.99),
+                            AssignmentLatencyBench.Result.quantile(r.everyActorMs(), 0.5),
+                            AssignmentLatencyBench.Result.quantile(r.everyActorMs(), 0.99),
+                            AssignmentLatencyBench.Result.quantile(r.everyActorMs(), 1.0),
+                            AssignmentLatencyBench.Result.quantile(r.commitToEveryActorMs(), 0.99));
+                }
+                out.flush();
+                return ReplayFlow.EXIT_OK;
+            } finally {
+                org.apache.flink.util.FileUtils.deleteDirectoryQuietly(work.toFile());
             }
         }
     }

@@ -81,6 +81,7 @@ class ReplayFlowCliTest {
                 "bench actors",
                 "bench ingest",
                 "bench trainer",
+                "bench assignments",
                 "backfill",
                 "log",
                 "log replay",
@@ -131,6 +132,23 @@ class ReplayFlowCliTest {
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("--inter-op must be -1 (calling thread) or at least 1");
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void benchAssignmentsRefusesBadCountsAndSettingsBeforeStartingABroker() {
+        Result zero = run("bench", "assignments", "--actors", "0");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.errLines()).hasSize(1);
+        assertThat(zero.err()).contains("--actors, --envs, --decisions and --steps-per-second");
+
+        Result setting = run("bench", "assignments", "--kafka-set", "fetch.max.wait.ms");
+        assertThat(setting.exitCode()).isEqualTo(2);
+        assertThat(setting.err()).contains("--kafka-set fetch.max.wait.ms is not KEY=VALUE");
+
+        Result gap = run("bench", "assignments", "--gap", "soon");
+        assertThat(gap.exitCode()).isEqualTo(2);
+        assertThat(gap.err()).contains("--gap");
+        assertThat(gap.out()).isEmpty();
     }
 
     @Test

@@ -16,13 +16,7 @@ import io.replayflow.ingest.IngestConfig;
 import io.replayflow.ingest.IngestJob;
 import io.replayflow.ingest.IngestOptions;
 import io.replayflow.schemas.avro.PolicyAssignment;
-import io.replayflow.schemas.policy.PolicyManifest;
-import io.replayflow.trainer.Algo;
-import io.replayflow.trainer.TransitionSpec;
 import io.replayflow.trainer.export.PolicyArtifact;
-import io.replayflow.trainer.export.PolicyExporter;
-import io.replayflow.trainer.export.PolicySnapshot;
-import io.replayflow.trainer.net.QNetworkSpec;
 import io.replayflow.trainer.publish.PolicyPublisher;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +88,7 @@ public record BadCandidateDrill(
                         .slotsPerTaskManager(2)
                         .start()) {
             JobClient ingest = startIngest(stack, root);
-            List<PolicyArtifact> artifacts = export(root);
+            List<PolicyArtifact> artifacts = DrillPolicies.goodAndPoor(root, NAME);
             try (PolicyPublisher publisher =
                     PolicyPublisher.create(stack.bootstrapServers(), stack.topics())) {
                 for (PolicyArtifact a : artifacts) {
@@ -311,47 +305,6 @@ public record BadCandidateDrill(
                         .set(IngestOptions.STATS_WINDOW, Duration.ofSeconds(5))
                         .set(IngestOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(2))
                         .build());
-    }
-
-    /** v1 (good) and v2 (poor) through the trainer's exporter: linear Q-networks, hand weights. */
-    private static List<PolicyArtifact> export(Path root) throws Exception {
-        PolicyExporter exporter = new PolicyExporter(root, InstantSource.system());
-        TransitionSpec spec = new TransitionSpec(List.of(4), TransitionSpec.ObsType.FLOAT32, 2);
-        // kernel [4 obs, 2 actions] row-major, then bias [2]; obs = [x, x_dot, theta, theta_dot].
-        float[] goodKernel = new float[8];
-        goodKernel[2 * 2 + 1] = 1.0f; // q1 += theta
-        goodKernel[3 * 2 + 1] = 0.5f; // q1 += 0.5 theta_dot
-        PolicyArtifact v1 =
-                exporter.export(
-                        snapshot(
-                                spec,
-                                goodKernel,
-                                new float[] {0f, 0f},
-                                "q1 - q0 = theta + 0.5 theta_dot"),
-                        0);
-        PolicyArtifact v2 =
-                exporter.export(
-                        snapshot(
-                                spec,
-                                new float[8],
-                                new float[] {1f, 0f},
-                                "always left (q0 = 1, q1 = 0)"),
-                        v1.version());
-        return List.of(v1, v2);
-    }
-
-    private static PolicySnapshot snapshot(
-            TransitionSpec spec, float[] kernel, float[] bias, String what) {
-        return new PolicySnapshot(
-                NAME,
-                Algo.DQN,
-                QNetworkSpec.mlp(),
-                spec,
-                List.of(kernel, bias),
-                Map.of("drill", "hand-written linear controller: " + what),
-                0,
-                new PolicyManifest.Lineage(
-                        List.of("drill bad-candidate"), null, null, 0L, List.of()));
     }
 
     private static ManualDecisions manual(Path root, AssignmentLog log) {
