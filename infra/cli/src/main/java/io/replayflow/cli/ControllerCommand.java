@@ -7,7 +7,6 @@ import io.replayflow.cli.lifecycle.ControllerDecisions.Outcome;
 import io.replayflow.cli.lifecycle.ControllerMetrics;
 import io.replayflow.cli.lifecycle.ControllerOptions;
 import io.replayflow.cli.lifecycle.LifecycleController;
-import io.replayflow.cli.loop.TrainerGauges;
 import io.replayflow.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -93,21 +92,7 @@ final class ControllerCommand implements Callable<Integer> {
             description = "Any controller.* option (see docs/CONFIG.md), repeatable.")
     List<String> settings = List.of();
 
-    @Option(
-            names = "--metrics-host",
-            defaultValue = TrainerGauges.LOOPBACK,
-            paramLabel = "HOST",
-            description =
-                    "Address of the Prometheus endpoint (default: ${DEFAULT-VALUE}; 0.0.0.0 in a"
-                            + " pod).")
-    String metricsHost;
-
-    @Option(
-            names = "--metrics-port",
-            defaultValue = "0",
-            paramLabel = "PORT",
-            description = "Port of the Prometheus endpoint (default: ${DEFAULT-VALUE}, any free).")
-    int metricsPort;
+    @Mixin MetricsEndpointOptions endpoint;
 
     @Override
     public Integer call() throws Exception {
@@ -116,10 +101,8 @@ final class ControllerCommand implements Callable<Integer> {
         if (!Files.isDirectory(data)) {
             throw new UsageError("--data " + data + " is not a directory: give the data root");
         }
-        if (metricsPort < 0 || metricsPort > 65535) {
-            throw new UsageError(
-                    "--metrics-port " + metricsPort + " is not a port: give 1-65535, or 0 for any");
-        }
+        int metricsPort = endpoint.port();
+        String metricsHost = endpoint.host();
         PrintWriter out = spec.commandLine().getOut();
         PrometheusRegistry registry = new PrometheusRegistry();
         ControllerMetrics metrics = new ControllerMetrics(registry);

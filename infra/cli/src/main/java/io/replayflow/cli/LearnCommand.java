@@ -118,21 +118,7 @@ final class LearnCommand implements Callable<Integer> {
                     "Transitions to wait for before the first step (default: ${DEFAULT-VALUE}).")
     long minSize;
 
-    @Option(
-            names = "--metrics-host",
-            defaultValue = TrainerGauges.LOOPBACK,
-            paramLabel = "HOST",
-            description =
-                    "Address of the Prometheus endpoint (default: ${DEFAULT-VALUE}; 0.0.0.0 in a"
-                            + " pod).")
-    String metricsHost;
-
-    @Option(
-            names = "--metrics-port",
-            defaultValue = "0",
-            paramLabel = "PORT",
-            description = "Port of the Prometheus endpoint (default: ${DEFAULT-VALUE}, any free).")
-    int metricsPort;
+    @Mixin MetricsEndpointOptions endpoint;
 
     @Option(
             names = "--progress-interval",
@@ -157,10 +143,8 @@ final class LearnCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ContinuousTrainerConfig config = config();
         Duration every = UsageError.duration("--progress-interval", progressInterval);
-        if (metricsPort < 0 || metricsPort > 65535) {
-            throw new UsageError(
-                    "--metrics-port " + metricsPort + " is not a port: give 1-65535, or 0 for any");
-        }
+        int metricsPort = endpoint.port();
+        String metricsHost = endpoint.host();
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch ended = new CountDownLatch(1);
         try (TrainerGauges gauges = TrainerGauges.start(policy, metricsHost, metricsPort);
