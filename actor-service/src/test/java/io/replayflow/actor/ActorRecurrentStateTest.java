@@ -12,7 +12,9 @@ import io.replayflow.actor.policy.RandomPolicy;
 import io.replayflow.actor.publish.TransitionPublisher;
 import io.replayflow.actor.swap.EnvPolicySpec;
 import io.replayflow.policy.Policy;
+import io.replayflow.policy.assign.CanarySplit;
 import io.replayflow.policy.assign.PolicyRouter;
+import io.replayflow.policy.assign.PolicyRouter.Routing;
 import io.replayflow.policy.load.PolicyLoader;
 import io.replayflow.policy.swap.PolicyHolder;
 import io.replayflow.policy.swap.PolicyRef;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,13 +60,15 @@ class ActorRecurrentStateTest {
     private final VectorEnv envs = VectorEnv.create(CartPole::masked, ENVS, 5);
     private final PolicyHolder holder =
             new PolicyHolder(PolicyRef.of(new RandomPolicy(2, 2, new SplittableRandom(1))));
+    private final PolicyRouter router = new PolicyRouter();
+    private final Map<Long, Path> written = new HashMap<>();
     private final Actor actor =
             new Actor(
                     0,
                     new EpisodeIds("host", 0, "nonce"),
                     envs,
                     holder,
-                    new PolicyRouter(),
+                    router,
                     new EpsilonGreedy(EpsilonSchedule.constant(0.1), new SplittableRandom(2)),
                     publisher,
                     InstantSource.fixed(Instant.ofEpochMilli(1)),
@@ -75,8 +80,12 @@ class ActorRecurrentStateTest {
                     (index, version, nanos) -> {});
 
     private Policy load(LstmPolicy lstm, long version) throws Exception {
-        Path dir = tmp.resolve("lstm/" + version);
-        lstm.write(dir, "lstm", version);
+        Path dir = written.get(version);
+        if (dir == null) {
+            dir = tmp.resolve("lstm/" + version);
+            lstm.write(dir, "lstm", version);
+            written.put(version, dir);
+        }
         return PolicyLoader.tensorFlow(EnvPolicySpec.of(CartPole.MASKED_SPEC), new float[2], ENVS)
                 .loadDirectory(dir);
     }
@@ -143,6 +152,45 @@ class ActorRecurrentStateTest {
         assertThat(laterEpisodesWhereStateMatters)
                 .as("auto-reset episodes whose first step would differ without the reset")
                 .isPositive();
+    }
+
+    @Test
+    void underAnAssignmentEachEpisodeKeepsItsRoutedRecurrentVersionAndState() throws Exception {
+        envs.reset();
+        offer(load(V1, 1));
+        step(30);
+        int beforeAssignment = producer.history().size();
+        PolicyRef champion = PolicyRef.of(load(V1, 1));
+        PolicyRef canary = PolicyRef.of(load(V2, 2));
+        router.install(new Routing(champion, canary, 0.5, 1));
+        champion.release(); // the router and the episodes hold them now
+        canary.release();
+        step(150);
+
+        Map<Long, LstmPolicy> networks = Map.of(1L, V1, 2L, V2);
+        Map<Long, Integer> routedEpisodes = new HashMap<>();
+        for (List<Transition> episode : episodes().values()) {
+            long version = episode.get(0).getPolicyVersion();
+            if (episode.get(0).getEventTimeMs() >= beforeAssignment) {
+                assertThat(version)
+                        .as("the version %s hashes to", episode.get(0).getEpisodeId())
+                        .isEqualTo(
+                                CanarySplit.toCanary(episode.get(0).getEpisodeId(), 0.5) ? 2 : 1);
+                routedEpisodes.merge(version, 1, Integer::sum);
+            }
+            double[] state = new double[2 * UNITS];
+            for (int t = 0; t < episode.size(); t++) {
+                Transition tr = episode.get(t);
+                assertThat(tr.getStep()).isEqualTo(t);
+                assertThat(tr.getPolicyVersion()).isEqualTo(version);
+                double[] logits = networks.get(version).step(toArray(tr.getObs()), state, state);
+                assertThat((double) tr.getBehaviorProb())
+                        .as("%s step %d", tr.getEpisodeId(), t)
+                        .isCloseTo(LstmPolicy.probability(logits, tr.getAction()), within(1e-5));
+            }
+        }
+        assertThat(routedEpisodes.keySet()).containsExactlyInAnyOrder(1L, 2L);
+        router.close();
     }
 
     /** 1 when the episode's first action probability would differ with a non-zero state. */
