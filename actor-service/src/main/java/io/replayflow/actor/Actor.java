@@ -5,6 +5,7 @@ import io.replayflow.actor.metrics.ActorMetrics;
 import io.replayflow.actor.policy.EpsilonGreedy;
 import io.replayflow.actor.publish.TransitionEncoder;
 import io.replayflow.actor.publish.TransitionPublisher;
+import io.replayflow.policy.Policy;
 import io.replayflow.policy.assign.PolicyRouter;
 import io.replayflow.policy.swap.PolicyHolder;
 import io.replayflow.policy.swap.PolicyRef;
@@ -32,12 +33,21 @@ import java.util.function.BooleanSupplier;
  * slots (one call when all slots share a version). An episode already running when the first
  * assignment arrives switches once, as a hot-swap does.
  *
+ * <p>A recurrent policy ({@link io.replayflow.policy.Policy#stateSize()} &gt; 0) gets one state per
+ * slot: zeros at each episode's first step (auto-resets included), then the next state it returned
+ * for the slot's previous step. Whatever the mode, a slot's episode keeps its recurrent version to
+ * its end: a hot swap, a first assignment or a swap to a recurrent version applies from the slot's
+ * next episode, so a state is only ever fed to the network that produced it (feed-forward versions
+ * still swap between two vector steps, as before). Inference stays one call per version present in
+ * the step.
+ *
  * <p>If inference with a version other than the champion throws (a canary that loaded but cannot
  * act), the actor tells its {@link ActingListener#onActFailed} (the runner reports it on {@code
  * rf.policy.failures}), gives that version no more episodes and finishes its running episodes on
  * the champion from that step on: the step is acted again by the champion, so no step is dropped,
  * and each transition still carries the version that chose it and its exact behaviour probability.
- * A failing champion stops the actor.
+ * A recurrent state from the failed version is not carried over: the champion starts those slots
+ * from zeros. A failing champion stops the actor.
  *
  * <p>Runs on the thread that calls {@link #run}; not thread-safe otherwise. {@link #steps()} and
  * {@link #actingVersion()} may be read from any thread.
@@ -60,8 +70,12 @@ public final class Actor {
     private final int[] actions; // [numEnvs]
     private final float[] behaviorProbs; // [numEnvs]
     private final long[] versions; // [numEnvs] the version that chose each slot's action
-    private final PolicyRef[] pinned; // [numEnvs] each slot's episode's version, when routed
+    private final PolicyRef[] pinned; // [numEnvs] the version acting each slot's episode
     private final long[] pinnedEpisode; // [numEnvs] the episode index pinned[slot] belongs to
+    private final boolean[] routedPin; // [numEnvs] pinned[slot] was chosen by the router
+    private float[] states = new float[0]; // [numEnvs * stride] slot i's state at i * stride
+    private float[] groupState = new float[0]; // [numEnvs * stride]
+    private int stride; // floats per slot in states: the largest stateSize pinned so far
     private final int[] groupSlots; // [numEnvs] slots of one version, for a grouped act
     private final float[] groupObs; // [numEnvs * obsSize]
     private final int[] groupActions; // [numEnvs]
@@ -105,6 +119,7 @@ public final class Actor {
         this.versions = new long[numEnvs];
         this.pinned = new PolicyRef[numEnvs];
         this.pinnedEpisode = new long[numEnvs];
+        this.routedPin = new boolean[numEnvs];
         this.groupSlots = new int[numEnvs];
         this.groupObs = new float[numEnvs * obsSize];
         this.groupActions = new int[numEnvs];
@@ -171,37 +186,68 @@ public final class Actor {
         metrics.addSteps(numEnvs);
     }
 
-    /** Every slot with the holder's current version, in one call; returns that version. */
+    /**
+     * Every slot with the holder's current version (one call when all share it); returns the lowest
+     * version that acted. A slot whose running episode has or would get a recurrent version keeps
+     * its version until the episode ends.
+     */
     private long actNewest() {
-        PolicyRef ref = holder.acquire();
+        PolicyRef newest = holder.acquire();
         try {
-            explorer.act(ref.policy(), steps, envs.obs(), numEnvs, actions, behaviorProbs);
-            Arrays.fill(versions, ref.version());
-            return ref.version();
+            long[] episode = envs.currentEpisode();
+            for (int slot = 0; slot < numEnvs; slot++) {
+                PolicyRef current = pinned[slot];
+                boolean running = current != null && pinnedEpisode[slot] == episode[slot];
+                if (current == newest) {
+                    if (!running) {
+                        startEpisode(slot, episode[slot]);
+                    }
+                } else if (!running || !(isRecurrent(current) || isRecurrent(newest))) {
+                    if (!newest.tryRetain()) {
+                        throw new IllegalStateException("policy v" + newest.version() + " closed");
+                    }
+                    pin(slot, newest, episode[slot], false);
+                }
+            }
+            return actPinned();
         } finally {
-            ref.release();
+            newest.release();
         }
     }
 
     /**
      * Each slot with its episode's pinned version, one call per version; returns the lowest version
-     * that acted.
+     * that acted. An episode running when the first assignment arrives switches once to its
+     * assigned version, unless either version is recurrent (then it finishes on its own).
      */
     private long actRouted() {
         long[] episode = envs.currentEpisode();
         for (int slot = 0; slot < numEnvs; slot++) {
-            if (pinned[slot] == null || pinnedEpisode[slot] != episode[slot]) {
-                unpin(slot);
-                pinned[slot] = acquireFor(ids.episodeId(slot, episode[slot]));
-                pinnedEpisode[slot] = episode[slot];
+            PolicyRef current = pinned[slot];
+            boolean running = current != null && pinnedEpisode[slot] == episode[slot];
+            if (running && routedPin[slot]) {
+                continue;
             }
+            PolicyRef next = acquireFor(ids.episodeId(slot, episode[slot]));
+            if (running && (next == current || isRecurrent(current) || isRecurrent(next))) {
+                next.release();
+                routedPin[slot] = next == current;
+                continue;
+            }
+            pin(slot, next, episode[slot], true);
         }
+        return actPinned();
+    }
+
+    /** Acts every slot with {@code pinned[slot]}; returns the lowest version that acted. */
+    private long actPinned() {
         while (true) { // each failed act re-pins its slots to the champion: at most a few rounds
-            if (allPinnedTo(pinned[0])) {
-                PolicyRef ref = pinned[0];
-                if (tryAct(ref, envs.obs(), numEnvs, actions, behaviorProbs)) {
-                    Arrays.fill(versions, ref.version());
-                    return ref.version();
+            PolicyRef first = pinned[0];
+            int size = first.policy().stateSize();
+            if (allPinnedTo(first) && (size == 0 || size == stride)) {
+                if (tryAct(first, envs.obs(), states, numEnvs, actions, behaviorProbs)) {
+                    Arrays.fill(versions, first.version());
+                    return first.version();
                 }
                 continue;
             }
@@ -244,9 +290,15 @@ public final class Actor {
      * no more episodes from this actor, its slots are pinned to the champion and false is returned
      * so the caller acts again. A failing champion stops the actor as before.
      */
-    private boolean tryAct(PolicyRef ref, float[] obs, int n, int[] outActions, float[] outProbs) {
+    private boolean tryAct(
+            PolicyRef ref, float[] obs, float[] state, int n, int[] outActions, float[] outProbs) {
         try {
-            explorer.act(ref.policy(), steps, obs, n, outActions, outProbs);
+            Policy policy = ref.policy();
+            if (policy.stateSize() == 0) {
+                explorer.act(policy, steps, obs, n, outActions, outProbs);
+            } else {
+                explorer.act(policy, steps, obs, state, n, outActions, outProbs, state);
+            }
             return true;
         } catch (RuntimeException e) {
             PolicyRouter.Routing routing = router.routing();
@@ -257,8 +309,7 @@ public final class Actor {
             listener.onActFailed(index, ref.version(), e);
             for (int slot = 0; slot < numEnvs; slot++) {
                 if (pinned[slot] == ref) {
-                    unpin(slot);
-                    pinned[slot] = router.acquireChampion();
+                    pin(slot, router.acquireChampion(), pinnedEpisode[slot], true);
                 }
             }
             return false;
@@ -280,15 +331,17 @@ public final class Actor {
      */
     private boolean actGroup(PolicyRef ref) {
         float[] obs = envs.obs();
+        int size = ref.policy().stateSize();
         int n = 0;
         for (int slot = 0; slot < numEnvs; slot++) {
             if (pinned[slot] == ref) {
                 System.arraycopy(obs, slot * obsSize, groupObs, n * obsSize, obsSize);
+                System.arraycopy(states, slot * stride, groupState, n * size, size);
                 groupSlots[n++] = slot;
                 grouped[slot] = true;
             }
         }
-        if (!tryAct(ref, groupObs, n, groupActions, groupProbs)) {
+        if (!tryAct(ref, groupObs, groupState, n, groupActions, groupProbs)) {
             return false;
         }
         for (int i = 0; i < n; i++) {
@@ -296,14 +349,47 @@ public final class Actor {
             actions[slot] = groupActions[i];
             behaviorProbs[slot] = groupProbs[i];
             versions[slot] = ref.version();
+            System.arraycopy(groupState, i * size, states, slot * stride, size);
         }
         return true;
+    }
+
+    private static boolean isRecurrent(PolicyRef ref) {
+        return ref.policy().stateSize() > 0;
+    }
+
+    /**
+     * Makes {@code ref} (whose reference the caller hands over) act the slot's episode {@code
+     * episode}, from a zero state.
+     */
+    private void pin(int slot, PolicyRef ref, long episode, boolean routed) {
+        unpin(slot);
+        pinned[slot] = ref;
+        routedPin[slot] = routed;
+        startEpisode(slot, episode);
+    }
+
+    /** The slot's pinned version starts {@code episode}: its state is zeros. */
+    private void startEpisode(int slot, long episode) {
+        pinnedEpisode[slot] = episode;
+        int size = pinned[slot].policy().stateSize();
+        if (size > stride) {
+            float[] wider = new float[numEnvs * size];
+            for (int i = 0; i < numEnvs; i++) {
+                System.arraycopy(states, i * stride, wider, i * size, stride);
+            }
+            states = wider;
+            groupState = new float[numEnvs * size];
+            stride = size;
+        }
+        Arrays.fill(states, slot * stride, (slot + 1) * stride, 0f);
     }
 
     private void unpin(int slot) {
         if (pinned[slot] != null) {
             pinned[slot].release();
             pinned[slot] = null;
+            routedPin[slot] = false;
         }
     }
 

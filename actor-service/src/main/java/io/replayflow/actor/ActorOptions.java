@@ -69,7 +69,9 @@ public final class ActorOptions {
             TABLE.add(
                     key("actor.env").stringType().defaultValue("CartPole-v1"),
                     "env id",
-                    "Built-in environment: CartPole-v1, Acrobot-v1, MountainCar-v0, or a MinAtar"
+                    "Built-in environment: CartPole-v1, CartPole-v1-masked (CartPole-v1 observed"
+                            + " through cart position and pole angle only), Acrobot-v1,"
+                            + " MountainCar-v0, or a MinAtar"
                             + " game (MinAtar/Breakout-v1, MinAtar/SpaceInvaders-v1,"
                             + " MinAtar/Freeway-v1, MinAtar/Asterix-v1, MinAtar/Seaquest-v1;"
                             + " MinAtar's defaults: sticky actions p = 0.1, full actions 0-5).");

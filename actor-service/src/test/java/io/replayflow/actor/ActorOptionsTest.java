@@ -187,9 +187,9 @@ class ActorOptionsTest {
         assertThatThrownBy(() -> ActorRunner.start(config))
                 .hasMessage(
                         "actor.env = Pong-v5 is not a registered environment; known ids:"
-                                + " [Acrobot-v1, CartPole-v1, MinAtar/Asterix-v1,"
-                                + " MinAtar/Breakout-v1, MinAtar/Freeway-v1, MinAtar/Seaquest-v1,"
-                                + " MinAtar/SpaceInvaders-v1, MountainCar-v0]");
+                            + " [Acrobot-v1, CartPole-v1, CartPole-v1-masked, MinAtar/Asterix-v1,"
+                            + " MinAtar/Breakout-v1, MinAtar/Freeway-v1, MinAtar/Seaquest-v1,"
+                            + " MinAtar/SpaceInvaders-v1, MountainCar-v0]");
     }
 
     @Test

@@ -137,7 +137,8 @@ public final class IngestOptions {
             TABLE.add(
                     ConfigOptions.key("ingest.env-specs").stringType().asList().defaultValues(),
                     "list of ID:SHAPE:ACTIONS",
-                    "Environments besides the built-ins (CartPole-v1:4:2, Acrobot-v1:6:3,"
+                    "Environments besides the built-ins (CartPole-v1:4:2, CartPole-v1-masked:2:2,"
+                            + " Acrobot-v1:6:3,"
                             + " MountainCar-v0:2:3, and the MinAtar games MinAtar/<Game>-v1 as"
                             + " uint8 10x10xn images with 6 actions), separated by ';', e.g."
                             + " 'MyPlant-v0:8:4;Pixels-v0:84x84x3:6'. An env_id that is neither"

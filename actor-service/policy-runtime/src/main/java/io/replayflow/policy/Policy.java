@@ -14,6 +14,17 @@ package io.replayflow.policy;
  * SavedModel, greedy, with Q-values when its signature exports them); the actor service adds its
  * behaviours (uniform random, ε-greedy around a deterministic policy, hand-written policies).
  *
+ * <p>A recurrent policy ({@link #stateSize()} &gt; 0, a format-3 artifact) keeps a state per
+ * episode that its caller holds: it is driven with {@link #act(float[], float[], int, int[],
+ * float[], float[])}, which takes each row's state and writes the next one, still one call for the
+ * batch. The caller starts each episode at zeros and feeds each step's next state to the next step
+ * of the same episode, with the same policy (a state means nothing to another network).
+ *
+ * <pre>{@code
+ * float[] state = new float[numEnvs * policy.stateSize()];   // zeros: every episode's first step
+ * policy.act(envs.obs(), state, envs.numEnvs(), actions, probs, state);   // next state in place
+ * }</pre>
+ *
  * <p>Thread-safety is stated by each implementation. {@link #close()} releases native resources;
  * callers must not call {@link #act} or {@link #qValues} afterwards (the reference counting of
  * {@link io.replayflow.policy.swap.PolicyRef} sees to that).
@@ -45,6 +56,42 @@ public interface Policy extends AutoCloseable {
      *     policy, in (0, 1]
      */
     void act(float[] obs, int batch, int[] actionsOut, float[] behaviorProbOut);
+
+    /**
+     * Floats of recurrent state per row that {@link #act(float[], float[], int, int[], float[],
+     * float[])} takes and returns: 0 for a feed-forward policy (the default), {@code units × state
+     * tensors} for a recurrent one (an LSTM of 64 units: 128, {@code [h | c]}).
+     */
+    default int stateSize() {
+        return 0;
+    }
+
+    /**
+     * Chooses actions for {@code batch} observations and their recurrent states, in one call.
+     *
+     * <p>Row i's state is {@code state[i * stateSize() .. (i + 1) * stateSize())}, the policy's
+     * state tensors one after the other ({@code [h_i | c_i]} for an LSTM). A feed-forward policy
+     * ({@link #stateSize()} 0) ignores both state arrays and acts as {@link #act(float[], int,
+     * int[], float[])} (the default).
+     *
+     * @param state [batch * stateSize()] each row's state: zeros at its episode's first step, then
+     *     the next state this policy returned for the row's previous step; only read
+     * @param nextStateOut [>= batch * stateSize()] receives each row's next state; may be {@code
+     *     state} itself
+     */
+    default void act(
+            float[] obs,
+            float[] state,
+            int batch,
+            int[] actionsOut,
+            float[] behaviorProbOut,
+            float[] nextStateOut) {
+        if (stateSize() != 0) {
+            throw new UnsupportedOperationException(
+                    this + " keeps a recurrent state but does not implement act with state");
+        }
+        act(obs, batch, actionsOut, behaviorProbOut);
+    }
 
     /**
      * This policy acting greedily, for evaluation: a stochastic policy's most likely action with

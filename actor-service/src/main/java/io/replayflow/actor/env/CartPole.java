@@ -27,10 +27,17 @@ import java.util.random.RandomGenerator;
  * Terminated when |x| > 2.4 or |theta| > 12 degrees (0.20944 rad) after the update. Reward +1 on
  * every step, the terminating one included. Reset draws all four variables uniformly from [-0.05,
  * 0.05). Time limit 500 steps; solved at an average return of 475.
+ *
+ * <p>{@link #masked()} is {@code CartPole-v1-masked}: the same system observed through {@code [x,
+ * theta]} only (components 0 and 2), a partially observed task for recurrent policies. Its state
+ * (for {@link #setState}) is still all four variables.
  */
 public final class CartPole extends ClassicControlEnv {
 
     public static final EnvSpec SPEC = EnvSpecs.CART_POLE;
+
+    /** The spec of {@link #masked()}. */
+    public static final EnvSpec MASKED_SPEC = EnvSpecs.CART_POLE_MASKED;
 
     static final double GRAVITY = 9.8;
     static final double CART_MASS = 1.0;
@@ -48,9 +55,21 @@ public final class CartPole extends ClassicControlEnv {
     private double xDot;
     private double theta;
     private double thetaDot;
+    private final boolean masked; // observe [x, theta] only
 
+    /** CartPole-v1, observed through all four state variables. */
     public CartPole() {
-        super(SPEC, List.of("x", "x_dot", "theta", "theta_dot"));
+        this(SPEC, false);
+    }
+
+    private CartPole(EnvSpec spec, boolean masked) {
+        super(spec, List.of("x", "x_dot", "theta", "theta_dot"));
+        this.masked = masked;
+    }
+
+    /** CartPole-v1-masked: CartPole-v1's dynamics observed through {@code [x, theta]}. */
+    public static CartPole masked() {
+        return new CartPole(MASKED_SPEC, true);
     }
 
     @Override
@@ -95,6 +114,11 @@ public final class CartPole extends ClassicControlEnv {
 
     @Override
     protected void observe(float[] obs, int offset) {
+        if (masked) {
+            obs[offset] = (float) x;
+            obs[offset + 1] = (float) theta;
+            return;
+        }
         obs[offset] = (float) x;
         obs[offset + 1] = (float) xDot;
         obs[offset + 2] = (float) theta;

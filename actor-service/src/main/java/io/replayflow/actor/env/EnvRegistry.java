@@ -33,8 +33,9 @@ public final class EnvRegistry {
     }
 
     /**
-     * A registry holding CartPole-v1, Acrobot-v1, MountainCar-v0 and the MinAtar games with
-     * MinAtar's defaults ({@link MinAtarOptions#DEFAULTS}: sticky actions p = 0.1, full actions).
+     * A registry holding CartPole-v1, CartPole-v1-masked (velocities hidden), Acrobot-v1,
+     * MountainCar-v0 and the MinAtar games with MinAtar's defaults ({@link
+     * MinAtarOptions#DEFAULTS}: sticky actions p = 0.1, full actions).
      */
     public static EnvRegistry withBuiltIns() {
         return withBuiltIns(MinAtarOptions.DEFAULTS);
@@ -44,6 +45,7 @@ public final class EnvRegistry {
     public static EnvRegistry withBuiltIns(MinAtarOptions minAtar) {
         EnvRegistry registry =
                 empty().register(CartPole.SPEC.id(), CartPole::new)
+                        .register(CartPole.MASKED_SPEC.id(), CartPole::masked)
                         .register(Acrobot.SPEC.id(), Acrobot::new)
                         .register(MountainCar.SPEC.id(), MountainCar::new);
         return MinAtar.registerAll(registry, minAtar);

@@ -10,6 +10,7 @@ import io.replayflow.policy.load.PolicyLoader;
 import io.replayflow.schemas.env.EnvSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,8 +31,9 @@ import java.util.Objects;
  * Only each slot's first episode counts, so results do not depend on how fast episodes end.
  *
  * <p>The policy acts greedily, with no exploration: a {@code SavedModelPolicy} takes its argmax
- * action, a stochastic one the argmax of its logits ({@link Policy#greedy()}). Stateless;
- * thread-safe.
+ * action, a stochastic one the argmax of its logits ({@link Policy#greedy()}). A recurrent policy
+ * keeps one state per slot, zeros at each episode's first step, each step's next state fed to the
+ * slot's next step. Stateless; thread-safe.
  */
 public final class Evaluator {
 
@@ -117,11 +119,16 @@ public final class Evaluator {
         double[] episodeReturn = new double[slots];
         int[] episodeLength = new int[slots];
         boolean[] done = new boolean[slots];
+        int stateSize = policy.stateSize();
+        float[] state = new float[slots * stateSize]; // zeros: every slot's first step
         int remaining = slots;
         while (remaining > 0) {
-            policy.act(envs.obs(), slots, actions, probs);
+            policy.act(envs.obs(), state, slots, actions, probs, state);
             envs.step(actions);
             for (int i = 0; i < slots; i++) {
+                if (envs.autoReset()[i]) {
+                    Arrays.fill(state, i * stateSize, (i + 1) * stateSize, 0f);
+                }
                 if (done[i]) {
                     continue;
                 }

@@ -190,6 +190,11 @@ public final class ServeMetrics {
         swapFailures.increment();
     }
 
+    /** Versions refused so far (the previous one kept serving). */
+    public long swapFailures() {
+        return swapFailures.sum();
+    }
+
     public void refused(Refusal reason) {
         refused.get(reason).increment();
     }

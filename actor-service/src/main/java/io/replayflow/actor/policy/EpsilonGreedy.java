@@ -67,6 +67,29 @@ public final class EpsilonGreedy {
     }
 
     /**
+     * {@link #act(Policy, long, float[], int, int[], float[])} for a recurrent policy: the rows'
+     * states go in with the observations and their next states come out ({@link Policy#act(float[],
+     * float[], int, int[], float[], float[])}); the state does not depend on the action explored.
+     */
+    public double act(
+            Policy policy,
+            long step,
+            float[] obs,
+            float[] state,
+            int batch,
+            int[] actionsOut,
+            float[] behaviorProbOut,
+            float[] nextStateOut) {
+        policy.act(obs, state, batch, actionsOut, behaviorProbOut, nextStateOut);
+        if (!policy.deterministic()) {
+            return 0.0;
+        }
+        double epsilon = schedule.epsilon(step);
+        explore(epsilon, policy.numActions(), batch, actionsOut, behaviorProbOut);
+        return epsilon;
+    }
+
+    /**
      * Applies ε-greedy in place to greedy actions.
      *
      * @param actions [>= batch] greedy actions in, behaviour actions out

@@ -74,6 +74,23 @@ public final class EpsilonGreedyPolicy implements Policy {
     }
 
     @Override
+    public int stateSize() {
+        return greedy.stateSize();
+    }
+
+    @Override
+    public void act(
+            float[] obs,
+            float[] state,
+            int batch,
+            int[] actionsOut,
+            float[] behaviorProbOut,
+            float[] nextStateOut) {
+        greedy.act(obs, state, batch, actionsOut, behaviorProbOut, nextStateOut);
+        explorer.explore(epsilon, greedy.numActions(), batch, actionsOut, behaviorProbOut);
+    }
+
+    @Override
     public void close() {
         greedy.close();
     }

@@ -173,7 +173,10 @@ public final class DecisionService implements AutoCloseable {
     private void follow() throws InterruptedException {
         float[] probe = new float[config.env().observationSize()];
         PolicyLoader loader =
-                PolicyLoader.tensorFlow(EnvPolicySpec.of(config.env()), probe, config.maxBatch());
+                PolicyLoader.tensorFlow(EnvPolicySpec.of(config.env()), probe, config.maxBatch())
+                        .statelessOnly(
+                                "the decision service answers each request on its own and keeps"
+                                        + " no recurrent state between a session's requests");
         if (config.policyRoot().isPresent()) {
             loader = loader.restrictedTo(PolicyRoot.of(config.policyRoot().get(), "--policy-root"));
         }

@@ -17,6 +17,7 @@ class EnvRegistryTest {
                 .containsExactly(
                         "Acrobot-v1",
                         "CartPole-v1",
+                        "CartPole-v1-masked",
                         "MinAtar/Asterix-v1",
                         "MinAtar/Breakout-v1",
                         "MinAtar/Freeway-v1",
@@ -67,10 +68,10 @@ class EnvRegistryTest {
         assertThatThrownBy(() -> registry.make("cartpole"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "unknown environment id \"cartpole\"; known ids: [Acrobot-v1,"
-                                + " CartPole-v1, MinAtar/Asterix-v1, MinAtar/Breakout-v1,"
-                                + " MinAtar/Freeway-v1, MinAtar/Seaquest-v1,"
-                                + " MinAtar/SpaceInvaders-v1, MountainCar-v0]");
+                        "unknown environment id \"cartpole\"; known ids: [Acrobot-v1, CartPole-v1,"
+                            + " CartPole-v1-masked, MinAtar/Asterix-v1, MinAtar/Breakout-v1,"
+                            + " MinAtar/Freeway-v1, MinAtar/Seaquest-v1, MinAtar/SpaceInvaders-v1,"
+                            + " MountainCar-v0]");
     }
 
     @Test

@@ -133,8 +133,8 @@ class EnvRolloutTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "unknown environment id \"Pendulum-v1\"; known ids: [Acrobot-v1,"
-                                + " CartPole-v1, MinAtar/Asterix-v1, MinAtar/Breakout-v1,"
-                                + " MinAtar/Freeway-v1, MinAtar/Seaquest-v1,"
+                                + " CartPole-v1, CartPole-v1-masked, MinAtar/Asterix-v1,"
+                                + " MinAtar/Breakout-v1, MinAtar/Freeway-v1, MinAtar/Seaquest-v1,"
                                 + " MinAtar/SpaceInvaders-v1, MountainCar-v0]");
     }
 

@@ -8,8 +8,12 @@ import io.replayflow.actor.publish.PublisherSettings;
 import io.replayflow.actor.testing.TestPolicies;
 import io.replayflow.actor.testing.TestPolicies.Artifact;
 import io.replayflow.infra.stack.LocalStack;
+import io.replayflow.policy.testing.LstmPolicy;
+import io.replayflow.policy.testing.MlpPolicy;
 import io.replayflow.schemas.avro.Decision;
+import io.replayflow.schemas.avro.PolicyVersion;
 import io.replayflow.schemas.env.EnvSpecs;
+import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import io.replayflow.schemas.testing.Await;
 import java.net.URI;
@@ -159,6 +163,56 @@ class ServeHotSwapITCase {
                 .containsAll(answers.stream().map(Answer::decisionId).toList());
     }
 
+    @Test
+    void aRecurrentVersionIsRefusedAndThePreviousOneKeepsServing() throws Exception {
+        String name = "recurrent";
+        Artifact v1 = TestPolicies.versionPicking(artifacts, name, 1, EnvSpecs.CART_POLE);
+        Path lstmDir = artifacts.resolve(name).resolve("2");
+        PolicyManifest lstm = LstmPolicy.random(4, 4, 2, 1.0, 3).write(lstmDir, name, 2);
+        ServeConfig config =
+                ServeOptions.parse(
+                        Map.of(
+                                "kafka.bootstrap.servers",
+                                stack.bootstrapServers(),
+                                "serve.policy.name",
+                                name,
+                                "serve.http.port",
+                                "0",
+                                "serve.swap.poll-interval",
+                                "50ms"));
+        try (DecisionService service = DecisionService.start(config)) {
+            publish(name, v1.announcement());
+            Await.until(
+                    "the service swaps in v1",
+                    Duration.ofSeconds(30),
+                    () -> service.holder().version() == 1);
+            publish(name, MlpPolicy.announcement(lstm, lstmDir));
+            Await.until(
+                    "the recurrent v2 is refused",
+                    Duration.ofSeconds(30),
+                    () -> service.metrics().swapFailures() == 1);
+            assertThat(service.holder().version()).as("v1 keeps serving").isEqualTo(1);
+
+            HttpResponse<String> r =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(service.uri().resolve("v1/decisions"))
+                                            .timeout(Duration.ofSeconds(10))
+                                            .header("Content-Type", "application/json")
+                                            .POST(
+                                                    HttpRequest.BodyPublishers.ofString(
+                                                            "{\"policy\":\""
+                                                                    + name
+                                                                    + "\",\"session_id\":\"s\","
+                                                                    + "\"obs\":[0.01,-0.02,0.03,0.0]}"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(r.body()).get("policy_version").asLong())
+                    .isEqualTo(1);
+        }
+    }
+
     /**
      * ε-greedy over 2 actions: the greedy one with 1 − ε + ε/2, the other with ε/2; version 0 is
      * uniform. Version v's greedy action is v % 2 ({@link TestPolicies#versionPicking}).
@@ -236,6 +290,15 @@ class ServeHotSwapITCase {
                                 stack.topics().policies(),
                                 POLICY.getBytes(StandardCharsets.UTF_8),
                                 TestPolicies.encode(artifact.announcement())))
+                .get();
+    }
+
+    private static void publish(String name, PolicyVersion announced) throws Exception {
+        policies.send(
+                        new ProducerRecord<>(
+                                stack.topics().policies(),
+                                name.getBytes(StandardCharsets.UTF_8),
+                                TestPolicies.encode(announced)))
                 .get();
     }
 

@@ -226,7 +226,11 @@ final class OpeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         float[] probe = registry.make(env).reset(seed);
-        PolicyLoader loader = PolicyLoader.tensorFlow(EnvPolicySpec.of(envSpec), probe, ACT_ROWS);
+        PolicyLoader loader =
+                PolicyLoader.tensorFlow(EnvPolicySpec.of(envSpec), probe, ACT_ROWS)
+                        .statelessOnly(
+                                "off-policy evaluation scores each logged step on its own,"
+                                        + " without the target policy's state over the episode");
         OffPolicyEvaluation.Report report;
         try (Policy target = loader.loadDirectory(policy)) {
             if (read.obsDim() != target.observationSize()) {

@@ -34,6 +34,22 @@ public final class EnvSpecs implements Serializable {
                     475.0,
                     "a uniformly random policy averages ~22");
 
+    /**
+     * CartPole-v1-masked: CartPole-v1 with the velocities hidden, a partially observed benchmark
+     * for recurrent policies. The observation is {@code [x, theta]} (CartPole-v1's components 0 and
+     * 2); dynamics, rewards, termination and the 500-step limit are CartPole-v1's. A feed-forward
+     * policy sees no velocity, so it cannot tell which way the pole is falling from one
+     * observation.
+     */
+    public static final EnvSpec CART_POLE_MASKED =
+            new EnvSpec(
+                    "CartPole-v1-masked",
+                    List.of(2),
+                    2,
+                    500,
+                    475.0,
+                    "a uniformly random policy averages ~22, as on CartPole-v1");
+
     /** Acrobot-v1: swing the two-link arm up, 500-step limit, solved at -100. */
     public static final EnvSpec ACROBOT =
             new EnvSpec(
@@ -85,6 +101,7 @@ public final class EnvSpecs implements Serializable {
     public static final List<EnvSpec> BUILT_IN =
             List.of(
                     CART_POLE,
+                    CART_POLE_MASKED,
                     ACROBOT,
                     MOUNTAIN_CAR,
                     MINATAR_BREAKOUT,

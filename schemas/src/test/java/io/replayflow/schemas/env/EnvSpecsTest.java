@@ -17,6 +17,7 @@ class EnvSpecsTest {
                 .containsExactly(
                         "Acrobot-v1:6:3",
                         "CartPole-v1:4:2",
+                        "CartPole-v1-masked:2:2",
                         "MinAtar/Asterix-v1:10x10x4:6",
                         "MinAtar/Breakout-v1:10x10x4:6",
                         "MinAtar/Freeway-v1:10x10x7:6",

@@ -39,9 +39,13 @@ import org.slf4j.LoggerFactory;
  *   <li>TensorFlow loads the SavedModel ({@code MODEL_LOAD_FAILED}) and its {@code serving_default}
  *       signature fits ({@code SPEC_MISMATCH}), with a {@code q_values} output if the reader
  *       requires one ({@link #qFunctions});
- *   <li>a warm-up call on a batch of probe observations returns valid actions and probabilities,
- *       and finite Q-values when the model has them ({@code WARM_UP_FAILED}); this also pays
- *       TensorFlow's first-run cost before the policy is used.
+ *   <li>a recurrent artifact (format 3) is refused by a reader that keeps no state between calls
+ *       ({@link #statelessOnly}: the decision service, off-policy evaluation, the replay job's
+ *       scorer) with {@code SPEC_MISMATCH}, naming why;
+ *   <li>a warm-up call on a batch of probe observations (with zero states for a recurrent policy)
+ *       returns valid actions and probabilities, finite next states, and finite Q-values when the
+ *       model has them ({@code WARM_UP_FAILED}); this also pays TensorFlow's first-run cost before
+ *       the policy is used.
  * </ol>
  *
  * <p>A refused model is closed before the exception leaves.
@@ -79,6 +83,7 @@ public final class PolicyLoader implements Serializable {
     private final ModelOpener opener;
     private final PolicyRoot policyRoot; // null: any local path
     private final boolean requireQValues;
+    private final String statelessReader; // null: recurrent policies accepted; else who refuses
 
     /**
      * @param spec the observations and actions the reader has (e.g. an actor's environment)
@@ -95,7 +100,8 @@ public final class PolicyLoader implements Serializable {
                 probeRows,
                 opener,
                 null,
-                false);
+                false,
+                null);
     }
 
     private PolicyLoader(
@@ -104,12 +110,14 @@ public final class PolicyLoader implements Serializable {
             int probeRows,
             ModelOpener opener,
             PolicyRoot policyRoot,
-            boolean requireQValues) {
+            boolean requireQValues,
+            String statelessReader) {
         this.spec = spec;
         this.probeObservation = probeObservation;
         this.opener = Objects.requireNonNull(opener, "opener");
         this.policyRoot = policyRoot;
         this.requireQValues = requireQValues;
+        this.statelessReader = statelessReader;
         if (probeRows < 1) {
             throw new IllegalArgumentException("probeRows must be >= 1; got " + probeRows);
         }
@@ -124,11 +132,18 @@ public final class PolicyLoader implements Serializable {
 
     /**
      * A loader for a reader that takes any spec the announcement states (the replay job's scorer):
-     * warms up on a batch of zero observations, restricted to {@code root}, requiring Q-values.
+     * warms up on a batch of zero observations, restricted to {@code root}, requiring Q-values of a
+     * feed-forward policy (a transition is scored alone, without its episode's state).
      */
     public static PolicyLoader qFunctions(PolicyRoot root, ModelOpener opener) {
         return new PolicyLoader(
-                null, null, DEFAULT_PROBE_ROWS, opener, Objects.requireNonNull(root), true);
+                null,
+                null,
+                DEFAULT_PROBE_ROWS,
+                opener,
+                Objects.requireNonNull(root),
+                true,
+                "the replay job scores each transition alone, without its episode's state");
     }
 
     /** {@link #qFunctions} opening SavedModels with TensorFlow Java. */
@@ -147,7 +162,26 @@ public final class PolicyLoader implements Serializable {
                 probeRows,
                 opener,
                 Objects.requireNonNull(root, "root"),
-                requireQValues);
+                requireQValues,
+                statelessReader);
+    }
+
+    /**
+     * A loader like this one that refuses recurrent artifacts ({@code SPEC_MISMATCH}), for a reader
+     * that cannot keep a state per episode.
+     *
+     * @param why what the reader does instead, completing "refused: ...", e.g. {@code "the decision
+     *     service answers each request alone and keeps no recurrent state between them"}
+     */
+    public PolicyLoader statelessOnly(String why) {
+        return new PolicyLoader(
+                spec,
+                probeObservation,
+                probeRows,
+                opener,
+                policyRoot,
+                requireQValues,
+                Objects.requireNonNull(why, "why"));
     }
 
     /** The root announced artifacts must lie in, if any. */
@@ -227,6 +261,20 @@ public final class PolicyLoader implements Serializable {
             checkSpec(manifest.obsShape(), manifest.numActions(), what + " (manifest)");
         }
         checkManifestSpec(manifest, announced, what);
+        if (statelessReader != null && manifest.isRecurrent()) {
+            throw new PolicyRejectedException(
+                    Reason.SPEC_MISMATCH,
+                    what
+                            + " is recurrent ("
+                            + manifest.recurrent().cell()
+                            + ", "
+                            + manifest.recurrent().units()
+                            + " units: each step needs the state of its episode's previous step)"
+                            + " and this reader cannot keep one: "
+                            + statelessReader
+                            + "; use a feed-forward policy here, or act with the recurrent one"
+                            + " through actors or evaluate, which keep a state per episode");
+        }
         long version = manifest.version();
         Policy policy;
         long started = System.nanoTime();
@@ -375,8 +423,9 @@ public final class PolicyLoader implements Serializable {
                 "a probe batch of " + probeRows + (probeObservation == null ? " zeros" : "");
         int[] actions = new int[probeRows];
         float[] probs = new float[probeRows];
+        float[] state = new float[probeRows * policy.stateSize()]; // zeros: a first step
         try {
-            policy.act(probe, probeRows, actions, probs);
+            policy.act(probe, state, probeRows, actions, probs, state);
         } catch (RuntimeException e) {
             throw new PolicyRejectedException(
                     Reason.WARM_UP_FAILED,
@@ -402,6 +451,13 @@ public final class PolicyLoader implements Serializable {
                                 + " gave its action probability "
                                 + probs[i]
                                 + " on the probe observation; it must be in (0, 1]");
+            }
+        }
+        for (float v : state) {
+            if (!Float.isFinite(v)) {
+                throw new PolicyRejectedException(
+                        Reason.WARM_UP_FAILED,
+                        what + " returned the next-state value " + v + " for a probe observation");
             }
         }
         if (policy.hasQValues()) {

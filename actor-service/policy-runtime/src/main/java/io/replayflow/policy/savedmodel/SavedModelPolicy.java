@@ -38,6 +38,14 @@ import org.tensorflow.types.TFloat32;
  * pi(a|s)} of the drawn action as its behaviour probability; {@link #greedy()} gives the argmax of
  * the logits with probability 1, for evaluation.
  *
+ * <p>A {@linkplain PolicyManifest#isRecurrent() recurrent} artifact (format 3, e.g. an LSTM core)
+ * takes its state tensors (the manifest's {@code recurrent.state_inputs}, each {@code [batch,
+ * units]}) beside {@code obs} and returns the next state ({@code recurrent.state_outputs}): it is
+ * driven only with {@link #act(float[], float[], int, int[], float[], float[])}, which feeds the
+ * rows' states and fetches the outputs and the next states in the same session run. Its plain
+ * {@link #act(float[], int, int[], float[])} and {@link #qValues} refuse (a state of zeros at every
+ * step would act as a different policy).
+ *
  * <pre>{@code
  * PolicyManifest manifest = PolicyManifest.readFrom(dir);
  * try (SavedModelPolicy policy = SavedModelPolicy.open(dir, manifest, manifest.version())) {
@@ -82,6 +90,10 @@ public final class SavedModelPolicy implements Policy {
     private final Output<?> qValues; // null when the signature has no q_values output
     private final Output<?> logits; // null unless the policy is stochastic
     private final SoftmaxSampler sampler; // null unless the policy is stochastic
+    private final PolicyManifest.Recurrent recurrent; // null for a feed-forward policy
+    private final int units; // width of each state tensor; 0 for a feed-forward policy
+    private final Output<?>[] stateInputs; // [stateTensors], e.g. state_h:0, state_c:0
+    private final Output<?>[] stateOutputs; // [stateTensors], e.g. next_state_h, next_state_c
     private final ConcurrentLinkedQueue<Feed> feeds = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -92,13 +104,30 @@ public final class SavedModelPolicy implements Policy {
         final FloatDataBuffer inputData;
         final long[] actions; // [batch]
         final float[] qValues; // [batch * numActions]
+        final TFloat32[] states; // [stateTensors] each [batch, units]
+        final FloatDataBuffer[] stateData; // [stateTensors]
+        final float[] stateRows; // [batch * units] one state tensor, staged on the host
 
-        Feed(int batch, Shape shape, int numActions) {
+        Feed(int batch, Shape shape, int numActions, int stateTensors, int units) {
             this.batch = batch;
             this.input = TFloat32.tensorOf(shape);
             this.inputData = input.asRawTensor().data().asFloats();
             this.actions = new long[batch];
             this.qValues = new float[batch * numActions];
+            this.states = new TFloat32[stateTensors];
+            this.stateData = new FloatDataBuffer[stateTensors];
+            for (int k = 0; k < stateTensors; k++) {
+                states[k] = TFloat32.tensorOf(Shape.of(batch, units));
+                stateData[k] = states[k].asRawTensor().data().asFloats();
+            }
+            this.stateRows = new float[batch * units];
+        }
+
+        void close() {
+            input.close();
+            for (TFloat32 state : states) {
+                state.close();
+            }
         }
     }
 
@@ -111,6 +140,9 @@ public final class SavedModelPolicy implements Policy {
             String actionName,
             String qValuesName,
             String logitsName,
+            PolicyManifest.Recurrent recurrent,
+            List<String> stateInputNames,
+            List<String> stateOutputNames,
             RandomGenerator random) {
         this.bundle = bundle;
         this.session = bundle.session();
@@ -124,6 +156,12 @@ public final class SavedModelPolicy implements Policy {
         this.qValues = qValuesName == null ? null : graph.outputOrThrow(qValuesName);
         this.logits = logitsName == null ? null : graph.outputOrThrow(logitsName);
         this.sampler = logitsName == null ? null : new SoftmaxSampler(random);
+        this.recurrent = recurrent;
+        this.units = recurrent == null ? 0 : recurrent.units();
+        this.stateInputs =
+                stateInputNames.stream().map(graph::outputOrThrow).toArray(Output[]::new);
+        this.stateOutputs =
+                stateOutputNames.stream().map(graph::outputOrThrow).toArray(Output[]::new);
     }
 
     /**
@@ -179,6 +217,7 @@ public final class SavedModelPolicy implements Policy {
                             manifest.obsShape(),
                             manifest.numActions(),
                             manifest.stochastic(),
+                            manifest.recurrent(),
                             dir);
             return new SavedModelPolicy(
                     bundle,
@@ -189,6 +228,9 @@ public final class SavedModelPolicy implements Policy {
                     signature.action(),
                     signature.qValues(),
                     signature.logits(),
+                    manifest.recurrent(),
+                    signature.stateInputs(),
+                    signature.stateOutputs(),
                     random);
         } catch (PolicyRejectedException | RuntimeException e) {
             bundle.close();
@@ -225,33 +267,34 @@ public final class SavedModelPolicy implements Policy {
     /**
      * Greedy actions with behaviour probability 1, or, for a stochastic policy, actions drawn from
      * {@code softmax(logits)} with behaviour probability {@code pi(a|s)}.
+     *
+     * @throws IllegalStateException for a recurrent policy, which needs its state
      */
     @Override
     public void act(float[] obs, int batch, int[] actionsOut, float[] behaviorProbOut) {
-        if (logits != null) {
-            actOnLogits(obs, batch, actionsOut, behaviorProbOut, false);
-            return;
-        }
-        if (closed.get()) {
-            throw new IllegalStateException("policy v" + version + " is closed");
-        }
-        Feed feed = borrow(batch);
-        try {
-            feed.inputData.write(obs, 0, batch * observationSize);
-            if (action != null) {
-                runForActions(feed, actionsOut);
-            } else {
-                runForQValues(feed, actionsOut);
-            }
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(
-                    "inference with policy v" + version + " failed: " + e.getMessage(), e);
-        } finally {
-            feeds.offer(feed);
-        }
-        for (int i = 0; i < batch; i++) {
-            behaviorProbOut[i] = 1.0f;
-        }
+        requireFeedForward("act without a state");
+        run(obs, null, batch, actionsOut, behaviorProbOut, null, false);
+    }
+
+    /** Floats of state per row: units × state tensors; 0 for a feed-forward policy. */
+    @Override
+    public int stateSize() {
+        return units * stateInputs.length;
+    }
+
+    /**
+     * {@link #act(float[], int, int[], float[])} for a recurrent policy: the rows' states are fed
+     * with the observations and the next states fetched in the same session run.
+     */
+    @Override
+    public void act(
+            float[] obs,
+            float[] state,
+            int batch,
+            int[] actionsOut,
+            float[] behaviorProbOut,
+            float[] nextStateOut) {
+        run(obs, state, batch, actionsOut, behaviorProbOut, nextStateOut, false);
     }
 
     /**
@@ -263,32 +306,121 @@ public final class SavedModelPolicy implements Policy {
         return logits == null ? this : new GreedyView();
     }
 
-    /** One session run fetching the logits, then a softmax draw or the argmax per row. */
-    private void actOnLogits(
-            float[] obs, int batch, int[] actionsOut, float[] probOut, boolean greedy) {
+    private void requireFeedForward(String what) {
+        if (recurrent != null) {
+            throw new IllegalStateException(
+                    "policy v"
+                            + version
+                            + " is recurrent ("
+                            + recurrent.cell()
+                            + ", "
+                            + recurrent.units()
+                            + " units) and cannot "
+                            + what
+                            + ": drive it with act(obs, state, ...), one state per episode"
+                            + " starting at zeros");
+        }
+    }
+
+    /**
+     * One session run over the batch: feeds {@code obs} (and the states of a recurrent policy),
+     * fetches the logits, the action or the Q-values (in that order of preference) and the next
+     * states, then samples, takes the argmax or checks the model's actions.
+     */
+    private void run(
+            float[] obs,
+            float[] state,
+            int batch,
+            int[] actionsOut,
+            float[] probOut,
+            float[] nextStateOut,
+            boolean greedy) {
         if (closed.get()) {
             throw new IllegalStateException("policy v" + version + " is closed");
         }
         Feed feed = borrow(batch);
         try {
             feed.inputData.write(obs, 0, batch * observationSize);
-            try (Result result = session.runner().feed(input, feed.input).fetch(logits).run()) {
-                result.get(0)
-                        .asRawTensor()
-                        .data()
-                        .asFloats()
-                        .read(feed.qValues, 0, batch * numActions);
+            Session.Runner runner = session.runner().feed(input, feed.input);
+            for (int k = 0; k < stateInputs.length; k++) {
+                stageState(state, k, feed);
+                runner.feed(stateInputs[k], feed.states[k]);
             }
-            if (greedy) {
-                SoftmaxSampler.greedy(feed.qValues, batch, numActions, actionsOut, probOut);
+            Output<?> fetched = logits != null ? logits : action != null ? action : qValues;
+            runner.fetch(fetched);
+            for (Output<?> next : stateOutputs) {
+                runner.fetch(next);
+            }
+            try (Result result = runner.run()) {
+                if (fetched == action) {
+                    result.get(0).asRawTensor().data().asLongs().read(feed.actions, 0, batch);
+                } else {
+                    result.get(0)
+                            .asRawTensor()
+                            .data()
+                            .asFloats()
+                            .read(feed.qValues, 0, batch * numActions);
+                }
+                for (int k = 0; k < stateOutputs.length; k++) {
+                    unstageState(result.get(k + 1), k, feed, nextStateOut);
+                }
+            }
+            if (logits != null) {
+                if (greedy) {
+                    SoftmaxSampler.greedy(feed.qValues, batch, numActions, actionsOut, probOut);
+                } else {
+                    sampler.sample(feed.qValues, batch, numActions, actionsOut, probOut);
+                }
+                return;
+            }
+            if (fetched == action) {
+                checkActions(feed, actionsOut);
             } else {
-                sampler.sample(feed.qValues, batch, numActions, actionsOut, probOut);
+                argmax(feed, actionsOut);
+            }
+            for (int i = 0; i < batch; i++) {
+                probOut[i] = 1.0f;
             }
         } catch (RuntimeException e) {
             throw new IllegalStateException(
                     "inference with policy v" + version + " failed: " + e.getMessage(), e);
         } finally {
             feeds.offer(feed);
+        }
+    }
+
+    /** Copies state tensor k of every row ({@code [h_i | c_i]} layout) into its input tensor. */
+    private void stageState(float[] state, int k, Feed feed) {
+        int stateSize = stateSize();
+        for (int i = 0; i < feed.batch; i++) {
+            System.arraycopy(state, i * stateSize + k * units, feed.stateRows, i * units, units);
+        }
+        feed.stateData[k].write(feed.stateRows, 0, feed.batch * units);
+    }
+
+    /** Copies next-state tensor k into every row's slice of {@code nextStateOut}. */
+    private void unstageState(Tensor next, int k, Feed feed, float[] nextStateOut) {
+        if (next.shape().size() != (long) feed.batch * units) {
+            throw new IllegalStateException(
+                    "policy v"
+                            + version
+                            + " returned "
+                            + recurrent.stateOutputs().get(k)
+                            + " of shape "
+                            + next.shape()
+                            + " for "
+                            + feed.batch
+                            + " rows; expected ["
+                            + feed.batch
+                            + ", "
+                            + units
+                            + "]");
+        }
+        next.asRawTensor().data().asFloats().read(feed.stateRows, 0, feed.batch * units);
+        int stateSize = stateSize();
+        for (int i = 0; i < feed.batch; i++) {
+            System.arraycopy(
+                    feed.stateRows, i * units, nextStateOut, i * stateSize + k * units, units);
         }
     }
 
@@ -316,7 +448,24 @@ public final class SavedModelPolicy implements Policy {
 
         @Override
         public void act(float[] obs, int batch, int[] actionsOut, float[] behaviorProbOut) {
-            actOnLogits(obs, batch, actionsOut, behaviorProbOut, true);
+            requireFeedForward("act without a state");
+            run(obs, null, batch, actionsOut, behaviorProbOut, null, true);
+        }
+
+        @Override
+        public int stateSize() {
+            return SavedModelPolicy.this.stateSize();
+        }
+
+        @Override
+        public void act(
+                float[] obs,
+                float[] state,
+                int batch,
+                int[] actionsOut,
+                float[] behaviorProbOut,
+                float[] nextStateOut) {
+            run(obs, state, batch, actionsOut, behaviorProbOut, nextStateOut, true);
         }
 
         @Override
@@ -330,9 +479,10 @@ public final class SavedModelPolicy implements Policy {
         }
     }
 
+    /** True when the signature exports {@code q_values} and the policy is feed-forward. */
     @Override
     public boolean hasQValues() {
-        return qValues != null;
+        return qValues != null && recurrent == null;
     }
 
     /**
@@ -345,6 +495,7 @@ public final class SavedModelPolicy implements Policy {
         if (qValues == null) {
             Policy.super.qValues(obs, rows, qOut);
         }
+        requireFeedForward("compute Q-values without a state");
         if (closed.get()) {
             throw new IllegalStateException("policy v" + version + " is closed");
         }
@@ -374,10 +525,7 @@ public final class SavedModelPolicy implements Policy {
         }
     }
 
-    private void runForActions(Feed feed, int[] actionsOut) {
-        try (Result result = session.runner().feed(input, feed.input).fetch(action).run()) {
-            result.get(0).asRawTensor().data().asLongs().read(feed.actions, 0, feed.batch);
-        }
+    private void checkActions(Feed feed, int[] actionsOut) {
         for (int i = 0; i < feed.batch; i++) {
             long action = feed.actions[i];
             if (action < 0 || action >= numActions) {
@@ -393,14 +541,7 @@ public final class SavedModelPolicy implements Policy {
         }
     }
 
-    private void runForQValues(Feed feed, int[] actionsOut) {
-        try (Result result = session.runner().feed(input, feed.input).fetch(qValues).run()) {
-            result.get(0)
-                    .asRawTensor()
-                    .data()
-                    .asFloats()
-                    .read(feed.qValues, 0, feed.batch * numActions);
-        }
+    private void argmax(Feed feed, int[] actionsOut) {
         float[] q = feed.qValues;
         for (int i = 0; i < feed.batch; i++) {
             int base = i * numActions;
@@ -423,14 +564,14 @@ public final class SavedModelPolicy implements Policy {
             return feed;
         }
         if (feed != null) {
-            feed.input.close();
+            feed.close();
         }
         long[] dims = new long[obsShape.size() + 1];
         dims[0] = batch;
         for (int d = 0; d < obsShape.size(); d++) {
             dims[d + 1] = obsShape.get(d);
         }
-        return new Feed(batch, Shape.of(dims), numActions);
+        return new Feed(batch, Shape.of(dims), numActions, stateInputs.length, units);
     }
 
     @Override
@@ -439,7 +580,7 @@ public final class SavedModelPolicy implements Policy {
             return;
         }
         for (Feed feed = feeds.poll(); feed != null; feed = feeds.poll()) {
-            feed.input.close();
+            feed.close();
         }
         bundle.close();
     }
@@ -456,6 +597,9 @@ public final class SavedModelPolicy implements Policy {
                 + (logits != null
                         ? "sampled from softmax(logits)"
                         : action != null ? "action output" : "argmax of q_values")
+                + (recurrent == null
+                        ? ""
+                        : ", recurrent " + recurrent.cell() + " of " + units + " units")
                 + "]";
     }
 }

@@ -6,6 +6,7 @@ import io.replayflow.schemas.policy.PolicyManifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 import org.tensorflow.Signature.TensorDescription;
@@ -22,8 +23,17 @@ import org.tensorflow.proto.DataType;
  * @param action the greedy-action tensor, or null
  * @param qValues the Q-value tensor, or null
  * @param logits the logits tensor {@code [batch, num_actions]} of a stochastic policy, or null
+ * @param stateInputs a recurrent policy's state tensors {@code [batch, units]}, in the manifest's
+ *     order; empty for a feed-forward one
+ * @param stateOutputs its next-state tensors, one per state input, in the same order
  */
-record ServingSignature(String input, String action, String qValues, String logits) {
+record ServingSignature(
+        String input,
+        String action,
+        String qValues,
+        String logits,
+        List<String> stateInputs,
+        List<String> stateOutputs) {
 
     /**
      * Finds the signature {@code names.name()} in {@code bundle} and checks its tensors.
@@ -37,6 +47,7 @@ record ServingSignature(String input, String action, String qValues, String logi
             List<Integer> obsShape,
             int numActions,
             boolean stochastic,
+            PolicyManifest.Recurrent recurrent,
             Path dir)
             throws PolicyRejectedException {
         Signature signature = findSignature(bundle, names.name(), dir);
@@ -82,11 +93,66 @@ record ServingSignature(String input, String action, String qValues, String logi
         if (stochastic) {
             checkOutput(logits, names.logits(), DataType.DT_FLOAT, 2, numActions, dir);
         }
+        List<String> stateInputs = new ArrayList<>();
+        List<String> stateOutputs = new ArrayList<>();
+        if (recurrent != null) {
+            for (int k = 0; k < recurrent.stateInputs().size(); k++) {
+                stateInputs.add(
+                        checkState(
+                                signature,
+                                signature.getInputs(),
+                                "input",
+                                recurrent.stateInputs().get(k),
+                                recurrent.units(),
+                                dir));
+                stateOutputs.add(
+                        checkState(
+                                signature,
+                                signature.getOutputs(),
+                                "output",
+                                recurrent.stateOutputs().get(k),
+                                recurrent.units(),
+                                dir));
+            }
+        }
         return new ServingSignature(
                 input,
                 action == null ? null : action.name,
                 qValues == null ? null : qValues.name,
-                stochastic ? logits.name : null);
+                stochastic ? logits.name : null,
+                List.copyOf(stateInputs),
+                List.copyOf(stateOutputs));
+    }
+
+    /** A state input or output the manifest's {@code recurrent} names: float32 [batch, units]. */
+    private static String checkState(
+            Signature signature,
+            Map<String, TensorDescription> tensors,
+            String role,
+            String key,
+            int units,
+            Path dir)
+            throws PolicyRejectedException {
+        TensorDescription tensor = tensors.get(key);
+        if (tensor == null) {
+            throw new PolicyRejectedException(
+                    Reason.SPEC_MISMATCH,
+                    "the manifest of "
+                            + dir
+                            + " declares a recurrent policy with state "
+                            + role
+                            + " '"
+                            + key
+                            + "' but signature '"
+                            + signature.key()
+                            + "' has none (its "
+                            + role
+                            + "s: "
+                            + tensors.keySet()
+                            + "): export the state tensors the manifest's 'recurrent' names");
+        }
+        checkOutput(tensor, key, DataType.DT_FLOAT, 2, units, dir);
+        return tensor.name;
     }
 
     private static Signature findSignature(SavedModelBundle bundle, String key, Path dir)

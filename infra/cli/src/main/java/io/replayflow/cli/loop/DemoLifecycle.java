@@ -215,7 +215,10 @@ public final class DemoLifecycle implements AutoCloseable {
         this.envSpec = registry.spec(envId);
         this.loader =
                 PolicyLoader.tensorFlow(
-                        EnvPolicySpec.of(envSpec), registry.make(envId).reset(0), ACT_ROWS);
+                                EnvPolicySpec.of(envSpec), registry.make(envId).reset(0), ACT_ROWS)
+                        .statelessOnly(
+                                "the demo's off-policy evaluation scores each logged step on its"
+                                        + " own, without the target policy's state");
         this.assignments = new AssignmentLog(bootstrap, Map.of(), topics, Duration.ofSeconds(30));
         ControllerConfig config = ControllerOptions.parse(CONTROLLER_SETTINGS);
         this.controller =
