@@ -184,11 +184,9 @@ public record PolicyGradientConfig(
         map.put(VTRACE_RHO_BAR.key(), String.valueOf(rhoBar));
         map.put(VTRACE_C_BAR.key(), String.valueOf(cBar));
         map.put(PG_REWARD_SCALE.key(), String.valueOf(rewardScale));
-        if (recurrent()) { // feed-forward manifests keep their keys
-            map.put(PG_NETWORK.key(), core.toString());
-            map.put(PG_LSTM_UNITS.key(), String.valueOf(lstmUnits));
-            map.put(PG_BURN_IN.key(), String.valueOf(burnIn));
-        }
+        map.put(PG_NETWORK.key(), core.toString());
+        map.put(PG_LSTM_UNITS.key(), String.valueOf(lstmUnits));
+        map.put(PG_BURN_IN.key(), String.valueOf(burnIn));
         return map;
     }
 
