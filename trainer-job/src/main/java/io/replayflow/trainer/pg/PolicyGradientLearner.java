@@ -40,6 +40,12 @@ import org.tensorflow.types.TInt64;
  * }
  * }</pre>
  *
+ * <p>With {@code trainer.pg.network=lstm} the actor-critic is recurrent: the graph unrolls it over
+ * the T steps of each segment (so every batch must have the T given to {@link
+ * #create(PolicyGradientConfig, TransitionSpec, int)}), and a third session run first recomputes
+ * each segment's starting state from its burn-in prefix ({@link BurnInPrefixes}, {@link
+ * #initialState}).
+ *
  * <p>Not thread-safe: owned by the learner's thread. Weights start from {@code trainer.seed}.
  */
 public final class PolicyGradientLearner implements AutoCloseable {
