@@ -3,6 +3,7 @@ package io.replayflow.trainer;
 import io.replayflow.replay.priority.PriorityOptions;
 import io.replayflow.schemas.config.OptionTable;
 import io.replayflow.trainer.algo.TdLossFunction;
+import io.replayflow.trainer.pg.ActorCriticCore;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -329,6 +330,33 @@ public final class TrainerOptions {
                     "double",
                     "IMPALA: truncation c_bar of the V-trace trace coefficients (the paper: 1;"
                             + " keep c_bar <= rho_bar).");
+
+    public static final ConfigOption<ActorCriticCore> PG_NETWORK =
+            TABLE.add(
+                    ConfigOptions.key("trainer.pg.network")
+                            .enumType(ActorCriticCore.class)
+                            .defaultValue(ActorCriticCore.MLP),
+                    OptionTable.choices(ActorCriticCore.class),
+                    "Policy-gradient algorithms: the actor-critic's core. mlp: the dense trunk"
+                            + " (a feed-forward policy); lstm: the dense trunk, then an LSTM of"
+                            + " trainer.pg.lstm-units (a recurrent policy, exported with state"
+                            + " inputs and outputs, trained on whole segments after a burn-in of"
+                            + " trainer.pg.burn-in steps; a2c and impala only).");
+
+    public static final ConfigOption<Integer> PG_LSTM_UNITS =
+            TABLE.add(
+                    ConfigOptions.key("trainer.pg.lstm-units").intType().defaultValue(64),
+                    "int",
+                    "trainer.pg.network=lstm: width of the LSTM's state h and c, >= 1.");
+
+    public static final ConfigOption<Integer> PG_BURN_IN =
+            TABLE.add(
+                    ConfigOptions.key("trainer.pg.burn-in").intType().defaultValue(20),
+                    "int",
+                    "trainer.pg.network=lstm: steps of a segment's episode before it that the"
+                            + " learner replays through the current network, without gradient,"
+                            + " to recompute the LSTM state at the segment's start (R2D2's"
+                            + " burn-in); >= 0, 0: every segment starts from the zero state.");
 
     /** Every key, in documentation order: the trainer's section of {@code docs/CONFIG.md}. */
     public static OptionTable table() {

@@ -49,7 +49,10 @@ class TrainerConfigTest {
                         TrainerOptions.PG_ENTROPY_COEF.key(),
                         TrainerOptions.PG_REWARD_SCALE.key(),
                         TrainerOptions.VTRACE_RHO_BAR.key(),
-                        TrainerOptions.VTRACE_C_BAR.key());
+                        TrainerOptions.VTRACE_C_BAR.key(),
+                        TrainerOptions.PG_NETWORK.key(),
+                        TrainerOptions.PG_LSTM_UNITS.key(),
+                        TrainerOptions.PG_BURN_IN.key());
         assertThat(c.toMap().keySet())
                 .containsExactlyInAnyOrderElementsOf(
                         TrainerOptions.table().entries().stream()

@@ -5,6 +5,7 @@ import io.replayflow.cli.loop.DemoReport;
 import io.replayflow.cli.loop.DemoRun;
 import io.replayflow.cli.loop.DemoSettings;
 import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.pg.PolicyGradientConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,16 @@ final class DemoCommand implements Callable<Integer> {
     String algo;
 
     @Option(
+            names = "--network",
+            defaultValue = "mlp",
+            paramLabel = "mlp|lstm",
+            description =
+                    "The policy's network: mlp (feed-forward) or lstm (a recurrent actor-critic,"
+                            + " --algo a2c or impala; actors keep its state per episode)"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String network;
+
+    @Option(
             names = "--segment-uses",
             paramLabel = "N",
             description =
@@ -150,6 +161,7 @@ final class DemoCommand implements Callable<Integer> {
                     preset(dataDir, UsageError.duration("--budget", budget))
                             .withEnv(env)
                             .withEvalEpisodes(evalEpisodes)
+                            .withTrainerSettings(networkSettings())
                             .withTrainerSettings(keyValues());
             if (segmentUses != null) {
                 if (!settings.policyGradient()) {
@@ -178,6 +190,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             mode = lifecycleMode(settings);
             io.replayflow.trainer.TrainerConfig.fromMap(settings.trainer());
+            if (settings.policyGradient()) {
+                PolicyGradientConfig.fromMap(settings.trainer());
+            }
             io.replayflow.actor.env.EnvRegistry.withBuiltIns().spec(env);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
@@ -278,6 +293,26 @@ final class DemoCommand implements Callable<Integer> {
         }
         return DemoSettings.cartPole(dataDir, duration)
                 .withTrainerSettings(Map.of("trainer.algo", parsed.id()));
+    }
+
+    /** {@code --network}: nothing for mlp, {@link DemoSettings#LSTM} for lstm. */
+    private Map<String, String> networkSettings() {
+        switch (network.strip().toLowerCase(Locale.ROOT)) {
+            case "mlp":
+                return Map.of();
+            case "lstm":
+                Algo parsed = Algo.parse(algo);
+                if (parsed != Algo.A2C && parsed != Algo.IMPALA) {
+                    throw new UsageError(
+                            "--network lstm applies to --algo a2c or impala (an LSTM"
+                                    + " actor-critic trained on segments), not "
+                                    + parsed.id()
+                                    + ": use --algo impala, or --network mlp");
+                }
+                return DemoSettings.LSTM;
+            default:
+                throw new UsageError("--network '" + network + "' is unknown: use mlp or lstm");
+        }
     }
 
     private Map<String, String> keyValues() {

@@ -195,6 +195,35 @@ class ReplayFlowCliTest {
     }
 
     @Test
+    void demoRefusesLstmWithAValueBasedAlgorithmOrReinforceAndAnUnknownNetworkInOneLine() {
+        Result dqn = run("demo", "--network", "lstm", "--data", "/tmp/x");
+        Result reinforce = run("demo", "--algo", "reinforce", "--network", "lstm", "--data", "/x");
+        Result unknown = run("demo", "--algo", "impala", "--network", "gru", "--data", "/tmp/x");
+        Result units =
+                run(
+                        "demo",
+                        "--algo",
+                        "a2c",
+                        "--network",
+                        "lstm",
+                        "--set",
+                        "trainer.pg.lstm-units=0",
+                        "--data",
+                        "/tmp/x");
+
+        for (Result r : List.of(dqn, reinforce, unknown, units)) {
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.errLines()).hasSize(1);
+        }
+        assertThat(dqn.err())
+                .contains("--network lstm applies to --algo a2c or impala")
+                .contains("not double-dqn");
+        assertThat(reinforce.err()).contains("not reinforce");
+        assertThat(unknown.err()).contains("--network 'gru' is unknown: use mlp or lstm");
+        assertThat(units.err()).contains("trainer.pg.lstm-units=0 must be >= 1");
+    }
+
+    @Test
     void demoRefusesAnUnknownLifecycleModeAndAutomaticModeForPolicyGradientInOneLine() {
         Result unknown = run("demo", "--lifecycle", "manual", "--data", "/tmp/x");
         Result pg = run("demo", "--algo", "impala", "--lifecycle", "auto", "--data", "/tmp/x");

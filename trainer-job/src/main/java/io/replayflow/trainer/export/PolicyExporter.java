@@ -9,6 +9,8 @@ import io.replayflow.trainer.graph.SessionFactory;
 import io.replayflow.trainer.graph.VariableIo;
 import io.replayflow.trainer.net.ActorCritic;
 import io.replayflow.trainer.net.QNetwork;
+import io.replayflow.trainer.net.QNetworkSpec;
+import io.replayflow.trainer.net.RecurrentActorCritic;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -41,6 +43,13 @@ import org.tensorflow.types.TInt64;
  * outputs {@code logits} float32 {@code [batch, numActions]}, {@code value} float32 {@code [batch]}
  * and {@code action} (argmax of the logits) instead, under policy kind {@code stochastic}: actors
  * sample from {@code softmax(logits)}.
+ *
+ * <p>A {@linkplain PolicySnapshot#recurrent() recurrent} snapshot (an LSTM actor-critic) also takes
+ * the state inputs {@code state_h} and {@code state_c} float32 {@code [batch, units]} and returns
+ * the state after the step as {@code next_state_h} and {@code next_state_c}, besides {@code
+ * logits}, {@code value} and {@code action}; its manifest is format 3 with {@code recurrent} =
+ * {@link PolicyManifest.Recurrent#lstm(int)}. A caller feeds zeros at an episode's first step and
+ * each step's returned state to the next.
  *
  * <p>The SavedModel holds an inference-only graph (the Q-network, no target network or optimizer
  * state), built fresh and loaded with the trained weights. Everything is written into a hidden
@@ -113,7 +122,9 @@ public final class PolicyExporter {
                             .methodName(PREDICT_METHOD)
                             .input("obs", obs);
             List<Variable<TFloat32>> vars;
-            if (snapshot.stochastic()) {
+            if (snapshot.recurrent()) {
+                vars = recurrentOutputs(tf, obs, snapshot, outputs);
+            } else if (snapshot.stochastic()) {
                 ActorCritic net =
                         ActorCritic.build(
                                 tf.withSubScope("ac"), snapshot.network(), snapshot.spec());
@@ -149,10 +160,47 @@ public final class PolicyExporter {
         }
     }
 
+    /** The recurrent signature's state inputs and its outputs; returns the network's variables. */
+    private static List<Variable<TFloat32>> recurrentOutputs(
+            Ops tf, Placeholder<TFloat32> obs, PolicySnapshot snapshot, Signature.Builder outputs) {
+        PolicyManifest.Recurrent r = PolicyManifest.Recurrent.lstm(snapshot.lstmUnits());
+        Shape state = Shape.of(-1, snapshot.lstmUnits());
+        Placeholder<TFloat32> h =
+                tf.withName(r.stateInputs().get(0))
+                        .placeholder(TFloat32.class, Placeholder.shape(state));
+        Placeholder<TFloat32> c =
+                tf.withName(r.stateInputs().get(1))
+                        .placeholder(TFloat32.class, Placeholder.shape(state));
+        RecurrentActorCritic net =
+                RecurrentActorCritic.build(
+                        tf.withSubScope("ac"),
+                        ((QNetworkSpec.Mlp) snapshot.network()).hidden(),
+                        snapshot.lstmUnits(),
+                        snapshot.spec());
+        RecurrentActorCritic.Step step = net.step(tf, obs, h, c);
+        Operand<TFloat32> logits = tf.withName("logits").identity(step.heads().logits());
+        outputs.input(r.stateInputs().get(0), h)
+                .input(r.stateInputs().get(1), c)
+                .output("logits", logits)
+                .output("value", tf.withName("value").identity(step.heads().value()))
+                .output(
+                        "action",
+                        tf.withName("action").math.argMax(logits, tf.constant(1), TInt64.class))
+                .output(
+                        r.stateOutputs().get(0),
+                        tf.withName(r.stateOutputs().get(0)).identity(step.h()))
+                .output(
+                        r.stateOutputs().get(1),
+                        tf.withName(r.stateOutputs().get(1)).identity(step.c()));
+        return net.variables();
+    }
+
     private PolicyManifest manifest(PolicySnapshot s, long version, Path dir) throws IOException {
         Map<String, String> files = ArtifactDigest.fileDigests(dir);
         return new PolicyManifest(
-                PolicyManifest.FORMAT_VERSION,
+                s.recurrent()
+                        ? PolicyManifest.RECURRENT_FORMAT_VERSION
+                        : PolicyManifest.FORMAT_VERSION,
                 s.policyName(),
                 version,
                 s.algo().id(),
@@ -170,7 +218,8 @@ public final class PolicyExporter {
                 s.lineage(),
                 files,
                 ArtifactDigest.combine(files),
-                s.stochastic() ? PolicyManifest.STOCHASTIC : PolicyManifest.Q_VALUES);
+                s.stochastic() ? PolicyManifest.STOCHASTIC : PolicyManifest.Q_VALUES,
+                s.recurrent() ? PolicyManifest.Recurrent.lstm(s.lstmUnits()) : null);
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param stochastic true for an actor-critic ({@code network} is its trunk; the weights end with a
  *     {@code numActions + 1} head, logits then value) exported as a policy of kind {@code
  *     stochastic}; false for a Q-network
+ * @param lstmUnits the width of the LSTM between a stochastic snapshot's trunk and its head (a
+ *     {@link io.replayflow.trainer.net.RecurrentActorCritic}, exported with state inputs and
+ *     outputs), 0 for a feed-forward network
  */
 public record PolicySnapshot(
         String policyName,
@@ -32,7 +35,8 @@ public record PolicySnapshot(
         Map<String, String> config,
         long trainStep,
         PolicyManifest.Lineage lineage,
-        boolean stochastic) {
+        boolean stochastic,
+        int lstmUnits) {
 
     /** A Q-network snapshot. */
     public PolicySnapshot(
@@ -44,7 +48,7 @@ public record PolicySnapshot(
             Map<String, String> config,
             long trainStep,
             PolicyManifest.Lineage lineage) {
-        this(policyName, algo, network, spec, weights, config, trainStep, lineage, false);
+        this(policyName, algo, network, spec, weights, config, trainStep, lineage, false, 0);
     }
 
     /** An actor-critic snapshot, exported as a stochastic policy. */
@@ -58,7 +62,33 @@ public record PolicySnapshot(
             long trainStep,
             PolicyManifest.Lineage lineage) {
         return new PolicySnapshot(
-                policyName, algo, trunk, spec, weights, config, trainStep, lineage, true);
+                policyName, algo, trunk, spec, weights, config, trainStep, lineage, true, 0);
+    }
+
+    /**
+     * A recurrent actor-critic snapshot ({@code trunk}'s dense layers, an LSTM of {@code units},
+     * the head), exported as a stochastic policy with an LSTM state (manifest format 3).
+     */
+    public static PolicySnapshot recurrent(
+            String policyName,
+            Algo algo,
+            QNetworkSpec.Mlp trunk,
+            int units,
+            TransitionSpec spec,
+            List<float[]> weights,
+            Map<String, String> config,
+            long trainStep,
+            PolicyManifest.Lineage lineage) {
+        if (units < 1) {
+            throw new IllegalArgumentException("LSTM units must be >= 1, got " + units);
+        }
+        return new PolicySnapshot(
+                policyName, algo, trunk, spec, weights, config, trainStep, lineage, true, units);
+    }
+
+    /** True when the policy keeps an LSTM state between steps. */
+    public boolean recurrent() {
+        return lstmUnits > 0;
     }
 
     public PolicySnapshot {
@@ -69,5 +99,10 @@ public record PolicySnapshot(
         weights = List.copyOf(weights);
         config = Map.copyOf(config);
         Objects.requireNonNull(lineage, "lineage");
+        if (lstmUnits > 0 && !(stochastic && network instanceof QNetworkSpec.Mlp)) {
+            throw new IllegalArgumentException(
+                    "a recurrent snapshot is a stochastic actor-critic over an mlp trunk, got "
+                            + network.describe());
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.replayflow.trainer.TransitionSpec;
 import io.replayflow.trainer.algo.PolicyGradientLoss;
 import io.replayflow.trainer.net.ActorCritic;
 import io.replayflow.trainer.net.QNetworkSpec;
+import io.replayflow.trainer.net.RecurrentActorCritic;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
@@ -35,6 +36,16 @@ import org.tensorflow.types.TInt64;
  *
  * A learner step is two session runs: the forward path, then (with the targets computed in Java)
  * {@link #train()} fetching {@link #metrics()}.
+ *
+ * <p>With a {@link Recurrence} the actor-critic is a {@link RecurrentActorCritic} unrolled
+ * statically over the {@code T} steps of each segment: {@code obs} and {@code mask} are read as
+ * {@code B} sequences of {@code T}, starting from the state fed to {@code state_h}, {@code state_c}
+ * {@code [B, units]}; the loss is unchanged over the unrolled outputs and the valid mask, and the
+ * bootstrap value is one more cell step on {@code bootstrap_obs} from the state after each
+ * segment's last valid step. A separate path, {@link #burnInState()}, unrolls the same network over
+ * {@code burn_in_obs [B * K, ...]} with {@code burn_in_mask [B * K]} from the fed state: the
+ * learner runs it first (no gradient flows through it, as in R2D2) and feeds its result as the
+ * segments' starting state.
  */
 public final class PolicyGradientGraph {
 
@@ -47,7 +58,8 @@ public final class PolicyGradientGraph {
     private final Placeholder<TFloat32> valueTarget;
     private final Placeholder<TFloat32> mask;
     private final Placeholder<TFloat32> bootstrapObs;
-    private final ActorCritic net;
+    private final ActorCritic net; // null when recurrent
+    private final RecurrentActorCritic recurrentNet; // null when feed-forward
     private final Operand<TFloat32> value;
     private final Operand<TFloat32> logPiTaken;
     private final Operand<TFloat32> bootstrapValue;
@@ -55,12 +67,38 @@ public final class PolicyGradientGraph {
     private final Op train;
     private final Variable<TInt64> globalStep;
     private final VariableIo io;
+    private final Recurrence recurrence; // null: feed-forward
+    private final Placeholder<TFloat32> stateH; // [B, units]
+    private final Placeholder<TFloat32> stateC; // [B, units]
+    private final Placeholder<TFloat32> burnInObs; // [B * K, ...obsShape]
+    private final Placeholder<TFloat32> burnInMask; // [B * K]
+    private final List<Operand<TFloat32>> burnInState; // h, c [B, units]
 
     /**
-     * @param trunk the actor-critic's trunk architecture
-     * @param valueCoef {@code c_v}
-     * @param entropyCoef {@code c_e}
+     * The recurrent core and its static unroll lengths.
+     *
+     * @param hidden dense ReLU widths under the LSTM
+     * @param units the LSTM's width
+     * @param length T, the steps of every segment batch fed
+     * @param burnIn K, the steps of the burn-in path (0: none)
      */
+    public record Recurrence(List<Integer> hidden, int units, int length, int burnIn) {
+        public Recurrence {
+            hidden = List.copyOf(hidden);
+            if (units < 1 || length < 1 || burnIn < 0) {
+                throw new IllegalArgumentException(
+                        "LSTM units "
+                                + units
+                                + " and segment length "
+                                + length
+                                + " must be >= 1, burn-in "
+                                + burnIn
+                                + " >= 0");
+            }
+        }
+    }
+
+    /** A feed-forward actor-critic on {@code trunk}. */
     public PolicyGradientGraph(
             Graph graph,
             TransitionSpec spec,
@@ -72,6 +110,39 @@ public final class PolicyGradientGraph {
             double adamBeta2,
             double adamEpsilon,
             double gradClipNorm) {
+        this(
+                graph,
+                spec,
+                trunk,
+                null,
+                valueCoef,
+                entropyCoef,
+                lr,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                gradClipNorm);
+    }
+
+    /**
+     * @param trunk the actor-critic's trunk architecture (feed-forward)
+     * @param recurrence the LSTM core, or null for the feed-forward actor-critic on {@code trunk}
+     * @param valueCoef {@code c_v}
+     * @param entropyCoef {@code c_e}
+     */
+    public PolicyGradientGraph(
+            Graph graph,
+            TransitionSpec spec,
+            QNetworkSpec trunk,
+            Recurrence recurrence,
+            float valueCoef,
+            float entropyCoef,
+            double lr,
+            double adamBeta1,
+            double adamBeta2,
+            double adamEpsilon,
+            double gradClipNorm) {
+        this.recurrence = recurrence;
         if (spec.obsType() != TransitionSpec.ObsType.FLOAT32) {
             throw new IllegalArgumentException(
                     "the policy-gradient learner takes float observations; "
@@ -90,17 +161,59 @@ public final class PolicyGradientGraph {
                 in.withName("bootstrap_obs")
                         .placeholder(TFloat32.class, Placeholder.shape(obsShape));
 
-        net = ActorCritic.build(tf.withSubScope("online"), trunk, spec);
         Ops fwd = tf.withSubScope("forward");
-        ActorCritic.Heads heads = net.apply(fwd, obs);
+        ActorCritic.Heads heads;
+        Operand<TFloat32> bootstrap;
+        List<Variable<TFloat32>> vars;
+        if (recurrence == null) {
+            net = ActorCritic.build(tf.withSubScope("online"), trunk, spec);
+            heads = net.apply(fwd, obs);
+            bootstrap = net.apply(fwd, bootstrapObs).value();
+            vars = net.variables();
+            recurrentNet = null;
+            stateH = stateC = burnInObs = burnInMask = null;
+            burnInState = List.of();
+        } else {
+            net = null;
+            RecurrentActorCritic lstm =
+                    RecurrentActorCritic.build(
+                            tf.withSubScope("online"),
+                            recurrence.hidden(),
+                            recurrence.units(),
+                            spec);
+            recurrentNet = lstm;
+            Shape state = Shape.of(-1, recurrence.units());
+            stateH = in.withName("state_h").placeholder(TFloat32.class, Placeholder.shape(state));
+            stateC = in.withName("state_c").placeholder(TFloat32.class, Placeholder.shape(state));
+            RecurrentActorCritic.Step unrolled =
+                    lstm.unroll(fwd, obs, mask, stateH, stateC, recurrence.length());
+            heads = unrolled.heads();
+            bootstrap = lstm.step(fwd, bootstrapObs, unrolled.h(), unrolled.c()).heads().value();
+            vars = lstm.variables();
+            burnInObs =
+                    in.withName("burn_in_obs")
+                            .placeholder(TFloat32.class, Placeholder.shape(obsShape));
+            burnInMask = vector(in, "burn_in_mask");
+            if (recurrence.burnIn() > 0) {
+                Ops burn = tf.withSubScope("burn_in");
+                RecurrentActorCritic.Step b =
+                        lstm.unroll(
+                                burn, burnInObs, burnInMask, stateH, stateC, recurrence.burnIn());
+                burnInState =
+                        List.of(
+                                burn.withName("state_h").identity(b.h()),
+                                burn.withName("state_c").identity(b.c()));
+            } else {
+                burnInState = List.of();
+            }
+        }
         value = fwd.withName("value").identity(heads.value());
         logPiTaken =
                 fwd.withName("log_pi_taken")
                         .identity(
                                 PolicyGradientLoss.logProbOf(
                                         fwd, fwd.nn.logSoftmax(heads.logits()), action));
-        bootstrapValue =
-                fwd.withName("bootstrap_value").identity(net.apply(fwd, bootstrapObs).value());
+        bootstrapValue = fwd.withName("bootstrap_value").identity(bootstrap);
 
         PolicyGradientLoss.Parts loss =
                 PolicyGradientLoss.build(
@@ -114,7 +227,6 @@ public final class PolicyGradientGraph {
                         valueCoef,
                         entropyCoef);
         globalStep = tf.withName("global_step").variable(tf.withInitScope().constant(0L));
-        List<Variable<TFloat32>> vars = net.variables();
         Gradients grads = tf.withSubScope("gradients").gradients(loss.total(), vars);
         List<Operand<TFloat32>> g = new ArrayList<>(vars.size());
         for (int i = 0; i < vars.size(); i++) {
@@ -164,8 +276,47 @@ public final class PolicyGradientGraph {
         return bootstrapObs;
     }
 
+    /** The feed-forward actor-critic; null with a {@link Recurrence}. */
     public ActorCritic network() {
         return net;
+    }
+
+    /** The recurrent actor-critic; null without a {@link Recurrence}. */
+    public RecurrentActorCritic recurrentNetwork() {
+        return recurrentNet;
+    }
+
+    /** The LSTM core's settings, or null for a feed-forward actor-critic. */
+    public Recurrence recurrence() {
+        return recurrence;
+    }
+
+    /** The state at each sequence's start {@code [B, units]} (recurrent only). */
+    public Placeholder<TFloat32> stateH() {
+        return stateH;
+    }
+
+    /** See {@link #stateH()}. */
+    public Placeholder<TFloat32> stateC() {
+        return stateC;
+    }
+
+    /** Burn-in prefixes {@code [B * K, ...obsShape]}, left-padded (recurrent only). */
+    public Placeholder<TFloat32> burnInObs() {
+        return burnInObs;
+    }
+
+    /** 1 on a prefix's real steps, 0 on its left padding {@code [B * K]} (recurrent only). */
+    public Placeholder<TFloat32> burnInMask() {
+        return burnInMask;
+    }
+
+    /**
+     * {@code h, c} {@code [B, units]} after the burn-in prefixes, from the state fed to {@link
+     * #stateH()} and {@link #stateC()}; empty when the burn-in is 0 or the core feed-forward.
+     */
+    public List<Operand<TFloat32>> burnInState() {
+        return burnInState;
     }
 
     /** {@code V(obs)} {@code [N]}. */

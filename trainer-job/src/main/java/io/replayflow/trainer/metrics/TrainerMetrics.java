@@ -74,6 +74,12 @@ public final class TrainerMetrics {
     /** Policy-gradient algorithms: largest importance ratio pi(a|s) / mu(a|s) in the batch. */
     public static final String IMPORTANCE_RATIO_MAX = "trainer/importance_ratio_max";
 
+    /**
+     * LSTM actor-critics: segments that started mid-episode from the zero state because no burn-in
+     * prefix of their episode was known, across the run (0 for a feed-forward core).
+     */
+    public static final String BURN_IN_ZERO_STATE = "trainer/burn_in_zero_state_segments";
+
     public static List<String> all() {
         return List.of(
                 LOSS_TOTAL,
@@ -95,6 +101,7 @@ public final class TrainerMetrics {
                 POLICY_LAG_VERSIONS_MAX,
                 POLICY_LAG_SECONDS,
                 IMPORTANCE_RATIO_MEAN,
-                IMPORTANCE_RATIO_MAX);
+                IMPORTANCE_RATIO_MAX,
+                BURN_IN_ZERO_STATE);
     }
 }

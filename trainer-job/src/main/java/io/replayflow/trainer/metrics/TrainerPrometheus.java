@@ -120,6 +120,12 @@ public final class TrainerPrometheus {
                             "Policy-gradient algorithms: largest importance ratio pi(a|s)/mu(a|s)"
                                     + " in the batch."),
                     new Definition(
+                            TrainerMetrics.BURN_IN_ZERO_STATE,
+                            "replayflow_trainer_burn_in_zero_state_segments_total",
+                            Type.COUNTER,
+                            "LSTM actor-critics: segments that started mid-episode from the zero"
+                                    + " state, no burn-in prefix of their episode known."),
+                    new Definition(
                             TrainerMetrics.GLOBAL_STEP,
                             "replayflow_trainer_steps_total",
                             Type.COUNTER,

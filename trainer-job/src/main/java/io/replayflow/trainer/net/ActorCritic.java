@@ -41,7 +41,11 @@ public final class ActorCritic {
 
     /** Logits and value of {@code obs} {@code [batch, ...obsShape]}. */
     public Heads apply(Ops tf, Operand<TFloat32> obs) {
-        Operand<TFloat32> out = net.apply(tf, obs); // [batch, numActions + 1]
+        return split(tf, net.apply(tf, obs), numActions);
+    }
+
+    /** Splits a head's output {@code [batch, numActions + 1]} into logits and value. */
+    static Heads split(Ops tf, Operand<TFloat32> out, int numActions) {
         Operand<TFloat32> logits =
                 tf.slice(
                         out,

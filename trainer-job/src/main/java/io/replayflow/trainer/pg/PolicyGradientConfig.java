@@ -1,13 +1,17 @@
 package io.replayflow.trainer.pg;
 
 import static io.replayflow.trainer.TrainerOptions.ACTOR_CRITIC_HIDDEN;
+import static io.replayflow.trainer.TrainerOptions.PG_BURN_IN;
 import static io.replayflow.trainer.TrainerOptions.PG_ENTROPY_COEF;
+import static io.replayflow.trainer.TrainerOptions.PG_LSTM_UNITS;
+import static io.replayflow.trainer.TrainerOptions.PG_NETWORK;
 import static io.replayflow.trainer.TrainerOptions.PG_REWARD_SCALE;
 import static io.replayflow.trainer.TrainerOptions.PG_VALUE_COEF;
 import static io.replayflow.trainer.TrainerOptions.VTRACE_C_BAR;
 import static io.replayflow.trainer.TrainerOptions.VTRACE_RHO_BAR;
 
 import io.replayflow.schemas.config.Settings;
+import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.TrainerOptions;
 import io.replayflow.trainer.algo.A2cLoss;
@@ -39,6 +43,9 @@ import java.util.Objects;
  * @param rhoBar V-trace {@code rho_bar}, > 0
  * @param cBar V-trace {@code c_bar}, > 0
  * @param rewardScale factor on every reward before the loss's targets, > 0
+ * @param core the actor-critic's core: dense layers only, or dense layers then an LSTM
+ * @param lstmUnits the LSTM's width ({@link ActorCriticCore#LSTM}), >= 1
+ * @param burnIn steps replayed before a segment to recompute its starting LSTM state, >= 0
  */
 public record PolicyGradientConfig(
         TrainerConfig trainer,
@@ -47,7 +54,10 @@ public record PolicyGradientConfig(
         double entropyCoef,
         double rhoBar,
         double cBar,
-        double rewardScale) {
+        double rewardScale,
+        ActorCriticCore core,
+        int lstmUnits,
+        int burnIn) {
 
     public PolicyGradientConfig {
         Objects.requireNonNull(trainer, "trainer");
@@ -76,6 +86,41 @@ public record PolicyGradientConfig(
                             + rewardScale
                             + " must be a finite number > 0, e.g. 0.01 for returns near -100");
         }
+        Objects.requireNonNull(core, "core");
+        if (lstmUnits < 1) {
+            throw new IllegalArgumentException(
+                    PG_LSTM_UNITS.key() + "=" + lstmUnits + " must be >= 1, e.g. 64");
+        }
+        if (burnIn < 0) {
+            throw new IllegalArgumentException(
+                    PG_BURN_IN.key() + "=" + burnIn + " must be >= 0, e.g. 20 (0: no burn-in)");
+        }
+        if (core == ActorCriticCore.LSTM && trainer.algo() == Algo.REINFORCE) {
+            throw new IllegalArgumentException(
+                    PG_NETWORK.key()
+                            + "=lstm trains on fixed-length segments; reinforce trains on whole"
+                            + " episodes of any length: use trainer.algo=a2c or impala with lstm");
+        }
+    }
+
+    /** These settings with {@code trainer} as the shared trainer settings. */
+    public PolicyGradientConfig withTrainer(TrainerConfig trainer) {
+        return new PolicyGradientConfig(
+                trainer,
+                hidden,
+                valueCoef,
+                entropyCoef,
+                rhoBar,
+                cBar,
+                rewardScale,
+                core,
+                lstmUnits,
+                burnIn);
+    }
+
+    /** True when the actor-critic has an LSTM core (a recurrent policy). */
+    public boolean recurrent() {
+        return core == ActorCriticCore.LSTM;
     }
 
     /**
@@ -107,11 +152,14 @@ public record PolicyGradientConfig(
                 values.get(PG_ENTROPY_COEF),
                 values.get(VTRACE_RHO_BAR),
                 values.get(VTRACE_C_BAR),
-                values.get(PG_REWARD_SCALE));
+                values.get(PG_REWARD_SCALE),
+                values.get(PG_NETWORK),
+                values.get(PG_LSTM_UNITS),
+                values.get(PG_BURN_IN));
     }
 
     /** The actor-critic trunk: an MLP of {@link #hidden}. */
-    public QNetworkSpec trunk() {
+    public QNetworkSpec.Mlp trunk() {
         return QNetworkSpec.mlp(hidden.stream().mapToInt(Integer::intValue).toArray());
     }
 
@@ -136,6 +184,9 @@ public record PolicyGradientConfig(
         map.put(VTRACE_RHO_BAR.key(), String.valueOf(rhoBar));
         map.put(VTRACE_C_BAR.key(), String.valueOf(cBar));
         map.put(PG_REWARD_SCALE.key(), String.valueOf(rewardScale));
+        map.put(PG_NETWORK.key(), core.toString());
+        map.put(PG_LSTM_UNITS.key(), String.valueOf(lstmUnits));
+        map.put(PG_BURN_IN.key(), String.valueOf(burnIn));
         return map;
     }
 

@@ -40,6 +40,12 @@ import org.tensorflow.types.TInt64;
  * }
  * }</pre>
  *
+ * <p>With {@code trainer.pg.network=lstm} the actor-critic is recurrent: the graph unrolls it over
+ * the T steps of each segment (so every batch must have the T given to {@link
+ * #create(PolicyGradientConfig, TransitionSpec, int)}), and a third session run first recomputes
+ * each segment's starting state from its burn-in prefix ({@link BurnInPrefixes}, {@link
+ * #initialState}).
+ *
  * <p>Not thread-safe: owned by the learner's thread. Weights start from {@code trainer.seed}.
  */
 public final class PolicyGradientLearner implements AutoCloseable {
@@ -52,10 +58,15 @@ public final class PolicyGradientLearner implements AutoCloseable {
     private final Graph graph;
     private final PolicyGradientGraph g;
     private final Session session;
+    private final BurnInPrefixes prefixes; // null: feed-forward, or no burn-in
     private long globalStep;
     private long samplesSeen;
 
-    private PolicyGradientLearner(PolicyGradientConfig config, TransitionSpec spec) {
+    /** Episodes whose last observations the burn-in keeps at once. */
+    static final int BURN_IN_EPISODES = 4096;
+
+    private PolicyGradientLearner(
+            PolicyGradientConfig config, TransitionSpec spec, int segmentLength) {
         this.config = Objects.requireNonNull(config, "config");
         this.spec = Objects.requireNonNull(spec, "spec");
         this.loss = config.loss();
@@ -67,6 +78,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
                             graph,
                             spec,
                             config.trunk(),
+                            recurrence(config, segmentLength),
                             (float) config.valueCoef(),
                             (float) config.entropyCoef(),
                             t.lr(),
@@ -79,16 +91,52 @@ public final class PolicyGradientLearner implements AutoCloseable {
             graph.close();
             throw e;
         }
+        this.prefixes =
+                config.recurrent() && config.burnIn() > 0
+                        ? new BurnInPrefixes(
+                                config.burnIn(), segmentLength, spec.obsSize(), BURN_IN_EPISODES)
+                        : null;
     }
 
-    /** Builds the graph and initialises the weights from {@code trainer.seed}. */
+    private static PolicyGradientGraph.Recurrence recurrence(
+            PolicyGradientConfig config, int segmentLength) {
+        return config.recurrent()
+                ? new PolicyGradientGraph.Recurrence(
+                        config.hidden(), config.lstmUnits(), segmentLength, config.burnIn())
+                : null;
+    }
+
+    /**
+     * Builds a feed-forward learner and initialises the weights from {@code trainer.seed}.
+     *
+     * @throws IllegalArgumentException for {@code trainer.pg.network=lstm}, which needs the segment
+     *     length: use {@link #create(PolicyGradientConfig, TransitionSpec, int)}
+     */
     public static PolicyGradientLearner create(PolicyGradientConfig config, TransitionSpec spec) {
-        PolicyGradientLearner learner = new PolicyGradientLearner(config, spec);
+        if (config.recurrent()) {
+            throw new IllegalArgumentException(
+                    "an LSTM learner unrolls over a fixed segment length: pass it to create(config,"
+                            + " spec, segmentLength)");
+        }
+        return create(config, spec, 1);
+    }
+
+    /**
+     * Builds the graph and initialises the weights from {@code trainer.seed}.
+     *
+     * @param segmentLength T of every segment batch it will be given; the LSTM core is unrolled
+     *     over exactly T steps (the feed-forward core takes any length)
+     */
+    public static PolicyGradientLearner create(
+            PolicyGradientConfig config, TransitionSpec spec, int segmentLength) {
+        PolicyGradientLearner learner = new PolicyGradientLearner(config, spec, segmentLength);
         try {
             learner.session.initialize();
+            long seed = config.trainer().seed();
             learner.setWeights(
-                    WeightInit.fanInUniform(
-                            learner.g.network().network(), config.trainer().seed()));
+                    config.recurrent()
+                            ? learner.g.recurrentNetwork().initialWeights(seed)
+                            : WeightInit.fanInUniform(learner.g.network().network(), seed));
             return learner;
         } catch (RuntimeException e) {
             learner.close();
@@ -117,16 +165,24 @@ public final class PolicyGradientLearner implements AutoCloseable {
         float[] values = new float[n];
         float[] logPi = new float[n];
         float[] bootstrapValues = new float[batch.size()];
+        float[][] state = g.recurrence() == null ? null : initialState(batch);
         try (TFloat32 obs = obsTensor(batch.obs(), n);
                 TInt32 action =
                         TInt32.tensorOf(Shape.of(n), DataBuffers.of(batch.actions(), true, false));
-                TFloat32 bootstrapObs = obsTensor(batch.bootstrapObs(), batch.size())) {
-            try (Result r =
+                TFloat32 bootstrapObs = obsTensor(batch.bootstrapObs(), batch.size());
+                TFloat32 valid = vector(batch.valid());
+                TFloat32 stateH = state == null ? null : stateTensor(state[0], batch.size());
+                TFloat32 stateC = state == null ? null : stateTensor(state[1], batch.size())) {
+            Session.Runner forward =
                     session.runner()
                             .feed(g.obs(), obs)
                             .feed(g.action(), action)
-                            .feed(g.bootstrapObs(), bootstrapObs)
-                            .fetch(g.value())
+                            .feed(g.bootstrapObs(), bootstrapObs);
+            if (state != null) {
+                forward.feed(g.mask(), valid).feed(g.stateH(), stateH).feed(g.stateC(), stateC);
+            }
+            try (Result r =
+                    forward.fetch(g.value())
                             .fetch(g.logPiTaken())
                             .fetch(g.bootstrapValue())
                             .run()) {
@@ -144,16 +200,18 @@ public final class PolicyGradientLearner implements AutoCloseable {
                             (float) config.trainer().gamma());
             float[] m = new float[5];
             try (TFloat32 advantage = vector(targets.advantage());
-                    TFloat32 valueTarget = vector(targets.valueTarget());
-                    TFloat32 mask = vector(batch.valid())) {
+                    TFloat32 valueTarget = vector(targets.valueTarget())) {
                 Session.Runner runner =
                         session.runner()
                                 .feed(g.obs(), obs)
                                 .feed(g.action(), action)
                                 .feed(g.advantage(), advantage)
                                 .feed(g.valueTarget(), valueTarget)
-                                .feed(g.mask(), mask)
+                                .feed(g.mask(), valid)
                                 .fetch(g.metrics());
+                if (state != null) {
+                    runner.feed(g.stateH(), stateH).feed(g.stateC(), stateC);
+                }
                 if (train) {
                     runner.addTarget(g.train());
                 }
@@ -175,6 +233,53 @@ public final class PolicyGradientLearner implements AutoCloseable {
                     m[PolicyGradientGraph.GRAD_NORM],
                     stats);
         }
+    }
+
+    /**
+     * The LSTM state {@code h, c} ({@code [B * units]} each) at the start of every segment of
+     * {@code batch}: zeros, or, with a burn-in, the current network run over each segment's prefix
+     * ({@link BurnInPrefixes}) from zeros. Takes the batch's own steps into the prefixes kept for
+     * later segments of their episodes, so call it once per batch, in the order served.
+     */
+    float[][] initialState(SegmentBatch batch) {
+        int units = g.recurrence().units();
+        float[] h = new float[batch.size() * units];
+        float[] c = new float[batch.size() * units];
+        if (prefixes == null) {
+            return new float[][] {h, c};
+        }
+        BurnInPrefixes.Prefixes p = prefixes.next(batch);
+        if (!p.any()) {
+            return new float[][] {h, c};
+        }
+        long rows = (long) batch.size() * g.recurrence().burnIn();
+        try (TFloat32 obs = obsTensor(p.obs(), rows);
+                TFloat32 mask = vector(p.mask());
+                TFloat32 h0 = stateTensor(h, batch.size());
+                TFloat32 c0 = stateTensor(c, batch.size());
+                Result r =
+                        session.runner()
+                                .feed(g.burnInObs(), obs)
+                                .feed(g.burnInMask(), mask)
+                                .feed(g.stateH(), h0)
+                                .feed(g.stateC(), c0)
+                                .fetch(g.burnInState().get(0))
+                                .fetch(g.burnInState().get(1))
+                                .run()) {
+            read(r, 0, h);
+            read(r, 1, c);
+        }
+        return new float[][] {h, c};
+    }
+
+    /** Segments that started mid-episode from the zero state, their burn-in prefix unknown. */
+    public long zeroStateSegments() {
+        return prefixes == null ? 0L : prefixes.zeroStateSegments();
+    }
+
+    private TFloat32 stateTensor(float[] data, int rows) {
+        return TFloat32.tensorOf(
+                Shape.of(rows, g.recurrence().units()), DataBuffers.of(data, true, false));
     }
 
     /**
@@ -202,7 +307,9 @@ public final class PolicyGradientLearner implements AutoCloseable {
                 batch.valid(),
                 batch.eventTimeMs(),
                 batch.bootstrapObs(),
-                batch.bootstrapAlive());
+                batch.bootstrapAlive(),
+                batch.episodeKeys(),
+                batch.firstSteps());
     }
 
     /** {@code pi(a|s) / mu(a|s)} for valid steps, 1 on padding. */
@@ -218,6 +325,14 @@ public final class PolicyGradientLearner implements AutoCloseable {
     }
 
     private void checkBatch(SegmentBatch batch) {
+        if (g.recurrence() != null && batch.length() != g.recurrence().length()) {
+            throw new IllegalArgumentException(
+                    "segments of "
+                            + batch.length()
+                            + " steps, but the LSTM learner is unrolled over "
+                            + g.recurrence().length()
+                            + ": read segments of one length (replay.segment.length)");
+        }
         if (batch.obsDim() != spec.obsSize()) {
             throw new IllegalArgumentException(
                     "segments carry observations of width "
@@ -365,11 +480,25 @@ public final class PolicyGradientLearner implements AutoCloseable {
     }
 
     private String network() {
-        return "actor-critic " + config.trunk().describe();
+        return "actor-critic "
+                + config.trunk().describe()
+                + (config.recurrent() ? " lstm(" + config.lstmUnits() + ")" : "");
     }
 
     /** Everything the exporter needs to write this actor-critic as a stochastic policy. */
     public PolicySnapshot snapshot(String policyName, PolicyManifest.Lineage lineage) {
+        if (config.recurrent()) {
+            return PolicySnapshot.recurrent(
+                    policyName,
+                    config.trainer().algo(),
+                    config.trunk(),
+                    config.lstmUnits(),
+                    spec,
+                    weights(),
+                    config.toMap(),
+                    globalStep(),
+                    lineage);
+        }
         return PolicySnapshot.stochastic(
                 policyName,
                 config.trainer().algo(),

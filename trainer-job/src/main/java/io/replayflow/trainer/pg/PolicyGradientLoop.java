@@ -66,6 +66,9 @@ public final class PolicyGradientLoop {
         }
         PgStepMetrics m = learner.step(batch.get(), publishedVersion.getAsLong(), clock.millis());
         Map<String, Double> scalars = scalars(m, learner.samplesSeen());
+        if (learner.config().recurrent()) {
+            scalars.put(TrainerMetrics.BURN_IN_ZERO_STATE, (double) learner.zeroStateSegments());
+        }
         last = Map.copyOf(scalars);
         if (prometheus != null) {
             scalars.forEach(prometheus::set);

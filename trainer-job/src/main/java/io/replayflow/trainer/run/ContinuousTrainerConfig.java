@@ -136,16 +136,7 @@ public record ContinuousTrainerConfig(
         if (given == null || given.isEmpty()) {
             return Optional.of(PolicyGradientConfig.fromMap(trainer.toMap()));
         }
-        PolicyGradientConfig pg = given.get();
-        return Optional.of(
-                new PolicyGradientConfig(
-                        trainer,
-                        pg.hidden(),
-                        pg.valueCoef(),
-                        pg.entropyCoef(),
-                        pg.rhoBar(),
-                        pg.cBar(),
-                        pg.rewardScale()));
+        return Optional.of(given.get().withTrainer(trainer));
     }
 
     /** The number of actions: {@code trainer.num-actions}, else the env's. */

@@ -136,7 +136,8 @@ final class PolicyGradientRun {
                     Objects.requireNonNullElse(
                             config.tensorboardDir(),
                             DataRoots.defaultTensorboard(root, tc.policyName()));
-            try (PolicyGradientLearner learner = PolicyGradientLearner.create(pg, spec);
+            try (PolicyGradientLearner learner =
+                            PolicyGradientLearner.create(pg, spec, batch.length());
                     EventFileWriter events = new EventFileWriter(tensorboard)) {
                 learner.restoreLatest(checkpoints);
                 SegmentSource replayFirst = replayingFirst(counted, batch);

@@ -20,6 +20,7 @@ import io.replayflow.trainer.TransitionSpec;
 import io.replayflow.trainer.checkpoint.CheckpointStore;
 import io.replayflow.trainer.export.PolicyArtifact;
 import io.replayflow.trainer.export.PolicyExporter;
+import io.replayflow.trainer.metrics.TrainerMetrics;
 import io.replayflow.trainer.pg.PolicyGradientConfig;
 import io.replayflow.trainer.pg.PolicyGradientLearner;
 import io.replayflow.trainer.run.ContinuousTrainerStatus.Phase;
@@ -296,6 +297,72 @@ class TrainFromParquetITCase {
             gap = Math.max(gap, Math.abs(fresh[i] - restarted[i]));
         }
         assertThat(gap).as("a learner that starts afresh ends elsewhere").isGreaterThan(1e-3f);
+    }
+
+    /**
+     * An LSTM continuous trainer on real Parquet segments and the real broker: it unrolls over the
+     * segments, recomputes each one's starting state from the earlier segments of its episode
+     * (which the FIFO dataset serves first, so no segment starts from an unknown state), and
+     * publishes format-3 recurrent versions whose SavedModel steps a state.
+     */
+    @Test
+    void continuousLstmTrainerBurnsInFromEarlierSegmentsAndPublishesRecurrentVersions()
+            throws Exception {
+        Map<String, String> settings =
+                Map.of(
+                        "trainer.algo", "impala",
+                        "trainer.pg.network", "lstm",
+                        "trainer.pg.lstm-units", "8",
+                        "trainer.pg.burn-in", "20",
+                        "trainer.actor-critic.hidden", "16",
+                        "trainer.batch-size", "4",
+                        "trainer.policy.name", "lstm-it",
+                        "trainer.threads.intra-op", "1",
+                        "trainer.threads.inter-op", "1");
+        writeSegmentsExactly("lstm-segs", 40, 300);
+        ContinuousTrainerConfig config =
+                ContinuousTrainerConfig.builder(root.toUri(), "lstm-segs")
+                        .policyGradient(PolicyGradientConfig.fromMap(settings))
+                        .segments(SegmentReadOptions.defaults().withRefreshInterval(Duration.ZERO))
+                        .env(CartPoleLog.ENV)
+                        .publishEvery(5)
+                        .checkpointDir(root.resolve("lstm-checkpoints"))
+                        .bootstrap(stack.bootstrapServers())
+                        .topics(stack.topics())
+                        .build();
+        Map<String, Double> metrics;
+        try (ContinuousTrainer trainer = new ContinuousTrainer(config, InstantSource.system())) {
+            trainer.start();
+            await(() -> trainer.status().lastPublishedVersion() >= 2, trainer);
+            Thread.sleep(500);
+            assertThat(trainer.status().trainerStep()).isEqualTo(10);
+            metrics = trainer.status().metrics();
+            assertThat(trainer.stop(Duration.ofSeconds(30))).isTrue();
+            assertThat(trainer.failure()).isEmpty();
+        }
+        assertThat(metrics).containsEntry(TrainerMetrics.BURN_IN_ZERO_STATE, 0.0);
+        assertThat(publishedVersions("lstm-it"))
+                .extracting(PolicyVersion::getVersion)
+                .containsExactly(1L, 2L);
+        Path dir = root.resolve("policies/lstm-it/2");
+        PolicyManifest manifest = PolicyManifest.readFrom(dir);
+        assertThat(manifest.formatVersion()).isEqualTo(PolicyManifest.RECURRENT_FORMAT_VERSION);
+        assertThat(manifest.recurrent()).isEqualTo(PolicyManifest.Recurrent.lstm(8));
+        manifest.verify(dir, null);
+        try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString());
+                TFloat32 obs = TFloat32.tensorOf(Shape.of(2, 4));
+                TFloat32 h = TFloat32.tensorOf(Shape.of(2, 8));
+                TFloat32 c = TFloat32.tensorOf(Shape.of(2, 8))) {
+            obs.asRawTensor().data().asFloats().write(new float[] {0.01f, 0, 0.02f, 0, 1, 0, 0, 0});
+            try (Result out =
+                    bundle.function("serving_default")
+                            .call(Map.of("obs", obs, "state_h", h, "state_c", c))) {
+                TFloat32 next = (TFloat32) out.get("next_state_h").orElseThrow();
+                assertThat(next.shape()).isEqualTo(Shape.of(2, 8));
+                assertThat(out.get("next_state_c")).isPresent();
+                assertThat(out.get("logits")).isPresent();
+            }
+        }
     }
 
     private void runUntilVersion(

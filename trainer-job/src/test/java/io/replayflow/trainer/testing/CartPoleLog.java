@@ -61,7 +61,7 @@ public final class CartPoleLog {
     }
 
     /** Gymnasium's CartPole-v1 step (Euler integration). */
-    static double[] step(double[] s, int action) {
+    public static double[] step(double[] s, int action) {
         double gravity = 9.8;
         double massPole = 0.1;
         double totalMass = 1.0 + massPole;

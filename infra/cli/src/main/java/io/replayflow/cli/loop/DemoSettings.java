@@ -181,6 +181,18 @@ public record DemoSettings(
         return with(f -> f.trainer = merged);
     }
 
+    /**
+     * The LSTM actor-critic's settings over the policy-gradient loop's ({@code demo --network
+     * lstm}): one dense layer of 64 under an LSTM of 64 units (the seed tutorial's width), trained
+     * on the loop's segments of 20 steps after a burn-in of 20 recomputed steps.
+     */
+    public static final Map<String, String> LSTM =
+            Map.of(
+                    "trainer.pg.network", "lstm",
+                    "trainer.actor-critic.hidden", "64",
+                    "trainer.pg.lstm-units", "64",
+                    "trainer.pg.burn-in", "20");
+
     /** These settings with each trajectory segment used at most {@code uses} times. */
     public DemoSettings withSegmentUses(int uses) {
         return with(f -> f.segmentUses = uses);

@@ -8,6 +8,8 @@ package io.replayflow.replay.segment;
 final class Segment {
 
     final String id;
+    final String episodeKey;
+    final long firstStep;
     final int length;
     final int obsDim;
     final float[] obs; // [length * obsDim]
@@ -24,6 +26,8 @@ final class Segment {
 
     Segment(String id, int length, int obsDim) {
         this.id = id;
+        this.episodeKey = SegmentCutter.episodeKey(id);
+        this.firstStep = SegmentCutter.firstStep(id);
         this.length = length;
         this.obsDim = obsDim;
         this.obs = new float[length * obsDim];

@@ -1,5 +1,7 @@
 package io.replayflow.replay.segment;
 
+import java.util.Arrays;
+
 /**
  * A batch of {@code size} trajectory segments of up to {@code length} (T) steps each, batch-major:
  * step {@code t} of segment {@code b} sits at index {@code b * length + t} of every per-step array
@@ -27,6 +29,11 @@ package io.replayflow.replay.segment;
  * @param eventTimeMs when each step was acted {@code [B * T]}, for policy lag in seconds
  * @param bootstrapObs next_obs of each segment's last valid step {@code [B * obsDim]}
  * @param bootstrapAlive 0 when the last valid step terminated, else 1 {@code [B]}
+ * @param episodeKeys the episode each segment belongs to ({@code EpisodeKeys} of actor and episode
+ *     id), null where unknown {@code [B]}: with {@link #firstSteps} it lets a recurrent learner
+ *     find a segment's burn-in prefix among the segments it saw before
+ * @param firstSteps the step within its episode of each segment's first step, -1 where unknown
+ *     {@code [B]}
  */
 public record SegmentBatch(
         int size,
@@ -41,7 +48,12 @@ public record SegmentBatch(
         float[] valid,
         long[] eventTimeMs,
         float[] bootstrapObs,
-        float[] bootstrapAlive) {
+        float[] bootstrapAlive,
+        String[] episodeKeys,
+        long[] firstSteps) {
+
+    /** Step value of {@link #firstSteps} for a segment whose position in its episode is unknown. */
+    public static final long UNKNOWN_STEP = -1L;
 
     public SegmentBatch {
         if (size < 1 || length < 1 || obsDim < 1) {
@@ -65,6 +77,47 @@ public record SegmentBatch(
         check("eventTimeMs", eventTimeMs.length, steps);
         check("bootstrapObs", bootstrapObs.length, size * obsDim);
         check("bootstrapAlive", bootstrapAlive.length, size);
+        check("episodeKeys", episodeKeys.length, size);
+        check("firstSteps", firstSteps.length, size);
+    }
+
+    /** A batch whose segments' episodes and positions are unknown (built outside a dataset). */
+    public SegmentBatch(
+            int size,
+            int length,
+            int obsDim,
+            float[] obs,
+            int[] actions,
+            float[] rewards,
+            float[] behaviorProbs,
+            long[] policyVersions,
+            float[] terminated,
+            float[] valid,
+            long[] eventTimeMs,
+            float[] bootstrapObs,
+            float[] bootstrapAlive) {
+        this(
+                size,
+                length,
+                obsDim,
+                obs,
+                actions,
+                rewards,
+                behaviorProbs,
+                policyVersions,
+                terminated,
+                valid,
+                eventTimeMs,
+                bootstrapObs,
+                bootstrapAlive,
+                new String[Math.max(size, 0)],
+                unknownSteps(size));
+    }
+
+    private static long[] unknownSteps(int size) {
+        long[] steps = new long[Math.max(size, 0)];
+        Arrays.fill(steps, UNKNOWN_STEP);
+        return steps;
     }
 
     /** A zero-filled batch to be filled in place. */
@@ -83,7 +136,9 @@ public record SegmentBatch(
                 new float[steps],
                 new long[steps],
                 new float[size * obsDim],
-                new float[size]);
+                new float[size],
+                new String[size],
+                unknownSteps(size));
     }
 
     /** Index of step {@code t} of segment {@code b} in the per-step arrays. */

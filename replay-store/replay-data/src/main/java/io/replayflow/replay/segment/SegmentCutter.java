@@ -58,6 +58,28 @@ public final class SegmentCutter {
         return segments;
     }
 
+    /** The episode key of a segment id written by {@link #cut}; the whole id if it has none. */
+    public static String episodeKey(String segmentId) {
+        int sep = segmentId.lastIndexOf(SEPARATOR);
+        return sep < 0 ? segmentId : segmentId.substring(0, sep);
+    }
+
+    /**
+     * The episode step of a segment's first step, read from an id written by {@link #cut}; {@link
+     * SegmentBatch#UNKNOWN_STEP} if the id does not end in one.
+     */
+    public static long firstStep(String segmentId) {
+        int sep = segmentId.lastIndexOf(SEPARATOR);
+        if (sep < 0) {
+            return SegmentBatch.UNKNOWN_STEP;
+        }
+        try {
+            return Long.parseLong(segmentId.substring(sep + 1));
+        } catch (NumberFormatException e) {
+            return SegmentBatch.UNKNOWN_STEP;
+        }
+    }
+
     /**
      * @throws IllegalArgumentException when {@code length} < 1
      */

@@ -156,6 +156,8 @@ public final class SegmentDataset implements SegmentSource {
             Arrays.fill(batch.valid(), padFrom, padTo, 0f);
             System.arraycopy(s.bootstrapObs, 0, batch.bootstrapObs(), b * obsDim, obsDim);
             batch.bootstrapAlive()[b] = s.endsTerminated() ? 0f : 1f;
+            batch.episodeKeys()[b] = s.episodeKey;
+            batch.firstSteps()[b] = s.firstStep;
         }
         return batch;
     }

@@ -75,6 +75,9 @@ class SegmentDatasetTest {
             // bootstrap = next_obs of the last valid step: step 2 -> 30..33, step 4 -> 50..53
             assertThat(b.bootstrapObs()).containsExactly(30f, 31f, 32f, 33f, 50f, 51f, 52f, 53f);
             assertThat(b.bootstrapAlive()).containsExactly(1f, 0f);
+            // both segments are episode "e" of actor "a", starting at its steps 0 and 3
+            assertThat(b.episodeKeys()[0]).isEqualTo(b.episodeKeys()[1]).contains("e");
+            assertThat(b.firstSteps()).containsExactly(0L, 3L);
             assertThat(data.next(1)).isEmpty(); // each segment once by default
             assertThat(data.segmentsServed()).isEqualTo(2);
         }
