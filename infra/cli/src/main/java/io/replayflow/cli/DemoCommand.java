@@ -4,6 +4,10 @@ import io.replayflow.cli.loop.DemoLifecycle;
 import io.replayflow.cli.loop.DemoReport;
 import io.replayflow.cli.loop.DemoRun;
 import io.replayflow.cli.loop.DemoSettings;
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
+import io.replayflow.schemas.env.FrameStacking;
+import io.replayflow.schemas.env.ObservationType;
 import io.replayflow.trainer.Algo;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -43,8 +47,11 @@ import picocli.CommandLine.Spec;
                     + " (IMPALA corrects the pipeline's policy lag with V-trace) and publishes a"
                     + " stochastic policy every 5 gradient steps; actors sample from it, evaluation"
                     + " is greedy (the argmax of its logits).",
-            "With --json the last line is {\"eval_mean_return\": x, \"env_steps\": n, \"wall_s\":"
-                    + " s, \"policy_versions\": v, ...}."
+            "An image environment (MinAtar/<Game>-v1) runs the replay loop with MinAtar's own DQN"
+                    + " settings and network (docs/ALGORITHMS.md); it has no solved threshold, so"
+                    + " give --target-return, --max-env-steps or --budget.",
+            "With --json the last line is {\"eval_mean_return\": x, \"best_eval_mean_return\":"
+                    + " b, \"env_steps\": n, \"wall_s\": s, \"policy_versions\": v, ...}."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -55,6 +62,15 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "CartPole-v1",
             description = "Environment (default: ${DEFAULT-VALUE}).")
     String env;
+
+    @Option(
+            names = "--frame-stack",
+            paramLabel = "K",
+            description =
+                    "Image environments: stack the last K frames along the channel axis (env id"
+                            + " <env>+stack<K>, e.g. MinAtar/Breakout-v1+stack4: [10, 10, 16]; a"
+                            + " reset fills the stack with the first frame).")
+    Integer frameStack;
 
     @Option(
             names = "--data",
@@ -83,6 +99,15 @@ final class DemoCommand implements Callable<Integer> {
                     "Stop when a greedy evaluation reaches R (default: the environment's solved"
                             + " threshold: CartPole-v1 475, Acrobot-v1 -100, MountainCar-v0 -110).")
     Double targetReturn;
+
+    @Option(
+            names = "--max-env-steps",
+            paramLabel = "N",
+            description =
+                    "Step budget: the actors stop after N environment steps; the run ends once the"
+                            + " newest version has been evaluated (default: none; the run stops at"
+                            + " the first of the step budget, --budget and --target-return).")
+    Long maxEnvSteps;
 
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
@@ -120,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
                         + " gated by OPE, a canary, promoted or rolled back; docs/LIFECYCLE.md);"
                         + " off: the newest version acts (default: auto for double-dqn and dqn, off"
                         + " for the policy-gradient algorithms, which need the newest version"
-                        + " acting).")
+                        + " acting, and for the MinAtar games).")
     String lifecycle;
 
     @Option(
@@ -133,6 +158,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (frameStack != null) {
+            try {
+                env = FrameStacking.id(env, frameStack);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("--frame-stack " + frameStack + ": " + e.getMessage());
+            }
+        }
         Path dataDir =
                 data != null
                         ? data
@@ -151,6 +183,13 @@ final class DemoCommand implements Callable<Integer> {
                             .withEnv(env)
                             .withEvalEpisodes(evalEpisodes)
                             .withTrainerSettings(keyValues());
+            if (maxEnvSteps != null) {
+                if (maxEnvSteps < 1) {
+                    throw new UsageError(
+                            "--max-env-steps " + maxEnvSteps + " must be at least 1, e.g. 300000");
+                }
+                settings = settings.withMaxEnvSteps(maxEnvSteps);
+            }
             if (segmentUses != null) {
                 if (!settings.policyGradient()) {
                     throw new UsageError(
@@ -248,7 +287,11 @@ final class DemoCommand implements Callable<Integer> {
     /** {@code --lifecycle}, or its default: automatic for the replay loop, off otherwise. */
     private DemoLifecycle.Mode lifecycleMode(DemoSettings settings) {
         if (lifecycle == null) {
-            return settings.policyGradient() ? DemoLifecycle.Mode.OFF : DemoLifecycle.Mode.AUTO;
+            // MinAtar: the newest version acts, as in MinAtar's own DQN; a WPDIS gate over
+            // episodes of hundreds of steps would judge with a handful of non-zero weights.
+            return settings.policyGradient() || imageEnv()
+                    ? DemoLifecycle.Mode.OFF
+                    : DemoLifecycle.Mode.AUTO;
         }
         DemoLifecycle.Mode mode = DemoLifecycle.Mode.parse(lifecycle);
         if (mode == DemoLifecycle.Mode.AUTO && settings.policyGradient()) {
@@ -276,8 +319,17 @@ final class DemoCommand implements Callable<Integer> {
                             + parsed.id()
                             + " offline with 'replayflow train')");
         }
-        return DemoSettings.cartPole(dataDir, duration)
-                .withTrainerSettings(Map.of("trainer.algo", parsed.id()));
+        DemoSettings replayLoop =
+                imageEnv()
+                        ? DemoSettings.minAtar(dataDir, duration, env)
+                        : DemoSettings.cartPole(dataDir, duration);
+        return replayLoop.withTrainerSettings(Map.of("trainer.algo", parsed.id()));
+    }
+
+    /** Whether {@code --env} is a built-in image environment (the MinAtar games). */
+    private boolean imageEnv() {
+        return EnvSpecs.builtIn(env).map(EnvSpec::observationType).orElse(null)
+                == ObservationType.UINT8;
     }
 
     private Map<String, String> keyValues() {

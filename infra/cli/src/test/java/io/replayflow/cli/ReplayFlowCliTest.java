@@ -194,6 +194,23 @@ class ReplayFlowCliTest {
     }
 
     @Test
+    void demoRefusesAStepBudgetBelowOneInOneLine() {
+        Result r =
+                run(
+                        "demo",
+                        "--env",
+                        "MinAtar/Breakout-v1",
+                        "--max-env-steps",
+                        "0",
+                        "--data",
+                        "/tmp/x");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("--max-env-steps 0 must be at least 1, e.g. 300000");
+    }
+
+    @Test
     void stackRefusesAnUnknownDatasetKindInOneLine() {
         Result r = run("stack", "--data", "/tmp/no-such-root", "--dataset-kind", "episodes");
 

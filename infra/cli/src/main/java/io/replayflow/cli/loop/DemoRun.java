@@ -49,6 +49,8 @@ public final class DemoRun {
     public enum Outcome {
         SOLVED,
         BUDGET_EXHAUSTED,
+        /** The actors took the step budget's steps and the newest version was evaluated. */
+        STEP_BUDGET_REACHED,
         INTERRUPTED,
         FAILED
     }
@@ -187,6 +189,14 @@ public final class DemoRun {
             return evaluations.isEmpty()
                     ? Double.NaN
                     : evaluations.get(evaluations.size() - 1).result().meanReturn();
+        }
+
+        /** The best mean return of any evaluation of the run (confirmations too); NaN if none. */
+        public double bestEvalMeanReturn() {
+            return evaluations.stream()
+                    .mapToDouble(e -> e.result().meanReturn())
+                    .max()
+                    .orElse(Double.NaN);
         }
     }
 
@@ -331,6 +341,8 @@ public final class DemoRun {
             out.flush();
 
             long evaluatedVersion = 0;
+            // the newest version when the actors reached the step budget; -1 before
+            long lastVersionInBudget = -1;
             PolicyLag policyLag = PolicyLag.NONE;
             long lastLagStep = -1;
             Future<Evaluation> pending = null;
@@ -442,6 +454,25 @@ public final class DemoRun {
                 if (trainer.failure().isPresent()) {
                     outcome = Outcome.FAILED;
                     message = "trainer failed: " + describe(trainer.failure().get());
+                    break;
+                }
+                if (settings.maxEnvSteps() > 0
+                        && a.steps() >= settings.maxEnvSteps()
+                        && lastVersionInBudget < 0) {
+                    lastVersionInBudget = t.lastPublishedVersion();
+                    view.println(
+                            String.format(
+                                    "step budget of %,d env steps reached: evaluating v%d, then"
+                                            + " stopping",
+                                    settings.maxEnvSteps(), lastVersionInBudget));
+                }
+                if (lastVersionInBudget >= 0
+                        && pending == null
+                        && evaluatedVersion >= lastVersionInBudget) {
+                    outcome = Outcome.STEP_BUDGET_REACHED;
+                    message =
+                            String.format(
+                                    "step budget of %,d env steps reached", settings.maxEnvSteps());
                     break;
                 }
                 if (stopRequested.get()) {
@@ -572,6 +603,7 @@ public final class DemoRun {
                         .envsPerActor(settings.envsPerActor())
                         .actors(1)
                         .maxStepsPerSecond(settings.actorStepsPerSecond())
+                        .steps(settings.maxEnvSteps())
                         .epsilon(EpsilonSchedule.parse(settings.epsilon()))
                         .metricsPort(0)
                         // Only artifacts the demo's trainer exported may be loaded.
