@@ -211,6 +211,27 @@ class ReplayFlowCliTest {
     }
 
     @Test
+    void demoOnAnImageEnvSaysWhatIsMissingInOneLineWithExitThree() {
+        Result r =
+                run(
+                        "demo",
+                        "--env",
+                        "MinAtar/Breakout-v1",
+                        "--max-env-steps",
+                        "300000",
+                        "--target-return",
+                        "5.4",
+                        "--data",
+                        "/tmp/no-such-root");
+
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err())
+                .contains("the replay dataset does not carry image observations yet")
+                .contains("transitions_image_skipped");
+    }
+
+    @Test
     void stackRefusesAnUnknownDatasetKindInOneLine() {
         Result r = run("stack", "--data", "/tmp/no-such-root", "--dataset-kind", "episodes");
 

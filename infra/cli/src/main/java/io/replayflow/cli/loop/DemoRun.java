@@ -341,7 +341,7 @@ public final class DemoRun {
             out.flush();
 
             long evaluatedVersion = 0;
-            // the newest version when the actors reached the step budget; -1 before
+            // the version to evaluate before stopping at the step budget; -1 before
             long lastVersionInBudget = -1;
             PolicyLag policyLag = PolicyLag.NONE;
             long lastLagStep = -1;
@@ -459,7 +459,9 @@ public final class DemoRun {
                 if (settings.maxEnvSteps() > 0
                         && a.steps() >= settings.maxEnvSteps()
                         && lastVersionInBudget < 0) {
-                    lastVersionInBudget = t.lastPublishedVersion();
+                    // at least v1: the trainer may still learn from the budget's frames (up to
+                    // the limiter's ratio) when the actors finish before its first version
+                    lastVersionInBudget = Math.max(1, t.lastPublishedVersion());
                     view.println(
                             String.format(
                                     "step budget of %,d env steps reached: evaluating v%d, then"
@@ -539,7 +541,7 @@ public final class DemoRun {
             return null;
         }
         return DemoLifecycle.start(
-                settings.env(),
+                settings.policyName(),
                 settings.dataDir().toAbsolutePath(),
                 pipeline.stack().bootstrapServers(),
                 pipeline.stack().topics(),
@@ -549,7 +551,7 @@ public final class DemoRun {
 
     private ContinuousTrainer startTrainer(EmbeddedPipeline pipeline) {
         Map<String, String> trainerSettings = new HashMap<>(settings.trainer());
-        trainerSettings.put("trainer.policy.name", settings.env());
+        trainerSettings.put("trainer.policy.name", settings.policyName());
         TrainerConfig trainerConfig = TrainerConfig.fromMap(trainerSettings);
         ContinuousTrainerConfig.Builder builder =
                 ContinuousTrainerConfig.builder(pipeline.dataRoot(), pipeline.datasetName())
@@ -600,6 +602,7 @@ public final class DemoRun {
                         .bootstrapServers(pipeline.stack().bootstrapServers())
                         .topicPrefix("rf.")
                         .env(settings.env())
+                        .policyName(settings.policyName())
                         .envsPerActor(settings.envsPerActor())
                         .actors(1)
                         .maxStepsPerSecond(settings.actorStepsPerSecond())
@@ -641,7 +644,7 @@ public final class DemoRun {
     private Path policyDir(EmbeddedPipeline pipeline, long version) {
         return Path.of(pipeline.dataRoot())
                 .resolve(DatasetLayout.POLICIES_DIR)
-                .resolve(settings.env())
+                .resolve(settings.policyName())
                 .resolve(Long.toString(version));
     }
 

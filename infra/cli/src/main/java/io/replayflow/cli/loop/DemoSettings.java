@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * @param segmentMaxAge policy-gradient algorithms: segments whose newest step is older are dropped
  *     unread (the segment window's age bound)
  * @param maxEnvSteps the step budget: the actors stop after this many environment steps, all copies
- *     together, and the run ends once the newest version is evaluated; 0: no step budget
+ *     together, and the run ends once the newest version (at least v1) is evaluated; 0: no step
+ *     budget
  */
 public record DemoSettings(
         String env,
@@ -119,8 +120,10 @@ public record DemoSettings(
      * MinAtar's replay keeps the last 100k transitions, the demo's dataset keeps the whole run (the
      * replay window's unit is an hour of event time); and MinAtar's epsilon is 1 until 5000 frames,
      * then anneals, where the actors anneal from frame 0. Actors step 16 copies, throttled to 450
-     * frames/s in all, so that 300k frames take about 11 minutes; a version is published every 1000
-     * gradient steps (MinAtar's target period) and evaluated greedily.
+     * frames/s in all, so that 300k frames take about 11 minutes. A version is published every 5000
+     * gradient steps (about 11 s at one update per frame) and evaluated greedily over 100 episodes;
+     * every 1000 steps, as in the CartPole loop, would keep the evaluator and the actors' hot swaps
+     * busy on CPU that the trainer needs.
      */
     public static DemoSettings minAtar(Path dataDir, Duration budget, String env) {
         return new DemoSettings(
@@ -147,7 +150,7 @@ public record DemoSettings(
                         Map.entry("trainer.threads.inter-op", "-1")),
                 32.0,
                 5_000,
-                1_000,
+                5_000,
                 1,
                 Duration.ofSeconds(60),
                 0);
@@ -219,6 +222,16 @@ public record DemoSettings(
         return policyGradient(dataDir, budget, algo)
                 .withEnv(env)
                 .withTrainerSettings(POLICY_GRADIENT_BY_ENV.getOrDefault(env, Map.of()));
+    }
+
+    /**
+     * The name the demo's versions are published under: the env id with each character outside
+     * letters, digits, '.', '_' and '-' replaced by '-' (policy names are directory and topic-key
+     * safe), e.g. {@code MinAtar-Breakout-v1} for {@code MinAtar/Breakout-v1}; CartPole-v1 keeps
+     * its id.
+     */
+    public String policyName() {
+        return env.replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
     /** Whether {@code trainer.algo} is a policy-gradient one (a2c, reinforce, impala). */

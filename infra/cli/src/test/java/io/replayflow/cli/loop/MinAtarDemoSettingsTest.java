@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The MinAtar demo's settings: MinAtar's own DQN settings, and the step budget. */
-@Timeout(10)
+@Timeout(60)
 class MinAtarDemoSettingsTest {
 
     private static final Path DATA = Path.of("unused");
@@ -31,6 +31,11 @@ class MinAtarDemoSettingsTest {
         assertThat(s.minSize()).isEqualTo(5000);
         assertThat(s.epsilon()).isEqualTo("1.0:0.1:100000");
         assertThat(s.maxEnvSteps()).isZero();
+        assertThat(s.policyName()).as("a valid policy name").isEqualTo("MinAtar-Breakout-v1");
+        assertThat(s.withEnv("MinAtar/Breakout-v1+stack4").policyName())
+                .isEqualTo("MinAtar-Breakout-v1-stack4");
+        assertThat(DemoSettings.cartPole(DATA, Duration.ofMinutes(1)).policyName())
+                .isEqualTo("CartPole-v1");
     }
 
     @Test
