@@ -9,7 +9,8 @@ not timed. Prints {"updates_per_s": ...} like the Java benchmark.
 
 HIDDEN = minatar: MinAtar's own network (examples/dqn.py: conv 16 3x3 stride 1, ReLU, dense 128,
 ReLU, linear) over 100k synthetic MinAtar-Breakout-shaped uint8 images [10, 10, 4] (6 actions),
-stored as uint8 and cast to float per batch, as the Java side feeds uint8 and casts in the graph.
+stored as uint8 in PyTorch's own NCHW layout and cast to float per batch, as the Java side keeps
+uint8 NHWC (TensorFlow's layout) and casts in the graph.
 
 usage: torch_reference.py dqn|double-dqn|cql 64,64|minatar BATCH STEPS THREADS
 
@@ -40,7 +41,7 @@ def mlp(sizes):
 
 
 class MinAtarNet(torch.nn.Module):
-    """MinAtar's QNetwork (examples/dqn.py), over NHWC uint8 batches."""
+    """MinAtar's QNetwork (examples/dqn.py), over NCHW uint8 batches cast to float."""
 
     def __init__(self, channels, actions):
         super().__init__()
@@ -49,7 +50,7 @@ class MinAtarNet(torch.nn.Module):
         self.output = torch.nn.Linear(128, actions)
 
     def forward(self, x):
-        x = F.relu(self.conv(x.permute(0, 3, 1, 2).float()))
+        x = F.relu(self.conv(x.float()))
         x = F.relu(self.fc_hidden(x.reshape(x.size(0), -1)))
         return self.output(x)
 
@@ -68,6 +69,9 @@ def minatar_data(rng, n):
     obs = (rng.uniform(size=(n, 10, 10, 4)) < 0.1).astype(np.uint8)
     flip = (rng.uniform(size=obs.shape) < 0.02).astype(np.uint8)
     next_obs = obs ^ flip
+    # PyTorch's native layout, as MinAtar's get_state permutes each state once: NCHW
+    obs = np.ascontiguousarray(obs.transpose(0, 3, 1, 2))
+    next_obs = np.ascontiguousarray(next_obs.transpose(0, 3, 1, 2))
     actions = rng.integers(0, 6, n)
     returns = np.where(rng.uniform(size=n) < 0.05, 1.0, 0.0).astype(np.float32)
     discounts = np.where(rng.uniform(size=n) < 0.02, 0.0, 0.99).astype(np.float32)
