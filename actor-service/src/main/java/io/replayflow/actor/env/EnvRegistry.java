@@ -3,6 +3,7 @@ package io.replayflow.actor.env;
 import io.replayflow.actor.env.minatar.MinAtar;
 import io.replayflow.actor.env.minatar.MinAtarOptions;
 import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.FrameStacking;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -92,13 +93,38 @@ public final class EnvRegistry {
         return this;
     }
 
+    /**
+     * A frame stack of a registered image environment ({@link FrameStacking}: {@code
+     * <id>+stack<k>}); null when {@code id} is not one.
+     */
+    private Entry stacked(String id) {
+        FrameStacking stacking = FrameStacking.parse(id).orElse(null);
+        Entry base = stacking == null ? null : entries.get(stacking.baseId());
+        if (base == null) {
+            return null;
+        }
+        EnvSpec spec = stacking.apply(base.spec());
+        return new Entry(spec, () -> new FrameStack(base.factory().get(), stacking.frames()));
+    }
+
     /** The registered ids, sorted. */
     public List<String> ids() {
         return List.copyOf(entries.keySet());
     }
 
+    /** Whether {@code id} is registered, or is a frame stack of a registered image environment. */
     public boolean contains(String id) {
-        return id != null && entries.containsKey(id);
+        if (id == null) {
+            return false;
+        }
+        if (entries.containsKey(id)) {
+            return true;
+        }
+        try {
+            return stacked(id) != null;
+        } catch (IllegalArgumentException notAnImageEnv) {
+            return false;
+        }
     }
 
     /** The spec of {@code id}. */
@@ -118,6 +144,9 @@ public final class EnvRegistry {
 
     private Entry entry(String id) {
         Entry entry = id == null ? null : entries.get(id);
+        if (entry == null) {
+            entry = stacked(id);
+        }
         if (entry == null) {
             throw new IllegalArgumentException(
                     "unknown environment id \"" + id + "\"; known ids: " + entries.keySet());

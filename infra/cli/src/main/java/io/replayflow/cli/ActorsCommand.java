@@ -54,6 +54,15 @@ final class ActorsCommand implements Callable<Integer> {
     String env;
 
     @Option(
+            names = "--frame-stack",
+            paramLabel = "K",
+            description =
+                    "Image environments: stack the last K frames along the channel axis (env id"
+                            + " <env>+stack<K>, e.g. MinAtar/Breakout-v1+stack4: [10, 10, 16]; a"
+                            + " reset fills the stack with the first frame).")
+    Integer frameStack;
+
+    @Option(
             names = "--envs",
             defaultValue = "64",
             paramLabel = "N",
@@ -166,7 +175,11 @@ final class ActorsCommand implements Callable<Integer> {
                     ActorConfig.builder()
                             .bootstrapServers(bootstrap)
                             .topicPrefix(topicPrefix)
-                            .env(env)
+                            .env(
+                                    frameStack == null
+                                            ? env
+                                            : io.replayflow.schemas.env.FrameStacking.id(
+                                                    env, frameStack))
                             .envsPerActor(envs)
                             .actors(actors)
                             .metricsHost(metricsHost)

@@ -7,6 +7,7 @@ import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.ingest.bench.BenchmarkSettings;
 import io.replayflow.ingest.bench.IngestBenchmark;
 import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.NetworkKind;
 import io.replayflow.trainer.bench.TrainerBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -154,6 +155,11 @@ final class BenchCommand {
                 "Gradient updates per second of the full training step (uniform sampling from"
                         + " 100k synthetic CartPole transitions, the batch copy and one"
                         + " Session.run), warm-up excluded.",
+                "--network minatar measures the MinAtar network (conv 16 3x3, dense 128) on 100k"
+                        + " synthetic MinAtar-Breakout images [10, 10, 4], then the same update in"
+                        + " PyTorch in the same run (trainer-job/bench/torch_reference.py under"
+                        + " --python, one thread each; Debian: apt-get install python3-torch) and"
+                        + " prints both.",
                 "TensorFlow fixes its thread pools per process: compare thread counts in separate"
                         + " runs."
             })
@@ -167,6 +173,25 @@ final class BenchCommand {
                 paramLabel = "ALGO",
                 description = "dqn, double-dqn, cql, iql, bcq or bc.")
         String algo;
+
+        @Option(
+                names = "--network",
+                defaultValue = "mlp",
+                paramLabel = "mlp|minatar",
+                description =
+                        "mlp (--hidden over CartPole-shaped data) or minatar (MinAtar's network"
+                                + " over Breakout-shaped images, beside PyTorch) (default:"
+                                + " ${DEFAULT-VALUE}).")
+        String network;
+
+        @Option(
+                names = "--python",
+                defaultValue = "/usr/bin/python3",
+                paramLabel = "PATH",
+                description =
+                        "--network minatar: the Python with torch that runs the PyTorch side"
+                                + " (default: ${DEFAULT-VALUE}).")
+        String python;
 
         @Option(
                 names = "--hidden",
@@ -209,12 +234,18 @@ final class BenchCommand {
         boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             Algo parsed;
+            NetworkKind net;
             try {
                 parsed = Algo.parse(algo);
+                net = NetworkKind.parse(network);
             } catch (IllegalArgumentException e) {
                 throw new UsageError(e.getMessage());
+            }
+            if (net == NetworkKind.NATURE_CNN) {
+                throw new UsageError(
+                        "--network nature-cnn is not benchmarked here; use mlp or minatar");
             }
             if (batch < 1
                     || steps < 1
@@ -228,8 +259,11 @@ final class BenchCommand {
                                 + " --inter-op must be -1 (calling thread) or at least 1");
             }
             TrainerBenchmark.Result r =
-                    TrainerBenchmark.measure(parsed, hidden, batch, steps, threads, interOp);
+                    TrainerBenchmark.measure(parsed, net, hidden, batch, steps, threads, interOp);
             PrintWriter out = spec.commandLine().getOut();
+            if (net == NetworkKind.MINATAR) {
+                return besideTorch(out, r);
+            }
             if (!json) {
                 out.printf(
                         Locale.ROOT,
@@ -246,6 +280,83 @@ final class BenchCommand {
                         steps);
             }
             out.printf(Locale.ROOT, "{\"updates_per_s\": %.1f}%n", r.updatesPerSecond());
+            out.flush();
+            return ReplayFlow.EXIT_OK;
+        }
+
+        /**
+         * Runs the PyTorch reference on the same network, batch, algorithm and thread count right
+         * after the TF Java measurement, and prints both rates and their ratio.
+         */
+        private int besideTorch(PrintWriter out, TrainerBenchmark.Result r) throws Exception {
+            Path script =
+                    Path.of(System.getProperty("replayflow.home", "."))
+                            .resolve("trainer-job/bench/torch_reference.py");
+            if (!Files.isRegularFile(script)) {
+                throw new UsageError(
+                        "the PyTorch reference "
+                                + script.toAbsolutePath()
+                                + " is missing; run the bench from the repository's ./replayflow");
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "TF Java  %s minatar batch=%d threads=%d: %,.0f updates/s over %d updates%n",
+                    r.algo().id(),
+                    batch,
+                    threads,
+                    r.updatesPerSecond(),
+                    steps);
+            out.flush();
+            List<String> command =
+                    List.of(
+                            python,
+                            script.toString(),
+                            r.algo().id(),
+                            "minatar",
+                            Integer.toString(batch),
+                            Long.toString(Math.max(1, steps / 2)),
+                            Integer.toString(threads));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes()).strip();
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("\"updates_per_s\": ([0-9.]+)").matcher(output);
+            if (p.waitFor() != 0 || !m.find()) {
+                String last = output.isEmpty() ? "" : output.lines().reduce((a, b) -> b).get();
+                out.printf(
+                        Locale.ROOT,
+                        "{\"updates_per_s\": %.1f, \"network\": \"minatar\","
+                                + " \"pytorch_updates_per_s\": null}%n",
+                        r.updatesPerSecond());
+                out.flush();
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "replayflow: bench trainer: the PyTorch side failed ("
+                                        + String.join(" ", command)
+                                        + "): "
+                                        + last
+                                        + "; install Debian's python3-torch (apt-get install"
+                                        + " python3-torch) or pass --python PATH");
+                return ReplayFlow.EXIT_FAILURE;
+            }
+            double torch = Double.parseDouble(m.group(1));
+            out.printf(
+                    Locale.ROOT,
+                    "PyTorch  %s minatar batch=%d threads=%d: %,.0f updates/s (%s)%n",
+                    r.algo().id(),
+                    batch,
+                    threads,
+                    torch,
+                    python);
+            out.printf(
+                    Locale.ROOT,
+                    "{\"updates_per_s\": %.1f, \"network\": \"minatar\", \"batch\": %d,"
+                        + " \"threads\": %d, \"pytorch_updates_per_s\": %.1f, \"ratio\": %.2f}%n",
+                    r.updatesPerSecond(),
+                    batch,
+                    threads,
+                    torch,
+                    r.updatesPerSecond() / torch);
             out.flush();
             return ReplayFlow.EXIT_OK;
         }

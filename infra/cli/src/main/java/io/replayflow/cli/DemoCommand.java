@@ -4,6 +4,10 @@ import io.replayflow.cli.loop.DemoLifecycle;
 import io.replayflow.cli.loop.DemoReport;
 import io.replayflow.cli.loop.DemoRun;
 import io.replayflow.cli.loop.DemoSettings;
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
+import io.replayflow.schemas.env.FrameStacking;
+import io.replayflow.schemas.env.ObservationType;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.pg.PolicyGradientConfig;
 import java.io.PrintWriter;
@@ -44,8 +48,11 @@ import picocli.CommandLine.Spec;
                     + " (IMPALA corrects the pipeline's policy lag with V-trace) and publishes a"
                     + " stochastic policy every 5 gradient steps; actors sample from it, evaluation"
                     + " is greedy (the argmax of its logits).",
-            "With --json the last line is {\"eval_mean_return\": x, \"env_steps\": n, \"wall_s\":"
-                    + " s, \"policy_versions\": v, ...}."
+            "An image environment (MinAtar/<Game>-v1, --frame-stack K) takes MinAtar's own DQN"
+                    + " settings and network (docs/ALGORITHMS.md) but exits 3 for now: the replay"
+                    + " dataset does not carry image rows yet.",
+            "With --json the last line is {\"eval_mean_return\": x, \"best_eval_mean_return\":"
+                    + " b, \"env_steps\": n, \"wall_s\": s, \"policy_versions\": v, ...}."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -56,6 +63,15 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "CartPole-v1",
             description = "Environment (default: ${DEFAULT-VALUE}).")
     String env;
+
+    @Option(
+            names = "--frame-stack",
+            paramLabel = "K",
+            description =
+                    "Image environments: stack the last K frames along the channel axis (env id"
+                            + " <env>+stack<K>, e.g. MinAtar/Breakout-v1+stack4: [10, 10, 16]; a"
+                            + " reset fills the stack with the first frame).")
+    Integer frameStack;
 
     @Option(
             names = "--data",
@@ -84,6 +100,15 @@ final class DemoCommand implements Callable<Integer> {
                     "Stop when a greedy evaluation reaches R (default: the environment's solved"
                             + " threshold: CartPole-v1 475, Acrobot-v1 -100, MountainCar-v0 -110).")
     Double targetReturn;
+
+    @Option(
+            names = "--max-env-steps",
+            paramLabel = "N",
+            description =
+                    "Step budget: the actors stop after N environment steps; the run ends once the"
+                            + " newest version has been evaluated (default: none; the run stops at"
+                            + " the first of the step budget, --budget and --target-return).")
+    Long maxEnvSteps;
 
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
@@ -131,7 +156,7 @@ final class DemoCommand implements Callable<Integer> {
                         + " gated by OPE, a canary, promoted or rolled back; docs/LIFECYCLE.md);"
                         + " off: the newest version acts (default: auto for double-dqn and dqn, off"
                         + " for the policy-gradient algorithms, which need the newest version"
-                        + " acting).")
+                        + " acting, and for the MinAtar games).")
     String lifecycle;
 
     @Option(
@@ -144,6 +169,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (frameStack != null) {
+            try {
+                env = FrameStacking.id(env, frameStack);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("--frame-stack " + frameStack + ": " + e.getMessage());
+            }
+        }
         Path dataDir =
                 data != null
                         ? data
@@ -163,6 +195,13 @@ final class DemoCommand implements Callable<Integer> {
                             .withEvalEpisodes(evalEpisodes)
                             .withTrainerSettings(networkSettings())
                             .withTrainerSettings(keyValues());
+            if (maxEnvSteps != null) {
+                if (maxEnvSteps < 1) {
+                    throw new UsageError(
+                            "--max-env-steps " + maxEnvSteps + " must be at least 1, e.g. 300000");
+                }
+                settings = settings.withMaxEnvSteps(maxEnvSteps);
+            }
             if (segmentUses != null) {
                 if (!settings.policyGradient()) {
                     throw new UsageError(
@@ -196,6 +235,24 @@ final class DemoCommand implements Callable<Integer> {
             io.replayflow.actor.env.EnvRegistry.withBuiltIns().spec(env);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
+        }
+        if (imageEnv()) {
+            // The MinAtar preset, --max-env-steps and --frame-stack are ready; the loop is not:
+            // the replay-store job skips image transitions, so the trainer would never start.
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(
+                    "demo: --env "
+                            + env
+                            + ": the replay dataset does not carry image observations yet (the"
+                            + " replay-store job skips them, metric transitions_image_skipped), so"
+                            + " the demo's trainer would never start; meanwhile collect a log"
+                            + " ('replayflow collect --env "
+                            + env
+                            + " ...') and train on it offline ('replayflow train --env "
+                            + env
+                            + " --set trainer.network=minatar ...')");
+            err.flush();
+            return ReplayFlow.EXIT_NOT_AVAILABLE;
         }
         Files.createDirectories(dataDir);
         PrintWriter out = spec.commandLine().getOut();
@@ -263,7 +320,11 @@ final class DemoCommand implements Callable<Integer> {
     /** {@code --lifecycle}, or its default: automatic for the replay loop, off otherwise. */
     private DemoLifecycle.Mode lifecycleMode(DemoSettings settings) {
         if (lifecycle == null) {
-            return settings.policyGradient() ? DemoLifecycle.Mode.OFF : DemoLifecycle.Mode.AUTO;
+            // MinAtar: the newest version acts, as in MinAtar's own DQN; a WPDIS gate over
+            // episodes of hundreds of steps would judge with a handful of non-zero weights.
+            return settings.policyGradient() || imageEnv()
+                    ? DemoLifecycle.Mode.OFF
+                    : DemoLifecycle.Mode.AUTO;
         }
         DemoLifecycle.Mode mode = DemoLifecycle.Mode.parse(lifecycle);
         if (mode == DemoLifecycle.Mode.AUTO && settings.policyGradient()) {
@@ -291,8 +352,17 @@ final class DemoCommand implements Callable<Integer> {
                             + parsed.id()
                             + " offline with 'replayflow train')");
         }
-        return DemoSettings.cartPole(dataDir, duration)
-                .withTrainerSettings(Map.of("trainer.algo", parsed.id()));
+        DemoSettings replayLoop =
+                imageEnv()
+                        ? DemoSettings.minAtar(dataDir, duration, env)
+                        : DemoSettings.cartPole(dataDir, duration);
+        return replayLoop.withTrainerSettings(Map.of("trainer.algo", parsed.id()));
+    }
+
+    /** Whether {@code --env} is a built-in image environment (the MinAtar games). */
+    private boolean imageEnv() {
+        return EnvSpecs.builtIn(env).map(EnvSpec::observationType).orElse(null)
+                == ObservationType.UINT8;
     }
 
     /** {@code --network}: nothing for mlp, {@link DemoSettings#LSTM} for lstm. */

@@ -241,6 +241,44 @@ class ReplayFlowCliTest {
     }
 
     @Test
+    void demoRefusesAStepBudgetBelowOneInOneLine() {
+        Result r =
+                run(
+                        "demo",
+                        "--env",
+                        "MinAtar/Breakout-v1",
+                        "--max-env-steps",
+                        "0",
+                        "--data",
+                        "/tmp/x");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("--max-env-steps 0 must be at least 1, e.g. 300000");
+    }
+
+    @Test
+    void demoOnAnImageEnvSaysWhatIsMissingInOneLineWithExitThree() {
+        Result r =
+                run(
+                        "demo",
+                        "--env",
+                        "MinAtar/Breakout-v1",
+                        "--max-env-steps",
+                        "300000",
+                        "--target-return",
+                        "5.4",
+                        "--data",
+                        "/tmp/no-such-root");
+
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err())
+                .contains("the replay dataset does not carry image observations yet")
+                .contains("transitions_image_skipped");
+    }
+
+    @Test
     void stackRefusesAnUnknownDatasetKindInOneLine() {
         Result r = run("stack", "--data", "/tmp/no-such-root", "--dataset-kind", "episodes");
 

@@ -71,6 +71,24 @@ class TransitionValidatorTest {
     }
 
     @Test
+    void frameStackedImagesAreCheckedAgainstTheStackedShape() {
+        String id = "MinAtar/Breakout-v1+stack4";
+        EnvSpec stacked = EnvSpecs.builtIns().find(id).orElseThrow();
+        Transition good =
+                io.replayflow.schemas.testing.TestTransitions.image(
+                        id, "a", "e", 3, List.of(10, 10, 16));
+        Transition unstacked =
+                io.replayflow.schemas.testing.TestTransitions.image(
+                        id, "a", "e", 3, List.of(10, 10, 4));
+
+        assertThat(TransitionValidator.checkRecord(good)).isNull();
+        assertThat(TransitionValidator.checkSpec(good, stacked)).isNull();
+        assertThat(TransitionValidator.checkSpec(unstacked, stacked))
+                .extracting(Rejection::reason)
+                .isEqualTo(RejectReason.SPEC_MISMATCH);
+    }
+
+    @Test
     void missingIdsAreNamed() {
         assertThat(record(t -> t.setActorId("")))
                 .isEqualTo(

@@ -132,9 +132,32 @@ public final class EnvSpecs implements Serializable {
                 "");
     }
 
-    /** The built-in spec of {@code envId}, if there is one. */
+    /**
+     * The built-in spec of {@code envId}, if there is one: a built-in environment, or a frame stack
+     * of a built-in image environment ({@link FrameStacking}, e.g. {@code
+     * MinAtar/Breakout-v1+stack4}).
+     */
     public static Optional<EnvSpec> builtIn(String envId) {
+        Optional<EnvSpec> plain = plainBuiltIn(envId);
+        return plain.isPresent() ? plain : stacked(envId, EnvSpecs::plainBuiltIn);
+    }
+
+    private static Optional<EnvSpec> plainBuiltIn(String envId) {
         return BUILT_IN.stream().filter(spec -> spec.id().equals(envId)).findFirst();
+    }
+
+    /**
+     * The spec of {@code envId} if it names a frame stack of an image env that {@code base} knows.
+     */
+    private static Optional<EnvSpec> stacked(
+            String envId, java.util.function.Function<String, Optional<EnvSpec>> base) {
+        return FrameStacking.parse(envId)
+                .flatMap(
+                        stack ->
+                                base.apply(stack.baseId())
+                                        .filter(b -> b.observationType() == ObservationType.UINT8)
+                                        .filter(b -> b.observationShape().size() == 3)
+                                        .map(stack::apply));
     }
 
     /** Only the built-in environments. */
@@ -182,9 +205,15 @@ public final class EnvSpecs implements Serializable {
         return new EnvSpecs(byId);
     }
 
-    /** The spec of {@code envId}, if it is built in or declared. */
+    /**
+     * The spec of {@code envId}, if it is built in or declared, or a frame stack of such an image
+     * environment ({@link FrameStacking}).
+     */
     public Optional<EnvSpec> find(String envId) {
-        return Optional.ofNullable(byId.get(envId));
+        EnvSpec spec = byId.get(envId);
+        return spec != null
+                ? Optional.of(spec)
+                : stacked(envId, id -> Optional.ofNullable(byId.get(id)));
     }
 
     /** Every known spec, sorted by id. */

@@ -99,4 +99,28 @@ class EnvSpecsTest {
                                         List.of(EnvSpec.parse("A:1:1"), EnvSpec.parse("A:2:1"))))
                 .hasMessage("env A is declared twice (A:1:1 and A:2:1): keep one entry");
     }
+
+    @Test
+    void aFrameStackOfAnImageEnvIsKnownWithItsStackedShape() {
+        EnvSpec stacked = EnvSpecs.builtIn("MinAtar/Breakout-v1+stack4").orElseThrow();
+        EnvSpecs declared = EnvSpecs.withDeclared(List.of(EnvSpec.parse("Pixels-v0:8x8x3:5")));
+
+        assertThat(stacked.format()).isEqualTo("MinAtar/Breakout-v1+stack4:10x10x16:6");
+        assertThat(stacked.observationType()).isEqualTo(ObservationType.UINT8);
+        assertThat(stacked.maxEpisodeSteps()).isEqualTo(EnvSpecs.MINATAR_TIME_LIMIT);
+        assertThat(
+                        EnvSpecs.builtIns()
+                                .find("MinAtar/SpaceInvaders-v1+stack2")
+                                .orElseThrow()
+                                .format())
+                .isEqualTo("MinAtar/SpaceInvaders-v1+stack2:10x10x12:6");
+        assertThat(declared.find("Pixels-v0+stack4")).isEmpty(); // declared specs are float32
+        assertThat(EnvSpecs.builtIn("CartPole-v1+stack4")).isEmpty();
+        assertThat(EnvSpecs.builtIn("MinAtar/Breakout-v1+stack1")).isEmpty();
+        assertThat(EnvSpecs.builtIn("MinAtar/Breakout-v1+stack99")).isEmpty();
+        assertThat(FrameStacking.id("MinAtar/Breakout-v1", 4))
+                .isEqualTo("MinAtar/Breakout-v1+stack4");
+        assertThatThrownBy(() -> FrameStacking.id("MinAtar/Breakout-v1", 1))
+                .hasMessageContaining("use 2 to 32");
+    }
 }

@@ -1,6 +1,7 @@
 package io.replayflow.trainer.bench;
 
 import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.NetworkKind;
 import io.replayflow.trainer.SeededRandom;
 import io.replayflow.trainer.Trainer;
 import io.replayflow.trainer.TrainerConfig;
@@ -15,8 +16,9 @@ import java.util.stream.Collectors;
 /**
  * Gradient updates per second of the full training step — uniform sampling from an in-memory
  * dataset, the copy into the reused tensors, and one {@code Session.run} (forward, loss, backward,
- * clipping, Adam) — on synthetic CartPole-shaped data (obs [4], 2 actions, 100k transitions).
- * Warm-up steps are not timed. Prints one JSON line, {@code {"updates_per_s": ...}}.
+ * clipping, Adam) — on synthetic data of 100k transitions: CartPole-shaped (obs [4], 2 actions) for
+ * an MLP, MinAtar-Breakout-shaped (uint8 0/1 images [10, 10, 4], 6 actions) for the MinAtar
+ * network. Warm-up steps are not timed. Prints one JSON line, {@code {"updates_per_s": ...}}.
  *
  * <p>TensorFlow fixes its thread pools at the first session of a process: measure each thread count
  * in its own JVM.
@@ -51,7 +53,15 @@ public final class TrainerBenchmark {
      * @return updates per second
      */
     public static double run(String algo, int[] hidden, int batch, long steps, int threads) {
-        Result r = measure(Algo.parse(algo), hidden, batch, steps, threads, CALLER_THREAD);
+        Result r =
+                measure(
+                        Algo.parse(algo),
+                        NetworkKind.MLP,
+                        hidden,
+                        batch,
+                        steps,
+                        threads,
+                        CALLER_THREAD);
         System.out.println(r.json());
         return r.updatesPerSecond();
     }
@@ -59,6 +69,7 @@ public final class TrainerBenchmark {
     /** The measurement. */
     public record Result(
             Algo algo,
+            NetworkKind network,
             int[] hidden,
             int batch,
             long steps,
@@ -73,11 +84,13 @@ public final class TrainerBenchmark {
         public String json() {
             return String.format(
                     Locale.ROOT,
-                    "{\"updates_per_s\": %.1f, \"algo\": \"%s\", \"hidden\": [%s], \"batch\": %d,"
+                    "{\"updates_per_s\": %.1f, \"algo\": \"%s\", \"network\": \"%s\", \"hidden\":"
+                            + " [%s], \"batch\": %d,"
                             + " \"steps\": %d, \"threads\": %d, \"inter_op\": %d,"
                             + " \"seconds\": %.3f}",
                     updatesPerSecond(),
                     algo.id(),
+                    network.id(),
                     Arrays.stream(hidden)
                             .mapToObj(String::valueOf)
                             .collect(Collectors.joining(",")),
@@ -90,11 +103,18 @@ public final class TrainerBenchmark {
     }
 
     /**
-     * Measures {@code steps} updates with {@code threads} TensorFlow intra-op threads and {@code
-     * interOpThreads} inter-op threads ({@link #CALLER_THREAD}: ops run in the calling thread).
+     * Measures {@code steps} updates of {@code network} ({@code hidden} applies to an MLP) with
+     * {@code threads} TensorFlow intra-op threads and {@code interOpThreads} inter-op threads
+     * ({@link #CALLER_THREAD}: ops run in the calling thread).
      */
     public static Result measure(
-            Algo algo, int[] hidden, int batch, long steps, int threads, int interOpThreads) {
+            Algo algo,
+            NetworkKind network,
+            int[] hidden,
+            int batch,
+            long steps,
+            int threads,
+            int interOpThreads) {
         if (steps < 1) {
             throw new IllegalArgumentException("--steps " + steps + " must be >= 1");
         }
@@ -102,6 +122,7 @@ public final class TrainerBenchmark {
                 TrainerConfig.fromMap(
                         Map.of(
                                 "trainer.algo", algo.id(),
+                                "trainer.network", network.id(),
                                 "trainer.hidden",
                                         Arrays.stream(hidden)
                                                 .mapToObj(String::valueOf)
@@ -109,7 +130,10 @@ public final class TrainerBenchmark {
                                 "trainer.batch-size", Integer.toString(batch),
                                 "trainer.threads.intra-op", Integer.toString(threads),
                                 "trainer.threads.inter-op", Integer.toString(interOpThreads)));
-        TransitionColumns columns = syntheticCartPole(DATASET_SIZE, 42);
+        TransitionColumns columns =
+                network == NetworkKind.MLP
+                        ? syntheticCartPole(DATASET_SIZE, 42)
+                        : syntheticMinAtar(DATASET_SIZE, 42);
         ArrayBatchSource source = ArrayBatchSource.uniform(columns, new SeededRandom(7));
         try (Trainer trainer = Trainer.create(config, columns.spec())) {
             long warmupStart = System.nanoTime();
@@ -123,7 +147,8 @@ public final class TrainerBenchmark {
                 trainer.step(source);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result(algo, hidden, batch, steps, threads, interOpThreads, seconds);
+            return new Result(
+                    algo, network, hidden, batch, steps, threads, interOpThreads, seconds);
         }
     }
 
@@ -144,6 +169,29 @@ public final class TrainerBenchmark {
             }
             boolean terminal = rng.nextDouble() < 0.05;
             b.add(obs, rng.nextInt(2), 1f, terminal ? 0f : 0.99f, next);
+        }
+        return b.build();
+    }
+
+    /**
+     * Random MinAtar-Breakout-shaped transitions: [10, 10, 4] images with about one cell in ten set
+     * to 1 (bricks, paddle, ball, trail), the next image with a few cells changed, 6 actions,
+     * reward 1 on 5% of the rows, discount 0.99 except 2% terminal.
+     */
+    public static TransitionColumns syntheticMinAtar(int size, long seed) {
+        SeededRandom rng = new SeededRandom(seed);
+        TransitionSpec spec = TransitionSpec.image(10, 10, 4, 6);
+        TransitionColumns.Builder b = TransitionColumns.builder(spec);
+        byte[] obs = new byte[spec.obsSize()];
+        byte[] next = new byte[spec.obsSize()];
+        for (int i = 0; i < size; i++) {
+            for (int k = 0; k < obs.length; k++) {
+                obs[k] = (byte) (rng.nextDouble() < 0.1 ? 1 : 0);
+                next[k] = rng.nextDouble() < 0.02 ? (byte) (1 - obs[k]) : obs[k];
+            }
+            float reward = rng.nextDouble() < 0.05 ? 1f : 0f;
+            boolean terminal = rng.nextDouble() < 0.02;
+            b.addImage(obs, rng.nextInt(6), reward, terminal ? 0f : 0.99f, next);
         }
         return b.build();
     }

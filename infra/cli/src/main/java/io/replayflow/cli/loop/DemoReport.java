@@ -67,24 +67,31 @@ public final class DemoReport {
     }
 
     /**
-     * The CLI's last line with {@code --json}: {@code eval_mean_return}, {@code env_steps}, {@code
-     * wall_s}, {@code policy_versions}, then {@code outcome}, {@code evaluations}, {@code
-     * dead_letters} and {@code report}.
+     * The CLI's last line with {@code --json}: {@code eval_mean_return} (the last evaluation),
+     * {@code env_steps}, {@code wall_s}, {@code policy_versions}, then {@code
+     * best_eval_mean_return} (the best evaluation of the run), {@code outcome}, {@code
+     * evaluations}, {@code dead_letters} and {@code report}.
      */
     public static String json(DemoRun.Result r) {
         return String.format(
                 Locale.ROOT,
                 "{\"eval_mean_return\": %s, \"env_steps\": %d, \"wall_s\": %.1f,"
-                        + " \"policy_versions\": %d, \"outcome\": \"%s\", \"evaluations\": %d,"
-                        + " \"dead_letters\": %d, \"report\": \"%s\"}",
-                Double.isFinite(r.evalMeanReturn()) ? Double.toString(r.evalMeanReturn()) : "null",
+                        + " \"policy_versions\": %d, \"best_eval_mean_return\": %s, \"outcome\":"
+                        + " \"%s\", \"evaluations\": %d, \"dead_letters\": %d, \"report\": \"%s\"}",
+                number(r.evalMeanReturn()),
                 r.envSteps(),
                 r.wallSeconds(),
                 r.policyVersions(),
+                number(r.bestEvalMeanReturn()),
                 r.outcome(),
                 r.evaluations().size(),
                 last(r).map(DemoRun.Sample::deadLetterTotal).orElse(0L),
                 r.dataDir().resolve(HTML).toString().replace("\\", "\\\\").replace("\"", "\\\""));
+    }
+
+    /** A JSON number, or null for NaN (no evaluation yet). */
+    private static String number(double x) {
+        return Double.isFinite(x) ? Double.toString(x) : "null";
     }
 
     static XYChart returnChart(String env, DemoRun.Result r) {

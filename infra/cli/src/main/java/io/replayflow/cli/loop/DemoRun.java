@@ -49,6 +49,8 @@ public final class DemoRun {
     public enum Outcome {
         SOLVED,
         BUDGET_EXHAUSTED,
+        /** The actors took the step budget's steps and the newest version was evaluated. */
+        STEP_BUDGET_REACHED,
         INTERRUPTED,
         FAILED
     }
@@ -187,6 +189,14 @@ public final class DemoRun {
             return evaluations.isEmpty()
                     ? Double.NaN
                     : evaluations.get(evaluations.size() - 1).result().meanReturn();
+        }
+
+        /** The best mean return of any evaluation of the run (confirmations too); NaN if none. */
+        public double bestEvalMeanReturn() {
+            return evaluations.stream()
+                    .mapToDouble(e -> e.result().meanReturn())
+                    .max()
+                    .orElse(Double.NaN);
         }
     }
 
@@ -331,6 +341,8 @@ public final class DemoRun {
             out.flush();
 
             long evaluatedVersion = 0;
+            // the version to evaluate before stopping at the step budget; -1 before
+            long lastVersionInBudget = -1;
             PolicyLag policyLag = PolicyLag.NONE;
             long lastLagStep = -1;
             Future<Evaluation> pending = null;
@@ -444,6 +456,27 @@ public final class DemoRun {
                     message = "trainer failed: " + describe(trainer.failure().get());
                     break;
                 }
+                if (settings.maxEnvSteps() > 0
+                        && a.steps() >= settings.maxEnvSteps()
+                        && lastVersionInBudget < 0) {
+                    // at least v1: the trainer may still learn from the budget's frames (up to
+                    // the limiter's ratio) when the actors finish before its first version
+                    lastVersionInBudget = Math.max(1, t.lastPublishedVersion());
+                    view.println(
+                            String.format(
+                                    "step budget of %,d env steps reached: evaluating v%d, then"
+                                            + " stopping",
+                                    settings.maxEnvSteps(), lastVersionInBudget));
+                }
+                if (lastVersionInBudget >= 0
+                        && pending == null
+                        && evaluatedVersion >= lastVersionInBudget) {
+                    outcome = Outcome.STEP_BUDGET_REACHED;
+                    message =
+                            String.format(
+                                    "step budget of %,d env steps reached", settings.maxEnvSteps());
+                    break;
+                }
                 if (stopRequested.get()) {
                     outcome = Outcome.INTERRUPTED;
                     message = "interrupted";
@@ -508,7 +541,7 @@ public final class DemoRun {
             return null;
         }
         return DemoLifecycle.start(
-                settings.env(),
+                settings.policyName(),
                 settings.dataDir().toAbsolutePath(),
                 pipeline.stack().bootstrapServers(),
                 pipeline.stack().topics(),
@@ -518,7 +551,7 @@ public final class DemoRun {
 
     private ContinuousTrainer startTrainer(EmbeddedPipeline pipeline) {
         Map<String, String> trainerSettings = new HashMap<>(settings.trainer());
-        trainerSettings.put("trainer.policy.name", settings.env());
+        trainerSettings.put("trainer.policy.name", settings.policyName());
         TrainerConfig trainerConfig = TrainerConfig.fromMap(trainerSettings);
         ContinuousTrainerConfig.Builder builder =
                 ContinuousTrainerConfig.builder(pipeline.dataRoot(), pipeline.datasetName())
@@ -569,9 +602,11 @@ public final class DemoRun {
                         .bootstrapServers(pipeline.stack().bootstrapServers())
                         .topicPrefix("rf.")
                         .env(settings.env())
+                        .policyName(settings.policyName())
                         .envsPerActor(settings.envsPerActor())
                         .actors(1)
                         .maxStepsPerSecond(settings.actorStepsPerSecond())
+                        .steps(settings.maxEnvSteps())
                         .epsilon(EpsilonSchedule.parse(settings.epsilon()))
                         .metricsPort(0)
                         // Only artifacts the demo's trainer exported may be loaded.
@@ -609,7 +644,7 @@ public final class DemoRun {
     private Path policyDir(EmbeddedPipeline pipeline, long version) {
         return Path.of(pipeline.dataRoot())
                 .resolve(DatasetLayout.POLICIES_DIR)
-                .resolve(settings.env())
+                .resolve(settings.policyName())
                 .resolve(Long.toString(version));
     }
 

@@ -32,6 +32,9 @@ import java.util.function.Consumer;
  *     segment (1: each once, strictly on-policy up to the pipeline's lag)
  * @param segmentMaxAge policy-gradient algorithms: segments whose newest step is older are dropped
  *     unread (the segment window's age bound)
+ * @param maxEnvSteps the step budget: the actors stop after this many environment steps, all copies
+ *     together, and the run ends once the newest version (at least v1) is evaluated; 0: no step
+ *     budget
  */
 public record DemoSettings(
         String env,
@@ -48,7 +51,8 @@ public record DemoSettings(
         long minSize,
         long publishEvery,
         int segmentUses,
-        Duration segmentMaxAge) {
+        Duration segmentMaxAge,
+        long maxEnvSteps) {
 
     public DemoSettings {
         Objects.requireNonNull(env, "env");
@@ -68,6 +72,10 @@ public record DemoSettings(
         if (segmentMaxAge == null || segmentMaxAge.isNegative() || segmentMaxAge.isZero()) {
             throw new IllegalArgumentException(
                     "segment max age is " + segmentMaxAge + "; it must be positive, e.g. 60s");
+        }
+        if (maxEnvSteps < 0) {
+            throw new IllegalArgumentException(
+                    "--max-env-steps is " + maxEnvSteps + "; it must be at least 1, e.g. 300000");
         }
     }
 
@@ -98,7 +106,54 @@ public record DemoSettings(
                 1_000,
                 1_000,
                 1,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60),
+                0);
+    }
+
+    /**
+     * The replay loop on a MinAtar game ({@code env}, e.g. {@code MinAtar/Breakout-v1}) with the
+     * settings of MinAtar's own DQN ({@code examples/dqn.py} in {@code kenjyoung/MinAtar}; Young
+     * &amp; Tian, 2019): its network (conv 16 3x3, dense 128), batch 32, Huber loss, gamma 0.99, a
+     * target update every 1000 gradient steps, one gradient step per frame (32 samples per insert)
+     * after 5000 frames, epsilon 1.0 to 0.1 over the first 100k frames. Adam at 2.5e-4 stands in
+     * for its centred RMSProp (the trainer has Adam only). Two deviations the pipeline brings:
+     * MinAtar's replay keeps the last 100k transitions, the demo's dataset keeps the whole run (the
+     * replay window's unit is an hour of event time); and MinAtar's epsilon is 1 until 5000 frames,
+     * then anneals, where the actors anneal from frame 0. Actors step 16 copies, throttled to 450
+     * frames/s in all, so that 300k frames take about 11 minutes. A version is published every 5000
+     * gradient steps (about 11 s at one update per frame) and evaluated greedily over 100 episodes;
+     * every 1000 steps, as in the CartPole loop, would keep the evaluator and the actors' hot swaps
+     * busy on CPU that the trainer needs.
+     */
+    public static DemoSettings minAtar(Path dataDir, Duration budget, String env) {
+        return new DemoSettings(
+                env,
+                dataDir,
+                budget,
+                16,
+                450,
+                "1.0:0.1:100000",
+                100,
+                1_000_003L,
+                Duration.ofSeconds(2),
+                Map.ofEntries(
+                        Map.entry("trainer.algo", "double-dqn"),
+                        Map.entry("trainer.network", "minatar"),
+                        Map.entry("trainer.lr", "0.00025"),
+                        Map.entry("trainer.batch-size", "32"),
+                        Map.entry("trainer.gamma", "0.99"),
+                        Map.entry("trainer.loss", "huber"),
+                        Map.entry("trainer.target.update-period", "1000"),
+                        Map.entry("trainer.steps", "100000000"),
+                        Map.entry("trainer.checkpoint.period", "20000"),
+                        Map.entry("trainer.threads.intra-op", "1"),
+                        Map.entry("trainer.threads.inter-op", "-1")),
+                32.0,
+                5_000,
+                5_000,
+                1,
+                Duration.ofSeconds(60),
+                0);
     }
 
     /**
@@ -143,7 +198,8 @@ public record DemoSettings(
                 1,
                 5,
                 reinforce ? 1 : 2,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60),
+                0);
     }
 
     /**
@@ -166,6 +222,16 @@ public record DemoSettings(
         return policyGradient(dataDir, budget, algo)
                 .withEnv(env)
                 .withTrainerSettings(POLICY_GRADIENT_BY_ENV.getOrDefault(env, Map.of()));
+    }
+
+    /**
+     * The name the demo's versions are published under: the env id with each character outside
+     * letters, digits, '.', '_' and '-' replaced by '-' (policy names are directory and topic-key
+     * safe), e.g. {@code MinAtar-Breakout-v1} for {@code MinAtar/Breakout-v1}; CartPole-v1 keeps
+     * its id.
+     */
+    public String policyName() {
+        return env.replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
     /** Whether {@code trainer.algo} is a policy-gradient one (a2c, reinforce, impala). */
@@ -208,6 +274,23 @@ public record DemoSettings(
         return with(f -> f.actorStepsPerSecond = stepsPerSecond);
     }
 
+    /**
+     * These settings with the first gradient step after {@code minSize} transitions and a version
+     * every {@code publishEvery} gradient steps (short runs: tests, smoke checks).
+     */
+    public DemoSettings withLearning(long minSize, long publishEvery) {
+        return with(
+                f -> {
+                    f.minSize = minSize;
+                    f.publishEvery = publishEvery;
+                });
+    }
+
+    /** These settings with the actors stopping after {@code steps} environment steps (0: none). */
+    public DemoSettings withMaxEnvSteps(long steps) {
+        return with(f -> f.maxEnvSteps = steps);
+    }
+
     public DemoSettings withEnv(String newEnv) {
         return with(f -> f.env = newEnv);
     }
@@ -240,6 +323,7 @@ public record DemoSettings(
         private long publishEvery;
         private int segmentUses;
         private Duration segmentMaxAge;
+        private long maxEnvSteps;
 
         private Fields(DemoSettings s) {
             env = s.env;
@@ -257,6 +341,7 @@ public record DemoSettings(
             publishEvery = s.publishEvery;
             segmentUses = s.segmentUses;
             segmentMaxAge = s.segmentMaxAge;
+            maxEnvSteps = s.maxEnvSteps;
         }
 
         private DemoSettings build() {
@@ -275,7 +360,8 @@ public record DemoSettings(
                     minSize,
                     publishEvery,
                     segmentUses,
-                    segmentMaxAge);
+                    segmentMaxAge,
+                    maxEnvSteps);
         }
     }
 }

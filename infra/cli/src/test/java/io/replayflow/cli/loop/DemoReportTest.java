@@ -61,6 +61,33 @@ class DemoReportTest {
     }
 
     @Test
+    void theJsonLineCarriesTheBestEvaluationBesideTheLast() {
+        DemoRun.Result solved = run(new TreeMap<>());
+        DemoRun.Result stepBudget =
+                new DemoRun.Result(
+                        DemoRun.Outcome.STEP_BUDGET_REACHED,
+                        "step budget of 59,000 env steps reached",
+                        Double.NaN,
+                        solved.samples(),
+                        List.of(
+                                evaluation(1, 22, 150, false),
+                                evaluation(2, 40, 310, false),
+                                evaluation(3, 55, 240, false)),
+                        59_000,
+                        59.0,
+                        3,
+                        solved.dataDir(),
+                        solved.endpoints(),
+                        solved.tensorboardDir());
+
+        assertThat(DemoReport.json(stepBudget))
+                .contains("\"eval_mean_return\": 240.0, ")
+                .contains("\"policy_versions\": 3, \"best_eval_mean_return\": 310.0, ")
+                .contains("\"outcome\": \"STEP_BUDGET_REACHED\"");
+        assertThat(DemoReport.json(solved)).contains("\"best_eval_mean_return\": 481.0, ");
+    }
+
+    @Test
     void deadLettersAreChartedPerReason() {
         SortedMap<String, Long> late = new TreeMap<>();
         late.put("NON_FINITE_VALUE", 3L);
