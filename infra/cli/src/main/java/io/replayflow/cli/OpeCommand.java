@@ -193,6 +193,16 @@ final class OpeCommand implements Callable<Integer> {
                             + " --fqe-steps (default: ${DEFAULT-VALUE}).")
     int fqeFits;
 
+    @Option(
+            names = "--fqe-iterates",
+            defaultValue = "8",
+            paramLabel = "N",
+            description =
+                    "Each fit's Q-values are the mean of N networks evenly spaced over its last"
+                            + " quarter of steps (iterate averaging; 1: the last network) (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int fqeIterates;
+
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
 
@@ -325,6 +335,14 @@ final class OpeCommand implements Callable<Integer> {
                     x.low(),
                     x.high(),
                     x.ess());
+            if (!x.fits().isEmpty()) {
+                out.printf(
+                        Locale.ROOT,
+                        "        fits: %s%n",
+                        x.fits().stream()
+                                .map(v -> String.format(Locale.ROOT, "%.2f", v))
+                                .collect(java.util.stream.Collectors.joining(", ")));
+            }
         }
         for (String w : r.warnings()) {
             out.println("warning: " + w);
@@ -365,7 +383,8 @@ final class OpeCommand implements Callable<Integer> {
                     tinyProbability,
                     targetEpsilon,
                     fqeTrace(),
-                    fqeFits);
+                    fqeFits,
+                    fqeIterates);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

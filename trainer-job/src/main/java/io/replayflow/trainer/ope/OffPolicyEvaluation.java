@@ -48,7 +48,10 @@ public final class OffPolicyEvaluation {
      *     Lakshminarayanan, Pritzel and Blundell, "Deep Ensembles", NeurIPS 2017): the fitted value
      *     of a long-horizon regression varies from one initialisation and minibatch order to the
      *     next, and the mean of K fits has about 1/K of that variance; each fit costs {@code
-     *     fqeSteps}
+     *     fqeSteps}. The interval of fqe and dr resamples the fits as well as the episodes ({@link
+     *     Bootstrap#estimateOverFits}), so it widens when the fits disagree
+     * @param fqeIterates each fit's Q-values are the mean of this many iterates evenly spaced over
+     *     its last quarter of steps ({@link FittedQEvaluation#iterateSteps}); 1: the last network
      */
     public record Settings(
             double gamma,
@@ -61,7 +64,36 @@ public final class OffPolicyEvaluation {
             double tinyProbability,
             double targetEpsilon,
             boolean fqeTrace,
-            int fqeFits) {
+            int fqeFits,
+            int fqeIterates) {
+
+        /** One FQE iterate per fit (the last network). */
+        public Settings(
+                double gamma,
+                Set<String> methods,
+                TrainerConfig fqe,
+                long fqeSteps,
+                int resamples,
+                double confidence,
+                long seed,
+                double tinyProbability,
+                double targetEpsilon,
+                boolean fqeTrace,
+                int fqeFits) {
+            this(
+                    gamma,
+                    methods,
+                    fqe,
+                    fqeSteps,
+                    resamples,
+                    confidence,
+                    seed,
+                    tinyProbability,
+                    targetEpsilon,
+                    fqeTrace,
+                    fqeFits,
+                    1);
+        }
 
         /** FQE with multi-step (Retrace) targets. */
         public Settings(
@@ -108,6 +140,10 @@ public final class OffPolicyEvaluation {
             if (fqeFits < 1) {
                 throw new IllegalArgumentException(
                         "--fqe-fits " + fqeFits + " must be at least 1, e.g. 3");
+            }
+            if (fqeIterates < 1) {
+                throw new IllegalArgumentException(
+                        "--fqe-iterates " + fqeIterates + " must be at least 1, e.g. 8");
             }
             if (resamples < 10) {
                 throw new IllegalArgumentException(
@@ -161,7 +197,8 @@ public final class OffPolicyEvaluation {
 
         /**
          * {@code {"estimates": {"fqe": {"value": v, "low": l, "high": h, "ess": n}, ...},
-         * "episodes": n, ...}}: the last line of {@code replayflow ope --json}.
+         * "episodes": n, ...}}: the last line of {@code replayflow ope --json}; with several FQE
+         * fits, fqe and dr also hold {@code "fits": [v1, ...]}, each fit's estimate.
          */
         public String toJson(String policy) {
             Map<String, Object> est = new LinkedHashMap<>();
@@ -172,6 +209,9 @@ public final class OffPolicyEvaluation {
                         one.put("low", finite(e.low()));
                         one.put("high", finite(e.high()));
                         one.put("ess", finite(e.ess()));
+                        if (!e.fits().isEmpty()) {
+                            one.put("fits", e.fits().stream().map(Report::finite).toList());
+                        }
                         est.put(m, one);
                     });
             Map<String, Object> out = new LinkedHashMap<>();
@@ -221,14 +261,18 @@ public final class OffPolicyEvaluation {
             transitions += e.length();
             longest = Math.max(longest, e.length());
         }
-        List<float[][]> q = null;
+        List<List<float[][]>> q = List.of();
         boolean model = settings.methods().contains("fqe") || settings.methods().contains("dr");
         double backups = 0;
         if (model) {
             q = fitFqe(logged, piAt, piNext, obsDim, numActions, settings);
             backups = backups(settings);
         }
-        List<LoggedEpisode> episodes = new ArrayList<>();
+        int fits = model ? q.size() : 1;
+        List<List<LoggedEpisode>> perFit = new ArrayList<>();
+        for (int f = 0; f < fits; f++) {
+            perFit.add(new ArrayList<>());
+        }
         long targetActs = 0;
         long tiny = 0;
         double minMu = Double.NaN;
@@ -238,8 +282,12 @@ public final class OffPolicyEvaluation {
             double[] r = new double[n];
             double[] mu = new double[n];
             double[] pi = new double[n];
-            double[] mq = model ? new double[n] : null;
-            double[] mv = model ? new double[n] : null;
+            double[][] mq = new double[fits][];
+            double[][] mv = new double[fits][];
+            for (int f = 0; model && f < fits; f++) {
+                mq[f] = new double[n];
+                mv[f] = new double[n];
+            }
             for (int t = 0; t < n; t++) {
                 int greedy = piAt.get(i)[t];
                 r[t] = e.reward()[t];
@@ -252,16 +300,19 @@ public final class OffPolicyEvaluation {
                         tiny++;
                     }
                 }
-                if (model) {
-                    float[] qs = q.get(i)[t];
-                    mq[t] = qs[e.action()[t]];
+                for (int f = 0; model && f < fits; f++) {
+                    float[] qs = q.get(f).get(i)[t];
+                    mq[f][t] = qs[e.action()[t]];
                     for (int a = 0; a < numActions; a++) {
-                        mv[t] += settings.targetProbability(a, greedy, numActions) * qs[a];
+                        mv[f][t] += settings.targetProbability(a, greedy, numActions) * qs[a];
                     }
                 }
             }
-            episodes.add(new LoggedEpisode(r, mu, pi, mq, mv));
+            for (int f = 0; f < fits; f++) {
+                perFit.get(f).add(new LoggedEpisode(r, mu, pi, mq[f], mv[f]));
+            }
         }
+        List<LoggedEpisode> episodes = perFit.get(0);
         Map<String, OpeEstimate> estimates = new LinkedHashMap<>();
         Bootstrap bootstrap =
                 new Bootstrap(
@@ -270,8 +321,13 @@ public final class OffPolicyEvaluation {
                         new SplittableRandom(settings.seed() + 1));
         for (String method : METHODS) {
             if (settings.methods().contains(method)) {
+                boolean usesModel = method.equals("fqe") || method.equals("dr");
                 estimates.put(
-                        method, bootstrap.estimate(estimator(method), episodes, settings.gamma()));
+                        method,
+                        bootstrap.estimateOverFits(
+                                estimator(method),
+                                usesModel ? perFit : List.of(episodes),
+                                settings.gamma()));
             }
         }
         int supported = (int) episodes.stream().filter(e -> e.weight() > 0).count();
@@ -354,7 +410,7 @@ public final class OffPolicyEvaluation {
      * depends on {@code t}, which the observation does not show, and without it the undiscounted
      * regression has no fixed point for a policy that never fails.
      */
-    private static List<float[][]> fitFqe(
+    private static List<List<float[][]>> fitFqe(
             List<LoggedSteps> logged,
             List<int[]> piAt,
             List<int[]> piNext,
@@ -419,40 +475,52 @@ public final class OffPolicyEvaluation {
             k += n;
         }
         FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, dt);
-        List<float[][]> q = new ArrayList<>(logged.size());
+        float[] in = new float[rows * dt];
+        int at = 0;
         for (LoggedSteps e : logged) {
-            q.add(new float[e.length()][numActions]);
+            withTime(e.obs(), e.length(), d, 0, horizon, in, at);
+            at += e.length();
         }
         int fits = settings.fqeFits();
+        int iterates = settings.fqeIterates();
+        List<List<float[][]>> out = new ArrayList<>(fits);
         for (int f = 0; f < fits; f++) {
+            List<float[][]> q = new ArrayList<>(logged.size());
+            for (LoggedSteps e : logged) {
+                q.add(new float[e.length()][numActions]);
+            }
+            out.add(q);
             TrainerConfig config =
                     f == 0
                             ? settings.fqe()
                             : settings.fqe().with("trainer.seed", settings.fqe().seed() + f);
-            try (FittedQEvaluation fqe =
-                    FittedQEvaluation.fit(
+            // each iterate adds its share of the values to q as the fit goes
+            FittedQEvaluation.fit(
                             config,
                             data,
                             numActions,
                             settings.fqeSteps(),
                             new SplittableRandom(settings.seed() + 7919L * f),
                             low,
-                            high)) {
-                for (int i = 0; i < logged.size(); i++) {
-                    LoggedSteps e = logged.get(i);
-                    float[] in = new float[e.length() * dt];
-                    withTime(e.obs(), e.length(), d, 0, horizon, in, 0);
-                    float[][] values = fqe.q(in, e.length());
-                    float[][] mean = q.get(i);
-                    for (int t = 0; t < values.length; t++) {
-                        for (int a = 0; a < numActions; a++) {
-                            mean[t][a] += (float) (values[t][a] * scale / fits);
-                        }
-                    }
+                            high,
+                            iterates,
+                            iterate -> addValues(iterate.q(in, rows), scale / iterates, q))
+                    .close();
+        }
+        return out;
+    }
+
+    /** Adds {@code values} (every logged row in order) times {@code factor} to {@code q}. */
+    private static void addValues(float[][] values, double factor, List<float[][]> q) {
+        int row = 0;
+        for (float[][] episode : q) {
+            for (float[] step : episode) {
+                float[] v = values[row++];
+                for (int a = 0; a < step.length; a++) {
+                    step[a] += (float) (v[a] * factor);
                 }
             }
         }
-        return q;
     }
 
     /**
