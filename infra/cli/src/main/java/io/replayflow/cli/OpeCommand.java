@@ -61,7 +61,7 @@ final class OpeCommand implements Callable<Integer> {
     /** The result file next to the evaluated artifact. */
     private static final String TARGET_PERIOD = "trainer.target.update-period";
 
-    private static final long DEFAULT_TARGET_PERIOD = 40;
+    private static final long DEFAULT_TARGET_PERIOD = 20;
 
     @Spec CommandSpec spec;
 
@@ -154,7 +154,7 @@ final class OpeCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "trainer.* options of FQE's network and optimizer (default: trainer"
-                            + " defaults, lr 0.0005, target period 40), repeatable. FQE makes"
+                            + " defaults, lr 0.001, target period 20), repeatable. FQE makes"
                             + " --fqe-steps / target period Bellman backups and its values reach"
                             + " no further ahead; a warning says when that is short of the"
                             + " horizon.")
@@ -186,11 +186,13 @@ final class OpeCommand implements Callable<Integer> {
 
     @Option(
             names = "--fqe-fits",
-            defaultValue = "1",
+            defaultValue = "3",
             paramLabel = "K",
             description =
                     "Independently initialised FQE fits whose Q-values are averaged, each of"
-                            + " --fqe-steps (default: ${DEFAULT-VALUE}).")
+                            + " --fqe-steps; the fqe and dr intervals resample the fits as well as"
+                            + " the episodes, so with one fit they leave out the fitting error"
+                            + " (default: ${DEFAULT-VALUE}).")
     int fqeFits;
 
     @Option(
@@ -202,6 +204,16 @@ final class OpeCommand implements Callable<Integer> {
                             + " quarter of steps (iterate averaging; 1: the last network) (default:"
                             + " ${DEFAULT-VALUE}).")
     int fqeIterates;
+
+    @Option(
+            names = "--fqe-q",
+            defaultValue = "action-input",
+            paramLabel = "KIND",
+            description =
+                    "FQE's network: action-input (the action one-hot beside the observation, one"
+                            + " output Q(s, a)) or heads (one output per action, as the trainer's"
+                            + " Q-network) (default: ${DEFAULT-VALUE}).")
+    String fqeQ;
 
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
@@ -295,7 +307,7 @@ final class OpeCommand implements Callable<Integer> {
 
     private Map<String, String> fqeSettings() {
         Map<String, String> fqe = new LinkedHashMap<>();
-        fqe.put("trainer.lr", "0.0005");
+        fqe.put("trainer.lr", "0.001");
         fqe.put(TARGET_PERIOD, Long.toString(DEFAULT_TARGET_PERIOD));
         fqe.putAll(keyValues());
         return fqe;
@@ -361,6 +373,16 @@ final class OpeCommand implements Callable<Integer> {
         };
     }
 
+    private boolean fqeActionInput() {
+        return switch (fqeQ.strip().toLowerCase(Locale.ROOT)) {
+            case "action-input" -> true;
+            case "heads" -> false;
+            default ->
+                    throw new UsageError(
+                            "--fqe-q " + fqeQ + " is not known; choose action-input or heads");
+        };
+    }
+
     private OffPolicyEvaluation.Settings settings() {
         try {
             Set<String> chosen = new LinkedHashSet<>();
@@ -384,7 +406,8 @@ final class OpeCommand implements Callable<Integer> {
                     targetEpsilon,
                     fqeTrace(),
                     fqeFits,
-                    fqeIterates);
+                    fqeIterates,
+                    fqeActionInput());
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

@@ -52,6 +52,14 @@ public final class OffPolicyEvaluation {
      *     Bootstrap#estimateOverFits}), so it widens when the fits disagree
      * @param fqeIterates each fit's Q-values are the mean of this many iterates evenly spaced over
      *     its last quarter of steps ({@link FittedQEvaluation#iterateSteps}); 1: the last network
+     * @param fqeActionInput FQE's network reads the action, one-hot beside the observation, and its
+     *     first output is {@code Q(s, a)} (Riedmiller, "Neural Fitted Q Iteration", ECML 2005; the
+     *     other outputs are neither trained nor read: the trainer's graph wants two or more),
+     *     instead of one output per action: the bootstrap {@code Q(s_m, pi(s_m))} is always at an
+     *     action the log did not take at {@code s_m}, and a separate output for it learns only from
+     *     the few states where the behaviour took it, elsewhere staying near its initial value
+     *     (about 0: an underestimate); with the action as an input it generalises from the logged
+     *     action in the same state
      */
     public record Settings(
             double gamma,
@@ -65,9 +73,10 @@ public final class OffPolicyEvaluation {
             double targetEpsilon,
             boolean fqeTrace,
             int fqeFits,
-            int fqeIterates) {
+            int fqeIterates,
+            boolean fqeActionInput) {
 
-        /** One FQE iterate per fit (the last network). */
+        /** One FQE iterate per fit (the last network), one output per action. */
         public Settings(
                 double gamma,
                 Set<String> methods,
@@ -92,7 +101,8 @@ public final class OffPolicyEvaluation {
                     targetEpsilon,
                     fqeTrace,
                     fqeFits,
-                    1);
+                    1,
+                    false);
         }
 
         /** FQE with multi-step (Retrace) targets. */
@@ -419,7 +429,8 @@ public final class OffPolicyEvaluation {
             Settings settings) {
         int rows = logged.stream().mapToInt(LoggedSteps::length).sum();
         int horizon = logged.stream().mapToInt(LoggedSteps::length).max().orElse(1);
-        int dt = d + 1;
+        boolean actionInput = settings.fqeActionInput();
+        int dt = d + 1 + (actionInput ? numActions : 0);
         float[] obs = new float[rows * dt];
         float[] next = new float[rows * dt];
         int[] action = new int[rows];
@@ -451,8 +462,11 @@ public final class OffPolicyEvaluation {
         for (int i = 0; i < logged.size(); i++) {
             LoggedSteps e = logged.get(i);
             int n = e.length();
-            withTime(e.obs(), n, d, 0, horizon, obs, k);
-            System.arraycopy(e.action(), 0, action, k, n);
+            for (int t = 0; t < n; t++) {
+                int a = e.action()[t];
+                row(obs, k + t, dt, e.obs(), t, d, (float) t / horizon, actionInput ? a : -1);
+                action[k + t] = actionInput ? 0 : a;
+            }
             boolean[] end = new boolean[n];
             for (int t = 0; t < n; t++) {
                 end[t] = e.terminated()[t] || e.truncated()[t];
@@ -462,24 +476,29 @@ public final class OffPolicyEvaluation {
                             e.reward(), e.action(), piAt.get(i), end, settings.gamma(), trace);
             for (int t = 0; t < n; t++) {
                 int m = targets.bootstrapRow()[t];
-                System.arraycopy(e.nextObs(), m * d, next, (k + t) * dt, d);
-                next[(k + t) * dt + d] = (float) (m + 1) / horizon;
-                nextAction[k + t] = piNext.get(i)[m];
-                reward[k + t] = (float) (targets.reward()[t] / scale);
-                discount[k + t] = (float) targets.discount()[t];
+                int piM = piNext.get(i)[m];
                 if (settings.targetEpsilon() > 0
                         && explore.nextDouble() < settings.targetEpsilon()) {
-                    nextAction[k + t] = explore.nextInt(numActions);
+                    piM = explore.nextInt(numActions);
                 }
+                float time = (float) (m + 1) / horizon;
+                row(next, k + t, dt, e.nextObs(), m, d, time, actionInput ? piM : -1);
+                nextAction[k + t] = actionInput ? 0 : piM;
+                reward[k + t] = (float) (targets.reward()[t] / scale);
+                discount[k + t] = (float) targets.discount()[t];
             }
             k += n;
         }
         FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, dt);
-        float[] in = new float[rows * dt];
-        int at = 0;
-        for (LoggedSteps e : logged) {
-            withTime(e.obs(), e.length(), d, 0, horizon, in, at);
-            at += e.length();
+        // the logged states as the network reads them: once, or once per action
+        float[][] in = new float[actionInput ? numActions : 1][rows * dt];
+        for (int a = 0; a < in.length; a++) {
+            int at = 0;
+            for (LoggedSteps e : logged) {
+                for (int t = 0; t < e.length(); t++) {
+                    row(in[a], at++, dt, e.obs(), t, d, (float) t / horizon, actionInput ? a : -1);
+                }
+            }
         }
         int fits = settings.fqeFits();
         int iterates = settings.fqeIterates();
@@ -504,34 +523,52 @@ public final class OffPolicyEvaluation {
                             low,
                             high,
                             iterates,
-                            iterate -> addValues(iterate.q(in, rows), scale / iterates, q))
+                            iterate -> {
+                                for (int a = 0; a < in.length; a++) {
+                                    addValues(
+                                            iterate.q(in[a], rows),
+                                            scale / iterates,
+                                            q,
+                                            actionInput ? a : -1);
+                                }
+                            })
                     .close();
         }
         return out;
     }
 
-    /** Adds {@code values} (every logged row in order) times {@code factor} to {@code q}. */
-    private static void addValues(float[][] values, double factor, List<float[][]> q) {
+    /**
+     * Adds {@code values} (every logged row in order) times {@code factor} to {@code q}: all
+     * actions' values ({@code action < 0}), or the one output of an action-input network to that
+     * action's.
+     */
+    private static void addValues(float[][] values, double factor, List<float[][]> q, int action) {
         int row = 0;
         for (float[][] episode : q) {
             for (float[] step : episode) {
                 float[] v = values[row++];
-                for (int a = 0; a < step.length; a++) {
-                    step[a] += (float) (v[a] * factor);
+                if (action >= 0) {
+                    step[action] += (float) (v[0] * factor);
+                } else {
+                    for (int a = 0; a < step.length; a++) {
+                        step[a] += (float) (v[a] * factor);
+                    }
                 }
             }
         }
     }
 
     /**
-     * Copies {@code n} observations of length {@code d} into {@code out} from row {@code at}, each
-     * followed by its time in the episode {@code (t + offset) / horizon}.
+     * Writes row {@code at} of the network's input, {@code width} wide: observation {@code from} of
+     * {@code obs} ({@code d} values), its time in the episode, and (for {@code action >= 0}) the
+     * action one-hot.
      */
-    private static void withTime(
-            float[] obs, int n, int d, int offset, int horizon, float[] out, int at) {
-        for (int t = 0; t < n; t++) {
-            System.arraycopy(obs, t * d, out, (at + t) * (d + 1), d);
-            out[(at + t) * (d + 1) + d] = (float) (t + offset) / horizon;
+    private static void row(
+            float[] out, int at, int width, float[] obs, int from, int d, float time, int action) {
+        System.arraycopy(obs, from * d, out, at * width, d);
+        out[at * width + d] = time;
+        if (action >= 0) {
+            out[at * width + d + 1 + action] = 1f;
         }
     }
 
