@@ -7,7 +7,7 @@
 #
 #   trainer-job/bench/ope-sweep.sh DATA TARGET_DIR... [-- extra ope flags]
 #
-# e.g. trainer-job/bench/ope-sweep.sh /tmp/ope2/data /tmp/ope2/targets/{a,b,c,d,e}
+# e.g. trainer-job/bench/ope-sweep.sh /tmp/ope2h/data100k /tmp/ope2/targets/{a,b,c,d,e}
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -lt 2 ]; then
@@ -25,7 +25,7 @@ done
 out=$(mktemp -d)
 if [ ! -d "$data/experience" ]; then
   ./replayflow collect --data "$data" --env CartPole-v1 --behaviour cartpole-hand \
-      --epsilon 1.0:0.1:20000 --transitions 30000 --envs 16 --seed 1 --json | tail -1
+      --epsilon 1.0:0.1:70000 --transitions 100000 --envs 16 --seed 1 --json | tail -1
 fi
 for t in "${targets[@]}"; do
   n=$(basename "$t")

@@ -61,7 +61,7 @@ final class OpeCommand implements Callable<Integer> {
     /** The result file next to the evaluated artifact. */
     private static final String TARGET_PERIOD = "trainer.target.update-period";
 
-    private static final long DEFAULT_TARGET_PERIOD = 40;
+    private static final long DEFAULT_TARGET_PERIOD = 20;
 
     @Spec CommandSpec spec;
 
@@ -154,7 +154,7 @@ final class OpeCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "trainer.* options of FQE's network and optimizer (default: trainer"
-                            + " defaults, lr 0.0005, target period 40), repeatable. FQE makes"
+                            + " defaults, lr 0.001, target period 20), repeatable. FQE makes"
                             + " --fqe-steps / target period Bellman backups and its values reach"
                             + " no further ahead; a warning says when that is short of the"
                             + " horizon.")
@@ -186,12 +186,34 @@ final class OpeCommand implements Callable<Integer> {
 
     @Option(
             names = "--fqe-fits",
-            defaultValue = "1",
+            defaultValue = "3",
             paramLabel = "K",
             description =
                     "Independently initialised FQE fits whose Q-values are averaged, each of"
-                            + " --fqe-steps (default: ${DEFAULT-VALUE}).")
+                            + " --fqe-steps; the fqe and dr intervals resample the fits as well as"
+                            + " the episodes, so with one fit they leave out the fitting error"
+                            + " (default: ${DEFAULT-VALUE}).")
     int fqeFits;
+
+    @Option(
+            names = "--fqe-iterates",
+            defaultValue = "8",
+            paramLabel = "N",
+            description =
+                    "Each fit's Q-values are the mean of N networks evenly spaced over its last"
+                            + " quarter of steps (iterate averaging; 1: the last network) (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int fqeIterates;
+
+    @Option(
+            names = "--fqe-q",
+            defaultValue = "action-input",
+            paramLabel = "KIND",
+            description =
+                    "FQE's network: action-input (the action one-hot beside the observation, one"
+                            + " output Q(s, a)) or heads (one output per action, as the trainer's"
+                            + " Q-network) (default: ${DEFAULT-VALUE}).")
+    String fqeQ;
 
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
@@ -289,7 +311,7 @@ final class OpeCommand implements Callable<Integer> {
 
     private Map<String, String> fqeSettings() {
         Map<String, String> fqe = new LinkedHashMap<>();
-        fqe.put("trainer.lr", "0.0005");
+        fqe.put("trainer.lr", "0.001");
         fqe.put(TARGET_PERIOD, Long.toString(DEFAULT_TARGET_PERIOD));
         fqe.putAll(keyValues());
         return fqe;
@@ -329,6 +351,14 @@ final class OpeCommand implements Callable<Integer> {
                     x.low(),
                     x.high(),
                     x.ess());
+            if (!x.fits().isEmpty()) {
+                out.printf(
+                        Locale.ROOT,
+                        "        fits: %s%n",
+                        x.fits().stream()
+                                .map(v -> String.format(Locale.ROOT, "%.2f", v))
+                                .collect(java.util.stream.Collectors.joining(", ")));
+            }
         }
         for (String w : r.warnings()) {
             out.println("warning: " + w);
@@ -344,6 +374,16 @@ final class OpeCommand implements Callable<Integer> {
                             "--fqe-target "
                                     + fqeTarget
                                     + " is not known; choose trace or one-step");
+        };
+    }
+
+    private boolean fqeActionInput() {
+        return switch (fqeQ.strip().toLowerCase(Locale.ROOT)) {
+            case "action-input" -> true;
+            case "heads" -> false;
+            default ->
+                    throw new UsageError(
+                            "--fqe-q " + fqeQ + " is not known; choose action-input or heads");
         };
     }
 
@@ -369,7 +409,9 @@ final class OpeCommand implements Callable<Integer> {
                     tinyProbability,
                     targetEpsilon,
                     fqeTrace(),
-                    fqeFits);
+                    fqeFits,
+                    fqeIterates,
+                    fqeActionInput());
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

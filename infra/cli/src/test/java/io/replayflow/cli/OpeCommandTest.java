@@ -70,7 +70,9 @@ class OpeCommandTest {
                 "--env|NoSuchEnv-v0|NoSuchEnv-v0",
                 "--fqe-target|two-step|--fqe-target two-step is not known; choose trace or"
                         + " one-step",
-                "--fqe-fits|0|--fqe-fits 0 must be at least 1"
+                "--fqe-fits|0|--fqe-fits 0 must be at least 1",
+                "--fqe-iterates|0|--fqe-iterates 0 must be at least 1",
+                "--fqe-q|tabular|--fqe-q tabular is not known; choose action-input or heads"
             })
     void badValueIsOneLineNamingItWithExit2(String flag, String value, String message) {
         Result r = ope(flag, value);

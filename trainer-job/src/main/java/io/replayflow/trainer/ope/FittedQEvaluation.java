@@ -7,6 +7,9 @@ import io.replayflow.trainer.graph.SessionFactory;
 import io.replayflow.trainer.graph.TrainingGraph;
 import io.replayflow.trainer.net.WeightInit;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -97,14 +100,35 @@ public final class FittedQEvaluation implements AutoCloseable {
             RandomGenerator random,
             float low,
             float high) {
+        return fit(config, data, numActions, steps, random, low, high, 1, fqe -> {});
+    }
+
+    /**
+     * As {@link #fit(TrainerConfig, FqeData, int, long, RandomGenerator, float, float)}, handing
+     * the network to {@code atIterate} at {@code iterates} evenly spaced steps of the last quarter
+     * of training, the last at step {@code steps} (for iterate averaging, see {@link
+     * #iterateSteps}); {@code iterates = 1}: once, at the end.
+     */
+    public static FittedQEvaluation fit(
+            TrainerConfig config,
+            FqeData data,
+            int numActions,
+            long steps,
+            RandomGenerator random,
+            float low,
+            float high,
+            int iterates,
+            Consumer<FittedQEvaluation> atIterate) {
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(atIterate, "atIterate");
         if (steps < 1) {
             throw new IllegalArgumentException("FQE steps is " + steps + "; give at least 1");
         }
+        Set<Long> at = iterateSteps(steps, iterates);
         TransitionSpec spec = TransitionSpec.vector(data.obsDim(), numActions);
         FittedQEvaluation fqe = new FittedQEvaluation(config, spec, low, high);
         try {
-            fqe.train(config, data, steps, random);
+            fqe.train(config, data, steps, random, at, atIterate);
             return fqe;
         } catch (RuntimeException e) {
             fqe.close();
@@ -112,7 +136,43 @@ public final class FittedQEvaluation implements AutoCloseable {
         }
     }
 
-    private void train(TrainerConfig config, FqeData data, long steps, RandomGenerator random) {
+    /**
+     * The steps whose networks iterate averaging uses: {@code iterates} evenly spaced over the last
+     * quarter of {@code steps}, ending at {@code steps} (Polyak and Juditsky, "Acceleration of
+     * Stochastic Approximation by Averaging", SIAM J. Control Optim. 1992; for deep networks, the
+     * averaged iterates of Izmailov et al., "Averaging Weights Leads to Wider Optima and Better
+     * Generalization", UAI 2018 — here their values are averaged, not their weights). Late in FQE
+     * the network circles its fixed point, moved each target period; the mean over a stretch of
+     * periods sits nearer the fixed point than any one iterate.
+     */
+    static Set<Long> iterateSteps(long steps, int iterates) {
+        if (iterates < 1) {
+            throw new IllegalArgumentException(
+                    "FQE iterates to average is " + iterates + "; give at least 1");
+        }
+        Set<Long> at = new TreeSet<>();
+        long tail = steps / 4;
+        for (int j = 0; j < iterates; j++) {
+            at.add(Math.max(1, steps - tail * j / Math.max(1, iterates - 1)));
+        }
+        if (iterates > 1 && at.size() < iterates) {
+            throw new IllegalArgumentException(
+                    steps
+                            + " FQE steps have no "
+                            + iterates
+                            + " distinct steps in their last quarter; give more steps or fewer"
+                            + " iterates");
+        }
+        return at;
+    }
+
+    private void train(
+            TrainerConfig config,
+            FqeData data,
+            long steps,
+            RandomGenerator random,
+            Set<Long> iterateSteps,
+            Consumer<FittedQEvaluation> atIterate) {
         int batch = config.batchSize();
         int d = data.obsDim();
         float[] obs = new float[batch * d];
@@ -157,6 +217,9 @@ public final class FittedQEvaluation implements AutoCloseable {
                         .feed(g.weight(), weightT)
                         .addTarget(updateTarget ? g.trainAndUpdateTarget() : g.train())
                         .run();
+                if (iterateSteps.contains(step)) {
+                    atIterate.accept(this);
+                }
             }
         }
     }

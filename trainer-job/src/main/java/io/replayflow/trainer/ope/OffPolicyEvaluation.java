@@ -48,7 +48,18 @@ public final class OffPolicyEvaluation {
      *     Lakshminarayanan, Pritzel and Blundell, "Deep Ensembles", NeurIPS 2017): the fitted value
      *     of a long-horizon regression varies from one initialisation and minibatch order to the
      *     next, and the mean of K fits has about 1/K of that variance; each fit costs {@code
-     *     fqeSteps}
+     *     fqeSteps}. The interval of fqe and dr resamples the fits as well as the episodes ({@link
+     *     Bootstrap#estimateOverFits}), so it widens when the fits disagree
+     * @param fqeIterates each fit's Q-values are the mean of this many iterates evenly spaced over
+     *     its last quarter of steps ({@link FittedQEvaluation#iterateSteps}); 1: the last network
+     * @param fqeActionInput FQE's network reads the action, one-hot beside the observation, and its
+     *     first output is {@code Q(s, a)} (Riedmiller, "Neural Fitted Q Iteration", ECML 2005; the
+     *     other outputs are neither trained nor read: the trainer's graph wants two or more),
+     *     instead of one output per action: the bootstrap {@code Q(s_m, pi(s_m))} is always at an
+     *     action the log did not take at {@code s_m}, and a separate output for it learns only from
+     *     the few states where the behaviour took it, elsewhere staying near its initial value
+     *     (about 0: an underestimate); with the action as an input it generalises from the logged
+     *     action in the same state
      */
     public record Settings(
             double gamma,
@@ -61,7 +72,38 @@ public final class OffPolicyEvaluation {
             double tinyProbability,
             double targetEpsilon,
             boolean fqeTrace,
-            int fqeFits) {
+            int fqeFits,
+            int fqeIterates,
+            boolean fqeActionInput) {
+
+        /** One FQE iterate per fit (the last network), one output per action. */
+        public Settings(
+                double gamma,
+                Set<String> methods,
+                TrainerConfig fqe,
+                long fqeSteps,
+                int resamples,
+                double confidence,
+                long seed,
+                double tinyProbability,
+                double targetEpsilon,
+                boolean fqeTrace,
+                int fqeFits) {
+            this(
+                    gamma,
+                    methods,
+                    fqe,
+                    fqeSteps,
+                    resamples,
+                    confidence,
+                    seed,
+                    tinyProbability,
+                    targetEpsilon,
+                    fqeTrace,
+                    fqeFits,
+                    1,
+                    false);
+        }
 
         /** FQE with multi-step (Retrace) targets. */
         public Settings(
@@ -108,6 +150,10 @@ public final class OffPolicyEvaluation {
             if (fqeFits < 1) {
                 throw new IllegalArgumentException(
                         "--fqe-fits " + fqeFits + " must be at least 1, e.g. 3");
+            }
+            if (fqeIterates < 1) {
+                throw new IllegalArgumentException(
+                        "--fqe-iterates " + fqeIterates + " must be at least 1, e.g. 8");
             }
             if (resamples < 10) {
                 throw new IllegalArgumentException(
@@ -161,7 +207,8 @@ public final class OffPolicyEvaluation {
 
         /**
          * {@code {"estimates": {"fqe": {"value": v, "low": l, "high": h, "ess": n}, ...},
-         * "episodes": n, ...}}: the last line of {@code replayflow ope --json}.
+         * "episodes": n, ...}}: the last line of {@code replayflow ope --json}; with several FQE
+         * fits, fqe and dr also hold {@code "fits": [v1, ...]}, each fit's estimate.
          */
         public String toJson(String policy) {
             Map<String, Object> est = new LinkedHashMap<>();
@@ -172,6 +219,9 @@ public final class OffPolicyEvaluation {
                         one.put("low", finite(e.low()));
                         one.put("high", finite(e.high()));
                         one.put("ess", finite(e.ess()));
+                        if (!e.fits().isEmpty()) {
+                            one.put("fits", e.fits().stream().map(Report::finite).toList());
+                        }
                         est.put(m, one);
                     });
             Map<String, Object> out = new LinkedHashMap<>();
@@ -221,14 +271,18 @@ public final class OffPolicyEvaluation {
             transitions += e.length();
             longest = Math.max(longest, e.length());
         }
-        List<float[][]> q = null;
+        List<List<float[][]>> q = List.of();
         boolean model = settings.methods().contains("fqe") || settings.methods().contains("dr");
         double backups = 0;
         if (model) {
             q = fitFqe(logged, piAt, piNext, obsDim, numActions, settings);
             backups = backups(settings);
         }
-        List<LoggedEpisode> episodes = new ArrayList<>();
+        int fits = model ? q.size() : 1;
+        List<List<LoggedEpisode>> perFit = new ArrayList<>();
+        for (int f = 0; f < fits; f++) {
+            perFit.add(new ArrayList<>());
+        }
         long targetActs = 0;
         long tiny = 0;
         double minMu = Double.NaN;
@@ -238,8 +292,12 @@ public final class OffPolicyEvaluation {
             double[] r = new double[n];
             double[] mu = new double[n];
             double[] pi = new double[n];
-            double[] mq = model ? new double[n] : null;
-            double[] mv = model ? new double[n] : null;
+            double[][] mq = new double[fits][];
+            double[][] mv = new double[fits][];
+            for (int f = 0; model && f < fits; f++) {
+                mq[f] = new double[n];
+                mv[f] = new double[n];
+            }
             for (int t = 0; t < n; t++) {
                 int greedy = piAt.get(i)[t];
                 r[t] = e.reward()[t];
@@ -252,16 +310,19 @@ public final class OffPolicyEvaluation {
                         tiny++;
                     }
                 }
-                if (model) {
-                    float[] qs = q.get(i)[t];
-                    mq[t] = qs[e.action()[t]];
+                for (int f = 0; model && f < fits; f++) {
+                    float[] qs = q.get(f).get(i)[t];
+                    mq[f][t] = qs[e.action()[t]];
                     for (int a = 0; a < numActions; a++) {
-                        mv[t] += settings.targetProbability(a, greedy, numActions) * qs[a];
+                        mv[f][t] += settings.targetProbability(a, greedy, numActions) * qs[a];
                     }
                 }
             }
-            episodes.add(new LoggedEpisode(r, mu, pi, mq, mv));
+            for (int f = 0; f < fits; f++) {
+                perFit.get(f).add(new LoggedEpisode(r, mu, pi, mq[f], mv[f]));
+            }
         }
+        List<LoggedEpisode> episodes = perFit.get(0);
         Map<String, OpeEstimate> estimates = new LinkedHashMap<>();
         Bootstrap bootstrap =
                 new Bootstrap(
@@ -270,8 +331,13 @@ public final class OffPolicyEvaluation {
                         new SplittableRandom(settings.seed() + 1));
         for (String method : METHODS) {
             if (settings.methods().contains(method)) {
+                boolean usesModel = method.equals("fqe") || method.equals("dr");
                 estimates.put(
-                        method, bootstrap.estimate(estimator(method), episodes, settings.gamma()));
+                        method,
+                        bootstrap.estimateOverFits(
+                                estimator(method),
+                                usesModel ? perFit : List.of(episodes),
+                                settings.gamma()));
             }
         }
         int supported = (int) episodes.stream().filter(e -> e.weight() > 0).count();
@@ -354,7 +420,7 @@ public final class OffPolicyEvaluation {
      * depends on {@code t}, which the observation does not show, and without it the undiscounted
      * regression has no fixed point for a policy that never fails.
      */
-    private static List<float[][]> fitFqe(
+    private static List<List<float[][]>> fitFqe(
             List<LoggedSteps> logged,
             List<int[]> piAt,
             List<int[]> piNext,
@@ -363,7 +429,8 @@ public final class OffPolicyEvaluation {
             Settings settings) {
         int rows = logged.stream().mapToInt(LoggedSteps::length).sum();
         int horizon = logged.stream().mapToInt(LoggedSteps::length).max().orElse(1);
-        int dt = d + 1;
+        boolean actionInput = settings.fqeActionInput();
+        int dt = d + 1 + (actionInput ? numActions : 0);
         float[] obs = new float[rows * dt];
         float[] next = new float[rows * dt];
         int[] action = new int[rows];
@@ -395,8 +462,11 @@ public final class OffPolicyEvaluation {
         for (int i = 0; i < logged.size(); i++) {
             LoggedSteps e = logged.get(i);
             int n = e.length();
-            withTime(e.obs(), n, d, 0, horizon, obs, k);
-            System.arraycopy(e.action(), 0, action, k, n);
+            for (int t = 0; t < n; t++) {
+                int a = e.action()[t];
+                row(obs, k + t, dt, e.obs(), t, d, (float) t / horizon, actionInput ? a : -1);
+                action[k + t] = actionInput ? 0 : a;
+            }
             boolean[] end = new boolean[n];
             for (int t = 0; t < n; t++) {
                 end[t] = e.terminated()[t] || e.truncated()[t];
@@ -406,64 +476,99 @@ public final class OffPolicyEvaluation {
                             e.reward(), e.action(), piAt.get(i), end, settings.gamma(), trace);
             for (int t = 0; t < n; t++) {
                 int m = targets.bootstrapRow()[t];
-                System.arraycopy(e.nextObs(), m * d, next, (k + t) * dt, d);
-                next[(k + t) * dt + d] = (float) (m + 1) / horizon;
-                nextAction[k + t] = piNext.get(i)[m];
-                reward[k + t] = (float) (targets.reward()[t] / scale);
-                discount[k + t] = (float) targets.discount()[t];
+                int piM = piNext.get(i)[m];
                 if (settings.targetEpsilon() > 0
                         && explore.nextDouble() < settings.targetEpsilon()) {
-                    nextAction[k + t] = explore.nextInt(numActions);
+                    piM = explore.nextInt(numActions);
                 }
+                float time = (float) (m + 1) / horizon;
+                row(next, k + t, dt, e.nextObs(), m, d, time, actionInput ? piM : -1);
+                nextAction[k + t] = actionInput ? 0 : piM;
+                reward[k + t] = (float) (targets.reward()[t] / scale);
+                discount[k + t] = (float) targets.discount()[t];
             }
             k += n;
         }
         FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, dt);
-        List<float[][]> q = new ArrayList<>(logged.size());
-        for (LoggedSteps e : logged) {
-            q.add(new float[e.length()][numActions]);
+        // the logged states as the network reads them: once, or once per action
+        float[][] in = new float[actionInput ? numActions : 1][rows * dt];
+        for (int a = 0; a < in.length; a++) {
+            int at = 0;
+            for (LoggedSteps e : logged) {
+                for (int t = 0; t < e.length(); t++) {
+                    row(in[a], at++, dt, e.obs(), t, d, (float) t / horizon, actionInput ? a : -1);
+                }
+            }
         }
         int fits = settings.fqeFits();
+        int iterates = settings.fqeIterates();
+        List<List<float[][]>> out = new ArrayList<>(fits);
         for (int f = 0; f < fits; f++) {
+            List<float[][]> q = new ArrayList<>(logged.size());
+            for (LoggedSteps e : logged) {
+                q.add(new float[e.length()][numActions]);
+            }
+            out.add(q);
             TrainerConfig config =
                     f == 0
                             ? settings.fqe()
                             : settings.fqe().with("trainer.seed", settings.fqe().seed() + f);
-            try (FittedQEvaluation fqe =
-                    FittedQEvaluation.fit(
+            // each iterate adds its share of the values to q as the fit goes
+            FittedQEvaluation.fit(
                             config,
                             data,
                             numActions,
                             settings.fqeSteps(),
                             new SplittableRandom(settings.seed() + 7919L * f),
                             low,
-                            high)) {
-                for (int i = 0; i < logged.size(); i++) {
-                    LoggedSteps e = logged.get(i);
-                    float[] in = new float[e.length() * dt];
-                    withTime(e.obs(), e.length(), d, 0, horizon, in, 0);
-                    float[][] values = fqe.q(in, e.length());
-                    float[][] mean = q.get(i);
-                    for (int t = 0; t < values.length; t++) {
-                        for (int a = 0; a < numActions; a++) {
-                            mean[t][a] += (float) (values[t][a] * scale / fits);
-                        }
+                            high,
+                            iterates,
+                            iterate -> {
+                                for (int a = 0; a < in.length; a++) {
+                                    addValues(
+                                            iterate.q(in[a], rows),
+                                            scale / iterates,
+                                            q,
+                                            actionInput ? a : -1);
+                                }
+                            })
+                    .close();
+        }
+        return out;
+    }
+
+    /**
+     * Adds {@code values} (every logged row in order) times {@code factor} to {@code q}: all
+     * actions' values ({@code action < 0}), or the one output of an action-input network to that
+     * action's.
+     */
+    private static void addValues(float[][] values, double factor, List<float[][]> q, int action) {
+        int row = 0;
+        for (float[][] episode : q) {
+            for (float[] step : episode) {
+                float[] v = values[row++];
+                if (action >= 0) {
+                    step[action] += (float) (v[0] * factor);
+                } else {
+                    for (int a = 0; a < step.length; a++) {
+                        step[a] += (float) (v[a] * factor);
                     }
                 }
             }
         }
-        return q;
     }
 
     /**
-     * Copies {@code n} observations of length {@code d} into {@code out} from row {@code at}, each
-     * followed by its time in the episode {@code (t + offset) / horizon}.
+     * Writes row {@code at} of the network's input, {@code width} wide: observation {@code from} of
+     * {@code obs} ({@code d} values), its time in the episode, and (for {@code action >= 0}) the
+     * action one-hot.
      */
-    private static void withTime(
-            float[] obs, int n, int d, int offset, int horizon, float[] out, int at) {
-        for (int t = 0; t < n; t++) {
-            System.arraycopy(obs, t * d, out, (at + t) * (d + 1), d);
-            out[(at + t) * (d + 1) + d] = (float) (t + offset) / horizon;
+    private static void row(
+            float[] out, int at, int width, float[] obs, int from, int d, float time, int action) {
+        System.arraycopy(obs, from * d, out, at * width, d);
+        out[at * width + d] = time;
+        if (action >= 0) {
+            out[at * width + d + 1 + action] = 1f;
         }
     }
 

@@ -135,6 +135,52 @@ class EstimatorsTest {
         assertThat(fqe.ess()).as("FQE weighs every episode alike").isEqualTo(3.0);
     }
 
+    /**
+     * Two fits that disagree: every episode's first-state value is 10 under fit A and 20 under fit
+     * B. The estimate is their mean, 15. Resampling episodes alone changes nothing (every episode
+     * has the same value within a fit), so a one-fit interval is a point; resampling the two fits
+     * gives means of {A, A} = 10, {A, B} = 15, {B, B} = 20 with probabilities 1/4, 1/2, 1/4, so the
+     * 95 % interval runs from 10 to 20: it shows the fits' disagreement.
+     */
+    @Test
+    void bootstrapOverFitsWidensTheIntervalByTheirDisagreement() {
+        List<LoggedEpisode> a = List.of(valued(10), valued(10), valued(10));
+        List<LoggedEpisode> b = List.of(valued(20), valued(20), valued(20));
+
+        OpeEstimate one =
+                new Bootstrap(200, 0.95, new SplittableRandom(4))
+                        .estimate(new DirectMethod(), a, GAMMA);
+        OpeEstimate two =
+                new Bootstrap(400, 0.95, new SplittableRandom(4))
+                        .estimateOverFits(new DirectMethod(), List.of(a, b), GAMMA);
+
+        assertThat(one.low()).isEqualTo(10.0);
+        assertThat(one.high()).isEqualTo(10.0);
+        assertThat(two.value()).isCloseTo(15.0, within(1e-12));
+        assertThat(two.low()).isCloseTo(10.0, within(1e-12));
+        assertThat(two.high()).isCloseTo(20.0, within(1e-12));
+        assertThat(two.ess()).isEqualTo(3.0);
+        assertThat(two.fits()).containsExactly(10.0, 20.0);
+        assertThat(one.fits()).isEmpty();
+        assertThatThrownBy(
+                        () ->
+                                new Bootstrap(50, 0.9, new SplittableRandom(1))
+                                        .estimateOverFits(
+                                                new DirectMethod(),
+                                                List.of(a, b.subList(0, 2)),
+                                                GAMMA))
+                .hasMessageContaining("every fit needs the same 3 episodes, one has 2");
+    }
+
+    private static LoggedEpisode valued(double v) {
+        return new LoggedEpisode(
+                new double[] {1},
+                new double[] {1},
+                new double[] {1},
+                new double[] {v},
+                new double[] {v});
+    }
+
     @Test
     void aBehaviourProbabilityOutsideTheUnitIntervalIsRefusedByName() {
         assertThatThrownBy(

@@ -1,6 +1,7 @@
 package io.replayflow.trainer.ope;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.replayflow.trainer.TrainerConfig;
@@ -56,6 +57,78 @@ class FittedQEvaluationTest {
             assertThat((double) q[0][0]).isCloseTo(1.8, within(0.1));
             assertThat((double) q[0][1]).isCloseTo(2.8, within(0.1));
         }
+    }
+
+    /**
+     * Iterate averaging hands over the network at evenly spaced steps of the last quarter: 40,000
+     * steps and 5 iterates are steps 30,000, 32,500, 35,000, 37,500 and 40,000; one iterate is the
+     * last step.
+     */
+    @Test
+    void iteratesAreEvenlySpacedOverTheLastQuarter() {
+        assertThat(FittedQEvaluation.iterateSteps(40_000, 5))
+                .containsExactly(30_000L, 32_500L, 35_000L, 37_500L, 40_000L);
+        assertThat(FittedQEvaluation.iterateSteps(40_000, 1)).containsExactly(40_000L);
+        assertThatThrownBy(() -> FittedQEvaluation.iterateSteps(4, 3))
+                .hasMessageContaining("have no 3 distinct steps in their last quarter");
+        assertThatThrownBy(() -> FittedQEvaluation.iterateSteps(100, 0))
+                .hasMessageContaining("give at least 1");
+    }
+
+    /**
+     * The fit hands every iterate to the caller, and iterates late in training are all near the
+     * known Q (the MDP of {@link #recoversTheKnownQOfASmallMdp}): their mean is too.
+     */
+    @Test
+    void theAveragedIteratesRecoverTheKnownQ() {
+        float[] s0 = {1, 0};
+        float[] s1 = {0, 1};
+        FqeData data =
+                new FqeData(
+                        concat(s0, s0, s1, s1),
+                        new int[] {0, 1, 0, 1},
+                        new float[] {0, 1, 2, 5},
+                        new float[] {0.9f, 0.9f, 0, 0},
+                        concat(s1, s1, s1, s1),
+                        new int[] {0, 0, 0, 0},
+                        2);
+        TrainerConfig config =
+                TrainerConfig.fromMap(
+                        Map.of(
+                                "trainer.hidden", "16,16",
+                                "trainer.lr", "0.003",
+                                "trainer.batch-size", "16",
+                                "trainer.loss", "mse",
+                                "trainer.target.update-period", "50",
+                                "trainer.threads.intra-op", "1",
+                                "trainer.threads.inter-op", "1"));
+        float[] states = concat(s0, s1);
+        double[][] mean = new double[2][2];
+        int[] seen = {0};
+        FittedQEvaluation.fit(
+                        config,
+                        data,
+                        2,
+                        4_000,
+                        new SplittableRandom(5),
+                        Float.NEGATIVE_INFINITY,
+                        Float.POSITIVE_INFINITY,
+                        4,
+                        fqe -> {
+                            seen[0]++;
+                            float[][] q = fqe.q(states, 2);
+                            for (int s = 0; s < 2; s++) {
+                                for (int a = 0; a < 2; a++) {
+                                    mean[s][a] += q[s][a] / 4.0;
+                                }
+                            }
+                        })
+                .close();
+        assertThat(seen[0]).isEqualTo(4);
+        assertThat(mean[1][0]).isCloseTo(2.0, within(0.1));
+        assertThat(mean[1][1]).isCloseTo(5.0, within(0.1));
+        assertThat(mean[0][0]).isCloseTo(1.8, within(0.1));
+        assertThat(mean[0][1]).isCloseTo(2.8, within(0.1));
     }
 
     /**

@@ -153,6 +153,74 @@ class OffPolicyEvaluationTest {
         assertThat(r.estimates().get("fqe").value()).isCloseTo(1.0, within(0.05));
     }
 
+    /**
+     * The same log and target with the action as FQE's input, two fits of four averaged iterates
+     * each: the one logged state's {@code Q(s, 1) = 1} (reward 1, then the end) and {@code Q(s, 0)
+     * = 0}, so fqe = 1 and each fit's value is reported beside the mean.
+     */
+    @Test
+    void anActionInputFqeWithAveragedIteratesRecoversTheValue() {
+        TargetPolicy alwaysOne =
+                (obs, rows) -> {
+                    int[] greedy = new int[rows];
+                    Arrays.fill(greedy, 1);
+                    return greedy;
+                };
+        OffPolicyEvaluation.Settings s =
+                new OffPolicyEvaluation.Settings(
+                        1,
+                        Set.of("fqe"),
+                        TrainerConfig.fromMap(
+                                Map.of(
+                                        "trainer.hidden", "8",
+                                        "trainer.lr", "0.01",
+                                        "trainer.batch-size", "8",
+                                        "trainer.loss", "mse",
+                                        "trainer.target.update-period", "10",
+                                        "trainer.threads.intra-op", "1",
+                                        "trainer.threads.inter-op", "1")),
+                        1500,
+                        50,
+                        0.9,
+                        1,
+                        0.01,
+                        0,
+                        true,
+                        2,
+                        4,
+                        true);
+
+        OffPolicyEvaluation.Report r = OffPolicyEvaluation.run(LOG, 1, 2, alwaysOne, s);
+
+        OpeEstimate fqe = r.estimates().get("fqe");
+        assertThat(fqe.value()).isCloseTo(1.0, within(0.05));
+        assertThat(fqe.fits())
+                .hasSize(2)
+                .allSatisfy(v -> assertThat(v).isCloseTo(1.0, within(0.05)));
+        assertThat(r.toJson("p")).contains("\"fits\":[");
+    }
+
+    @Test
+    void fewerThanOneFqeIterateIsRefusedByName() {
+        assertThatThrownBy(
+                        () ->
+                                new OffPolicyEvaluation.Settings(
+                                        1,
+                                        Set.of("fqe"),
+                                        TrainerConfig.defaults(),
+                                        1,
+                                        50,
+                                        0.9,
+                                        1,
+                                        0.01,
+                                        0,
+                                        true,
+                                        1,
+                                        0,
+                                        true))
+                .hasMessageContaining("--fqe-iterates 0 must be at least 1");
+    }
+
     @Test
     void fewerThanOneFqeFitIsRefusedByName() {
         assertThatThrownBy(
