@@ -534,22 +534,8 @@ final class BenchCommand {
                 throw new UsageError(
                         "--rate-connections " + rateConnections + " must be in [1, --rate]");
             }
-            java.util.Map<String, String> keys = new java.util.HashMap<>();
-            for (String pair : settings) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new UsageError("--set " + pair + " is not KEY=VALUE");
-                }
-                keys.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
-            }
-            java.util.Map<String, String> broker = new java.util.LinkedHashMap<>();
-            for (String pair : brokerSettings) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new UsageError("--broker-set " + pair + " is not KEY=VALUE");
-                }
-                broker.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
-            }
+            java.util.Map<String, String> keys = keyValues("--set", settings);
+            java.util.Map<String, String> broker = keyValues("--broker-set", brokerSettings);
             PrintWriter out = spec.commandLine().getOut();
             Path work = Files.createTempDirectory("replayflow-bench-serve-");
             try (LocalStack stack =
@@ -655,14 +641,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            java.util.Map<String, String> clientSettings = new java.util.LinkedHashMap<>();
-            for (String kv : kafkaSettings) {
-                int eq = kv.indexOf('=');
-                if (eq < 1) {
-                    throw new UsageError("--kafka-set " + kv + " is not KEY=VALUE");
-                }
-                clientSettings.put(kv.substring(0, eq), kv.substring(eq + 1));
-            }
+            java.util.Map<String, String> clientSettings = keyValues("--kafka-set", kafkaSettings);
             if (actors < 1 || envs < 1 || decisions < 1 || warmUp < 0 || !(stepsPerSecond > 0)) {
                 throw new UsageError(
                         "--actors, --envs, --decisions and --steps-per-second must be positive,"
@@ -728,5 +707,22 @@ final class BenchCommand {
                 org.apache.flink.util.FileUtils.deleteDirectoryQuietly(work.toFile());
             }
         }
+    }
+
+    /**
+     * The {@code KEY=VALUE} pairs of a repeatable {@code flag}, in order, keys and values stripped.
+     *
+     * @throws UsageError naming the flag and the first pair without a key
+     */
+    static java.util.Map<String, String> keyValues(String flag, List<String> pairs) {
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageError(flag + " " + pair + " is not KEY=VALUE");
+            }
+            map.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        return map;
     }
 }
