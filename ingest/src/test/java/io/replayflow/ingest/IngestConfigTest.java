@@ -36,7 +36,7 @@ class IngestConfigTest {
         assertThat(config.compactionEnabled()).isTrue();
         assertThat(config.compactionCheckpoints()).isEqualTo(1);
         assertThat(config.parallelism()).isEmpty();
-        assertThat(config.envSpecs().all()).isEqualTo(EnvSpecs.builtIns().all()).hasSize(8);
+        assertThat(config.envSpecs().all()).isEqualTo(EnvSpecs.builtIns().all()).isNotEmpty();
         assertThat(config.kafkaProperties()).isEmpty();
     }
 
