@@ -50,6 +50,24 @@ public final class PolicyVersions {
                             + dir
                             + "; check the name and --data (the data root the trainer exports to)");
         }
+        List<PublishedVersion> found = list(dir);
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "unknown policy '" + policyName + "': " + dir + " holds no published version");
+        }
+        return new PolicyVersions(policyName, found);
+    }
+
+    /**
+     * What {@link #read} finds, or nothing when no version is published yet: for a run that may end
+     * before its trainer's first export (a short budget on a loaded machine).
+     */
+    public static List<PublishedVersion> publishedSoFar(Path dataRoot, String policyName) {
+        Path dir = dataRoot.resolve(DatasetLayout.POLICIES_DIR).resolve(policyName);
+        return Files.isDirectory(dir) ? list(dir) : List.of();
+    }
+
+    private static List<PublishedVersion> list(Path dir) {
         List<PublishedVersion> found = new ArrayList<>();
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : children.sorted().toList()) {
@@ -61,12 +79,8 @@ public final class PolicyVersions {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
-        if (found.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "unknown policy '" + policyName + "': " + dir + " holds no published version");
-        }
         found.sort(Comparator.comparingLong(PublishedVersion::version));
-        return new PolicyVersions(policyName, found);
+        return found;
     }
 
     private static Optional<PublishedVersion> readVersion(Path dir) {

@@ -390,14 +390,14 @@ public final class DemoLifecycle implements AutoCloseable {
     public Summary finish() {
         close();
         drainDecisions();
-        PolicyVersions versions = PolicyVersions.read(dataRoot, policy);
+        List<PublishedVersion> published = PolicyVersions.publishedSoFar(dataRoot, policy);
         Optional<PolicyAssignment> current = assignments.current(policy);
         List<PolicyAssignment> history = assignments.history(policy);
         Map<Long, LiveReturn> live =
                 LiveReturns.read(bootstrap, Map.of(), topics.episodeStats(), envSpec.id());
-        long newest = versions.all().isEmpty() ? 0 : versions.newest().version();
+        long newest = published.isEmpty() ? 0 : published.get(published.size() - 1).version();
         List<VersionFigures> figures = new ArrayList<>();
-        for (PublishedVersion v : versions.all()) {
+        for (PublishedVersion v : published) {
             var e = v.estimate(OPE_METHOD);
             figures.add(
                     new VersionFigures(
