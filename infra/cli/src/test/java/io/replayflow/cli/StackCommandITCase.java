@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with the topics at the printed address, and stops cleanly on SIGTERM (what Ctrl-C and service
  * managers send).
  */
-@Timeout(120)
+@Timeout(180)
 class StackCommandITCase {
 
     @TempDir Path data;
@@ -51,7 +51,7 @@ class StackCommandITCase {
         Process stack = startStack("--data", data.toString(), "--kafka-port", "0");
         ProcessOutput output = new ProcessOutput(stack);
         try {
-            output.await(l -> l.startsWith("Press Ctrl-C"), Duration.ofSeconds(60));
+            output.await(l -> l.startsWith("Press Ctrl-C"), Duration.ofSeconds(90));
             String bootstrap =
                     output.lines().stream()
                             .filter(l -> l.contains("Kafka bootstrap:"))
