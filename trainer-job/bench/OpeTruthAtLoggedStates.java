@@ -17,7 +17,7 @@
 // -Dquick=true skips the truth and prints only FQE's value at the logged initial states;
 // -Dmix=DIR:EPS:STEPS[,...] adds in-memory episodes of the artifact DIR under epsilon-greedy EPS
 // (exact behaviour probabilities, reset seeds from 1000) to the log before fitting: what a log that
-// also holds those behaviours would give, without collecting it.
+// also holds those behaviours would give, without collecting it. -Dhistory=K: `ope --fqe-history K`.
 import io.replayflow.actor.env.CartPole;
 import io.replayflow.actor.env.EnvRegistry;
 import io.replayflow.actor.env.StepResult;
@@ -140,7 +140,7 @@ public class OpeTruthAtLoggedStates {
         var settings =
                 new OffPolicyEvaluation.Settings(
                         1.0, Set.of("fqe"), TrainerConfig.fromMap(config), 40000, 200, 0.95, 0,
-                        0.01, 0, true, 1, 8, true);
+                        0.01, 0, true, 1, 8, true, Integer.getInteger("history", 0));
         var fit =
                 OffPolicyEvaluation.class.getDeclaredMethod(
                         "fitFqe", List.class, List.class, List.class, int.class, int.class,
