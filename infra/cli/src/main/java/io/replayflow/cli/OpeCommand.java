@@ -215,6 +215,18 @@ final class OpeCommand implements Callable<Integer> {
                             + " Q-network) (default: ${DEFAULT-VALUE}).")
     String fqeQ;
 
+    @Option(
+            names = "--fqe-history",
+            defaultValue = "0",
+            paramLabel = "K",
+            description =
+                    "FQE regresses only on the logged steps whose previous K logged actions were"
+                            + " the target's, i.e. on states as the target reaches them (greedy"
+                            + " targets; 0: every logged step). On CartPole K = 5 corrected a good"
+                            + " target's underestimate but lifted poor targets far above their"
+                            + " value (docs/ALGORITHMS.md) (default: ${DEFAULT-VALUE}).")
+    int fqeHistory;
+
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
 
@@ -411,7 +423,8 @@ final class OpeCommand implements Callable<Integer> {
                     fqeTrace(),
                     fqeFits,
                     fqeIterates,
-                    fqeActionInput());
+                    fqeActionInput(),
+                    fqeHistory);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

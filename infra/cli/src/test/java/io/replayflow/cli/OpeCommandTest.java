@@ -72,6 +72,7 @@ class OpeCommandTest {
                         + " one-step",
                 "--fqe-fits|0|--fqe-fits 0 must be at least 1",
                 "--fqe-iterates|0|--fqe-iterates 0 must be at least 1",
+                "--fqe-history|-1|--fqe-history -1 must be at least 0",
                 "--fqe-q|tabular|--fqe-q tabular is not known; choose action-input or heads"
             })
     void badValueIsOneLineNamingItWithExit2(String flag, String value, String message) {

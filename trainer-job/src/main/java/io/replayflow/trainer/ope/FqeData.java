@@ -41,4 +41,39 @@ public record FqeData(
     public int rows() {
         return action.length;
     }
+
+    /**
+     * The rows where {@code keep} is true, in order.
+     *
+     * @throws IllegalArgumentException when {@code keep} has not one entry per row, or keeps none
+     */
+    public FqeData select(boolean[] keep) {
+        if (keep.length != rows()) {
+            throw new IllegalArgumentException(
+                    keep.length + " row flags for " + rows() + " FQE rows: give one per row");
+        }
+        int n = 0;
+        for (boolean k : keep) {
+            n += k ? 1 : 0;
+        }
+        float[] o = new float[n * obsDim];
+        float[] nx = new float[n * obsDim];
+        int[] a = new int[n];
+        int[] na = new int[n];
+        float[] r = new float[n];
+        float[] d = new float[n];
+        int j = 0;
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i]) {
+                System.arraycopy(obs, i * obsDim, o, j * obsDim, obsDim);
+                System.arraycopy(nextObs, i * obsDim, nx, j * obsDim, obsDim);
+                a[j] = action[i];
+                na[j] = nextAction[i];
+                r[j] = reward[i];
+                d[j] = discount[i];
+                j++;
+            }
+        }
+        return new FqeData(o, a, r, d, nx, na, obsDim);
+    }
 }

@@ -60,6 +60,17 @@ public final class OffPolicyEvaluation {
      *     the few states where the behaviour took it, elsewhere staying near its initial value
      *     (about 0: an underestimate); with the action as an input it generalises from the logged
      *     action in the same state
+     * @param fqeHistory for a greedy target, FQE regresses only on the logged steps whose previous
+     *     {@code fqeHistory} logged actions (all of them, early in an episode) were the target's:
+     *     states as the target reaches them ({@link #onTargetPath}); 0: every logged step. The
+     *     regression's error falls where its rows are, and the direct-method estimate needs the
+     *     values right along the target's own path: on the whole log, FQE averages each state's
+     *     value with nearby logged states the target would not be in, and every bootstrap along the
+     *     path adds that error (docs/ALGORITHMS.md, the OPE diagnosis). Keeping the rows whose
+     *     recent history the target shares is a truncated form of weighting the regression by the
+     *     target's state distribution (Liu, Li, Tang and Zhou, "Breaking the Curse of Horizon",
+     *     NeurIPS 2018; for FQE, Uehara, Huang and Jiang, ICML 2020), with the weights {@code prod
+     *     pi/mu} over the window replaced by 1 where they are nonzero
      */
     public record Settings(
             double gamma,
@@ -74,7 +85,40 @@ public final class OffPolicyEvaluation {
             boolean fqeTrace,
             int fqeFits,
             int fqeIterates,
-            boolean fqeActionInput) {
+            boolean fqeActionInput,
+            int fqeHistory) {
+
+        /** FQE on every logged step (no history filter). */
+        public Settings(
+                double gamma,
+                Set<String> methods,
+                TrainerConfig fqe,
+                long fqeSteps,
+                int resamples,
+                double confidence,
+                long seed,
+                double tinyProbability,
+                double targetEpsilon,
+                boolean fqeTrace,
+                int fqeFits,
+                int fqeIterates,
+                boolean fqeActionInput) {
+            this(
+                    gamma,
+                    methods,
+                    fqe,
+                    fqeSteps,
+                    resamples,
+                    confidence,
+                    seed,
+                    tinyProbability,
+                    targetEpsilon,
+                    fqeTrace,
+                    fqeFits,
+                    fqeIterates,
+                    fqeActionInput,
+                    0);
+        }
 
         /** One FQE iterate per fit (the last network), one output per action. */
         public Settings(
@@ -154,6 +198,12 @@ public final class OffPolicyEvaluation {
             if (fqeIterates < 1) {
                 throw new IllegalArgumentException(
                         "--fqe-iterates " + fqeIterates + " must be at least 1, e.g. 8");
+            }
+            if (fqeHistory < 0) {
+                throw new IllegalArgumentException(
+                        "--fqe-history "
+                                + fqeHistory
+                                + " must be at least 0 (0: every logged step), e.g. 5");
             }
             if (resamples < 10) {
                 throw new IllegalArgumentException(
@@ -489,7 +539,19 @@ public final class OffPolicyEvaluation {
             }
             k += n;
         }
-        FqeData data = new FqeData(obs, action, reward, discount, next, nextAction, dt);
+        FqeData all = new FqeData(obs, action, reward, discount, next, nextAction, dt);
+        FqeData data = all;
+        if (settings.fqeHistory() > 0 && settings.targetEpsilon() == 0) {
+            boolean[] keep = new boolean[rows];
+            int at = 0;
+            for (int i = 0; i < logged.size(); i++) {
+                LoggedSteps e = logged.get(i);
+                boolean[] onPath = onTargetPath(e.action(), piAt.get(i), settings.fqeHistory());
+                System.arraycopy(onPath, 0, keep, at, onPath.length);
+                at += onPath.length;
+            }
+            data = all.select(keep);
+        }
         // the logged states as the network reads them: once, or once per action
         float[][] in = new float[actionInput ? numActions : 1][rows * dt];
         for (int a = 0; a < in.length; a++) {
@@ -533,6 +595,23 @@ public final class OffPolicyEvaluation {
                                 }
                             })
                     .close();
+        }
+        return out;
+    }
+
+    /**
+     * Which steps of one logged episode the target reaches as it would: step {@code t} when the
+     * logged actions at steps {@code max(0, t - history)} to {@code t - 1} were all the target's
+     * (step 0 always). E.g. actions 1, 1, 0, 1, 1, 1 against the target's 1 everywhere, history 2:
+     * steps 0, 1, 2 (their previous two actions, as far as they go, were 1), not 3 (step 2 left the
+     * target) nor 4 (step 2 is within its window), step 5 again.
+     */
+    static boolean[] onTargetPath(int[] action, int[] targetAction, int history) {
+        boolean[] out = new boolean[action.length];
+        int followed = 0; // consecutive steps just before t that took the target's action
+        for (int t = 0; t < action.length; t++) {
+            out[t] = followed >= Math.min(history, t);
+            followed = action[t] == targetAction[t] ? followed + 1 : 0;
         }
         return out;
     }

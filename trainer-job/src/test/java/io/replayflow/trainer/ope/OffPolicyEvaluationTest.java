@@ -200,6 +200,70 @@ class OffPolicyEvaluationTest {
         assertThat(r.toJson("p")).contains("\"fits\":[");
     }
 
+    /**
+     * The history filter, by hand: the target takes 1 everywhere; the log takes 1, 1, 0, 1, 1, 1.
+     * With a window of 2 steps 0 and 1 are kept (their previous actions, as far as there are any,
+     * were the target's), and step 2 (its previous two were 1); step 3 follows the 0, step 4 has it
+     * in its window; step 5's previous two (steps 3, 4) were 1 again. Window 0 keeps every step.
+     */
+    @Test
+    void fqeKeepsTheStepsTheTargetReachesAsItWould() {
+        int[] logged = {1, 1, 0, 1, 1, 1};
+        int[] target = {1, 1, 1, 1, 1, 1};
+
+        assertThat(OffPolicyEvaluation.onTargetPath(logged, target, 2))
+                .containsExactly(true, true, true, false, false, true);
+        assertThat(OffPolicyEvaluation.onTargetPath(logged, target, 0))
+                .containsExactly(true, true, true, true, true, true);
+    }
+
+    /** Selecting rows keeps every column of those rows, in order. */
+    @Test
+    void fqeDataKeepsTheSelectedRows() {
+        FqeData data =
+                new FqeData(
+                        new float[] {0f, 1f, 2f},
+                        new int[] {0, 1, 0},
+                        new float[] {10f, 11f, 12f},
+                        new float[] {1f, 0f, 1f},
+                        new float[] {5f, 6f, 7f},
+                        new int[] {1, 0, 1},
+                        1);
+
+        FqeData kept = data.select(new boolean[] {true, false, true});
+
+        assertThat(kept.obs()).containsExactly(0f, 2f);
+        assertThat(kept.action()).containsExactly(0, 0);
+        assertThat(kept.reward()).containsExactly(10f, 12f);
+        assertThat(kept.discount()).containsExactly(1f, 1f);
+        assertThat(kept.nextObs()).containsExactly(5f, 7f);
+        assertThat(kept.nextAction()).containsExactly(1, 1);
+        assertThatThrownBy(() -> data.select(new boolean[] {true}))
+                .hasMessageContaining("1 row flags for 3 FQE rows");
+    }
+
+    @Test
+    void aNegativeFqeHistoryIsRefusedByName() {
+        assertThatThrownBy(
+                        () ->
+                                new OffPolicyEvaluation.Settings(
+                                        1,
+                                        Set.of("fqe"),
+                                        TrainerConfig.fromMap(Map.of()),
+                                        10,
+                                        50,
+                                        0.9,
+                                        1,
+                                        0.01,
+                                        0,
+                                        true,
+                                        1,
+                                        1,
+                                        true,
+                                        -1))
+                .hasMessageContaining("--fqe-history -1 must be at least 0");
+    }
+
     @Test
     void fewerThanOneFqeIterateIsRefusedByName() {
         assertThatThrownBy(
