@@ -101,9 +101,11 @@ public final class TrainerOptions {
 
     public static final ConfigOption<Integer> BATCH_SIZE =
             TABLE.add(
-                    ConfigOptions.key("trainer.batch-size").intType().defaultValue(32),
+                    ConfigOptions.key("trainer.batch-size").intType().defaultValue(0),
                     "int",
-                    "Transitions per gradient step.");
+                    "Transitions per gradient step (segments for a2c, reinforce, impala); 0 takes"
+                            + " the algorithm's own: 128 for cql, iql and bcq (measured on a scarce"
+                            + " log, docs/ALGORITHMS.md), 32 for the rest.");
 
     public static final ConfigOption<Long> STEPS =
             TABLE.add(
