@@ -26,14 +26,14 @@ class TrainerConfigTest {
 
     @Test
     void batchSizeZeroTakesTheAlgorithmsOwnAndAnExplicitOneWins() {
-        // trainer.batch-size defaults to 0: the offline algorithms get 128, the rest 32.
+        // trainer.batch-size defaults to 0: CQL and IQL get 128, the rest 32.
         assertThat(TrainerConfig.defaults().batchSize()).isEqualTo(32);
-        for (String algo : List.of("cql", "iql", "bcq")) {
+        for (String algo : List.of("cql", "iql")) {
             assertThat(TrainerConfig.fromMap(Map.of("trainer.algo", algo)).batchSize())
                     .as(algo)
                     .isEqualTo(128);
         }
-        for (String algo : List.of("dqn", "double-dqn", "bc", "a2c")) {
+        for (String algo : List.of("dqn", "double-dqn", "bcq", "bc", "a2c")) {
             assertThat(TrainerConfig.fromMap(Map.of("trainer.algo", algo)).batchSize())
                     .as(algo)
                     .isEqualTo(32);
