@@ -16,7 +16,8 @@ import org.apache.flink.configuration.ConfigOption;
 
 /**
  * The trainer's configuration: every key of {@link TrainerOptions}, parsed and validated once.
- * Immutable.
+ * Immutable. {@link #batchSize()} is the batch in effect: {@code trainer.batch-size}, or where that
+ * is 0 (its default) {@link Algo#defaultBatchSize()}.
  *
  * <pre>{@code
  * TrainerConfig config = TrainerConfig.fromMap(Map.of(
@@ -88,7 +89,14 @@ public record TrainerConfig(
         check(adamBeta1 >= 0 && adamBeta1 < 1, ADAM_BETA1, adamBeta1, "must be in [0, 1)");
         check(adamBeta2 >= 0 && adamBeta2 < 1, ADAM_BETA2, adamBeta2, "must be in [0, 1)");
         check(adamEpsilon > 0, ADAM_EPSILON, adamEpsilon, "must be > 0, e.g. 1e-8");
-        check(batchSize >= 1, BATCH_SIZE, batchSize, "must be >= 1, e.g. 32");
+        check(
+                batchSize >= 0,
+                BATCH_SIZE,
+                batchSize,
+                "must be >= 1, or 0 for the algorithm's own (Algo.defaultBatchSize), e.g. 32");
+        if (batchSize == 0) {
+            batchSize = algo.defaultBatchSize();
+        }
         check(steps >= 0, STEPS, steps, "must be >= 0");
         check(
                 targetUpdatePeriod >= 1,

@@ -25,6 +25,33 @@ class TrainerConfigTest {
     }
 
     @Test
+    void batchSizeZeroTakesTheAlgorithmsOwnAndAnExplicitOneWins() {
+        // trainer.batch-size defaults to 0: CQL and IQL get 128, the rest 32.
+        assertThat(TrainerConfig.defaults().batchSize()).isEqualTo(32);
+        for (String algo : List.of("cql", "iql")) {
+            assertThat(TrainerConfig.fromMap(Map.of("trainer.algo", algo)).batchSize())
+                    .as(algo)
+                    .isEqualTo(128);
+        }
+        for (String algo : List.of("dqn", "double-dqn", "bcq", "bc", "a2c")) {
+            assertThat(TrainerConfig.fromMap(Map.of("trainer.algo", algo)).batchSize())
+                    .as(algo)
+                    .isEqualTo(32);
+        }
+        TrainerConfig cql =
+                TrainerConfig.fromMap(Map.of("trainer.algo", "cql", "trainer.batch-size", "32"));
+        assertThat(cql.batchSize()).isEqualTo(32);
+        // The manifest records the batch in effect, and reading it back keeps it.
+        TrainerConfig resolved = TrainerConfig.fromMap(Map.of("trainer.algo", "iql"));
+        assertThat(resolved.toMap()).containsEntry("trainer.batch-size", "128");
+        assertThat(TrainerConfig.fromMap(resolved.toMap())).isEqualTo(resolved);
+        assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.batch-size", "-1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("trainer.batch-size")
+                .hasMessageContaining("0 for the algorithm's own");
+    }
+
+    @Test
     void parsesEveryKeyAndRoundTripsThroughItsMap() {
         TrainerConfig c =
                 TrainerConfig.fromMap(
