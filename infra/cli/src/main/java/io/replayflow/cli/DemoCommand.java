@@ -192,9 +192,11 @@ final class DemoCommand implements Callable<Integer> {
             settings =
                     preset(dataDir, UsageError.duration("--budget", budget))
                             .withEnv(env)
-                            .withEvalEpisodes(evalEpisodes)
-                            .withTrainerSettings(networkSettings())
-                            .withTrainerSettings(keyValues());
+                            .withEvalEpisodes(evalEpisodes);
+            if (lstmNetwork()) {
+                settings = settings.withLstm();
+            }
+            settings = settings.withTrainerSettings(keyValues());
             if (maxEnvSteps != null) {
                 if (maxEnvSteps < 1) {
                     throw new UsageError(
@@ -365,11 +367,11 @@ final class DemoCommand implements Callable<Integer> {
                 == ObservationType.UINT8;
     }
 
-    /** {@code --network}: nothing for mlp, {@link DemoSettings#LSTM} for lstm. */
-    private Map<String, String> networkSettings() {
+    /** {@code --network}: false for mlp, true for lstm ({@link DemoSettings#withLstm()}). */
+    private boolean lstmNetwork() {
         switch (network.strip().toLowerCase(Locale.ROOT)) {
             case "mlp":
-                return Map.of();
+                return false;
             case "lstm":
                 Algo parsed = Algo.parse(algo);
                 if (parsed != Algo.A2C && parsed != Algo.IMPALA) {
@@ -379,7 +381,7 @@ final class DemoCommand implements Callable<Integer> {
                                     + parsed.id()
                                     + ": use --algo impala, or --network mlp");
                 }
-                return DemoSettings.LSTM;
+                return true;
             default:
                 throw new UsageError("--network '" + network + "' is unknown: use mlp or lstm");
         }

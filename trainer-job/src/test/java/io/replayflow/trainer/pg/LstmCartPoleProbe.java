@@ -33,12 +33,20 @@ import org.tensorflow.types.TFloat32;
  * running state carried over (the actors switch at each copy's next episode).
  *
  * <pre>
- * java -cp ... io.replayflow.trainer.pg.LstmCartPoleProbe [maxEnvSteps] [seed] [trainer.KEY=VALUE...]
+ * java -cp ... io.replayflow.trainer.pg.LstmCartPoleProbe [maxEnvSteps] [seed] [masked] [uses=N] [trainer.KEY=VALUE...]
  * </pre>
+ *
+ * <p>{@code masked}: the learner and the policy see CartPole-v1-masked's observation (cart position
+ * and pole angle only).
  */
 public final class LstmCartPoleProbe {
 
     private static final int ENVS = 16, T = 20, B = 8, UNITS = 64, OBS = 4;
+
+    /** The observed components of the state: all four, or CartPole-v1-masked's two. */
+    private static int[] observed = {0, 1, 2, 3};
+
+    private static int uses = 1;
 
     private static final class Copy {
         double[] s = new double[OBS];
@@ -67,7 +75,15 @@ public final class LstmCartPoleProbe {
                                 Map.entry("trainer.gamma", "0.99"),
                                 Map.entry("trainer.seed", String.valueOf(seed)),
                                 Map.entry("trainer.threads.intra-op", "1")));
-        for (int i = 2; i < args.length; i++) { // trainer.KEY=VALUE overrides
+        for (int i = 2; i < args.length; i++) { // masked, trainer.KEY=VALUE overrides
+            if ("masked".equals(args[i])) {
+                observed = new int[] {0, 2};
+                continue;
+            }
+            if (args[i].startsWith("uses=")) {
+                uses = Integer.parseInt(args[i].substring("uses=".length()));
+                continue;
+            }
             int eq = args[i].indexOf('=');
             settings.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
@@ -88,25 +104,27 @@ public final class LstmCartPoleProbe {
         ArrayDeque<Float> returns = new ArrayDeque<>();
         long start = System.nanoTime();
         try (PolicyGradientLearner learner =
-                PolicyGradientLearner.create(config, TransitionSpec.vector(OBS, 2), T)) {
+                PolicyGradientLearner.create(
+                        config, TransitionSpec.vector(observed.length, 2), T)) {
             PolicyArtifact artifact = exporter.export(learner.snapshot("probe", lineage), 0);
             SavedModelBundle model = SavedModelBundle.load(artifact.dir().toString());
             long version = artifact.version();
             long updates = 0;
             long envSteps = 0;
             long nextReport = 10_000;
-            float[] obs = new float[ENVS * OBS];
+            int in = observed.length;
+            float[] obs = new float[ENVS * in];
             float[] h = new float[ENVS * UNITS], c = new float[ENVS * UNITS];
             float[] logits = new float[ENVS * 2];
             while (envSteps < maxSteps) {
                 for (int e = 0; e < ENVS; e++) {
-                    for (int k = 0; k < OBS; k++) {
-                        obs[e * OBS + k] = (float) copies[e].s[k];
+                    for (int k = 0; k < in; k++) {
+                        obs[e * in + k] = (float) copies[e].s[observed[k]];
                     }
                     System.arraycopy(copies[e].h, 0, h, e * UNITS, UNITS);
                     System.arraycopy(copies[e].c, 0, c, e * UNITS, UNITS);
                 }
-                try (TFloat32 o = tensor(obs, OBS);
+                try (TFloat32 o = tensor(obs, in);
                         TFloat32 th = tensor(h, UNITS);
                         TFloat32 tc = tensor(c, UNITS);
                         Result r =
@@ -155,7 +173,10 @@ public final class LstmCartPoleProbe {
                     }
                 }
                 while (segments.size() >= B) {
-                    learner.step(merge(segments), version, 0);
+                    SegmentBatch batch = merge(segments);
+                    for (int u = 0; u < uses; u++) {
+                        learner.step(batch, version, 0);
+                    }
                     updates++;
                     if (updates % 10 == 0) {
                         model.close();
@@ -201,9 +222,10 @@ public final class LstmCartPoleProbe {
 
     /** The copy's pending steps as one segment (the copy's buffer is emptied). */
     private static SegmentBatch segment(Copy cp, double[] next, boolean terminated) {
-        SegmentBatch b = SegmentBatch.allocate(1, T, OBS);
+        int in = observed.length;
+        SegmentBatch b = SegmentBatch.allocate(1, T, in);
         for (int t = 0; t < cp.obs.size(); t++) {
-            System.arraycopy(cp.obs.get(t), 0, b.obs(), t * OBS, OBS);
+            System.arraycopy(cp.obs.get(t), 0, b.obs(), t * in, in);
             float[] st = cp.step.get(t);
             b.actions()[t] = (int) st[0];
             b.rewards()[t] = st[1];
@@ -211,7 +233,7 @@ public final class LstmCartPoleProbe {
             b.terminated()[t] = st[3];
             b.valid()[t] = 1f;
         }
-        System.arraycopy(toFloats(next), 0, b.bootstrapObs(), 0, OBS);
+        System.arraycopy(toFloats(next), 0, b.bootstrapObs(), 0, in);
         b.bootstrapAlive()[0] = terminated ? 0f : 1f;
         b.episodeKeys()[0] = "episode-" + cp.episode;
         b.firstSteps()[0] = cp.segmentStart;
@@ -223,16 +245,17 @@ public final class LstmCartPoleProbe {
 
     /** {@code B} single segments from the queue's head, in order, as one batch. */
     private static SegmentBatch merge(ArrayDeque<SegmentBatch> queue) {
-        SegmentBatch out = SegmentBatch.allocate(B, T, OBS);
+        int in = observed.length;
+        SegmentBatch out = SegmentBatch.allocate(B, T, in);
         for (int s = 0; s < B; s++) {
             SegmentBatch one = queue.removeFirst();
-            System.arraycopy(one.obs(), 0, out.obs(), s * T * OBS, T * OBS);
+            System.arraycopy(one.obs(), 0, out.obs(), s * T * in, T * in);
             System.arraycopy(one.actions(), 0, out.actions(), s * T, T);
             System.arraycopy(one.rewards(), 0, out.rewards(), s * T, T);
             System.arraycopy(one.behaviorProbs(), 0, out.behaviorProbs(), s * T, T);
             System.arraycopy(one.terminated(), 0, out.terminated(), s * T, T);
             System.arraycopy(one.valid(), 0, out.valid(), s * T, T);
-            System.arraycopy(one.bootstrapObs(), 0, out.bootstrapObs(), s * OBS, OBS);
+            System.arraycopy(one.bootstrapObs(), 0, out.bootstrapObs(), s * in, in);
             out.bootstrapAlive()[s] = one.bootstrapAlive()[0];
             out.episodeKeys()[s] = one.episodeKeys()[0];
             out.firstSteps()[s] = one.firstSteps()[0];
@@ -241,9 +264,9 @@ public final class LstmCartPoleProbe {
     }
 
     private static float[] toFloats(double[] s) {
-        float[] f = new float[s.length];
-        for (int i = 0; i < s.length; i++) {
-            f[i] = (float) s[i];
+        float[] f = new float[observed.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) s[observed[i]];
         }
         return f;
     }

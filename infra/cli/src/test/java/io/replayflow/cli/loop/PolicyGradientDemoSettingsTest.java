@@ -2,6 +2,7 @@ package io.replayflow.cli.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replayflow.trainer.pg.ActorCriticCore;
 import io.replayflow.trainer.pg.PolicyGradientConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The policy-gradient demo's per-environment settings. */
-@Timeout(10)
+@Timeout(60)
 class PolicyGradientDemoSettingsTest {
 
     private static final Path DATA = Path.of("unused");
@@ -53,5 +54,35 @@ class PolicyGradientDemoSettingsTest {
                         .withTrainerSettings(Map.of("trainer.pg.reward-scale", "1"));
 
         assertThat(PolicyGradientConfig.fromMap(acrobot.trainer()).rewardScale()).isEqualTo(1.0);
+    }
+
+    @Test
+    void theLstmScalesRewardsByAtMostATenthAndKeepsASmallerScale() {
+        DemoSettings masked =
+                DemoSettings.policyGradient(
+                                DATA, Duration.ofMinutes(30), "impala", "CartPole-v1-masked")
+                        .withLstm();
+        DemoSettings acrobot =
+                DemoSettings.policyGradient(DATA, Duration.ofMinutes(9), "a2c", "Acrobot-v1")
+                        .withLstm();
+
+        PolicyGradientConfig lstm = PolicyGradientConfig.fromMap(masked.trainer());
+        assertThat(lstm.core()).isEqualTo(ActorCriticCore.LSTM);
+        assertThat(lstm.rewardScale()).isEqualTo(0.1);
+        assertThat(masked.trainer()).containsEntry("trainer.lr", "0.003");
+        assertThat(PolicyGradientConfig.fromMap(acrobot.trainer()).rewardScale())
+                .as("Acrobot's own scale is smaller and stays")
+                .isEqualTo(0.01);
+    }
+
+    @Test
+    void aSetOverridesTheLstmsScale() {
+        DemoSettings masked =
+                DemoSettings.policyGradient(
+                                DATA, Duration.ofMinutes(30), "impala", "CartPole-v1-masked")
+                        .withLstm()
+                        .withTrainerSettings(Map.of("trainer.pg.reward-scale", "1"));
+
+        assertThat(PolicyGradientConfig.fromMap(masked.trainer()).rewardScale()).isEqualTo(1.0);
     }
 }
