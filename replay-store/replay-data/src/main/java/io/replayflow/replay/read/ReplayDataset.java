@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.slf4j.Logger;
@@ -433,6 +434,23 @@ public final class ReplayDataset implements AutoCloseable {
      */
     public boolean images() {
         return loader.images();
+    }
+
+    /**
+     * The env ids of the loaded rows, admitted or pending, sorted. O(files), plus O(rows) for a
+     * file of several envs; for finding an image dataset's shape in the env table.
+     */
+    public Set<String> envIds() {
+        Set<String> envs = new TreeSet<>();
+        for (FileBlock block : loaded.values()) {
+            for (int i = 0; i < block.rows; i++) {
+                envs.add(dicts.envs.value(block.envId(i)));
+                if (block.oneEnv()) {
+                    break;
+                }
+            }
+        }
+        return envs;
     }
 
     /** Whether rows carry the n-step columns (a replay dataset, not the experience log). */

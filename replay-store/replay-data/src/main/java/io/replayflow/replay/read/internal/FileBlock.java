@@ -232,6 +232,11 @@ public final class FileBlock {
         return envIds == null ? constantEnvId : envIds[i];
     }
 
+    /** Whether every row has the same env ({@link #envId} of row 0). */
+    public boolean oneEnv() {
+        return envIds == null;
+    }
+
     /** Whether this block's rows are all handed to the sampler. */
     public boolean fullyAdmitted() {
         return admitted == rows;
