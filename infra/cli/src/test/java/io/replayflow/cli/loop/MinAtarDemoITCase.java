@@ -37,6 +37,8 @@ class MinAtarDemoITCase {
         DemoSettings settings =
                 DemoSettings.minAtar(data, Duration.ofSeconds(240), BREAKOUT)
                         .withMaxEnvSteps(15_000)
+                        // 15k frames over ~150 s: the actors still run when v1 is published
+                        .withActorStepsPerSecond(100)
                         .withLearning(1_000, 200)
                         .withEvalEpisodes(5);
         StringWriter progress = new StringWriter();
