@@ -49,8 +49,8 @@ import picocli.CommandLine.Spec;
                     + " stochastic policy every 5 gradient steps; actors sample from it, evaluation"
                     + " is greedy (the argmax of its logits).",
             "An image environment (MinAtar/<Game>-v1, --frame-stack K) takes MinAtar's own DQN"
-                    + " settings and network (docs/ALGORITHMS.md) but exits 3 for now: the replay"
-                    + " dataset does not carry image rows yet.",
+                    + " settings and network (docs/ALGORITHMS.md); --max-env-steps N stops it at N"
+                    + " environment frames. Image envs run with dqn or double-dqn only.",
             "With --json the last line is {\"eval_mean_return\": x, \"best_eval_mean_return\":"
                     + " b, \"env_steps\": n, \"wall_s\": s, \"policy_versions\": v, ...}."
         })
@@ -238,23 +238,15 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
-        if (imageEnv()) {
-            // The MinAtar preset, --max-env-steps and --frame-stack are ready; the loop is not:
-            // the replay-store job skips image transitions, so the trainer would never start.
-            PrintWriter err = spec.commandLine().getErr();
-            err.println(
-                    "demo: --env "
+        if (imageEnv() && settings.policyGradient()) {
+            throw new UsageError(
+                    "demo --algo "
+                            + algo
+                            + " --env "
                             + env
-                            + ": the replay dataset does not carry image observations yet (the"
-                            + " replay-store job skips them, metric transitions_image_skipped), so"
-                            + " the demo's trainer would never start; meanwhile collect a log"
-                            + " ('replayflow collect --env "
-                            + env
-                            + " ...') and train on it offline ('replayflow train --env "
-                            + env
-                            + " --set trainer.network=minatar ...')");
-            err.flush();
-            return ReplayFlow.EXIT_NOT_AVAILABLE;
+                            + ": the policy-gradient loop reads trajectory segments, which do not"
+                            + " carry image observations yet; run image envs with --algo dqn or"
+                            + " double-dqn");
         }
         Files.createDirectories(dataDir);
         PrintWriter out = spec.commandLine().getOut();

@@ -258,24 +258,22 @@ class ReplayFlowCliTest {
     }
 
     @Test
-    void demoOnAnImageEnvSaysWhatIsMissingInOneLineWithExitThree() {
+    void demoRefusesThePolicyGradientLoopOnAnImageEnvInOneLine() {
         Result r =
                 run(
                         "demo",
+                        "--algo",
+                        "impala",
                         "--env",
                         "MinAtar/Breakout-v1",
-                        "--max-env-steps",
-                        "300000",
-                        "--target-return",
-                        "5.4",
                         "--data",
                         "/tmp/no-such-root");
 
-        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err())
-                .contains("the replay dataset does not carry image observations yet")
-                .contains("transitions_image_skipped");
+                .contains("trajectory segments, which do not carry image observations yet")
+                .contains("--algo dqn or double-dqn");
     }
 
     @Test

@@ -12,10 +12,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns the log's {@link Transition}s into {@link ReplayRow}s, keeping those in the {@link
- * BackfillRange} and skipping image observations (not kept in replay datasets, as in the streaming
- * job's decoder). Counts what it read in two accumulators the backfill reports as progress: {@link
- * #ROWS_READ} and {@link #PARTITIONS_READ} (partitions this subtask started; two subtasks reading
- * files of one partition both count it, so the caller caps it at the total).
+ * BackfillRange} (vector and image observations alike, as in the streaming job's decoder). Counts
+ * what it read in two accumulators the backfill reports as progress: {@link #ROWS_READ} and {@link
+ * #PARTITIONS_READ} (partitions this subtask started; two subtasks reading files of one partition
+ * both count it, so the caller caps it at the total).
  */
 final class LogRows extends RichFlatMapFunction<Transition, ReplayRow> {
 
@@ -44,7 +44,7 @@ final class LogRows extends RichFlatMapFunction<Transition, ReplayRow> {
         if (seen.add(PartitionPath.of(t.getEnvId(), t.getEventTimeMs()))) {
             partitionsRead.add(1);
         }
-        if (!range.includes(t) || t.getObsImage() != null || t.getObs().isEmpty()) {
+        if (!range.includes(t)) {
             return;
         }
         out.collect(ReplayRow.fromTransition(t));

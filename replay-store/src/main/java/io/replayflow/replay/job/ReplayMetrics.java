@@ -16,9 +16,6 @@ public final class ReplayMetrics {
     /** Records on the clean topic that did not decode as a Transition (should be 0). */
     public static final String TRANSITIONS_UNDECODABLE = "transitions_undecodable";
 
-    /** Transitions with image observations, which the replay dataset does not carry. */
-    public static final String TRANSITIONS_IMAGE_SKIPPED = "transitions_image_skipped";
-
     /** A second copy of a (actor, episode, step) already buffered; the first copy is kept. */
     public static final String DUPLICATE_STEPS = "duplicate_steps";
 

@@ -7,6 +7,8 @@ import io.replayflow.replay.read.ReplayReadOptions;
 import io.replayflow.replay.read.SamplerSpec;
 import io.replayflow.replay.sample.BetaSchedule;
 import io.replayflow.schemas.avro.PriorityUpdate;
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.trainer.SeededRandom;
 import io.replayflow.trainer.TrainerConfig;
@@ -20,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -66,6 +69,14 @@ import org.slf4j.LoggerFactory;
  *
  * n-step targets need whole episodes in order, which the replay-store job assembles; a source over
  * the experience log therefore refuses {@code trainer.n-step > 1}.
+ *
+ * <h2>Images</h2>
+ *
+ * A dataset of uint8 image rows ({@link ReplayDataset#images()}, e.g. MinAtar) fills the batch's
+ * {@code obsBytes} and {@code nextObsBytes} (the bootstrap image for n-step targets) byte for byte;
+ * the network casts and scales them in the graph. The dataset knows only the byte count, so the
+ * shape comes from {@link Builder#imageShape}, or else from the env table (schemas {@code
+ * EnvSpecs}) for the selection's env or the envs of the loaded rows, which must agree.
  *
  * <h2>Priorities</h2>
  *
@@ -156,16 +167,79 @@ public final class ReplayDatasetSource implements BatchSource {
                             + b.numActions
                             + ": a discrete action space needs >= 2 (CartPole-v1 has 2)");
         }
-        this.spec = TransitionSpec.vector(dataset.obsDim(), b.numActions);
+        this.spec =
+                dataset.images()
+                        ? new TransitionSpec(
+                                imageShape(dataset, selection, b.imageShape),
+                                TransitionSpec.ObsType.UINT8,
+                                b.numActions)
+                        : TransitionSpec.vector(dataset.obsDim(), b.numActions);
         LOG.info(
-                "training on {} ({} rows, obs {}, {} actions): {} targets, {} sampling, {}",
+                "training on {} ({} rows, obs {} {}, {} actions): {} targets, {} sampling, {}",
                 dataset.uri(),
                 dataset.liveRows() + dataset.pendingRows(),
-                dataset.obsDim(),
+                spec.obsType(),
+                spec.obsShape(),
                 b.numActions,
                 nStep ? "the dataset's n-step" : "1-step (gamma " + gamma + ")",
                 prioritized ? "prioritized" : "uniform",
                 selection.describe());
+    }
+
+    /**
+     * The shape of an image dataset's observations: {@code given}, or the env table's shape for the
+     * selection's env or else the loaded rows' envs; its product must be the dataset's byte count.
+     */
+    private static List<Integer> imageShape(
+            ReplayDataset dataset, DataSelection selection, List<Integer> given) {
+        List<Integer> shape = given;
+        if (shape == null) {
+            Set<String> envs = selection.env().map(Set::of).orElseGet(dataset::envIds);
+            for (String env : envs) {
+                List<Integer> envShape =
+                        EnvSpecs.builtIn(env)
+                                .map(EnvSpec::observationShape)
+                                .orElseThrow(
+                                        () ->
+                                                new IllegalArgumentException(
+                                                        dataset.uri()
+                                                                + " holds uint8 images of env "
+                                                                + env
+                                                                + ", which is not in the built-in"
+                                                                + " env table, so their shape is"
+                                                                + " unknown: train a built-in image"
+                                                                + " env such as"
+                                                                + " MinAtar/Breakout-v1, or give"
+                                                                + " the shape"
+                                                                + " (ReplayDatasetSource.Builder"
+                                                                + ".imageShape)"));
+                if (shape != null && !shape.equals(envShape)) {
+                    throw new IllegalArgumentException(
+                            dataset.uri()
+                                    + " holds images of envs "
+                                    + envs
+                                    + " with different shapes ("
+                                    + shape
+                                    + ", "
+                                    + envShape
+                                    + "): select one env (--env)");
+                }
+                shape = envShape;
+            }
+        }
+        int size = shape == null ? 0 : shape.stream().reduce(1, Math::multiplyExact);
+        if (size != dataset.obsDim()) {
+            throw new IllegalArgumentException(
+                    dataset.uri()
+                            + " holds images of "
+                            + dataset.obsDim()
+                            + " bytes, but the shape "
+                            + shape
+                            + " has "
+                            + size
+                            + ": select the env the images belong to (--env)");
+        }
+        return shape;
     }
 
     /** A builder over an opened dataset; {@code config} gives gamma, n-step, sampler, epsilon. */
@@ -279,12 +353,21 @@ public final class ReplayDatasetSource implements BatchSource {
                                 + "): set trainer.num-actions to the env's action count");
             }
         }
-        System.arraycopy(from.obs(), 0, to.obs(), 0, n * d);
+        boolean images = from.images();
+        if (images) {
+            System.arraycopy(from.obsBytes(), 0, to.obsBytes(), 0, n * d);
+        } else {
+            System.arraycopy(from.obs(), 0, to.obs(), 0, n * d);
+        }
         System.arraycopy(actions, 0, to.actions(), 0, n);
         float[] discounts = to.bootstrapDiscounts();
         if (nStep) {
             System.arraycopy(from.nStepReturn(), 0, to.nStepReturns(), 0, n);
-            System.arraycopy(from.bootstrapObs(), 0, to.nextObs(), 0, n * d);
+            if (images) {
+                System.arraycopy(from.bootstrapObsBytes(), 0, to.nextObsBytes(), 0, n * d);
+            } else {
+                System.arraycopy(from.bootstrapObs(), 0, to.nextObs(), 0, n * d);
+            }
             float[] stored = from.bootstrapDiscount();
             boolean[] cut = from.bootstrapCut();
             for (int j = 0; j < n; j++) {
@@ -292,7 +375,11 @@ public final class ReplayDatasetSource implements BatchSource {
             }
         } else {
             System.arraycopy(from.reward(), 0, to.nStepReturns(), 0, n);
-            System.arraycopy(from.nextObs(), 0, to.nextObs(), 0, n * d);
+            if (images) {
+                System.arraycopy(from.nextObsBytes(), 0, to.nextObsBytes(), 0, n * d);
+            } else {
+                System.arraycopy(from.nextObs(), 0, to.nextObs(), 0, n * d);
+            }
             boolean[] terminated = from.terminated();
             for (int j = 0; j < n; j++) {
                 discounts[j] = terminated[j] ? 0f : gamma;
@@ -440,6 +527,7 @@ public final class ReplayDatasetSource implements BatchSource {
         private BooleanSupplier cancelled = () -> false;
         private PriorityUpdatePublisher publisher;
         private LongSupplier policyVersion = () -> 0L;
+        private List<Integer> imageShape;
 
         private Builder(ReplayDataset dataset, TrainerConfig config) {
             this.dataset = Objects.requireNonNull(dataset, "dataset");
@@ -450,6 +538,15 @@ public final class ReplayDatasetSource implements BatchSource {
         /** The env's number of actions (default {@code trainer.num-actions}). */
         public Builder numActions(int numActions) {
             this.numActions = numActions;
+            return this;
+        }
+
+        /**
+         * The shape of an image dataset's observations, e.g. {@code [10, 10, 4]}, when the env
+         * table does not know the env (default: the env table's).
+         */
+        public Builder imageShape(List<Integer> imageShape) {
+            this.imageShape = List.copyOf(imageShape);
             return this;
         }
 

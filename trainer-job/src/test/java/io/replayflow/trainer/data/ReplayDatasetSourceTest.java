@@ -11,19 +11,23 @@ import io.replayflow.replay.read.TransitionId;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.avro.UInt8Tensor;
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.TransitionSpec;
 import io.replayflow.trainer.publish.PriorityUpdatePublisher;
 import io.replayflow.trainer.testing.CartPoleLog;
 import io.replayflow.trainer.testing.ParquetData;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -161,6 +165,81 @@ class ReplayDatasetSourceTest {
                     assertThat(batch.actions()[j]).isEqualTo(t % 2);
                 }
             }
+        }
+    }
+
+    /**
+     * A MinAtar Breakout episode of uint8 images [10, 10, 4]: obs_image of step t is {@link
+     * #image}(t), next_obs_image is image(t + 1); rewards 1 + t, terminated at the last step.
+     */
+    private static List<Transition> breakoutEpisode(String env, String episode, int length) {
+        List<Transition> out = new ArrayList<>();
+        for (Transition t : CartPoleLog.numbered("a0", episode, length, T0, true, false, 0)) {
+            int step = (int) t.getStep();
+            t.setEnvId(env);
+            t.setObs(List.of());
+            t.setNextObs(List.of());
+            t.setObsImage(new UInt8Tensor(ByteBuffer.wrap(image(step)), List.of(10, 10, 4)));
+            t.setNextObsImage(
+                    new UInt8Tensor(ByteBuffer.wrap(image(step + 1)), List.of(10, 10, 4)));
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** 400 bytes that encode the step and cover every byte value. */
+    private static byte[] image(int step) {
+        byte[] out = new byte[400];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = (byte) (step * 31 + k * 7);
+        }
+        return out;
+    }
+
+    @Test
+    void imageReplayRowsFillTheBatchBytesWithTheEnvTablesShape() throws Exception {
+        ParquetData.writeReplay(
+                root, "it", breakoutEpisode("MinAtar/Breakout-v1", "e0", 6), 3, 0.5);
+        TrainerConfig config = config();
+        try (ReplayDataset dataset = open(true, config, DataSelection.all())) {
+            ReplayDatasetSource source =
+                    ReplayDatasetSource.builder(dataset, config).numActions(6).build();
+            assertThat(source.spec()).isEqualTo(TransitionSpec.image(10, 10, 4, 6));
+            try (TrainingBatch batch = new TrainingBatch(source.spec(), 64)) {
+                source.fill(batch);
+                for (int j = 0; j < 64; j++) {
+                    int t = (int) dataset.transitionId(batch.rowIds()[j]).step();
+                    // n = 3: the bootstrap image is next_obs_image of step min(t + 2, 5)
+                    int bootstrapStep = Math.min(t + 2, 5);
+                    assertThat(Arrays.copyOfRange(batch.obsBytes(), j * 400, (j + 1) * 400))
+                            .isEqualTo(image(t));
+                    assertThat(Arrays.copyOfRange(batch.nextObsBytes(), j * 400, (j + 1) * 400))
+                            .isEqualTo(image(bootstrapStep + 1));
+                    assertThat(batch.bootstrapDiscounts()[j]).isEqualTo(t < 3 ? 0.125f : 0f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void imagesOfAnEnvOutsideTheEnvTableAreRefusedNamingTheFix() throws Exception {
+        ParquetData.writeReplay(root, "it", breakoutEpisode("MyGame-v0", "e0", 3), 1, 0.5);
+        TrainerConfig config = config();
+        try (ReplayDataset dataset = open(true, config, DataSelection.all())) {
+            assertThatThrownBy(
+                            () ->
+                                    ReplayDatasetSource.builder(dataset, config)
+                                            .numActions(6)
+                                            .build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("uint8 images of env MyGame-v0")
+                    .hasMessageContaining("imageShape");
+            ReplayDatasetSource source =
+                    ReplayDatasetSource.builder(dataset, config)
+                            .numActions(6)
+                            .imageShape(List.of(20, 20, 1))
+                            .build();
+            assertThat(source.spec().obsShape()).containsExactly(20, 20, 1);
         }
     }
 

@@ -20,11 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Image observations from actors to the committed log, with real parts: MinAtar Breakout actors
  * (uint8 frames [10, 10, 4], batched random policy) publish to a real Kafka broker, the ingest job
  * on a Flink MiniCluster validates each frame against the env table and commits the Parquet log;
- * DuckDB, an independent reader, finds every frame there as 400 bytes of 0/1 with its shape.
- *
- * <p>It stops at the log because nothing in the tree trains on image rows yet: the replay-store job
- * skips them ({@code transitions_image_skipped}) and the replay reader that both the continuous and
- * the offline trainer use refuses {@code obs_image} columns (issue 17, reported).
+ * DuckDB, an independent reader, finds every frame there as 400 bytes of 0/1 with its shape. The
+ * rest of the path (replay-store rows, the trainer, conv policies acting) is {@code
+ * io.replayflow.cli.loop.MinAtarDemoITCase}.
  */
 @Timeout(300)
 class MinAtarImageLogITCase {

@@ -54,7 +54,9 @@ public final class EpisodeEnrichment {
             ReplayRow row = run.get(i);
             row.nStepReturn = targets.nStepReturn()[i];
             row.nStepCount = targets.count()[i];
-            row.bootstrapObs = run.get(targets.bootstrapIndex()[i]).nextObs;
+            ReplayRow bootstrap = run.get(targets.bootstrapIndex()[i]);
+            row.bootstrapObs = bootstrap.nextObs;
+            row.bootstrapObsImage = bootstrap.nextObsImage;
             row.bootstrapDiscount = targets.bootstrapDiscount()[i];
             row.bootstrapCut = targets.bootstrapCut()[i];
             row.returnToGo = targets.returnToGo()[i];

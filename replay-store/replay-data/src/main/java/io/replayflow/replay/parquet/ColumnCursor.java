@@ -89,6 +89,11 @@ public final class ColumnCursor {
         return value;
     }
 
+    /** The current binary value without moving to the next row (a look ahead). */
+    public Binary peekBinary() {
+        return reader.getBinary();
+    }
+
     /** Skips the current row of a scalar column. */
     public void skipValue() {
         advance();

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.slf4j.Logger;
@@ -225,7 +226,7 @@ public final class ReplayDataset implements AutoCloseable {
                             + dir
                             + "; refresh() until liveRows() > 0, or set obsDim in the options");
         }
-        return new ReplayBatch(size, loader.obsDim(), isEnriched());
+        return new ReplayBatch(size, loader.obsDim(), loader.images(), isEnriched());
     }
 
     /**
@@ -421,9 +422,35 @@ public final class ReplayDataset implements AutoCloseable {
         return loaded.size();
     }
 
-    /** The observation size, or -1 before any row. */
+    /** The observation size (floats, or bytes for images), or -1 before any row. */
     public int obsDim() {
         return loader.obsDim();
+    }
+
+    /**
+     * Whether observations are uint8 images ({@code obs_image}; batches fill {@link
+     * ReplayBatch#obsBytes()}); false for float vectors and before any row. The image shape is the
+     * env's (schemas {@code EnvSpecs}); the dataset knows only its byte count, {@link #obsDim()}.
+     */
+    public boolean images() {
+        return loader.images();
+    }
+
+    /**
+     * The env ids of the loaded rows, admitted or pending, sorted. O(files), plus O(rows) for a
+     * file of several envs; for finding an image dataset's shape in the env table.
+     */
+    public Set<String> envIds() {
+        Set<String> envs = new TreeSet<>();
+        for (FileBlock block : loaded.values()) {
+            for (int i = 0; i < block.rows; i++) {
+                envs.add(dicts.envs.value(block.envId(i)));
+                if (block.oneEnv()) {
+                    break;
+                }
+            }
+        }
+        return envs;
     }
 
     /** Whether rows carry the n-step columns (a replay dataset, not the experience log). */
@@ -564,8 +591,13 @@ public final class ReplayDataset implements AutoCloseable {
         for (int j = 0; j < rows.length; j++) {
             FileBlock block = table.blockOf(rows[j]);
             int i = rows[j] - block.firstRow;
-            System.arraycopy(block.obs, i * d, batch.obs(), j * d, d);
-            System.arraycopy(block.nextObs, i * d, batch.nextObs(), j * d, d);
+            if (batch.images()) {
+                System.arraycopy(block.obsBytes, i * d, batch.obsBytes(), j * d, d);
+                System.arraycopy(block.nextObsBytes, i * d, batch.nextObsBytes(), j * d, d);
+            } else {
+                System.arraycopy(block.obs, i * d, batch.obs(), j * d, d);
+                System.arraycopy(block.nextObs, i * d, batch.nextObs(), j * d, d);
+            }
             batch.action()[j] = block.action[i];
             batch.reward()[j] = block.reward[i];
             byte flags = block.flags[i];
@@ -576,7 +608,11 @@ public final class ReplayDataset implements AutoCloseable {
             batch.eventTimeMs()[j] = block.eventTimeMs(i);
             if (batch.hasNStep()) {
                 batch.nStepReturn()[j] = block.nStepReturn[i];
-                block.copyBootstrapObs(i, batch.bootstrapObs(), j * d);
+                if (batch.images()) {
+                    block.copyBootstrapObs(i, batch.bootstrapObsBytes(), j * d);
+                } else {
+                    block.copyBootstrapObs(i, batch.bootstrapObs(), j * d);
+                }
                 batch.bootstrapDiscount()[j] = block.bootstrapDiscount[i];
                 batch.bootstrapCut()[j] = (flags & FileBlock.BOOTSTRAP_CUT) != 0;
                 batch.returnToGo()[j] = block.returnToGo[i];

@@ -30,7 +30,14 @@ import org.apache.parquet.schema.Types;
  *   return_to_go                    FLOAT, null when the episode's end was not seen
  *   terminated, truncated, bootstrap_cut, episode_complete   BOOLEAN
  *   priority                        DOUBLE (initial priority; updates live in _priorities/)
+ *   obs_image, next_obs_image, bootstrap_obs_image
+ *                                   optional group { required BINARY data }: uint8 image rows only
+ *                                   (the Avro contract's UInt8Tensor without its shape, which is the
+ *                                   env's), null for vector rows, whose obs lists are then empty
  * </pre>
+ *
+ * Files written before image rows existed lack the three image columns; the reader treats them as
+ * vector files.
  */
 public final class ReplayColumns {
 
@@ -56,6 +63,13 @@ public final class ReplayColumns {
     public static final String RETURN_TO_GO = "return_to_go";
     public static final String EPISODE_COMPLETE = "episode_complete";
     public static final String PRIORITY = "priority";
+
+    public static final String OBS_IMAGE = "obs_image";
+    public static final String NEXT_OBS_IMAGE = "next_obs_image";
+    public static final String BOOTSTRAP_OBS_IMAGE = "bootstrap_obs_image";
+
+    /** The bytes field inside an image group (the Avro {@code UInt8Tensor}'s {@code data}). */
+    public static final String IMAGE_DATA = "data";
 
     public static final String SEGMENT_ID = "segment_id";
     public static final String SEGMENT_STEP = "segment_step";
@@ -100,6 +114,9 @@ public final class ReplayColumns {
                     .named(EPISODE_COMPLETE)
                     .required(DOUBLE)
                     .named(PRIORITY)
+                    .addField(image(OBS_IMAGE))
+                    .addField(image(NEXT_OBS_IMAGE))
+                    .addField(image(BOOTSTRAP_OBS_IMAGE))
                     .named("replay_row");
 
     /**
@@ -120,6 +137,10 @@ public final class ReplayColumns {
 
     private static Type string(String name) {
         return Types.required(BINARY).as(stringType()).named(name);
+    }
+
+    private static GroupType image(String name) {
+        return Types.optionalGroup().required(BINARY).named(IMAGE_DATA).named(name);
     }
 
     private static GroupType floatList(String name) {

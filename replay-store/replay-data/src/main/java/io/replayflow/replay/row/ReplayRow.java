@@ -2,6 +2,8 @@ package io.replayflow.replay.row;
 
 import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.avro.UInt8Tensor;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -10,8 +12,12 @@ import java.util.List;
  * so it moves between operators and sits in state under Flink's POJO serializer, never Kryo; new
  * fields may be added later (the POJO serializer evolves by field name).
  *
- * <p>Image observations ({@code obs_image}) are not carried: the replay dataset holds vector
- * observations. Not thread-safe; mutable on purpose (operators fill it in steps).
+ * <p>Image observations ({@code obs_image}, uint8) travel as their row-major bytes in {@link
+ * #obsImage}, {@link #nextObsImage} and {@link #bootstrapObsImage}, with {@link #obs} and {@link
+ * #nextObs} empty, as in the Avro contract. The shape is not stored per row: it is the env's
+ * (schemas {@code EnvSpecs}, e.g. {@code [10, 10, 4]} for {@code MinAtar/Breakout-v1}), which
+ * ingest checked every image against, so a row holds only the bytes. Not thread-safe; mutable on
+ * purpose (operators fill it in steps).
  */
 public class ReplayRow {
 
@@ -39,6 +45,12 @@ public class ReplayRow {
     public float behaviorProb;
     public long policyVersion;
 
+    /** Image observation before the action, row-major uint8 {@code [H*W*C]}; null for vectors. */
+    public byte[] obsImage;
+
+    /** Image observation after the action, like {@link #obsImage}; null for vectors. */
+    public byte[] nextObsImage;
+
     // ---- added by the episode enrichment (see io.replayflow.replay.nstep.NStepTargets) ----
 
     /** {@code sum_{i<k} gamma^i r_{t+i}}: the discounted sum of the next k <= n rewards. */
@@ -49,6 +61,9 @@ public class ReplayRow {
 
     /** The observation to bootstrap from: next_obs of step t + k - 1, {@code [obsDim]}. */
     public float[] bootstrapObs;
+
+    /** The image to bootstrap from ({@link #nextObsImage} of step t + k - 1); null for vectors. */
+    public byte[] bootstrapObsImage;
 
     /** {@code gamma^k}, the factor on the bootstrap value. */
     public float bootstrapDiscount;
@@ -97,6 +112,8 @@ public class ReplayRow {
         row.truncated = t.getTruncated();
         row.behaviorProb = t.getBehaviorProb();
         row.policyVersion = t.getPolicyVersion();
+        row.obsImage = bytes(t.getObsImage());
+        row.nextObsImage = bytes(t.getNextObsImage());
         row.returnToGo = Float.NaN;
         return row;
     }
@@ -109,6 +126,21 @@ public class ReplayRow {
     /** Whether the episode ended at this step (terminated or truncated). */
     public boolean endsEpisode() {
         return terminated || truncated;
+    }
+
+    /** Whether this row's observations are uint8 images rather than float vectors. */
+    public boolean hasImages() {
+        return obsImage != null;
+    }
+
+    private static byte[] bytes(UInt8Tensor image) {
+        if (image == null) {
+            return null;
+        }
+        ByteBuffer data = image.getData().duplicate();
+        byte[] out = new byte[data.remaining()];
+        data.get(out);
+        return out;
     }
 
     private static float[] toArray(List<Float> values) {

@@ -9,7 +9,8 @@ import org.apache.parquet.io.api.RecordConsumer;
 
 /**
  * Writes {@link ReplayRow}s as {@link ReplayColumns#SCHEMA} records, field by field, with no
- * intermediate Avro or row objects.
+ * intermediate Avro or row objects. Footer key {@code replayflow.row}: {@code replay/v2} ({@code
+ * segment/v2}) since the image columns were added; v1 files lack them.
  */
 final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
 
@@ -27,8 +28,8 @@ final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
     private WriteContext context() {
         return segments
                 ? new WriteContext(
-                        ReplayColumns.SEGMENT_SCHEMA, Map.of("replayflow.row", "segment/v1"))
-                : new WriteContext(ReplayColumns.SCHEMA, Map.of("replayflow.row", "replay/v1"));
+                        ReplayColumns.SEGMENT_SCHEMA, Map.of("replayflow.row", "segment/v2"))
+                : new WriteContext(ReplayColumns.SCHEMA, Map.of("replayflow.row", "replay/v2"));
     }
 
     @Override
@@ -76,6 +77,9 @@ final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
         out.startField(ReplayColumns.PRIORITY, i);
         out.addDouble(row.priority);
         out.endField(ReplayColumns.PRIORITY, i++);
+        image(ReplayColumns.OBS_IMAGE, i++, row.obsImage);
+        image(ReplayColumns.NEXT_OBS_IMAGE, i++, row.nextObsImage);
+        image(ReplayColumns.BOOTSTRAP_OBS_IMAGE, i++, row.bootstrapObsImage);
         if (segments) {
             string(ReplayColumns.SEGMENT_ID, i++, row.segmentId);
             int32(ReplayColumns.SEGMENT_STEP, i++, row.segmentStep);
@@ -111,6 +115,20 @@ final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
     private void bool(String name, int index, boolean value) {
         out.startField(name, index);
         out.addBoolean(value);
+        out.endField(name, index);
+    }
+
+    /** An optional image group: absent for null, else its one {@code data} field. */
+    private void image(String name, int index, byte[] bytes) {
+        if (bytes == null) {
+            return;
+        }
+        out.startField(name, index);
+        out.startGroup();
+        out.startField(ReplayColumns.IMAGE_DATA, 0);
+        out.addBinary(Binary.fromConstantByteArray(bytes));
+        out.endField(ReplayColumns.IMAGE_DATA, 0);
+        out.endGroup();
         out.endField(name, index);
     }
 

@@ -144,6 +144,15 @@ final class SegmentFileReader {
     }
 
     private void checkWidth(DataFile file, int width) {
+        if (width == 0) {
+            throw new IllegalStateException(
+                    "file "
+                            + file.path()
+                            + " has rows without float observations (image rows: obs_image):"
+                            + " segment datasets (policy gradient) do not read images yet; train"
+                            + " image environments with a value-based algorithm on a transition"
+                            + " dataset (replay.dataset.kind=transitions)");
+        }
         if (width > scratch.length) {
             throw new IllegalStateException(
                     "file " + file.path() + " has observations of " + width + " floats; too wide");

@@ -48,4 +48,22 @@ class EpisodeEnrichmentTest {
         assertThat(rows.get(3).returnToGo).isEqualTo(8f);
         assertThat(rows.get(3).episodeComplete).isTrue();
     }
+
+    @Test
+    void imageRowsBootstrapFromTheNextImageOfTheLastSummedStep() {
+        List<ReplayRow> rows = new ArrayList<>();
+        Transitions.imageEpisode("MinAtar/Breakout-v1", "a", "e", 5, 0, true, List.of(10, 10, 4))
+                .forEach(t -> rows.add(ReplayRow.fromTransition(t)));
+        EpisodeEnrichment.enrich(rows, 3, 0.5);
+        ReplayRow first = rows.get(0);
+        assertThat(first.obs).isEmpty();
+        assertThat(first.obsImage).isEqualTo(Transitions.image(0, 400));
+        // row 0 sums steps 0..2 and bootstraps from next_obs_image of step 2 = image(3)
+        assertThat(first.bootstrapObsImage).isEqualTo(Transitions.image(3, 400));
+        assertThat(first.nStepReturn).isEqualTo(2.75f);
+        // row 3 is cut by the terminal step 4 and bootstraps (weight 0) from image(5)
+        assertThat(rows.get(3).bootstrapObsImage).isEqualTo(Transitions.image(5, 400));
+        assertThat(rows.get(3).bootstrapCut).isTrue();
+        assertThat(rows).allMatch(r -> r.bootstrapObs.length == 0 && r.hasImages());
+    }
 }

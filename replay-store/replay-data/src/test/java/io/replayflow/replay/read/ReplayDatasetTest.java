@@ -302,4 +302,93 @@ class ReplayDatasetTest {
             }
         }
     }
+
+    @Test
+    void imageReplayRowsComeBackByteForByteWithTheirBootstrapImages() throws IOException {
+        Path dataset = root.resolve("replay").resolve("default");
+        List<ReplayRow> rows = new ArrayList<>();
+        for (String episode : List.of("e0", "e1")) {
+            for (Transition t :
+                    Transitions.imageEpisode(
+                            "MinAtar/Breakout-v1",
+                            "a0",
+                            episode,
+                            6,
+                            T0,
+                            true,
+                            List.of(10, 10, 4))) {
+                rows.add(ReplayRow.fromTransition(t));
+            }
+        }
+        EpisodeEnrichment.enrich(rows.subList(0, 6), 3, 0.5);
+        EpisodeEnrichment.enrich(rows.subList(6, 12), 3, 0.5);
+        // e1's bootstrap images are stored explicitly (a row split from its bootstrap row's file
+        // would be); the reader must hand out the stored bytes, not a neighbour's next image.
+        PartitionPath partition = PartitionPath.of("MinAtar/Breakout-v1", T0);
+        Path dir = dataset.resolve(partition.relativePath());
+        ExperienceFiles.writeReplayRows(dir.resolve("part-0.parquet"), rows.subList(0, 6));
+        for (int i = 6; i < 12; i++) {
+            ExperienceFiles.writeReplayRows(
+                    dir.resolve("part-" + i + ".parquet"), rows.subList(i, i + 1));
+        }
+
+        try (ReplayDataset data =
+                ReplayDataset.openReplay(
+                        root.toUri(), "default", ReplayReadOptions.builder().seed(3).build())) {
+            assertThat(data.images()).isTrue();
+            assertThat(data.obsDim()).isEqualTo(400);
+            ReplayBatch batch = data.newBatch(256);
+            data.sample(batch);
+            assertThat(batch.images()).isTrue();
+            assertThat(batch.obs()).isNull();
+            assertThat(batch.bootstrapObs()).isNull();
+            for (int j = 0; j < batch.size(); j++) {
+                int step = (int) data.transitionId(batch.rowIds()[j]).step();
+                assertThat(slice(batch.obsBytes(), j)).isEqualTo(Transitions.image(step, 400));
+                assertThat(slice(batch.nextObsBytes(), j))
+                        .isEqualTo(Transitions.image(step + 1, 400));
+                int bootstrapStep = Math.min(step + 2, 5);
+                assertThat(slice(batch.bootstrapObsBytes(), j))
+                        .isEqualTo(Transitions.image(bootstrapStep + 1, 400));
+            }
+        }
+    }
+
+    @Test
+    void experienceLogImagesAreReadAndAVectorFileAmongThemIsRefused() throws IOException {
+        List<Transition> log = new ArrayList<>();
+        log.addAll(
+                Transitions.imageEpisode(
+                        "MinAtar/Breakout-v1", "a0", "e0", 5, T0, true, List.of(10, 10, 4)));
+        log.addAll(Transitions.episode("CartPole-v1", "a1", "e1", 3, T0, 1000, true, false, 0, 4));
+        ExperienceFiles.writePartitioned(experience(), log);
+
+        ReplayReadOptions breakout =
+                ReplayReadOptions.builder().envs("MinAtar/Breakout-v1").seed(5).build();
+        try (ReplayDataset data = ReplayDataset.open(experienceUri(), breakout)) {
+            assertThat(data.images()).isTrue();
+            ReplayBatch batch = data.newBatch(64);
+            data.sample(batch);
+            for (int j = 0; j < batch.size(); j++) {
+                int step = (int) data.transitionId(batch.rowIds()[j]).step();
+                assertThat(slice(batch.obsBytes(), j)).isEqualTo(Transitions.image(step, 400));
+                assertThat(slice(batch.nextObsBytes(), j))
+                        .isEqualTo(Transitions.image(step + 1, 400));
+            }
+        }
+        ReplayReadOptions cartPole = ReplayReadOptions.builder().envs("CartPole-v1").build();
+        try (ReplayDataset data = ReplayDataset.open(experienceUri(), cartPole)) {
+            assertThat(data.images()).isFalse();
+            assertThat(data.obsDim()).isEqualTo(4);
+        }
+        assertThatThrownBy(
+                        () ->
+                                ReplayDataset.open(
+                                        experienceUri(), ReplayReadOptions.builder().build()))
+                .hasStackTraceContaining("a dataset holds one kind of observation; filter by env");
+    }
+
+    private static byte[] slice(byte[] images, int slot) {
+        return java.util.Arrays.copyOfRange(images, slot * 400, (slot + 1) * 400);
+    }
 }

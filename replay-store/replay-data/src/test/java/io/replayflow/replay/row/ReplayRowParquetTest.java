@@ -55,4 +55,53 @@ class ReplayRowParquetTest {
             assertThat(rs.getLong("policy_version")).isEqualTo(4);
         }
     }
+
+    @Test
+    void imageRowsKeepTheirBytesAsBlobsAndVectorRowsHaveNoImage() throws Exception {
+        List<ReplayRow> rows = new ArrayList<>();
+        Transitions.imageEpisode("MinAtar/Breakout-v1", "a", "e", 4, 0, true, List.of(10, 10, 4))
+                .forEach(t -> rows.add(ReplayRow.fromTransition(t)));
+        EpisodeEnrichment.enrich(rows, 2, 0.5);
+        Path file = dir.resolve("part-0.parquet");
+        ExperienceFiles.writeReplayRows(file, rows);
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                ResultSet rs =
+                        db.createStatement()
+                                .executeQuery(
+                                        "SELECT step, len(obs) AS n, obs_image.data AS o,"
+                                                + " next_obs_image.data AS x,"
+                                                + " bootstrap_obs_image.data AS b"
+                                                + " FROM read_parquet('"
+                                                + file
+                                                + "') ORDER BY step")) {
+            for (int step = 0; step < 4; step++) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong("step")).isEqualTo(step);
+                assertThat(rs.getInt("n")).isZero();
+                assertThat(rs.getBytes("o")).isEqualTo(Transitions.image(step, 400));
+                assertThat(rs.getBytes("x")).isEqualTo(Transitions.image(step + 1, 400));
+                // n = 2: bootstrap from next_obs_image of step min(step + 1, 3)
+                assertThat(rs.getBytes("b"))
+                        .isEqualTo(Transitions.image(Math.min(step + 1, 3) + 1, 400));
+            }
+            assertThat(rs.next()).isFalse();
+        }
+        Path vectors = dir.resolve("part-1.parquet");
+        List<ReplayRow> vectorRows = new ArrayList<>();
+        Transitions.episode("CartPole-v1", "a", "e", 2, 0, 10, true, false, 0, 4)
+                .forEach(t -> vectorRows.add(ReplayRow.fromTransition(t)));
+        EpisodeEnrichment.enrich(vectorRows, 2, 0.5);
+        ExperienceFiles.writeReplayRows(vectors, vectorRows);
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                ResultSet rs =
+                        db.createStatement()
+                                .executeQuery(
+                                        "SELECT count(*) FROM read_parquet('"
+                                                + vectors
+                                                + "') WHERE obs_image IS NULL AND"
+                                                + " bootstrap_obs_image IS NULL")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+    }
 }

@@ -17,9 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes {@code rf.transitions.clean} records (single-object encoded {@code Transition}) into
- * {@link ReplayRow}s. Ingest already validated them; a record that still does not decode, or
- * carries an image observation (not kept in replay datasets), is counted and skipped, never fails
- * the job.
+ * {@link ReplayRow}s, vector and image observations alike. Ingest already validated them; a record
+ * that still does not decode is counted and skipped, never fails the job.
  */
 public final class TransitionDeserializer implements KafkaRecordDeserializationSchema<ReplayRow> {
 
@@ -27,14 +26,12 @@ public final class TransitionDeserializer implements KafkaRecordDeserializationS
 
     private transient SingleObjectSerde<Transition> serde;
     private transient Counter undecodable;
-    private transient Counter imageSkipped;
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         serde = SingleObjectSerde.forClass(Transition.class);
         MetricGroup metrics = ReplayMetrics.group(context.getMetricGroup());
         undecodable = metrics.counter(ReplayMetrics.TRANSITIONS_UNDECODABLE);
-        imageSkipped = metrics.counter(ReplayMetrics.TRANSITIONS_IMAGE_SKIPPED);
     }
 
     @Override
@@ -53,10 +50,6 @@ public final class TransitionDeserializer implements KafkaRecordDeserializationS
                         e.reason(),
                         e.getMessage());
             }
-            return;
-        }
-        if (transition.getObsImage() != null || transition.getObs().isEmpty()) {
-            imageSkipped.inc();
             return;
         }
         out.collect(ReplayRow.fromTransition(transition));

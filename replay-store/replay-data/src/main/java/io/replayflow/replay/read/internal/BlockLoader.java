@@ -13,6 +13,8 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
@@ -26,6 +28,12 @@ import org.apache.parquet.schema.Type;
  * replay dataset files ({@link ReplayColumns#SCHEMA}, three-level lists, plus the enrichment
  * columns). Every loaded row must have the dataset's observation size; the first row loaded fixes
  * it unless it was given.
+ *
+ * <p>Observations are float vectors ({@code obs}, {@code next_obs}, {@code bootstrap_obs}) or uint8
+ * images ({@code obs_image.data}, {@code next_obs_image.data}, {@code bootstrap_obs_image.data},
+ * the same columns in both kinds of file); the first file's first row decides which the dataset
+ * holds, and a file of the other kind is refused. For images the observation size is the byte
+ * length (the product of the env's shape, which ingest checked).
  *
  * <p>Cost: O(rows * columns) with no allocation per row; memory is the block's columns at the
  * file's row count (trimmed when the filter dropped rows) plus one row group's pages. Not
@@ -65,6 +73,10 @@ public final class BlockLoader {
     private final Dictionaries dicts;
     private final RowFilter filter;
     private int obsDim;
+
+    /** Whether the dataset holds images; null until the first row says. */
+    private Boolean images;
+
     private final float[] firstRowScratch = new float[4096];
 
     // Per row group scratch, reused.
@@ -81,6 +93,11 @@ public final class BlockLoader {
         this.dicts = dicts;
         this.filter = filter;
         this.obsDim = obsDim;
+    }
+
+    /** Whether the observations are uint8 images (false while unknown: no row loaded yet). */
+    public boolean images() {
+        return Boolean.TRUE.equals(images);
     }
 
     /** The observation size, or -1 while no row has been loaded and none was given. */
@@ -128,7 +145,7 @@ public final class BlockLoader {
             if (kept == 0) {
                 return null;
             }
-            return new FileBlock(file, kept, obsDim, enriched, columns);
+            return new FileBlock(file, kept, obsDim, enriched, images(), columns);
         }
     }
 
@@ -194,11 +211,36 @@ public final class BlockLoader {
                 rows);
         readFlag(schema, ReplayColumns.TERMINATED, rowGroup, createdBy, out.flags, base, rows, 1);
         readFlag(schema, ReplayColumns.TRUNCATED, rowGroup, createdBy, out.flags, base, rows, 2);
-        readVectors(
-                file, schema, ReplayColumns.OBS, rowGroup, createdBy, out, base, rows, capacity);
-        readVectors(file, schema, ReplayColumns.NEXT_OBS, rowGroup, createdBy, out, base, rows, 0);
+        ColumnCursor obsImages = imageCursor(file, schema, rowGroup, createdBy);
+        boolean imageFile = obsImages != null;
+        if (imageFile) {
+            if (out.obsBytes == null) {
+                out.allocateImages(capacity, obsDim, enriched);
+            }
+            readImages(file, obsImages, ReplayColumns.OBS_IMAGE, out.obsBytes, base, rows);
+            readImages(
+                    file,
+                    cursor(schema, ReplayColumns.NEXT_OBS_IMAGE, rowGroup, createdBy),
+                    ReplayColumns.NEXT_OBS_IMAGE,
+                    out.nextObsBytes,
+                    base,
+                    rows);
+        } else {
+            readVectors(
+                    file,
+                    schema,
+                    ReplayColumns.OBS,
+                    rowGroup,
+                    createdBy,
+                    out,
+                    base,
+                    rows,
+                    capacity);
+            readVectors(
+                    file, schema, ReplayColumns.NEXT_OBS, rowGroup, createdBy, out, base, rows, 0);
+        }
         if (enriched) {
-            readEnrichment(file, schema, rowGroup, createdBy, out, base, rows);
+            readEnrichment(file, schema, rowGroup, createdBy, out, base, rows, imageFile);
         }
         return kept;
     }
@@ -247,7 +289,8 @@ public final class BlockLoader {
             String createdBy,
             FileBlock.Columns out,
             int base,
-            int rows) {
+            int rows,
+            boolean imageFile) {
         readFloats(
                 schema,
                 ReplayColumns.N_STEP_RETURN,
@@ -306,8 +349,111 @@ public final class BlockLoader {
                 c.skipValue();
             }
         }
-        readVectors(
-                file, schema, ReplayColumns.BOOTSTRAP_OBS, rowGroup, createdBy, out, base, rows, 0);
+        if (imageFile) {
+            readImages(
+                    file,
+                    cursor(schema, ReplayColumns.BOOTSTRAP_OBS_IMAGE, rowGroup, createdBy),
+                    ReplayColumns.BOOTSTRAP_OBS_IMAGE,
+                    out.bootstrapBytes,
+                    base,
+                    rows);
+        } else {
+            readVectors(
+                    file,
+                    schema,
+                    ReplayColumns.BOOTSTRAP_OBS,
+                    rowGroup,
+                    createdBy,
+                    out,
+                    base,
+                    rows,
+                    0);
+        }
+    }
+
+    /**
+     * The {@code obs_image} cursor, still on the first row, when this row group holds image rows
+     * (its first row has an {@code obs_image}), else null; learns the dataset's kind and, for
+     * images, its observation size from the first row loaded. (A column's pages can be read once
+     * per row group, hence the cursor is handed on.)
+     *
+     * @throws IllegalStateException when the dataset already holds the other kind
+     */
+    private ColumnCursor imageCursor(
+            DataFile file, MessageType schema, PageReadStore rowGroup, String createdBy) {
+        ColumnCursor c = null;
+        if (schema.containsField(ReplayColumns.OBS_IMAGE)) {
+            c = cursor(schema, ReplayColumns.OBS_IMAGE, rowGroup, createdBy);
+            if (c.isNull()) {
+                c = null;
+            } else if (obsDim < 0) {
+                int n = c.peekBinary().length();
+                checkImageSize(file, ReplayColumns.OBS_IMAGE, n, n);
+                obsDim = n;
+            }
+        }
+        boolean imageRows = c != null;
+        if (images == null) {
+            images = imageRows;
+        } else if (images != imageRows) {
+            throw new IllegalStateException(
+                    "file "
+                            + file.path()
+                            + " holds "
+                            + (imageRows ? "image" : "vector")
+                            + " observations but the dataset's earlier files hold "
+                            + (images ? "images" : "vectors")
+                            + ": a dataset holds one kind of observation; filter by env to read"
+                            + " image and vector environments separately");
+        }
+        return c;
+    }
+
+    /** Reads an image column's bytes ({@code <column>.data}) into {@code dst}. */
+    private void readImages(
+            DataFile file, ColumnCursor c, String column, byte[] dst, int base, int rows) {
+        for (int i = 0, j = base; i < rows; i++) {
+            if (!keep[i]) {
+                c.skipValue();
+                continue;
+            }
+            if (c.isNull()) {
+                checkImageSize(file, column, 0, obsDim);
+            }
+            Binary image = c.nextBinary();
+            if (image.length() != obsDim) {
+                checkImageSize(file, column, image.length(), obsDim);
+            }
+            image.toByteBuffer().get(dst, j * obsDim, obsDim);
+            j++;
+        }
+    }
+
+    private static void checkImageSize(DataFile file, String column, int n, int expected) {
+        if (n == 0) {
+            throw new IllegalStateException(
+                    "file "
+                            + file.path()
+                            + " has a row without "
+                            + column
+                            + " among image rows: a file holds one kind of observation; was it"
+                            + " written by ReplayFlow's ingest or replay-store?");
+        }
+        if (n != expected || n > MAX_OBS_DIM) {
+            throw new IllegalStateException(
+                    "file "
+                            + file.path()
+                            + " has a row whose "
+                            + column
+                            + " holds "
+                            + n
+                            + " bytes, but the dataset's images hold "
+                            + expected
+                            + " (at most "
+                            + MAX_OBS_DIM
+                            + "): a dataset holds one image shape; filter by env to read"
+                            + " environments of different shapes separately");
+        }
     }
 
     private void readFloats(
@@ -419,8 +565,9 @@ public final class BlockLoader {
                             + file.path()
                             + " has a row with an empty "
                             + column
-                            + ": image observations (obs_image) are not supported by the reader"
-                            + " yet; read vector-observation datasets");
+                            + " among vector rows: a file holds one kind of observation (image rows"
+                            + " carry obs_image and empty obs lists); was it written by"
+                            + " ReplayFlow's ingest or replay-store?");
         }
         if (n != expected || n > MAX_OBS_DIM) {
             throw new IllegalStateException(
@@ -497,11 +644,35 @@ public final class BlockLoader {
                 fields.add(field(file, schema, name));
             }
         }
+        if (schema.containsField(ReplayColumns.OBS_IMAGE)) {
+            fields.add(imageData(file, schema, ReplayColumns.OBS_IMAGE));
+            fields.add(imageData(file, schema, ReplayColumns.NEXT_OBS_IMAGE));
+            if (enriched) {
+                fields.add(imageData(file, schema, ReplayColumns.BOOTSTRAP_OBS_IMAGE));
+            }
+        }
         MessageType projection = new MessageType(schema.getName(), fields);
         for (ColumnDescriptor column : projection.getColumns()) {
             checkType(file, column);
         }
         return projection;
+    }
+
+    /** An image group projected to its {@code data} bytes (a log file's also holds the shape). */
+    private static Type imageData(DataFile file, MessageType schema, String name) {
+        Type image = field(file, schema, name);
+        if (image.isPrimitive() || !image.asGroupType().containsField(ReplayColumns.IMAGE_DATA)) {
+            throw new IllegalStateException(
+                    "file "
+                            + file.path()
+                            + ": column "
+                            + name
+                            + " is not an image group with a '"
+                            + ReplayColumns.IMAGE_DATA
+                            + "' field (the Transition contract's UInt8Tensor)");
+        }
+        GroupType group = image.asGroupType();
+        return new GroupType(group.getRepetition(), name, group.getType(ReplayColumns.IMAGE_DATA));
     }
 
     private static Type field(DataFile file, MessageType schema, String name) {
@@ -522,7 +693,12 @@ public final class BlockLoader {
         String name = column.getPath()[0];
         PrimitiveTypeName expected =
                 switch (name) {
-                    case ReplayColumns.ENV_ID, ReplayColumns.ACTOR_ID, ReplayColumns.EPISODE_ID ->
+                    case ReplayColumns.ENV_ID,
+                            ReplayColumns.ACTOR_ID,
+                            ReplayColumns.EPISODE_ID,
+                            ReplayColumns.OBS_IMAGE,
+                            ReplayColumns.NEXT_OBS_IMAGE,
+                            ReplayColumns.BOOTSTRAP_OBS_IMAGE ->
                             PrimitiveTypeName.BINARY;
                     case ReplayColumns.STEP,
                             ReplayColumns.EVENT_TIME_MS,

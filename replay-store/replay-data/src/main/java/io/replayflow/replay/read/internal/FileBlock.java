@@ -7,7 +7,9 @@ import java.util.Arrays;
  * The rows one committed file contributed, as primitive columns sized exactly to them. Rows of one
  * file get consecutive dataset row ids {@code [firstRow, firstRow + rows)}, so expiring the file is
  * one range removal and memory is freed by dropping the block. Flat vectors are row-major: row
- * {@code i} of {@code obs} is {@code obs[i * obsDim … (i + 1) * obsDim)}.
+ * {@code i} of {@code obs} is {@code obs[i * obsDim … (i + 1) * obsDim)}. An image block ({@link
+ * #images}) holds its observations as uint8 bytes in {@link #obsBytes} and {@link #nextObsBytes},
+ * laid out the same way with {@code obsDim} bytes per row, and its float vectors are empty.
  *
  * <p>Immutable after loading except {@link #priority} (updated by the trainer) and the admission
  * fields. Not thread-safe; owned by the dataset's thread.
@@ -23,11 +25,17 @@ public final class FileBlock {
     public final int rows;
     public final int obsDim;
     public final boolean enriched;
+    public final boolean images;
 
-    /** {@code [rows * obsDim]} each. */
+    /** {@code [rows * obsDim]} each; empty in an image block. */
     public final float[] obs;
 
     public final float[] nextObs;
+
+    /** uint8 images {@code [rows * obsDim]} each; empty in a vector block. */
+    public final byte[] obsBytes;
+
+    public final byte[] nextObsBytes;
 
     public final int[] action;
     public final float[] reward;
@@ -71,6 +79,7 @@ public final class FileBlock {
     private final int[] explicitBootstrapRows;
 
     private final float[] explicitBootstrapObs;
+    private final byte[] explicitBootstrapBytes;
     public final float[] bootstrapDiscount;
     public final float[] returnToGo;
 
@@ -86,13 +95,18 @@ public final class FileBlock {
     /** Rows handed to the sampler so far (a limiter may admit a block in pieces). */
     public int admitted;
 
-    FileBlock(DataFile file, int rows, int obsDim, boolean enriched, Columns c) {
+    FileBlock(DataFile file, int rows, int obsDim, boolean enriched, boolean images, Columns c) {
         this.file = file;
         this.rows = rows;
         this.obsDim = obsDim;
         this.enriched = enriched;
-        this.obs = fit(c.obs, rows * obsDim);
-        this.nextObs = fit(c.nextObs, rows * obsDim);
+        this.images = images;
+        int vectorLen = images ? 0 : rows * obsDim;
+        int imageLen = images ? rows * obsDim : 0;
+        this.obs = images ? new float[0] : fit(c.obs, vectorLen);
+        this.nextObs = images ? new float[0] : fit(c.nextObs, vectorLen);
+        this.obsBytes = images ? fit(c.obsBytes, imageLen) : new byte[0];
+        this.nextObsBytes = images ? fit(c.nextObsBytes, imageLen) : new byte[0];
         this.action = fit(c.action, rows);
         this.reward = fit(c.reward, rows);
         this.flags = fit(c.flags, rows);
@@ -142,23 +156,31 @@ public final class FileBlock {
                                 && c.episodeId[j] == c.episodeId[i]
                                 && c.actorId[j] == c.actorId[i]
                                 && c.step[j] == c.step[i] + offset
-                                && Arrays.equals(
-                                        c.nextObs,
-                                        j * obsDim,
-                                        (j + 1) * obsDim,
-                                        c.bootstrapObs,
-                                        i * obsDim,
-                                        (i + 1) * obsDim);
+                                && sameBootstrap(c, images, i, j, obsDim);
                 bootstrapOffset[i] = inBlock ? (byte) offset : -1;
                 explicit += inBlock ? 0 : 1;
             }
             explicitBootstrapRows = new int[explicit];
-            explicitBootstrapObs = new float[explicit * obsDim];
+            explicitBootstrapObs = new float[images ? 0 : explicit * obsDim];
+            explicitBootstrapBytes = new byte[images ? explicit * obsDim : 0];
             for (int i = 0, e = 0; i < rows; i++) {
                 if (bootstrapOffset[i] < 0) {
                     explicitBootstrapRows[e] = i;
-                    System.arraycopy(
-                            c.bootstrapObs, i * obsDim, explicitBootstrapObs, e * obsDim, obsDim);
+                    if (images) {
+                        System.arraycopy(
+                                c.bootstrapBytes,
+                                i * obsDim,
+                                explicitBootstrapBytes,
+                                e * obsDim,
+                                obsDim);
+                    } else {
+                        System.arraycopy(
+                                c.bootstrapObs,
+                                i * obsDim,
+                                explicitBootstrapObs,
+                                e * obsDim,
+                                obsDim);
+                    }
                     e++;
                 }
             }
@@ -166,6 +188,7 @@ public final class FileBlock {
             bootstrapOffset = null;
             explicitBootstrapRows = null;
             explicitBootstrapObs = null;
+            explicitBootstrapBytes = null;
         }
     }
 
@@ -180,6 +203,25 @@ public final class FileBlock {
         }
     }
 
+    /** Copies row {@code i}'s bootstrap image to {@code dst[at … at + obsDim)}: image blocks. */
+    public void copyBootstrapObs(int i, byte[] dst, int at) {
+        int offset = bootstrapOffset[i];
+        if (offset >= 0) {
+            System.arraycopy(nextObsBytes, (i + offset) * obsDim, dst, at, obsDim);
+        } else {
+            int e = Arrays.binarySearch(explicitBootstrapRows, i);
+            System.arraycopy(explicitBootstrapBytes, e * obsDim, dst, at, obsDim);
+        }
+    }
+
+    /** Whether row i's stored bootstrap observation is row j's next observation. */
+    private static boolean sameBootstrap(Columns c, boolean images, int i, int j, int d) {
+        return images
+                ? Arrays.equals(
+                        c.nextObsBytes, j * d, (j + 1) * d, c.bootstrapBytes, i * d, (i + 1) * d)
+                : Arrays.equals(c.nextObs, j * d, (j + 1) * d, c.bootstrapObs, i * d, (i + 1) * d);
+    }
+
     /** Event time of row {@code i}, epoch milliseconds. */
     public long eventTimeMs(int i) {
         return eventTimeOffset != null ? minEventTimeMs + eventTimeOffset[i] : wideEventTimeMs[i];
@@ -188,6 +230,11 @@ public final class FileBlock {
     /** Env id (dictionary id) of row {@code i}. */
     public int envId(int i) {
         return envIds == null ? constantEnvId : envIds[i];
+    }
+
+    /** Whether every row has the same env ({@link #envId} of row 0). */
+    public boolean oneEnv() {
+        return envIds == null;
     }
 
     /** Whether this block's rows are all handed to the sampler. */
@@ -199,14 +246,15 @@ public final class FileBlock {
     public long columnBytes() {
         // obs, next_obs, action, reward, flags, behavior_prob, policy, step, actor, episode,
         // priority
-        long perRow = 4L * 2 * obsDim + 4 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 4;
+        int obsBytesEach = images ? 1 : 4;
+        long perRow = (long) obsBytesEach * 2 * obsDim + 4 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 4;
         perRow += eventTimeOffset != null ? 4 : 8;
         perRow += envIds != null ? 4 : 0;
         if (enriched) {
             perRow += 4 + 1 + 4 + 4; // n-step return, bootstrap offset, discount, rtg
         }
         long explicit = explicitBootstrapRows == null ? 0 : explicitBootstrapRows.length;
-        return perRow * rows + explicit * (4 + 4L * obsDim);
+        return perRow * rows + explicit * (4 + (long) obsBytesEach * obsDim);
     }
 
     /** Working columns filled by the loader, at the file's row count before filtering. */
@@ -226,6 +274,9 @@ public final class FileBlock {
         float[] nStepReturn;
         int[] nStepCount;
         float[] bootstrapObs;
+        byte[] obsBytes;
+        byte[] nextObsBytes;
+        byte[] bootstrapBytes;
         float[] bootstrapDiscount;
         float[] returnToGo;
         float[] priority;
@@ -256,6 +307,14 @@ public final class FileBlock {
             nextObs = new float[capacity * obsDim];
             if (enriched) {
                 bootstrapObs = new float[capacity * obsDim];
+            }
+        }
+
+        void allocateImages(int capacity, int obsDim, boolean enriched) {
+            obsBytes = new byte[capacity * obsDim];
+            nextObsBytes = new byte[capacity * obsDim];
+            if (enriched) {
+                bootstrapBytes = new byte[capacity * obsDim];
             }
         }
     }

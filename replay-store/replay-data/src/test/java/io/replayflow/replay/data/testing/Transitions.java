@@ -1,6 +1,8 @@
 package io.replayflow.replay.data.testing;
 
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.avro.UInt8Tensor;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -77,6 +79,41 @@ public final class Transitions {
                 .setBehaviorProb(0.5f)
                 .setPolicyVersion(policyVersion)
                 .build();
+    }
+
+    /**
+     * One episode of uint8 image transitions ({@code obs_image}/{@code next_obs_image} of {@code
+     * shape}, empty float lists), like {@link #episode} otherwise. Image bytes encode the step so a
+     * test can check what it reads: {@link #image}{@code (step, size)} before the action, {@code
+     * image(step + 1, size)} after it.
+     */
+    public static List<Transition> imageEpisode(
+            String env,
+            String actor,
+            String episode,
+            int length,
+            long startMs,
+            boolean terminated,
+            List<Integer> shape) {
+        int size = shape.stream().reduce(1, Math::multiplyExact);
+        List<Transition> steps = new ArrayList<>(length);
+        for (Transition t :
+                episode(env, actor, episode, length, startMs, 1000, terminated, false, 0, 0)) {
+            int step = (int) t.getStep();
+            t.setObsImage(new UInt8Tensor(ByteBuffer.wrap(image(step, size)), shape));
+            t.setNextObsImage(new UInt8Tensor(ByteBuffer.wrap(image(step + 1, size)), shape));
+            steps.add(t);
+        }
+        return steps;
+    }
+
+    /** The image {@link #imageEpisode} stores for {@code step}: every byte value 0-255 occurs. */
+    public static byte[] image(int step, int size) {
+        byte[] out = new byte[size];
+        for (int k = 0; k < size; k++) {
+            out[k] = (byte) (step * 31 + k * 7);
+        }
+        return out;
     }
 
     /**

@@ -1,0 +1,88 @@
+package io.replayflow.cli.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replayflow.log.layout.DatasetLayout;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Image observations through the whole replay loop, with real parts and a small step budget:
+ * MinAtar Breakout actors (uint8 frames [10, 10, 4]) publish to an embedded Kafka broker, ingest
+ * validates and logs them, the replay-store job on a Flink MiniCluster writes image rows with their
+ * n-step bootstrap images, the continuous trainer samples them (TensorFlow Java, MinAtar's conv
+ * network, uint8 in) and publishes versions, the actors swap to a conv SavedModel acting on images,
+ * and a greedy evaluation runs it. Checks the mechanics, not the learning goal
+ * (docs/BENCHMARKS.md).
+ */
+@Timeout(420)
+class MinAtarDemoITCase {
+
+    private static final String BREAKOUT = "MinAtar/Breakout-v1";
+
+    @TempDir Path data;
+
+    @Test
+    void imageActorsFeedReplayRowsThatTheTrainerLearnsFromAndTheActorsActWith() throws Exception {
+        DemoSettings settings =
+                DemoSettings.minAtar(data, Duration.ofSeconds(240), BREAKOUT)
+                        .withMaxEnvSteps(15_000)
+                        // 15k frames over ~150 s: the actors still run when v1 is published
+                        .withActorStepsPerSecond(100)
+                        .withLearning(1_000, 200)
+                        .withEvalEpisodes(5);
+        StringWriter progress = new StringWriter();
+
+        DemoRun.Result result = new DemoRun(settings).run(new PrintWriter(progress), false);
+
+        assertThat(result.outcome())
+                .as("progress:%n%s", progress)
+                .isIn(
+                        DemoRun.Outcome.SOLVED,
+                        DemoRun.Outcome.BUDGET_EXHAUSTED,
+                        DemoRun.Outcome.STEP_BUDGET_REACHED);
+        List<DemoRun.Sample> samples = result.samples();
+        DemoRun.Sample last = samples.get(samples.size() - 1);
+        assertThat(last.trainerStep())
+                .as("gradient steps on image rows; progress:%n%s", progress)
+                .isGreaterThan(0);
+        assertThat(result.policyVersions()).as("versions published").isGreaterThanOrEqualTo(1);
+        assertThat(samples)
+                .as("the actors swapped to a trained conv policy")
+                .anyMatch(s -> s.actingVersion() >= 1);
+        assertThat(result.evaluations())
+                .as("a greedy evaluation of a trained version ran on images")
+                .anyMatch(e -> e.version() >= 1 && e.result().episodes() == 5);
+
+        String rows =
+                data.toAbsolutePath().resolve(DatasetLayout.REPLAY_DIR).toString()
+                        + "/*/env_id=*/*/*/part-*.parquet"; // not _priorities/
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement q = duck.createStatement();
+                ResultSet r =
+                        q.executeQuery(
+                                "SELECT count(*), min(octet_length(obs_image.data)),"
+                                        + " min(octet_length(bootstrap_obs_image.data)),"
+                                        + " max(len(obs)), count(*) FILTER (WHERE"
+                                        + " bootstrap_obs_image IS NULL) FROM read_parquet('"
+                                        + rows
+                                        + "')")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getLong(1)).as("image rows in the replay dataset").isPositive();
+            assertThat(r.getInt(2)).as("400 bytes = [10, 10, 4]").isEqualTo(400);
+            assertThat(r.getInt(3)).isEqualTo(400);
+            assertThat(r.getInt(4)).as("no float obs beside the image").isZero();
+            assertThat(r.getLong(5)).as("every row has its bootstrap image").isZero();
+        }
+    }
+}
