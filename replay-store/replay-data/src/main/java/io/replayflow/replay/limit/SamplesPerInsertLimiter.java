@@ -23,7 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <ul>
  *   <li>a sample of b rows may proceed iff {@code I >= M} and {@code D + b <= T};
- *   <li>an insert of n rows may proceed iff {@code I < M} or {@code D - r * n >= -T}.
+ *   <li>an insert of n rows may proceed iff {@code I - R < M} or {@code D - r * n >= -T}, where R
+ *       counts rows that left the buffer unsampled or not ({@link #removed}).
  * </ul>
  *
  * So a sampler more than T samples ahead waits for inserts, and an inserter more than T samples'
@@ -38,6 +39,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * and n, and calls with larger ones are refused. Inserts are never held back before min size, so no
  * min size can stall the fill phase (unlike a band on {@code S - r * I} alone, where a min size
  * above about T / r would).
+ *
+ * <p>Rows can also leave the buffer: a window expires them, or compaction replaces the file that
+ * held them. Were only the counts above consulted, an inserter held back while the sampler was
+ * behind would stay held after every live row had gone, with nothing left to sample: both sides
+ * stalled for good (seen in a MinAtar demo, where the trainer lagged the actors and the replay
+ * store's compaction replaced the files it had admitted). So, as Reverb's rate limiter checks its
+ * table's size rather than its insert count against the min size, inserts are allowed again while
+ * fewer than M rows are live ({@code I - R < M}); D itself is unchanged, so the sampler still owes
+ * what it owed.
  *
  * <h2>Threads</h2>
  *
@@ -54,6 +64,7 @@ public final class SamplesPerInsertLimiter {
 
     private long inserted;
     private long sampled;
+    private long removed;
 
     public SamplesPerInsertLimiter(SamplesPerInsertSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -117,6 +128,23 @@ public final class SamplesPerInsertLimiter {
         }
     }
 
+    /**
+     * Counts {@code rows} rows that left the buffer (expired, or their file replaced), so that an
+     * inserter is let in again when fewer than min size rows are live.
+     */
+    public void removed(long rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("removed rows is " + rows + "; it must be >= 0");
+        }
+        lock.lock();
+        try {
+            removed += rows;
+            insertAllowed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Rows counted as inserted so far (I). */
     public long inserted() {
         lock.lock();
@@ -173,7 +201,7 @@ public final class SamplesPerInsertLimiter {
     }
 
     private boolean canInsert(int rows) {
-        return inserted < settings.minSizeToSample()
+        return inserted - removed < settings.minSizeToSample()
                 || deviationLocked() - settings.samplesPerInsert() * rows >= -settings.tolerance();
     }
 

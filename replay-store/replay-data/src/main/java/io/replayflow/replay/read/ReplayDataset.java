@@ -531,6 +531,9 @@ public final class ReplayDataset implements AutoCloseable {
         if (block.firstRow >= 0 && block.admitted > 0) {
             sampler.remove(block.firstRow, block.firstRow + block.admitted);
             table.remove(block);
+            if (limiter != null) {
+                limiter.removed(block.admitted);
+            }
         }
         if (pending.remove(block)) {
             pendingRows -= block.rows - block.admitted;

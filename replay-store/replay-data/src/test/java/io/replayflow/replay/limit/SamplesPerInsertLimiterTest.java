@@ -72,6 +72,27 @@ class SamplesPerInsertLimiterTest {
     }
 
     @Test
+    void aWaitingInserterIsLetInOnceTheLiveRowsFallBelowMinSize() throws Exception {
+        // r = 1, T = 4, M = 4, batches and inserts of <= 4.
+        SamplesPerInsertLimiter limiter =
+                new SamplesPerInsertLimiter(new SamplesPerInsertSettings(1.0, 4.0, 4, 4, 4));
+        assertThat(limiter.awaitCanInsert(4, NOW)).isTrue(); // fill: I = 4, D = 0
+        assertThat(limiter.awaitCanInsert(4, NOW)).isTrue(); // D = 0 - 4 = -4 >= -4
+        assertThat(limiter.awaitCanInsert(4, NOW)).isFalse(); // D would be -8 < -4
+        Future<Boolean> insert = other.submit(() -> limiter.awaitCanInsert(4, LONG));
+        waitUntil(() -> limiter.waitingInserters() == 1);
+
+        limiter.removed(4); // 4 of 8 rows left: still min size live, the inserter keeps waiting
+        assertThat(insert).isNotDone();
+        limiter.removed(1); // 3 live < M = 4: no sample can come from rows that are not there
+        assertThat(insert.get(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(limiter.inserted()).isEqualTo(12);
+        // What the sampler owes is unchanged: D = 0 - 1 * (12 - 4) = -8.
+        assertThat(limiter.deviation()).isEqualTo(-8.0);
+        assertThatThrownBy(() -> limiter.removed(-1)).hasMessageContaining(">= 0");
+    }
+
+    @Test
     void samplerAheadWaitsUntilTheInserterCatchesUp() throws Exception {
         SamplesPerInsertLimiter limiter = tight();
         limiter.awaitCanInsert(4, NOW); // D = -3

@@ -295,6 +295,35 @@ class ReplayDatasetTest {
         }
     }
 
+    @Test
+    void limiterLetsRowsInAgainWhenTheAdmittedOnesLeaveBeforeBeingSampled() throws IOException {
+        // Hour 0 holds 100 rows, hour 2 another 300: the limiter admits the first 100 (min size)
+        // and holds the rest until samples are drawn.
+        ExperienceFiles.writePartitioned(experience(), Transitions.cartPole(100, T0, 5));
+        ExperienceFiles.writePartitioned(experience(), Transitions.cartPole(300, T0 + 2 * HOUR, 6));
+        SamplesPerInsertSettings settings = new SamplesPerInsertSettings(1.0, 30, 100, 10, 50);
+        try (ReplayDataset data =
+                ReplayDataset.open(
+                        experienceUri(), ReplayReadOptions.builder().limiter(settings).build())) {
+            assertThat(data.liveRows()).isEqualTo(100);
+            assertThat(data.pendingRows()).isEqualTo(300);
+
+            // Every admitted row leaves (as when compaction replaces the file) before a sample.
+            deleteRecursively(
+                    experience().resolve(PartitionPath.of("CartPole-v1", T0).relativePath()));
+            assertThat(data.refresh().rowsRemoved()).isEqualTo(100);
+
+            // Before the limiter counted removals, nothing was live and no insert was allowed:
+            // trySample returned false forever.
+            ReplayBatch batch = data.newBatch(10);
+            assertThat(data.trySample(batch)).isTrue();
+            assertThat(data.liveRows()).isEqualTo(100);
+            for (long t : batch.eventTimeMs()) {
+                assertThat(t).isGreaterThanOrEqualTo(T0 + 2 * HOUR);
+            }
+        }
+    }
+
     private static void deleteRecursively(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
