@@ -32,7 +32,8 @@ public final class ExperienceEpisodes {
     private ExperienceEpisodes() {}
 
     /**
-     * @throws IllegalArgumentException when the selection keeps no transition
+     * @throws IllegalArgumentException when the selection keeps no transition, or its rows hold
+     *     image observations (the estimators read vectors)
      */
     public static Read read(URI dataRoot, DataSelection selection) throws IOException {
         ReplayReadOptions options =
@@ -47,6 +48,14 @@ public final class ExperienceEpisodes {
                                 + " for "
                                 + selection.describe()
                                 + ": collect some first (replayflow collect) or widen the filters");
+            }
+            if (log.images()) {
+                throw new IllegalArgumentException(
+                        "off-policy evaluation reads vector observations, but "
+                                + log.uri()
+                                + " holds image observations for "
+                                + log.envIds()
+                                + ": select a vector env with --env");
             }
             ReplayBatch batch = log.newBatch(Math.toIntExact(total));
             if (!log.trySample(batch) || log.liveRows() != total) {

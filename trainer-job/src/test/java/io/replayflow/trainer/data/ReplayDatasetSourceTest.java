@@ -11,7 +11,6 @@ import io.replayflow.replay.read.TransitionId;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.PriorityUpdate;
 import io.replayflow.schemas.avro.Transition;
-import io.replayflow.schemas.avro.UInt8Tensor;
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.schemas.serde.SingleObjectSerde;
 import io.replayflow.trainer.TrainerConfig;
@@ -21,7 +20,6 @@ import io.replayflow.trainer.testing.CartPoleLog;
 import io.replayflow.trainer.testing.ParquetData;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,38 +166,14 @@ class ReplayDatasetSourceTest {
         }
     }
 
-    /**
-     * A MinAtar Breakout episode of uint8 images [10, 10, 4]: obs_image of step t is {@link
-     * #image}(t), next_obs_image is image(t + 1); rewards 1 + t, terminated at the last step.
-     */
-    private static List<Transition> breakoutEpisode(String env, String episode, int length) {
-        List<Transition> out = new ArrayList<>();
-        for (Transition t : CartPoleLog.numbered("a0", episode, length, T0, true, false, 0)) {
-            int step = (int) t.getStep();
-            t.setEnvId(env);
-            t.setObs(List.of());
-            t.setNextObs(List.of());
-            t.setObsImage(new UInt8Tensor(ByteBuffer.wrap(image(step)), List.of(10, 10, 4)));
-            t.setNextObsImage(
-                    new UInt8Tensor(ByteBuffer.wrap(image(step + 1)), List.of(10, 10, 4)));
-            out.add(t);
-        }
-        return out;
-    }
-
-    /** 400 bytes that encode the step and cover every byte value. */
-    private static byte[] image(int step) {
-        byte[] out = new byte[400];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = (byte) (step * 31 + k * 7);
-        }
-        return out;
-    }
-
     @Test
     void imageReplayRowsFillTheBatchBytesWithTheEnvTablesShape() throws Exception {
         ParquetData.writeReplay(
-                root, "it", breakoutEpisode("MinAtar/Breakout-v1", "e0", 6), 3, 0.5);
+                root,
+                "it",
+                CartPoleLog.breakoutEpisode("MinAtar/Breakout-v1", "e0", 6, T0),
+                3,
+                0.5);
         TrainerConfig config = config();
         try (ReplayDataset dataset = open(true, config, DataSelection.all())) {
             ReplayDatasetSource source =
@@ -212,9 +186,9 @@ class ReplayDatasetSourceTest {
                     // n = 3: the bootstrap image is next_obs_image of step min(t + 2, 5)
                     int bootstrapStep = Math.min(t + 2, 5);
                     assertThat(Arrays.copyOfRange(batch.obsBytes(), j * 400, (j + 1) * 400))
-                            .isEqualTo(image(t));
+                            .isEqualTo(CartPoleLog.image(t));
                     assertThat(Arrays.copyOfRange(batch.nextObsBytes(), j * 400, (j + 1) * 400))
-                            .isEqualTo(image(bootstrapStep + 1));
+                            .isEqualTo(CartPoleLog.image(bootstrapStep + 1));
                     assertThat(batch.bootstrapDiscounts()[j]).isEqualTo(t < 3 ? 0.125f : 0f);
                 }
             }
@@ -223,7 +197,8 @@ class ReplayDatasetSourceTest {
 
     @Test
     void imagesOfAnEnvOutsideTheEnvTableAreRefusedNamingTheFix() throws Exception {
-        ParquetData.writeReplay(root, "it", breakoutEpisode("MyGame-v0", "e0", 3), 1, 0.5);
+        ParquetData.writeReplay(
+                root, "it", CartPoleLog.breakoutEpisode("MyGame-v0", "e0", 3, T0), 1, 0.5);
         TrainerConfig config = config();
         try (ReplayDataset dataset = open(true, config, DataSelection.all())) {
             assertThatThrownBy(

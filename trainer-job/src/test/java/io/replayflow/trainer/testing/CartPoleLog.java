@@ -1,6 +1,8 @@
 package io.replayflow.trainer.testing;
 
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.avro.UInt8Tensor;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -158,6 +160,35 @@ public final class CartPoleLog {
         List<Float> out = new ArrayList<>(v.length);
         for (double x : v) {
             out.add((float) x);
+        }
+        return out;
+    }
+
+    /**
+     * A MinAtar Breakout episode of uint8 images [10, 10, 4]: obs_image of step t is {@link
+     * #image}(t), next_obs_image is image(t + 1); rewards 1 + t, terminated at the last step.
+     */
+    public static List<Transition> breakoutEpisode(
+            String env, String episode, int length, long startMs) {
+        List<Transition> out = new ArrayList<>();
+        for (Transition t : numbered("a0", episode, length, startMs, true, false, 0)) {
+            int step = (int) t.getStep();
+            t.setEnvId(env);
+            t.setObs(List.of());
+            t.setNextObs(List.of());
+            t.setObsImage(new UInt8Tensor(ByteBuffer.wrap(image(step)), List.of(10, 10, 4)));
+            t.setNextObsImage(
+                    new UInt8Tensor(ByteBuffer.wrap(image(step + 1)), List.of(10, 10, 4)));
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** 400 bytes that encode the step and cover every byte value. */
+    public static byte[] image(int step) {
+        byte[] out = new byte[400];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = (byte) (step * 31 + k * 7);
         }
         return out;
     }
