@@ -138,9 +138,12 @@ public class OpeTruthAtLoggedStates {
         config.put("trainer.threads.intra-op", "1");
         config.put("trainer.threads.inter-op", "1");
         var settings =
-                new OffPolicyEvaluation.Settings(
-                        1.0, Set.of("fqe"), TrainerConfig.fromMap(config), 40000, 200, 0.95, 0,
-                        0.01, 0, true, 1, 8, true, Integer.getInteger("history", 0));
+                OffPolicyEvaluation.Settings.builder()
+                        .methods(Set.of("fqe"))
+                        .fqe(TrainerConfig.fromMap(config))
+                        .fqeFits(1)
+                        .fqeHistory(Integer.getInteger("history", 0))
+                        .build();
         var fit =
                 OffPolicyEvaluation.class.getDeclaredMethod(
                         "fitFqe", List.class, List.class, List.class, int.class, int.class,

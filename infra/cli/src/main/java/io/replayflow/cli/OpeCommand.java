@@ -410,21 +410,22 @@ final class OpeCommand implements Callable<Integer> {
                 throw new UsageError(
                         "--tiny-prob " + tinyProbability + " is outside (0, 1); e.g. 0.01");
             }
-            return new OffPolicyEvaluation.Settings(
-                    gamma,
-                    chosen,
-                    TrainerConfig.fromMap(fqe),
-                    fqeSteps,
-                    resamples,
-                    confidence,
-                    seed,
-                    tinyProbability,
-                    targetEpsilon,
-                    fqeTrace(),
-                    fqeFits,
-                    fqeIterates,
-                    fqeActionInput(),
-                    fqeHistory);
+            return OffPolicyEvaluation.Settings.builder()
+                    .gamma(gamma)
+                    .methods(chosen)
+                    .fqe(TrainerConfig.fromMap(fqe))
+                    .fqeSteps(fqeSteps)
+                    .resamples(resamples)
+                    .confidence(confidence)
+                    .seed(seed)
+                    .tinyProbability(tinyProbability)
+                    .targetEpsilon(targetEpsilon)
+                    .fqeTrace(fqeTrace())
+                    .fqeFits(fqeFits)
+                    .fqeIterates(fqeIterates)
+                    .fqeActionInput(fqeActionInput())
+                    .fqeHistory(fqeHistory)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

@@ -88,90 +88,132 @@ public final class OffPolicyEvaluation {
             boolean fqeActionInput,
             int fqeHistory) {
 
-        /** FQE on every logged step (no history filter). */
-        public Settings(
-                double gamma,
-                Set<String> methods,
-                TrainerConfig fqe,
-                long fqeSteps,
-                int resamples,
-                double confidence,
-                long seed,
-                double tinyProbability,
-                double targetEpsilon,
-                boolean fqeTrace,
-                int fqeFits,
-                int fqeIterates,
-                boolean fqeActionInput) {
-            this(
-                    gamma,
-                    methods,
-                    fqe,
-                    fqeSteps,
-                    resamples,
-                    confidence,
-                    seed,
-                    tinyProbability,
-                    targetEpsilon,
-                    fqeTrace,
-                    fqeFits,
-                    fqeIterates,
-                    fqeActionInput,
-                    0);
+        /**
+         * Settings with {@code replayflow ope}'s defaults (every method, gamma 1, 40,000 FQE steps
+         * on the trainer's default network, 200 resamples at 95 %, seed 0, tiny probability 0.01,
+         * the greedy target, Retrace targets, 3 fits of 8 iterates, action-input Q, every logged
+         * step), each changed by name.
+         *
+         * <pre>{@code
+         * Settings s = Settings.builder().methods(Set.of("fqe")).fqeSteps(1500).fqeFits(1).build();
+         * }</pre>
+         */
+        public static Builder builder() {
+            return new Builder();
         }
 
-        /** One FQE iterate per fit (the last network), one output per action. */
-        public Settings(
-                double gamma,
-                Set<String> methods,
-                TrainerConfig fqe,
-                long fqeSteps,
-                int resamples,
-                double confidence,
-                long seed,
-                double tinyProbability,
-                double targetEpsilon,
-                boolean fqeTrace,
-                int fqeFits) {
-            this(
-                    gamma,
-                    methods,
-                    fqe,
-                    fqeSteps,
-                    resamples,
-                    confidence,
-                    seed,
-                    tinyProbability,
-                    targetEpsilon,
-                    fqeTrace,
-                    fqeFits,
-                    1,
-                    false);
-        }
+        /**
+         * Builds {@link Settings}; {@link #build} checks every value and names the flag at fault.
+         */
+        public static final class Builder {
+            private double gamma = 1.0;
+            private Set<String> methods = Set.copyOf(METHODS);
+            private TrainerConfig fqe;
+            private long fqeSteps = 40_000;
+            private int resamples = 200;
+            private double confidence = 0.95;
+            private long seed;
+            private double tinyProbability = 0.01;
+            private double targetEpsilon;
+            private boolean fqeTrace = true;
+            private int fqeFits = 3;
+            private int fqeIterates = 8;
+            private boolean fqeActionInput = true;
+            private int fqeHistory;
 
-        /** FQE with multi-step (Retrace) targets. */
-        public Settings(
-                double gamma,
-                Set<String> methods,
-                TrainerConfig fqe,
-                long fqeSteps,
-                int resamples,
-                double confidence,
-                long seed,
-                double tinyProbability,
-                double targetEpsilon) {
-            this(
-                    gamma,
-                    methods,
-                    fqe,
-                    fqeSteps,
-                    resamples,
-                    confidence,
-                    seed,
-                    tinyProbability,
-                    targetEpsilon,
-                    true,
-                    1);
+            private Builder() {}
+
+            public Builder gamma(double gamma) {
+                this.gamma = gamma;
+                return this;
+            }
+
+            public Builder methods(Set<String> methods) {
+                this.methods = methods;
+                return this;
+            }
+
+            /** FQE's network, optimizer and batch; the trainer's defaults when not set. */
+            public Builder fqe(TrainerConfig fqe) {
+                this.fqe = fqe;
+                return this;
+            }
+
+            public Builder fqeSteps(long fqeSteps) {
+                this.fqeSteps = fqeSteps;
+                return this;
+            }
+
+            public Builder resamples(int resamples) {
+                this.resamples = resamples;
+                return this;
+            }
+
+            public Builder confidence(double confidence) {
+                this.confidence = confidence;
+                return this;
+            }
+
+            public Builder seed(long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            public Builder tinyProbability(double tinyProbability) {
+                this.tinyProbability = tinyProbability;
+                return this;
+            }
+
+            public Builder targetEpsilon(double targetEpsilon) {
+                this.targetEpsilon = targetEpsilon;
+                return this;
+            }
+
+            public Builder fqeTrace(boolean fqeTrace) {
+                this.fqeTrace = fqeTrace;
+                return this;
+            }
+
+            public Builder fqeFits(int fqeFits) {
+                this.fqeFits = fqeFits;
+                return this;
+            }
+
+            public Builder fqeIterates(int fqeIterates) {
+                this.fqeIterates = fqeIterates;
+                return this;
+            }
+
+            public Builder fqeActionInput(boolean fqeActionInput) {
+                this.fqeActionInput = fqeActionInput;
+                return this;
+            }
+
+            public Builder fqeHistory(int fqeHistory) {
+                this.fqeHistory = fqeHistory;
+                return this;
+            }
+
+            /**
+             * @throws IllegalArgumentException naming the flag whose value is out of range
+             */
+            public Settings build() {
+                return new Settings(
+                        gamma,
+                        methods,
+                        fqe != null ? fqe : TrainerConfig.defaults(),
+                        fqeSteps,
+                        resamples,
+                        confidence,
+                        seed,
+                        tinyProbability,
+                        targetEpsilon,
+                        fqeTrace,
+                        fqeFits,
+                        fqeIterates,
+                        fqeActionInput,
+                        fqeHistory);
+            }
         }
 
         public Settings {

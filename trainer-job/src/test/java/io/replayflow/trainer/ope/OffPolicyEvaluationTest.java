@@ -30,6 +30,18 @@ class OffPolicyEvaluationTest {
 
     private static final List<LoggedSteps> LOG = List.of(step(1, 1f), step(0, 0f));
 
+    /** A small FQE network that fits the one-state log within 1,500 steps. */
+    private static final TrainerConfig TINY_FQE =
+            TrainerConfig.fromMap(
+                    Map.of(
+                            "trainer.hidden", "8",
+                            "trainer.lr", "0.01",
+                            "trainer.batch-size", "8",
+                            "trainer.loss", "mse",
+                            "trainer.target.update-period", "10",
+                            "trainer.threads.intra-op", "1",
+                            "trainer.threads.inter-op", "1"));
+
     private static LoggedSteps step(int action, float reward) {
         return new LoggedSteps(
                 new float[] {0f},
@@ -43,16 +55,19 @@ class OffPolicyEvaluationTest {
 
     private static OffPolicyEvaluation.Settings settings(
             double epsilon, long fqeSteps, String period, double gamma) {
-        return new OffPolicyEvaluation.Settings(
-                gamma,
-                Set.of("pdis", "wpdis"),
-                TrainerConfig.fromMap(Map.of("trainer.target.update-period", period)),
-                fqeSteps,
-                50,
-                0.9,
-                1,
-                0.01,
-                epsilon);
+        return OffPolicyEvaluation.Settings.builder()
+                .gamma(gamma)
+                .methods(Set.of("pdis", "wpdis"))
+                .fqe(TrainerConfig.fromMap(Map.of("trainer.target.update-period", period)))
+                .fqeSteps(fqeSteps)
+                .resamples(50)
+                .confidence(0.9)
+                .seed(1)
+                .targetEpsilon(epsilon)
+                .fqeFits(1)
+                .fqeIterates(1)
+                .fqeActionInput(false)
+                .build();
     }
 
     private static OffPolicyEvaluation.Report run(double epsilon) {
@@ -127,26 +142,17 @@ class OffPolicyEvaluationTest {
                     return greedy;
                 };
         OffPolicyEvaluation.Settings s =
-                new OffPolicyEvaluation.Settings(
-                        1,
-                        Set.of("fqe"),
-                        TrainerConfig.fromMap(
-                                Map.of(
-                                        "trainer.hidden", "8",
-                                        "trainer.lr", "0.01",
-                                        "trainer.batch-size", "8",
-                                        "trainer.loss", "mse",
-                                        "trainer.target.update-period", "10",
-                                        "trainer.threads.intra-op", "1",
-                                        "trainer.threads.inter-op", "1")),
-                        1500,
-                        50,
-                        0.9,
-                        1,
-                        0.01,
-                        0,
-                        true,
-                        3);
+                OffPolicyEvaluation.Settings.builder()
+                        .methods(Set.of("fqe"))
+                        .fqe(TINY_FQE)
+                        .fqeSteps(1500)
+                        .resamples(50)
+                        .confidence(0.9)
+                        .seed(1)
+                        .fqeFits(3)
+                        .fqeIterates(1)
+                        .fqeActionInput(false)
+                        .build();
 
         OffPolicyEvaluation.Report r = OffPolicyEvaluation.run(LOG, 1, 2, alwaysOne, s);
 
@@ -167,28 +173,16 @@ class OffPolicyEvaluationTest {
                     return greedy;
                 };
         OffPolicyEvaluation.Settings s =
-                new OffPolicyEvaluation.Settings(
-                        1,
-                        Set.of("fqe"),
-                        TrainerConfig.fromMap(
-                                Map.of(
-                                        "trainer.hidden", "8",
-                                        "trainer.lr", "0.01",
-                                        "trainer.batch-size", "8",
-                                        "trainer.loss", "mse",
-                                        "trainer.target.update-period", "10",
-                                        "trainer.threads.intra-op", "1",
-                                        "trainer.threads.inter-op", "1")),
-                        1500,
-                        50,
-                        0.9,
-                        1,
-                        0.01,
-                        0,
-                        true,
-                        2,
-                        4,
-                        true);
+                OffPolicyEvaluation.Settings.builder()
+                        .methods(Set.of("fqe"))
+                        .fqe(TINY_FQE)
+                        .fqeSteps(1500)
+                        .resamples(50)
+                        .confidence(0.9)
+                        .seed(1)
+                        .fqeFits(2)
+                        .fqeIterates(4)
+                        .build();
 
         OffPolicyEvaluation.Report r = OffPolicyEvaluation.run(LOG, 1, 2, alwaysOne, s);
 
@@ -244,63 +238,19 @@ class OffPolicyEvaluationTest {
 
     @Test
     void aNegativeFqeHistoryIsRefusedByName() {
-        assertThatThrownBy(
-                        () ->
-                                new OffPolicyEvaluation.Settings(
-                                        1,
-                                        Set.of("fqe"),
-                                        TrainerConfig.fromMap(Map.of()),
-                                        10,
-                                        50,
-                                        0.9,
-                                        1,
-                                        0.01,
-                                        0,
-                                        true,
-                                        1,
-                                        1,
-                                        true,
-                                        -1))
+        assertThatThrownBy(() -> OffPolicyEvaluation.Settings.builder().fqeHistory(-1).build())
                 .hasMessageContaining("--fqe-history -1 must be at least 0");
     }
 
     @Test
     void fewerThanOneFqeIterateIsRefusedByName() {
-        assertThatThrownBy(
-                        () ->
-                                new OffPolicyEvaluation.Settings(
-                                        1,
-                                        Set.of("fqe"),
-                                        TrainerConfig.defaults(),
-                                        1,
-                                        50,
-                                        0.9,
-                                        1,
-                                        0.01,
-                                        0,
-                                        true,
-                                        1,
-                                        0,
-                                        true))
+        assertThatThrownBy(() -> OffPolicyEvaluation.Settings.builder().fqeIterates(0).build())
                 .hasMessageContaining("--fqe-iterates 0 must be at least 1");
     }
 
     @Test
     void fewerThanOneFqeFitIsRefusedByName() {
-        assertThatThrownBy(
-                        () ->
-                                new OffPolicyEvaluation.Settings(
-                                        1,
-                                        Set.of("fqe"),
-                                        TrainerConfig.defaults(),
-                                        1,
-                                        50,
-                                        0.9,
-                                        1,
-                                        0.01,
-                                        0,
-                                        true,
-                                        0))
+        assertThatThrownBy(() -> OffPolicyEvaluation.Settings.builder().fqeFits(0).build())
                 .hasMessageContaining("--fqe-fits 0 must be at least 1");
     }
 }

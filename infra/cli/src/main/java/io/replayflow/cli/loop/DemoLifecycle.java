@@ -19,7 +19,6 @@ import io.replayflow.policy.load.PolicyLoader;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.PolicyAssignment;
 import io.replayflow.schemas.env.EnvSpec;
-import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.data.DataSelection;
 import io.replayflow.trainer.ope.ExperienceEpisodes;
 import io.replayflow.trainer.ope.OffPolicyEvaluation;
@@ -339,16 +338,12 @@ public final class DemoLifecycle implements AutoCloseable {
 
     private void evaluate(PublishedVersion version, ExperienceEpisodes.Read read) {
         OffPolicyEvaluation.Settings settings =
-                new OffPolicyEvaluation.Settings(
-                        1.0,
-                        Set.of(OPE_METHOD),
-                        TrainerConfig.fromMap(Map.of()),
-                        1,
-                        OPE_RESAMPLES,
-                        0.95,
-                        version.version(),
-                        0.01,
-                        OPE_TARGET_EPSILON);
+                OffPolicyEvaluation.Settings.builder()
+                        .methods(Set.of(OPE_METHOD))
+                        .resamples(OPE_RESAMPLES)
+                        .seed(version.version())
+                        .targetEpsilon(OPE_TARGET_EPSILON)
+                        .build();
         try (Policy target = loader.loadDirectory(version.dir())) {
             OffPolicyEvaluation.Report report =
                     OffPolicyEvaluation.run(
