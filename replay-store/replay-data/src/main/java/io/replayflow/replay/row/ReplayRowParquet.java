@@ -1,6 +1,7 @@
 package io.replayflow.replay.row;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -16,6 +17,25 @@ import org.apache.parquet.io.OutputFile;
  */
 public final class ReplayRowParquet {
 
+    /**
+     * The float vectors' element columns: their values rarely repeat, so a dictionary fills up and
+     * falls back to plain encoding after the writer has hashed every value (a backfill's writer
+     * spent most of its time there), and nothing filters on their min/max.
+     */
+    private static final List<String> VECTORS =
+            List.of(
+                    ReplayColumns.OBS + ".list.element",
+                    ReplayColumns.NEXT_OBS + ".list.element",
+                    ReplayColumns.BOOTSTRAP_OBS + ".list.element");
+
+    /** Scalar columns that are distinct on almost every row: no dictionary either. */
+    private static final List<String> UNREPEATED =
+            List.of(
+                    ReplayColumns.EVENT_TIME_MS,
+                    ReplayColumns.N_STEP_RETURN,
+                    ReplayColumns.RETURN_TO_GO,
+                    ReplayColumns.PRIORITY);
+
     private ReplayRowParquet() {}
 
     /** A writer of replay rows to {@code file}. */
@@ -30,11 +50,20 @@ public final class ReplayRowParquet {
      */
     public static ParquetWriter<ReplayRow> writer(
             OutputFile file, CompressionCodecName codec, boolean segments) throws IOException {
-        return new Builder(file, segments)
-                .withConf(new Configuration(false))
-                .withCompressionCodec(codec)
-                .withDictionaryEncoding(true)
-                .build();
+        Builder builder =
+                new Builder(file, segments)
+                        .withConf(new Configuration(false))
+                        .withCompressionCodec(codec)
+                        .withDictionaryEncoding(true);
+        for (String column : UNREPEATED) {
+            builder = builder.withDictionaryEncoding(column, false);
+        }
+        for (String vector : VECTORS) {
+            builder =
+                    builder.withDictionaryEncoding(vector, false)
+                            .withStatisticsEnabled(vector, false);
+        }
+        return builder.build();
     }
 
     /**
