@@ -12,8 +12,11 @@ import java.util.Objects;
  * ReplayRow#priority}.
  *
  * <p>A row is scorable when its {@code obs} and {@code bootstrapObs} have the model's observation
- * size and its action is one of the model's; its priority is set only when finite. Other rows are
- * left as they are (priority 0: the running max is assigned downstream) and counted as unscored.
+ * size and its action is one of the model's; its priority is set only when finite. An image row
+ * ({@code obsImage} and {@code bootstrapObsImage}, uint8) is scorable the same way and is fed as
+ * the actors and the trainer feed it: each byte as its unsigned value 0..255 in a float, the
+ * model's graph casting and scaling. Other rows are left as they are (priority 0: the running max
+ * is assigned downstream) and counted as unscored.
  *
  * <p>The policy is passed per batch and not owned: the scoring operator holds it in a {@link
  * io.replayflow.policy.swap.PolicyHolder} and lends it for the call.
@@ -55,8 +58,13 @@ public final class TransitionScorer {
         ensureCapacity(2 * m, d, actions);
         for (int j = 0; j < m; j++) {
             ReplayRow row = rows.get(scorable[j]);
-            System.arraycopy(row.obs, 0, input, j * d, d);
-            System.arraycopy(row.bootstrapObs, 0, input, (m + j) * d, d);
+            if (row.hasImages()) {
+                pixels(row.obsImage, j * d, d);
+                pixels(row.bootstrapObsImage, (m + j) * d, d);
+            } else {
+                System.arraycopy(row.obs, 0, input, j * d, d);
+                System.arraycopy(row.bootstrapObs, 0, input, (m + j) * d, d);
+            }
         }
         q.qValues(input, 2 * m, output);
         int scored = 0;
@@ -86,16 +94,29 @@ public final class TransitionScorer {
         int m = 0;
         for (int i = 0; i < rows.size(); i++) {
             ReplayRow row = rows.get(i);
-            if (row.obs != null
-                    && row.obs.length == d
-                    && row.bootstrapObs != null
-                    && row.bootstrapObs.length == d
-                    && row.action >= 0
-                    && row.action < actions) {
+            boolean vectors =
+                    !row.hasImages()
+                            && row.obs != null
+                            && row.obs.length == d
+                            && row.bootstrapObs != null
+                            && row.bootstrapObs.length == d;
+            boolean images =
+                    row.hasImages()
+                            && row.obsImage.length == d
+                            && row.bootstrapObsImage != null
+                            && row.bootstrapObsImage.length == d;
+            if ((vectors || images) && row.action >= 0 && row.action < actions) {
                 scorable[m++] = i;
             }
         }
         return m;
+    }
+
+    /** Copies {@code d} uint8 pixels into {@link #input} at {@code at} as their values 0..255. */
+    private void pixels(byte[] image, int at, int d) {
+        for (int k = 0; k < d; k++) {
+            input[at + k] = image[k] & 0xFF;
+        }
     }
 
     private void ensureCapacity(int inputRows, int d, int actions) {

@@ -50,6 +50,45 @@ class TransitionScorerTest {
         assertThat(wrongAction.priority).isZero();
     }
 
+    /**
+     * An image row is fed as its pixels' values 0..255: the same bytes as floats score the same,
+     * and a pixel of 200 counts as 200, not as the signed byte -56.
+     */
+    @Test
+    void scoresImageRowsByTheirUnsignedPixels() throws Exception {
+        Path artifact = dir.resolve("p/1");
+        PolicyManifest manifest = LINEAR.write(artifact, "p", 1);
+        ReplayRow vector = row(new float[] {1f, 2f}, 1, 2.71f, 0.729f, false, 3f, 1f);
+        ReplayRow image = imageRow(new byte[] {1, 2}, 1, 2.71f, 0.729f, false, new byte[] {3, 1});
+        ReplayRow bright =
+                imageRow(new byte[] {0, 1}, 0, 1.9f, 0.81f, false, new byte[] {(byte) 200, 0});
+        ReplayRow wrongSize =
+                imageRow(new byte[] {1, 2, 3}, 0, 1f, 0.9f, false, new byte[] {1, 2, 3});
+        TransitionScorer scorer = new TransitionScorer(1e-6);
+        try (Policy q = SavedModelPolicy.open(artifact, manifest, manifest.version())) {
+            assertThat(scorer.score(q, List.of(vector, image, bright, wrongSize))).isEqualTo(3);
+        }
+        assertThat(image.priority).isCloseTo(2.261501, within(1e-5)).isEqualTo(vector.priority);
+        // Q(s) = [0.5, 1.0], a = 0: 0.5; Q(s_n) = Q([200, 0]) = [200.5, -1], max 200.5
+        // |1.9 + 0.81 * 200.5 - 0.5| + 1e-6 = 163.805001
+        assertThat(bright.priority).isCloseTo(163.805001, within(1e-3));
+        assertThat(wrongSize.priority).isZero();
+    }
+
+    static ReplayRow imageRow(
+            byte[] obs,
+            int action,
+            float nStepReturn,
+            float discount,
+            boolean cut,
+            byte[] bootstrapObs) {
+        // as ReplayRow.fromTransition builds an image row: empty vectors, the pixels as bytes
+        ReplayRow row = row(new float[0], action, nStepReturn, discount, cut);
+        row.obsImage = obs;
+        row.bootstrapObsImage = bootstrapObs;
+        return row;
+    }
+
     static ReplayRow row(
             float[] obs,
             int action,
