@@ -107,8 +107,10 @@ final class BenchCommand {
             description = {
                 "End-to-end rate of the ingest job from Kafka to committed Parquet (exactly once,"
                         + " 2 s checkpoints, ZSTD, compaction, all Kafka sinks) for CartPole-sized"
-                        + " transitions, next to the raw consume rate of the same records in the"
-                        + " same run, on an embedded stack."
+                        + " transitions, next to the raw consume rate of the same records and the"
+                        + " rate of a textbook Flink job (KafkaSource, Avro, FileSink with Flink's"
+                        + " Avro-Parquet writers, exactly once) over them, in the same run, on an"
+                        + " embedded stack."
             })
     static final class Ingest implements Callable<Integer> {
 
@@ -136,7 +138,7 @@ final class BenchCommand {
                             .slotsPerTaskManager(2)
                             .start()) {
                 IngestBenchmark.run(
-                        stack.executionEnvironment(),
+                        stack::executionEnvironment,
                         stack.bootstrapServers(),
                         stack.dataDir(),
                         Optional.of(stack.flinkRestAddress()),

@@ -3,7 +3,11 @@ package io.replayflow.ingest.bench;
 import java.io.PrintWriter;
 import java.util.OptionalLong;
 
-/** The figures of one {@link IngestBenchmark} run; {@link #render} prints them. */
+/**
+ * The figures of one {@link IngestBenchmark} run; {@link #render} prints them.
+ *
+ * @param textbook the same records through {@link TextbookIngestJob}
+ */
 public record BenchmarkResult(
         BenchmarkSettings settings,
         long bytes,
@@ -15,7 +19,8 @@ public record BenchmarkResult(
         long committedRows,
         int committedFiles,
         OptionalLong maxCheckpointStateBytes,
-        long episodes) {
+        long episodes,
+        TextbookResult textbook) {
 
     public double rawConsumeRate() {
         return settings.transitions() / rawConsumeSeconds;
@@ -62,6 +67,25 @@ public record BenchmarkResult(
         out.printf(
                 "  committed               %,d rows in %d Parquet files%n",
                 committedRows, committedFiles);
+        out.printf(
+                "  textbook job (KafkaSource, Avro, FileSink with AvroParquetWriters, exactly"
+                        + " once; no validation, dedup, sinks or compaction; uncompressed)%n");
+        out.printf(
+                "    to committed files    %8.2f s  %,10.0f rec/s  (ours: %.2fx its rate)%n",
+                textbook.seconds(),
+                s.transitions() / textbook.seconds(),
+                ingestRate() / (s.transitions() / textbook.seconds()));
+        out.printf(
+                "    after job start       %8.2f s  %,10.0f rec/s  (ours: %.2fx)%n",
+                textbook.secondsAfterStart(),
+                s.transitions() / textbook.secondsAfterStart(),
+                ingestRateAfterStart() / (s.transitions() / textbook.secondsAfterStart()));
+        out.printf(
+                "    steady (25%%..90%% committed)      %,10.0f rec/s  (ours: %.2fx)%n",
+                textbook.steadyRate(), steadyRate / textbook.steadyRate());
+        out.printf(
+                "    committed             %,d rows in %d Parquet files%n",
+                textbook.committedRows(), textbook.committedFiles());
         if (maxCheckpointStateBytes.isPresent()) {
             long state = maxCheckpointStateBytes.getAsLong();
             out.printf(
@@ -71,4 +95,20 @@ public record BenchmarkResult(
         }
         out.flush();
     }
+
+    /**
+     * The textbook job's figures over the same records.
+     *
+     * @param seconds from submission to every record in committed files
+     * @param secondsAfterStart from the job running to every record in committed files
+     * @param steadyRate rows/s between 25 % and 90 % committed
+     * @param committedRows rows in its committed files
+     * @param committedFiles its committed files
+     */
+    public record TextbookResult(
+            double seconds,
+            double secondsAfterStart,
+            double steadyRate,
+            long committedRows,
+            int committedFiles) {}
 }

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -49,11 +50,13 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 /**
  * End-to-end ingest throughput: produce N CartPole-sized transitions to a fresh topic, time a plain
  * consumer reading them raw, then time the ingest job (exactly-once, bounded at the topic's end)
- * from submission until all N are in committed Parquet files, counted from the files' footers. Both
- * rates come from the same records in the same run.
+ * from submission until all N are in committed Parquet files, counted from the files' footers, then
+ * the same for the job a user would write without ReplayFlow ({@link TextbookIngestJob}). All rates
+ * come from the same records in the same run; the textbook job runs last, so it also finds the
+ * JVM's code warmer.
  *
  * <pre>{@code
- * BenchmarkResult r = IngestBenchmark.run(stack.executionEnvironment(),
+ * BenchmarkResult r = IngestBenchmark.run(stack::executionEnvironment,
  *         stack.bootstrapServers(), stack.dataDir(), Optional.of(stack.flinkRestAddress()),
  *         BenchmarkSettings.defaults(), new PrintWriter(System.out, true));
  * }</pre>
@@ -65,14 +68,15 @@ public final class IngestBenchmark {
     private IngestBenchmark() {}
 
     /**
-     * Runs the benchmark on {@code env} (a fresh environment of the target cluster) against the
-     * broker at {@code bootstrap}, with topics and data under a fresh prefix and directory.
+     * Runs the benchmark on environments from {@code envs} (each a fresh environment of the target
+     * cluster) against the broker at {@code bootstrap}, with topics and data under a fresh prefix
+     * and directory.
      *
      * @param workDir where the benchmark's log goes ({@code <workDir>/bench-<time>/})
      * @param flinkRest the cluster's REST address, for checkpoint sizes; empty to skip them
      */
     public static BenchmarkResult run(
-            StreamExecutionEnvironment env,
+            Supplier<StreamExecutionEnvironment> envs,
             String bootstrap,
             Path workDir,
             Optional<URI> flinkRest,
@@ -114,7 +118,7 @@ public final class IngestBenchmark {
                         .set(IngestOptions.COMPACTION_ENABLED, settings.compaction())
                         .build();
         t0 = System.nanoTime();
-        JobClient job = IngestJob.start(env, config);
+        JobClient job = IngestJob.start(envs.get(), config);
         long running = awaitRunning(job);
         List<long[]> progress = new ArrayList<>();
         long rows =
@@ -127,6 +131,36 @@ public final class IngestBenchmark {
         long done = System.nanoTime();
         job.getJobExecutionResult().get(JOB_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         int files = visibleFiles(dataRoot.resolve(DatasetLayout.EXPERIENCE_DIR)).size();
+        OptionalLong stateBytes =
+                flinkRest.map(rest -> maxStateSize(rest, job)).orElse(OptionalLong.empty());
+
+        out.printf("Ingest done; running the textbook job over the same records...%n");
+        out.flush();
+        Path textbookDir = dataRoot.resolve("textbook");
+        long textbookStart = System.nanoTime();
+        JobClient textbook =
+                TextbookIngestJob.start(
+                        envs.get(),
+                        bootstrap,
+                        topics.transitions(),
+                        name + "-textbook",
+                        settings.parallelism(),
+                        settings.checkpointInterval(),
+                        textbookDir);
+        long textbookRunning = awaitRunning(textbook);
+        List<long[]> textbookProgress = new ArrayList<>();
+        long textbookRows =
+                awaitCommitted(
+                        textbookDir, settings.transitions(), textbook, out, textbookProgress);
+        long textbookDone = System.nanoTime();
+        textbook.getJobExecutionResult().get(JOB_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        BenchmarkResult.TextbookResult textbookResult =
+                new BenchmarkResult.TextbookResult(
+                        (textbookDone - textbookStart) / 1e9,
+                        (textbookDone - textbookRunning) / 1e9,
+                        steadyRate(textbookProgress, settings.transitions()),
+                        textbookRows,
+                        visibleFiles(textbookDir).size());
 
         BenchmarkResult result =
                 new BenchmarkResult(
@@ -139,8 +173,9 @@ public final class IngestBenchmark {
                         steadyRate(progress, settings.transitions()),
                         rows,
                         files,
-                        flinkRest.map(rest -> maxStateSize(rest, job)).orElse(OptionalLong.empty()),
-                        settings.transitions() / settings.meanEpisodeLength());
+                        stateBytes,
+                        settings.transitions() / settings.meanEpisodeLength(),
+                        textbookResult);
         result.render(out);
         return result;
     }
@@ -256,7 +291,7 @@ public final class IngestBenchmark {
             }
             JobStatus status = job.getJobStatus().get();
             if (status.isGloballyTerminalState() && status != JobStatus.FINISHED) {
-                throw new IllegalStateException("the ingest job ended " + status);
+                throw new IllegalStateException("the job ended " + status);
             }
             Thread.sleep(50);
         }

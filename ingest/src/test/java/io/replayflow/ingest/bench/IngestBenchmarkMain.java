@@ -23,7 +23,7 @@ public final class IngestBenchmarkMain {
                         .slotsPerTaskManager(2)
                         .start()) {
             IngestBenchmark.run(
-                    stack.executionEnvironment(),
+                    stack::executionEnvironment,
                     stack.bootstrapServers(),
                     stack.dataDir(),
                     Optional.of(stack.flinkRestAddress()),
