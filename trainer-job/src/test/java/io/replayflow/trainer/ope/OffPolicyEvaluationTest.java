@@ -53,6 +53,17 @@ class OffPolicyEvaluationTest {
                 new boolean[] {false});
     }
 
+    /** FQE alone on {@link #TINY_FQE}, 1,500 steps, 50 resamples at 90 %, seed 1. */
+    private static OffPolicyEvaluation.Settings.Builder tinyFqe() {
+        return OffPolicyEvaluation.Settings.builder()
+                .methods(Set.of("fqe"))
+                .fqe(TINY_FQE)
+                .fqeSteps(1500)
+                .resamples(50)
+                .confidence(0.9)
+                .seed(1);
+    }
+
     private static OffPolicyEvaluation.Settings settings(
             double epsilon, long fqeSteps, String period, double gamma) {
         return OffPolicyEvaluation.Settings.builder()
@@ -142,17 +153,7 @@ class OffPolicyEvaluationTest {
                     return greedy;
                 };
         OffPolicyEvaluation.Settings s =
-                OffPolicyEvaluation.Settings.builder()
-                        .methods(Set.of("fqe"))
-                        .fqe(TINY_FQE)
-                        .fqeSteps(1500)
-                        .resamples(50)
-                        .confidence(0.9)
-                        .seed(1)
-                        .fqeFits(3)
-                        .fqeIterates(1)
-                        .fqeActionInput(false)
-                        .build();
+                tinyFqe().fqeFits(3).fqeIterates(1).fqeActionInput(false).build();
 
         OffPolicyEvaluation.Report r = OffPolicyEvaluation.run(LOG, 1, 2, alwaysOne, s);
 
@@ -172,17 +173,7 @@ class OffPolicyEvaluationTest {
                     Arrays.fill(greedy, 1);
                     return greedy;
                 };
-        OffPolicyEvaluation.Settings s =
-                OffPolicyEvaluation.Settings.builder()
-                        .methods(Set.of("fqe"))
-                        .fqe(TINY_FQE)
-                        .fqeSteps(1500)
-                        .resamples(50)
-                        .confidence(0.9)
-                        .seed(1)
-                        .fqeFits(2)
-                        .fqeIterates(4)
-                        .build();
+        OffPolicyEvaluation.Settings s = tinyFqe().fqeFits(2).fqeIterates(4).build();
 
         OffPolicyEvaluation.Report r = OffPolicyEvaluation.run(LOG, 1, 2, alwaysOne, s);
 
