@@ -145,20 +145,40 @@ public final class Actor {
      * @throws io.replayflow.actor.publish.PublishFailedException when publishing failed
      */
     public void run(long maxVectorSteps, double maxStepsPerSecond, BooleanSupplier stop) {
+        run(maxVectorSteps, maxStepsPerSecond, stop, StepGate.OPEN);
+    }
+
+    /**
+     * As {@link #run(long, double, BooleanSupplier)}, each vector step also waiting until {@code
+     * gate} lets it go.
+     */
+    public void run(
+            long maxVectorSteps, double maxStepsPerSecond, BooleanSupplier stop, StepGate gate) {
+        Objects.requireNonNull(gate, "gate");
         envs.reset();
         try {
-            loop(maxVectorSteps, maxStepsPerSecond, stop);
+            loop(maxVectorSteps, maxStepsPerSecond, stop, gate);
         } finally {
             unpinAll();
         }
     }
 
-    private void loop(long maxVectorSteps, double maxStepsPerSecond, BooleanSupplier stop) {
+    private void loop(
+            long maxVectorSteps, double maxStepsPerSecond, BooleanSupplier stop, StepGate gate) {
         long interval = maxStepsPerSecond > 0 ? (long) (1e9 * numEnvs / maxStepsPerSecond) : 0;
         long due = System.nanoTime();
         for (long done = 0; (maxVectorSteps == 0 || done < maxVectorSteps); done++) {
             if (stop.getAsBoolean()) {
                 return;
+            }
+            if (!gate.mayStep(steps)) {
+                while (!gate.mayStep(steps)) {
+                    if (stop.getAsBoolean()) {
+                        return;
+                    }
+                    LockSupport.parkNanos(StepGate.POLL_NANOS);
+                }
+                due = System.nanoTime(); // held back: the throttle starts again from now
             }
             step();
             if (interval > 0) {

@@ -112,14 +112,19 @@ public final class ActorRunner implements AutoCloseable {
      */
     public record Refusal(long version, PolicyRejectedException.Reason reason, String message) {}
 
+    /** What each actor waits for before a vector step ({@link StepGate#OPEN}: nothing). */
+    private final StepGate gate;
+
     private ActorRunner(
             ActorConfig config,
             EnvRegistry registry,
             InstantSource clock,
             ActingListener listener,
-            TransitionPublisher publisher) {
+            TransitionPublisher publisher,
+            StepGate gate) {
         this.config = config;
         this.publisher = publisher;
+        this.gate = gate;
         this.runNonce = newRunNonce();
         this.finished = new CountDownLatch(config.actors());
         EnvSpec spec = registry.spec(config.envId());
@@ -216,7 +221,22 @@ public final class ActorRunner implements AutoCloseable {
             EnvRegistry registry,
             InstantSource clock,
             ActingListener listener) {
+        return start(config, registry, clock, listener, StepGate.OPEN);
+    }
+
+    /**
+     * Starts the actors, each holding back its steps until {@code gate} lets them go (a replay
+     * ratio set by the trainer's progress: {@link StepGate}); otherwise as {@link
+     * #start(ActorConfig, EnvRegistry, InstantSource, ActingListener)}.
+     */
+    public static ActorRunner start(
+            ActorConfig config,
+            EnvRegistry registry,
+            InstantSource clock,
+            ActingListener listener,
+            StepGate gate) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(gate, "gate");
         if (!registry.contains(config.envId())) {
             throw new IllegalArgumentException(
                     ActorOptions.ENV.key()
@@ -230,7 +250,7 @@ public final class ActorRunner implements AutoCloseable {
                         config.publisherSettings(), config.topics().transitions());
         ActorRunner runner;
         try {
-            runner = new ActorRunner(config, registry, clock, listener, publisher);
+            runner = new ActorRunner(config, registry, clock, listener, publisher, gate);
         } catch (RuntimeException e) {
             publisher.close(Duration.ZERO);
             throw e;
@@ -406,7 +426,8 @@ public final class ActorRunner implements AutoCloseable {
             actor.run(
                     vectorSteps,
                     config.maxStepsPerSecond() / config.actors(),
-                    () -> stopRequested || failure.get() != null);
+                    () -> stopRequested || failure.get() != null,
+                    gate);
         } catch (Throwable t) {
             if (failure.compareAndSet(null, t)) {
                 LOG.error(

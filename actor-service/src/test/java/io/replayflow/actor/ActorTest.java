@@ -31,6 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -276,6 +279,43 @@ class ActorTest {
         actor.run(21, 1_600, () -> false); // 8 envs per step: 200 vector steps/s
         assertThat((System.nanoTime() - start) / 1e6).isGreaterThanOrEqualTo(99);
         assertThat(metrics.steps()).isEqualTo(21 * ENVS);
+    }
+
+    /**
+     * A gate that lets 5 vector steps through, then holds the actor until a "trainer" opens it: the
+     * actor waits there without stepping, goes on once allowed, and a stop while held ends it.
+     */
+    @Test
+    void waitsAtTheGateUntilItOpensAndStopsWhileHeld() throws Exception {
+        AtomicLong allowed = new AtomicLong(5 * ENVS);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread running =
+                new Thread(
+                        () -> actor.run(0, 0, stop::get, steps -> steps < allowed.get()),
+                        "gated-actor");
+        running.start();
+        await(() -> actor.steps() == 5 * ENVS);
+        Thread.sleep(100);
+        assertThat(actor.steps()).as("held at the gate").isEqualTo(5 * ENVS);
+        assertThat(running.isAlive()).isTrue();
+
+        allowed.set(12 * ENVS);
+        await(() -> actor.steps() == 12 * ENVS);
+        Thread.sleep(100);
+        assertThat(actor.steps()).as("held again").isEqualTo(12 * ENVS);
+
+        stop.set(true);
+        running.join(5_000);
+        assertThat(running.isAlive()).as("a stop ends a held actor").isFalse();
+        assertThat(published()).hasSize(12 * ENVS);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out").isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     /** Steps a fresh CartPole from the episode's derived seed with the logged actions. */

@@ -400,6 +400,9 @@ public final class DemoReport {
         rows.put("Flink checkpoint interval", DemoRun.format(s.checkpointInterval()));
         rows.put("samples per insert", number(s.samplesPerInsert(), "-"));
         rows.put("transitions before learning", Long.toString(s.minSize()));
+        rows.put(
+                "actors wait for the trainer",
+                s.actorLead() == 0 ? "no" : "beyond " + s.actorLead() + " steps ahead");
         rows.put("gradient steps per version", Long.toString(s.publishEvery()));
         rows.put(
                 "policy lifecycle",

@@ -1,8 +1,10 @@
 package io.replayflow.cli.loop;
 
+import io.replayflow.actor.ActingListener;
 import io.replayflow.actor.ActorConfig;
 import io.replayflow.actor.ActorRunner;
 import io.replayflow.actor.ActorStatus;
+import io.replayflow.actor.StepGate;
 import io.replayflow.actor.env.EnvRegistry;
 import io.replayflow.actor.eval.EvaluationResult;
 import io.replayflow.actor.eval.Evaluator;
@@ -319,7 +321,7 @@ public final class DemoRun {
                                 pipeline.stack().topics().deadLetters());
                 TrainerGauges gauges = TrainerGauges.start(settings.env());
                 ContinuousTrainer trainer = startTrainer(pipeline);
-                ActorRunner actors = startActors(pipeline);
+                ActorRunner actors = startActors(pipeline, trainer);
                 DemoLifecycle controller = startLifecycle(pipeline, started)) {
             List<Endpoint> endpoints = endpoints(pipeline, actors, gauges);
             out.printf(
@@ -596,7 +598,28 @@ public final class DemoRun {
                                 MAX_INSERT_BATCH));
     }
 
-    private ActorRunner startActors(EmbeddedPipeline pipeline) {
+    /**
+     * The replay loop's actors wait once they are {@link DemoSettings#actorLead} steps beyond
+     * {@code minSize} plus the trainer's gradient steps times {@code batch / samplesPerInsert} (the
+     * env steps one gradient step stands for); they never wait for a trainer that has stopped or
+     * failed, nor in the policy-gradient loop (its segment window bounds staleness instead).
+     */
+    private StepGate actorGate(ContinuousTrainer trainer) {
+        if (settings.actorLead() == 0 || settings.policyGradient()) {
+            return StepGate.OPEN;
+        }
+        int batch = TrainerConfig.fromMap(settings.trainer()).batchSize();
+        double stepsPerUpdate = batch / settings.samplesPerInsert();
+        long base = settings.minSize() + settings.actorLead();
+        return steps -> {
+            ContinuousTrainerStatus t = trainer.status();
+            return t.phase() == ContinuousTrainerStatus.Phase.STOPPED
+                    || t.phase() == ContinuousTrainerStatus.Phase.FAILED
+                    || steps < base + t.trainerStep() * stepsPerUpdate;
+        };
+    }
+
+    private ActorRunner startActors(EmbeddedPipeline pipeline, ContinuousTrainer trainer) {
         ActorConfig config =
                 ActorConfig.builder()
                         .bootstrapServers(pipeline.stack().bootstrapServers())
@@ -613,7 +636,12 @@ public final class DemoRun {
                         .policyRoot(
                                 Path.of(pipeline.dataRoot()).resolve(DatasetLayout.POLICIES_DIR))
                         .build();
-        return ActorRunner.start(config);
+        return ActorRunner.start(
+                config,
+                EnvRegistry.withBuiltIns(),
+                InstantSource.system(),
+                ActingListener.NONE,
+                actorGate(trainer));
     }
 
     /** The TensorBoard logdir: the trainer writes {@code <env>/events.out.tfevents.*} below. */

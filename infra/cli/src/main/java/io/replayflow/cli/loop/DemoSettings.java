@@ -35,6 +35,10 @@ import java.util.function.Consumer;
  * @param maxEnvSteps the step budget: the actors stop after this many environment steps, all copies
  *     together, and the run ends once the newest version (at least v1) is evaluated; 0: no step
  *     budget
+ * @param actorLead the replay loop: how many environment steps the actors may run ahead of the
+ *     trainer, beyond {@code minSize}, at {@code batch / samplesPerInsert} steps per gradient step;
+ *     past that they wait for it ({@link io.replayflow.actor.StepGate}), so the updates per step
+ *     stay as tuned on a machine too loaded for the trainer to keep up; 0: the actors do not wait
  */
 public record DemoSettings(
         String env,
@@ -52,7 +56,8 @@ public record DemoSettings(
         long publishEvery,
         int segmentUses,
         Duration segmentMaxAge,
-        long maxEnvSteps) {
+        long maxEnvSteps,
+        long actorLead) {
 
     public DemoSettings {
         Objects.requireNonNull(env, "env");
@@ -72,6 +77,12 @@ public record DemoSettings(
         if (segmentMaxAge == null || segmentMaxAge.isNegative() || segmentMaxAge.isZero()) {
             throw new IllegalArgumentException(
                     "segment max age is " + segmentMaxAge + "; it must be positive, e.g. 60s");
+        }
+        if (actorLead < 0) {
+            throw new IllegalArgumentException(
+                    "actor lead is "
+                            + actorLead
+                            + "; it must be at least 0 (0: actors do not wait)");
         }
         if (maxEnvSteps < 0) {
             throw new IllegalArgumentException(
@@ -107,6 +118,7 @@ public record DemoSettings(
                 1_000,
                 1,
                 Duration.ofSeconds(60),
+                0,
                 0);
     }
 
@@ -153,7 +165,8 @@ public record DemoSettings(
                 5_000,
                 1,
                 Duration.ofSeconds(60),
-                0);
+                0,
+                5_000);
     }
 
     /**
@@ -199,6 +212,7 @@ public record DemoSettings(
                 5,
                 reinforce ? 1 : 2,
                 Duration.ofSeconds(60),
+                0,
                 0);
     }
 
@@ -347,6 +361,7 @@ public record DemoSettings(
         private int segmentUses;
         private Duration segmentMaxAge;
         private long maxEnvSteps;
+        private long actorLead;
 
         private Fields(DemoSettings s) {
             env = s.env;
@@ -365,6 +380,7 @@ public record DemoSettings(
             segmentUses = s.segmentUses;
             segmentMaxAge = s.segmentMaxAge;
             maxEnvSteps = s.maxEnvSteps;
+            actorLead = s.actorLead;
         }
 
         private DemoSettings build() {
@@ -384,7 +400,8 @@ public record DemoSettings(
                     publishEvery,
                     segmentUses,
                     segmentMaxAge,
-                    maxEnvSteps);
+                    maxEnvSteps,
+                    actorLead);
         }
     }
 }

@@ -60,6 +60,13 @@ class MinAtarDemoITCase {
         assertThat(samples)
                 .as("the actors swapped to a trained conv policy")
                 .anyMatch(s -> s.actingVersion() >= 1);
+        long lead = 1_000 + settings.actorLead(); // minSize + lead, one frame per update
+        assertThat(samples)
+                .as("the actors waited for the trainer (one frame per update past %d)", lead)
+                .allSatisfy(
+                        s ->
+                                assertThat(s.envSteps())
+                                        .isLessThanOrEqualTo(lead + s.trainerStep() + 16));
         assertThat(result.evaluations())
                 .as("a greedy evaluation of a trained version ran on images")
                 .anyMatch(e -> e.version() >= 1 && e.result().episodes() == 5);
