@@ -132,7 +132,10 @@ public record DemoSettings(
      * MinAtar's replay keeps the last 100k transitions, the demo's dataset keeps the whole run (the
      * replay window's unit is an hour of event time); and MinAtar's epsilon is 1 until 5000 frames,
      * then anneals, where the actors anneal from frame 0. Actors step 16 copies, throttled to 450
-     * frames/s in all, so that 300k frames take about 11 minutes. A version is published every 5000
+     * frames/s in all, so that 300k frames take about 11 minutes, and wait for the trainer once
+     * they are 5000 frames past min size plus one frame per gradient step ({@code actorLead}): one
+     * update per frame, as MinAtar's loop, also where the trainer cannot make 450 updates/s (a
+     * 1M-frame run under a load average of 10-50 got 0.37 updates per frame without it). A version is published every 5000
      * gradient steps (about 11 s at one update per frame) and evaluated greedily over 100 episodes;
      * every 1000 steps, as in the CartPole loop, would keep the evaluator and the actors' hot swaps
      * busy on CPU that the trainer needs.
