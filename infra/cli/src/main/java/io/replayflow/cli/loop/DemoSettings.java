@@ -135,10 +135,10 @@ public record DemoSettings(
      * frames/s in all, so that 300k frames take about 11 minutes, and wait for the trainer once
      * they are 5000 frames past min size plus one frame per gradient step ({@code actorLead}): one
      * update per frame, as MinAtar's loop, also where the trainer cannot make 450 updates/s (a
-     * 1M-frame run under a load average of 10-50 got 0.37 updates per frame without it). A version is published every 5000
-     * gradient steps (about 11 s at one update per frame) and evaluated greedily over 100 episodes;
-     * every 1000 steps, as in the CartPole loop, would keep the evaluator and the actors' hot swaps
-     * busy on CPU that the trainer needs.
+     * 1M-frame run under a load average of 10-50 got 0.37 updates per frame without it). A version
+     * is published every 5000 gradient steps (about 11 s at one update per frame) and evaluated
+     * greedily over 100 episodes; every 1000 steps, as in the CartPole loop, would keep the
+     * evaluator and the actors' hot swaps busy on CPU that the trainer needs.
      */
     public static DemoSettings minAtar(Path dataDir, Duration budget, String env) {
         return new DemoSettings(
