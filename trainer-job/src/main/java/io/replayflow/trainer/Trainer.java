@@ -2,6 +2,7 @@ package io.replayflow.trainer;
 
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.trainer.algo.AuxNetwork;
+import io.replayflow.trainer.algo.BcqLoss;
 import io.replayflow.trainer.checkpoint.CheckpointStore;
 import io.replayflow.trainer.checkpoint.TrainerState;
 import io.replayflow.trainer.data.BatchSource;
@@ -446,17 +447,30 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** The online network and what produced it, ready for {@link PolicyExporter}. */
+    /**
+     * The online network and what produced it, ready for {@link PolicyExporter}; for BCQ also the
+     * imitation network and threshold its action is filtered with.
+     */
     public PolicySnapshot snapshot(PolicyManifest.Lineage lineage) {
-        return new PolicySnapshot(
-                config.policyName(),
-                config.algo(),
-                config.networkSpec(),
-                spec,
-                onlineWeights(),
-                config.toMap(),
-                globalStep,
-                lineage);
+        PolicySnapshot snapshot =
+                new PolicySnapshot(
+                        config.policyName(),
+                        config.algo(),
+                        config.networkSpec(),
+                        spec,
+                        onlineWeights(),
+                        config.toMap(),
+                        globalStep,
+                        lineage);
+        if (config.algo() != Algo.BCQ) {
+            return snapshot;
+        }
+        // BCQ's only extra network is the imitation network, so auxWeights() is its variables.
+        if (!g.aux().keySet().equals(Set.of(BcqLoss.IMITATION))) {
+            throw new IllegalStateException("BCQ's extra networks are " + g.aux().keySet());
+        }
+        return snapshot.withActionFilter(
+                new PolicySnapshot.ActionFilter(auxWeights(), (float) config.bcqThreshold()));
     }
 
     /** Exports the online network as the next version of {@code trainer.policy.name}. */

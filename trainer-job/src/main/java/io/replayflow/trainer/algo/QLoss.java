@@ -3,6 +3,10 @@ package io.replayflow.trainer.algo;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainerConfig;
 import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * A loss over a network with one output per action, built into a graph from one batch of replay
@@ -54,5 +58,16 @@ public interface QLoss {
      */
     default Map<String, Integer> auxiliaryOutputs(int numActions) {
         return Map.of();
+    }
+
+    /**
+     * The action the trained policy takes, {@code [batch]}, from the online outputs {@code q}
+     * ({@code [batch, numActions]}) at observations {@code obs}: {@code argmax_a q(s, a)} by
+     * default (first maximum on ties); BCQ restricts it to the actions its imitation network
+     * allows. The trainer's greedy inference and the exported artifact act with it.
+     */
+    default Operand<TInt64> greedyAction(
+            Ops tf, Operand<TFloat32> q, Map<String, AuxNetwork> aux, Operand<TFloat32> obs) {
+        return tf.math.argMax(q, tf.constant(1), TInt64.class);
     }
 }

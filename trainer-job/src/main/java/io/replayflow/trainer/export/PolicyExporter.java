@@ -5,6 +5,7 @@ import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.policy.ArtifactDigest;
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.schemas.serde.SingleObjectSerde;
+import io.replayflow.trainer.algo.BcqLoss;
 import io.replayflow.trainer.graph.SessionFactory;
 import io.replayflow.trainer.graph.VariableIo;
 import io.replayflow.trainer.net.ActorCritic;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +52,14 @@ import org.tensorflow.types.TInt64;
  * logits}, {@code value} and {@code action}; its manifest is format 3 with {@code recurrent} =
  * {@link PolicyManifest.Recurrent#lstm(int)}. A caller feeds zeros at an episode's first step and
  * each step's returned state to the next.
+ *
+ * <p>A snapshot with an {@linkplain PolicySnapshot#actionFilter() action filter} (BCQ) keeps the
+ * same signature, and its graph also holds the imitation network ({@code imitation/...}): {@code
+ * action} is then the filtered argmax, {@code argmax_a Q(s, a)} over the actions with {@code
+ * exp(g(s, a) - max_a' g(s, a')) > tau}, while {@code q_values} stay {@code Q(s, .)} over every
+ * action, unfiltered (so they score TD errors as before, but their argmax may be an excluded
+ * action: act on {@code action}). {@code tau} is {@code trainer.bcq.threshold} in the manifest's
+ * config.
  *
  * <p>The SavedModel holds an inference-only graph (the Q-network, no target network or optimizer
  * state), built fresh and loaded with the trained weights. Everything is written into a hidden
@@ -141,16 +151,29 @@ public final class PolicyExporter {
             } else {
                 QNetwork net = snapshot.network().build(tf.withSubScope("q"), snapshot.spec());
                 Operand<TFloat32> q = tf.withName("q_values").identity(net.apply(tf, obs));
+                vars = new ArrayList<>(net.variables());
+                Operand<TInt64> action;
+                PolicySnapshot.ActionFilter filter = snapshot.actionFilter();
+                if (filter == null) {
+                    action = tf.math.argMax(q, tf.constant(1), TInt64.class);
+                } else {
+                    QNetwork imitation =
+                            snapshot.network().build(tf.withSubScope("imitation"), snapshot.spec());
+                    Operand<TFloat32> logits = imitation.apply(tf, obs); // [batch, numActions]
+                    action = BcqLoss.filteredAction(tf, q, logits, filter.threshold());
+                    vars.addAll(imitation.variables());
+                }
                 outputs.output("q_values", q)
-                        .output(
-                                "action",
-                                tf.withName("action").math.argMax(q, tf.constant(1), TInt64.class));
-                vars = net.variables();
+                        .output("action", tf.withName("action").identity(action));
+            }
+            List<float[]> weights = new ArrayList<>(snapshot.weights());
+            if (snapshot.actionFilter() != null) {
+                weights.addAll(snapshot.actionFilter().imitationWeights());
             }
             VariableIo io = new VariableIo(tf, "load_weights", vars);
             try (Session session = SessionFactory.open(graph, 1, 1)) {
                 session.initialize();
-                io.write(session, snapshot.weights());
+                io.write(session, weights);
                 Signature signature = outputs.build();
                 SavedModelBundle.exporter(dir.toString())
                         .withSession(session)

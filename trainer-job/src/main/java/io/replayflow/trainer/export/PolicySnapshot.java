@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param lstmUnits the width of the LSTM between a stochastic snapshot's trunk and its head (a
  *     {@link io.replayflow.trainer.net.RecurrentActorCritic}, exported with state inputs and
  *     outputs), 0 for a feed-forward network
+ * @param actionFilter BCQ's filter on the greedy action (the imitation network and its threshold),
+ *     exported beside the Q-network; null for every other policy
  */
 public record PolicySnapshot(
         String policyName,
@@ -36,7 +38,28 @@ public record PolicySnapshot(
         long trainStep,
         PolicyManifest.Lineage lineage,
         boolean stochastic,
-        int lstmUnits) {
+        int lstmUnits,
+        ActionFilter actionFilter) {
+
+    /**
+     * BCQ's filter: the exported {@code action} is {@code argmax_a Q(s, a)} over the actions with
+     * {@code exp(g(s, a) - max_a' g(s, a')) > threshold}, {@code g} the imitation network's logits
+     * ({@link io.replayflow.trainer.algo.BcqLoss#filteredAction}).
+     *
+     * @param imitationWeights the imitation network's variables, in {@code QNetwork.variables()}
+     *     order; it has the Q-network's architecture ({@code network}) and one output per action
+     * @param threshold {@code trainer.bcq.threshold}, in [0, 1)
+     */
+    public record ActionFilter(List<float[]> imitationWeights, float threshold) {
+
+        public ActionFilter {
+            imitationWeights = List.copyOf(imitationWeights);
+            if (!(threshold >= 0 && threshold < 1)) {
+                throw new IllegalArgumentException(
+                        "trainer.bcq.threshold=" + threshold + " is invalid: must be in [0, 1)");
+            }
+        }
+    }
 
     /** A Q-network snapshot. */
     public PolicySnapshot(
@@ -48,7 +71,7 @@ public record PolicySnapshot(
             Map<String, String> config,
             long trainStep,
             PolicyManifest.Lineage lineage) {
-        this(policyName, algo, network, spec, weights, config, trainStep, lineage, false, 0);
+        this(policyName, algo, network, spec, weights, config, trainStep, lineage, false, 0, null);
     }
 
     /** An actor-critic snapshot, exported as a stochastic policy. */
@@ -62,7 +85,7 @@ public record PolicySnapshot(
             long trainStep,
             PolicyManifest.Lineage lineage) {
         return new PolicySnapshot(
-                policyName, algo, trunk, spec, weights, config, trainStep, lineage, true, 0);
+                policyName, algo, trunk, spec, weights, config, trainStep, lineage, true, 0, null);
     }
 
     /**
@@ -83,7 +106,38 @@ public record PolicySnapshot(
             throw new IllegalArgumentException("LSTM units must be >= 1, got " + units);
         }
         return new PolicySnapshot(
-                policyName, algo, trunk, spec, weights, config, trainStep, lineage, true, units);
+                policyName,
+                algo,
+                trunk,
+                spec,
+                weights,
+                config,
+                trainStep,
+                lineage,
+                true,
+                units,
+                null);
+    }
+
+    /** This Q-network snapshot acting through BCQ's {@code filter}. */
+    public PolicySnapshot withActionFilter(ActionFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        if (stochastic) {
+            throw new IllegalArgumentException(
+                    "an action filter applies to a Q-network snapshot, not an actor-critic");
+        }
+        return new PolicySnapshot(
+                policyName,
+                algo,
+                network,
+                spec,
+                weights,
+                config,
+                trainStep,
+                lineage,
+                false,
+                0,
+                filter);
     }
 
     /** True when the policy keeps an LSTM state between steps. */

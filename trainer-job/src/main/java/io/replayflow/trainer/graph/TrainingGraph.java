@@ -46,7 +46,9 @@ import org.tensorflow.types.family.TType;
  *       and {@code global_step += 1}; then each side objective's scalar (CQL's {@code log alpha})
  *       by its own Adam;
  *   <li>target updates (hard or Polyak), alone or chained after a training step;
- *   <li>a greedy-inference path {@code infer_obs -> q_values, action} on the online network.
+ *   <li>a greedy-inference path {@code infer_obs -> q_values, action} on the online network, the
+ *       action being the loss's {@link QLoss#greedyAction} (BCQ's filtered argmax reads the
+ *       imitation network too).
  * </ul>
  *
  * A training step is then one {@code Session.run} that feeds the six inputs, fetches {@link
@@ -184,7 +186,8 @@ public final class TrainingGraph {
         Ops infer = tf.withSubScope("infer");
         inferObs = infer.withName("obs").placeholder(TFloat32.class, Placeholder.shape(obsShape));
         inferQ = infer.withName("q_values").identity(online.apply(infer, inferObs));
-        inferAction = infer.withName("action").math.argMax(inferQ, infer.constant(1), TInt64.class);
+        inferAction =
+                infer.withName("action").identity(qLoss.greedyAction(infer, inferQ, aux, inferObs));
     }
 
     /**

@@ -9,8 +9,10 @@ import java.util.random.RandomGenerator;
  * ε-greedy over the actions a client allows, with the exact probability of the action returned.
  *
  * <p>For a deterministic policy, with {@code A} the allowed set ({@code |A| = k}, all actions when
- * the client sends none) and {@code g} the greedy action in {@code A} (the argmax of Q over {@code
- * A} when the policy exports Q-values):
+ * the client sends none) and {@code g} the greedy action in {@code A}: the policy's own action (its
+ * {@code action} output: argmax Q, or for BCQ the argmax over the actions its imitation network
+ * allows) when that is in {@code A}, else the argmax of the exported Q-values over {@code A}
+ * (unfiltered: BCQ's filter is not applied inside a client's mask):
  *
  * <pre>
  *   μ(a | s) = ε/k + (1 − ε)   if a = g
@@ -64,27 +66,37 @@ public final class DecisionChooser {
             int[] actionsOut,
             float[] probOut) {
         int numActions = policy.numActions();
-        if (policy.deterministic() && policy.hasQValues()) {
+        boolean deterministic = policy.deterministic();
+        policy.act(obs, rows, actionsOut, probOut);
+        boolean haveQ = false;
+        if (deterministic && policy.hasQValues() && greedyOutsideMask(rows, allowed, actionsOut)) {
             if (q.length < rows * numActions) {
                 q = new float[rows * numActions];
             }
             policy.qValues(obs, rows, q);
-            for (int i = 0; i < rows; i++) {
-                int greedy = argmax(q, i * numActions, numActions, allowed[i]);
-                explore(greedy, numActions, allowed[i], i, actionsOut, probOut);
-            }
-            return;
+            haveQ = true;
         }
-        policy.act(obs, rows, actionsOut, probOut);
         for (int i = 0; i < rows; i++) {
             int[] mask = allowed[i];
-            if (policy.deterministic() && (mask == null || contains(mask, actionsOut[i]))) {
+            if (deterministic && (mask == null || contains(mask, actionsOut[i]))) {
                 explore(actionsOut[i], numActions, mask, i, actionsOut, probOut);
+            } else if (deterministic && haveQ) {
+                explore(argmax(q, i * numActions, mask), numActions, mask, i, actionsOut, probOut);
             } else if (mask != null) {
                 actionsOut[i] = mask[random.nextInt(mask.length)];
                 probOut[i] = 1.0f / mask.length;
             }
         }
+    }
+
+    /** True when some row's mask leaves out the action the policy chose for it. */
+    private static boolean greedyOutsideMask(int rows, int[][] allowed, int[] actions) {
+        for (int i = 0; i < rows; i++) {
+            if (allowed[i] != null && !contains(allowed[i], actions[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void explore(
@@ -102,16 +114,7 @@ public final class DecisionChooser {
                         : EpsilonGreedy.exploratoryProbability(epsilon, k);
     }
 
-    private static int argmax(float[] q, int offset, int numActions, int[] mask) {
-        if (mask == null) {
-            int best = 0;
-            for (int a = 1; a < numActions; a++) {
-                if (q[offset + a] > q[offset + best]) {
-                    best = a;
-                }
-            }
-            return best;
-        }
+    private static int argmax(float[] q, int offset, int[] mask) {
         int best = mask[0];
         for (int a : mask) {
             if (q[offset + a] > q[offset + best]) {

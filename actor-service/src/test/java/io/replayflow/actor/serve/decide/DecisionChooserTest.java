@@ -11,8 +11,22 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class DecisionChooserTest {
 
-    /** Q(s, a) = fixed values [1, 5, 3, 2]: greedy is 1, greedy among {0, 2, 3} is 2. */
+    /**
+     * Q(s, a) = fixed values [1, 5, 3, 2]: greedy is 1, greedy among {0, 2, 3} is 2. Its {@code
+     * action} is {@code action}: 1 (argmax Q), or another one for a policy that filters its argmax
+     * as BCQ does.
+     */
     private static final class FixedQ implements Policy {
+        private final int action;
+
+        FixedQ() {
+            this(1);
+        }
+
+        FixedQ(int action) {
+            this.action = action;
+        }
+
         public long version() {
             return 7;
         }
@@ -34,7 +48,8 @@ class DecisionChooserTest {
         }
 
         public void act(float[] obs, int batch, int[] a, float[] p) {
-            throw new AssertionError();
+            java.util.Arrays.fill(a, 0, batch, action);
+            java.util.Arrays.fill(p, 0, batch, 1f);
         }
 
         public void qValues(float[] obs, int rows, float[] q) {
@@ -75,5 +90,19 @@ class DecisionChooserTest {
         chooser.choose(new FixedQ(), new float[1], 1, new int[1][], actions, probs);
         assertThat(actions[0]).isEqualTo(1);
         assertThat(probs[0]).isEqualTo(1.0f);
+    }
+
+    @Test
+    void aPolicyWhoseActionIsNotTheArgmaxOfItsQValuesKeepsItsAction() {
+        // BCQ's artifact: action 3 (the best action its filter allows), q_values unfiltered with
+        // argmax 1. Unmasked and masked to a set holding 3, the client gets 3; masked to {0, 2}
+        // (3 left out) the argmax of Q over {0, 2} is 2.
+        DecisionChooser chooser = new DecisionChooser(0.0, new SplittableRandom(1));
+        int[] actions = new int[3];
+        float[] probs = new float[3];
+        int[][] allowed = {null, new int[] {1, 3}, new int[] {0, 2}};
+        chooser.choose(new FixedQ(3), new float[3], 3, allowed, actions, probs);
+        assertThat(actions).containsExactly(3, 3, 2);
+        assertThat(probs).containsOnly(1.0f);
     }
 }
