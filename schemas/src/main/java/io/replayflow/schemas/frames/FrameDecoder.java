@@ -45,8 +45,11 @@ public final class FrameDecoder {
                 0,
                 row.newFrames().length,
                 row.obsRefs(),
+                row.obsRefs().length,
                 row.nextObsRefs(),
+                row.nextObsRefs().length,
                 row.bootstrapRefs(),
+                row.bootstrapRefs() == null ? -1 : row.bootstrapRefs().length,
                 obs,
                 0,
                 next,
@@ -58,7 +61,8 @@ public final class FrameDecoder {
 
     /**
      * Decodes one row: appends its {@code newLength} bytes of new frames, then writes obs, next_obs
-     * and (when {@code bootstrapRefs} is not null) the bootstrap observation at the given offsets.
+     * and (when {@code bootstrapCount} ≥ 0) the bootstrap observation at the given offsets. Each
+     * {@code …Refs} array holds {@code …Count} references (see {@link EncodedFrames}).
      *
      * @throws IllegalStateException when the references do not fit what was read before: the file
      *     was not read from its start in order, or is corrupt
@@ -69,8 +73,11 @@ public final class FrameDecoder {
             int newOffset,
             int newLength,
             int[] obsRefs,
+            int obsCount,
             int[] nextObsRefs,
+            int nextCount,
             int[] bootstrapRefs,
+            int bootstrapCount,
             byte[] obsDst,
             int obsOff,
             byte[] nextDst,
@@ -90,7 +97,7 @@ public final class FrameDecoder {
         int k = layout.frames();
         long last = count - 1;
         long[] obsIdx;
-        if (obsRefs.length == 0) {
+        if (obsCount == 0) {
             obsIdx = lastNextObs.get(episode);
             if (obsIdx == null) {
                 throw corrupt(
@@ -99,21 +106,21 @@ public final class FrameDecoder {
                                 + " was read");
             }
         } else {
-            obsIdx = indices(obsRefs, last);
+            obsIdx = indices(obsRefs, obsCount, last);
         }
         long[] nextIdx;
-        if (k > 1 && nextObsRefs.length == 1) {
+        if (k > 1 && nextCount == 1) {
             nextIdx = new long[k];
             System.arraycopy(obsIdx, 1, nextIdx, 0, k - 1);
             nextIdx[k - 1] = index(nextObsRefs[0], last);
         } else {
-            nextIdx = indices(nextObsRefs, last);
+            nextIdx = indices(nextObsRefs, nextCount, last);
         }
         write(obsIdx, obsDst, obsOff);
         write(nextIdx, nextDst, nextOff);
-        if (bootstrapRefs != null) {
+        if (bootstrapCount >= 0) {
             write(
-                    bootstrapRefs.length == 0 ? nextIdx : indices(bootstrapRefs, last),
+                    bootstrapCount == 0 ? nextIdx : indices(bootstrapRefs, bootstrapCount, last),
                     bootDst,
                     bootOff);
         }
@@ -133,16 +140,13 @@ public final class FrameDecoder {
         count++;
     }
 
-    private long[] indices(int[] refs, long last) {
-        if (refs.length != layout.frames()) {
+    private long[] indices(int[] refs, int count, long last) {
+        if (count != layout.frames()) {
             throw corrupt(
-                    "an observation has "
-                            + refs.length
-                            + " frame references, not "
-                            + layout.frames());
+                    "an observation has " + count + " frame references, not " + layout.frames());
         }
-        long[] idx = new long[refs.length];
-        for (int j = 0; j < refs.length; j++) {
+        long[] idx = new long[count];
+        for (int j = 0; j < count; j++) {
             idx[j] = index(refs[j], last);
         }
         return idx;
