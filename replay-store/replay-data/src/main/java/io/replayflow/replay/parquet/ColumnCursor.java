@@ -40,6 +40,13 @@ public final class ColumnCursor {
         return reader.getCurrentDefinitionLevel() < maxDefinition;
     }
 
+    /**
+     * Whether the current row of an optional list column (required elements) is null, not empty.
+     */
+    public boolean isNullList() {
+        return reader.getCurrentDefinitionLevel() < maxDefinition - 1;
+    }
+
     public long nextLong() {
         long value = reader.getLong();
         advance();
@@ -113,6 +120,33 @@ public final class ColumnCursor {
                 float value = reader.getFloat();
                 if (count < max) {
                     dst[offset + count] = value;
+                }
+                count++;
+            }
+            advance();
+        }
+        return count;
+    }
+
+    /**
+     * Reads the current row of an optional {@code LIST<INT32>} column with required elements into
+     * {@code dst[0…]}, storing at most {@code dst.length} values; returns the number of values the
+     * row holds (which may exceed {@code dst.length}; the caller checks), 0 for an empty list and
+     * -1 for a null one.
+     */
+    public int nextIntList(int[] dst) {
+        if (isNullList()) {
+            advance();
+            return -1;
+        }
+        int count = 0;
+        boolean first = true;
+        while (remaining > 0 && (first || reader.getCurrentRepetitionLevel() > 0)) {
+            first = false;
+            if (reader.getCurrentDefinitionLevel() == maxDefinition) {
+                int value = reader.getInteger();
+                if (count < dst.length) {
+                    dst[count] = value;
                 }
                 count++;
             }

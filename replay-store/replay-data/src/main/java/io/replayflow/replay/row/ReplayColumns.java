@@ -38,6 +38,23 @@ import org.apache.parquet.schema.Types;
  *
  * Files written before image rows existed lack the three image columns; the reader treats them as
  * vector files.
+ *
+ * <p>Since {@code replay/v3} the image rows of a replay dataset store each distinct frame of the
+ * file once ({@link io.replayflow.schemas.frames.FrameEncoder}); the image groups above are then
+ * null and the rows carry instead:
+ *
+ * <pre>
+ *   frames                          optional BINARY: the frames first stored in this row, concatenated
+ *   obs_frames, next_obs_frames, bootstrap_obs_frames
+ *                                   optional LIST&lt;INT32&gt;: frame references (distances back in the
+ *                                   file's frame sequence), null for vector rows
+ * </pre>
+ *
+ * and the footer holds {@value #FRAMES_KEY} = {@value #FRAMES_ONCE_V1}, {@value #FRAMES_WINDOW_KEY}
+ * and, per env id, {@value #FRAMES_LAYOUT_KEY_PREFIX}{@code <env id>} = {@code
+ * pixels,channels,frames}. Observations rebuild only by reading the file from its start ({@link
+ * io.replayflow.schemas.frames.FrameDecoder}). Segment datasets keep whole images ({@code
+ * segment/v2}).
  */
 public final class ReplayColumns {
 
@@ -68,6 +85,25 @@ public final class ReplayColumns {
     public static final String NEXT_OBS_IMAGE = "next_obs_image";
     public static final String BOOTSTRAP_OBS_IMAGE = "bootstrap_obs_image";
 
+    public static final String FRAMES = "frames";
+    public static final String OBS_FRAMES = "obs_frames";
+    public static final String NEXT_OBS_FRAMES = "next_obs_frames";
+    public static final String BOOTSTRAP_OBS_FRAMES = "bootstrap_obs_frames";
+
+    /** Footer key marking how a file's image rows are stored. */
+    public static final String FRAMES_KEY = "replayflow.frames";
+
+    /** {@link #FRAMES_KEY}'s value for frames stored once, version 1. */
+    public static final String FRAMES_ONCE_V1 = "once/v1";
+
+    /**
+     * Footer key of the frame window ({@link io.replayflow.schemas.frames.FrameEncoder#window}).
+     */
+    public static final String FRAMES_WINDOW_KEY = "replayflow.frames.window";
+
+    /** Footer key prefix of an env's frame layout: {@code pixels,channels,frames}. */
+    public static final String FRAMES_LAYOUT_KEY_PREFIX = "replayflow.frames.layout.";
+
     /** The bytes field inside an image group (the Avro {@code UInt8Tensor}'s {@code data}). */
     public static final String IMAGE_DATA = "data";
 
@@ -75,8 +111,11 @@ public final class ReplayColumns {
     public static final String SEGMENT_STEP = "segment_step";
     public static final String SEGMENT_LENGTH = "segment_length";
 
-    /** The replay row schema, in write order. */
-    public static final MessageType SCHEMA =
+    /**
+     * The columns of replay/v2 files (whole images), in write order; every replay-row file has
+     * them.
+     */
+    public static final MessageType SCHEMA_V2 =
             Types.buildMessage()
                     .addField(string(ENV_ID))
                     .addField(string(ACTOR_ID))
@@ -119,16 +158,36 @@ public final class ReplayColumns {
                     .addField(image(BOOTSTRAP_OBS_IMAGE))
                     .named("replay_row");
 
+    /** The replay row schema (v3: {@link #SCHEMA_V2}, then the frame columns), in write order. */
+    public static final MessageType SCHEMA = withFrames();
+
     /**
-     * A segment dataset's schema ({@code replay.dataset.kind=segments}): {@link #SCHEMA}'s columns,
-     * then {@code segment_id} STRING, {@code segment_step} INT32 and {@code segment_length} INT32.
+     * A segment dataset's schema ({@code replay.dataset.kind=segments}): {@link #SCHEMA_V2}'s
+     * columns, then {@code segment_id} STRING, {@code segment_step} INT32 and {@code
+     * segment_length} INT32.
      */
     public static final MessageType SEGMENT_SCHEMA = segmentSchema();
 
     private ReplayColumns() {}
 
+    private static MessageType withFrames() {
+        List<Type> fields = new ArrayList<>(SCHEMA_V2.getFields());
+        fields.add(Types.optional(BINARY).named(FRAMES));
+        fields.add(intList(OBS_FRAMES));
+        fields.add(intList(NEXT_OBS_FRAMES));
+        fields.add(intList(BOOTSTRAP_OBS_FRAMES));
+        return new MessageType("replay_row", fields);
+    }
+
+    private static GroupType intList(String name) {
+        return Types.optionalGroup()
+                .as(listType())
+                .addField(Types.repeatedGroup().required(INT32).named("element").named("list"))
+                .named(name);
+    }
+
     private static MessageType segmentSchema() {
-        List<Type> fields = new ArrayList<>(SCHEMA.getFields());
+        List<Type> fields = new ArrayList<>(SCHEMA_V2.getFields());
         fields.add(string(SEGMENT_ID));
         fields.add(Types.required(INT32).named(SEGMENT_STEP));
         fields.add(Types.required(INT32).named(SEGMENT_LENGTH));

@@ -50,11 +50,37 @@ public final class ReplayRowParquet {
      */
     public static ParquetWriter<ReplayRow> writer(
             OutputFile file, CompressionCodecName codec, boolean segments) throws IOException {
+        return writer(file, codec, segments, true);
+    }
+
+    /**
+     * A writer of replay rows to {@code file}; {@code framesOnce} false writes whole images ({@code
+     * replay/v2}, the layout before frames were stored once: for tests of older files).
+     */
+    public static ParquetWriter<ReplayRow> writer(
+            OutputFile file, CompressionCodecName codec, boolean segments, boolean framesOnce)
+            throws IOException {
+        return writer(file, codec, segments, framesOnce, ParquetWriter.DEFAULT_BLOCK_SIZE);
+    }
+
+    /**
+     * As {@link #writer(OutputFile, CompressionCodecName, boolean, boolean)}, with a row group
+     * size.
+     */
+    public static ParquetWriter<ReplayRow> writer(
+            OutputFile file,
+            CompressionCodecName codec,
+            boolean segments,
+            boolean framesOnce,
+            long rowGroupBytes)
+            throws IOException {
         Builder builder =
-                new Builder(file, segments)
+                new Builder(file, segments, framesOnce)
                         .withConf(new Configuration(false))
                         .withCompressionCodec(codec)
-                        .withDictionaryEncoding(true);
+                        .withRowGroupSize(rowGroupBytes)
+                        .withDictionaryEncoding(true)
+                        .withDictionaryEncoding(ReplayColumns.FRAMES, false);
         for (String column : UNREPEATED) {
             builder = builder.withDictionaryEncoding(column, false);
         }
@@ -87,10 +113,12 @@ public final class ReplayRowParquet {
     private static final class Builder extends ParquetWriter.Builder<ReplayRow, Builder> {
 
         private final boolean segments;
+        private final boolean framesOnce;
 
-        Builder(OutputFile file, boolean segments) {
+        Builder(OutputFile file, boolean segments, boolean framesOnce) {
             super(file);
             this.segments = segments;
+            this.framesOnce = framesOnce;
         }
 
         @Override
@@ -100,7 +128,7 @@ public final class ReplayRowParquet {
 
         @Override
         protected WriteSupport<ReplayRow> getWriteSupport(Configuration conf) {
-            return new ReplayRowWriteSupport(segments);
+            return new ReplayRowWriteSupport(segments, framesOnce);
         }
     }
 }

@@ -4,7 +4,11 @@ import io.replayflow.log.layout.DataFile;
 import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.replay.parquet.ColumnCursor;
 import io.replayflow.replay.row.ReplayColumns;
+import io.replayflow.schemas.env.FrameStacking;
+import io.replayflow.schemas.frames.FrameDecoder;
+import io.replayflow.schemas.frames.FrameLayout;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.core.fs.FileSystem;
@@ -34,6 +38,11 @@ import org.apache.parquet.schema.Type;
  * the same columns in both kinds of file); the first file's first row decides which the dataset
  * holds, and a file of the other kind is refused. For images the observation size is the byte
  * length (the product of the env's shape, which ingest checked).
+ *
+ * <p>Replay files that store each frame once ({@code replay/v3}, see {@link ReplayColumns}) are
+ * rebuilt here, byte for byte, with one {@link FrameDecoder} per env: every row of the file is fed
+ * to it in order, also the rows the filter drops (a kept row may reference their frames), except
+ * rows of envs the filter drops, whose frames no kept row references.
  *
  * <p>Cost: O(rows * columns) with no allocation per row; memory is the block's columns at the
  * file's row count (trimmed when the filter dropped rows) plus one row group's pages. Not
@@ -86,6 +95,16 @@ public final class BlockLoader {
     private boolean[] keep = new boolean[0];
     private boolean[] envKept = new boolean[0];
 
+    // Frames stored once: the file's decoders (null for other files) and per row scratch.
+    private static final byte[] NO_BYTES = new byte[0];
+    private FrameFile frameFile;
+    private String[] episodeKeys = new String[0];
+    private final int[] obsRefs = new int[FrameStacking.MAX_FRAMES + 1];
+    private final int[] nextRefs = new int[FrameStacking.MAX_FRAMES + 1];
+    private final int[] bootRefs = new int[FrameStacking.MAX_FRAMES + 1];
+    private byte[] dropped = new byte[0];
+    private Binary lastEpisode;
+
     /**
      * @param obsDim the observation size every row must have, or -1 to take it from the first row
      */
@@ -120,6 +139,10 @@ public final class BlockLoader {
             FileMetaData meta = reader.getFooter().getFileMetaData();
             MessageType schema = meta.getSchema();
             boolean enriched = schema.containsField(ReplayColumns.N_STEP_RETURN);
+            frameFile =
+                    schema.containsField(ReplayColumns.NEXT_OBS_FRAMES)
+                            ? FrameFile.of(file, meta.getKeyValueMetaData())
+                            : null;
             MessageType projection = project(file, schema, enriched);
             reader.setRequestedSchema(projection);
             long total = reader.getRecordCount();
@@ -162,6 +185,14 @@ public final class BlockLoader {
         ensureScratch(rows);
         int kept = readFilterColumns(schema, rowGroup, createdBy, rows);
         if (kept == 0) {
+            if (frameFile != null) {
+                // Later row groups may reference this one's frames.
+                ColumnCursor c = cursor(schema, ReplayColumns.EPISODE_ID, rowGroup, createdBy);
+                for (int i = 0; i < rows; i++) {
+                    episodeKeys[i] = key(c.nextBinary(), i);
+                }
+                readFrames(file, schema, rowGroup, createdBy, out, base, rows, capacity, enriched);
+            }
             return 0;
         }
         copyKept(envScratch, out.envId, base, rows);
@@ -178,7 +209,13 @@ public final class BlockLoader {
         }
         c = cursor(schema, ReplayColumns.EPISODE_ID, rowGroup, createdBy);
         for (int i = 0, j = base; i < rows; i++) {
-            if (keep[i]) {
+            if (frameFile != null) {
+                Binary episode = c.nextBinary();
+                episodeKeys[i] = key(episode, i);
+                if (keep[i]) {
+                    out.episodeId[j++] = dicts.episodes.idOf(episode);
+                }
+            } else if (keep[i]) {
                 out.episodeId[j++] = dicts.episodes.idOf(c.nextBinary());
             } else {
                 c.skipValue();
@@ -211,9 +248,19 @@ public final class BlockLoader {
                 rows);
         readFlag(schema, ReplayColumns.TERMINATED, rowGroup, createdBy, out.flags, base, rows, 1);
         readFlag(schema, ReplayColumns.TRUNCATED, rowGroup, createdBy, out.flags, base, rows, 2);
-        ColumnCursor obsImages = imageCursor(file, schema, rowGroup, createdBy);
-        boolean imageFile = obsImages != null;
-        if (imageFile) {
+        ColumnCursor obsImages = null;
+        boolean imageFile;
+        if (frameFile != null) {
+            imageFile =
+                    readFrames(
+                            file, schema, rowGroup, createdBy, out, base, rows, capacity, enriched);
+        } else {
+            obsImages = imageCursor(file, schema, rowGroup, createdBy);
+            imageFile = obsImages != null;
+        }
+        if (imageFile && frameFile != null) {
+            // rebuilt by readFrames
+        } else if (imageFile) {
             if (out.obsBytes == null) {
                 out.allocateImages(capacity, obsDim, enriched);
             }
@@ -349,7 +396,9 @@ public final class BlockLoader {
                 c.skipValue();
             }
         }
-        if (imageFile) {
+        if (imageFile && frameFile != null) {
+            // rebuilt by readFrames
+        } else if (imageFile) {
             readImages(
                     file,
                     cursor(schema, ReplayColumns.BOOTSTRAP_OBS_IMAGE, rowGroup, createdBy),
@@ -392,7 +441,17 @@ public final class BlockLoader {
                 obsDim = n;
             }
         }
-        boolean imageRows = c != null;
+        learnKind(file, c != null);
+        return c;
+    }
+
+    /**
+     * Learns the dataset's kind from its first row group, or checks that {@code file}'s rows are of
+     * it.
+     *
+     * @throws IllegalStateException when the dataset already holds the other kind
+     */
+    private void learnKind(DataFile file, boolean imageRows) {
         if (images == null) {
             images = imageRows;
         } else if (images != imageRows) {
@@ -406,7 +465,162 @@ public final class BlockLoader {
                             + ": a dataset holds one kind of observation; filter by env to read"
                             + " image and vector environments separately");
         }
-        return c;
+    }
+
+    /**
+     * Rebuilds the images of a file that stores frames once ({@link #frameFile}), feeding every row
+     * of a kept env to its decoder and writing the kept rows' obs, next_obs and (enriched)
+     * bootstrap images to {@code out}. Returns whether the row group holds image rows (its first
+     * row has frame references); vector rows have none and are read as vectors.
+     */
+    private boolean readFrames(
+            DataFile file,
+            MessageType schema,
+            PageReadStore rowGroup,
+            String createdBy,
+            FileBlock.Columns out,
+            int base,
+            int rows,
+            int capacity,
+            boolean enriched) {
+        ColumnCursor next = cursor(schema, ReplayColumns.NEXT_OBS_FRAMES, rowGroup, createdBy);
+        boolean imageRows = !next.isNullList();
+        boolean anyKept = false;
+        for (int i = 0; i < rows && !anyKept; i++) {
+            anyKept = keep[i];
+        }
+        if (anyKept) {
+            learnKind(file, imageRows);
+        }
+        if (!imageRows) {
+            return false;
+        }
+        ColumnCursor frames = cursor(schema, ReplayColumns.FRAMES, rowGroup, createdBy);
+        ColumnCursor obs = cursor(schema, ReplayColumns.OBS_FRAMES, rowGroup, createdBy);
+        ColumnCursor boot =
+                enriched
+                        ? cursor(schema, ReplayColumns.BOOTSTRAP_OBS_FRAMES, rowGroup, createdBy)
+                        : null;
+        for (int i = 0, j = base; i < rows; i++) {
+            if (!envKept(envScratch[i])) {
+                frames.skipValue();
+                obs.skipList();
+                next.skipList();
+                if (boot != null) {
+                    boot.skipList();
+                }
+                continue;
+            }
+            String env = dicts.envs.value(envScratch[i]);
+            FrameLayout layout = frameFile.layout(env);
+            int n = layout.observationBytes();
+            if (obsDim < 0) {
+                checkImageSize(file, ReplayColumns.NEXT_OBS_FRAMES, n, n);
+                obsDim = n;
+            } else if (n != obsDim) {
+                checkImageSize(file, ReplayColumns.NEXT_OBS_FRAMES, n, obsDim);
+            }
+            byte[] newFrames = NO_BYTES;
+            int newOffset = 0;
+            int newLength = 0;
+            if (frames.isNull()) {
+                frames.skipValue();
+            } else {
+                ByteBuffer bytes = frames.nextBinary().toByteBuffer();
+                newLength = bytes.remaining();
+                if (bytes.hasArray()) {
+                    newFrames = bytes.array();
+                    newOffset = bytes.arrayOffset() + bytes.position();
+                } else {
+                    newFrames = new byte[newLength];
+                    bytes.get(newFrames);
+                }
+            }
+            int obsCount = refs(file, ReplayColumns.OBS_FRAMES, obs, obsRefs);
+            int nextCount = refs(file, ReplayColumns.NEXT_OBS_FRAMES, next, nextRefs);
+            int bootCount = boot == null ? -1 : boot.nextIntList(bootRefs);
+            if (bootCount > FrameStacking.MAX_FRAMES) {
+                refs(file, ReplayColumns.BOOTSTRAP_OBS_FRAMES, bootCount);
+            }
+            byte[] obsDst;
+            byte[] nextDst;
+            byte[] bootDst;
+            int at;
+            if (keep[i]) {
+                if (out.obsBytes == null) {
+                    out.allocateImages(capacity, obsDim, enriched);
+                }
+                if (enriched && bootCount < 0) {
+                    checkImageSize(file, ReplayColumns.BOOTSTRAP_OBS_FRAMES, 0, obsDim);
+                }
+                obsDst = out.obsBytes;
+                nextDst = out.nextObsBytes;
+                bootDst = out.bootstrapBytes;
+                at = j++ * obsDim;
+            } else {
+                if (dropped.length < n) {
+                    dropped = new byte[n];
+                }
+                obsDst = dropped;
+                nextDst = dropped;
+                bootDst = dropped;
+                at = 0;
+            }
+            frameFile
+                    .decoder(env)
+                    .decode(
+                            episodeKeys[i],
+                            newFrames,
+                            newOffset,
+                            newLength,
+                            obsRefs,
+                            obsCount,
+                            nextRefs,
+                            nextCount,
+                            bootRefs,
+                            bootCount,
+                            obsDst,
+                            at,
+                            nextDst,
+                            at,
+                            bootDst,
+                            at);
+        }
+        return true;
+    }
+
+    /** Reads a row's frame references; a row without them among image rows is refused. */
+    private int refs(DataFile file, String column, ColumnCursor c, int[] dst) {
+        int count = c.nextIntList(dst);
+        if (count < 0) {
+            checkImageSize(file, column, 0, obsDim);
+        }
+        if (count > FrameStacking.MAX_FRAMES) {
+            refs(file, column, count);
+        }
+        return count;
+    }
+
+    private static void refs(DataFile file, String column, int count) {
+        throw new IllegalStateException(
+                "file "
+                        + file.path()
+                        + " has a row whose "
+                        + column
+                        + " holds "
+                        + count
+                        + " frame references, more than a stack holds ("
+                        + FrameStacking.MAX_FRAMES
+                        + "): was it written by ReplayFlow's replay-store?");
+    }
+
+    /** An episode id as a decoder key; consecutive rows of one episode share the String. */
+    private String key(Binary episode, int i) {
+        if (i > 0 && lastEpisode != null && lastEpisode.equals(episode)) {
+            return episodeKeys[i - 1];
+        }
+        lastEpisode = episode.copy();
+        return episode.toStringUsingUTF8();
     }
 
     /** Reads an image column's bytes ({@code <column>.data}) into {@code dst}. */
@@ -620,6 +834,7 @@ public final class BlockLoader {
             timeScratch = new long[rows];
             policyScratch = new int[rows];
             keep = new boolean[rows];
+            episodeKeys = new String[rows];
         }
     }
 
@@ -644,7 +859,14 @@ public final class BlockLoader {
                 fields.add(field(file, schema, name));
             }
         }
-        if (schema.containsField(ReplayColumns.OBS_IMAGE)) {
+        if (schema.containsField(ReplayColumns.NEXT_OBS_FRAMES)) {
+            fields.add(field(file, schema, ReplayColumns.FRAMES));
+            fields.add(field(file, schema, ReplayColumns.OBS_FRAMES));
+            fields.add(field(file, schema, ReplayColumns.NEXT_OBS_FRAMES));
+            if (enriched) {
+                fields.add(field(file, schema, ReplayColumns.BOOTSTRAP_OBS_FRAMES));
+            }
+        } else if (schema.containsField(ReplayColumns.OBS_IMAGE)) {
             fields.add(imageData(file, schema, ReplayColumns.OBS_IMAGE));
             fields.add(imageData(file, schema, ReplayColumns.NEXT_OBS_IMAGE));
             if (enriched) {
@@ -698,13 +920,18 @@ public final class BlockLoader {
                             ReplayColumns.EPISODE_ID,
                             ReplayColumns.OBS_IMAGE,
                             ReplayColumns.NEXT_OBS_IMAGE,
-                            ReplayColumns.BOOTSTRAP_OBS_IMAGE ->
+                            ReplayColumns.BOOTSTRAP_OBS_IMAGE,
+                            ReplayColumns.FRAMES ->
                             PrimitiveTypeName.BINARY;
                     case ReplayColumns.STEP,
                             ReplayColumns.EVENT_TIME_MS,
                             ReplayColumns.POLICY_VERSION ->
                             PrimitiveTypeName.INT64;
-                    case ReplayColumns.ACTION, ReplayColumns.N_STEP_COUNT ->
+                    case ReplayColumns.ACTION,
+                            ReplayColumns.N_STEP_COUNT,
+                            ReplayColumns.OBS_FRAMES,
+                            ReplayColumns.NEXT_OBS_FRAMES,
+                            ReplayColumns.BOOTSTRAP_OBS_FRAMES ->
                             PrimitiveTypeName.INT32;
                     case ReplayColumns.TERMINATED,
                             ReplayColumns.TRUNCATED,
@@ -730,7 +957,10 @@ public final class BlockLoader {
         boolean list =
                 name.equals(ReplayColumns.OBS)
                         || name.equals(ReplayColumns.NEXT_OBS)
-                        || name.equals(ReplayColumns.BOOTSTRAP_OBS);
+                        || name.equals(ReplayColumns.BOOTSTRAP_OBS)
+                        || name.equals(ReplayColumns.OBS_FRAMES)
+                        || name.equals(ReplayColumns.NEXT_OBS_FRAMES)
+                        || name.equals(ReplayColumns.BOOTSTRAP_OBS_FRAMES);
         if (!list && column.getMaxRepetitionLevel() != 0) {
             throw new IllegalStateException(
                     "file " + file.path() + ": column " + name + " is repeated; expected a scalar");
