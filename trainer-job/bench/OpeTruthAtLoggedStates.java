@@ -48,17 +48,7 @@ public class OpeTruthAtLoggedStates {
     static final int ROWS = 256;
 
     static int[] act(Policy p, float[] obs, int rows) {
-        int[] out = new int[rows];
-        int[] chunk = new int[ROWS];
-        float[] probs = new float[ROWS];
-        float[] in = new float[ROWS * D];
-        for (int s = 0; s < rows; s += ROWS) {
-            int n = Math.min(ROWS, rows - s);
-            System.arraycopy(obs, s * D, in, 0, n * D);
-            p.act(in, n, chunk, probs);
-            System.arraycopy(chunk, 0, out, s, n);
-        }
-        return out;
+        return p.actions(obs, rows);
     }
 
     /** The target's return from {@code state} within {@code budget} steps. */

@@ -58,6 +58,32 @@ public interface Policy extends AutoCloseable {
     void act(float[] obs, int batch, int[] actionsOut, float[] behaviorProbOut);
 
     /**
+     * The actions for {@code rows} observations of any number, asked {@value #ACTIONS_CHUNK} rows
+     * at a time so that no call builds a tensor of the whole set (offline evaluation asks for every
+     * logged state at once); the behaviour probabilities are dropped.
+     *
+     * @param obs [rows * observationSize()] observations, row-major; only read
+     * @return one action per observation
+     */
+    default int[] actions(float[] obs, int rows) {
+        int d = observationSize();
+        int[] actions = new int[rows];
+        int[] chunk = new int[ACTIONS_CHUNK];
+        float[] probs = new float[ACTIONS_CHUNK];
+        float[] in = new float[ACTIONS_CHUNK * d];
+        for (int start = 0; start < rows; start += ACTIONS_CHUNK) {
+            int n = Math.min(ACTIONS_CHUNK, rows - start);
+            System.arraycopy(obs, start * d, in, 0, n * d);
+            act(in, n, chunk, probs);
+            System.arraycopy(chunk, 0, actions, start, n);
+        }
+        return actions;
+    }
+
+    /** Rows per call of {@link #actions}. */
+    int ACTIONS_CHUNK = 256;
+
+    /**
      * Floats of recurrent state per row that {@link #act(float[], float[], int, int[], float[],
      * float[])} takes and returns: 0 for a feed-forward policy (the default), {@code units × state
      * tensors} for a recurrent one (an LSTM of 64 units: 128, {@code [h | c]}).

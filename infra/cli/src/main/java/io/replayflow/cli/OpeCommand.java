@@ -56,8 +56,6 @@ import picocli.CommandLine.Spec;
         })
 final class OpeCommand implements Callable<Integer> {
 
-    private static final int ACT_ROWS = 256;
-
     /** The result file next to the evaluated artifact. */
     private static final String TARGET_PERIOD = "trainer.target.update-period";
 
@@ -261,7 +259,7 @@ final class OpeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         float[] probe = registry.make(env).reset(seed);
         PolicyLoader loader =
-                PolicyLoader.tensorFlow(EnvPolicySpec.of(envSpec), probe, ACT_ROWS)
+                PolicyLoader.tensorFlow(EnvPolicySpec.of(envSpec), probe, Policy.ACTIONS_CHUNK)
                         .statelessOnly(
                                 "off-policy evaluation scores each logged step on its own,"
                                         + " without the target policy's state over the episode");
@@ -288,7 +286,7 @@ final class OpeCommand implements Callable<Integer> {
                             read.episodes(),
                             read.obsDim(),
                             envSpec.numActions(),
-                            (obs, rows) -> act(target, obs, rows),
+                            target::actions,
                             s);
         } catch (PolicyRejectedException e) {
             throw new UsageError("policy refused: " + e.getMessage());
@@ -327,21 +325,6 @@ final class OpeCommand implements Callable<Integer> {
         fqe.put(TARGET_PERIOD, Long.toString(DEFAULT_TARGET_PERIOD));
         fqe.putAll(keyValues());
         return fqe;
-    }
-
-    private static int[] act(Policy target, float[] obs, int rows) {
-        int d = target.observationSize();
-        int[] actions = new int[rows];
-        int[] chunk = new int[ACT_ROWS];
-        float[] probs = new float[ACT_ROWS];
-        float[] in = new float[ACT_ROWS * d];
-        for (int start = 0; start < rows; start += ACT_ROWS) {
-            int n = Math.min(ACT_ROWS, rows - start);
-            System.arraycopy(obs, start * d, in, 0, n * d);
-            target.act(in, n, chunk, probs);
-            System.arraycopy(chunk, 0, actions, start, n);
-        }
-        return actions;
     }
 
     private void print(PrintWriter out, OffPolicyEvaluation.Report r) {

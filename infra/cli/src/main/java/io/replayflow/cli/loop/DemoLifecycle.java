@@ -126,7 +126,6 @@ public final class DemoLifecycle implements AutoCloseable {
     static final Duration OPE_WINDOW = Duration.ofSeconds(30);
 
     private static final int OPE_RESAMPLES = 100;
-    private static final int ACT_ROWS = 256;
 
     /**
      * One decision of the controller as the demo saw it.
@@ -214,7 +213,9 @@ public final class DemoLifecycle implements AutoCloseable {
         this.envSpec = registry.spec(envId);
         this.loader =
                 PolicyLoader.tensorFlow(
-                                EnvPolicySpec.of(envSpec), registry.make(envId).reset(0), ACT_ROWS)
+                                EnvPolicySpec.of(envSpec),
+                                registry.make(envId).reset(0),
+                                Policy.ACTIONS_CHUNK)
                         .statelessOnly(
                                 "the demo's off-policy evaluation scores each logged step on its"
                                         + " own, without the target policy's state");
@@ -350,7 +351,7 @@ public final class DemoLifecycle implements AutoCloseable {
                             read.episodes(),
                             read.obsDim(),
                             envSpec.numActions(),
-                            (obs, rows) -> greedy(target, obs, rows),
+                            target::actions,
                             settings);
             OpeResultFile.write(version.dir(), report.toJson(version.dir().toString()));
             LOG.info(
@@ -361,21 +362,6 @@ public final class DemoLifecycle implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("demo OPE of v{} failed: {}", version.version(), e.toString());
         }
-    }
-
-    private static int[] greedy(Policy target, float[] obs, int rows) {
-        int d = target.observationSize();
-        int[] actions = new int[rows];
-        int[] chunk = new int[ACT_ROWS];
-        float[] probs = new float[ACT_ROWS];
-        float[] in = new float[ACT_ROWS * d];
-        for (int start = 0; start < rows; start += ACT_ROWS) {
-            int n = Math.min(ACT_ROWS, rows - start);
-            System.arraycopy(obs, start * d, in, 0, n * d);
-            target.act(in, n, chunk, probs);
-            System.arraycopy(chunk, 0, actions, start, n);
-        }
-        return actions;
     }
 
     /**
