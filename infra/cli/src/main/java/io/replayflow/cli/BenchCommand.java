@@ -515,6 +515,14 @@ final class BenchCommand {
         List<String> settings = List.of();
 
         @Option(
+                names = "--batch-size",
+                defaultValue = "32",
+                description =
+                        "Decisions per request of the last phase, through POST"
+                                + " /v1/decisions/batch; 0 skips it (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(
                 names = "--broker-set",
                 paramLabel = "KEY=VALUE",
                 description =
@@ -531,6 +539,10 @@ final class BenchCommand {
             }
             if (warmupSeconds < 0) {
                 throw new UsageError("--warmup-seconds " + warmupSeconds + " must be at least 0");
+            }
+            if (batchSize < 0 || batchSize > 1024) {
+                throw new UsageError(
+                        "--batch-size " + batchSize + " must be in [0, 1024] (0 skips the phase)");
             }
             if (rateConnections < 1 || rateConnections > rate) {
                 throw new UsageError(
@@ -557,6 +569,7 @@ final class BenchCommand {
                                 Duration.ofSeconds(warmupSeconds),
                                 rate,
                                 rateConnections,
+                                batchSize,
                                 keys),
                         out);
             } catch (IllegalArgumentException e) {

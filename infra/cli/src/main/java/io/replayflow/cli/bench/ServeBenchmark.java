@@ -46,7 +46,10 @@ import java.util.regex.Pattern;
  *   <li>open loop at a constant rate R: {@code h2load --rps}, whose per-request log gives the
  *       percentiles. Each h2load connection holds one request at a time, so a request delayed past
  *       its slot delays the next one (coordinated omission): the figures understate the tail when
- *       the service stalls, and "sent" below the target rate shows it.
+ *       the service stalls, and "sent" below the target rate shows it;
+ *   <li>closed loop through the batch form, {@code POST /v1/decisions/batch} with B decisions of
+ *       distinct sessions per request (what a high-volume client sends): decisions/s from the
+ *       service's own decision counter, latency per request.
  * </ol>
  */
 public final class ServeBenchmark {
@@ -59,6 +62,7 @@ public final class ServeBenchmark {
             Duration warmUp,
             int rate,
             int rateConnections,
+            int batchSize,
             Map<String, String> serveSettings) {}
 
     /** One load phase's figures. */
@@ -133,7 +137,60 @@ public final class ServeBenchmark {
                             + " connections)",
                     open);
             out.flush();
+            if (s.batchSize() > 0) {
+                String batchUrl = service.uri().resolve("v1/decisions/batch").toString();
+                Path script =
+                        Files.writeString(
+                                work.resolve("decide-batch.lua"),
+                                WRK_BATCH_SCRIPT.formatted(s.batchSize()));
+                exec(
+                        wrkCommand(batchUrl, script, s, Duration.ofSeconds(3), false),
+                        Duration.ofSeconds(33));
+                Map<String, Double> start = counters(service.metrics());
+                LoadResult batched =
+                        parseWrk(
+                                exec(
+                                        wrkCommand(batchUrl, script, s, s.duration(), true),
+                                        s.duration().plusSeconds(30)));
+                Map<String, Double> end = counters(service.metrics());
+                double decided =
+                        end.get(ServeMetrics.DECISIONS) - start.get(ServeMetrics.DECISIONS);
+                out.printf(
+                        Locale.ROOT,
+                        "closed loop, batch form (wrk, %d connections, %d decisions per request):"
+                                + " %,.0f decisions/s (%,.0f requests/s, %d ok, %d failed);"
+                                + " latency per request p50 %.2f ms, p90 %.2f ms, p99 %.2f ms,"
+                                + " max %.2f ms%n",
+                        s.connections(),
+                        s.batchSize(),
+                        decided / s.duration().toNanos() * 1e9,
+                        batched.requestsPerSecond(),
+                        batched.ok(),
+                        batched.failed(),
+                        batched.pMs().getOrDefault("50", Double.NaN),
+                        batched.pMs().getOrDefault("90", Double.NaN),
+                        batched.pMs().getOrDefault("99", Double.NaN),
+                        batched.pMs().getOrDefault("100", Double.NaN));
+                out.flush();
+            }
         }
+    }
+
+    /** wrk against {@code url} with {@code script} for {@code length}, with percentiles or not. */
+    private static List<String> wrkCommand(
+            String url, Path script, Settings s, Duration length, boolean latency) {
+        List<String> command = new ArrayList<>();
+        command.add("wrk");
+        command.add("-t" + s.wrkThreads());
+        command.add("-c" + s.connections());
+        command.add("-d" + Math.max(1, length.toSeconds()) + "s");
+        if (latency) {
+            command.add("--latency");
+        }
+        command.add("-s");
+        command.add(script.toString());
+        command.add(url);
+        return command;
     }
 
     private static void print(PrintWriter out, String phase, LoadResult r) {
@@ -224,6 +281,28 @@ public final class ServeBenchmark {
                 '{"policy":"bench","session_id":"s%d","obs":[0.01,-0.02,0.03,%.3f]}',
                 n % 1000, (n % 97) / 1000.0)
               return wrk.format(nil, nil, nil, body)
+            end
+            """;
+
+    /**
+     * POSTs {@code %d} CartPole decisions of distinct sessions per request to the batch form; the
+     * sessions cycle over 65,536, so a session's next decision comes many requests later.
+     */
+    private static final String WRK_BATCH_SCRIPT =
+            """
+            wrk.method = "POST"
+            wrk.headers["Content-Type"] = "application/json"
+            local b = %d
+            local n = 0
+            request = function()
+              local items = {}
+              for i = 1, b do
+                n = n + 1
+                items[i] = string.format(
+                  '{"policy":"bench","session_id":"b%%d","obs":[0.01,-0.02,0.03,%%.3f]}',
+                  n %% 65536, (n %% 97) / 1000.0)
+              end
+              return wrk.format(nil, nil, nil, '{"decisions":[' .. table.concat(items, ",") .. ']}')
             end
             """;
 
