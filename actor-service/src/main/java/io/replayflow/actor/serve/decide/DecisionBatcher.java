@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -76,6 +77,10 @@ public final class DecisionBatcher implements AutoCloseable {
     private final IntConsumer batchSizes;
     private final BlockingQueue<Pending> queue;
     private final int capacity;
+
+    /** Places in {@link #queue}: taken on admission, given back as the batching thread takes. */
+    private final Semaphore places;
+
     private final Thread thread;
     private volatile boolean running = true;
     private long sequence;
@@ -112,6 +117,7 @@ public final class DecisionBatcher implements AutoCloseable {
         this.maxWaitNanos = maxWait.toNanos();
         this.capacity = queueCapacity;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.places = new Semaphore(queueCapacity);
         this.batchSizes = Objects.requireNonNull(batchSizes, "batchSizes");
         this.sequence = clock.millis() * 1000; // increasing across restarts of one service id
         this.thread = new Thread(this::run, "replayflow-serve-batcher");
@@ -126,10 +132,42 @@ public final class DecisionBatcher implements AutoCloseable {
      */
     public CompletableFuture<Decision> submit(DecisionRequest request, Session session) {
         CompletableFuture<Decision> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(request, session, result))) {
+        if (running && places.tryAcquire()) {
+            queue.add(new Pending(request, session, result));
+        } else {
             result.completeExceptionally(new OverloadedException(capacity));
         }
         return result;
+    }
+
+    /** Requests that may wait at once: the most one batch call may hold. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Queues the requests of one batch call all or none: when the queue has no room for every one
+     * of them, each future fails with {@link OverloadedException} and none is acted on or logged.
+     * (Admitted one by one, a full queue would refuse the tail of a batch after its head had been
+     * logged, and the client, answered 503, would never learn the logged decisions it did not act
+     * on.)
+     *
+     * @param sessions the session entry of each request, in the same order
+     */
+    public List<CompletableFuture<Decision>> submitAll(
+            List<DecisionRequest> requests, List<Session> sessions) {
+        List<CompletableFuture<Decision>> results = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            results.add(new CompletableFuture<>());
+        }
+        if (running && places.tryAcquire(requests.size())) {
+            for (int i = 0; i < requests.size(); i++) {
+                queue.add(new Pending(requests.get(i), sessions.get(i), results.get(i)));
+            }
+        } else {
+            results.forEach(r -> r.completeExceptionally(new OverloadedException(capacity)));
+        }
+        return results;
     }
 
     private void run() {
@@ -310,6 +348,7 @@ public final class DecisionBatcher implements AutoCloseable {
             batch.add(next);
             queue.drainTo(batch, maxBatch - batch.size());
         }
+        places.release(batch.size());
     }
 
     private Decision decision(

@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.replayflow.actor.metrics.ServeMetrics;
 import io.replayflow.actor.metrics.ServeMetrics.Refusal;
 import io.replayflow.actor.serve.SessionTable;
+import io.replayflow.actor.serve.SessionTable.Session;
 import io.replayflow.actor.serve.decide.DecisionBatcher;
 import io.replayflow.actor.serve.decide.DecisionRequest;
 import io.replayflow.actor.serve.decide.OverloadedException;
@@ -233,11 +234,27 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
 
     private CompletableFuture<JsonNode> decideBatch(JsonNode json) {
         JsonNode items = items(json, "decisions");
+        if (items.size() > batcher.capacity()) {
+            throw new ApiError(
+                    413,
+                    Refusal.TOO_LARGE,
+                    "decisions",
+                    "decisions holds "
+                            + items.size()
+                            + " requests; one call takes at most "
+                            + batcher.capacity()
+                            + " (serve.batch.queue-capacity): split it into smaller calls");
+        }
         List<DecisionRequest> requests = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             requests.add(parser.decision(item(items, i, "decisions"), "decisions[" + i + "]."));
         }
-        List<CompletableFuture<Decision>> futures = requests.stream().map(this::submit).toList();
+        List<Session> entries = new ArrayList<>(requests.size());
+        for (DecisionRequest r : requests) {
+            entries.add(sessions.touch(r.sessionId()));
+        }
+        List<CompletableFuture<Decision>> futures =
+                batcher.submitAll(requests, entries).stream().map(this::counted).toList();
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .thenApply(
                         ignored -> {
@@ -249,12 +266,15 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
     }
 
     private CompletableFuture<Decision> submit(DecisionRequest request) {
-        return batcher.submit(request, sessions.touch(request.sessionId()))
-                .thenApply(
-                        d -> {
-                            metrics.decided();
-                            return d;
-                        });
+        return counted(batcher.submit(request, sessions.touch(request.sessionId())));
+    }
+
+    private CompletableFuture<Decision> counted(CompletableFuture<Decision> decision) {
+        return decision.thenApply(
+                d -> {
+                    metrics.decided();
+                    return d;
+                });
     }
 
     /** {@code {decision_id, action, probability, policy_version}}, as {@link #answer} has it. */
