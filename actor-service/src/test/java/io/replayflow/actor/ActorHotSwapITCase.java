@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.actor.env.Acrobot;
 import io.replayflow.actor.env.CartPole;
+import io.replayflow.actor.follow.CompactedTopicFollower;
 import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.actor.publish.PublisherSettings;
-import io.replayflow.actor.swap.PolicyFollower;
 import io.replayflow.actor.testing.TestPolicies;
 import io.replayflow.actor.testing.TestPolicies.Artifact;
 import io.replayflow.infra.stack.LocalStack;
@@ -340,7 +340,7 @@ class ActorHotSwapITCase {
         List<Row> rows = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
-                        PolicyFollower.consumerProperties(
+                        CompactedTopicFollower.consumerProperties(
                                 stack.bootstrapServers(), "test-reader"))) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p :

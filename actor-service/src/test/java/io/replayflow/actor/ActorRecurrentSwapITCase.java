@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.replayflow.actor.env.CartPole;
+import io.replayflow.actor.follow.CompactedTopicFollower;
 import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.actor.publish.PublisherSettings;
-import io.replayflow.actor.swap.PolicyFollower;
 import io.replayflow.actor.testing.TestPolicies;
 import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.policy.testing.LstmPolicy;
@@ -208,7 +208,7 @@ class ActorRecurrentSwapITCase {
         List<Transition> rows = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
-                        PolicyFollower.consumerProperties(
+                        CompactedTopicFollower.consumerProperties(
                                 stack.bootstrapServers(), "test-reader"))) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p :

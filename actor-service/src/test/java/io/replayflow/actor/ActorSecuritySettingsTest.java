@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.replayflow.actor.follow.CompactedTopicFollower;
 import io.replayflow.actor.metrics.MetricsServer;
-import io.replayflow.actor.swap.PolicyFollower;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,7 +50,7 @@ class ActorSecuritySettingsTest {
         ActorConfig c = secured();
         Properties producer = c.publisherSettings().producerProperties();
         Properties consumer =
-                PolicyFollower.consumerProperties(
+                CompactedTopicFollower.consumerProperties(
                         c.bootstrapServers(), "follower", c.kafkaProperties());
 
         assertThat(producer)

@@ -1,6 +1,6 @@
 package io.replayflow.actor.assign;
 
-import io.replayflow.actor.swap.PolicyFollower;
+import io.replayflow.actor.follow.CompactedTopicFollower;
 import io.replayflow.policy.AnnouncedPolicy;
 import io.replayflow.policy.Policy;
 import io.replayflow.policy.PolicyRejectedException;
@@ -12,22 +12,15 @@ import io.replayflow.policy.swap.PolicyRef;
 import io.replayflow.schemas.avro.AssignedVersion;
 import io.replayflow.schemas.avro.PolicyAssignment;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,23 +44,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class AssignmentFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentFollower.class);
-    private static final Duration TOPIC_RETRY = Duration.ofSeconds(2);
 
-    private final Consumer<byte[], byte[]> consumer;
-    private final String topic;
+    private final CompactedTopicFollower follower;
     private final String policyName;
     private final PolicyLoader loader;
     private final PolicySpec spec;
     private final PolicyRouter router;
-    private final Duration pollInterval;
     private final AssignmentListener listener;
     private final Map<Long, PolicyRef> loaded = new HashMap<>();
     private Set<Long> previous =
             Set.of(); // the versions of the assignment before the installed one
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private PolicyAssignment newest; // collected since the last apply; the follower's thread only
     private volatile long sequence;
-    private Thread thread;
 
     /**
      * @param consumer a consumer this follower owns and closes (assigned, no group, no commits)
@@ -82,8 +70,6 @@ public final class AssignmentFollower implements AutoCloseable {
             PolicyRouter router,
             Duration pollInterval,
             AssignmentListener listener) {
-        this.consumer = Objects.requireNonNull(consumer, "consumer");
-        this.topic = Objects.requireNonNull(topic, "topic");
         this.policyName = Objects.requireNonNull(policyName, "policyName");
         this.loader = Objects.requireNonNull(loader, "loader");
         this.spec =
@@ -94,11 +80,39 @@ public final class AssignmentFollower implements AutoCloseable {
                                                 "an assignment follower's loader needs a reader"
                                                         + " spec (PolicyLoader.tensorFlow)"));
         this.router = Objects.requireNonNull(router, "router");
-        this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.follower =
+                new CompactedTopicFollower(
+                        consumer,
+                        topic,
+                        "assignment follower for '" + policyName + "'",
+                        pollInterval,
+                        new CompactedTopicFollower.Reader() {
+                            @Override
+                            public void collect(ConsumerRecords<byte[], byte[]> records) {
+                                newest = newest(newest, records);
+                            }
+
+                            @Override
+                            public void apply() {
+                                PolicyAssignment latest = newest;
+                                newest = null;
+                                consider(latest);
+                            }
+
+                            @Override
+                            public String state() {
+                                return sequence == 0
+                                        ? "actors act with the newest version (no assignment)"
+                                        : "actors keep assignment #" + sequence;
+                            }
+                        },
+                        true);
     }
 
-    /** A follower with its own {@link KafkaConsumer} (settings as {@link PolicyFollower}'s). */
+    /**
+     * A follower with its own {@link KafkaConsumer} ({@link CompactedTopicFollower}'s settings).
+     */
     public static AssignmentFollower create(
             String bootstrapServers,
             Map<String, String> clientSettings,
@@ -111,7 +125,7 @@ public final class AssignmentFollower implements AutoCloseable {
             AssignmentListener listener) {
         return new AssignmentFollower(
                 new KafkaConsumer<>(
-                        PolicyFollower.consumerProperties(
+                        CompactedTopicFollower.consumerProperties(
                                 bootstrapServers, clientId, clientSettings)),
                 topic,
                 policyName,
@@ -122,13 +136,8 @@ public final class AssignmentFollower implements AutoCloseable {
     }
 
     /** Starts following on a daemon thread. */
-    public synchronized void start() {
-        if (thread != null) {
-            throw new IllegalStateException("AssignmentFollower already started");
-        }
-        thread = new Thread(this::run, "replayflow-assignment-follower-" + policyName);
-        thread.setDaemon(true);
-        thread.start();
+    public void start() {
+        follower.start("replayflow-assignment-follower-" + policyName);
     }
 
     /**
@@ -136,81 +145,12 @@ public final class AssignmentFollower implements AutoCloseable {
      * installed (or refused, or there was none).
      */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return follower.awaitCaughtUp(timeout);
     }
 
     /** The sequence of the assignment installed last (0 before any). */
     public long installedSequence() {
         return sequence;
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = assign();
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            PolicyAssignment latest = null;
-            while (running && !reached(end)) {
-                latest = newest(latest, consumer.poll(pollInterval));
-            }
-            consider(latest);
-            caughtUp.countDown();
-            LOG.info(
-                    "assignment follower caught up with {} for '{}': {}",
-                    topic,
-                    policyName,
-                    sequence == 0 ? "no assignment (newest version acts)" : "#" + sequence);
-            while (running) {
-                consider(newest(null, consumer.poll(pollInterval)));
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                LOG.error("assignment follower for '{}' woken up unexpectedly", policyName, e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error(
-                    "assignment follower for '{}' on {} stopped: {}; actors keep assignment #{}",
-                    policyName,
-                    topic,
-                    e.toString(),
-                    sequence,
-                    e);
-        } finally {
-            caughtUp.countDown();
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-        }
-    }
-
-    private List<TopicPartition> assign() throws InterruptedException {
-        while (running) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            if (infos != null && !infos.isEmpty()) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (PartitionInfo info : infos) {
-                    partitions.add(new TopicPartition(info.topic(), info.partition()));
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                return partitions;
-            }
-            LOG.warn(
-                    "assignment topic {} does not exist yet; actors act with the newest version"
-                            + " until it does (create it, compacted, keyed by policy name)",
-                    topic);
-            caughtUp.countDown();
-            Thread.sleep(TOPIC_RETRY.toMillis());
-        }
-        throw new WakeupException();
-    }
-
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private PolicyAssignment newest(
@@ -314,21 +254,7 @@ public final class AssignmentFollower implements AutoCloseable {
     /** Stops following, waits for the consumer thread and releases the loaded models. */
     @Override
     public void close() {
-        running = false;
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t == null) {
-            consumer.close(CloseOptions.timeout(Duration.ZERO));
-        } else {
-            consumer.wakeup();
-            try {
-                t.join(Duration.ofSeconds(30).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        follower.close();
         dropUnused(Set.of());
     }
 }

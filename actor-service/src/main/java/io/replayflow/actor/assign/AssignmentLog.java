@@ -322,7 +322,7 @@ public final class AssignmentLog {
     /** Every decodable assignment of {@code policyName} on {@code topic}, in offset order. */
     private List<PolicyAssignment> read(String topic, String policyName) {
         Properties props =
-                io.replayflow.actor.swap.PolicyFollower.consumerProperties(
+                io.replayflow.actor.follow.CompactedTopicFollower.consumerProperties(
                         bootstrapServers, "replayflow-assignment-reader", clientSettings);
         List<PolicyAssignment> found = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {

@@ -1,5 +1,6 @@
 package io.replayflow.actor.swap;
 
+import io.replayflow.actor.follow.CompactedTopicFollower;
 import io.replayflow.policy.Policy;
 import io.replayflow.policy.PolicyRejectedException;
 import io.replayflow.policy.load.PolicyLoader;
@@ -14,20 +15,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,22 +43,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFollower.class);
-    private static final Duration TOPIC_RETRY = Duration.ofSeconds(2);
-    private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
-    private final Consumer<byte[], byte[]> consumer;
-    private final String topic;
+    private final CompactedTopicFollower follower;
     private final String policyName;
     private final PolicyLoader loader;
     private final List<PolicyHolder> holders;
-    private final Duration pollInterval;
     private final SwapListener listener;
     private final SingleObjectSerde<PolicyVersion> serde =
             SingleObjectSerde.forClass(PolicyVersion.class);
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private final List<PolicyVersion> collected = new ArrayList<>(); // the follower's thread
     private volatile long installed;
-    private Thread thread;
 
     /**
      * @param consumer a consumer this follower owns and closes; it is assigned the topic's
@@ -82,60 +68,47 @@ public final class PolicyFollower implements AutoCloseable {
             List<PolicyHolder> holders,
             Duration pollInterval,
             SwapListener listener) {
-        this.consumer = Objects.requireNonNull(consumer, "consumer");
-        this.topic = Objects.requireNonNull(topic, "topic");
         this.policyName = Objects.requireNonNull(policyName, "policyName");
         this.loader = Objects.requireNonNull(loader, "loader");
         this.holders = List.copyOf(holders);
-        this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
         this.listener = Objects.requireNonNull(listener, "listener");
         if (this.holders.isEmpty()) {
             throw new IllegalArgumentException("PolicyFollower needs at least one holder");
         }
         this.installed = this.holders.stream().mapToLong(PolicyHolder::version).max().orElse(0);
-    }
+        this.follower =
+                new CompactedTopicFollower(
+                        consumer,
+                        topic,
+                        "policy follower for '" + policyName + "'",
+                        pollInterval,
+                        new CompactedTopicFollower.Reader() {
+                            @Override
+                            public void collect(ConsumerRecords<byte[], byte[]> records) {
+                                collected.addAll(matching(records));
+                            }
 
-    /**
-     * The fetch wait of followers and topic readers, in ms, unless a client setting says otherwise.
-     */
-    static final int FETCH_MAX_WAIT_MS = 50;
+                            @Override
+                            public void apply() {
+                                if (!collected.isEmpty()) {
+                                    install(List.copyOf(collected));
+                                    collected.clear();
+                                }
+                            }
 
-    /** Consumer settings for following {@code rf.policies} (no group, nothing committed). */
-    public static Properties consumerProperties(String bootstrapServers, String clientId) {
-        return consumerProperties(bootstrapServers, clientId, Map.of());
-    }
-
-    /**
-     * As {@link #consumerProperties(String, String)}, over {@code clientSettings} (security and
-     * other client settings); the follower's own settings above win.
-     */
-    public static Properties consumerProperties(
-            String bootstrapServers, String clientId, Map<String, String> clientSettings) {
-        Properties props = new Properties();
-        // Readers of these small topics read to their end (AssignmentLog, TopicSnapshot): with the
-        // consumer's default 500 ms fetch wait, each such read waited about that long for its last
-        // fetch, and a lifecycle decision (two reads) took ~1.2 s instead of ~0.35 s (bench
-        // assignments). An idle follower pays 20 small fetches a second. A client setting may
-        // still override it.
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(FETCH_MAX_WAIT_MS));
-        props.putAll(clientSettings);
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // Never create the policies topic by asking for it: it must be compacted.
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        return props;
+                            @Override
+                            public String state() {
+                                return "actors act with v" + installed;
+                            }
+                        },
+                        false);
     }
 
     /**
      * A follower with its own {@link KafkaConsumer}.
      *
      * @param clientSettings further consumer settings (security...), see {@link
-     *     #consumerProperties(String, String, Map)}
+     *     CompactedTopicFollower#consumerProperties(String, String, Map)}
      */
     public static PolicyFollower create(
             String bootstrapServers,
@@ -148,7 +121,9 @@ public final class PolicyFollower implements AutoCloseable {
             Duration pollInterval,
             SwapListener listener) {
         return new PolicyFollower(
-                new KafkaConsumer<>(consumerProperties(bootstrapServers, clientId, clientSettings)),
+                new KafkaConsumer<>(
+                        CompactedTopicFollower.consumerProperties(
+                                bootstrapServers, clientId, clientSettings)),
                 topic,
                 policyName,
                 loader,
@@ -158,13 +133,8 @@ public final class PolicyFollower implements AutoCloseable {
     }
 
     /** Starts following on a daemon thread. */
-    public synchronized void start() {
-        if (thread != null) {
-            throw new IllegalStateException("PolicyFollower already started");
-        }
-        thread = new Thread(this::run, "replayflow-policy-follower-" + policyName);
-        thread.setDaemon(true);
-        thread.start();
+    public void start() {
+        follower.start("replayflow-policy-follower-" + policyName);
     }
 
     /**
@@ -174,108 +144,12 @@ public final class PolicyFollower implements AutoCloseable {
      * @return false if that did not happen within {@code timeout}
      */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return follower.awaitCaughtUp(timeout);
     }
 
     /** The newest version installed in the holders (0 before any). */
     public long installedVersion() {
         return installed;
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = assign();
-            catchUp(partitions);
-            while (running) {
-                try {
-                    consider(consumer.poll(pollInterval));
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    LOG.error(
-                            "policy follower for '{}' on {} failed ({}); actors keep acting with"
-                                    + " v{}, retrying in {}",
-                            policyName,
-                            topic,
-                            e.toString(),
-                            installed,
-                            ERROR_BACKOFF,
-                            e);
-                    Thread.sleep(ERROR_BACKOFF.toMillis());
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                LOG.error("policy follower for '{}' woken up unexpectedly", policyName, e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error(
-                    "policy follower for '{}' on {} stopped: {}; actors keep acting with v{} and"
-                            + " will not see newer versions",
-                    policyName,
-                    topic,
-                    e.toString(),
-                    installed,
-                    e);
-        } finally {
-            caughtUp.countDown();
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-        }
-    }
-
-    private List<TopicPartition> assign() throws InterruptedException {
-        while (running) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            if (infos != null && !infos.isEmpty()) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (PartitionInfo info : infos) {
-                    partitions.add(new TopicPartition(info.topic(), info.partition()));
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                return partitions;
-            }
-            LOG.warn(
-                    "policy topic {} does not exist yet; actors act with v{} until it does"
-                            + " (create it, compacted, keyed by policy name)",
-                    topic,
-                    installed);
-            Thread.sleep(TOPIC_RETRY.toMillis());
-        }
-        throw new WakeupException();
-    }
-
-    private void catchUp(List<TopicPartition> partitions) {
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        List<PolicyVersion> found = new ArrayList<>();
-        while (running && !reached(end)) {
-            found.addAll(matching(consumer.poll(pollInterval)));
-        }
-        install(found);
-        caughtUp.countDown();
-        LOG.info(
-                "policy follower caught up with {} for '{}': acting with v{}",
-                topic,
-                policyName,
-                installed);
-    }
-
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void consider(ConsumerRecords<byte[], byte[]> records) {
-        List<PolicyVersion> found = matching(records);
-        if (!found.isEmpty()) {
-            install(found);
-        }
     }
 
     private List<PolicyVersion> matching(ConsumerRecords<byte[], byte[]> records) {
@@ -291,11 +165,10 @@ public final class PolicyFollower implements AutoCloseable {
                 }
             } catch (DecodeException e) {
                 LOG.warn(
-                        "skipping undecodable record {}-{}@{} on {}: {} ({})",
+                        "skipping undecodable record {}-{}@{}: {} ({})",
                         record.topic(),
                         record.partition(),
                         record.offset(),
-                        topic,
                         e.getMessage(),
                         e.reason());
             }
@@ -368,20 +241,6 @@ public final class PolicyFollower implements AutoCloseable {
     /** Stops following and waits for the consumer thread to close the consumer. */
     @Override
     public void close() {
-        running = false;
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t == null) {
-            consumer.close(CloseOptions.timeout(Duration.ZERO));
-            return;
-        }
-        consumer.wakeup();
-        try {
-            t.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.replayflow.cli.lifecycle;
 
-import io.replayflow.actor.swap.PolicyFollower;
+import io.replayflow.actor.follow.CompactedTopicFollower;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,8 @@ final class TopicSnapshot {
             Consumer<byte[]> values) {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
-                        PolicyFollower.consumerProperties(bootstrap, clientId, clientSettings))) {
+                        CompactedTopicFollower.consumerProperties(
+                                bootstrap, clientId, clientSettings))) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
                 return;
