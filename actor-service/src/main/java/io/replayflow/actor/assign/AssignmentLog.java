@@ -151,7 +151,7 @@ public final class AssignmentLog {
                     logWritten(a);
                     return next;
                 } catch (KafkaException e) {
-                    if (!fenced(e)) {
+                    if (!fenced(e) && !lostToAnotherWriter(e)) {
                         throw new IllegalStateException(
                                 "could not write the assignment of '"
                                         + policyName
@@ -222,6 +222,33 @@ public final class AssignmentLog {
     }
 
     /** Whether {@code e} (or a cause) says another producer of the same id fenced this one. */
+    /**
+     * A transaction that ended in a state error rather than a fencing one: when two writers
+     * initialise the same transactional id at once, the coordinator may answer the loser's commit
+     * with {@code INVALID_TXN_STATE} or an unexpected server error instead of a fencing error (seen
+     * with Kafka 4.2 under load, {@code AssignmentLogITCase}). Whether or not that commit took
+     * effect, deciding again is safe: the next attempt fences every other writer, waits for their
+     * transactions to end and reads the state, which then holds the commit if it took effect. A
+     * timeout or an authorisation failure is not this: the broker is unreachable or refuses.
+     */
+    private static boolean lostToAnotherWriter(KafkaException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException
+                    || t instanceof org.apache.kafka.common.errors.AuthorizationException
+                    || t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                return false;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.InvalidTxnStateException
+                    || t instanceof org.apache.kafka.common.errors.ConcurrentTransactionsException
+                    || (t.getMessage() != null && t.getMessage().contains("EndTxnResponse"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean fenced(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ProducerFencedException
