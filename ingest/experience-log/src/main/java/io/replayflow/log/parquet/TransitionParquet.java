@@ -11,6 +11,7 @@ import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 
 /**
@@ -32,10 +33,26 @@ public final class TransitionParquet {
 
     private TransitionParquet() {}
 
-    /** A writer of {@link Transition}s to {@code out} ({@link TransitionWriteSupport}). */
+    /**
+     * A writer of {@link Transition}s to {@code out} ({@link TransitionWriteSupport}) that stores
+     * image rows' frames once: what ingest and compaction write. Read its files with {@link
+     * #reader}.
+     */
     public static ParquetWriter<Transition> writer(
             OutputFile out, LogCompression compression, long rowGroupBytes) throws IOException {
-        return new TransitionWriterBuilder(out)
+        return writer(out, compression, rowGroupBytes, true);
+    }
+
+    /**
+     * A writer of {@link Transition}s to {@code out}.
+     *
+     * @param framesOnce store image rows' frames once; false writes whole images, as files written
+     *     before frames were stored once (for tests of such files and size comparisons)
+     */
+    public static ParquetWriter<Transition> writer(
+            OutputFile out, LogCompression compression, long rowGroupBytes, boolean framesOnce)
+            throws IOException {
+        return new TransitionWriterBuilder(out, framesOnce)
                 .withCompressionCodec(compression.codec())
                 .withRowGroupSize(rowGroupBytes)
                 .withDictionaryEncoding("obs.list.element", false)
@@ -60,10 +77,23 @@ public final class TransitionParquet {
                 .build();
     }
 
+    /**
+     * A reader of a log file, frames stored once or whole images, any Transition version: {@link
+     * TransitionReader#read} yields full {@link Transition}s in file order with {@code obs_image}
+     * and {@code next_obs_image} rebuilt byte for byte. The one way ReplayFlow reads log rows
+     * (replay-data's columnar loader reads the same frame columns with the same codec).
+     */
+    public static TransitionReader reader(InputFile in) throws IOException {
+        return TransitionReader.open(in);
+    }
+
     private static final class TransitionWriterBuilder
             extends ParquetWriter.Builder<Transition, TransitionWriterBuilder> {
-        TransitionWriterBuilder(OutputFile out) {
+        private final boolean framesOnce;
+
+        TransitionWriterBuilder(OutputFile out, boolean framesOnce) {
             super(out);
+            this.framesOnce = framesOnce;
         }
 
         @Override
@@ -74,12 +104,12 @@ public final class TransitionParquet {
         @Override
         @Deprecated // still abstract in parquet 1.15; the ParquetConfiguration overload is used
         protected WriteSupport<Transition> getWriteSupport(Configuration conf) {
-            return new TransitionWriteSupport();
+            return new TransitionWriteSupport(framesOnce);
         }
 
         @Override
         protected WriteSupport<Transition> getWriteSupport(ParquetConfiguration conf) {
-            return new TransitionWriteSupport();
+            return new TransitionWriteSupport(framesOnce);
         }
     }
 
