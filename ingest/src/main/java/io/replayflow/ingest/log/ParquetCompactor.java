@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>append</b> the inputs' row groups byte for byte ({@link ParquetFileWriter#appendFile})
  *       when they average at least {@value #APPEND_MIN_AVERAGE_BYTES} bytes each and all were
- *       written by the current writer with frames stored once, with agreeing footers ({@link
- *       TransitionParquet#appendedFooter}: frame references are relative, so frames-once files
- *       concatenate): no decoding, no re-compression, cost ≈ copying the bytes. That is the busy
- *       case (a checkpoint's worth of a fast stream per file);
+ *       written by the current writer in one form (all frames-once with agreeing footers, or all
+ *       with the plain columns of vector files; {@link TransitionParquet#appendedFooter}: frame
+ *       references are relative, so frames-once files concatenate): no decoding, no re-compression,
+ *       cost ≈ copying the bytes. That is the busy case (a checkpoint's worth of a fast stream per
+ *       file);
  *   <li><b>rewrite</b> row by row otherwise, through the log's one reader and writer ({@link
  *       TransitionParquet#reader}, {@link TransitionParquet#writer}): images are rebuilt and their
  *       frames stored once again, a trickle's tiny files become one well-sized row group instead of
@@ -118,15 +119,30 @@ public final class ParquetCompactor extends OutputStreamBasedFileCompactor {
         writer.end(footer);
     }
 
+    /**
+     * Rewrites every row; the first row chooses the form ({@link TransitionParquet#framesOnceFor}).
+     */
     private void rewrite(List<FlinkInputFile> files, OutputStream out) throws IOException {
-        try (ParquetWriter<Transition> writer =
-                TransitionParquet.writer(new StreamOutputFile(out), compression, rowGroupBytes)) {
+        ParquetWriter<Transition> writer = null;
+        try {
             for (FlinkInputFile file : files) {
                 try (TransitionReader reader = TransitionParquet.reader(file)) {
                     for (Transition t = reader.read(); t != null; t = reader.read()) {
+                        if (writer == null) {
+                            writer =
+                                    TransitionParquet.writer(
+                                            new StreamOutputFile(out),
+                                            compression,
+                                            rowGroupBytes,
+                                            TransitionParquet.framesOnceFor(t));
+                        }
                         writer.write(t);
                     }
                 }
+            }
+        } finally {
+            if (writer != null) {
+                writer.close();
             }
         }
     }

@@ -46,6 +46,10 @@ class ParquetCompactorTest {
         assertThat(rowGroups(out)).isEqualTo(1);
         assertThat(duckCount(out)).isEqualTo(120);
         assertThat(duckDistinctSteps(out)).isEqualTo(120);
+        assertThat(columns(out))
+                .as("vector rows keep the columns vector files always had")
+                .contains("obs", "obs_image")
+                .doesNotContain("frames");
     }
 
     @Test
@@ -132,7 +136,10 @@ class ParquetCompactorTest {
             try (OutputStream os = Files.newOutputStream(file);
                     ParquetWriter<Transition> writer =
                             TransitionParquet.writer(
-                                    new StreamOutputFile(os), LogCompression.ZSTD, 64 * ONE_MB)) {
+                                    new StreamOutputFile(os),
+                                    LogCompression.ZSTD,
+                                    64 * ONE_MB,
+                                    false)) { // as ingest writes a file of vector rows
                 for (int i = 0; i < rowsEach; i++) {
                     writer.write(TestTransitions.cartPole("a", "e", step++));
                 }
@@ -157,6 +164,19 @@ class ParquetCompactorTest {
                                 new org.apache.flink.core.fs.Path(file.toUri())))) {
             return reader.getRowGroups().size();
         }
+    }
+
+    private static List<String> columns(Path file) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
+            while (r.next()) {
+                names.add(r.getString(1));
+            }
+        }
+        return names;
     }
 
     private static long duckCount(Path file) throws Exception {

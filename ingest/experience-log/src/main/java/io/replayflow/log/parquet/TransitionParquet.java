@@ -73,6 +73,16 @@ public final class TransitionParquet {
     }
 
     /**
+     * The form for a file whose first row is {@code first}, as ingest and compaction choose it:
+     * frames once when it is an image row; a file that starts with a vector row keeps the columns
+     * vector files always had (three all-null frame columns cost the writer about 7% CPU on vector
+     * rows). A later image row in such a file keeps its whole images.
+     */
+    public static boolean framesOnceFor(Transition first) {
+        return first.getObsImage() != null;
+    }
+
+    /**
      * A reader of a log file, frames stored once or whole images, any Transition version: {@link
      * TransitionReader#read} yields full {@link Transition}s in file order with {@code obs_image}
      * and {@code next_obs_image} rebuilt byte for byte. The one way ReplayFlow reads log rows
@@ -111,20 +121,24 @@ public final class TransitionParquet {
     /**
      * The footer of the file that appending the row groups of files with these footers, in order,
      * makes, when that file reads as their rows in order; empty when they must be rewritten row by
-     * row instead. Appending is valid for files this class writes now with frames once, of one
-     * schema, one frame window and, per env, one layout and shape: a frame reference is a distance
-     * back in the file's frame sequence and each file names the obs of its first row of an episode
-     * explicitly, so a file's rows decode the same after any frames before them (see {@link
-     * io.replayflow.schemas.frames.FrameEncoder}).
+     * row instead. Appending is valid for files this class writes now in one form: all without
+     * frames once (vector files), or all with frames once, one frame window and, per env, one
+     * layout and shape: a frame reference is a distance back in the file's frame sequence and each
+     * file names the obs of its first row of an episode explicitly, so a file's rows decode the
+     * same after any frames before them (see {@link io.replayflow.schemas.frames.FrameEncoder}).
      */
     public static Optional<Map<String, String>> appendedFooter(List<FileMetaData> files) {
-        MessageType schema = TransitionWriteSupport.FRAMES_SCHEMA;
-        String avro = TransitionWriteSupport.FRAMES_AVRO_SCHEMA.toString();
+        boolean once = TransitionWriteSupport.FRAMES_SCHEMA.equals(files.get(0).getSchema());
+        MessageType schema =
+                once ? TransitionWriteSupport.FRAMES_SCHEMA : TransitionWriteSupport.SCHEMA;
+        String avro =
+                (once ? TransitionWriteSupport.FRAMES_AVRO_SCHEMA : Transition.getClassSchema())
+                        .toString();
         Map<String, String> merged = new HashMap<>();
         for (FileMetaData file : files) {
             Map<String, String> kv = file.getKeyValueMetaData();
             if (!schema.equals(file.getSchema())
-                    || !FrameColumns.ONCE_V1.equals(kv.get(FrameColumns.KEY))
+                    || once != FrameColumns.ONCE_V1.equals(kv.get(FrameColumns.KEY))
                     || !sameAvroSchema(avro, kv.get("parquet.avro.schema"))) {
                 return Optional.empty();
             }
