@@ -21,6 +21,9 @@ import org.apache.parquet.hadoop.ParquetWriter;
  * empty footer after the compactor's file, hiding its row groups; a lazy writer writes nothing, so
  * {@link ParquetCompactor}'s bytes are the whole file. In the normal path Flink opens a part file
  * for its first record, so the difference never shows.
+ *
+ * <p>The first record also chooses the file's form ({@link TransitionParquet#framesOnceFor}): image
+ * rows store their frames once, vector rows keep the columns they always had.
  */
 final class LazyParquetWriterFactory implements BulkWriter.Factory<Transition> {
 
@@ -44,7 +47,10 @@ final class LazyParquetWriterFactory implements BulkWriter.Factory<Transition> {
                 if (writer == null) {
                     writer =
                             TransitionParquet.writer(
-                                    new StreamOutputFile(out), compression, rowGroupBytes);
+                                    new StreamOutputFile(out),
+                                    compression,
+                                    rowGroupBytes,
+                                    TransitionParquet.framesOnceFor(element));
                 }
                 writer.write(element);
             }

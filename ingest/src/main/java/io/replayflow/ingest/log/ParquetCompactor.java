@@ -4,6 +4,7 @@ import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.log.parquet.LogCompression;
 import io.replayflow.log.parquet.StreamOutputFile;
 import io.replayflow.log.parquet.TransitionParquet;
+import io.replayflow.log.parquet.TransitionReader;
 import io.replayflow.schemas.avro.Transition;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,18 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
+import java.util.Optional;
 import org.apache.flink.connector.file.sink.compactor.OutputStreamBasedFileCompactor;
 import org.apache.flink.core.fs.Path;
-import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,18 +35,22 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>append</b> the inputs' row groups byte for byte ({@link ParquetFileWriter#appendFile})
  *       when they average at least {@value #APPEND_MIN_AVERAGE_BYTES} bytes each and all were
- *       written with the current schema: no decoding, no re-compression, cost ≈ copying the bytes.
- *       That is the busy case (a checkpoint's worth of a fast stream per file);
- *   <li><b>rewrite</b> record by record otherwise: a trickle's tiny files become one well-sized row
- *       group instead of many tiny ones (cheap, as there is little data), and records of an older
- *       Transition schema are carried into the current one (fields added since get defaults).
+ *       written by the current writer in one form (all frames-once with agreeing footers, or all
+ *       with the plain columns of vector files; {@link TransitionParquet#appendedFooter}: frame
+ *       references are relative, so frames-once files concatenate): no decoding, no re-compression,
+ *       cost ≈ copying the bytes. That is the busy case (a checkpoint's worth of a fast stream per
+ *       file);
+ *   <li><b>rewrite</b> row by row otherwise, through the log's one reader and writer ({@link
+ *       TransitionParquet#reader}, {@link TransitionParquet#writer}): images are rebuilt and their
+ *       frames stored once again, a trickle's tiny files become one well-sized row group instead of
+ *       many tiny ones (cheap, as there is little data), and rows of an older file (an older
+ *       Transition schema, whole images) are carried into the current format.
  * </ul>
  */
 public final class ParquetCompactor extends OutputStreamBasedFileCompactor {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParquetCompactor.class);
-    private static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
 
     /** Inputs averaging at least this size are appended row group by row group. */
     static final long APPEND_MIN_AVERAGE_BYTES = 1L << 20;
@@ -77,11 +78,14 @@ public final class ParquetCompactor extends OutputStreamBasedFileCompactor {
             files.add(file);
             bytes += file.getLength();
         }
-        List<ParquetMetadata> footers = footers(files);
+        List<FileMetaData> footers = footers(files);
         long started = System.nanoTime();
-        boolean append = bytes >= appendMinAverageBytes * files.size() && allCurrent(footers);
-        if (append) {
-            append(files, footers, out);
+        Optional<Map<String, String>> appended =
+                bytes >= appendMinAverageBytes * files.size()
+                        ? TransitionParquet.appendedFooter(footers)
+                        : Optional.empty();
+        if (appended.isPresent()) {
+            append(files, footers.get(0).getSchema(), appended.get(), out);
         } else {
             rewrite(files, out);
         }
@@ -89,13 +93,16 @@ public final class ParquetCompactor extends OutputStreamBasedFileCompactor {
                 "Compacted {} files, {} bytes, by {} in {} ms",
                 files.size(),
                 bytes,
-                append ? "appending row groups" : "rewriting records",
+                appended.isPresent() ? "appending row groups" : "rewriting rows",
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    private void append(List<FlinkInputFile> files, List<ParquetMetadata> footers, OutputStream out)
+    private void append(
+            List<FlinkInputFile> files,
+            MessageType schema,
+            Map<String, String> footer,
+            OutputStream out)
             throws IOException {
-        MessageType schema = footers.get(0).getFileMetaData().getSchema();
         ParquetFileWriter writer =
                 new ParquetFileWriter(
                         new StreamOutputFile(out),
@@ -109,66 +116,44 @@ public final class ParquetCompactor extends OutputStreamBasedFileCompactor {
         for (FlinkInputFile file : files) {
             writer.appendFile(file);
         }
-        writer.end(footers.get(0).getFileMetaData().getKeyValueMetaData());
+        writer.end(footer);
     }
 
+    /**
+     * Rewrites every row; the first row chooses the form ({@link TransitionParquet#framesOnceFor}).
+     */
     private void rewrite(List<FlinkInputFile> files, OutputStream out) throws IOException {
-        Schema current = Transition.getClassSchema();
-        try (ParquetWriter<GenericData.Record> writer =
-                TransitionParquet.genericWriter(
-                        new StreamOutputFile(out), compression, rowGroupBytes)) {
+        ParquetWriter<Transition> writer = null;
+        try {
             for (FlinkInputFile file : files) {
-                try (ParquetReader<GenericRecord> reader =
-                        AvroParquetReader.<GenericRecord>builder(file)
-                                .withDataModel(GenericData.get())
-                                .build()) {
-                    for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-                        writer.write(toSchema(r, current));
+                try (TransitionReader reader = TransitionParquet.reader(file)) {
+                    for (Transition t = reader.read(); t != null; t = reader.read()) {
+                        if (writer == null) {
+                            writer =
+                                    TransitionParquet.writer(
+                                            new StreamOutputFile(out),
+                                            compression,
+                                            rowGroupBytes,
+                                            TransitionParquet.framesOnceFor(t));
+                        }
+                        writer.write(t);
                     }
                 }
             }
+        } finally {
+            if (writer != null) {
+                writer.close();
+            }
         }
     }
 
-    /** {@code record} as a record of {@code schema}: same fields by name, defaults for new ones. */
-    static GenericData.Record toSchema(GenericRecord record, Schema schema) {
-        if (record instanceof GenericData.Record same && same.getSchema().equals(schema)) {
-            return same;
-        }
-        GenericData.Record converted = new GenericData.Record(schema);
-        for (Schema.Field field : schema.getFields()) {
-            Schema.Field old = record.getSchema().getField(field.name());
-            converted.put(
-                    field.pos(),
-                    old != null ? record.get(old.pos()) : GenericData.get().getDefaultValue(field));
-        }
-        return converted;
-    }
-
-    private static List<ParquetMetadata> footers(List<FlinkInputFile> files) throws IOException {
-        List<ParquetMetadata> footers = new ArrayList<>(files.size());
+    private static List<FileMetaData> footers(List<FlinkInputFile> files) throws IOException {
+        List<FileMetaData> footers = new ArrayList<>(files.size());
         for (FlinkInputFile file : files) {
             try (ParquetFileReader reader = ParquetFileReader.open(file)) {
-                footers.add(reader.getFooter());
+                footers.add(reader.getFooter().getFileMetaData());
             }
         }
         return footers;
-    }
-
-    private static boolean allCurrent(List<ParquetMetadata> footers) {
-        String current = Transition.getClassSchema().toString();
-        MessageType first = footers.get(0).getFileMetaData().getSchema();
-        for (ParquetMetadata footer : footers) {
-            Map<String, String> kv = footer.getFileMetaData().getKeyValueMetaData();
-            if (!first.equals(footer.getFileMetaData().getSchema())
-                    || !sameSchema(current, kv.get(AVRO_SCHEMA_KEY))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean sameSchema(String current, String written) {
-        return written != null && new Schema.Parser().parse(written).toString().equals(current);
     }
 }

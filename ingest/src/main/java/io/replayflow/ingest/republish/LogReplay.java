@@ -5,6 +5,8 @@ import io.replayflow.log.layout.DatasetFiles;
 import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.log.parquet.TransitionParquet;
+import io.replayflow.log.parquet.TransitionReader;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.AvroTrust;
 import io.replayflow.schemas.serde.SingleObjectSerde;
@@ -18,12 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.apache.avro.specific.SpecificData;
 import org.apache.flink.core.fs.Path;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
 
 /**
  * Re-publishes a range of the experience log to a Kafka topic in event-time order, as the actors
@@ -157,10 +156,7 @@ public final class LogReplay {
     private List<Transition> read(List<DataFile> files) throws IOException {
         List<Transition> rows = new ArrayList<>();
         for (DataFile f : files) {
-            try (ParquetReader<Transition> reader =
-                    AvroParquetReader.<Transition>builder(FlinkInputFile.of(f.path()))
-                            .withDataModel(SpecificData.getForClass(Transition.class))
-                            .build()) {
+            try (TransitionReader reader = TransitionParquet.reader(FlinkInputFile.of(f.path()))) {
                 for (Transition t = reader.read(); t != null; t = reader.read()) {
                     if (includes(t)) {
                         rows.add(t);

@@ -11,6 +11,7 @@ import io.replayflow.log.parquet.StreamOutputFile;
 import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.testing.ImageTransitions;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -86,6 +87,28 @@ class DatasetInspectorTest {
                 .contains("env_id=CartPole-v1/date=2026-11-21/hour=07")
                 .containsPattern("\\s+0\\s+2\\s+4\\.000\\s+3\\.000\\s+5\\.000")
                 .contains("  dead letters  (give a bootstrap address to count them)");
+    }
+
+    @Test
+    void imageRowsWhoseFramesAreStoredOnceCountLikeAnyOther() throws Exception {
+        // The scanner projects scalar columns only; frames-once files have them unchanged.
+        List<Transition> log = ImageTransitions.interleaved(4, 3, 300, 9);
+        write(log.subList(0, 150), "part-0.parquet");
+        write(log.subList(150, 300), "part-1.parquet");
+
+        DatasetReport report = DatasetInspector.inspect(root, Optional.empty(), Topics.defaults());
+
+        assertThat(report.transitions()).isEqualTo(300);
+        assertThat(report.transitionsByEnv())
+                .containsExactly(Map.entry(ImageTransitions.envId(4), 300L));
+        assertThat(report.episodes())
+                .isEqualTo(
+                        log.stream()
+                                .map(t -> t.getActorId() + "/" + t.getEpisodeId())
+                                .distinct()
+                                .count());
+        assertThat(report.finishedEpisodes())
+                .isEqualTo(log.stream().filter(t -> t.getTerminated() || t.getTruncated()).count());
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.log.parquet.LogCompression;
 import io.replayflow.log.parquet.StreamOutputFile;
 import io.replayflow.log.parquet.TransitionParquet;
+import io.replayflow.log.parquet.TransitionReader;
 import io.replayflow.schemas.avro.Transition;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -74,8 +75,44 @@ class TransitionParquetTest {
     }
 
     @Test
-    void everyFieldReadsBackThroughParquetAvro() throws Exception {
+    void imageRowsStoreFramesBesideTheScalarColumnsThatDuckDbReads() throws Exception {
+        Path file = write(LogCompression.ZSTD);
+
+        assertThat(describe(file))
+                .containsEntry("frames", "BLOB")
+                .containsEntry("obs_frames", "INTEGER[]")
+                .containsEntry("next_obs_frames", "INTEGER[]");
+        // The image row's images are in frames (two [2, 2, 1] frames of 4 bytes: obs, next_obs),
+        // its scalar columns as ever; vector rows have no frame columns.
+        assertThat(
+                        query(
+                                file,
+                                "SELECT count(*) FILTER (WHERE obs_image IS NULL AND"
+                                        + " octet_length(frames) = 8 AND reward = 1.0)"
+                                        + " || '/' || count(*) FILTER (WHERE frames IS NULL AND"
+                                        + " next_obs_frames IS NULL) FROM read_parquet('"
+                                        + file
+                                        + "')"))
+                .isEqualTo("1/4");
+    }
+
+    @Test
+    void everyFieldReadsBackThroughTheLogReader() throws Exception {
         Path file = write(LogCompression.SNAPPY);
+        List<Transition> back = new ArrayList<>();
+        try (TransitionReader reader =
+                TransitionParquet.reader(
+                        FlinkInputFile.of(new org.apache.flink.core.fs.Path(file.toUri())))) {
+            for (Transition t = reader.read(); t != null; t = reader.read()) {
+                back.add(t);
+            }
+        }
+        assertThat(back).containsExactlyElementsOf(written());
+    }
+
+    @Test
+    void filesWithWholeImagesAreWhatParquetAvroWrites() throws Exception {
+        Path file = write(LogCompression.SNAPPY, false);
         List<Transition> back = new ArrayList<>();
         try (ParquetReader<Transition> reader =
                 AvroParquetReader.<Transition>builder(
@@ -98,10 +135,15 @@ class TransitionParquetTest {
     }
 
     private Path write(LogCompression compression) throws Exception {
+        return write(compression, true);
+    }
+
+    private Path write(LogCompression compression, boolean framesOnce) throws Exception {
         Path file = dir.resolve("part-0.parquet");
         try (OutputStream os = Files.newOutputStream(file);
                 ParquetWriter<Transition> writer =
-                        TransitionParquet.writer(new StreamOutputFile(os), compression, 1 << 20)) {
+                        TransitionParquet.writer(
+                                new StreamOutputFile(os), compression, 1 << 20, framesOnce)) {
             for (Transition t : written()) {
                 writer.write(t);
             }

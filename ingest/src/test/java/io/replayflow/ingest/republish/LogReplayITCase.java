@@ -11,6 +11,7 @@ import io.replayflow.log.parquet.LogCompression;
 import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.SingleObjectSerde;
+import io.replayflow.schemas.testing.ImageTransitions;
 import io.replayflow.schemas.testing.TestTransitions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LogReplayITCase {
 
     private static final String TOPIC = "replayed.transitions";
+    private static final String IMAGE_TOPIC = "replayed.images";
     private static final long MINUTE = 60_000L;
 
     private static LocalStack stack;
@@ -54,7 +56,7 @@ class LogReplayITCase {
     @BeforeAll
     static void startBroker() throws Exception {
         stack = LocalStack.builder().withFlink(false).partitions(1).start();
-        KafkaTestClients.createTopics(stack.bootstrapServers(), List.of(TOPIC), 3);
+        KafkaTestClients.createTopics(stack.bootstrapServers(), List.of(TOPIC, IMAGE_TOPIC), 3);
     }
 
     @AfterAll
@@ -130,6 +132,48 @@ class LogReplayITCase {
         assertThat(records.stream().map(ConsumerRecord::partition).distinct().count())
                 .as("episodes spread over the topic's partitions")
                 .isGreaterThan(1);
+    }
+
+    @Test
+    void replaysImageRowsWhoseFramesTheLogStoresOnceWithTheirImagesWhole() throws Exception {
+        // Stacks of 4 in shuffled rows (no step order in a file), two files of one hour.
+        List<Transition> log =
+                new ArrayList<>(
+                        ImageTransitions.interleaved(4, 4, 600, 5).stream()
+                                .peek(t -> t.setEventTimeMs(t.getEventTimeMs() + 2 * 3_600_000L))
+                                .toList());
+        writeLog(log);
+        String env = ImageTransitions.envId(4);
+
+        LogReplay.Progress done;
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaTestClients.bytesProducer(stack.bootstrapServers())) {
+            done =
+                    new LogReplay(
+                                    new LogReplay.Settings(
+                                            dataRoot.toUri(),
+                                            env,
+                                            0,
+                                            Long.MAX_VALUE,
+                                            IMAGE_TOPIC,
+                                            0,
+                                            0),
+                                    producer)
+                            .run(p -> {});
+        }
+
+        SingleObjectSerde<Transition> serde = SingleObjectSerde.forClass(Transition.class);
+        Map<String, Transition> replayed = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestClients.readAllBytes(stack.bootstrapServers(), IMAGE_TOPIC)) {
+            Transition t = serde.decode(r.value());
+            replayed.put(identity(t), t);
+        }
+        assertThat(done.records()).isEqualTo(log.size());
+        assertThat(replayed).hasSize(log.size());
+        for (Transition t : log) {
+            assertThat(replayed.get(identity(t))).as(identity(t)).isEqualTo(t);
+        }
     }
 
     private static String identity(Transition t) {

@@ -29,7 +29,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.formats.parquet.avro.AvroParquetReaders;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
@@ -38,8 +37,9 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 /**
  * Rebuilds a replay dataset from the experience log: the replay-store job's operators ({@link
  * ReplayStorePipeline#buildBatch}) in Flink's BATCH runtime mode over the log's committed files in
- * a {@link BackfillRange}, read by a bounded {@link FileSource} with flink-parquet's Avro reader.
- * The dataset appears whole or not at all ({@link DatasetSwap}).
+ * a {@link BackfillRange}, read by a bounded {@link FileSource} through the log's one reader
+ * ({@link TransitionLogFormat}: whole files, image rows rebuilt from their stored frames). The
+ * dataset appears whole or not at all ({@link DatasetSwap}).
  *
  * <pre>{@code
  * ReplayStoreConfig config = ReplayStoreConfig.builder()
@@ -154,7 +154,7 @@ public final class Backfill {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         FileSource<Transition> source =
                 FileSource.forRecordStreamFormat(
-                                AvroParquetReaders.forSpecificRecord(Transition.class),
+                                new TransitionLogFormat(),
                                 files.stream().map(DataFile::path).toArray(Path[]::new))
                         .build();
         DataStream<ReplayRow> rows =

@@ -29,6 +29,11 @@ import java.util.Map;
  *   <li>A bootstrap observation (replay rows) is no references when it equals next_obs.
  * </ul>
  *
+ * <p>Files concatenate: the rows of a file decode the same after any other file's rows (one decoder
+ * reading both in sequence, with the same layout and window), as references are relative and each
+ * encoder names the obs of its first row of an episode explicitly. Experience-log compaction
+ * appends files' row groups on that ground.
+ *
  * <p>Cost per row: O(k) hash look-ups of frame bytes. Not thread-safe; one per output file.
  */
 public final class FrameEncoder {

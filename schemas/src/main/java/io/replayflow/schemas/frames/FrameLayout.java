@@ -56,6 +56,26 @@ public record FrameLayout(int pixels, int channels, int frames) {
         return new FrameLayout(shape.get(0) * shape.get(1), shape.get(2) / k, k);
     }
 
+    /**
+     * The layout of an image observation of shape {@code shape} of env {@code envId}, as ingest
+     * validated it: for {@code [H, W, C]} the frames of a stacked id ({@code <base>+stack<k>}, C a
+     * multiple of k) or one frame; any other shape is one frame of all its bytes. For a built-in
+     * env this is {@link #of(EnvSpec)}; it also covers declared and learned shapes.
+     */
+    public static FrameLayout ofImage(String envId, List<Integer> shape) {
+        long bytes = 1;
+        for (int dim : shape) {
+            bytes *= dim;
+        }
+        if (shape.size() == 3) {
+            int k = FrameStacking.parse(envId).map(FrameStacking::frames).orElse(1);
+            if (shape.get(2) % k == 0) {
+                return new FrameLayout(shape.get(0) * shape.get(1), shape.get(2) / k, k);
+            }
+        }
+        return new FrameLayout(Math.toIntExact(bytes), 1, 1);
+    }
+
     /** Bytes of one frame. */
     public int frameBytes() {
         return pixels * channels;

@@ -115,6 +115,24 @@ class FrameCodecTest {
     }
 
     @Test
+    void filesEncodedApartDecodeConcatenatedWithOneDecoder() {
+        // What log compaction relies on when it appends files' row groups: each file's encoder
+        // starts empty, episodes continue across the files, one decoder reads them in sequence.
+        FrameLayout layout = new FrameLayout(100, 4, 4);
+        List<Row> rows = interleavedEpisodes(layout, 5, 12, 30, false, new SplittableRandom(7));
+        FrameDecoder decoder = new FrameDecoder(layout, 64);
+        for (int file = 0; file < 3; file++) {
+            FrameEncoder encoder = new FrameEncoder(layout, 64);
+            for (Row row : rows.subList(file * 20, file * 20 + 20)) {
+                EncodedFrames e = encoder.encode(row.episode(), row.obs(), row.next(), null);
+                FrameDecoder.Observations o = decoder.decode(row.episode(), e);
+                assertThat(o.obs()).isEqualTo(row.obs());
+                assertThat(o.nextObs()).isEqualTo(row.next());
+            }
+        }
+    }
+
+    @Test
     void anObservationOfTheWrongSizeIsRefused() {
         FrameEncoder encoder = new FrameEncoder(new FrameLayout(100, 4, 4), 64);
         assertThatThrownBy(() -> encoder.encode("e", new byte[400], new byte[1600], null))

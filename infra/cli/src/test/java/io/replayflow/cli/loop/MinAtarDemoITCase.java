@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * validates and logs them, the replay-store job on a Flink MiniCluster writes image rows with their
  * n-step bootstrap images, the continuous trainer samples them (TensorFlow Java, MinAtar's conv
  * network, uint8 in) and publishes versions, the actors swap to a conv SavedModel acting on images,
- * and a greedy evaluation runs it. Checks the mechanics, not the learning goal
- * (docs/BENCHMARKS.md).
+ * and a greedy evaluation runs it; the log and the replay rows store each frame once. Checks the
+ * mechanics, not the learning goal (docs/BENCHMARKS.md).
  */
 @Timeout(420)
 class MinAtarDemoITCase {
@@ -98,6 +98,29 @@ class MinAtarDemoITCase {
             assertThat(r.getLong(3)).as("no whole images beside the frames").isZero();
             assertThat(r.getInt(4)).as("no float obs beside the image").isZero();
             assertThat(r.getLong(5)).as("every row has its next and bootstrap image").isZero();
+        }
+        String log =
+                data.toAbsolutePath().resolve("experience").toString() + "/*/*/*/[!.]*.parquet";
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement q = duck.createStatement();
+                ResultSet r =
+                        q.executeQuery(
+                                // The experience log stores each frame once too.
+                                "SELECT count(*), sum(octet_length(frames)),"
+                                        + " count(*) FILTER (WHERE obs_image IS NOT NULL OR"
+                                        + " next_obs_image IS NOT NULL), count(*) FILTER (WHERE"
+                                        + " next_obs_frames IS NULL) FROM read_parquet('"
+                                        + log
+                                        + "')")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getLong(1)).as("image rows in the log").isPositive();
+            assertThat(r.getLong(2) % 400).as("whole frames of 400 bytes").isZero();
+            assertThat(r.getLong(2))
+                    .as("each frame once in the log")
+                    .isPositive()
+                    .isLessThan(r.getLong(1) * 2 * 400);
+            assertThat(r.getLong(3)).as("no whole images in the log").isZero();
+            assertThat(r.getLong(4)).as("every log row references its frames").isZero();
         }
     }
 }

@@ -9,10 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificData;
-import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
@@ -47,10 +44,7 @@ class TransitionParquetRoundTripTest {
                     .isEqualTo(CompressionCodecName.ZSTD);
         }
         List<Transition> read = new ArrayList<>();
-        try (ParquetReader<Transition> reader =
-                AvroParquetReader.<Transition>builder(FlinkInputFile.of(path))
-                        .withDataModel(SpecificData.get())
-                        .build()) {
+        try (TransitionReader reader = TransitionParquet.reader(FlinkInputFile.of(path))) {
             for (Transition t = reader.read(); t != null; t = reader.read()) {
                 read.add(t);
             }

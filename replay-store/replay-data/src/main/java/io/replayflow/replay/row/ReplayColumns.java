@@ -9,6 +9,7 @@ import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FLOAT;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
 
+import io.replayflow.schemas.frames.FrameColumns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.parquet.schema.GroupType;
@@ -85,24 +86,25 @@ public final class ReplayColumns {
     public static final String NEXT_OBS_IMAGE = "next_obs_image";
     public static final String BOOTSTRAP_OBS_IMAGE = "bootstrap_obs_image";
 
-    public static final String FRAMES = "frames";
-    public static final String OBS_FRAMES = "obs_frames";
-    public static final String NEXT_OBS_FRAMES = "next_obs_frames";
-    public static final String BOOTSTRAP_OBS_FRAMES = "bootstrap_obs_frames";
+    // Frames stored once: the columns and footer keys replay/v3 shares with the experience log.
+    public static final String FRAMES = FrameColumns.FRAMES;
+    public static final String OBS_FRAMES = FrameColumns.OBS_FRAMES;
+    public static final String NEXT_OBS_FRAMES = FrameColumns.NEXT_OBS_FRAMES;
+    public static final String BOOTSTRAP_OBS_FRAMES = FrameColumns.BOOTSTRAP_OBS_FRAMES;
 
     /** Footer key marking how a file's image rows are stored. */
-    public static final String FRAMES_KEY = "replayflow.frames";
+    public static final String FRAMES_KEY = FrameColumns.KEY;
 
     /** {@link #FRAMES_KEY}'s value for frames stored once, version 1. */
-    public static final String FRAMES_ONCE_V1 = "once/v1";
+    public static final String FRAMES_ONCE_V1 = FrameColumns.ONCE_V1;
 
     /**
      * Footer key of the frame window ({@link io.replayflow.schemas.frames.FrameEncoder#window}).
      */
-    public static final String FRAMES_WINDOW_KEY = "replayflow.frames.window";
+    public static final String FRAMES_WINDOW_KEY = FrameColumns.WINDOW_KEY;
 
     /** Footer key prefix of an env's frame layout: {@code pixels,channels,frames}. */
-    public static final String FRAMES_LAYOUT_KEY_PREFIX = "replayflow.frames.layout.";
+    public static final String FRAMES_LAYOUT_KEY_PREFIX = FrameColumns.LAYOUT_KEY_PREFIX;
 
     /** The bytes field inside an image group (the Avro {@code UInt8Tensor}'s {@code data}). */
     public static final String IMAGE_DATA = "data";

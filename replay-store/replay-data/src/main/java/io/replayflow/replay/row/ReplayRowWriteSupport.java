@@ -4,6 +4,7 @@ import io.replayflow.schemas.env.EnvSpec;
 import io.replayflow.schemas.env.EnvSpecs;
 import io.replayflow.schemas.env.ObservationType;
 import io.replayflow.schemas.frames.EncodedFrames;
+import io.replayflow.schemas.frames.FrameColumns;
 import io.replayflow.schemas.frames.FrameEncoder;
 import io.replayflow.schemas.frames.FrameLayout;
 import java.util.HashMap;
@@ -67,10 +68,9 @@ final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
         Map<String, String> layouts = new HashMap<>();
         encoders.forEach(
                 (env, encoder) -> {
-                    FrameLayout l = encoder.layout();
                     layouts.put(
                             ReplayColumns.FRAMES_LAYOUT_KEY_PREFIX + env,
-                            l.pixels() + "," + l.channels() + "," + l.frames());
+                            FrameColumns.formatLayout(encoder.layout()));
                 });
         return new FinalizedWriteContext(layouts);
     }

@@ -28,7 +28,7 @@ import org.apache.parquet.schema.Type;
  * (projection), one row group at a time, column by column with {@link ColumnCursor} (no record
  * assembly, no per-row objects), and keeps the rows the {@link RowFilter} accepts.
  *
- * <p>Accepts experience-log files (parquet-avro from {@code Transition}, two-level lists) and
+ * <p>Accepts experience-log files (the {@code Transition} columns, two- or three-level lists) and
  * replay dataset files ({@link ReplayColumns#SCHEMA}, three-level lists, plus the enrichment
  * columns). Every loaded row must have the dataset's observation size; the first row loaded fixes
  * it unless it was given.
@@ -39,10 +39,14 @@ import org.apache.parquet.schema.Type;
  * holds, and a file of the other kind is refused. For images the observation size is the byte
  * length (the product of the env's shape, which ingest checked).
  *
- * <p>Replay files that store each frame once ({@code replay/v3}, see {@link ReplayColumns}) are
- * rebuilt here, byte for byte, with one {@link FrameDecoder} per env: every row of the file is fed
- * to it in order, also the rows the filter drops (a kept row may reference their frames), except
- * rows of envs the filter drops, whose frames no kept row references.
+ * <p>Replay files that store each frame once ({@code replay/v3}, see {@link ReplayColumns}) and
+ * experience-log files that do (the same frame columns and footer, {@link
+ * io.replayflow.schemas.frames.FrameColumns}) are rebuilt here, byte for byte, with one {@link
+ * FrameDecoder} per env. This loader reads the log's frame columns itself rather than through the
+ * log's row reader ({@code TransitionParquet.reader}): it reads columns in bulk without a row
+ * object per row, and the decoding is the one codec either way. Every row of the file is fed to it
+ * in order, also the rows the filter drops (a kept row may reference their frames), except rows of
+ * envs the filter drops, whose frames no kept row references.
  *
  * <p>Cost: O(rows * columns) with no allocation per row; memory is the block's columns at the
  * file's row count (trimmed when the filter dropped rows) plus one row group's pages. Not

@@ -2,15 +2,17 @@ package io.replayflow.replay.read.internal;
 
 import io.replayflow.log.layout.DataFile;
 import io.replayflow.replay.row.ReplayColumns;
+import io.replayflow.schemas.frames.FrameColumns;
 import io.replayflow.schemas.frames.FrameDecoder;
 import io.replayflow.schemas.frames.FrameLayout;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The frame decoders of one file whose image rows store each frame once ({@code replay/v3}): the
- * footer's window and per-env layouts, and one {@link FrameDecoder} per env as its rows are read.
- * Not thread-safe; one per file load.
+ * The frame decoders of one file whose image rows store each frame once ({@code replay/v3}, or an
+ * experience-log file with frames once; both use {@link FrameColumns}): the footer's window and
+ * per-env layouts, and one {@link FrameDecoder} per env as its rows are read. Not thread-safe; one
+ * per file load.
  */
 final class FrameFile {
 
@@ -65,14 +67,10 @@ final class FrameFile {
                                 + " but no frame layout for it in its footer ("
                                 + ReplayColumns.FRAMES_LAYOUT_KEY_PREFIX
                                 + env
-                                + "): was it written completely by ReplayFlow's replay-store?");
+                                + "): was it written completely by ReplayFlow's ingest or"
+                                + " replay-store?");
             }
-            String[] parts = value.split(",");
-            layout =
-                    new FrameLayout(
-                            Integer.parseInt(parts[0]),
-                            Integer.parseInt(parts[1]),
-                            Integer.parseInt(parts[2]));
+            layout = FrameColumns.parseLayout(value);
             layouts.put(env, layout);
         }
         return layout;

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.log.layout.DataFile;
 import io.replayflow.log.parquet.FlinkOutputFile;
+import io.replayflow.log.parquet.LogCompression;
+import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.replay.row.ReplayColumns;
 import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.replay.row.ReplayRowParquet;
+import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.env.FrameStacking;
 import io.replayflow.schemas.frames.FrameLayout;
+import io.replayflow.schemas.testing.ImageTransitions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,6 +97,62 @@ class FramesOnceLoadTest {
         assertThat(block.images).isFalse();
         assertThat(block.obs).startsWith(0f, 0.5f, 1f, 1.5f);
         assertThat(block.nextObs).startsWith(1f, 1.5f, 2f, 2.5f);
+    }
+
+    @Test
+    void experienceLogFilesThatStoreFramesOnceLoadByteForByte() throws Exception {
+        // The log's writer, the log's columns: the same frame columns and codec as replay/v3.
+        List<Transition> log = ImageTransitions.interleaved(4, 6, 2_000, 13);
+        Path once = writeLog("log-once.parquet", log, true);
+        Path whole = writeLog("log-whole.parquet", log, false);
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(once))) {
+            assertThat(reader.getRowGroups()).hasSizeGreaterThan(3);
+        }
+        long from = log.get(1_500).getEventTimeMs();
+        RowFilter late = new RowFilter(Set.of(), from, Long.MAX_VALUE, null);
+        for (Path file : List.of(once, whole)) {
+            FileBlock block = load(file, late);
+            List<Transition> expected =
+                    log.stream().filter(t -> t.getEventTimeMs() >= from).toList();
+            assertThat(block.images).isTrue();
+            assertThat(block.rows).isEqualTo(expected.size());
+            int d = block.obsDim;
+            assertThat(d).isEqualTo(1_600);
+            for (int i = 0; i < expected.size(); i++) {
+                Transition t = expected.get(i);
+                assertThat(Arrays.copyOfRange(block.obsBytes, i * d, (i + 1) * d))
+                        .as("obs of row %d of %s", i, file.getFileName())
+                        .isEqualTo(bytes(t.getObsImage().getData()));
+                assertThat(Arrays.copyOfRange(block.nextObsBytes, i * d, (i + 1) * d))
+                        .as("next_obs of row %d of %s", i, file.getFileName())
+                        .isEqualTo(bytes(t.getNextObsImage().getData()));
+            }
+        }
+    }
+
+    private Path writeLog(String name, List<Transition> rows, boolean framesOnce) throws Exception {
+        Path file = dir.resolve(name);
+        try (ParquetWriter<Transition> writer =
+                TransitionParquet.writer(
+                        new FlinkOutputFile(
+                                FileSystem.getLocalFileSystem()
+                                        .create(
+                                                new org.apache.flink.core.fs.Path(file.toUri()),
+                                                FileSystem.WriteMode.OVERWRITE)),
+                        LogCompression.ZSTD,
+                        64 << 10,
+                        framesOnce)) {
+            for (Transition t : rows) {
+                writer.write(t);
+            }
+        }
+        return file;
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer data) {
+        byte[] out = new byte[data.remaining()];
+        data.duplicate().get(out);
+        return out;
     }
 
     private void assertLoads(Path file, RowFilter filter, List<ReplayRow> expected)
