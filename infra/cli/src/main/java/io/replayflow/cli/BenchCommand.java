@@ -1,6 +1,7 @@
 package io.replayflow.cli;
 
 import io.replayflow.actor.bench.ActorBenchmark;
+import io.replayflow.cli.bench.FrameStorageBenchmark;
 import io.replayflow.cli.bench.ServeBenchmark;
 import io.replayflow.cli.lifecycle.AssignmentLatencyBench;
 import io.replayflow.infra.stack.LocalStack;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Actors.class,
             BenchCommand.Ingest.class,
             BenchCommand.BackfillBench.class,
+            BenchCommand.Frames.class,
             BenchCommand.Trainer.class,
             BenchCommand.Serve.class,
             BenchCommand.Assignments.class
@@ -359,6 +361,92 @@ final class BenchCommand {
                     threads,
                     torch,
                     r.updatesPerSecond() / torch);
+            out.flush();
+            return ReplayFlow.EXIT_OK;
+        }
+    }
+
+    @Command(
+            name = "frames",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Parquet bytes per transition of image observations stored whole and with each"
+                        + " frame stored once, for the experience log and a replay dataset, over"
+                        + " the same random-policy transitions (ZSTD, one file each); a table row"
+                        + " and a JSON line per environment."
+            })
+    static final class Frames implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--env",
+                defaultValue = "MinAtar/Breakout-v1,MinAtar/Breakout-v1+stack4",
+                split = ",",
+                description =
+                        "Image environments, frame stacks included (default: ${DEFAULT-VALUE}).")
+        List<String> envs;
+
+        @Option(
+                names = "--transitions",
+                defaultValue = "20000",
+                description = "Transitions per environment (default: ${DEFAULT-VALUE}).")
+        int transitions;
+
+        @Option(
+                names = "--envs",
+                defaultValue = "16",
+                description =
+                        "Environment copies stepped in turn, as one actor does (default:"
+                                + " ${DEFAULT-VALUE}).")
+        int copies;
+
+        @Option(
+                names = "--seed",
+                defaultValue = "1",
+                description = "Seeds resets and the random policy (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (transitions < 100 || copies < 1) {
+                throw new UsageError("--transitions must be at least 100 and --envs at least 1");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(FrameStorageBenchmark.header());
+            List<FrameStorageBenchmark.Result> results = new java.util.ArrayList<>();
+            for (String env : envs) {
+                FrameStorageBenchmark.Result r;
+                try {
+                    r =
+                            FrameStorageBenchmark.run(
+                                    new FrameStorageBenchmark.Settings(
+                                            env, transitions, copies, seed));
+                } catch (IllegalArgumentException badEnv) {
+                    throw new UsageError(badEnv.getMessage());
+                }
+                results.add(r);
+                out.println(r.row());
+                out.flush();
+            }
+            for (FrameStorageBenchmark.Result r : results) {
+                out.printf(
+                        Locale.ROOT,
+                        "{\"env\": \"%s\", \"stack\": %d, \"transitions\": %d, \"episodes\": %d,"
+                                + " \"log_whole_bytes\": %.2f, \"log_once_bytes\": %.2f,"
+                                + " \"log_ratio\": %.3f, \"replay_whole_bytes\": %.2f,"
+                                + " \"replay_once_bytes\": %.2f, \"replay_ratio\": %.3f}%n",
+                        r.env(),
+                        r.frames(),
+                        r.transitions(),
+                        r.episodes(),
+                        r.logWhole(),
+                        r.logOnce(),
+                        r.logRatio(),
+                        r.replayWhole(),
+                        r.replayOnce(),
+                        r.replayRatio());
+            }
             out.flush();
             return ReplayFlow.EXIT_OK;
         }

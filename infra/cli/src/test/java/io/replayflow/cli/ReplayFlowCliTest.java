@@ -82,6 +82,8 @@ class ReplayFlowCliTest {
                 "bench ingest",
                 "bench trainer",
                 "bench assignments",
+                "bench frames",
+                "bench serve",
                 "backfill",
                 "log",
                 "log replay",
@@ -132,6 +134,40 @@ class ReplayFlowCliTest {
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("--inter-op must be -1 (calling thread) or at least 1");
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void benchFramesRefusesAVectorEnvironmentAndMeasuresAStackedOne() throws Exception {
+        Result vector = run("bench", "frames", "--env", "CartPole-v1");
+        assertThat(vector.exitCode()).isEqualTo(2);
+        assertThat(vector.errLines()).hasSize(1);
+        assertThat(vector.err()).contains("--env CartPole-v1 has vector observations");
+
+        Result stacked =
+                run(
+                        "bench",
+                        "frames",
+                        "--env",
+                        "MinAtar/Breakout-v1+stack4",
+                        "--transitions",
+                        "400");
+        assertThat(stacked.exitCode()).as(stacked.err()).isZero();
+        String last = stacked.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        com.fasterxml.jackson.databind.JsonNode json =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(last);
+        assertThat(json.get("transitions").asInt()).isEqualTo(400);
+        // A stack of 4 repeats 3 of its 4 frames every step: both layouts must shrink.
+        assertThat(json.get("log_ratio").asDouble()).isGreaterThan(1.5);
+        assertThat(json.get("replay_ratio").asDouble()).isGreaterThan(1.5);
+    }
+
+    @Test
+    void benchServeRefusesABatchSizeOutsideItsRangeBeforeStartingABroker() {
+        Result r = run("bench", "serve", "--batch-size", "2000");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("--batch-size 2000 must be in [0, 1024]");
     }
 
     @Test
