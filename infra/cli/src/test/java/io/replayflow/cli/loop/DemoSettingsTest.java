@@ -20,11 +20,11 @@ class DemoSettingsTest {
         DemoSettings s = DemoSettings.cartPole(DATA, Duration.ofMinutes(5));
 
         // the trainer's side: 32 samples per insert of batch 64 = one update per two env steps;
-        // the actors' side: they wait past minSize + 2000 steps + 2 steps per update
+        // the actors' side: they wait past minSize + 10,000 steps + 2 steps per update
         assertThat(TrainerConfig.fromMap(s.trainer()).batchSize() / s.samplesPerInsert())
                 .isEqualTo(2.0);
         assertThat(s.minSize()).isEqualTo(1_000);
-        assertThat(s.actorLead()).isEqualTo(2_000);
+        assertThat(s.actorLead()).isEqualTo(10_000);
         assertThat(s.actorStepsPerSecond()).isEqualTo(500);
         for (String env : new String[] {"Acrobot-v1", "MountainCar-v0"}) {
             assertThat(s.withEnv(env))
