@@ -46,6 +46,17 @@ class DemoRunITCase {
             assertThat(samples.get(i).actingVersion())
                     .isGreaterThanOrEqualTo(samples.get(i - 1).actingVersion());
         }
+        // batch 64 at 32 samples per insert: two env steps per gradient step, past minSize + lead
+        long gate = settings.minSize() + settings.actorLead();
+        assertThat(samples)
+                .as("the actors waited for the trainer (two steps per update past %d)", gate)
+                .allSatisfy(
+                        s ->
+                                assertThat(s.envSteps())
+                                        .isLessThanOrEqualTo(
+                                                gate
+                                                        + 2 * s.trainerStep()
+                                                        + settings.envsPerActor()));
         assertThat(samples.get(samples.size() - 1).actingVersion())
                 .as("the actors swapped to a trained version")
                 .isGreaterThanOrEqualTo(1);

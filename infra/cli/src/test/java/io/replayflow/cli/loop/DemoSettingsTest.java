@@ -1,0 +1,65 @@
+package io.replayflow.cli.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.replayflow.trainer.TrainerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The vector environments' replay loop: its replay ratio held from both sides. */
+@Timeout(60)
+class DemoSettingsTest {
+
+    private static final Path DATA = Path.of("unused");
+
+    @Test
+    void theVectorPresetsActorsWaitForTheTrainerAtTheLimitersRatio() {
+        DemoSettings s = DemoSettings.cartPole(DATA, Duration.ofMinutes(5));
+
+        // the trainer's side: 32 samples per insert of batch 64 = one update per two env steps;
+        // the actors' side: they wait past minSize + 10,000 steps + 2 steps per update
+        assertThat(TrainerConfig.fromMap(s.trainer()).batchSize() / s.samplesPerInsert())
+                .isEqualTo(2.0);
+        assertThat(s.minSize()).isEqualTo(1_000);
+        assertThat(s.actorLead()).isEqualTo(10_000);
+        assertThat(s.actorStepsPerSecond()).isEqualTo(500);
+        for (String env : new String[] {"Acrobot-v1", "MountainCar-v0"}) {
+            assertThat(s.withEnv(env))
+                    .as("same settings for all three vector environments (issue 20)")
+                    .usingRecursiveComparison()
+                    .ignoringFields("env")
+                    .isEqualTo(s);
+        }
+    }
+
+    @Test
+    void aNegativeLeadIsRefusedWithTheFix() {
+        DemoSettings s = DemoSettings.cartPole(DATA, Duration.ofMinutes(5));
+
+        assertThatThrownBy(
+                        () ->
+                                new DemoSettings(
+                                        s.env(),
+                                        s.dataDir(),
+                                        s.budget(),
+                                        s.envsPerActor(),
+                                        s.actorStepsPerSecond(),
+                                        s.epsilon(),
+                                        s.evalEpisodes(),
+                                        s.evalSeed(),
+                                        s.checkpointInterval(),
+                                        s.trainer(),
+                                        s.samplesPerInsert(),
+                                        s.minSize(),
+                                        s.publishEvery(),
+                                        s.segmentUses(),
+                                        s.segmentMaxAge(),
+                                        s.maxEnvSteps(),
+                                        -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("actor lead is -1; it must be at least 0 (0: actors do not wait)");
+    }
+}
