@@ -164,7 +164,8 @@ final class DemoCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "Override a trainer.* option of the demo's tuned settings (see"
-                            + " docs/CONFIG.md), repeatable, e.g. trainer.lr=0.0005.")
+                            + " docs/CONFIG.md), repeatable, e.g. trainer.lr=0.0005;"
+                            + " trainer.seed also seeds the actors.")
     List<String> overrides = List.of();
 
     @Override

@@ -631,6 +631,10 @@ public final class DemoRun {
                         .maxStepsPerSecond(settings.actorStepsPerSecond())
                         .steps(settings.maxEnvSteps())
                         .epsilon(EpsilonSchedule.parse(settings.epsilon()))
+                        // One seed for the run: trainer.seed also seeds the actors' environments,
+                        // random policy and exploration, so a run's seed says all that was drawn
+                        // (the pipeline's timing still varies between runs).
+                        .seed(TrainerConfig.fromMap(settings.trainer()).seed())
                         .metricsPort(0)
                         // Only artifacts the demo's trainer exported may be loaded.
                         .policyRoot(
