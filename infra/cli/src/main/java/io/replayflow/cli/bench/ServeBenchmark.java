@@ -315,14 +315,7 @@ public final class ServeBenchmark {
         Path script = Files.writeString(work.resolve("decide.lua"), WRK_SCRIPT);
         long seconds = Math.max(1, s.warmUp().toSeconds());
         exec(
-                List.of(
-                        "wrk",
-                        "-t" + s.wrkThreads(),
-                        "-c" + s.connections(),
-                        "-d" + seconds + "s",
-                        "-s",
-                        script.toString(),
-                        url),
+                wrkCommand(url, script, s, Duration.ofSeconds(seconds), false),
                 Duration.ofSeconds(seconds + 30));
     }
 
@@ -340,17 +333,7 @@ public final class ServeBenchmark {
     static LoadResult wrk(String url, Path work, Settings s) throws Exception {
         Path script = work.resolve("decide.lua");
         String text =
-                exec(
-                        List.of(
-                                "wrk",
-                                "-t" + s.wrkThreads(),
-                                "-c" + s.connections(),
-                                "-d" + s.duration().toSeconds() + "s",
-                                "--latency",
-                                "-s",
-                                script.toString(),
-                                url),
-                        s.duration().plusSeconds(30));
+                exec(wrkCommand(url, script, s, s.duration(), true), s.duration().plusSeconds(30));
         return parseWrk(text);
     }
 
