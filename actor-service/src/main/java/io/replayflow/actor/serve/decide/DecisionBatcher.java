@@ -134,6 +134,7 @@ public final class DecisionBatcher implements AutoCloseable {
         CompletableFuture<Decision> result = new CompletableFuture<>();
         if (running && places.tryAcquire()) {
             queue.add(new Pending(request, session, result));
+            refuseIfClosed();
         } else {
             result.completeExceptionally(new OverloadedException(capacity));
         }
@@ -164,6 +165,7 @@ public final class DecisionBatcher implements AutoCloseable {
             for (int i = 0; i < requests.size(); i++) {
                 queue.add(new Pending(requests.get(i), sessions.get(i), results.get(i)));
             }
+            refuseIfClosed();
         } else {
             results.forEach(r -> r.completeExceptionally(new OverloadedException(capacity)));
         }
@@ -217,6 +219,21 @@ public final class DecisionBatcher implements AutoCloseable {
                 batch.clear();
             }
         }
+        refuseQueued();
+    }
+
+    /**
+     * After an admission: when {@link #close()} began meanwhile, the batching thread may already
+     * have drained the queue for the last time, so the caller refuses what is left itself (each
+     * queued request is drained, and answered, by exactly one thread).
+     */
+    private void refuseIfClosed() {
+        if (!running) {
+            refuseQueued();
+        }
+    }
+
+    private void refuseQueued() {
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.result().completeExceptionally(new OverloadedException(capacity)));
