@@ -4,6 +4,7 @@ import io.replayflow.replay.segment.SegmentBatch;
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainerConfig;
+import io.replayflow.trainer.TrainerOptions;
 import io.replayflow.trainer.TransitionSpec;
 import io.replayflow.trainer.checkpoint.CheckpointStore;
 import io.replayflow.trainer.checkpoint.TrainerState;
@@ -414,7 +415,7 @@ public final class RecurrentQLearner implements SegmentLearner {
                         0L,
                         samplesSeen,
                         Map.of(),
-                        config.toMap(),
+                        configMap(),
                         System.currentTimeMillis());
         Path dir =
                 store.save(
@@ -477,9 +478,26 @@ public final class RecurrentQLearner implements SegmentLearner {
                 config.lstmUnits(),
                 spec,
                 weights(),
-                config.toMap(),
+                configMap(),
                 globalStep(),
                 lineage);
+    }
+
+    /**
+     * The settings written into manifests and checkpoints: every key but the actor-critic's ({@code
+     * trainer.actor-critic.hidden}, {@code trainer.pg.value-coef}, {@code trainer.pg.entropy-coef},
+     * {@code trainer.vtrace.*}), which r2d2 does not read.
+     */
+    private Map<String, String> configMap() {
+        Map<String, String> map = new java.util.TreeMap<>(config.toMap());
+        map.keySet()
+                .removeIf(
+                        k ->
+                                k.equals(TrainerOptions.ACTOR_CRITIC_HIDDEN.key())
+                                        || k.equals(TrainerOptions.PG_VALUE_COEF.key())
+                                        || k.equals(TrainerOptions.PG_ENTROPY_COEF.key())
+                                        || k.startsWith("trainer.vtrace."));
+        return map;
     }
 
     @Override

@@ -110,6 +110,10 @@ class RecurrentQPolicyTest {
             assertThat(manifest.recurrent()).isEqualTo(PolicyManifest.Recurrent.lstm(UNITS));
             assertThat(manifest.stochastic()).isFalse();
             assertThat(manifest.algo()).isEqualTo("r2d2");
+            assertThat(manifest.config())
+                    .containsEntry("trainer.hidden", "8")
+                    .containsEntry("trainer.pg.lstm-units", "5")
+                    .doesNotContainKey("trainer.actor-critic.hidden"); // not read by r2d2
             manifest.verify(artifact.dir(), null);
 
             LstmReference ref =
