@@ -28,7 +28,12 @@ public enum Algo {
     /** REINFORCE with normalised Monte-Carlo returns over whole episodes (Williams, 1992). */
     REINFORCE("reinforce"),
     /** IMPALA's V-trace actor-critic over trajectory segments (Espeholt et al., ICML 2018). */
-    IMPALA("impala");
+    IMPALA("impala"),
+    /**
+     * R2D2's recurrent Double DQN over trajectory segments with a burn-in (Kapturowski et al., ICLR
+     * 2019): an LSTM Q-network, trained on the segments the policy-gradient loop reads.
+     */
+    R2D2("r2d2");
 
     private final String id;
 
@@ -50,6 +55,16 @@ public enum Algo {
     }
 
     /**
+     * True for the algorithms that learn from live trajectory segments ({@code
+     * replay.dataset.kind=segments}) rather than from transitions: the policy-gradient family and
+     * R2D2. Their settings are a {@code PolicyGradientConfig} (the segment learners' keys: the LSTM
+     * core's {@code trainer.pg.lstm-units}, {@code trainer.pg.burn-in}, the reward scale).
+     */
+    public boolean segments() {
+        return policyGradient() || this == R2D2;
+    }
+
+    /**
      * The batch size this algorithm trains with when {@code trainer.batch-size} is 0, its default:
      * 128 for CQL and IQL, 32 for the rest (the DQN family's online demo, BCQ, behaviour cloning,
      * and the policy-gradient family, whose batch is segments). Measured in docs/ALGORITHMS.md: on
@@ -68,7 +83,7 @@ public enum Algo {
 
     /**
      * Parses {@code dqn}, {@code double-dqn}, {@code cql}, {@code iql}, {@code bcq}, {@code bc},
-     * {@code a2c}, {@code reinforce} or {@code impala}.
+     * {@code a2c}, {@code reinforce}, {@code impala} or {@code r2d2}.
      *
      * @throws IllegalArgumentException naming the choices
      */

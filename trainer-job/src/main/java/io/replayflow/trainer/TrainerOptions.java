@@ -33,7 +33,9 @@ public final class TrainerOptions {
                             + " cloning (cross-entropy of the logged action), or the"
                             + " policy-gradient family on trajectory segments: A2C (n-step"
                             + " advantage), REINFORCE (normalised Monte-Carlo returns) and IMPALA"
-                            + " (V-trace).");
+                            + " (V-trace); or R2D2 on the same segments (an LSTM Q-network with"
+                            + " burn-in and n-step Double DQN targets; needs"
+                            + " trainer.pg.network=lstm).");
 
     public static final ConfigOption<NetworkKind> NETWORK =
             TABLE.add(
@@ -64,8 +66,9 @@ public final class TrainerOptions {
             TABLE.add(
                     ConfigOptions.key("trainer.n-step").intType().defaultValue(1),
                     "int",
-                    "Steps per n-step return when the trainer builds columns itself; replay"
-                            + " datasets carry their own n-step return and bootstrap discount.");
+                    "Steps per n-step return when the trainer builds columns itself, and R2D2's n"
+                            + " over its segments; replay datasets carry their own n-step return"
+                            + " and bootstrap discount.");
 
     public static final ConfigOption<Integer> NUM_ACTIONS =
             TABLE.add(
@@ -318,7 +321,8 @@ public final class TrainerOptions {
             TABLE.add(
                     ConfigOptions.key("trainer.pg.reward-scale").doubleType().defaultValue(1.0),
                     "double",
-                    "Policy-gradient algorithms: factor on every reward before the targets, so"
+                    "Policy-gradient algorithms and R2D2: factor on every reward before the"
+                            + " targets, so"
                             + " that returns, hence the value head, stay near unit scale (a value"
                             + " head fitting returns of -100 through the shared trunk saturates"
                             + " the logits); > 0, 1: rewards as logged.");
@@ -347,19 +351,22 @@ public final class TrainerOptions {
                             + " (a feed-forward policy); lstm: the dense trunk, then an LSTM of"
                             + " trainer.pg.lstm-units (a recurrent policy, exported with state"
                             + " inputs and outputs, trained on whole segments after a burn-in of"
-                            + " trainer.pg.burn-in steps; a2c and impala only).");
+                            + " trainer.pg.burn-in steps; a2c and impala, and r2d2, whose Q-network"
+                            + " it must be).");
 
     public static final ConfigOption<Integer> PG_LSTM_UNITS =
             TABLE.add(
                     ConfigOptions.key("trainer.pg.lstm-units").intType().defaultValue(64),
                     "int",
-                    "trainer.pg.network=lstm: width of the LSTM's state h and c, >= 1.");
+                    "trainer.pg.network=lstm (and r2d2's Q-network): width of the LSTM's state h"
+                            + " and c, >= 1.");
 
     public static final ConfigOption<Integer> PG_BURN_IN =
             TABLE.add(
                     ConfigOptions.key("trainer.pg.burn-in").intType().defaultValue(20),
                     "int",
-                    "trainer.pg.network=lstm: steps of a segment's episode before it that the"
+                    "trainer.pg.network=lstm and r2d2: steps of a segment's episode before it that"
+                            + " the"
                             + " learner replays through the current network, without gradient,"
                             + " to recompute the LSTM state at the segment's start (R2D2's"
                             + " burn-in); >= 0, 0: every segment starts from the zero state.");

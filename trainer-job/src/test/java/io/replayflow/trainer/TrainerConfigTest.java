@@ -109,7 +109,7 @@ class TrainerConfigTest {
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.algo", "ppo")))
                 .hasMessage(
                         "trainer.algo='ppo' is not a valid dqn | double-dqn | cql | iql | bcq |"
-                                + " bc | a2c | reinforce | impala; e.g. trainer.algo=dqn");
+                                + " bc | a2c | reinforce | impala | r2d2; e.g. trainer.algo=dqn");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.target.tau", "0")))
                 .hasMessageContaining("trainer.target.tau=0.0 is invalid: must be in (0, 1]");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.threads.inter-op", "-2")))

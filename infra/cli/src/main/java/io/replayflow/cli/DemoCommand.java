@@ -48,6 +48,9 @@ import picocli.CommandLine.Spec;
                     + " (IMPALA corrects the pipeline's policy lag with V-trace) and publishes a"
                     + " stochastic policy every 5 gradient steps; actors sample from it, evaluation"
                     + " is greedy (the argmax of its logits).",
+            "--algo r2d2 --network lstm learns an LSTM Q-network from the same segments (R2D2:"
+                    + " burn-in, 5-step Double DQN targets) and publishes it every 25 gradient"
+                    + " steps; actors explore epsilon-greedy around it, evaluation is greedy.",
             "An image environment (MinAtar/<Game>-v1, --frame-stack K) takes MinAtar's own DQN"
                     + " settings and network (docs/ALGORITHMS.md); --max-env-steps N stops it at N"
                     + " environment frames. Image envs run with dqn or double-dqn only.",
@@ -119,7 +122,8 @@ final class DemoCommand implements Callable<Integer> {
             paramLabel = "ALGO",
             description =
                     "double-dqn or dqn (replay), a2c, reinforce or impala (policy gradient over"
-                            + " trajectory segments) (default: ${DEFAULT-VALUE}).")
+                            + " trajectory segments), r2d2 (a recurrent Q-network over the same"
+                            + " segments, with --network lstm) (default: ${DEFAULT-VALUE}).")
     String algo;
 
     @Option(
@@ -127,9 +131,9 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "mlp",
             paramLabel = "mlp|lstm",
             description =
-                    "The policy's network: mlp (feed-forward) or lstm (a recurrent actor-critic,"
-                            + " --algo a2c or impala; actors keep its state per episode)"
-                            + " (default: ${DEFAULT-VALUE}).")
+                    "The policy's network: mlp (feed-forward) or lstm (a recurrent actor-critic"
+                            + " with --algo a2c or impala, a recurrent Q-network with --algo r2d2;"
+                            + " actors keep its state per episode) (default: ${DEFAULT-VALUE}).")
     String network;
 
     @Option(
@@ -194,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
                     preset(dataDir, UsageError.duration("--budget", budget))
                             .withEnv(env)
                             .withEvalEpisodes(evalEpisodes);
-            if (lstmNetwork()) {
+            if (lstmNetwork() && Algo.parse(algo) != Algo.R2D2) { // r2d2's preset is an LSTM
                 settings = settings.withLstm();
             }
             settings = settings.withTrainerSettings(keyValues());
@@ -206,9 +210,9 @@ final class DemoCommand implements Callable<Integer> {
                 settings = settings.withMaxEnvSteps(maxEnvSteps);
             }
             if (segmentUses != null) {
-                if (!settings.policyGradient()) {
+                if (!settings.segmentLoop()) {
                     throw new UsageError(
-                            "--segment-uses applies to --algo a2c, reinforce or impala, not "
+                            "--segment-uses applies to --algo a2c, reinforce, impala or r2d2, not "
                                     + algo);
                 }
                 if (segmentUses != 1 && "reinforce".equals(Algo.parse(algo).id())) {
@@ -221,9 +225,10 @@ final class DemoCommand implements Callable<Integer> {
                 settings = settings.withSegmentUses(segmentUses);
             }
             if (segmentMaxAge != null) {
-                if (!settings.policyGradient()) {
+                if (!settings.segmentLoop()) {
                     throw new UsageError(
-                            "--segment-max-age applies to --algo a2c, reinforce or impala, not "
+                            "--segment-max-age applies to --algo a2c, reinforce, impala or r2d2,"
+                                    + " not "
                                     + algo);
                 }
                 settings =
@@ -232,14 +237,14 @@ final class DemoCommand implements Callable<Integer> {
             }
             mode = lifecycleMode(settings);
             io.replayflow.trainer.TrainerConfig.fromMap(settings.trainer());
-            if (settings.policyGradient()) {
+            if (settings.segmentLoop()) {
                 PolicyGradientConfig.fromMap(settings.trainer());
             }
             io.replayflow.actor.env.EnvRegistry.withBuiltIns().spec(env);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
-        if (imageEnv() && settings.policyGradient()) {
+        if (imageEnv() && settings.segmentLoop()) {
             throw new UsageError(
                     "demo --algo "
                             + algo
@@ -317,12 +322,12 @@ final class DemoCommand implements Callable<Integer> {
         if (lifecycle == null) {
             // MinAtar: the newest version acts, as in MinAtar's own DQN; a WPDIS gate over
             // episodes of hundreds of steps would judge with a handful of non-zero weights.
-            return settings.policyGradient() || imageEnv()
+            return settings.segmentLoop() || imageEnv()
                     ? DemoLifecycle.Mode.OFF
                     : DemoLifecycle.Mode.AUTO;
         }
         DemoLifecycle.Mode mode = DemoLifecycle.Mode.parse(lifecycle);
-        if (mode == DemoLifecycle.Mode.AUTO && settings.policyGradient()) {
+        if (mode == DemoLifecycle.Mode.AUTO && settings.segmentLoop()) {
             throw new UsageError(
                     "--lifecycle auto applies to double-dqn and dqn, not "
                             + algo
@@ -335,6 +340,9 @@ final class DemoCommand implements Callable<Integer> {
     /** The tuned settings of {@code --algo}: the replay loop or the policy-gradient loop. */
     private DemoSettings preset(Path dataDir, java.time.Duration duration) {
         Algo parsed = Algo.parse(algo);
+        if (parsed == Algo.R2D2) {
+            return DemoSettings.r2d2(dataDir, duration, env);
+        }
         if (parsed.policyGradient()) {
             return DemoSettings.policyGradient(dataDir, duration, parsed.id(), env);
         }
@@ -343,7 +351,7 @@ final class DemoCommand implements Callable<Integer> {
                     "demo --algo "
                             + parsed.id()
                             + " is an offline algorithm: the demo learns online with double-dqn,"
-                            + " dqn, a2c, reinforce or impala (train "
+                            + " dqn, a2c, reinforce, impala or r2d2 (train "
                             + parsed.id()
                             + " offline with 'replayflow train')");
         }
@@ -360,19 +368,28 @@ final class DemoCommand implements Callable<Integer> {
                 == ObservationType.UINT8;
     }
 
-    /** {@code --network}: false for mlp, true for lstm ({@link DemoSettings#withLstm()}). */
+    /**
+     * {@code --network}: false for mlp, true for lstm ({@link DemoSettings#withLstm()}; r2d2's
+     * preset has its LSTM already, and r2d2 takes only lstm).
+     */
     private boolean lstmNetwork() {
+        Algo parsed = Algo.parse(algo);
         switch (network.strip().toLowerCase(Locale.ROOT)) {
             case "mlp":
+                if (parsed == Algo.R2D2) {
+                    throw new UsageError(
+                            "--algo r2d2 trains a recurrent Q-network: add --network lstm (for a"
+                                    + " feed-forward Q-network use --algo double-dqn)");
+                }
                 return false;
             case "lstm":
-                Algo parsed = Algo.parse(algo);
-                if (parsed != Algo.A2C && parsed != Algo.IMPALA) {
+                if (parsed != Algo.A2C && parsed != Algo.IMPALA && parsed != Algo.R2D2) {
                     throw new UsageError(
                             "--network lstm applies to --algo a2c or impala (an LSTM"
-                                    + " actor-critic trained on segments), not "
+                                    + " actor-critic trained on segments) or r2d2 (an LSTM"
+                                    + " Q-network), not "
                                     + parsed.id()
-                                    + ": use --algo impala, or --network mlp");
+                                    + ": use --algo impala or r2d2, or --network mlp");
                 }
                 return true;
             default:

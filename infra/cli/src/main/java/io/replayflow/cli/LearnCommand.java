@@ -92,7 +92,8 @@ final class LearnCommand implements Callable<Integer> {
             paramLabel = "ALGO",
             description =
                     "dqn, double-dqn, cql or bc over transitions; a2c, reinforce or impala over"
-                            + " trajectory segments (default: ${DEFAULT-VALUE}).")
+                            + " trajectory segments, or r2d2 over them with --set"
+                            + " trainer.pg.network=lstm (default: ${DEFAULT-VALUE}).")
     String algo;
 
     @Option(
@@ -239,7 +240,7 @@ final class LearnCommand implements Callable<Integer> {
             ContinuousTrainerConfig.Builder builder =
                     ContinuousTrainerConfig.builder(data.toAbsolutePath().toUri(), dataset);
             TrainerConfig parsed = TrainerConfig.fromMap(trainer);
-            if (parsed.algo().policyGradient()) {
+            if (parsed.algo().segments()) {
                 builder.policyGradient(PolicyGradientConfig.fromMap(trainer));
             } else {
                 builder.trainer(parsed);

@@ -296,7 +296,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Refuses a policy-gradient {@code --algo} (a2c, reinforce, impala) in one line: those learn
+     * Refuses a segment {@code --algo} (a2c, reinforce, impala, r2d2) in one line: those learn
      * on-policy from the trajectory segments the replay-store job writes live (a short window read
      * once, FIFO), which {@code learn} and {@code demo} read; {@code train} learns offline from
      * logged transitions.
@@ -308,11 +308,12 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
-        if (parsed.policyGradient()) {
+        if (parsed.segments()) {
             throw new UsageError(
                     "--algo "
                             + parsed
-                            + " learns on-policy from live trajectory segments, not offline from"
+                            + (parsed.policyGradient() ? " learns on-policy" : " learns")
+                            + " from live trajectory segments, not offline from"
                             + " logged transitions: run 'replayflow demo --algo "
                             + parsed
                             + "', or 'replayflow learn --algo "

@@ -215,10 +215,10 @@ class ReplayFlowCliTest {
         assertThat(offline.errLines()).hasSize(1);
         assertThat(offline.err())
                 .contains("demo --algo cql is an offline algorithm")
-                .contains("double-dqn, dqn, a2c, reinforce or impala");
+                .contains("double-dqn, dqn, a2c, reinforce, impala or r2d2");
         assertThat(uses.exitCode()).isEqualTo(2);
         assertThat(uses.err())
-                .contains("--segment-uses applies to --algo a2c, reinforce or impala");
+                .contains("--segment-uses applies to --algo a2c, reinforce, impala or r2d2");
         assertThat(set.exitCode()).isEqualTo(2);
         assertThat(set.err()).contains("--set 'lr=0.1' needs the form trainer.KEY=VALUE");
         assertThat(age.exitCode()).isEqualTo(2);
@@ -257,6 +257,20 @@ class ReplayFlowCliTest {
         assertThat(reinforce.err()).contains("not reinforce");
         assertThat(unknown.err()).contains("--network 'gru' is unknown: use mlp or lstm");
         assertThat(units.err()).contains("trainer.pg.lstm-units=0 must be >= 1");
+    }
+
+    @Test
+    void demoRefusesR2d2WithoutTheLstmAndTrainRefusesR2d2InOneLine() {
+        Result mlp = run("demo", "--algo", "r2d2", "--data", "/tmp/x");
+        Result train = run("train", "--algo", "r2d2", "--data", "/tmp/x");
+
+        assertThat(mlp.exitCode()).isEqualTo(2);
+        assertThat(mlp.errLines()).hasSize(1);
+        assertThat(mlp.err())
+                .contains("--algo r2d2 trains a recurrent Q-network: add --network lstm");
+        assertThat(train.exitCode()).isEqualTo(2);
+        assertThat(train.errLines()).hasSize(1);
+        assertThat(train.err()).contains("--algo r2d2 learns from live trajectory segments");
     }
 
     @Test

@@ -45,6 +45,11 @@ public interface QLoss {
                                     + " on trajectory segments (io.replayflow.trainer.pg), not a"
                                     + " Q-network on transitions; choose dqn, double-dqn, cql,"
                                     + " iql, bcq or bc here");
+            case R2D2 ->
+                    throw new IllegalArgumentException(
+                            "trainer.algo r2d2 trains a recurrent Q-network on trajectory segments"
+                                    + " (io.replayflow.trainer.r2d2), not on transitions; choose"
+                                    + " dqn, double-dqn, cql, iql, bcq or bc here");
         };
     }
 

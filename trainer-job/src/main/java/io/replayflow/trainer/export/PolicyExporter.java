@@ -12,6 +12,7 @@ import io.replayflow.trainer.net.ActorCritic;
 import io.replayflow.trainer.net.QNetwork;
 import io.replayflow.trainer.net.QNetworkSpec;
 import io.replayflow.trainer.net.RecurrentActorCritic;
+import io.replayflow.trainer.net.RecurrentQNetwork;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -50,8 +51,10 @@ import org.tensorflow.types.TInt64;
  * the state inputs {@code state_h} and {@code state_c} float32 {@code [batch, units]} and returns
  * the state after the step as {@code next_state_h} and {@code next_state_c}, besides {@code
  * logits}, {@code value} and {@code action}; its manifest is format 3 with {@code recurrent} =
- * {@link PolicyManifest.Recurrent#lstm(int)}. A caller feeds zeros at an episode's first step and
- * each step's returned state to the next.
+ * {@link PolicyManifest.Recurrent#lstm(int)}. A recurrent Q-network (R2D2) has the same state
+ * inputs and outputs beside {@code q_values} and {@code action} (the greedy action), under policy
+ * kind {@code q-values}: actors explore ε-greedy around it. A caller feeds zeros at an episode's
+ * first step and each step's returned state to the next.
  *
  * <p>A snapshot with an {@linkplain PolicySnapshot#actionFilter() action filter} (BCQ) keeps the
  * same signature, and its graph also holds the imitation network ({@code imitation/...}): {@code
@@ -132,7 +135,9 @@ public final class PolicyExporter {
                             .methodName(PREDICT_METHOD)
                             .input("obs", obs);
             List<Variable<TFloat32>> vars;
-            if (snapshot.recurrent()) {
+            if (snapshot.recurrent() && !snapshot.stochastic()) {
+                vars = recurrentQOutputs(tf, obs, snapshot, outputs);
+            } else if (snapshot.recurrent()) {
                 vars = recurrentOutputs(tf, obs, snapshot, outputs);
             } else if (snapshot.stochastic()) {
                 ActorCritic net =
@@ -183,17 +188,56 @@ public final class PolicyExporter {
         }
     }
 
+    /** A recurrent signature's state inputs {@code state_h, state_c} {@code [batch, units]}. */
+    private static List<Placeholder<TFloat32>> stateInputs(Ops tf, PolicySnapshot snapshot) {
+        PolicyManifest.Recurrent r = PolicyManifest.Recurrent.lstm(snapshot.lstmUnits());
+        Shape state = Shape.of(-1, snapshot.lstmUnits());
+        return List.of(
+                tf.withName(r.stateInputs().get(0))
+                        .placeholder(TFloat32.class, Placeholder.shape(state)),
+                tf.withName(r.stateInputs().get(1))
+                        .placeholder(TFloat32.class, Placeholder.shape(state)));
+    }
+
+    /**
+     * A recurrent Q-network's signature (R2D2): {@code obs, state_h, state_c} in; {@code q_values},
+     * {@code action} (the greedy one) and {@code next_state_h, next_state_c} out. Returns the
+     * network's variables.
+     */
+    private static List<Variable<TFloat32>> recurrentQOutputs(
+            Ops tf, Placeholder<TFloat32> obs, PolicySnapshot snapshot, Signature.Builder outputs) {
+        PolicyManifest.Recurrent r = PolicyManifest.Recurrent.lstm(snapshot.lstmUnits());
+        List<Placeholder<TFloat32>> state = stateInputs(tf, snapshot);
+        RecurrentQNetwork net =
+                RecurrentQNetwork.build(
+                        tf.withSubScope("q"),
+                        ((QNetworkSpec.Mlp) snapshot.network()).hidden(),
+                        snapshot.lstmUnits(),
+                        snapshot.spec());
+        RecurrentQNetwork.Step step = net.step(tf, obs, state.get(0), state.get(1));
+        Operand<TFloat32> q = tf.withName("q_values").identity(step.q());
+        outputs.input(r.stateInputs().get(0), state.get(0))
+                .input(r.stateInputs().get(1), state.get(1))
+                .output("q_values", q)
+                .output(
+                        "action",
+                        tf.withName("action").math.argMax(q, tf.constant(1), TInt64.class))
+                .output(
+                        r.stateOutputs().get(0),
+                        tf.withName(r.stateOutputs().get(0)).identity(step.h()))
+                .output(
+                        r.stateOutputs().get(1),
+                        tf.withName(r.stateOutputs().get(1)).identity(step.c()));
+        return net.variables();
+    }
+
     /** The recurrent signature's state inputs and its outputs; returns the network's variables. */
     private static List<Variable<TFloat32>> recurrentOutputs(
             Ops tf, Placeholder<TFloat32> obs, PolicySnapshot snapshot, Signature.Builder outputs) {
         PolicyManifest.Recurrent r = PolicyManifest.Recurrent.lstm(snapshot.lstmUnits());
-        Shape state = Shape.of(-1, snapshot.lstmUnits());
-        Placeholder<TFloat32> h =
-                tf.withName(r.stateInputs().get(0))
-                        .placeholder(TFloat32.class, Placeholder.shape(state));
-        Placeholder<TFloat32> c =
-                tf.withName(r.stateInputs().get(1))
-                        .placeholder(TFloat32.class, Placeholder.shape(state));
+        List<Placeholder<TFloat32>> state = stateInputs(tf, snapshot);
+        Placeholder<TFloat32> h = state.get(0);
+        Placeholder<TFloat32> c = state.get(1);
         RecurrentActorCritic net =
                 RecurrentActorCritic.build(
                         tf.withSubScope("ac"),

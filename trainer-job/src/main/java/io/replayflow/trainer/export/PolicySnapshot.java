@@ -22,8 +22,9 @@ import java.util.Objects;
  * @param stochastic true for an actor-critic ({@code network} is its trunk; the weights end with a
  *     {@code numActions + 1} head, logits then value) exported as a policy of kind {@code
  *     stochastic}; false for a Q-network
- * @param lstmUnits the width of the LSTM between a stochastic snapshot's trunk and its head (a
- *     {@link io.replayflow.trainer.net.RecurrentActorCritic}, exported with state inputs and
+ * @param lstmUnits the width of the LSTM between the snapshot's trunk and its head (a {@link
+ *     io.replayflow.trainer.net.RecurrentActorCritic} when stochastic, a {@link
+ *     io.replayflow.trainer.net.RecurrentQNetwork} otherwise, exported with state inputs and
  *     outputs), 0 for a feed-forward network
  * @param actionFilter BCQ's filter on the greedy action (the imitation network and its threshold),
  *     exported beside the Q-network; null for every other policy
@@ -119,12 +120,44 @@ public record PolicySnapshot(
                 null);
     }
 
+    /**
+     * A recurrent Q-network snapshot ({@code trunk}'s dense layers, an LSTM of {@code units}, a
+     * linear Q head; R2D2), exported as a Q-value policy with an LSTM state (manifest format 3).
+     */
+    public static PolicySnapshot recurrentQ(
+            String policyName,
+            Algo algo,
+            QNetworkSpec.Mlp trunk,
+            int units,
+            TransitionSpec spec,
+            List<float[]> weights,
+            Map<String, String> config,
+            long trainStep,
+            PolicyManifest.Lineage lineage) {
+        if (units < 1) {
+            throw new IllegalArgumentException("LSTM units must be >= 1, got " + units);
+        }
+        return new PolicySnapshot(
+                policyName,
+                algo,
+                trunk,
+                spec,
+                weights,
+                config,
+                trainStep,
+                lineage,
+                false,
+                units,
+                null);
+    }
+
     /** This Q-network snapshot acting through BCQ's {@code filter}. */
     public PolicySnapshot withActionFilter(ActionFilter filter) {
         Objects.requireNonNull(filter, "filter");
-        if (stochastic) {
+        if (stochastic || lstmUnits > 0) {
             throw new IllegalArgumentException(
-                    "an action filter applies to a Q-network snapshot, not an actor-critic");
+                    "an action filter applies to a feed-forward Q-network snapshot, not an"
+                            + " actor-critic or a recurrent one");
         }
         return new PolicySnapshot(
                 policyName,
@@ -153,9 +186,10 @@ public record PolicySnapshot(
         weights = List.copyOf(weights);
         config = Map.copyOf(config);
         Objects.requireNonNull(lineage, "lineage");
-        if (lstmUnits > 0 && !(stochastic && network instanceof QNetworkSpec.Mlp)) {
+        if (lstmUnits > 0 && (!(network instanceof QNetworkSpec.Mlp) || actionFilter != null)) {
             throw new IllegalArgumentException(
-                    "a recurrent snapshot is a stochastic actor-critic over an mlp trunk, got "
+                    "a recurrent snapshot is an actor-critic or a Q-network over an mlp trunk,"
+                            + " without an action filter; got "
                             + network.describe());
         }
     }

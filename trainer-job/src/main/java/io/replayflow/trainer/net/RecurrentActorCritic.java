@@ -1,16 +1,9 @@
 package io.replayflow.trainer.net;
 
-import io.replayflow.trainer.SeededRandom;
 import io.replayflow.trainer.TransitionSpec;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Stack;
-import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
@@ -27,19 +20,15 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Variables, in order: each dense layer's kernel and bias, the cell's {@code kernel_x [in, 4u]},
  * {@code kernel_h [u, 4u]} and {@code bias [4u]}, the head's kernel {@code [u, numActions + 1]} and
- * bias.
+ * bias (the {@link RecurrentCore} it shares with {@link RecurrentQNetwork}).
  */
 public final class RecurrentActorCritic {
 
-    private final List<Dense> trunk;
-    private final LstmCell cell;
-    private final Dense head; // [units, numActions + 1]
+    private final RecurrentCore core; // head [units, numActions + 1]
     private final int numActions;
 
-    private RecurrentActorCritic(List<Dense> trunk, LstmCell cell, Dense head, int numActions) {
-        this.trunk = trunk;
-        this.cell = cell;
-        this.head = head;
+    private RecurrentActorCritic(RecurrentCore core, int numActions) {
+        this.core = core;
         this.numActions = numActions;
     }
 
@@ -51,25 +40,16 @@ public final class RecurrentActorCritic {
      */
     public static RecurrentActorCritic build(
             Ops scope, List<Integer> hidden, int units, TransitionSpec spec) {
-        Objects.requireNonNull(hidden, "hidden");
-        if (units < 1) {
-            throw new IllegalArgumentException("LSTM units must be >= 1, got " + units);
-        }
-        if (spec.obsType() != TransitionSpec.ObsType.FLOAT32 || spec.obsShape().size() != 1) {
-            throw new IllegalArgumentException(
-                    "the LSTM actor-critic takes vector float observations; "
-                            + spec
-                            + " is not one: use trainer.pg.network=mlp");
-        }
-        List<Dense> trunk = new ArrayList<>();
-        int in = spec.obsSize();
-        for (int i = 0; i < hidden.size(); i++) {
-            trunk.add(new Dense(scope.withSubScope("dense" + i), in, hidden.get(i), true));
-            in = hidden.get(i);
-        }
-        LstmCell cell = new LstmCell(scope.withSubScope("lstm"), in, units);
-        Dense head = new Dense(scope.withSubScope("head"), units, spec.numActions() + 1, false);
-        return new RecurrentActorCritic(trunk, cell, head, spec.numActions());
+        RecurrentCore core =
+                RecurrentCore.build(
+                        scope,
+                        hidden,
+                        units,
+                        spec,
+                        spec.numActions() + 1,
+                        "actor-critic",
+                        "use trainer.pg.network=mlp");
+        return new RecurrentActorCritic(core, spec.numActions());
     }
 
     /** Logits and value of one step, and the state after it. */
@@ -80,10 +60,7 @@ public final class RecurrentActorCritic {
 
     /** One step per row: {@code obs [batch, obsDim]} from state {@code (h, c)}. */
     public Step step(Ops tf, Operand<TFloat32> obs, Operand<TFloat32> h, Operand<TFloat32> c) {
-        LstmCell.State next =
-                cell.step(
-                        tf, cell.inputProjection(tf, features(tf, obs)), new LstmCell.State(h, c));
-        return new Step(heads(tf, next.h()), next.h(), next.c());
+        return split(tf, core.step(tf, obs, h, c));
     }
 
     /**
@@ -108,59 +85,16 @@ public final class RecurrentActorCritic {
             Operand<TFloat32> h0,
             Operand<TFloat32> c0,
             int length) {
-        int u4 = 4 * cell.units();
-        // the input projection of every step at once, then one cell step per t
-        Operand<TFloat32> xProj = // [batch, length, 4u]
-                tf.reshape(
-                        cell.inputProjection(tf, features(tf, obs)),
-                        tf.constant(new int[] {-1, length, u4}));
-        List<Output<TFloat32>> xs = tf.unstack(xProj, (long) length, Unstack.axis(1L)).output();
-        List<Output<TFloat32>> ms = // [batch, 1] each
-                tf.unstack(
-                                tf.reshape(mask, tf.constant(new int[] {-1, length, 1})),
-                                (long) length,
-                                Unstack.axis(1L))
-                        .output();
-        LstmCell.State state = new LstmCell.State(h0, c0);
-        List<Operand<TFloat32>> hs = new ArrayList<>(length);
-        for (int t = 0; t < length; t++) {
-            LstmCell.State next = cell.step(tf, xs.get(t), state);
-            Operand<TFloat32> m = ms.get(t);
-            state =
-                    new LstmCell.State(
-                            carry(tf, m, state.h(), next.h()), carry(tf, m, state.c(), next.c()));
-            hs.add(state.h());
-        }
-        Operand<TFloat32> hAll = // [batch * length, units]
-                tf.reshape(tf.stack(hs, Stack.axis(1L)), tf.constant(new int[] {-1, cell.units()}));
-        return new Step(heads(tf, hAll), state.h(), state.c());
+        return split(tf, core.unroll(tf, obs, mask, h0, c0, length));
     }
 
-    /** {@code prev + m (next - prev)}: {@code next} where {@code m} is 1, {@code prev} where 0. */
-    private static Operand<TFloat32> carry(
-            Ops tf, Operand<TFloat32> m, Operand<TFloat32> prev, Operand<TFloat32> next) {
-        return tf.math.add(prev, tf.math.mul(m, tf.math.sub(next, prev)));
-    }
-
-    private Operand<TFloat32> features(Ops tf, Operand<TFloat32> obs) {
-        Operand<TFloat32> x = obs;
-        for (Dense layer : trunk) {
-            x = layer.apply(tf, x);
-        }
-        return x;
-    }
-
-    private ActorCritic.Heads heads(Ops tf, Operand<TFloat32> h) {
-        return ActorCritic.split(tf, head.apply(tf, h), numActions);
+    private Step split(Ops tf, RecurrentCore.Out out) {
+        return new Step(ActorCritic.split(tf, out.out(), numActions), out.h(), out.c());
     }
 
     /** Every variable: dense layers, then the cell's, then the head's (kernel before bias). */
     public List<Variable<TFloat32>> variables() {
-        List<Variable<TFloat32>> vars = new ArrayList<>();
-        trunk.forEach(d -> vars.addAll(d.variables()));
-        vars.addAll(cell.variables());
-        vars.addAll(head.variables());
-        return vars;
+        return core.variables();
     }
 
     /**
@@ -170,34 +104,11 @@ public final class RecurrentActorCritic {
      * on the forget gate.
      */
     public List<float[]> initialWeights(long seed) {
-        List<Variable<TFloat32>> vars = variables();
-        int cellFirst = 2 * trunk.size();
-        List<float[]> values = new ArrayList<>(vars.size());
-        for (int i = 0; i < vars.size(); i++) {
-            float[] v = new float[Math.toIntExact(vars.get(i).shape().size())];
-            if (i == cellFirst + 2) {
-                int u = cell.units();
-                Arrays.fill(v, LstmCell.FORGET * u, (LstmCell.FORGET + 1) * u, 1f);
-            } else {
-                double fanIn =
-                        i >= cellFirst && i < cellFirst + 2
-                                ? cell.units()
-                                : vars.get(i).shape().numDimensions() == 2
-                                        ? vars.get(i).shape().size(0)
-                                        : vars.get(i - 1).shape().size(0);
-                float bound = (float) (1.0 / Math.sqrt(fanIn));
-                SeededRandom rng = SeededRandom.derive(seed, i);
-                for (int j = 0; j < v.length; j++) {
-                    v[j] = (float) rng.nextDouble(-bound, bound);
-                }
-            }
-            values.add(v);
-        }
-        return values;
+        return core.initialWeights(seed);
     }
 
     public int units() {
-        return cell.units();
+        return core.units();
     }
 
     public int numActions() {

@@ -24,10 +24,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The policy-gradient learner's settings: the trainer's shared keys ({@code trainer.algo}, {@code
- * trainer.gamma}, {@code trainer.lr}, Adam, {@code trainer.grad-clip-norm}, {@code
- * trainer.batch-size} as segments per step, {@code trainer.seed}, threads) plus the actor-critic
- * and V-trace keys of {@link TrainerOptions}. Immutable; validated once.
+ * The segment learners' settings (the policy-gradient family and R2D2, {@link Algo#segments()}):
+ * the trainer's shared keys ({@code trainer.algo}, {@code trainer.gamma}, {@code trainer.lr}, Adam,
+ * {@code trainer.grad-clip-norm}, {@code trainer.batch-size} as segments per step, {@code
+ * trainer.seed}, threads) plus the actor-critic and V-trace keys of {@link TrainerOptions}.
+ * Immutable; validated once.
  *
  * <pre>{@code
  * PolicyGradientConfig config = PolicyGradientConfig.fromMap(Map.of(
@@ -36,7 +37,9 @@ import java.util.Objects;
  *         "trainer.vtrace.rho-bar", "1.0"));
  * }</pre>
  *
- * @param trainer the shared trainer settings; {@code trainer.algo} is a policy-gradient one
+ * @param trainer the shared trainer settings; {@code trainer.algo} learns from segments (r2d2 reads
+ *     its Q-network's dense layers from {@code trainer.hidden} and its target update, loss and
+ *     n-step from the trainer keys)
  * @param hidden hidden widths of the actor-critic trunk
  * @param valueCoef {@code c_v}, >= 0
  * @param entropyCoef {@code c_e}, >= 0
@@ -62,11 +65,12 @@ public record PolicyGradientConfig(
     public PolicyGradientConfig {
         Objects.requireNonNull(trainer, "trainer");
         hidden = List.copyOf(hidden);
-        if (!trainer.algo().policyGradient()) {
+        if (!trainer.algo().segments()) {
             throw new IllegalArgumentException(
                     "trainer.algo="
                             + trainer.algo()
-                            + " is not a policy-gradient algorithm: use a2c, reinforce or impala");
+                            + " does not learn from trajectory segments: use a2c, reinforce,"
+                            + " impala or r2d2");
         }
         if (hidden.stream().anyMatch(w -> w < 1)) {
             throw new IllegalArgumentException(
@@ -94,6 +98,14 @@ public record PolicyGradientConfig(
         if (burnIn < 0) {
             throw new IllegalArgumentException(
                     PG_BURN_IN.key() + "=" + burnIn + " must be >= 0, e.g. 20 (0: no burn-in)");
+        }
+        if (core != ActorCriticCore.LSTM && trainer.algo() == Algo.R2D2) {
+            throw new IllegalArgumentException(
+                    "trainer.algo=r2d2 trains a recurrent Q-network: set "
+                            + PG_NETWORK.key()
+                            + "=lstm (its trunk is trainer.hidden, its LSTM "
+                            + PG_LSTM_UNITS.key()
+                            + ")");
         }
         if (core == ActorCriticCore.LSTM && trainer.algo() == Algo.REINFORCE) {
             throw new IllegalArgumentException(
@@ -169,6 +181,10 @@ public record PolicyGradientConfig(
             case A2C -> new A2cLoss();
             case REINFORCE -> new ReinforceLoss();
             case IMPALA -> new VtraceLoss((float) rhoBar, (float) cBar);
+            case R2D2 ->
+                    throw new IllegalStateException(
+                            "r2d2 is a Q-learning algorithm: io.replayflow.trainer.r2d2 has its"
+                                    + " loss");
             default -> throw new IllegalStateException("checked in the constructor");
         };
     }

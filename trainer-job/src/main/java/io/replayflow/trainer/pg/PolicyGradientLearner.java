@@ -48,7 +48,7 @@ import org.tensorflow.types.TInt64;
  *
  * <p>Not thread-safe: owned by the learner's thread. Weights start from {@code trainer.seed}.
  */
-public final class PolicyGradientLearner implements AutoCloseable {
+public final class PolicyGradientLearner implements SegmentLearner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyGradientLearner.class);
 
@@ -150,6 +150,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
      * @param learnerVersion the newest version this learner has published, for the policy lag
      * @param nowMs the learner's clock, for the lag in seconds
      */
+    @Override
     public PgStepMetrics step(SegmentBatch batch, long learnerVersion, long nowMs) {
         return run(batch, learnerVersion, nowMs, true);
     }
@@ -273,6 +274,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
     }
 
     /** Segments that started mid-episode from the zero state, their burn-in prefix unknown. */
+    @Override
     public long zeroStateSegments() {
         return prefixes == null ? 0L : prefixes.zeroStateSegments();
     }
@@ -393,6 +395,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
     }
 
     /** Gradient steps taken, read from the graph's counter. */
+    @Override
     public long globalStep() {
         try (Result r = session.runner().fetch(g.globalStep()).run()) {
             return ((TInt64) r.get(0)).getLong();
@@ -400,6 +403,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
     }
 
     /** Valid segment steps the gradient steps have learned from (restored from a checkpoint). */
+    @Override
     public long samplesSeen() {
         return samplesSeen;
     }
@@ -409,6 +413,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
      * new checkpoint in {@code store}: the value-based trainer's format, with no target network and
      * no source state (segments are read once and never replayed after a restart).
      */
+    @Override
     public Path saveCheckpoint(CheckpointStore store) throws IOException {
         TrainerState state =
                 new TrainerState(
@@ -440,6 +445,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
      * @return the checkpoint restored, empty if the store has none
      * @throws IllegalStateException if it was written by another algorithm, network or spec
      */
+    @Override
     public Optional<Path> restoreLatest(CheckpointStore store) throws IOException {
         Optional<Path> latest = store.latest();
         if (latest.isEmpty()) {
@@ -486,6 +492,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
     }
 
     /** Everything the exporter needs to write this actor-critic as a stochastic policy. */
+    @Override
     public PolicySnapshot snapshot(String policyName, PolicyManifest.Lineage lineage) {
         if (config.recurrent()) {
             return PolicySnapshot.recurrent(
@@ -510,6 +517,7 @@ public final class PolicyGradientLearner implements AutoCloseable {
                 lineage);
     }
 
+    @Override
     public PolicyGradientConfig config() {
         return config;
     }

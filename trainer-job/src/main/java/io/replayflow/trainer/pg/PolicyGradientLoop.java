@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Drives a {@link PolicyGradientLearner} from a {@link SegmentSource}: asks for {@code
- * trainer.batch-size} segments, takes one step when they are there, and reports each step's losses,
- * policy lag and importance ratios to Prometheus ({@link TrainerPrometheus}, every step) and
- * TensorBoard ({@link EventFileWriter}, every {@code trainer.metrics.period} steps).
+ * Drives a {@link SegmentLearner} ({@link PolicyGradientLearner}, or R2D2's) from a {@link
+ * SegmentSource}: asks for {@code trainer.batch-size} segments, takes one step when they are there,
+ * and reports each step's losses, policy lag and importance ratios to Prometheus ({@link
+ * TrainerPrometheus}, every step) and TensorBoard ({@link EventFileWriter}, every {@code
+ * trainer.metrics.period} steps).
  *
  * <pre>{@code
  * PolicyGradientLoop loop = new PolicyGradientLoop(learner, source, prometheus, events,
@@ -29,7 +30,7 @@ import java.util.function.LongSupplier;
  */
 public final class PolicyGradientLoop {
 
-    private final PolicyGradientLearner learner;
+    private final SegmentLearner learner;
     private final SegmentSource source;
     private final TrainerPrometheus prometheus; // null: none
     private final EventFileWriter events; // null: none
@@ -44,7 +45,7 @@ public final class PolicyGradientLoop {
      * @param clock the learner's clock (for the lag in seconds)
      */
     public PolicyGradientLoop(
-            PolicyGradientLearner learner,
+            SegmentLearner learner,
             SegmentSource source,
             TrainerPrometheus prometheus,
             EventFileWriter events,
@@ -89,9 +90,10 @@ public final class PolicyGradientLoop {
     static Map<String, Double> scalars(PgStepMetrics m, long samples) {
         Map<String, Double> s = new LinkedHashMap<>();
         s.put(TrainerMetrics.LOSS_TOTAL, (double) m.totalLoss());
-        s.put(TrainerMetrics.LOSS_POLICY, (double) m.policyLoss());
+        // a Q learner (R2D2) has no policy loss or entropy: NaN there, left out
+        putIfNumber(s, TrainerMetrics.LOSS_POLICY, m.policyLoss());
         s.put(TrainerMetrics.LOSS_VALUE, (double) m.valueLoss());
-        s.put(TrainerMetrics.POLICY_ENTROPY, (double) m.entropy());
+        putIfNumber(s, TrainerMetrics.POLICY_ENTROPY, m.entropy());
         s.put(TrainerMetrics.GRAD_NORM, (double) m.gradNorm());
         s.put(TrainerMetrics.POLICY_LAG_VERSIONS, m.stats().meanLagVersions());
         s.put(TrainerMetrics.POLICY_LAG_VERSIONS_MAX, (double) m.stats().maxLagVersions());
@@ -101,5 +103,11 @@ public final class PolicyGradientLoop {
         s.put(TrainerMetrics.GLOBAL_STEP, (double) m.step());
         s.put(TrainerMetrics.SAMPLES, (double) samples);
         return s;
+    }
+
+    private static void putIfNumber(Map<String, Double> s, String name, float value) {
+        if (!Float.isNaN(value)) {
+            s.put(name, (double) value);
+        }
     }
 }

@@ -124,12 +124,12 @@ public record ContinuousTrainerConfig(
     /** The policy-gradient settings over {@code trainer}, or empty for a value-based algo. */
     private static Optional<PolicyGradientConfig> policyGradient(
             TrainerConfig trainer, Optional<PolicyGradientConfig> given) {
-        if (!trainer.algo().policyGradient()) {
+        if (!trainer.algo().segments()) {
             if (given != null && given.isPresent()) {
                 throw new IllegalArgumentException(
                         "policy-gradient settings were given for trainer.algo="
                                 + trainer.algo()
-                                + ": use a2c, reinforce or impala, or drop them");
+                                + ": use a2c, reinforce, impala or r2d2, or drop them");
             }
             return Optional.empty();
         }
@@ -191,11 +191,14 @@ public record ContinuousTrainerConfig(
          *     would fall back to their defaults unseen; use {@link #policyGradient}
          */
         public Builder trainer(TrainerConfig trainer) {
-            if (trainer.algo().policyGradient()) {
+            if (trainer.algo().segments()) {
                 throw new IllegalArgumentException(
                         "trainer.algo="
                                 + trainer.algo()
-                                + " is a policy-gradient algo: give its settings with"
+                                + (trainer.algo().policyGradient()
+                                        ? " is a policy-gradient algo"
+                                        : " learns from trajectory segments")
+                                + ": give its settings with"
                                 + " policyGradient(PolicyGradientConfig.fromMap(...)), which keeps"
                                 + " the trainer.pg.* keys a TrainerConfig drops");
             }

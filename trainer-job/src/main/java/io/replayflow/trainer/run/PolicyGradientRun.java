@@ -17,8 +17,10 @@ import io.replayflow.trainer.pg.PgStepMetrics;
 import io.replayflow.trainer.pg.PolicyGradientConfig;
 import io.replayflow.trainer.pg.PolicyGradientLearner;
 import io.replayflow.trainer.pg.PolicyGradientLoop;
+import io.replayflow.trainer.pg.SegmentLearner;
 import io.replayflow.trainer.pg.SegmentLineage;
 import io.replayflow.trainer.publish.PublishException;
+import io.replayflow.trainer.r2d2.RecurrentQLearner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -30,15 +32,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The policy-gradient run of a {@link ContinuousTrainer} ({@code trainer.algo} a2c, reinforce or
- * impala), on the trainer's thread:
+ * The segment run of a {@link ContinuousTrainer} ({@code trainer.algo} a2c, reinforce, impala, or
+ * r2d2's recurrent Q-network), on the trainer's thread:
  *
  * <ol>
  *   <li>opens the segment dataset ({@code replay.dataset.kind=segments}) through {@link
  *       SegmentDataset}, for REINFORCE joined into whole episodes by {@link EpisodeAssembler}; the
  *       window's version bound follows the last published version;
  *   <li>waits for the first batch (its observation width sizes the network), builds the {@link
- *       PolicyGradientLearner} and resumes from the newest checkpoint, if any;
+ *       PolicyGradientLearner} (r2d2: {@link RecurrentQLearner}) and resumes from the newest
+ *       checkpoint, if any;
  *   <li>steps {@link PolicyGradientLoop} whenever {@code trainer.batch-size} segments are ready;
  *       every {@code publish-every} steps exports a stochastic version and publishes it, every
  *       {@code trainer.checkpoint.period} steps and on stop writes a checkpoint (no reader state:
@@ -136,8 +139,7 @@ final class PolicyGradientRun {
                     Objects.requireNonNullElse(
                             config.tensorboardDir(),
                             DataRoots.defaultTensorboard(root, tc.policyName()));
-            try (PolicyGradientLearner learner =
-                            PolicyGradientLearner.create(pg, spec, batch.length());
+            try (SegmentLearner learner = learner(spec, batch.length());
                     EventFileWriter events = new EventFileWriter(tensorboard)) {
                 learner.restoreLatest(checkpoints);
                 SegmentSource replayFirst = replayingFirst(counted, batch);
@@ -149,8 +151,15 @@ final class PolicyGradientRun {
         }
     }
 
+    /** R2D2's recurrent Q learner, or the actor-critic learner of the policy-gradient family. */
+    private SegmentLearner learner(TransitionSpec spec, int segmentLength) {
+        return pg.trainer().algo() == Algo.R2D2
+                ? RecurrentQLearner.create(pg, spec, segmentLength)
+                : PolicyGradientLearner.create(pg, spec, segmentLength);
+    }
+
     private void train(
-            PolicyGradientLearner learner,
+            SegmentLearner learner,
             PolicyGradientLoop loop,
             CheckpointStore checkpoints,
             SegmentLineage lineage,
@@ -202,7 +211,7 @@ final class PolicyGradientRun {
     }
 
     private void publish(
-            PolicyGradientLearner learner,
+            SegmentLearner learner,
             SegmentLineage lineage,
             PolicyExporter exporter,
             EventFileWriter events,
@@ -213,7 +222,7 @@ final class PolicyGradientRun {
                 exporter.export(learner.snapshot(policy, lineage.lineage()), lastPublished);
         lastPublished = artifact.version();
         LOG.info(
-                "exported stochastic {} version {} at step {}",
+                "exported {} version {} at step {}",
                 policy,
                 artifact.version(),
                 learner.globalStep());

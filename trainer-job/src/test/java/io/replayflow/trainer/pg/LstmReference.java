@@ -6,26 +6,48 @@ import java.util.List;
  * The LSTM actor-critic computed in plain Java from its weight arrays (the order of {@code
  * RecurrentActorCritic.variables()}): dense ReLU layers, then {@code z = x W_x + h W_h + b} with
  * gates {@code i, f, g, o}, {@code c' = f c + i g}, {@code h' = o tanh(c')}, then the linear head.
- * One row at a time, in double precision: the reference the exported graph is checked against.
+ * One row at a time, in double precision: the reference the exported graph is checked against. The
+ * recurrent Q-network has the same body with a head of Q-values ({@link #qNetwork}).
  */
-final class LstmReference {
+public final class LstmReference {
 
     private final List<float[]> w;
     private final int[] hidden;
     private final int obsDim;
     private final int units;
-    private final int outputs; // numActions + 1
+    private final int outputs; // numActions + 1, or numActions for a Q-network
 
     LstmReference(List<float[]> weights, int obsDim, int[] hidden, int units, int numActions) {
+        this(weights, obsDim, hidden, units, numActions, true);
+    }
+
+    private LstmReference(
+            List<float[]> weights,
+            int obsDim,
+            int[] hidden,
+            int units,
+            int numActions,
+            boolean valueHead) {
         this.w = weights;
         this.hidden = hidden;
         this.obsDim = obsDim;
         this.units = units;
-        this.outputs = numActions + 1;
+        this.outputs = valueHead ? numActions + 1 : numActions;
     }
 
-    /** One step: returns {@code [logits..., value]}; {@code h} and {@code c} are updated. */
-    double[] step(float[] obs, double[] h, double[] c) {
+    /**
+     * The recurrent Q-network ({@code RecurrentQNetwork}): a head of {@code numActions} Q-values.
+     */
+    public static LstmReference qNetwork(
+            List<float[]> weights, int obsDim, int[] hidden, int units, int numActions) {
+        return new LstmReference(weights, obsDim, hidden, units, numActions, false);
+    }
+
+    /**
+     * One step: returns the head's output ({@code [logits..., value]}, or the Q-values); {@code h}
+     * and {@code c} are updated.
+     */
+    public double[] step(float[] obs, double[] h, double[] c) {
         double[] x = new double[obsDim];
         for (int i = 0; i < obsDim; i++) {
             x[i] = obs[i];

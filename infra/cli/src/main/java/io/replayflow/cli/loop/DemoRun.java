@@ -531,7 +531,7 @@ public final class DemoRun {
                 settings.checkpointInterval(),
                 Duration.ofSeconds(20),
                 "demo",
-                settings.policyGradient() ? DatasetKind.SEGMENTS : DatasetKind.TRANSITIONS,
+                settings.segmentLoop() ? DatasetKind.SEGMENTS : DatasetKind.TRANSITIONS,
                 lifecycle == DemoLifecycle.Mode.AUTO
                         ? DemoLifecycle.INGEST_SETTINGS
                         : Map.<String, String>of());
@@ -564,7 +564,7 @@ public final class DemoRun {
                         .tensorboardDir(tensorboardRoot().resolve(settings.env()))
                         .pollInterval(Duration.ofMillis(500))
                         .dataTimeout(Duration.ofMinutes(10));
-        if (trainerConfig.algo().policyGradient()) {
+        if (trainerConfig.algo().segments()) {
             builder.policyGradient(PolicyGradientConfig.fromMap(trainerSettings))
                     .segments(
                             SegmentReadOptions.defaults()
@@ -605,7 +605,7 @@ public final class DemoRun {
      * failed, nor in the policy-gradient loop (its segment window bounds staleness instead).
      */
     private StepGate actorGate(ContinuousTrainer trainer) {
-        if (settings.actorLead() == 0 || settings.policyGradient()) {
+        if (settings.actorLead() == 0 || settings.segmentLoop()) {
             return StepGate.OPEN;
         }
         int batch = TrainerConfig.fromMap(settings.trainer()).batchSize();

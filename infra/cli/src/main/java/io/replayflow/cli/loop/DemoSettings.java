@@ -252,6 +252,43 @@ public record DemoSettings(
     }
 
     /**
+     * R2D2 on the policy-gradient loop's segments ({@code demo --algo r2d2 --network lstm}): an
+     * LSTM Q-network of one dense layer of 64 under 64 units (the actor-critic preset's sizes),
+     * trained on the loop's segments of 20 steps after a burn-in of 20 recomputed steps, with
+     * R2D2's 5-step Double DQN targets (Kapturowski et al., 2019), Huber loss, Adam at 1e-3,
+     * batches of 16 segments each used at most 4 times (a Q-learner may learn off-policy data
+     * again), a hard target update every 100 gradient steps and a version every 25. Rewards are
+     * scaled by 0.1 for the reason of {@link #LSTM_MAX_REWARD_SCALE}: the Q head reads the bounded
+     * cell output. Actors explore ε-greedy around the greedy recurrent policy, ε from 1 to 0.05
+     * over the first 50,000 steps, at the loop's 1,000 steps/s; evaluation is greedy.
+     */
+    public static DemoSettings r2d2(Path dataDir, Duration budget, String env) {
+        return policyGradient(dataDir, budget, "impala", env)
+                .withTrainerSettings(R2D2)
+                .withSegmentUses(4)
+                .with(
+                        f -> {
+                            f.epsilon = "1.0:0.05:50000";
+                            f.publishEvery = 25;
+                        });
+    }
+
+    /** The trainer settings of {@link #r2d2}, over the policy-gradient loop's. */
+    static final Map<String, String> R2D2 =
+            Map.ofEntries(
+                    Map.entry("trainer.algo", "r2d2"),
+                    Map.entry("trainer.pg.network", "lstm"),
+                    Map.entry("trainer.hidden", "64"),
+                    Map.entry("trainer.pg.lstm-units", "64"),
+                    Map.entry("trainer.pg.burn-in", "20"),
+                    Map.entry("trainer.n-step", "5"),
+                    Map.entry("trainer.loss", "huber"),
+                    Map.entry("trainer.lr", "0.001"),
+                    Map.entry("trainer.batch-size", "16"),
+                    Map.entry("trainer.target.update-period", "100"),
+                    Map.entry("trainer.pg.reward-scale", "0.1")); // LSTM_MAX_REWARD_SCALE
+
+    /**
      * The name the demo's versions are published under: the env id with each character outside
      * letters, digits, '.', '_' and '-' replaced by '-' (policy names are directory and topic-key
      * safe), e.g. {@code MinAtar-Breakout-v1} for {@code MinAtar/Breakout-v1}; CartPole-v1 keeps
@@ -261,10 +298,13 @@ public record DemoSettings(
         return env.replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
-    /** Whether {@code trainer.algo} is a policy-gradient one (a2c, reinforce, impala). */
-    public boolean policyGradient() {
+    /**
+     * Whether the loop reads trajectory segments: {@code trainer.algo} is a policy-gradient one
+     * (a2c, reinforce, impala) or r2d2 ({@link io.replayflow.trainer.Algo#segments()}).
+     */
+    public boolean segmentLoop() {
         return io.replayflow.trainer.Algo.parse(trainer.getOrDefault("trainer.algo", "double-dqn"))
-                .policyGradient();
+                .segments();
     }
 
     /** These settings with {@code overrides} over the trainer.* settings. */

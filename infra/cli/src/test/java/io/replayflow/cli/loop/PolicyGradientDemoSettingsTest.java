@@ -48,6 +48,25 @@ class PolicyGradientDemoSettingsTest {
     }
 
     @Test
+    void r2d2ReadsSegmentsWithAnLstmQNetworkAndExploresEpsilonGreedy() {
+        DemoSettings r2d2 =
+                DemoSettings.r2d2(DATA, Duration.ofMinutes(30), "CartPole-v1-masked")
+                        .withTrainerSettings(Map.of("trainer.n-step", "3"));
+
+        PolicyGradientConfig config = PolicyGradientConfig.fromMap(r2d2.trainer());
+        assertThat(r2d2.segmentLoop()).isTrue();
+        assertThat(r2d2.env()).isEqualTo("CartPole-v1-masked");
+        assertThat(config.trainer().algo()).isEqualTo(io.replayflow.trainer.Algo.R2D2);
+        assertThat(config.core()).isEqualTo(ActorCriticCore.LSTM);
+        assertThat(config.lstmUnits()).isEqualTo(64);
+        assertThat(config.burnIn()).isEqualTo(20);
+        assertThat(config.rewardScale()).isEqualTo(0.1);
+        assertThat(config.trainer().nStep()).as("a --set wins").isEqualTo(3);
+        assertThat(r2d2.epsilon()).isEqualTo("1.0:0.05:50000");
+        assertThat(r2d2.segmentUses()).isEqualTo(4);
+    }
+
+    @Test
     void aSetOverridesTheEnvironmentsDefault() {
         DemoSettings acrobot =
                 DemoSettings.policyGradient(DATA, Duration.ofMinutes(9), "a2c", "Acrobot-v1")
