@@ -37,8 +37,9 @@ import java.util.Map;
  *   <li>next_obs is no references when its (last) frame is the one that followed the same obs frame
  *       and action last time (a deterministic env repeats itself); else a code;
  *   <li>a code below {@code FrameHistory.CANDIDATES} is a rank among the frames that recently
- *       followed obs's last frame (for next_obs and bootstrap) or among recent episode starts (for
- *       an explicit obs), and {@code CANDIDATES +} a distance otherwise;
+ *       followed obs's last frame (next_obs), among recent episode starts (an explicit obs) or
+ *       among the successors of the episode's previous bootstrap (a bootstrap, which for a stack is
+ *       one code when it shifts the previous one), and {@code CANDIDATES +} a distance otherwise;
  *   <li>a new frame is stored as its sparse difference from a base frame the decoder has (the
  *       predicted successor, obs's frame, the slot before), {@code FrameDelta};
  *   <li>the first row of each encoder has k + 1 obs references, the first a marker: a decoder
@@ -46,11 +47,13 @@ import java.util.Map;
  * </ul>
  *
  * <p>Files concatenate: the rows of a file decode the same after any other file's rows (one decoder
- * reading both in sequence, with the same layout and window), as references are relative and each
- * encoder names the obs of its first row of an episode explicitly. Experience-log compaction
- * appends files' row groups on that ground.
+ * reading both in sequence, with the same layout, window and version), as references are relative
+ * and each encoder names the obs of its first row of an episode explicitly. Experience-log
+ * compaction appends files' row groups on that ground.
  *
- * <p>Cost per row: O(k) hash look-ups of frame bytes. Not thread-safe; one per output file.
+ * <p>Cost per row: O(k) hash look-ups of frame bytes (version 2: plus O(k) of predictions and one
+ * pass over each new frame). Memory: up to a window of frames (version 2: twice, the content map
+ * and the frames themselves). Not thread-safe; one per output file.
  */
 public final class FrameEncoder {
 

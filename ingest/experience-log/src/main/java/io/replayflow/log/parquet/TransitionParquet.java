@@ -68,9 +68,10 @@ public final class TransitionParquet {
 
     /**
      * A writer that stores frames once in version {@code codec}: {@link FrameCodec#LATEST} is what
-     * ReplayFlow writes; an older version only serves tests that such files still read.
+     * ReplayFlow writes; an older version only serves tests that such files still read, and
+     * benchmarks that compare the versions.
      */
-    static ParquetWriter<Transition> writer(
+    public static ParquetWriter<Transition> writer(
             OutputFile out,
             LogCompression compression,
             long rowGroupBytes,
