@@ -23,7 +23,7 @@ final class DeltaFrameEncoder {
     private final byte[][] slots;
     private boolean started;
 
-    // Per row: the count before it, and which resolved indices are ranks.
+    // The frame count before the current row: what "usable" is measured from.
     private long rowStart;
 
     DeltaFrameEncoder(FrameLayout layout, int window) {
