@@ -372,8 +372,10 @@ final class BenchCommand {
             description = {
                 "Parquet bytes per transition of image observations stored whole and with each"
                         + " frame stored once, for the experience log and a replay dataset, over"
-                        + " the same random-policy transitions (ZSTD, one file each); a table row"
-                        + " and a JSON line per environment."
+                        + " the same random-policy transitions (ZSTD, one file each), frames once"
+                        + " as written now (once/v2) and as before (once/v1); then the log"
+                        + " writer's rows/s in each form; a table row and a JSON line per"
+                        + " environment."
             })
     static final class Frames implements Callable<Integer> {
 
@@ -429,13 +431,22 @@ final class BenchCommand {
                 out.println(r.row());
                 out.flush();
             }
+            out.println();
+            out.println(FrameStorageBenchmark.writeHeader());
+            for (FrameStorageBenchmark.Result r : results) {
+                out.println(r.writeRow());
+            }
             for (FrameStorageBenchmark.Result r : results) {
                 out.printf(
                         Locale.ROOT,
                         "{\"env\": \"%s\", \"stack\": %d, \"transitions\": %d, \"episodes\": %d,"
                                 + " \"log_whole_bytes\": %.2f, \"log_once_bytes\": %.2f,"
                                 + " \"log_ratio\": %.3f, \"replay_whole_bytes\": %.2f,"
-                                + " \"replay_once_bytes\": %.2f, \"replay_ratio\": %.3f}%n",
+                                + " \"replay_once_bytes\": %.2f, \"replay_ratio\": %.3f,"
+                                + " \"log_once_v1_bytes\": %.2f, \"replay_once_v1_bytes\": %.2f,"
+                                + " \"write_whole_rows_per_s\": %.0f,"
+                                + " \"write_once_v1_rows_per_s\": %.0f,"
+                                + " \"write_once_rows_per_s\": %.0f}%n",
                         r.env(),
                         r.frames(),
                         r.transitions(),
@@ -445,7 +456,12 @@ final class BenchCommand {
                         r.logRatio(),
                         r.replayWhole(),
                         r.replayOnce(),
-                        r.replayRatio());
+                        r.replayRatio(),
+                        r.logOnceV1(),
+                        r.replayOnceV1(),
+                        r.write().whole(),
+                        r.write().onceV1(),
+                        r.write().once());
             }
             out.flush();
             return ReplayFlow.EXIT_OK;

@@ -15,8 +15,9 @@ import java.util.List;
  *                               null for rows that carry no frames (vector rows)
  * </pre>
  *
- * Footer: {@value #KEY} = {@value #ONCE_V1}, {@value #WINDOW_KEY} = the encoder's window, and per
- * env id {@value #LAYOUT_KEY_PREFIX}{@code <env id>} = {@code pixels,channels,frames} ({@link
+ * Footer: {@value #KEY} = the codec version ({@link FrameCodec}: {@value #ONCE_V2} since
+ * 2026-12-06, {@value #ONCE_V1} before), {@value #WINDOW_KEY} = the encoder's window, and per env
+ * id {@value #LAYOUT_KEY_PREFIX}{@code <env id>} = {@code pixels,channels,frames} ({@link
  * #formatLayout}); log files also hold {@value #SHAPE_KEY_PREFIX}{@code <env id>} = the images'
  * shape, e.g. {@code 10,10,16}, which the Transition contract carries per row.
  */
@@ -30,8 +31,11 @@ public final class FrameColumns {
     /** Footer key marking how a file's image rows are stored. */
     public static final String KEY = "replayflow.frames";
 
-    /** {@link #KEY}'s value for frames stored once, version 1. */
+    /** {@link #KEY}'s value for frames stored once, version 1 ({@link FrameCodec#ONCE_V1}). */
     public static final String ONCE_V1 = "once/v1";
+
+    /** {@link #KEY}'s value for frames stored once, version 2 ({@link FrameCodec#ONCE_V2}). */
+    public static final String ONCE_V2 = "once/v2";
 
     /** Footer key of the frame window ({@link FrameEncoder#window}). */
     public static final String WINDOW_KEY = "replayflow.frames.window";

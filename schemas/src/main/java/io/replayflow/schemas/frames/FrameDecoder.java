@@ -16,6 +16,7 @@ public final class FrameDecoder {
 
     private final FrameLayout layout;
     private final int window;
+    private final DeltaFrameDecoder delta;
     private final int frameBytes;
     private final Map<Object, long[]> lastNextObs = new HashMap<>();
     private byte[] ring = new byte[0];
@@ -23,10 +24,12 @@ public final class FrameDecoder {
 
     /**
      * @param window the encoder's window ({@link FrameEncoder#window})
+     * @param codec the version the file's footer names ({@link FrameCodec#ofFooter})
      */
-    public FrameDecoder(FrameLayout layout, int window) {
+    public FrameDecoder(FrameLayout layout, int window, FrameCodec codec) {
         this.layout = layout;
         this.window = window;
+        this.delta = codec == FrameCodec.ONCE_V1 ? null : new DeltaFrameDecoder(layout, window);
         this.frameBytes = layout.frameBytes();
     }
 
@@ -34,13 +37,14 @@ public final class FrameDecoder {
     public record Observations(byte[] obs, byte[] nextObs, byte[] bootstrapObs) {}
 
     /** Decodes one row into new arrays (bootstrapObs null when the row has none). */
-    public Observations decode(Object episode, EncodedFrames row) {
+    public Observations decode(Object episode, int action, EncodedFrames row) {
         int n = layout.observationBytes();
         byte[] obs = new byte[n];
         byte[] next = new byte[n];
         byte[] boot = row.bootstrapRefs() == null ? null : new byte[n];
         decode(
                 episode,
+                action,
                 row.newFrames(),
                 0,
                 row.newFrames().length,
@@ -60,15 +64,17 @@ public final class FrameDecoder {
     }
 
     /**
-     * Decodes one row: appends its {@code newLength} bytes of new frames, then writes obs, next_obs
-     * and (when {@code bootstrapCount} ≥ 0) the bootstrap observation at the given offsets. Each
-     * {@code …Refs} array holds {@code …Count} references (see {@link EncodedFrames}).
+     * Decodes one row of {@code episode} whose action was {@code action}: appends its {@code
+     * newLength} bytes of new frames, then writes obs, next_obs and (when {@code bootstrapCount} ≥
+     * 0) the bootstrap observation at the given offsets. Each {@code …Refs} array holds {@code
+     * …Count} references (see {@link EncodedFrames}).
      *
      * @throws IllegalStateException when the references do not fit what was read before: the file
      *     was not read from its start in order, or is corrupt
      */
     public void decode(
             Object episode,
+            int action,
             byte[] newFrames,
             int newOffset,
             int newLength,
@@ -84,6 +90,27 @@ public final class FrameDecoder {
             int nextOff,
             byte[] bootDst,
             int bootOff) {
+        if (delta != null) {
+            delta.decode(
+                    episode,
+                    action,
+                    newFrames,
+                    newOffset,
+                    newLength,
+                    obsRefs,
+                    obsCount,
+                    nextObsRefs,
+                    nextCount,
+                    bootstrapRefs,
+                    bootstrapCount,
+                    obsDst,
+                    obsOff,
+                    nextDst,
+                    nextOff,
+                    bootDst,
+                    bootOff);
+            return;
+        }
         if (newLength % frameBytes != 0) {
             throw corrupt(
                     "its new frames hold "

@@ -17,8 +17,11 @@ import io.replayflow.schemas.avro.UInt8Tensor;
 import io.replayflow.schemas.env.EnvSpec;
 import io.replayflow.schemas.env.FrameStacking;
 import io.replayflow.schemas.env.ObservationType;
+import io.replayflow.schemas.frames.FrameCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,10 +66,13 @@ public final class FrameStorageBenchmark {
     public record Settings(String env, int transitions, int envs, long seed) {}
 
     /**
-     * Bytes per transition in each layout.
+     * Bytes per transition in each layout, and the log writer's rate in each.
      *
      * @param frames frames per observation (the stack)
      * @param episodes episodes the transitions belong to (the last of each copy may be open)
+     * @param logOnceV1 the log with frames once as {@link FrameCodec#ONCE_V1} wrote them (before)
+     * @param logOnce the log with frames once as written now ({@link FrameCodec#LATEST})
+     * @param write the log writer's image rows per second of its thread's CPU time
      */
     public record Result(
             String env,
@@ -74,9 +80,12 @@ public final class FrameStorageBenchmark {
             int transitions,
             int episodes,
             double logWhole,
+            double logOnceV1,
             double logOnce,
             double replayWhole,
-            double replayOnce) {
+            double replayOnceV1,
+            double replayOnce,
+            WriteRates write) {
 
         public double logRatio() {
             return logWhole / logOnce;
@@ -90,18 +99,41 @@ public final class FrameStorageBenchmark {
         public String row() {
             return String.format(
                     Locale.ROOT,
-                    "| %s | %d | %,d | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx |",
+                    "| %s | %d | %,d | %.2f | %.2f (%.2fx) | %.2f | %.2fx | %.2f | %.2f (%.2fx) |"
+                            + " %.2f | %.2fx |",
                     env,
                     frames,
                     transitions,
                     logWhole,
+                    logOnceV1,
+                    logWhole / logOnceV1,
                     logOnce,
                     logRatio(),
                     replayWhole,
+                    replayOnceV1,
+                    replayWhole / replayOnceV1,
                     replayOnce,
                     replayRatio());
         }
+
+        /** One row of the writer table ({@link #writeHeader()}). */
+        public String writeRow() {
+            return String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %,.0f | %,.0f | %,.0f |",
+                    env,
+                    frames,
+                    write.whole(),
+                    write.onceV1(),
+                    write.once());
+        }
     }
+
+    /**
+     * Log rows written per second of the writer thread's CPU time (ZSTD compression included), best
+     * of {@link #WRITE_ROUNDS} rounds that alternate the three forms.
+     */
+    public record WriteRates(double whole, double onceV1, double once) {}
 
     private FrameStorageBenchmark() {}
 
@@ -125,10 +157,30 @@ public final class FrameStorageBenchmark {
                 frames,
                 log.size(),
                 generated.episodes().size(),
-                perTransition(logBytes(log, false), log.size()),
-                perTransition(logBytes(log, true), log.size()),
-                perTransition(replayBytes(replay, false), replay.size()),
-                perTransition(replayBytes(replay, true), replay.size()));
+                perTransition(logBytes(log, false, FrameCodec.LATEST), log.size()),
+                perTransition(logBytes(log, true, FrameCodec.ONCE_V1), log.size()),
+                perTransition(logBytes(log, true, FrameCodec.LATEST), log.size()),
+                perTransition(replayBytes(replay, false, FrameCodec.LATEST), replay.size()),
+                perTransition(replayBytes(replay, true, FrameCodec.ONCE_V1), replay.size()),
+                perTransition(replayBytes(replay, true, FrameCodec.LATEST), replay.size()),
+                writeRates(log));
+    }
+
+    /** Rounds of {@link WriteRates}. */
+    private static final int WRITE_ROUNDS = 5;
+
+    private static WriteRates writeRates(List<Transition> log) throws IOException {
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+        for (int round = 0; round < WRITE_ROUNDS; round++) {
+            for (int form = 0; form < 3; form++) {
+                long start = cpu.getCurrentThreadCpuTime();
+                write(log, form > 0, form == 1 ? FrameCodec.ONCE_V1 : FrameCodec.LATEST);
+                best[form] = Math.min(best[form], cpu.getCurrentThreadCpuTime() - start);
+            }
+        }
+        return new WriteRates(
+                log.size() * 1e9 / best[0], log.size() * 1e9 / best[1], log.size() * 1e9 / best[2]);
     }
 
     private static double perTransition(long bytes, int transitions) {
@@ -250,22 +302,30 @@ public final class FrameStorageBenchmark {
      * The bytes of a log file of {@code rows}; the frames-once file is read back through the log's
      * reader and must rebuild every image byte for byte, or the figure would mean nothing.
      */
-    private static long logBytes(List<Transition> rows, boolean framesOnce) throws IOException {
+    private static long logBytes(List<Transition> rows, boolean framesOnce, FrameCodec codec)
+            throws IOException {
+        ByteArrayOutputStream bytes = write(rows, framesOnce, codec);
+        if (framesOnce) {
+            checkRebuilt(bytes.toByteArray(), rows);
+        }
+        return bytes.size();
+    }
+
+    private static ByteArrayOutputStream write(
+            List<Transition> rows, boolean framesOnce, FrameCodec codec) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ParquetWriter<Transition> writer =
                 TransitionParquet.writer(
                         new StreamOutputFile(bytes),
                         LogCompression.ZSTD,
                         ROW_GROUP_BYTES,
-                        framesOnce)) {
+                        framesOnce,
+                        codec)) {
             for (Transition t : rows) {
                 writer.write(t);
             }
         }
-        if (framesOnce) {
-            checkRebuilt(bytes.toByteArray(), rows);
-        }
-        return bytes.size();
+        return bytes;
     }
 
     private static void checkRebuilt(byte[] file, List<Transition> rows) throws IOException {
@@ -293,7 +353,8 @@ public final class FrameStorageBenchmark {
         }
     }
 
-    private static long replayBytes(List<ReplayRow> rows, boolean framesOnce) throws IOException {
+    private static long replayBytes(List<ReplayRow> rows, boolean framesOnce, FrameCodec codec)
+            throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ParquetWriter<ReplayRow> writer =
                 ReplayRowParquet.writer(
@@ -301,7 +362,8 @@ public final class FrameStorageBenchmark {
                         CompressionCodecName.ZSTD,
                         false,
                         framesOnce,
-                        ROW_GROUP_BYTES)) {
+                        ROW_GROUP_BYTES,
+                        codec)) {
             for (ReplayRow row : rows) {
                 writer.write(row);
             }
@@ -313,8 +375,18 @@ public final class FrameStorageBenchmark {
     public static String header() {
         return String.join(
                 "\n",
-                "| env | stack | transitions | log whole (B) | log frames once (B) | log ratio |"
-                        + " replay whole (B) | replay frames once (B) | replay ratio |",
-                "|---|---|---|---|---|---|---|---|---|");
+                "| env | stack | transitions | log whole (B) | log once/v1 (B, ratio) |"
+                        + " log once/v2 (B) | log ratio | replay whole (B) |"
+                        + " replay once/v1 (B, ratio) | replay once/v2 (B) | replay ratio |",
+                "|---|---|---|---|---|---|---|---|---|---|---|");
+    }
+
+    /** The writer table's header, matching {@link Result#writeRow()}. */
+    public static String writeHeader() {
+        return String.join(
+                "\n",
+                "| env | stack | log writer, whole (rows/s) | once/v1 (rows/s) | once/v2 (rows/s)"
+                        + " |",
+                "|---|---|---|---|---|");
     }
 }

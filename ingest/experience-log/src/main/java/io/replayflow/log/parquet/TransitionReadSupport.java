@@ -3,6 +3,7 @@ package io.replayflow.log.parquet;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.avro.UInt8Tensor;
 import io.replayflow.schemas.env.FrameStacking;
+import io.replayflow.schemas.frames.FrameCodec;
 import io.replayflow.schemas.frames.FrameColumns;
 import io.replayflow.schemas.frames.FrameDecoder;
 import io.replayflow.schemas.frames.FrameLayout;
@@ -86,17 +87,7 @@ final class TransitionReadSupport extends ReadSupport<Transition> {
         if (!requested.containsField(FrameColumns.NEXT_OBS_FRAMES)) {
             return avro.apply(fileSchema, context);
         }
-        String encoding = footer.get(FrameColumns.KEY);
-        if (!FrameColumns.ONCE_V1.equals(encoding)) {
-            throw new IllegalStateException(
-                    "a log file has frame columns but its footer says "
-                            + FrameColumns.KEY
-                            + "="
-                            + encoding
-                            + ", not "
-                            + FrameColumns.ONCE_V1
-                            + ": read it with the ReplayFlow version that wrote it");
-        }
+        FrameCodec codec = FrameCodec.ofFooter(footer.get(FrameColumns.KEY), "a log file");
         List<Type> rowFields = new ArrayList<>();
         for (Type field : requested.getFields()) {
             if (!FRAME_COLUMNS.contains(field.getName())) {
@@ -106,7 +97,7 @@ final class TransitionReadSupport extends ReadSupport<Transition> {
         MessageType rows = new MessageType(requested.getName(), rowFields);
         RecordMaterializer<Transition> transitions =
                 avro.apply(rows, new ReadContext(rows, context.getReadSupportMetadata()));
-        return new FramesMaterializer(transitions, requested, footer);
+        return new FramesMaterializer(transitions, requested, footer, codec);
     }
 
     /** Wraps parquet-avro's materializer: its converters for the row columns, ours for frames. */
@@ -117,6 +108,7 @@ final class TransitionReadSupport extends ReadSupport<Transition> {
         private final RecordMaterializer<Transition> transitions;
         private final Map<String, String> footer;
         private final int window;
+        private final FrameCodec codec;
         private final Map<String, EnvDecoder> decoders = new HashMap<>();
         private final Root root;
 
@@ -130,8 +122,10 @@ final class TransitionReadSupport extends ReadSupport<Transition> {
         FramesMaterializer(
                 RecordMaterializer<Transition> transitions,
                 MessageType requested,
-                Map<String, String> footer) {
+                Map<String, String> footer,
+                FrameCodec codec) {
             this.transitions = transitions;
+            this.codec = codec;
             this.footer = footer;
             this.window = Integer.parseInt(footer.get(FrameColumns.WINDOW_KEY));
             this.root = new Root(requested);
@@ -163,6 +157,7 @@ final class TransitionReadSupport extends ReadSupport<Transition> {
             env.decoder()
                     .decode(
                             t.getEpisodeId().toString(),
+                            t.getAction(),
                             newFrames,
                             offset,
                             length,
@@ -201,7 +196,7 @@ final class TransitionReadSupport extends ReadSupport<Transition> {
                 FrameLayout l = FrameColumns.parseLayout(layout);
                 d =
                         new EnvDecoder(
-                                new FrameDecoder(l, window),
+                                new FrameDecoder(l, window, codec),
                                 l.observationBytes(),
                                 FrameColumns.parseShape(shape));
                 decoders.put(env, d);
@@ -264,7 +259,8 @@ final class TransitionReadSupport extends ReadSupport<Transition> {
      * null list).
      */
     private static final class RefList extends GroupConverter {
-        final int[] refs = new int[FrameStacking.MAX_FRAMES];
+        // A stack's references, and a file's first obs its marker (FrameCodec.ONCE_V2).
+        final int[] refs = new int[FrameStacking.MAX_FRAMES + 1];
         int count = -1;
 
         private final GroupConverter list =

@@ -3,6 +3,7 @@ package io.replayflow.log.parquet;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.avro.UInt8Tensor;
 import io.replayflow.schemas.frames.EncodedFrames;
+import io.replayflow.schemas.frames.FrameCodec;
 import io.replayflow.schemas.frames.FrameColumns;
 import io.replayflow.schemas.frames.FrameEncoder;
 import io.replayflow.schemas.frames.FrameLayout;
@@ -62,6 +63,7 @@ final class TransitionWriteSupport extends WriteSupport<Transition> {
     static final MessageType FRAMES_SCHEMA = parquetSchema(FRAMES_AVRO_SCHEMA);
 
     private final boolean framesOnce;
+    private final FrameCodec codec;
 
     /** Per env id: its encoder and the image shape its rows have. */
     private final Map<String, EnvFrames> encoders = new LinkedHashMap<>();
@@ -83,7 +85,16 @@ final class TransitionWriteSupport extends WriteSupport<Transition> {
      *     images ({@link #SCHEMA}), as files written before frames were stored once
      */
     TransitionWriteSupport(boolean framesOnce) {
+        this(framesOnce, FrameCodec.LATEST);
+    }
+
+    /**
+     * @param codec the version of frames stored once to write: {@link FrameCodec#LATEST}, or an
+     *     older one for tests that such files still read
+     */
+    TransitionWriteSupport(boolean framesOnce, FrameCodec codec) {
         this.framesOnce = framesOnce;
+        this.codec = codec;
     }
 
     @Override
@@ -151,7 +162,9 @@ final class TransitionWriteSupport extends WriteSupport<Transition> {
             } catch (IllegalArgumentException | ArithmeticException notAnImageShape) {
                 return false; // ingest refuses such shapes; kept whole, never a failed write
             }
-            envFrames = new EnvFrames(new FrameEncoder(layout, FrameEncoder.DEFAULT_WINDOW), shape);
+            envFrames =
+                    new EnvFrames(
+                            new FrameEncoder(layout, FrameEncoder.DEFAULT_WINDOW, codec), shape);
             encoders.put(env, envFrames);
         }
         int bytes = envFrames.encoder().layout().observationBytes();
@@ -165,6 +178,7 @@ final class TransitionWriteSupport extends WriteSupport<Transition> {
                         .encoder()
                         .encode(
                                 t.getEpisodeId().toString(),
+                                t.getAction(),
                                 bytes(obsImage.getData()),
                                 bytes(nextImage.getData()),
                                 null);
@@ -315,7 +329,7 @@ final class TransitionWriteSupport extends WriteSupport<Transition> {
                         "writer.model.name",
                         "avro",
                         FrameColumns.KEY,
-                        FrameColumns.ONCE_V1,
+                        codec.footerValue(),
                         FrameColumns.WINDOW_KEY,
                         Integer.toString(FrameEncoder.DEFAULT_WINDOW)));
     }

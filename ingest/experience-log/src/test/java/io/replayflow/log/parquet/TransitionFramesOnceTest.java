@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.schemas.avro.Transition;
+import io.replayflow.schemas.frames.FrameCodec;
 import io.replayflow.schemas.frames.FrameColumns;
 import io.replayflow.schemas.testing.ImageTransitions;
 import io.replayflow.schemas.testing.TestTransitions;
@@ -73,7 +74,7 @@ class TransitionFramesOnceTest {
         }
         Map<String, String> footer = footer(once);
         assertThat(footer)
-                .containsEntry(FrameColumns.KEY, FrameColumns.ONCE_V1)
+                .containsEntry(FrameColumns.KEY, FrameColumns.ONCE_V2)
                 .containsEntry(
                         FrameColumns.LAYOUT_KEY_PREFIX + ImageTransitions.envId(k), "100,4," + k)
                 .containsEntry(
@@ -82,6 +83,70 @@ class TransitionFramesOnceTest {
                 .doesNotContainKey(FrameColumns.LAYOUT_KEY_PREFIX + "CartPole-v1");
         assertThat(readAll(whole)).as("a whole-image file reads the same").isEqualTo(written);
         assertThat(Files.size(once)).isLessThan(Files.size(whole));
+    }
+
+    @ParameterizedTest(name = "stack of {0}")
+    @ValueSource(ints = {1, 4})
+    void filesOfTheFirstFrameCodecStillReadByteForByte(int k) throws Exception {
+        // Files that main wrote before once/v2 (session 12): the old encoder, its footer value.
+        List<Transition> written = ImageTransitions.interleaved(k, 5, 1_500, 20 + k);
+        Path v1 = write("v1.parquet", written, FrameCodec.ONCE_V1);
+        Path v2 = write("v2.parquet", written, FrameCodec.ONCE_V2);
+
+        assertThat(footer(v1)).containsEntry(FrameColumns.KEY, FrameColumns.ONCE_V1);
+        assertThat(rowGroups(v1)).isGreaterThan(1);
+        List<Transition> read = readAll(v1);
+        assertThat(read).isEqualTo(readAll(v2)).hasSameSizeAs(written);
+        for (int i = 0; i < written.size(); i++) {
+            assertThat(bytes(read.get(i).getObsImage().getData()))
+                    .as("obs of row %d", i)
+                    .isEqualTo(bytes(written.get(i).getObsImage().getData()));
+            assertThat(bytes(read.get(i).getNextObsImage().getData()))
+                    .as("next_obs of row %d", i)
+                    .isEqualTo(bytes(written.get(i).getNextObsImage().getData()));
+        }
+    }
+
+    @Test
+    void compactionAppendsFilesOfOneFrameCodecAndRewritesAMix() throws Exception {
+        List<Transition> rows = ImageTransitions.interleaved(1, 3, 200, 31);
+        Path a = write("a.parquet", rows.subList(0, 100), FrameCodec.ONCE_V2);
+        Path b = write("b.parquet", rows.subList(100, 200), FrameCodec.ONCE_V2);
+        Path old = write("old.parquet", rows.subList(100, 200), FrameCodec.ONCE_V1);
+
+        assertThat(TransitionParquet.appendedFooter(List.of(metadata(a), metadata(b))))
+                .hasValueSatisfying(
+                        f -> assertThat(f).containsEntry(FrameColumns.KEY, FrameColumns.ONCE_V2));
+        assertThat(TransitionParquet.appendedFooter(List.of(metadata(a), metadata(old))))
+                .as("a frame reference means something else in each codec: rewrite row by row")
+                .isEmpty();
+
+        // Appended as compaction does, the two v2 files read as their rows in order.
+        Path appended = dir.resolve("appended.parquet");
+        try (OutputStream os = Files.newOutputStream(appended)) {
+            org.apache.parquet.hadoop.ParquetFileWriter writer =
+                    new org.apache.parquet.hadoop.ParquetFileWriter(
+                            new StreamOutputFile(os),
+                            metadata(a).getSchema(),
+                            org.apache.parquet.hadoop.ParquetFileWriter.Mode.CREATE,
+                            1 << 20,
+                            0,
+                            null,
+                            org.apache.parquet.column.ParquetProperties.builder().build());
+            writer.start();
+            writer.appendFile(input(a));
+            writer.appendFile(input(b));
+            writer.end(
+                    TransitionParquet.appendedFooter(List.of(metadata(a), metadata(b)))
+                            .orElseThrow());
+        }
+        List<Transition> read = readAll(appended);
+        assertThat(read).isEqualTo(rows);
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(bytes(read.get(i).getNextObsImage().getData()))
+                    .as("next_obs of row %d", i)
+                    .isEqualTo(bytes(rows.get(i).getNextObsImage().getData()));
+        }
     }
 
     @Test
@@ -174,6 +239,15 @@ class TransitionFramesOnceTest {
     }
 
     private Path write(String name, List<Transition> rows, boolean framesOnce) throws IOException {
+        return write(name, rows, framesOnce, FrameCodec.LATEST);
+    }
+
+    private Path write(String name, List<Transition> rows, FrameCodec codec) throws IOException {
+        return write(name, rows, true, codec);
+    }
+
+    private Path write(String name, List<Transition> rows, boolean framesOnce, FrameCodec codec)
+            throws IOException {
         Path file = dir.resolve(name);
         try (OutputStream os = Files.newOutputStream(file);
                 ParquetWriter<Transition> writer =
@@ -181,7 +255,8 @@ class TransitionFramesOnceTest {
                                 new StreamOutputFile(os),
                                 LogCompression.ZSTD,
                                 SMALL_ROW_GROUPS,
-                                framesOnce)) {
+                                framesOnce,
+                                codec)) {
             for (Transition t : rows) {
                 writer.write(t);
             }
@@ -206,6 +281,13 @@ class TransitionFramesOnceTest {
     private static int rowGroups(Path file) throws IOException {
         try (ParquetFileReader reader = ParquetFileReader.open(input(file))) {
             return reader.getRowGroups().size();
+        }
+    }
+
+    private static org.apache.parquet.hadoop.metadata.FileMetaData metadata(Path file)
+            throws IOException {
+        try (ParquetFileReader reader = ParquetFileReader.open(input(file))) {
+            return reader.getFooter().getFileMetaData();
         }
     }
 

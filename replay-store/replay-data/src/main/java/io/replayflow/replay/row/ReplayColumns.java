@@ -51,11 +51,12 @@ import org.apache.parquet.schema.Types;
  *                                   file's frame sequence), null for vector rows
  * </pre>
  *
- * and the footer holds {@value #FRAMES_KEY} = {@value #FRAMES_ONCE_V1}, {@value #FRAMES_WINDOW_KEY}
- * and, per env id, {@value #FRAMES_LAYOUT_KEY_PREFIX}{@code <env id>} = {@code
- * pixels,channels,frames}. Observations rebuild only by reading the file from its start ({@link
- * io.replayflow.schemas.frames.FrameDecoder}). Segment datasets keep whole images ({@code
- * segment/v2}).
+ * and the footer holds {@value #FRAMES_KEY} = {@value #FRAMES_ONCE_V2} ({@value #FRAMES_ONCE_V1} in
+ * files written before 2026-12-06 12:00, still read; {@link
+ * io.replayflow.schemas.frames.FrameCodec}), {@value #FRAMES_WINDOW_KEY} and, per env id, {@value
+ * #FRAMES_LAYOUT_KEY_PREFIX}{@code <env id>} = {@code pixels,channels,frames}. Observations rebuild
+ * only by reading the file from its start ({@link io.replayflow.schemas.frames.FrameDecoder}).
+ * Segment datasets keep whole images ({@code segment/v2}).
  */
 public final class ReplayColumns {
 
@@ -97,6 +98,9 @@ public final class ReplayColumns {
 
     /** {@link #FRAMES_KEY}'s value for frames stored once, version 1. */
     public static final String FRAMES_ONCE_V1 = FrameColumns.ONCE_V1;
+
+    /** {@link #FRAMES_KEY}'s value for frames stored once, version 2 (written since 2026-12-06). */
+    public static final String FRAMES_ONCE_V2 = FrameColumns.ONCE_V2;
 
     /**
      * Footer key of the frame window ({@link io.replayflow.schemas.frames.FrameEncoder#window}).

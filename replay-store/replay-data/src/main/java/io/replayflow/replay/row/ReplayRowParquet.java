@@ -1,5 +1,6 @@
 package io.replayflow.replay.row;
 
+import io.replayflow.schemas.frames.FrameCodec;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -74,8 +75,24 @@ public final class ReplayRowParquet {
             boolean framesOnce,
             long rowGroupBytes)
             throws IOException {
+        return writer(file, codec, segments, framesOnce, rowGroupBytes, FrameCodec.LATEST);
+    }
+
+    /**
+     * As {@link #writer(OutputFile, CompressionCodecName, boolean, boolean, long)}, storing frames
+     * once in version {@code frameCodec}: ReplayFlow writes {@link FrameCodec#LATEST}; an older
+     * version only serves tests that such files still read.
+     */
+    public static ParquetWriter<ReplayRow> writer(
+            OutputFile file,
+            CompressionCodecName codec,
+            boolean segments,
+            boolean framesOnce,
+            long rowGroupBytes,
+            FrameCodec frameCodec)
+            throws IOException {
         Builder builder =
-                new Builder(file, segments, framesOnce)
+                new Builder(file, segments, framesOnce, frameCodec)
                         .withConf(new Configuration(false))
                         .withCompressionCodec(codec)
                         .withRowGroupSize(rowGroupBytes)
@@ -114,11 +131,13 @@ public final class ReplayRowParquet {
 
         private final boolean segments;
         private final boolean framesOnce;
+        private final FrameCodec frameCodec;
 
-        Builder(OutputFile file, boolean segments, boolean framesOnce) {
+        Builder(OutputFile file, boolean segments, boolean framesOnce, FrameCodec frameCodec) {
             super(file);
             this.segments = segments;
             this.framesOnce = framesOnce;
+            this.frameCodec = frameCodec;
         }
 
         @Override
@@ -128,7 +147,7 @@ public final class ReplayRowParquet {
 
         @Override
         protected WriteSupport<ReplayRow> getWriteSupport(Configuration conf) {
-            return new ReplayRowWriteSupport(segments, framesOnce);
+            return new ReplayRowWriteSupport(segments, framesOnce, frameCodec);
         }
     }
 }

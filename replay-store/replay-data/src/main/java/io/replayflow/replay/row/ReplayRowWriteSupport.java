@@ -4,6 +4,7 @@ import io.replayflow.schemas.env.EnvSpec;
 import io.replayflow.schemas.env.EnvSpecs;
 import io.replayflow.schemas.env.ObservationType;
 import io.replayflow.schemas.frames.EncodedFrames;
+import io.replayflow.schemas.frames.FrameCodec;
 import io.replayflow.schemas.frames.FrameColumns;
 import io.replayflow.schemas.frames.FrameEncoder;
 import io.replayflow.schemas.frames.FrameLayout;
@@ -31,6 +32,7 @@ final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
 
     private final boolean segments;
     private final boolean framesOnce;
+    private final FrameCodec codec;
     private final Map<String, FrameEncoder> encoders = new LinkedHashMap<>();
     private RecordConsumer out;
 
@@ -41,8 +43,17 @@ final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
      *     replay/v2} files with whole images (ignored for segments, which always do)
      */
     ReplayRowWriteSupport(boolean segments, boolean framesOnce) {
+        this(segments, framesOnce, FrameCodec.LATEST);
+    }
+
+    /**
+     * @param codec the version of frames stored once to write: {@link FrameCodec#LATEST}, or an
+     *     older one for tests that such files still read
+     */
+    ReplayRowWriteSupport(boolean segments, boolean framesOnce, FrameCodec codec) {
         this.segments = segments;
         this.framesOnce = framesOnce && !segments;
+        this.codec = codec;
     }
 
     private WriteContext context() {
@@ -57,7 +68,7 @@ final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
                                 "replayflow.row",
                                 "replay/v3",
                                 ReplayColumns.FRAMES_KEY,
-                                ReplayColumns.FRAMES_ONCE_V1,
+                                codec.footerValue(),
                                 ReplayColumns.FRAMES_WINDOW_KEY,
                                 Integer.toString(FrameEncoder.DEFAULT_WINDOW)))
                 : new WriteContext(ReplayColumns.SCHEMA_V2, Map.of("replayflow.row", "replay/v2"));
@@ -147,10 +158,15 @@ final class ReplayRowWriteSupport extends WriteSupport<ReplayRow> {
                         env ->
                                 new FrameEncoder(
                                         layout(env, row.obsImage.length),
-                                        FrameEncoder.DEFAULT_WINDOW));
+                                        FrameEncoder.DEFAULT_WINDOW,
+                                        codec));
         EncodedFrames e =
                 encoder.encode(
-                        row.episodeId, row.obsImage, row.nextObsImage, row.bootstrapObsImage);
+                        row.episodeId,
+                        row.action,
+                        row.obsImage,
+                        row.nextObsImage,
+                        row.bootstrapObsImage);
         if (e.newFrames().length > 0) {
             out.startField(ReplayColumns.FRAMES, index);
             out.addBinary(Binary.fromConstantByteArray(e.newFrames()));

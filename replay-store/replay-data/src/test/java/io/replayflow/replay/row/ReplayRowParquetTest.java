@@ -65,8 +65,9 @@ class ReplayRowParquetTest {
         Path file = dir.resolve("part-0.parquet");
         ExperienceFiles.writeReplayRows(file, rows);
         // replay/v3: the image groups are null; the episode's five distinct frames (obs of step 0,
-        // then each step's next_obs) are stored once, in order, in the frames column. The
-        // references and the byte-for-byte rebuild are FramesOnceLoadTest's.
+        // then each step's next_obs) are stored once, as differences from a frame the reader
+        // already has (once/v2), in the frames column. The references and the byte-for-byte
+        // rebuild are FramesOnceLoadTest's and FrameCodecTest's.
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
                 ResultSet rs =
                         db.createStatement()
@@ -89,16 +90,14 @@ class ReplayRowParquetTest {
                 if (f != null) {
                     frames.writeBytes(f);
                 }
-                // obs of step t > 0 is the previous row's next_obs: no references
-                assertThat(rs.getInt("refs")).isEqualTo(step == 0 ? 1 : 0);
-                assertThat(rs.getInt("next_refs")).isEqualTo(1);
+                // obs of step t > 0 is the previous row's next_obs: no references; the file's
+                // first row has its one reference after a marker
+                assertThat(rs.getInt("refs")).isEqualTo(step == 0 ? 2 : 0);
+                // next_obs: one code, or none where an earlier row's bootstrap predicts it
+                assertThat(rs.getInt("next_refs")).isBetween(step == 0 ? 1 : 0, 1);
             }
             assertThat(rs.next()).isFalse();
-            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
-            for (int step = 0; step <= 4; step++) {
-                expected.writeBytes(Transitions.image(step, 400));
-            }
-            assertThat(frames.toByteArray()).isEqualTo(expected.toByteArray());
+            assertThat(frames.size()).isPositive().isLessThanOrEqualTo(5 * (400 + 1));
         }
         Path vectors = dir.resolve("part-1.parquet");
         List<ReplayRow> vectorRows = new ArrayList<>();

@@ -103,6 +103,7 @@ public final class BlockLoader {
     private static final byte[] NO_BYTES = new byte[0];
     private FrameFile frameFile;
     private String[] episodeKeys = new String[0];
+    private int[] actionScratch = new int[0]; // every row's action: decoders predict from it
     private final int[] obsRefs = new int[FrameStacking.MAX_FRAMES + 1];
     private final int[] nextRefs = new int[FrameStacking.MAX_FRAMES + 1];
     private final int[] bootRefs = new int[FrameStacking.MAX_FRAMES + 1];
@@ -195,6 +196,10 @@ public final class BlockLoader {
                 for (int i = 0; i < rows; i++) {
                     episodeKeys[i] = key(c.nextBinary(), i);
                 }
+                c = cursor(schema, ReplayColumns.ACTION, rowGroup, createdBy);
+                for (int i = 0; i < rows; i++) {
+                    actionScratch[i] = c.nextInt();
+                }
                 readFrames(file, schema, rowGroup, createdBy, out, base, rows, capacity, enriched);
             }
             return 0;
@@ -235,7 +240,12 @@ public final class BlockLoader {
         }
         c = cursor(schema, ReplayColumns.ACTION, rowGroup, createdBy);
         for (int i = 0, j = base; i < rows; i++) {
-            if (keep[i]) {
+            if (frameFile != null) {
+                actionScratch[i] = c.nextInt();
+                if (keep[i]) {
+                    out.action[j++] = actionScratch[i];
+                }
+            } else if (keep[i]) {
                 out.action[j++] = c.nextInt();
             } else {
                 c.skipValue();
@@ -540,8 +550,8 @@ public final class BlockLoader {
                     bytes.get(newFrames);
                 }
             }
-            int obsCount = refs(file, ReplayColumns.OBS_FRAMES, obs, obsRefs);
-            int nextCount = refs(file, ReplayColumns.NEXT_OBS_FRAMES, next, nextRefs);
+            int obsCount = refs(file, ReplayColumns.OBS_FRAMES, obs, obsRefs, 1);
+            int nextCount = refs(file, ReplayColumns.NEXT_OBS_FRAMES, next, nextRefs, 0);
             int bootCount = boot == null ? -1 : boot.nextIntList(bootRefs);
             if (bootCount > FrameStacking.MAX_FRAMES) {
                 refs(file, ReplayColumns.BOOTSTRAP_OBS_FRAMES, bootCount);
@@ -574,6 +584,7 @@ public final class BlockLoader {
                     .decoder(env)
                     .decode(
                             episodeKeys[i],
+                            actionScratch[i],
                             newFrames,
                             newOffset,
                             newLength,
@@ -593,13 +604,16 @@ public final class BlockLoader {
         return true;
     }
 
-    /** Reads a row's frame references; a row without them among image rows is refused. */
-    private int refs(DataFile file, String column, ColumnCursor c, int[] dst) {
+    /**
+     * Reads a row's frame references (a stack's, plus {@code extra}: a file's first obs carries a
+     * marker); a row without them among image rows is refused.
+     */
+    private int refs(DataFile file, String column, ColumnCursor c, int[] dst, int extra) {
         int count = c.nextIntList(dst);
         if (count < 0) {
             checkImageSize(file, column, 0, obsDim);
         }
-        if (count > FrameStacking.MAX_FRAMES) {
+        if (count > FrameStacking.MAX_FRAMES + extra) {
             refs(file, column, count);
         }
         return count;
@@ -839,6 +853,7 @@ public final class BlockLoader {
             policyScratch = new int[rows];
             keep = new boolean[rows];
             episodeKeys = new String[rows];
+            actionScratch = new int[rows];
         }
     }
 

@@ -2,6 +2,7 @@ package io.replayflow.replay.read.internal;
 
 import io.replayflow.log.layout.DataFile;
 import io.replayflow.replay.row.ReplayColumns;
+import io.replayflow.schemas.frames.FrameCodec;
 import io.replayflow.schemas.frames.FrameColumns;
 import io.replayflow.schemas.frames.FrameDecoder;
 import io.replayflow.schemas.frames.FrameLayout;
@@ -19,10 +20,12 @@ final class FrameFile {
     private final DataFile file;
     private final Map<String, String> footer;
     private final int window;
+    private final FrameCodec codec;
     private final Map<String, FrameDecoder> decoders = new HashMap<>();
     private final Map<String, FrameLayout> layouts = new HashMap<>();
 
-    private FrameFile(DataFile file, Map<String, String> footer, int window) {
+    private FrameFile(DataFile file, Map<String, String> footer, int window, FrameCodec codec) {
+        this.codec = codec;
         this.file = file;
         this.footer = footer;
         this.window = window;
@@ -39,18 +42,9 @@ final class FrameFile {
         if (encoding == null) {
             return null;
         }
-        if (!encoding.equals(ReplayColumns.FRAMES_ONCE_V1)) {
-            throw new IllegalStateException(
-                    "file "
-                            + file.path()
-                            + " stores frames as '"
-                            + encoding
-                            + "', which this reader does not know (it reads "
-                            + ReplayColumns.FRAMES_ONCE_V1
-                            + "): read it with the ReplayFlow version that wrote it");
-        }
+        FrameCodec codec = FrameCodec.ofFooter(encoding, "file " + file.path());
         return new FrameFile(
-                file, footer, Integer.parseInt(footer.get(ReplayColumns.FRAMES_WINDOW_KEY)));
+                file, footer, Integer.parseInt(footer.get(ReplayColumns.FRAMES_WINDOW_KEY)), codec);
     }
 
     /** The layout of {@code env}'s images in this file. */
@@ -78,6 +72,6 @@ final class FrameFile {
 
     /** The decoder of {@code env}'s rows, fed every one of its rows in file order. */
     FrameDecoder decoder(String env) {
-        return decoders.computeIfAbsent(env, e -> new FrameDecoder(layout(e), window));
+        return decoders.computeIfAbsent(env, e -> new FrameDecoder(layout(e), window, codec));
     }
 }

@@ -11,6 +11,7 @@ import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.replay.row.ReplayRowParquet;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.env.FrameStacking;
+import io.replayflow.schemas.frames.FrameCodec;
 import io.replayflow.schemas.frames.FrameLayout;
 import io.replayflow.schemas.testing.ImageTransitions;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ class FramesOnceLoadTest {
             assertThat(reader.getRowGroups()).hasSizeGreaterThan(3);
             assertThat(reader.getFooter().getFileMetaData().getKeyValueMetaData())
                     .containsEntry("replayflow.row", "replay/v3")
-                    .containsEntry(ReplayColumns.FRAMES_KEY, ReplayColumns.FRAMES_ONCE_V1)
+                    .containsEntry(ReplayColumns.FRAMES_KEY, ReplayColumns.FRAMES_ONCE_V2)
                     .containsEntry(ReplayColumns.FRAMES_LAYOUT_KEY_PREFIX + STACKED, "100,4,4");
         }
         assertThat(Files.size(v3) * 3).isLessThan(Files.size(v2));
@@ -64,6 +65,27 @@ class FramesOnceLoadTest {
         List<ReplayRow> expected = rows.stream().filter(r -> r.envId.equals(STACKED)).toList();
         assertLoads(v3, stackedOnly, expected);
         assertLoads(v2, stackedOnly, expected);
+    }
+
+    @Test
+    void replayFilesOfTheFirstFrameCodecStillLoadByteForByte() throws Exception {
+        // Files that main wrote before once/v2 (session 12): the old encoder, its footer value.
+        List<ReplayRow> rows = rows(new SplittableRandom(14));
+        Path v1 = write("v1.parquet", rows, true, FrameCodec.ONCE_V1);
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(v1))) {
+            assertThat(reader.getFooter().getFileMetaData().getKeyValueMetaData())
+                    .containsEntry(ReplayColumns.FRAMES_KEY, ReplayColumns.FRAMES_ONCE_V1);
+        }
+        long from = rows.get(rows.size() / 2).eventTimeMs;
+        for (String env : List.of(STACKED, PLAIN)) {
+            RowFilter filter = new RowFilter(Set.of(env), from, Long.MAX_VALUE, null);
+            assertLoads(
+                    v1,
+                    filter,
+                    rows.stream()
+                            .filter(r -> r.envId.equals(env) && r.eventTimeMs >= from)
+                            .toList());
+        }
     }
 
     @Test
@@ -187,6 +209,11 @@ class FramesOnceLoadTest {
     }
 
     private Path write(String name, List<ReplayRow> rows, boolean framesOnce) throws Exception {
+        return write(name, rows, framesOnce, FrameCodec.LATEST);
+    }
+
+    private Path write(String name, List<ReplayRow> rows, boolean framesOnce, FrameCodec codec)
+            throws Exception {
         Path file = dir.resolve(name);
         try (ParquetWriter<ReplayRow> writer =
                 ReplayRowParquet.writer(
@@ -198,7 +225,8 @@ class FramesOnceLoadTest {
                         CompressionCodecName.ZSTD,
                         false,
                         framesOnce,
-                        4096)) {
+                        4096,
+                        codec)) {
             for (ReplayRow row : rows) {
                 writer.write(row);
             }
@@ -273,6 +301,7 @@ class FramesOnceLoadTest {
         r.actorId = "actor";
         r.episodeId = episode;
         r.step = step;
+        r.action = (episode.hashCode() + step) % 3 & 3; // decoders predict from the action
         r.eventTimeMs = timeMs;
         r.obs = new float[0];
         r.nextObs = new float[0];
