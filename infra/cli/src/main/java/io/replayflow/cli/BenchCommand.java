@@ -506,9 +506,13 @@ final class BenchCommand {
                 conf.set(
                         org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY,
                         "none");
+                conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
                 var env =
                         org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
-                                .createLocalEnvironment(parallelism, conf);
+                                .createLocalEnvironment(
+                                        parallelism,
+                                        io.replayflow.replay.backfill.Backfill.localClusterOptions(
+                                                conf));
                 var config =
                         io.replayflow.replay.job.ReplayStoreConfig.builder()
                                 .bootstrapServers("unused:9092")
