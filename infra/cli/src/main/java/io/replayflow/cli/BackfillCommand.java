@@ -276,7 +276,8 @@ final class BackfillCommand implements Callable<Integer> {
         if (jobManager == null) {
             // accumulators (the progress) travel with the heartbeats
             conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
-            return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+            return StreamExecutionEnvironment.createLocalEnvironment(
+                    parallelism, Backfill.localClusterOptions(conf));
         }
         int colon = jobManager.lastIndexOf(':');
         int port;

@@ -499,6 +499,14 @@ final class BenchCommand {
                 description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
+        @Option(
+                names = "--streaming",
+                description =
+                        "Also run the streaming replay-store job's operators over the same log"
+                                + " (STREAMING mode, checkpoints every second, the log read by the"
+                                + " same file source instead of Kafka); prints a second line.")
+        boolean streaming;
+
         @Override
         public Integer call() throws Exception {
             if (rows < 1 || hours < 1 || parallelism < 1) {
@@ -522,15 +530,20 @@ final class BenchCommand {
                 conf.set(
                         org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY,
                         "none");
+                conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
                 var env =
                         org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
-                                .createLocalEnvironment(parallelism, conf);
+                                .createLocalEnvironment(
+                                        parallelism,
+                                        io.replayflow.replay.backfill.Backfill.localClusterOptions(
+                                                conf));
                 var config =
                         io.replayflow.replay.job.ReplayStoreConfig.builder()
                                 .bootstrapServers("unused:9092")
                                 .dataRoot(root.toUri())
                                 .datasetName("bench")
                                 .build();
+                long cpuBefore = processCpuNanos();
                 var result =
                         io.replayflow.replay.backfill.Backfill.run(
                                 env,
@@ -541,18 +554,67 @@ final class BenchCommand {
                 out.printf(
                         Locale.ROOT,
                         "{\"rows\": %d, \"rows_written\": %d, \"partitions\": %d, \"parallelism\":"
-                                + " %d, \"seconds\": %.3f, \"rows_per_s\": %.0f}%n",
+                                + " %d, \"seconds\": %.3f, \"rows_per_s\": %.0f, \"cpu_s\":"
+                                + " %.1f}%n",
                         result.rowsRead(),
                         result.rowsWritten(),
                         result.partitions(),
                         parallelism,
                         result.elapsed().toNanos() / 1e9,
-                        result.rowsPerSecond());
+                        result.rowsPerSecond(),
+                        (processCpuNanos() - cpuBefore) / 1e9);
                 out.flush();
+                if (streaming) {
+                    var streamingEnv =
+                            org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                                    .createLocalEnvironment(parallelism, conf);
+                    long streamingCpuBefore = processCpuNanos();
+                    var streamed =
+                            io.replayflow.replay.backfill.BackfillBenchmark.runStreaming(
+                                    streamingEnv,
+                                    io.replayflow.replay.job.ReplayStoreConfig.builder()
+                                            .bootstrapServers("unused:9092")
+                                            .dataRoot(root.toUri())
+                                            .datasetName("bench-streaming")
+                                            // the window holds the whole log, as a backfill's
+                                            // range does, so both datasets keep every row
+                                            .windowDuration(Duration.ofHours(hours + 24L))
+                                            // the end of input's watermark marks every
+                                            // partition expired; none is deleted before the end
+                                            .expiryDeleteDelay(Duration.ofHours(1))
+                                            // two readers of hourly files are hours apart in
+                                            // event time; no row is dropped as too late
+                                            .allowedLateness(Duration.ofHours(hours + 24L))
+                                            .build(),
+                                    Duration.ofSeconds(1));
+                    out.printf(
+                            Locale.ROOT,
+                            "{\"job\": \"streaming\", \"rows\": %d, \"rows_written\": %d,"
+                                    + " \"parallelism\": %d, \"seconds\": %.3f, \"rows_per_s\":"
+                                    + " %.0f, \"cpu_s\": %.1f}%n",
+                            streamed.rowsRead(),
+                            streamed.rowsWritten(),
+                            parallelism,
+                            streamed.elapsed().toNanos() / 1e9,
+                            streamed.rowsPerSecond(),
+                            (processCpuNanos() - streamingCpuBefore) / 1e9);
+                    out.flush();
+                }
                 return ReplayFlow.EXIT_OK;
             } finally {
                 org.apache.flink.util.FileUtils.deleteDirectoryQuietly(root.toFile());
             }
+        }
+
+        /**
+         * CPU time of this whole process (all threads, MiniCluster included): on a shared machine
+         * the rows per CPU-second say more than the wall time, which other load stretches.
+         */
+        private static long processCpuNanos() {
+            return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime()
+                    : 0L;
         }
     }
 

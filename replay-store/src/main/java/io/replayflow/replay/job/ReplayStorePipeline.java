@@ -5,9 +5,12 @@ import io.replayflow.policy.load.PolicyRoot;
 import io.replayflow.replay.episode.EpisodeKeys;
 import io.replayflow.replay.episode.EpisodePlacement;
 import io.replayflow.replay.job.episode.EpisodeEnrichmentFunction;
+import io.replayflow.replay.job.internal.ReplayRowTypeInfo;
+import io.replayflow.replay.job.internal.SortedEpisodeKey;
 import io.replayflow.replay.job.priority.InitialPriorityFunction;
 import io.replayflow.replay.job.priority.PriorityRouterFunction;
 import io.replayflow.replay.job.priority.PriorityStoreFunction;
+import io.replayflow.replay.job.priority.UnupdatedInitialPriorityFunction;
 import io.replayflow.replay.job.sink.ReplayRowSink;
 import io.replayflow.replay.priority.PriorityEntry;
 import io.replayflow.replay.row.ReplayRow;
@@ -24,6 +27,7 @@ import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
@@ -84,8 +88,14 @@ public final class ReplayStorePipeline {
      * publishes), and the window expiry is left out, since the backfill's range is the window and
      * the end-of-input watermark would expire every partition.
      *
-     * @param transitions the log's transitions in range, with event-time timestamps
-     * @param updates priority updates to apply (usually none in a backfill)
+     * <p>With no updates (null), the priority router and store are left out too (with no update
+     * they write nothing and the running max stays unset): the initial priority is then a map
+     * ({@link UnupdatedInitialPriorityFunction}) chained between the enrichment and the dataset
+     * writer, so a row crosses one keyed exchange (into the enrichment) instead of three.
+     *
+     * @param transitions the log's transitions in range, with event-time timestamps; their type
+     *     serializes the rows in the keyed exchange (a backfill's is {@link ReplayRowTypeInfo})
+     * @param updates priority updates to apply; null: none (a backfill)
      * @param scoreWith the policy that scores every row's initial priority (the streaming job's
      *     {@link TdScoringOperator}, loaded and verified when it opens); null: rows enter at the
      *     running max
@@ -119,20 +129,33 @@ public final class ReplayStorePipeline {
             ReplayStoreConfig config,
             URI datasetDir,
             boolean expireWindow) {
+        // Streaming keeps the enrichment's output type as it was (TypeExtractor's POJO type); a
+        // backfill's rows keep their own (ReplayRowTypeInfo) through the chain.
+        TypeInformation<ReplayRow> rowType =
+                expireWindow ? TypeInformation.of(ReplayRow.class) : transitions.getType();
         String dataset = datasetDir.toString();
         long retentionMs = config.priorityRetention().toMillis();
         boolean segments = config.datasetKind() == DatasetKind.SEGMENTS;
 
+        // The enrichment ignores its key's type: streaming keys by the episode string, a backfill
+        // by (hash, string), which BATCH mode sorts faster (SortedEpisodeKey).
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        KeyedStream<ReplayRow, String> byEpisode =
+                expireWindow
+                        ? transitions.keyBy(
+                                row -> EpisodeKeys.of(row.actorId, row.episodeId), Types.STRING)
+                        : (KeyedStream)
+                                transitions.keyBy(new SortedEpisodeKey(), SortedEpisodeKey.TYPE);
         SingleOutputStreamOperator<ReplayRow> enriched =
-                transitions
-                        .keyBy(row -> EpisodeKeys.of(row.actorId, row.episodeId), Types.STRING)
+                byEpisode
                         .process(
                                 new EpisodeEnrichmentFunction(
                                         config.nStep(),
                                         config.gamma(),
                                         config.episodeIdleTimeout().toMillis(),
                                         config.allowedLateness().toMillis(),
-                                        segments ? config.segmentLength() : 0))
+                                        segments ? config.segmentLength() : 0),
+                                rowType)
                         .uid("episode-enrichment")
                         .name(
                                 segments
@@ -143,6 +166,16 @@ public final class ReplayStorePipeline {
         DataStream<EpisodePlacement> placements =
                 enriched.getSideOutput(EpisodeEnrichmentFunction.PLACEMENTS);
 
+        if (updates == null) {
+            prioritize(enriched, policies, initialPolicy, config, segments)
+                    .map(new UnupdatedInitialPriorityFunction(config.initialPriority()), rowType)
+                    .uid("initial-priority-unupdated")
+                    .name("initial priority (no updates)")
+                    .sinkTo(datasetSink(datasetDir, config.compression(), segments))
+                    .uid("replay-dataset-sink")
+                    .name("replay dataset " + config.datasetName() + " (Parquet)");
+            return;
+        }
         SingleOutputStreamOperator<PriorityEntry> routed =
                 placements
                         .keyBy(EpisodePlacement::episodeKey, Types.STRING)
@@ -164,24 +197,8 @@ public final class ReplayStorePipeline {
         BroadcastStream<Double> maxBroadcast =
                 runningMax.broadcast(InitialPriorityFunction.RUNNING_MAX);
 
-        DataStream<ReplayRow> unprioritized = enriched;
-        // Segments are read FIFO, not by priority: no TD scoring.
-        if (policies != null && config.scoring().enabled() && !segments) {
-            unprioritized =
-                    enriched.connect(policies.broadcast())
-                            .transform(
-                                    "TD priority (latest policy)",
-                                    enriched.getType(),
-                                    new TdScoringOperator(
-                                            config.scoring(),
-                                            PolicyLoader.tensorFlowQFunctions(
-                                                    PolicyRoot.of(
-                                                            config.scoring().policyRoot(),
-                                                            ReplayStoreOptions.SCORING_POLICY_ROOT
-                                                                    .key())),
-                                            initialPolicy))
-                            .uid("td-scoring");
-        }
+        DataStream<ReplayRow> unprioritized =
+                prioritize(enriched, policies, initialPolicy, config, segments);
         unprioritized
                 .connect(maxBroadcast)
                 .process(new InitialPriorityFunction(config.initialPriority()))
@@ -213,6 +230,34 @@ public final class ReplayStorePipeline {
                 .setParallelism(1)
                 .uid("window-expiry-done")
                 .name("expired partitions");
+    }
+
+    /** The enriched rows, scored by {@code TdScoringOperator} when policies are given and on. */
+    private static DataStream<ReplayRow> prioritize(
+            SingleOutputStreamOperator<ReplayRow> enriched,
+            DataStream<PolicyAnnouncement> policies,
+            PolicyAnnouncement initialPolicy,
+            ReplayStoreConfig config,
+            boolean segments) {
+        DataStream<ReplayRow> unprioritized = enriched;
+        // Segments are read FIFO, not by priority: no TD scoring.
+        if (policies != null && config.scoring().enabled() && !segments) {
+            unprioritized =
+                    enriched.connect(policies.broadcast())
+                            .transform(
+                                    "TD priority (latest policy)",
+                                    enriched.getType(),
+                                    new TdScoringOperator(
+                                            config.scoring(),
+                                            PolicyLoader.tensorFlowQFunctions(
+                                                    PolicyRoot.of(
+                                                            config.scoring().policyRoot(),
+                                                            ReplayStoreOptions.SCORING_POLICY_ROOT
+                                                                    .key())),
+                                            initialPolicy))
+                            .uid("td-scoring");
+        }
+        return unprioritized;
     }
 
     /** Exactly-once Parquet files, partitioned by event time, committed on checkpoints. */

@@ -1,5 +1,6 @@
 package io.replayflow.replay.window;
 
+import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.replay.row.ReplayRow;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
@@ -11,9 +12,18 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
  */
 public final class EventTimePartitionAssigner implements BucketAssigner<ReplayRow, String> {
 
+    private transient PartitionPath lastPartition;
+    private transient String lastBucket;
+
     @Override
     public String getBucketId(ReplayRow row, Context context) {
-        return row.partition().relativePath();
+        // consecutive rows mostly share a partition: its directory name is built once for them
+        PartitionPath partition = row.partition();
+        if (!partition.equals(lastPartition)) {
+            lastPartition = partition;
+            lastBucket = partition.relativePath();
+        }
+        return lastBucket;
     }
 
     @Override

@@ -190,7 +190,7 @@ public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, Repl
         if (segmentLength > 0) {
             segmentsOut.inc(SegmentCutter.cut(kept, segmentLength));
         }
-        Map<String, EpisodePlacement> placements = new LinkedHashMap<>();
+        Map<PartitionPath, EpisodePlacement> placements = new LinkedHashMap<>();
         for (ReplayRow row : kept) {
             out.collect(row);
             rowsOut.inc();
@@ -215,17 +215,18 @@ public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, Repl
         return count;
     }
 
-    private static void place(Map<String, EpisodePlacement> placements, ReplayRow row) {
+    /** Keyed by partition, whose directory name is built once per placement, not per row. */
+    private static void place(Map<PartitionPath, EpisodePlacement> placements, ReplayRow row) {
         PartitionPath partition = row.partition();
         EpisodePlacement p =
                 placements.computeIfAbsent(
-                        partition.relativePath(),
+                        partition,
                         key -> {
                             EpisodePlacement fresh = new EpisodePlacement();
                             fresh.envId = row.envId;
                             fresh.actorId = row.actorId;
                             fresh.episodeId = row.episodeId;
-                            fresh.partition = key;
+                            fresh.partition = key.relativePath();
                             fresh.hourStartMs = partition.hourStartMs();
                             fresh.fromStep = row.step;
                             fresh.toStep = row.step;

@@ -36,10 +36,18 @@ public class InitialPriorityFunction
     public void processElement(ReplayRow row, ReadOnlyContext ctx, Collector<ReplayRow> out)
             throws Exception {
         if (!(row.priority > 0.0)) {
-            Double max = ctx.getBroadcastState(RUNNING_MAX).get(MAX_KEY);
-            row.priority = max == null ? initialPriority : Math.max(initialPriority, max);
+            row.priority =
+                    initial(initialPriority, ctx.getBroadcastState(RUNNING_MAX).get(MAX_KEY));
         }
         out.collect(row);
+    }
+
+    /**
+     * The priority an unscored row enters at: {@code max(initialPriority, runningMax)}, or {@code
+     * initialPriority} while no update has set a running max (null).
+     */
+    static double initial(double initialPriority, Double runningMax) {
+        return runningMax == null ? initialPriority : Math.max(initialPriority, runningMax);
     }
 
     @Override
