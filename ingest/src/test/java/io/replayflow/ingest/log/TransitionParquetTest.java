@@ -83,12 +83,15 @@ class TransitionParquetTest {
                 .containsEntry("obs_frames", "INTEGER[]")
                 .containsEntry("next_obs_frames", "INTEGER[]");
         // The image row's images are in frames (two [2, 2, 1] frames of 4 bytes: obs, next_obs),
-        // its scalar columns as ever; vector rows have no frame columns.
+        // its scalar columns as ever; vector rows have no frame columns. Frames once v2 stores
+        // each new frame after a tag byte as its XOR from a base (FrameDelta): obs RAW against
+        // zeros (00 01020304), next_obs RAW against obs (00 05010105, 4^1 3^2 2^3 1^4).
         assertThat(
                         query(
                                 file,
                                 "SELECT count(*) FILTER (WHERE obs_image IS NULL AND"
-                                        + " octet_length(frames) = 8 AND reward = 1.0)"
+                                        + " hex(frames) = '00010203040005010105' AND reward ="
+                                        + " 1.0)"
                                         + " || '/' || count(*) FILTER (WHERE frames IS NULL AND"
                                         + " next_obs_frames IS NULL) FROM read_parquet('"
                                         + file
