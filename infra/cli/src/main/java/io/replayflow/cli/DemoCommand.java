@@ -167,9 +167,10 @@ final class DemoCommand implements Callable<Integer> {
             names = "--set",
             paramLabel = "KEY=VALUE",
             description =
-                    "Override a trainer.* option of the demo's tuned settings (see"
-                            + " docs/CONFIG.md), repeatable, e.g. trainer.lr=0.0005;"
-                            + " trainer.seed also seeds the actors.")
+                    "Override a trainer.* option of the demo's tuned settings, or a"
+                            + " controller.* option of its lifecycle controller (--lifecycle"
+                            + " auto; see docs/CONFIG.md), repeatable, e.g. trainer.lr=0.0005 or"
+                            + " controller.canary.share=0.2; trainer.seed also seeds the actors.")
     List<String> overrides = List.of();
 
     @Override
@@ -193,6 +194,7 @@ final class DemoCommand implements Callable<Integer> {
                                                                 "yyyyMMdd-HHmmss")));
         DemoSettings settings;
         DemoLifecycle.Mode mode;
+        Map<String, String> controllerSettings;
         try {
             settings =
                     preset(dataDir, UsageError.duration("--budget", budget))
@@ -201,7 +203,7 @@ final class DemoCommand implements Callable<Integer> {
             if (lstmNetwork() && Algo.parse(algo) != Algo.R2D2) { // r2d2's preset is an LSTM
                 settings = settings.withLstm();
             }
-            settings = settings.withTrainerSettings(keyValues());
+            settings = settings.withTrainerSettings(keyValues("trainer."));
             if (maxEnvSteps != null) {
                 if (maxEnvSteps < 1) {
                     throw new UsageError(
@@ -236,6 +238,16 @@ final class DemoCommand implements Callable<Integer> {
                                 UsageError.duration("--segment-max-age", segmentMaxAge));
             }
             mode = lifecycleMode(settings);
+            controllerSettings = keyValues("controller.");
+            if (!controllerSettings.isEmpty() && mode != DemoLifecycle.Mode.AUTO) {
+                throw new UsageError(
+                        "--set "
+                                + controllerSettings.keySet().iterator().next()
+                                + " tunes the lifecycle controller, which this demo does not run"
+                                + " (--lifecycle off, or a policy-gradient algo): drop it or use"
+                                + " --lifecycle auto");
+            }
+            DemoLifecycle.controllerSettings(controllerSettings);
             io.replayflow.trainer.TrainerConfig.fromMap(settings.trainer());
             if (settings.segmentLoop()) {
                 PolicyGradientConfig.fromMap(settings.trainer());
@@ -256,7 +268,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.createDirectories(dataDir);
         PrintWriter out = spec.commandLine().getOut();
-        DemoRun run = new DemoRun(settings, targetReturn, mode);
+        DemoRun run = new DemoRun(settings, targetReturn, mode, controllerSettings);
         Thread main = Thread.currentThread();
         Thread hook =
                 new Thread(
@@ -397,17 +409,21 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, String> keyValues() {
+    /** The --set pairs whose key starts with {@code prefix}; any pair of neither kind refused. */
+    private Map<String, String> keyValues(String prefix) {
         Map<String, String> map = new LinkedHashMap<>();
         for (String kv : overrides) {
             int eq = kv.indexOf('=');
-            if (eq <= 0 || !kv.startsWith("trainer.")) {
+            if (eq <= 0 || !(kv.startsWith("trainer.") || kv.startsWith("controller."))) {
                 throw new UsageError(
                         "--set '"
                                 + kv
-                                + "' needs the form trainer.KEY=VALUE, e.g. trainer.lr=0.001");
+                                + "' needs the form trainer.KEY=VALUE or controller.KEY=VALUE,"
+                                + " e.g. trainer.lr=0.001");
             }
-            map.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+            if (kv.startsWith(prefix)) {
+                map.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+            }
         }
         return map;
     }

@@ -220,7 +220,9 @@ class ReplayFlowCliTest {
         assertThat(uses.err())
                 .contains("--segment-uses applies to --algo a2c, reinforce, impala or r2d2");
         assertThat(set.exitCode()).isEqualTo(2);
-        assertThat(set.err()).contains("--set 'lr=0.1' needs the form trainer.KEY=VALUE");
+        assertThat(set.err())
+                .contains(
+                        "--set 'lr=0.1' needs the form trainer.KEY=VALUE or controller.KEY=VALUE");
         assertThat(age.exitCode()).isEqualTo(2);
         assertThat(age.errLines()).hasSize(1);
         assertThat(age.err()).contains("segment max age is PT0S; it must be positive");
@@ -288,6 +290,35 @@ class ReplayFlowCliTest {
         assertThat(pg.err())
                 .contains("--lifecycle auto applies to double-dqn and dqn, not impala")
                 .contains("use --lifecycle off");
+    }
+
+    @Test
+    void demoTakesControllerSettingsOnlyInAutomaticModeAndChecksThemInOneLine() {
+        Result off =
+                run(
+                        "demo",
+                        "--lifecycle",
+                        "off",
+                        "--set",
+                        "controller.canary.share=0.2",
+                        "--data",
+                        "/tmp/x");
+        Result unknown = run("demo", "--set", "controller.canary.size=0.2", "--data", "/tmp/x");
+        Result bad = run("demo", "--set", "controller.canary.share=2", "--data", "/tmp/x");
+
+        assertThat(off.exitCode()).isEqualTo(2);
+        assertThat(off.errLines()).hasSize(1);
+        assertThat(off.err())
+                .contains("--set controller.canary.share tunes the lifecycle controller")
+                .contains("use --lifecycle auto");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.errLines()).hasSize(1);
+        assertThat(unknown.err())
+                .contains("unknown controller setting 'controller.canary.size'")
+                .contains("controller.canary.share");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.errLines()).hasSize(1);
+        assertThat(bad.err()).contains("controller.canary.share = 2.0 must be in (0, 1)");
     }
 
     @Test

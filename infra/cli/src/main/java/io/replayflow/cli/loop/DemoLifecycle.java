@@ -112,11 +112,24 @@ public final class DemoLifecycle implements AutoCloseable {
                     "controller.gate.margin", "300",
                     "controller.gate.ope-method", "wpdis");
 
+    /**
+     * {@link #CONTROLLER_SETTINGS} with {@code overrides} (controller.* keys, from the demo's
+     * {@code --set}) over them, checked as the controller reads them.
+     *
+     * @throws IllegalArgumentException naming an unknown key or a bad value
+     */
+    public static Map<String, String> controllerSettings(Map<String, String> overrides) {
+        Map<String, String> merged = new java.util.TreeMap<>(CONTROLLER_SETTINGS);
+        merged.putAll(overrides);
+        ControllerOptions.parse(merged);
+        return Map.copyOf(merged);
+    }
+
     /** The ingest job's episode statistics every 2 s, 1 s out of orderness allowed. */
     public static final Map<String, String> INGEST_SETTINGS =
             Map.of("ingest.stats.window", "2 s", "ingest.watermark.out-of-orderness", "1 s");
 
-    /** The estimator the demo runs and the gate reads. */
+    /** The estimator the demo runs and the gate reads, unless --set names another. */
     static final String OPE_METHOD = "wpdis";
 
     /** The evaluated policy: the candidate's greedy action with probability 1 − ε + ε/|A|. */
@@ -176,6 +189,8 @@ public final class DemoLifecycle implements AutoCloseable {
             String opeMethod) {}
 
     private final String policy;
+    private final Map<String, String> controllerSettings;
+    private final String opeMethod;
     private final Path dataRoot;
     private final String bootstrap;
     private final Topics topics;
@@ -203,8 +218,11 @@ public final class DemoLifecycle implements AutoCloseable {
             String bootstrap,
             Topics topics,
             String envId,
+            Map<String, String> controllerSettings,
             long startedNanos) {
         this.policy = policy;
+        this.controllerSettings = controllerSettings;
+        this.opeMethod = controllerSettings.getOrDefault("controller.gate.ope-method", OPE_METHOD);
         this.dataRoot = dataRoot;
         this.bootstrap = bootstrap;
         this.topics = topics;
@@ -220,7 +238,7 @@ public final class DemoLifecycle implements AutoCloseable {
                                 "the demo's off-policy evaluation scores each logged step on its"
                                         + " own, without the target policy's state");
         this.assignments = new AssignmentLog(bootstrap, Map.of(), topics, Duration.ofSeconds(30));
-        ControllerConfig config = ControllerOptions.parse(CONTROLLER_SETTINGS);
+        ControllerConfig config = ControllerOptions.parse(controllerSettings);
         this.controller =
                 LifecycleController.onKafka(
                         config,
@@ -247,8 +265,10 @@ public final class DemoLifecycle implements AutoCloseable {
             String bootstrap,
             Topics topics,
             String envId,
+            Map<String, String> controllerSettings,
             long startedNanos) {
-        return new DemoLifecycle(policy, dataRoot, bootstrap, topics, envId, startedNanos);
+        return new DemoLifecycle(
+                policy, dataRoot, bootstrap, topics, envId, controllerSettings, startedNanos);
     }
 
     private void heard(ControllerDecisions.Outcome outcome) {
@@ -340,7 +360,7 @@ public final class DemoLifecycle implements AutoCloseable {
     private void evaluate(PublishedVersion version, ExperienceEpisodes.Read read) {
         OffPolicyEvaluation.Settings settings =
                 OffPolicyEvaluation.Settings.builder()
-                        .methods(Set.of(OPE_METHOD))
+                        .methods(Set.of(opeMethod))
                         .resamples(OPE_RESAMPLES)
                         .seed(version.version())
                         .targetEpsilon(OPE_TARGET_EPSILON)
@@ -358,7 +378,7 @@ public final class DemoLifecycle implements AutoCloseable {
                     "demo OPE of v{} on {} episodes: {}",
                     version.version(),
                     report.episodes(),
-                    report.estimates().get(OPE_METHOD));
+                    report.estimates().get(opeMethod));
         } catch (Exception e) {
             LOG.warn("demo OPE of v{} failed: {}", version.version(), e.toString());
         }
@@ -379,7 +399,7 @@ public final class DemoLifecycle implements AutoCloseable {
         long newest = published.isEmpty() ? 0 : published.get(published.size() - 1).version();
         List<VersionFigures> figures = new ArrayList<>();
         for (PublishedVersion v : published) {
-            var e = v.estimate(OPE_METHOD);
+            var e = v.estimate(opeMethod);
             figures.add(
                     new VersionFigures(
                             v.version(),
@@ -387,14 +407,17 @@ public final class DemoLifecycle implements AutoCloseable {
                             e == null
                                     ? null
                                     : new Estimate(
-                                            OPE_METHOD,
+                                            opeMethod,
                                             e.path("value").asDouble(),
                                             e.path("low").asDouble(),
                                             e.path("high").asDouble()),
                             live.get(v.version())));
         }
         return new Summary(
-                List.copyOf(decisions), List.copyOf(figures), CONTROLLER_SETTINGS, OPE_METHOD);
+                List.copyOf(decisions),
+                List.copyOf(figures),
+                new java.util.TreeMap<>(controllerSettings),
+                opeMethod);
     }
 
     /** Stops the controller (a pass in progress finishes) and the OPE worker. */

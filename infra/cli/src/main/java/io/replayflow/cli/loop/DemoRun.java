@@ -258,6 +258,7 @@ public final class DemoRun {
 
     private final Double targetReturn;
     private final DemoLifecycle.Mode lifecycle;
+    private final Map<String, String> controllerSettings;
 
     /** A run that stops at the environment's solved threshold; the newest version acts. */
     public DemoRun(DemoSettings settings) {
@@ -277,9 +278,22 @@ public final class DemoRun {
      * acts with the newest version (OFF).
      */
     public DemoRun(DemoSettings settings, Double targetReturn, DemoLifecycle.Mode lifecycle) {
+        this(settings, targetReturn, lifecycle, Map.of());
+    }
+
+    /**
+     * As above, with {@code controllerOverrides} (controller.* keys) over the demo's controller
+     * settings ({@link DemoLifecycle#CONTROLLER_SETTINGS}) in automatic mode.
+     */
+    public DemoRun(
+            DemoSettings settings,
+            Double targetReturn,
+            DemoLifecycle.Mode lifecycle,
+            Map<String, String> controllerOverrides) {
         this.settings = settings;
         this.targetReturn = targetReturn;
         this.lifecycle = java.util.Objects.requireNonNull(lifecycle, "lifecycle");
+        this.controllerSettings = DemoLifecycle.controllerSettings(controllerOverrides);
     }
 
     /** Asks a running {@link #run} to wind down (Ctrl-C). */
@@ -337,8 +351,8 @@ public final class DemoRun {
                 out.printf(
                         "Lifecycle: automatic: each version is a candidate: %s OPE gate, canary on"
                                 + " %s of the episodes, promoted or rolled back on live return%n",
-                        DemoLifecycle.CONTROLLER_SETTINGS.get("controller.gate.ope-method"),
-                        DemoLifecycle.CONTROLLER_SETTINGS.get("controller.canary.share"));
+                        controllerSettings.get("controller.gate.ope-method"),
+                        controllerSettings.get("controller.canary.share"));
             }
             out.flush();
 
@@ -548,6 +562,7 @@ public final class DemoRun {
                 pipeline.stack().bootstrapServers(),
                 pipeline.stack().topics(),
                 settings.env(),
+                controllerSettings,
                 startedNanos);
     }
 
