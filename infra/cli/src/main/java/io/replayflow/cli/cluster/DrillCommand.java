@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
                     + " shape; every actor refuses both and keeps acting",
             "  soak              --duration (default 20m) at a steady rate, a TaskManager kill"
                     + " every --kill-every (default 5m); lag and state bounded, zero loss",
-            "  bad-candidate     embedded (no cluster needed): a poor v2 forced in as a 20%"
+            "  bad-candidate     embedded (no cluster needed): a poor v2 forced in as a 20%%"
                     + " canary beside a good v1; the lifecycle controller must roll it back within"
                     + " 200 of its episodes; every step logged once"
         })
