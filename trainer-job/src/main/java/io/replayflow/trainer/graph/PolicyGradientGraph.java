@@ -9,12 +9,10 @@ import io.replayflow.trainer.net.RecurrentActorCritic;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * The policy-gradient computation as one graph, built once (the counterpart of {@link
@@ -48,20 +46,15 @@ public final class PolicyGradientGraph implements SegmentGraph {
     /** Positions in {@link #metrics()}. */
     public static final int TOTAL = 0, POLICY = 1, VALUE = 2, ENTROPY = 3, GRAD_NORM = 4;
 
-    private final SegmentInputs inputs;
+    private final Parts parts;
     private final Placeholder<TFloat32> advantage; // [N]
     private final Placeholder<TFloat32> valueTarget; // [N]
     private final Recurrence recurrence; // null: feed-forward
-    private final LstmInputs lstm; // null: feed-forward
     private final ActorCritic net; // null when recurrent
     private final RecurrentActorCritic recurrentNet; // null when feed-forward
     private final Operand<TFloat32> value; // [N]
     private final Operand<TFloat32> logPiTaken; // [N]
     private final Operand<TFloat32> bootstrapValue; // [B]
-    private final List<Operand<TFloat32>> burnInState; // h, c [B, units]
-    private final Operand<TFloat32> metrics; // [5]
-    private final GradientStep step;
-    private final VariableIo io;
 
     /**
      * The recurrent core and its static unroll lengths.
@@ -111,15 +104,17 @@ public final class PolicyGradientGraph implements SegmentGraph {
         }
         Ops tf = Ops.create(graph);
         Ops in = tf.withSubScope("inputs");
-        inputs = SegmentInputs.create(in, spec);
+        SegmentInputs inputs = SegmentInputs.create(in, spec);
         advantage = SegmentInputs.vector(in, "advantage");
         valueTarget = SegmentInputs.vector(in, "value_target");
-        lstm = recurrence == null ? null : LstmInputs.create(in, spec, recurrence.units(), "");
+        LstmInputs lstm =
+                recurrence == null ? null : LstmInputs.create(in, spec, recurrence.units(), "");
 
         Ops fwd = tf.withSubScope("forward");
         ActorCritic.Heads heads;
         Operand<TFloat32> bootstrap;
         List<Variable<TFloat32>> vars;
+        List<Operand<TFloat32>> burnInState; // h, c [B, units]
         if (recurrence == null) {
             net = ActorCritic.build(tf.withSubScope("online"), trunk, spec);
             heads = net.apply(fwd, inputs.obs());
@@ -171,8 +166,8 @@ public final class PolicyGradientGraph implements SegmentGraph {
                         inputs.mask(),
                         valueCoef,
                         entropyCoef);
-        step = GradientStep.build(tf, loss.total(), vars, optimizer);
-        metrics =
+        GradientStep step = GradientStep.build(tf, loss.total(), vars, optimizer);
+        Operand<TFloat32> metrics =
                 tf.withName("metrics")
                         .stack(
                                 List.of(
@@ -181,7 +176,8 @@ public final class PolicyGradientGraph implements SegmentGraph {
                                         loss.value(),
                                         loss.entropy(),
                                         step.gradNorm()));
-        io = new VariableIo(tf, "online_io", vars);
+        VariableIo io = new VariableIo(tf, "online_io", vars);
+        parts = new Parts(inputs, lstm, burnInState, metrics, step.train(), step.globalStep(), io);
     }
 
     /** {@code h, c} after the network's unroll over the burn-in prefixes; none when K is 0. */
@@ -196,11 +192,6 @@ public final class PolicyGradientGraph implements SegmentGraph {
                         burn, in.burnInObs(), in.burnInMask(), in.stateH(), in.stateC(), burnIn);
         return List.of(
                 burn.withName("state_h").identity(b.h()), burn.withName("state_c").identity(b.c()));
-    }
-
-    @Override
-    public SegmentInputs inputs() {
-        return inputs;
     }
 
     public Placeholder<TFloat32> advantage() {
@@ -226,18 +217,6 @@ public final class PolicyGradientGraph implements SegmentGraph {
         return recurrence;
     }
 
-    /** {@code state_h, state_c} and the burn-in inputs; null for a feed-forward actor-critic. */
-    @Override
-    public LstmInputs lstm() {
-        return lstm;
-    }
-
-    /** {@code h, c} {@code [B, units]} after the burn-in prefixes. */
-    @Override
-    public List<Operand<TFloat32>> burnInState() {
-        return burnInState;
-    }
-
     /** {@code V(obs)} {@code [N]}. */
     public Operand<TFloat32> value() {
         return value;
@@ -253,25 +232,8 @@ public final class PolicyGradientGraph implements SegmentGraph {
         return bootstrapValue;
     }
 
-    /** {@code [total, policy, value, entropy, grad_norm]}, indexed by {@link #TOTAL} etc. */
     @Override
-    public Operand<TFloat32> metrics() {
-        return metrics;
-    }
-
-    @Override
-    public Op train() {
-        return step.train();
-    }
-
-    @Override
-    public Variable<TInt64> globalStep() {
-        return step.globalStep();
-    }
-
-    /** Reads and writes the actor-critic's variables. */
-    @Override
-    public VariableIo io() {
-        return io;
+    public Parts parts() {
+        return parts;
     }
 }

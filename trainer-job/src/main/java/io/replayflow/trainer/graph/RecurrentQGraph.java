@@ -11,7 +11,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * R2D2's computation as one graph, built once (Kapturowski et al., ICLR 2019; the recurrent
@@ -46,17 +45,12 @@ public final class RecurrentQGraph implements SegmentGraph {
     /** Positions in {@link #metrics()}. */
     public static final int TD = 0, Q_MEAN = 1, TD_ABS = 2, GRAD_NORM = 3;
 
-    private final SegmentInputs inputs;
     private final Placeholder<TFloat32> y; // [B * T]
-    private final LstmInputs lstm; // online h, c, target h, c [B, units]
     private final RecurrentQNetwork online;
     private final Operand<TFloat32> qOnline, qTarget; // [B * T, A]
     private final Operand<TFloat32> bootstrapOnline, bootstrapTarget; // [B, A]
-    private final List<Operand<TFloat32>> burnInState; // online h, c, target h, c
-    private final Operand<TFloat32> metrics; // [4]
-    private final GradientStep step;
     private final Op targetUpdate;
-    private final VariableIo io;
+    private final Parts parts;
     private final VariableIo targetIo;
 
     /**
@@ -80,9 +74,9 @@ public final class RecurrentQGraph implements SegmentGraph {
         }
         Ops tf = Ops.create(graph);
         Ops in = tf.withSubScope("inputs");
-        inputs = SegmentInputs.create(in, spec);
+        SegmentInputs inputs = SegmentInputs.create(in, spec);
         y = SegmentInputs.vector(in, "y");
-        lstm = LstmInputs.create(in, spec, units, "", "target_");
+        LstmInputs lstm = LstmInputs.create(in, spec, units, "", "target_");
         Placeholder<TFloat32> obs = inputs.obs(), mask = inputs.mask();
         Placeholder<TFloat32> targetH = lstm.state().get(2), targetC = lstm.state().get(3);
 
@@ -104,6 +98,7 @@ public final class RecurrentQGraph implements SegmentGraph {
                 fwd.withName("bootstrap_target")
                         .identity(target.step(fwd, inputs.bootstrapObs(), tg.h(), tg.c()).q());
 
+        List<Operand<TFloat32>> burnInState; // online h, c, target h, c [B, units]
         if (burnIn > 0) {
             Ops burn = tf.withSubScope("burn_in");
             Placeholder<TFloat32> bObs = lstm.burnInObs(), bMask = lstm.burnInMask();
@@ -137,12 +132,14 @@ public final class RecurrentQGraph implements SegmentGraph {
         Operand<TFloat32> tdAbs = masked(loss, loss.math.abs(delta), mask, valid);
 
         List<Variable<TFloat32>> vars = online.variables();
-        step = GradientStep.build(tf, td, vars, config);
-        metrics = tf.withName("metrics").stack(List.of(td, qMean, tdAbs, step.gradNorm()));
+        GradientStep step = GradientStep.build(tf, td, vars, config);
+        Operand<TFloat32> metrics =
+                tf.withName("metrics").stack(List.of(td, qMean, tdAbs, step.gradNorm()));
         targetUpdate =
                 TargetUpdate.build(
                         tf, "target_update", vars, target.variables(), config.targetTau());
-        io = new VariableIo(tf, "online_io", vars);
+        VariableIo io = new VariableIo(tf, "online_io", vars);
+        parts = new Parts(inputs, lstm, burnInState, metrics, step.train(), step.globalStep(), io);
         targetIo = new VariableIo(tf, "target_io", target.variables());
     }
 
@@ -152,26 +149,9 @@ public final class RecurrentQGraph implements SegmentGraph {
         return tf.math.div(tf.reduceSum(tf.math.mul(x, mask), tf.constant(0)), n);
     }
 
-    @Override
-    public SegmentInputs inputs() {
-        return inputs;
-    }
-
     /** The TD targets {@code y [B * T]}. */
     public Placeholder<TFloat32> y() {
         return y;
-    }
-
-    /** {@code state_h, state_c, target_state_h, target_state_c} and the burn-in inputs. */
-    @Override
-    public LstmInputs lstm() {
-        return lstm;
-    }
-
-    /** Online {@code h, c}, then target {@code h, c} after the burn-in; empty when K is 0. */
-    @Override
-    public List<Operand<TFloat32>> burnInState() {
-        return burnInState;
     }
 
     /** {@code Q_online(s_i, .)} {@code [B * T, A]}. */
@@ -194,39 +174,22 @@ public final class RecurrentQGraph implements SegmentGraph {
         return bootstrapTarget;
     }
 
-    /** {@code [td, q_mean, |td error| mean, grad_norm]}, indexed by {@link #TD} etc. */
-    @Override
-    public Operand<TFloat32> metrics() {
-        return metrics;
-    }
-
-    @Override
-    public Op train() {
-        return step.train();
-    }
-
     /** {@code target <- tau online + (1 - tau) target}. */
     public Op targetUpdate() {
         return targetUpdate;
-    }
-
-    @Override
-    public Variable<TInt64> globalStep() {
-        return step.globalStep();
     }
 
     public RecurrentQNetwork network() {
         return online;
     }
 
-    /** Reads and writes the online network's variables. */
-    @Override
-    public VariableIo io() {
-        return io;
-    }
-
     /** Reads and writes the target network's variables. */
     public VariableIo targetIo() {
         return targetIo;
+    }
+
+    @Override
+    public Parts parts() {
+        return parts;
     }
 }

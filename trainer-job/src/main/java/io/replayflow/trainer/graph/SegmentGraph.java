@@ -15,27 +15,60 @@ import org.tensorflow.types.TInt64;
  */
 public sealed interface SegmentGraph permits PolicyGradientGraph, RecurrentQGraph {
 
-    /** {@code obs}, {@code action}, {@code mask}, {@code bootstrap_obs}. */
-    SegmentInputs inputs();
-
-    /** The LSTM start states and burn-in inputs; null for a feed-forward network. */
-    LstmInputs lstm();
-
     /**
-     * The states after the burn-in prefixes {@code [B, units]} each, in the order of {@link
-     * #lstm()}'s {@code state}, from the states fed there; empty without a burn-in or an LSTM.
+     * The parts every segment graph has.
+     *
+     * @param inputs {@code obs}, {@code action}, {@code mask}, {@code bootstrap_obs}
+     * @param lstm the LSTM start states and burn-in inputs; null for a feed-forward network
+     * @param burnInState the states after the burn-in prefixes {@code [B, units]} each, in the
+     *     order of {@code lstm}'s {@code state}, from the states fed there; empty without a burn-in
+     *     or an LSTM
+     * @param metrics the loss's named parts and the gradient norm, positions given by each graph
+     * @param train one Adam step on the trained network and {@code global_step += 1}
+     * @param globalStep gradient steps taken
+     * @param io reads and writes the trained network's variables (the actor-critic, the online
+     *     network)
      */
-    List<Operand<TFloat32>> burnInState();
+    record Parts(
+            SegmentInputs inputs,
+            LstmInputs lstm,
+            List<Operand<TFloat32>> burnInState,
+            Operand<TFloat32> metrics,
+            Op train,
+            Variable<TInt64> globalStep,
+            VariableIo io) {
+        public Parts {
+            burnInState = List.copyOf(burnInState);
+        }
+    }
 
-    /** The loss's named parts and the gradient norm, positions given by each graph. */
-    Operand<TFloat32> metrics();
+    Parts parts();
 
-    /** One Adam step on the trained network and {@code global_step += 1}. */
-    Op train();
+    default SegmentInputs inputs() {
+        return parts().inputs();
+    }
 
-    /** Gradient steps taken. */
-    Variable<TInt64> globalStep();
+    default LstmInputs lstm() {
+        return parts().lstm();
+    }
 
-    /** Reads and writes the trained network's variables (the actor-critic, the online network). */
-    VariableIo io();
+    default List<Operand<TFloat32>> burnInState() {
+        return parts().burnInState();
+    }
+
+    default Operand<TFloat32> metrics() {
+        return parts().metrics();
+    }
+
+    default Op train() {
+        return parts().train();
+    }
+
+    default Variable<TInt64> globalStep() {
+        return parts().globalStep();
+    }
+
+    default VariableIo io() {
+        return parts().io();
+    }
 }
