@@ -57,8 +57,8 @@ public enum Algo {
     /**
      * True for the algorithms that learn from live trajectory segments ({@code
      * replay.dataset.kind=segments}) rather than from transitions: the policy-gradient family and
-     * R2D2. Their settings are a {@code PolicyGradientConfig} (the segment learners' keys: the LSTM
-     * core's {@code trainer.pg.lstm-units}, {@code trainer.pg.burn-in}, the reward scale).
+     * R2D2. Their settings are a {@code SegmentConfig} (the segment learners' keys: the LSTM core's
+     * {@code trainer.pg.lstm-units}, {@code trainer.pg.burn-in}, the reward scale).
      */
     public boolean segments() {
         return policyGradient() || this == R2D2;

@@ -364,13 +364,7 @@ public final class Trainer implements AutoCloseable {
                         source.checkpointState(),
                         config.toMap(),
                         System.currentTimeMillis());
-        Path dir =
-                store.save(
-                        globalStep,
-                        tmp -> {
-                            session.save(CheckpointStore.variablesPrefix(tmp).toString());
-                            state.writeTo(tmp);
-                        });
+        Path dir = store.save(session, state);
         LOG.info("checkpoint at step {}: {}", globalStep, dir);
         return dir;
     }
@@ -419,32 +413,13 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void checkCompatible(TrainerState state, Path dir) {
-        String network = config.networkSpec().describe();
-        if (!state.algo().equals(config.algo().id())
-                || !state.network().equals(network)
-                || !state.obsShape().equals(spec.obsShape())
-                || state.numActions() != spec.numActions()) {
-            throw new IllegalStateException(
-                    "checkpoint "
-                            + dir
-                            + " was written by algo="
-                            + state.algo()
-                            + " network="
-                            + state.network()
-                            + " obs="
-                            + state.obsShape()
-                            + " actions="
-                            + state.numActions()
-                            + ", but this trainer is algo="
-                            + config.algo().id()
-                            + " network="
-                            + network
-                            + " obs="
-                            + spec.obsShape()
-                            + " actions="
-                            + spec.numActions()
-                            + ": use the same settings, or a fresh checkpoint directory");
-        }
+        state.requireSameRun(
+                dir,
+                config.algo().id(),
+                config.networkSpec().describe(),
+                spec.obsShape(),
+                spec.numActions(),
+                "trainer");
     }
 
     /**

@@ -68,7 +68,7 @@ class TrainerConfigTest {
         assertThat(TrainerConfig.fromMap(c.toMap())).isEqualTo(c);
         assertThat(c.with("trainer.batch-size", 256).batchSize()).isEqualTo(256);
         // Every key is read by TrainerConfig, but for the actor-critic ones that only
-        // PolicyGradientConfig reads; together they cover the whole table.
+        // SegmentConfig reads; together they cover the whole table.
         java.util.Set<String> actorCritic =
                 java.util.Set.of(
                         TrainerOptions.ACTOR_CRITIC_HIDDEN.key(),
@@ -87,10 +87,10 @@ class TrainerConfigTest {
                                 .filter(key -> !actorCritic.contains(key))
                                 .toList());
         var pg =
-                io.replayflow.trainer.pg.PolicyGradientConfig.fromMap(
+                io.replayflow.trainer.pg.SegmentConfig.fromMap(
                         Map.of("trainer.algo", "impala", "trainer.vtrace.c-bar", "0.5"));
         assertThat(pg.cBar()).isEqualTo(0.5);
-        assertThat(io.replayflow.trainer.pg.PolicyGradientConfig.fromMap(pg.toMap())).isEqualTo(pg);
+        assertThat(io.replayflow.trainer.pg.SegmentConfig.fromMap(pg.toMap())).isEqualTo(pg);
         assertThat(pg.toMap().keySet())
                 .containsExactlyInAnyOrderElementsOf(
                         TrainerOptions.table().entries().stream()

@@ -9,7 +9,7 @@ import io.replayflow.schemas.env.EnvSpecs;
 import io.replayflow.schemas.env.FrameStacking;
 import io.replayflow.schemas.env.ObservationType;
 import io.replayflow.trainer.Algo;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
+import io.replayflow.trainer.pg.SegmentConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,7 +250,7 @@ final class DemoCommand implements Callable<Integer> {
             DemoLifecycle.controllerSettings(controllerSettings);
             io.replayflow.trainer.TrainerConfig.fromMap(settings.trainer());
             if (settings.segmentLoop()) {
-                PolicyGradientConfig.fromMap(settings.trainer());
+                SegmentConfig.fromMap(settings.trainer());
             }
             io.replayflow.actor.env.EnvRegistry.withBuiltIns().spec(env);
         } catch (IllegalArgumentException e) {

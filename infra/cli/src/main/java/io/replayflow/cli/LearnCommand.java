@@ -4,7 +4,7 @@ import io.replayflow.cli.loop.TrainerGauges;
 import io.replayflow.cli.progress.ProgressLine;
 import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.TrainerConfig;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
+import io.replayflow.trainer.pg.SegmentConfig;
 import io.replayflow.trainer.run.ContinuousTrainer;
 import io.replayflow.trainer.run.ContinuousTrainerConfig;
 import io.replayflow.trainer.run.ContinuousTrainerStatus;
@@ -241,7 +241,7 @@ final class LearnCommand implements Callable<Integer> {
                     ContinuousTrainerConfig.builder(data.toAbsolutePath().toUri(), dataset);
             TrainerConfig parsed = TrainerConfig.fromMap(trainer);
             if (parsed.algo().segments()) {
-                builder.policyGradient(PolicyGradientConfig.fromMap(trainer));
+                builder.policyGradient(SegmentConfig.fromMap(trainer));
             } else {
                 builder.trainer(parsed);
             }

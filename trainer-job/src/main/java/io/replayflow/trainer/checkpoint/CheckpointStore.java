@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.tensorflow.Session;
 
 /**
  * Trainer checkpoints under one directory, one sub-directory per save: {@code step-000000012345/}
@@ -68,6 +69,19 @@ public final class CheckpointStore {
         }
         prune();
         return finalDir;
+    }
+
+    /**
+     * Writes the checkpoint of {@code state}'s global step: every variable of {@code session}'s
+     * graph ({@link #variablesPrefix}) and {@code state} ({@link TrainerState#FILE_NAME}).
+     */
+    public Path save(Session session, TrainerState state) throws IOException {
+        return save(
+                state.globalStep(),
+                tmp -> {
+                    session.save(variablesPrefix(tmp).toString());
+                    state.writeTo(tmp);
+                });
     }
 
     /** The newest complete checkpoint, if any. */

@@ -58,6 +58,49 @@ public record TrainerState(
         config = Map.copyOf(Objects.requireNonNullElse(config, Map.of()));
     }
 
+    /**
+     * Refuses to restore this state, read from {@code dir}, into a run of another algorithm,
+     * network or spec, whose variables would not match.
+     *
+     * @param reader what restores it ({@code trainer}, {@code learner}), for the message
+     * @throws IllegalStateException naming what wrote it, what reads it, and the fix
+     */
+    public void requireSameRun(
+            Path dir,
+            String algo,
+            String network,
+            List<Integer> obsShape,
+            int numActions,
+            String reader) {
+        if (!this.algo.equals(algo)
+                || !this.network.equals(network)
+                || !this.obsShape.equals(obsShape)
+                || this.numActions != numActions) {
+            throw new IllegalStateException(
+                    "checkpoint "
+                            + dir
+                            + " was written by algo="
+                            + this.algo
+                            + " network="
+                            + this.network
+                            + " obs="
+                            + this.obsShape
+                            + " actions="
+                            + this.numActions
+                            + ", but this "
+                            + reader
+                            + " is algo="
+                            + algo
+                            + " network="
+                            + network
+                            + " obs="
+                            + obsShape
+                            + " actions="
+                            + numActions
+                            + ": use the same settings, or a fresh checkpoint directory");
+        }
+    }
+
     public void writeTo(Path dir) throws IOException {
         JSON.writeValue(dir.resolve(FILE_NAME).toFile(), this);
     }

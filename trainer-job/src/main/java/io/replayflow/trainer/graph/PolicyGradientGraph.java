@@ -1,23 +1,18 @@
 package io.replayflow.trainer.graph;
 
+import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.TransitionSpec;
 import io.replayflow.trainer.algo.PolicyGradientLoss;
 import io.replayflow.trainer.net.ActorCritic;
 import io.replayflow.trainer.net.QNetworkSpec;
 import io.replayflow.trainer.net.RecurrentActorCritic;
-import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 
 /**
  * The policy-gradient computation as one graph, built once (the counterpart of {@link
@@ -30,8 +25,7 @@ import org.tensorflow.types.TInt64;
  *   <li>the actor-critic ({@code online/...}) applied to both;
  *   <li>a forward path: {@code value [N]}, {@code log_pi_taken [N]} (for the importance ratios) and
  *       {@code bootstrap_value [B]}, what {@link PolicyGradientLoss#targets} needs;
- *   <li>the loss of {@link PolicyGradientLoss#build}, its gradients with respect to the network,
- *       clipped by global norm, applied by Adam, and {@code global_step += 1}.
+ *   <li>the loss of {@link PolicyGradientLoss#build} and one {@link GradientStep} on the network.
  * </ul>
  *
  * A learner step is two session runs: the forward path, then (with the targets computed in Java)
@@ -40,39 +34,27 @@ import org.tensorflow.types.TInt64;
  * <p>With a {@link Recurrence} the actor-critic is a {@link RecurrentActorCritic} unrolled
  * statically over the {@code T} steps of each segment: {@code obs} and {@code mask} are read as
  * {@code B} sequences of {@code T}, starting from the state fed to {@code state_h}, {@code state_c}
- * {@code [B, units]}; the loss is unchanged over the unrolled outputs and the valid mask, and the
- * bootstrap value is one more cell step on {@code bootstrap_obs} from the state after each
- * segment's last valid step. A separate path, {@link #burnInState()}, unrolls the same network over
- * {@code burn_in_obs [B * K, ...]} with {@code burn_in_mask [B * K]} from the fed state: the
- * learner runs it first (no gradient flows through it, as in R2D2) and feeds its result as the
- * segments' starting state.
+ * {@code [B, units]} ({@link LstmInputs}); the loss is unchanged over the unrolled outputs and the
+ * valid mask, and the bootstrap value is one more cell step on {@code bootstrap_obs} from the state
+ * after each segment's last valid step. A separate path, {@link #burnInState()}, unrolls the same
+ * network over {@code burn_in_obs [B * K, ...]} with {@code burn_in_mask [B * K]} from the fed
+ * state: the learner runs it first (no gradient flows through it, as in R2D2) and feeds its result
+ * as the segments' starting state.
  */
-public final class PolicyGradientGraph {
+public final class PolicyGradientGraph implements SegmentGraph {
 
     /** Positions in {@link #metrics()}. */
     public static final int TOTAL = 0, POLICY = 1, VALUE = 2, ENTROPY = 3, GRAD_NORM = 4;
 
-    private final Placeholder<TFloat32> obs;
-    private final Placeholder<TInt32> action;
-    private final Placeholder<TFloat32> advantage;
-    private final Placeholder<TFloat32> valueTarget;
-    private final Placeholder<TFloat32> mask;
-    private final Placeholder<TFloat32> bootstrapObs;
+    private final Parts parts;
+    private final Placeholder<TFloat32> advantage; // [N]
+    private final Placeholder<TFloat32> valueTarget; // [N]
+    private final Recurrence recurrence; // null: feed-forward
     private final ActorCritic net; // null when recurrent
     private final RecurrentActorCritic recurrentNet; // null when feed-forward
-    private final Operand<TFloat32> value;
-    private final Operand<TFloat32> logPiTaken;
-    private final Operand<TFloat32> bootstrapValue;
-    private final Operand<TFloat32> metrics;
-    private final Op train;
-    private final Variable<TInt64> globalStep;
-    private final VariableIo io;
-    private final Recurrence recurrence; // null: feed-forward
-    private final Placeholder<TFloat32> stateH; // [B, units]
-    private final Placeholder<TFloat32> stateC; // [B, units]
-    private final Placeholder<TFloat32> burnInObs; // [B * K, ...obsShape]
-    private final Placeholder<TFloat32> burnInMask; // [B * K]
-    private final List<Operand<TFloat32>> burnInState; // h, c [B, units]
+    private final Operand<TFloat32> value; // [N]
+    private final Operand<TFloat32> logPiTaken; // [N]
+    private final Operand<TFloat32> bootstrapValue; // [B]
 
     /**
      * The recurrent core and its static unroll lengths.
@@ -98,37 +80,12 @@ public final class PolicyGradientGraph {
         }
     }
 
-    /** A feed-forward actor-critic on {@code trunk}. */
-    public PolicyGradientGraph(
-            Graph graph,
-            TransitionSpec spec,
-            QNetworkSpec trunk,
-            float valueCoef,
-            float entropyCoef,
-            double lr,
-            double adamBeta1,
-            double adamBeta2,
-            double adamEpsilon,
-            double gradClipNorm) {
-        this(
-                graph,
-                spec,
-                trunk,
-                null,
-                valueCoef,
-                entropyCoef,
-                lr,
-                adamBeta1,
-                adamBeta2,
-                adamEpsilon,
-                gradClipNorm);
-    }
-
     /**
      * @param trunk the actor-critic's trunk architecture (feed-forward)
      * @param recurrence the LSTM core, or null for the feed-forward actor-critic on {@code trunk}
      * @param valueCoef {@code c_v}
      * @param entropyCoef {@code c_e}
+     * @param optimizer {@code trainer.lr}, {@code trainer.adam.*}, {@code trainer.grad-clip-norm}
      */
     public PolicyGradientGraph(
             Graph graph,
@@ -137,11 +94,7 @@ public final class PolicyGradientGraph {
             Recurrence recurrence,
             float valueCoef,
             float entropyCoef,
-            double lr,
-            double adamBeta1,
-            double adamBeta2,
-            double adamEpsilon,
-            double gradClipNorm) {
+            TrainerConfig optimizer) {
         this.recurrence = recurrence;
         if (spec.obsType() != TransitionSpec.ObsType.FLOAT32) {
             throw new IllegalArgumentException(
@@ -151,68 +104,55 @@ public final class PolicyGradientGraph {
         }
         Ops tf = Ops.create(graph);
         Ops in = tf.withSubScope("inputs");
-        Shape obsShape = Shape.of(spec.batchShape(-1));
-        obs = in.withName("obs").placeholder(TFloat32.class, Placeholder.shape(obsShape));
-        action = in.withName("action").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-        advantage = vector(in, "advantage");
-        valueTarget = vector(in, "value_target");
-        mask = vector(in, "mask");
-        bootstrapObs =
-                in.withName("bootstrap_obs")
-                        .placeholder(TFloat32.class, Placeholder.shape(obsShape));
+        SegmentInputs inputs = SegmentInputs.create(in, spec);
+        advantage = SegmentInputs.vector(in, "advantage");
+        valueTarget = SegmentInputs.vector(in, "value_target");
+        LstmInputs lstm =
+                recurrence == null ? null : LstmInputs.create(in, spec, recurrence.units(), "");
 
         Ops fwd = tf.withSubScope("forward");
         ActorCritic.Heads heads;
         Operand<TFloat32> bootstrap;
         List<Variable<TFloat32>> vars;
+        List<Operand<TFloat32>> burnInState; // h, c [B, units]
         if (recurrence == null) {
             net = ActorCritic.build(tf.withSubScope("online"), trunk, spec);
-            heads = net.apply(fwd, obs);
-            bootstrap = net.apply(fwd, bootstrapObs).value();
+            heads = net.apply(fwd, inputs.obs());
+            bootstrap = net.apply(fwd, inputs.bootstrapObs()).value();
             vars = net.variables();
             recurrentNet = null;
-            stateH = stateC = burnInObs = burnInMask = null;
             burnInState = List.of();
         } else {
             net = null;
-            RecurrentActorCritic lstm =
+            recurrentNet =
                     RecurrentActorCritic.build(
                             tf.withSubScope("online"),
                             recurrence.hidden(),
                             recurrence.units(),
                             spec);
-            recurrentNet = lstm;
-            Shape state = Shape.of(-1, recurrence.units());
-            stateH = in.withName("state_h").placeholder(TFloat32.class, Placeholder.shape(state));
-            stateC = in.withName("state_c").placeholder(TFloat32.class, Placeholder.shape(state));
             RecurrentActorCritic.Step unrolled =
-                    lstm.unroll(fwd, obs, mask, stateH, stateC, recurrence.length());
+                    recurrentNet.unroll(
+                            fwd,
+                            inputs.obs(),
+                            inputs.mask(),
+                            lstm.stateH(),
+                            lstm.stateC(),
+                            recurrence.length());
             heads = unrolled.heads();
-            bootstrap = lstm.step(fwd, bootstrapObs, unrolled.h(), unrolled.c()).heads().value();
-            vars = lstm.variables();
-            burnInObs =
-                    in.withName("burn_in_obs")
-                            .placeholder(TFloat32.class, Placeholder.shape(obsShape));
-            burnInMask = vector(in, "burn_in_mask");
-            if (recurrence.burnIn() > 0) {
-                Ops burn = tf.withSubScope("burn_in");
-                RecurrentActorCritic.Step b =
-                        lstm.unroll(
-                                burn, burnInObs, burnInMask, stateH, stateC, recurrence.burnIn());
-                burnInState =
-                        List.of(
-                                burn.withName("state_h").identity(b.h()),
-                                burn.withName("state_c").identity(b.c()));
-            } else {
-                burnInState = List.of();
-            }
+            bootstrap =
+                    recurrentNet
+                            .step(fwd, inputs.bootstrapObs(), unrolled.h(), unrolled.c())
+                            .heads()
+                            .value();
+            vars = recurrentNet.variables();
+            burnInState = burnIn(tf, recurrentNet, lstm, recurrence.burnIn());
         }
         value = fwd.withName("value").identity(heads.value());
         logPiTaken =
                 fwd.withName("log_pi_taken")
                         .identity(
                                 PolicyGradientLoss.logProbOf(
-                                        fwd, fwd.nn.logSoftmax(heads.logits()), action));
+                                        fwd, fwd.nn.logSoftmax(heads.logits()), inputs.action()));
         bootstrapValue = fwd.withName("bootstrap_value").identity(bootstrap);
 
         PolicyGradientLoss.Parts loss =
@@ -220,23 +160,14 @@ public final class PolicyGradientGraph {
                         tf.withSubScope("loss"),
                         heads.logits(),
                         heads.value(),
-                        action,
+                        inputs.action(),
                         advantage,
                         valueTarget,
-                        mask,
+                        inputs.mask(),
                         valueCoef,
                         entropyCoef);
-        globalStep = tf.withName("global_step").variable(tf.withInitScope().constant(0L));
-        Gradients grads = tf.withSubScope("gradients").gradients(loss.total(), vars);
-        List<Operand<TFloat32>> g = new ArrayList<>(vars.size());
-        for (int i = 0; i < vars.size(); i++) {
-            g.add(grads.dy(i));
-        }
-        GlobalNormClip clip = GlobalNormClip.of(tf, g, gradClipNorm);
-        train =
-                new AdamOptimizer(tf, lr, adamBeta1, adamBeta2, adamEpsilon)
-                        .minimize(vars, clip.clipped(), clip.norm(), globalStep);
-        metrics =
+        GradientStep step = GradientStep.build(tf, loss.total(), vars, optimizer);
+        Operand<TFloat32> metrics =
                 tf.withName("metrics")
                         .stack(
                                 List.of(
@@ -244,20 +175,23 @@ public final class PolicyGradientGraph {
                                         loss.policy(),
                                         loss.value(),
                                         loss.entropy(),
-                                        clip.norm()));
-        io = new VariableIo(tf, "online_io", vars);
+                                        step.gradNorm()));
+        VariableIo io = new VariableIo(tf, "online_io", vars);
+        parts = new Parts(inputs, lstm, burnInState, metrics, step.train(), step.globalStep(), io);
     }
 
-    private static Placeholder<TFloat32> vector(Ops tf, String name) {
-        return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
-    }
-
-    public Placeholder<TFloat32> obs() {
-        return obs;
-    }
-
-    public Placeholder<TInt32> action() {
-        return action;
+    /** {@code h, c} after the network's unroll over the burn-in prefixes; none when K is 0. */
+    private static List<Operand<TFloat32>> burnIn(
+            Ops tf, RecurrentActorCritic lstm, LstmInputs in, int burnIn) {
+        if (burnIn == 0) {
+            return List.of();
+        }
+        Ops burn = tf.withSubScope("burn_in");
+        RecurrentActorCritic.Step b =
+                lstm.unroll(
+                        burn, in.burnInObs(), in.burnInMask(), in.stateH(), in.stateC(), burnIn);
+        return List.of(
+                burn.withName("state_h").identity(b.h()), burn.withName("state_c").identity(b.c()));
     }
 
     public Placeholder<TFloat32> advantage() {
@@ -266,14 +200,6 @@ public final class PolicyGradientGraph {
 
     public Placeholder<TFloat32> valueTarget() {
         return valueTarget;
-    }
-
-    public Placeholder<TFloat32> mask() {
-        return mask;
-    }
-
-    public Placeholder<TFloat32> bootstrapObs() {
-        return bootstrapObs;
     }
 
     /** The feed-forward actor-critic; null with a {@link Recurrence}. */
@@ -291,34 +217,6 @@ public final class PolicyGradientGraph {
         return recurrence;
     }
 
-    /** The state at each sequence's start {@code [B, units]} (recurrent only). */
-    public Placeholder<TFloat32> stateH() {
-        return stateH;
-    }
-
-    /** See {@link #stateH()}. */
-    public Placeholder<TFloat32> stateC() {
-        return stateC;
-    }
-
-    /** Burn-in prefixes {@code [B * K, ...obsShape]}, left-padded (recurrent only). */
-    public Placeholder<TFloat32> burnInObs() {
-        return burnInObs;
-    }
-
-    /** 1 on a prefix's real steps, 0 on its left padding {@code [B * K]} (recurrent only). */
-    public Placeholder<TFloat32> burnInMask() {
-        return burnInMask;
-    }
-
-    /**
-     * {@code h, c} {@code [B, units]} after the burn-in prefixes, from the state fed to {@link
-     * #stateH()} and {@link #stateC()}; empty when the burn-in is 0 or the core feed-forward.
-     */
-    public List<Operand<TFloat32>> burnInState() {
-        return burnInState;
-    }
-
     /** {@code V(obs)} {@code [N]}. */
     public Operand<TFloat32> value() {
         return value;
@@ -334,22 +232,8 @@ public final class PolicyGradientGraph {
         return bootstrapValue;
     }
 
-    /** {@code [total, policy, value, entropy, grad_norm]}, indexed by {@link #TOTAL} etc. */
-    public Operand<TFloat32> metrics() {
-        return metrics;
-    }
-
-    /** One Adam step on the actor-critic and {@code global_step += 1}. */
-    public Op train() {
-        return train;
-    }
-
-    public Variable<TInt64> globalStep() {
-        return globalStep;
-    }
-
-    /** Reads and writes the actor-critic's variables. */
-    public VariableIo io() {
-        return io;
+    @Override
+    public Parts parts() {
+        return parts;
     }
 }

@@ -20,7 +20,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
@@ -133,7 +132,6 @@ public final class TrainingGraph {
                                 spec.numActions(),
                                 Map.copyOf(aux)));
 
-        globalStep = tf.withName("global_step").variable(tf.withInitScope().constant(0L));
         List<Variable<TFloat32>> auxVars = new ArrayList<>();
         List<Variable<TFloat32>> auxTargetVars = new ArrayList<>();
         for (AuxNetwork net : aux.values()) {
@@ -146,21 +144,9 @@ public final class TrainingGraph {
         targetVars.addAll(auxTargetVars);
         // Differentiate with respect to the online variables only: the target networks and the
         // optimizer slots are never trained.
-        Gradients grads = tf.withSubScope("gradients").gradients(loss.total(), onlineVars);
-        List<Operand<TFloat32>> g = new ArrayList<>(onlineVars.size());
-        for (int i = 0; i < onlineVars.size(); i++) {
-            g.add(grads.dy(i));
-        }
-        GlobalNormClip clip = GlobalNormClip.of(tf, g, config.gradClipNorm());
-        Op networks =
-                new AdamOptimizer(
-                                tf,
-                                config.lr(),
-                                config.adamBeta1(),
-                                config.adamBeta2(),
-                                config.adamEpsilon())
-                        .minimize(onlineVars, clip.clipped(), clip.norm(), globalStep);
-        train = withSideObjectives(tf, networks, clip.norm(), config);
+        GradientStep step = GradientStep.build(tf, loss.total(), onlineVars, config);
+        globalStep = step.globalStep();
+        train = withSideObjectives(tf, step.train(), step.gradNorm(), config);
         trainAndUpdateTarget =
                 TargetUpdate.build(
                         tf.withControlDependencies(List.of(train)),
@@ -177,7 +163,7 @@ public final class TrainingGraph {
                                         loss.td(),
                                         loss.conservative(),
                                         loss.meanQ(),
-                                        clip.norm()));
+                                        step.gradNorm()));
 
         onlineIo = new VariableIo(tf, "online_io", online.variables());
         targetIo = new VariableIo(tf, "target_io", target.variables());

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * A learner on trajectory segments ({@link io.replayflow.trainer.Algo#segments()}): the
  * actor-critics of {@link PolicyGradientLearner} and R2D2's recurrent Q-network ({@code
- * io.replayflow.trainer.r2d2.RecurrentQLearner}). {@link PolicyGradientLoop} drives either.
+ * io.replayflow.trainer.r2d2.RecurrentQLearner}), both built on {@link SegmentLearnerBase}. {@link
+ * PolicyGradientLoop} drives either.
  *
  * <p>Not thread-safe: owned by the learner's thread.
  */
@@ -25,7 +26,7 @@ public interface SegmentLearner extends AutoCloseable {
      */
     PgStepMetrics step(SegmentBatch batch, long learnerVersion, long nowMs);
 
-    PolicyGradientConfig config();
+    SegmentConfig config();
 
     /** Valid segment steps the gradient steps have learned from. */
     long samplesSeen();

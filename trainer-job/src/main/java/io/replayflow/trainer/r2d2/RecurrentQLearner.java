@@ -4,35 +4,19 @@ import io.replayflow.replay.segment.SegmentBatch;
 import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainerConfig;
-import io.replayflow.trainer.TrainerOptions;
 import io.replayflow.trainer.TransitionSpec;
-import io.replayflow.trainer.checkpoint.CheckpointStore;
-import io.replayflow.trainer.checkpoint.TrainerState;
 import io.replayflow.trainer.export.PolicySnapshot;
 import io.replayflow.trainer.graph.RecurrentQGraph;
-import io.replayflow.trainer.graph.SessionFactory;
+import io.replayflow.trainer.graph.SegmentInputs;
 import io.replayflow.trainer.net.QNetworkSpec;
 import io.replayflow.trainer.pg.BurnInPrefixes;
 import io.replayflow.trainer.pg.PgStepMetrics;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
-import io.replayflow.trainer.pg.SegmentLearner;
+import io.replayflow.trainer.pg.SegmentConfig;
+import io.replayflow.trainer.pg.SegmentLearnerBase;
 import io.replayflow.trainer.pg.SegmentStats;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.tensorflow.Graph;
 import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 
 /**
  * R2D2's learner ({@code trainer.algo=r2d2}): an LSTM Q-network ({@code trainer.hidden} dense
@@ -59,62 +43,37 @@ import org.tensorflow.types.TInt64;
  * }</pre>
  *
  * <p>Segments are read FIFO and each at most {@code segment uses} times (no prioritized replay;
- * docs/ALGORITHMS.md lists this and the other deviations). Not thread-safe: owned by the learner's
- * thread. Weights start from {@code trainer.seed}; the target starts as an exact copy.
+ * docs/ALGORITHMS.md lists this and the other deviations). The graph, session, batch checks,
+ * burn-in, counters and checkpoints are {@link SegmentLearnerBase}'s. Not thread-safe: owned by the
+ * learner's thread. Weights start from {@code trainer.seed}; the target starts as an exact copy.
  */
-public final class RecurrentQLearner implements SegmentLearner {
+public final class RecurrentQLearner extends SegmentLearnerBase<RecurrentQGraph> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RecurrentQLearner.class);
-
-    /** Episodes whose last observations the burn-in keeps at once. */
-    static final int BURN_IN_EPISODES = 4096;
-
-    private final PolicyGradientConfig config;
     private final TrainerConfig t;
-    private final TransitionSpec spec;
-    private final Graph graph;
-    private final RecurrentQGraph g;
-    private final Session session;
-    private final BurnInPrefixes prefixes; // null: no burn-in
-    private long globalStep;
-    private long samplesSeen;
 
-    private RecurrentQLearner(PolicyGradientConfig config, TransitionSpec spec, int length) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.spec = Objects.requireNonNull(spec, "spec");
+    private RecurrentQLearner(SegmentConfig config, TransitionSpec spec, int length) {
+        super(
+                requireR2d2(config),
+                spec,
+                length,
+                graph ->
+                        new RecurrentQGraph(
+                                graph,
+                                spec,
+                                config.lstmUnits(),
+                                length,
+                                config.burnIn(),
+                                config.trainer()));
         this.t = config.trainer();
-        if (t.algo() != Algo.R2D2) {
+    }
+
+    private static SegmentConfig requireR2d2(SegmentConfig config) {
+        Algo algo = config.trainer().algo();
+        if (algo != Algo.R2D2) {
             throw new IllegalArgumentException(
-                    "trainer.algo=" + t.algo() + " is not r2d2: use PolicyGradientLearner");
+                    "trainer.algo=" + algo + " is not r2d2: use PolicyGradientLearner");
         }
-        this.graph = new Graph();
-        try {
-            this.g =
-                    new RecurrentQGraph(
-                            graph,
-                            spec,
-                            t.hidden(),
-                            config.lstmUnits(),
-                            length,
-                            config.burnIn(),
-                            t.loss(),
-                            (float) t.huberDelta(),
-                            t.lr(),
-                            t.adamBeta1(),
-                            t.adamBeta2(),
-                            t.adamEpsilon(),
-                            t.gradClipNorm(),
-                            t.targetTau());
-            this.session = SessionFactory.open(graph, t.intraOpThreads(), t.interOpThreads());
-        } catch (RuntimeException e) {
-            graph.close();
-            throw e;
-        }
-        this.prefixes =
-                config.burnIn() > 0
-                        ? new BurnInPrefixes(
-                                config.burnIn(), length, spec.obsSize(), BURN_IN_EPISODES)
-                        : null;
+        return config;
     }
 
     /**
@@ -123,23 +82,22 @@ public final class RecurrentQLearner implements SegmentLearner {
      * @param segmentLength T of every segment batch it will be given (the unroll's length)
      */
     public static RecurrentQLearner create(
-            PolicyGradientConfig config, TransitionSpec spec, int segmentLength) {
-        RecurrentQLearner learner = new RecurrentQLearner(config, spec, segmentLength);
-        try {
-            learner.session.initialize();
-            List<float[]> w = learner.g.network().initialWeights(config.trainer().seed());
-            learner.setWeights(w);
-            learner.g.targetIo().write(learner.session, w);
-            return learner;
-        } catch (RuntimeException e) {
-            learner.close();
-            throw e;
-        }
+            SegmentConfig config, TransitionSpec spec, int segmentLength) {
+        return initialized(new RecurrentQLearner(config, spec, segmentLength));
+    }
+
+    /** Both networks from {@code seed}: the target an exact copy of the online network. */
+    @Override
+    protected void initializeWeights(long seed) {
+        List<float[]> w = g.network().initialWeights(seed);
+        setWeights(w);
+        g.targetIo().write(session, w);
     }
 
     @Override
     public PgStepMetrics step(SegmentBatch batch, long learnerVersion, long nowMs) {
         checkBatch(batch);
+        SegmentInputs in = g.inputs();
         int n = batch.size() * batch.length();
         int a = spec.numActions();
         float[] qOnline = new float[n * a];
@@ -148,34 +106,25 @@ public final class RecurrentQLearner implements SegmentLearner {
         float[] bootTarget = new float[batch.size() * a];
         float[][] state = initialState(batch);
         float[] m = new float[4];
-        try (TFloat32 obs = obsTensor(batch.obs(), n);
-                TInt32 action =
-                        TInt32.tensorOf(Shape.of(n), DataBuffers.of(batch.actions(), true, false));
-                TFloat32 bootstrapObs = obsTensor(batch.bootstrapObs(), batch.size());
-                TFloat32 valid = vector(batch.valid());
+        try (BatchTensors b = tensors(batch);
                 TFloat32 h = stateTensor(state[0], batch.size());
                 TFloat32 c = stateTensor(state[1], batch.size());
                 TFloat32 th = stateTensor(state[2], batch.size());
                 TFloat32 tc = stateTensor(state[3], batch.size())) {
-            try (Result r =
+            fetchInto(
                     session.runner()
-                            .feed(g.obs(), obs)
-                            .feed(g.mask(), valid)
-                            .feed(g.bootstrapObs(), bootstrapObs)
-                            .feed(g.stateH(), h)
-                            .feed(g.stateC(), c)
-                            .feed(g.targetStateH(), th)
-                            .feed(g.targetStateC(), tc)
-                            .fetch(g.qOnline())
-                            .fetch(g.qTarget())
-                            .fetch(g.bootstrapOnline())
-                            .fetch(g.bootstrapTarget())
-                            .run()) {
-                read(r, 0, qOnline);
-                read(r, 1, qTarget);
-                read(r, 2, bootOnline);
-                read(r, 3, bootTarget);
-            }
+                            .feed(in.obs(), b.obs())
+                            .feed(in.mask(), b.mask())
+                            .feed(in.bootstrapObs(), b.bootstrapObs())
+                            .feed(g.lstm().state().get(0), h)
+                            .feed(g.lstm().state().get(1), c)
+                            .feed(g.lstm().state().get(2), th)
+                            .feed(g.lstm().state().get(3), tc),
+                    List.of(g.qOnline(), g.qTarget(), g.bootstrapOnline(), g.bootstrapTarget()),
+                    qOnline,
+                    qTarget,
+                    bootOnline,
+                    bootTarget);
             float[] y =
                     R2d2Targets.compute(
                             batch,
@@ -187,31 +136,29 @@ public final class RecurrentQLearner implements SegmentLearner {
                             t.gamma(),
                             t.nStep(),
                             config.rewardScale());
-            try (TFloat32 yT = vector(y);
-                    Result r =
-                            session.runner()
-                                    .feed(g.obs(), obs)
-                                    .feed(g.action(), action)
-                                    .feed(g.mask(), valid)
-                                    .feed(g.y(), yT)
-                                    .feed(g.stateH(), h)
-                                    .feed(g.stateC(), c)
-                                    .fetch(g.metrics())
-                                    .addTarget(g.train())
-                                    .run()) {
-                read(r, 0, m);
+            try (TFloat32 yT = vector(y)) {
+                fetchInto(
+                        session.runner()
+                                .feed(in.obs(), b.obs())
+                                .feed(in.action(), b.action())
+                                .feed(in.mask(), b.mask())
+                                .feed(g.y(), yT)
+                                .feed(g.lstm().stateH(), h)
+                                .feed(g.lstm().stateC(), c)
+                                .addTarget(g.train()),
+                        List.of(g.metrics()),
+                        m);
             }
-        }
-        globalStep++;
-        long period = t.targetUpdatePeriod();
-        if (period > 0 && globalStep % period == 0) {
-            session.runner().addTarget(g.targetUpdate()).run();
         }
         SegmentStats stats =
                 SegmentStats.of(batch, greedyRatios(batch, qOnline, a), learnerVersion, nowMs);
-        samplesSeen += stats.steps();
+        long step = countStep(stats);
+        long period = t.targetUpdatePeriod();
+        if (period > 0 && step % period == 0) {
+            session.runner().addTarget(g.targetUpdate()).run();
+        }
         return new PgStepMetrics(
-                globalStep,
+                step,
                 m[RecurrentQGraph.TD],
                 Float.NaN,
                 m[RecurrentQGraph.TD],
@@ -242,46 +189,6 @@ public final class RecurrentQLearner implements SegmentLearner {
         return ratios;
     }
 
-    /**
-     * The start state of every segment of {@code batch}: online {@code h, c} and target {@code h,
-     * c} ({@code [B * units]} each), zeros, or with a burn-in each network run over the segment's
-     * prefix from zeros. Takes the batch's steps into the prefixes kept for later segments of their
-     * episodes, so call it once per batch, in the order served.
-     */
-    float[][] initialState(SegmentBatch batch) {
-        int units = config.lstmUnits();
-        float[][] s = new float[4][batch.size() * units];
-        if (prefixes == null) {
-            return s;
-        }
-        BurnInPrefixes.Prefixes p = prefixes.next(batch);
-        if (!p.any()) {
-            return s;
-        }
-        long rows = (long) batch.size() * g.burnIn();
-        try (TFloat32 obs = obsTensor(p.obs(), rows);
-                TFloat32 mask = vector(p.mask());
-                TFloat32 zero = stateTensor(s[0], batch.size());
-                Result r =
-                        session.runner()
-                                .feed(g.burnInObs(), obs)
-                                .feed(g.burnInMask(), mask)
-                                .feed(g.stateH(), zero)
-                                .feed(g.stateC(), zero)
-                                .feed(g.targetStateH(), zero)
-                                .feed(g.targetStateC(), zero)
-                                .fetch(g.burnInState().get(0))
-                                .fetch(g.burnInState().get(1))
-                                .fetch(g.burnInState().get(2))
-                                .fetch(g.burnInState().get(3))
-                                .run()) {
-            for (int k = 0; k < 4; k++) {
-                read(r, k, s[k]);
-            }
-        }
-        return s;
-    }
-
     /** {@code Q_online(s_i, .)} {@code [B * T * A]} of the training graph's unroll from zeros. */
     float[] qOnline(SegmentBatch batch) {
         checkBatch(batch);
@@ -293,10 +200,10 @@ public final class RecurrentQLearner implements SegmentLearner {
                 TFloat32 h = stateTensor(zero, batch.size());
                 Result r =
                         session.runner()
-                                .feed(g.obs(), obs)
-                                .feed(g.mask(), valid)
-                                .feed(g.stateH(), h)
-                                .feed(g.stateC(), h)
+                                .feed(g.inputs().obs(), obs)
+                                .feed(g.inputs().mask(), valid)
+                                .feed(g.lstm().stateH(), h)
+                                .feed(g.lstm().stateC(), h)
                                 .fetch(g.qOnline())
                                 .run()) {
             read(r, 0, q);
@@ -304,163 +211,13 @@ public final class RecurrentQLearner implements SegmentLearner {
         return q;
     }
 
-    private void checkBatch(SegmentBatch batch) {
-        if (batch.length() != g.length()) {
-            throw new IllegalArgumentException(
-                    "segments of "
-                            + batch.length()
-                            + " steps, but the R2D2 learner is unrolled over "
-                            + g.length()
-                            + ": read segments of one length (replay.segment.length)");
-        }
-        if (batch.obsDim() != spec.obsSize()) {
-            throw new IllegalArgumentException(
-                    "segments carry observations of width "
-                            + batch.obsDim()
-                            + " but the learner was built for "
-                            + spec.obsShape()
-                            + ": train on the environment the segments came from");
-        }
-        for (int i = 0; i < batch.size() * batch.length(); i++) {
-            if (batch.valid()[i] == 0f) {
-                continue;
-            }
-            int a = batch.actions()[i];
-            if (a < 0 || a >= spec.numActions()) {
-                throw new IllegalArgumentException(
-                        "step "
-                                + i
-                                + " of the segment batch has action "
-                                + a
-                                + "; valid actions are 0 to "
-                                + (spec.numActions() - 1));
-            }
-            float mu = batch.behaviorProbs()[i];
-            if (!(mu > 0f && mu <= 1f)) {
-                throw new IllegalArgumentException(
-                        "step "
-                                + i
-                                + " of the segment batch logs behaviour probability "
-                                + mu
-                                + "; it must be in (0, 1]");
-            }
-        }
-    }
-
-    private TFloat32 obsTensor(float[] data, long rows) {
-        return TFloat32.tensorOf(
-                Shape.of(spec.batchShape(rows)),
-                DataBuffers.of(data, true, false).narrow(rows * spec.obsSize()));
-    }
-
-    private TFloat32 stateTensor(float[] data, int rows) {
-        return TFloat32.tensorOf(
-                Shape.of(rows, config.lstmUnits()), DataBuffers.of(data, true, false));
-    }
-
-    private static TFloat32 vector(float[] data) {
-        return TFloat32.tensorOf(Shape.of(data.length), DataBuffers.of(data, true, false));
-    }
-
-    private static void read(Result r, int index, float[] out) {
-        ((TFloat32) r.get(index)).asRawTensor().data().asFloats().read(out);
-    }
-
-    /** The online network's variables, layer by layer. */
-    public List<float[]> weights() {
-        return g.io().read(session);
-    }
-
     /** The target network's variables, in the online network's order. */
     public List<float[]> targetWeights() {
         return g.targetIo().read(session);
     }
 
-    /** Replaces the online network's variables (tests, checkpoints); the target is unchanged. */
-    public void setWeights(List<float[]> weights) {
-        g.io().write(session, weights);
-    }
-
     @Override
-    public long globalStep() {
-        try (Result r = session.runner().fetch(g.globalStep()).run()) {
-            return ((TInt64) r.get(0)).getLong();
-        }
-    }
-
-    @Override
-    public long samplesSeen() {
-        return samplesSeen;
-    }
-
-    @Override
-    public long zeroStateSegments() {
-        return prefixes == null ? 0L : prefixes.zeroStateSegments();
-    }
-
-    /**
-     * Saves the variables (online, target, Adam slots, global step) and a {@link TrainerState}; no
-     * source state (segments are read once and never replayed after a restart).
-     */
-    @Override
-    public Path saveCheckpoint(CheckpointStore store) throws IOException {
-        TrainerState state =
-                new TrainerState(
-                        TrainerState.FORMAT_VERSION,
-                        t.algo().id(),
-                        network(),
-                        spec.obsShape(),
-                        spec.numActions(),
-                        globalStep,
-                        0L,
-                        samplesSeen,
-                        Map.of(),
-                        configMap(),
-                        System.currentTimeMillis());
-        Path dir =
-                store.save(
-                        globalStep,
-                        tmp -> {
-                            session.save(CheckpointStore.variablesPrefix(tmp).toString());
-                            state.writeTo(tmp);
-                        });
-        LOG.info("checkpoint at step {}: {}", globalStep, dir);
-        return dir;
-    }
-
-    @Override
-    public Optional<Path> restoreLatest(CheckpointStore store) throws IOException {
-        Optional<Path> latest = store.latest();
-        if (latest.isEmpty()) {
-            return latest;
-        }
-        Path dir = latest.get();
-        TrainerState state = TrainerState.readFrom(dir);
-        if (!state.algo().equals(t.algo().id())
-                || !state.network().equals(network())
-                || !state.obsShape().equals(spec.obsShape())
-                || state.numActions() != spec.numActions()) {
-            throw new IllegalStateException(
-                    "checkpoint "
-                            + dir
-                            + " was written by algo="
-                            + state.algo()
-                            + " network="
-                            + state.network()
-                            + ", but this learner is algo="
-                            + t.algo().id()
-                            + " network="
-                            + network()
-                            + ": use the same settings, or a fresh checkpoint directory");
-        }
-        session.restore(CheckpointStore.variablesPrefix(dir).toString());
-        globalStep = globalStep();
-        samplesSeen = state.samplesSeen();
-        LOG.info("resumed from {} at step {}", dir, globalStep);
-        return latest;
-    }
-
-    private String network() {
+    protected String network() {
         return "q " + trunk().describe() + " lstm(" + config.lstmUnits() + ")";
     }
 
@@ -478,38 +235,8 @@ public final class RecurrentQLearner implements SegmentLearner {
                 config.lstmUnits(),
                 spec,
                 weights(),
-                configMap(),
+                config.toMap(),
                 globalStep(),
                 lineage);
-    }
-
-    /**
-     * The settings written into manifests and checkpoints: every key but the actor-critic's ({@code
-     * trainer.actor-critic.hidden}, {@code trainer.pg.value-coef}, {@code trainer.pg.entropy-coef},
-     * {@code trainer.vtrace.*}), which r2d2 does not read.
-     */
-    private Map<String, String> configMap() {
-        Map<String, String> map = new java.util.TreeMap<>(config.toMap());
-        map.keySet()
-                .removeIf(
-                        k ->
-                                k.equals(TrainerOptions.ACTOR_CRITIC_HIDDEN.key())
-                                        || k.equals(TrainerOptions.PG_VALUE_COEF.key())
-                                        || k.equals(TrainerOptions.PG_ENTROPY_COEF.key())
-                                        || k.startsWith("trainer.vtrace."));
-        return map;
-    }
-
-    @Override
-    public PolicyGradientConfig config() {
-        return config;
-    }
-
-    @Override
-    public void close() {
-        if (session != null) {
-            session.close();
-        }
-        graph.close();
     }
 }

@@ -8,7 +8,7 @@ import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.TrainerOptions;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
+import io.replayflow.trainer.pg.SegmentConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +73,7 @@ public record ContinuousTrainerConfig(
         Duration pollInterval,
         Duration dataTimeout,
         Map<String, String> kafkaProperties,
-        Optional<PolicyGradientConfig> policyGradient,
+        Optional<SegmentConfig> policyGradient,
         SegmentReadOptions segments) {
 
     public ContinuousTrainerConfig {
@@ -122,8 +122,8 @@ public record ContinuousTrainerConfig(
     }
 
     /** The policy-gradient settings over {@code trainer}, or empty for a value-based algo. */
-    private static Optional<PolicyGradientConfig> policyGradient(
-            TrainerConfig trainer, Optional<PolicyGradientConfig> given) {
+    private static Optional<SegmentConfig> policyGradient(
+            TrainerConfig trainer, Optional<SegmentConfig> given) {
         if (!trainer.algo().segments()) {
             if (given != null && given.isPresent()) {
                 throw new IllegalArgumentException(
@@ -134,7 +134,7 @@ public record ContinuousTrainerConfig(
             return Optional.empty();
         }
         if (given == null || given.isEmpty()) {
-            return Optional.of(PolicyGradientConfig.fromMap(trainer.toMap()));
+            return Optional.of(SegmentConfig.fromMap(trainer.toMap()));
         }
         return Optional.of(given.get().withTrainer(trainer));
     }
@@ -175,7 +175,7 @@ public record ContinuousTrainerConfig(
         private Path tensorboardDir;
         private Duration pollInterval = Duration.ofMillis(500);
         private Duration dataTimeout = Duration.ofMinutes(5);
-        private PolicyGradientConfig policyGradient;
+        private SegmentConfig policyGradient;
         private SegmentReadOptions segments = SegmentReadOptions.defaults();
 
         private Builder(URI dataRoot, String dataset) {
@@ -199,7 +199,7 @@ public record ContinuousTrainerConfig(
                                         ? " is a policy-gradient algo"
                                         : " learns from trajectory segments")
                                 + ": give its settings with"
-                                + " policyGradient(PolicyGradientConfig.fromMap(...)), which keeps"
+                                + " policyGradient(SegmentConfig.fromMap(...)), which keeps"
                                 + " the trainer.pg.* keys a TrainerConfig drops");
             }
             this.trainer = trainer;
@@ -210,7 +210,7 @@ public record ContinuousTrainerConfig(
          * A policy-gradient run with these settings; also sets {@link #trainer} to {@code
          * config.trainer()}.
          */
-        public Builder policyGradient(PolicyGradientConfig config) {
+        public Builder policyGradient(SegmentConfig config) {
             this.policyGradient = config;
             this.trainer = config.trainer();
             return this;

@@ -14,9 +14,9 @@ import io.replayflow.trainer.metrics.EventFileWriter;
 import io.replayflow.trainer.metrics.TrainerMetrics;
 import io.replayflow.trainer.pg.EpisodeAssembler;
 import io.replayflow.trainer.pg.PgStepMetrics;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
 import io.replayflow.trainer.pg.PolicyGradientLearner;
 import io.replayflow.trainer.pg.PolicyGradientLoop;
+import io.replayflow.trainer.pg.SegmentConfig;
 import io.replayflow.trainer.pg.SegmentLearner;
 import io.replayflow.trainer.pg.SegmentLineage;
 import io.replayflow.trainer.publish.PublishException;
@@ -85,7 +85,7 @@ final class PolicyGradientRun {
     private static final int EPISODE_PATIENCE = 500;
 
     private final ContinuousTrainerConfig config;
-    private final PolicyGradientConfig pg;
+    private final SegmentConfig pg;
     private final InstantSource clock;
     private final BooleanSupplier stopRequested;
     private final Listener listener;
@@ -97,7 +97,7 @@ final class PolicyGradientRun {
      */
     PolicyGradientRun(
             ContinuousTrainerConfig config,
-            PolicyGradientConfig pg,
+            SegmentConfig pg,
             InstantSource clock,
             BooleanSupplier stopRequested,
             long lastPublished,

@@ -87,7 +87,7 @@ public final class LstmCartPoleProbe {
             int eq = args[i].indexOf('=');
             settings.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
-        PolicyGradientConfig config = PolicyGradientConfig.fromMap(settings);
+        SegmentConfig config = SegmentConfig.fromMap(settings);
         SplittableRandom rng = new SplittableRandom(seed);
         Path root = Files.createTempDirectory("lstm-cartpole");
         PolicyExporter exporter = new PolicyExporter(root, InstantSource.system());

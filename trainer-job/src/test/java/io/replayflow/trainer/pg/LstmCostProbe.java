@@ -88,7 +88,7 @@ public final class LstmCostProbe {
         m.put("trainer.algo", "impala");
         m.put("trainer.threads.intra-op", "1");
         m.put("trainer.threads.inter-op", "1");
-        PolicyGradientConfig config = PolicyGradientConfig.fromMap(m);
+        SegmentConfig config = SegmentConfig.fromMap(m);
         Stream stream = new Stream();
         try (PolicyGradientLearner learner =
                 PolicyGradientLearner.create(config, TransitionSpec.vector(OBS, ACTIONS), T)) {

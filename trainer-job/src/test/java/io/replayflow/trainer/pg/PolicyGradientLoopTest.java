@@ -71,8 +71,8 @@ class PolicyGradientLoopTest {
 
     @Test
     void impalaLearnsTheBetterArmFromAUniformBehaviourAndReportsLagAndRatios() throws Exception {
-        PolicyGradientConfig config =
-                PolicyGradientConfig.fromMap(
+        SegmentConfig config =
+                SegmentConfig.fromMap(
                         Map.of(
                                 "trainer.algo", "impala",
                                 "trainer.actor-critic.hidden", "8",
@@ -140,7 +140,7 @@ class PolicyGradientLoopTest {
                         "trainer.lr", "0.01",
                         "trainer.threads.inter-op", "-1",
                         "trainer.threads.intra-op", "1");
-        PolicyGradientConfig config = PolicyGradientConfig.fromMap(settings);
+        SegmentConfig config = SegmentConfig.fromMap(settings);
         io.replayflow.trainer.checkpoint.CheckpointStore store =
                 new io.replayflow.trainer.checkpoint.CheckpointStore(checkpointDir, 2);
         BanditSegments data = new BanditSegments();
@@ -174,7 +174,7 @@ class PolicyGradientLoopTest {
         wider.put("trainer.actor-critic.hidden", "16");
         try (PolicyGradientLearner other =
                 PolicyGradientLearner.create(
-                        PolicyGradientConfig.fromMap(wider), TransitionSpec.vector(1, 2))) {
+                        SegmentConfig.fromMap(wider), TransitionSpec.vector(1, 2))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.restoreLatest(store))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("network=actor-critic mlp[8]")

@@ -35,7 +35,7 @@ class PolicyGradientLossValuesTest {
     private static final List<float[]> WEIGHTS =
             List.of(new float[] {1f, 0f, 0.5f, 0f, 0f, 1f}, new float[3]);
 
-    private static PolicyGradientConfig config(String algo, String entropyCoef, String valueCoef) {
+    private static SegmentConfig config(String algo, String entropyCoef, String valueCoef) {
         Map<String, String> raw = new HashMap<>();
         raw.put("trainer.algo", algo);
         raw.put("trainer.actor-critic.hidden", "");
@@ -44,7 +44,7 @@ class PolicyGradientLossValuesTest {
         raw.put("trainer.pg.value-coef", valueCoef);
         raw.put("trainer.threads.inter-op", "-1");
         raw.put("trainer.threads.intra-op", "1");
-        return PolicyGradientConfig.fromMap(raw);
+        return SegmentConfig.fromMap(raw);
     }
 
     /** The two-step segment above; ends alive with bootstrap obs [1, 1], or terminated. */
@@ -104,7 +104,7 @@ class PolicyGradientLossValuesTest {
         raw.put("trainer.pg.reward-scale", "0.5");
         SegmentBatch batch = segment(false);
         try (PolicyGradientLearner learner =
-                PolicyGradientLearner.create(PolicyGradientConfig.fromMap(raw), SPEC)) {
+                PolicyGradientLearner.create(SegmentConfig.fromMap(raw), SPEC)) {
             learner.setWeights(WEIGHTS);
             PgStepMetrics m = learner.evaluate(batch, 6, 5_000);
             assertThat(m.policyLoss()).isCloseTo(0.5553779f, within(1e-5f));
@@ -112,7 +112,7 @@ class PolicyGradientLossValuesTest {
         }
         assertThat(batch.rewards()).as("the batch is not changed").containsExactly(1f, 1f);
         raw.put("trainer.pg.reward-scale", "0");
-        assertThatThrownBy(() -> PolicyGradientConfig.fromMap(raw))
+        assertThatThrownBy(() -> SegmentConfig.fromMap(raw))
                 .hasMessageContaining("trainer.pg.reward-scale=0.0 must be a finite number > 0");
     }
 

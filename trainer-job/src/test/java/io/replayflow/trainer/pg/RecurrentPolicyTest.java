@@ -44,7 +44,7 @@ class RecurrentPolicyTest {
 
     @TempDir Path root;
 
-    private static PolicyGradientConfig config(String algo, int burnIn) {
+    private static SegmentConfig config(String algo, int burnIn) {
         Map<String, String> m = new HashMap<>();
         m.put("trainer.algo", algo);
         m.put("trainer.pg.network", "lstm");
@@ -52,7 +52,7 @@ class RecurrentPolicyTest {
         m.put("trainer.pg.burn-in", String.valueOf(burnIn));
         m.put("trainer.actor-critic.hidden", "8");
         m.put("trainer.seed", "5");
-        return PolicyGradientConfig.fromMap(m);
+        return SegmentConfig.fromMap(m);
     }
 
     /** {@code steps} random observations of one episode, row-major. */
@@ -210,7 +210,7 @@ class RecurrentPolicyTest {
         }
         try (PolicyGradientLearner mlp =
                 PolicyGradientLearner.create(
-                        PolicyGradientConfig.fromMap(Map.of("trainer.algo", "impala")), SPEC)) {
+                        SegmentConfig.fromMap(Map.of("trainer.algo", "impala")), SPEC)) {
             assertThatThrownBy(() -> mlp.restoreLatest(store))
                     .hasMessageContaining("lstm(5)")
                     .hasMessageContaining("fresh checkpoint directory");
@@ -231,7 +231,7 @@ class RecurrentPolicyTest {
                 .hasMessageContaining("a2c or impala");
         assertThatThrownBy(
                         () ->
-                                PolicyGradientConfig.fromMap(
+                                SegmentConfig.fromMap(
                                         Map.of(
                                                 "trainer.algo",
                                                 "a2c",

@@ -13,7 +13,7 @@ import io.replayflow.trainer.export.PolicyArtifact;
 import io.replayflow.trainer.export.PolicyExporter;
 import io.replayflow.trainer.pg.LstmReference;
 import io.replayflow.trainer.pg.PgStepMetrics;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
+import io.replayflow.trainer.pg.SegmentConfig;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -50,7 +50,7 @@ class RecurrentQPolicyTest {
 
     @TempDir Path root;
 
-    static PolicyGradientConfig config(int burnIn, Map<String, String> more) {
+    static SegmentConfig config(int burnIn, Map<String, String> more) {
         Map<String, String> m = new HashMap<>();
         m.put("trainer.algo", "r2d2");
         m.put("trainer.pg.network", "lstm");
@@ -60,7 +60,7 @@ class RecurrentQPolicyTest {
         m.put("trainer.seed", "5");
         m.put("trainer.lr", "0.01");
         m.putAll(more);
-        return PolicyGradientConfig.fromMap(m);
+        return SegmentConfig.fromMap(m);
     }
 
     private static float[] episode(int steps, long seed) {
@@ -306,7 +306,7 @@ class RecurrentQPolicyTest {
     void theTargetNetworkFollowsOnlyEveryUpdatePeriodAndACheckpointRestoresBoth() throws Exception {
         float[] obs = episode(24, 6);
         CheckpointStore store = new CheckpointStore(root.resolve("ckpt"), 2);
-        PolicyGradientConfig config = config(4, Map.of("trainer.target.update-period", "2"));
+        SegmentConfig config = config(4, Map.of("trainer.target.update-period", "2"));
         List<float[]> online;
         try (RecurrentQLearner learner = RecurrentQLearner.create(config, SPEC, T)) {
             List<float[]> initial = learner.weights();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.replay.segment.SegmentReadOptions;
 import io.replayflow.trainer.TrainerConfig;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
+import io.replayflow.trainer.pg.SegmentConfig;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class ContinuousTrainerConfigTest {
 
     private static ContinuousTrainerConfig.Builder builder(String algo, int uses) {
         return ContinuousTrainerConfig.builder(URI.create("file:///tmp/unused/"), "segs")
-                .policyGradient(PolicyGradientConfig.fromMap(Map.of("trainer.algo", algo)))
+                .policyGradient(SegmentConfig.fromMap(Map.of("trainer.algo", algo)))
                 .segments(SegmentReadOptions.defaults().withMaxUses(uses))
                 .env("CartPole-v1");
     }
@@ -46,8 +46,8 @@ class ContinuousTrainerConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("trainer.algo=impala is a policy-gradient algo")
                 .hasMessageContaining("policyGradient(");
-        PolicyGradientConfig pg =
-                PolicyGradientConfig.fromMap(
+        SegmentConfig pg =
+                SegmentConfig.fromMap(
                         Map.of("trainer.algo", "impala", "trainer.pg.entropy-coef", "0.05"));
         assertThat(b.policyGradient(pg).env("CartPole-v1").build().policyGradient())
                 .hasValueSatisfying(c -> assertThat(c.entropyCoef()).isEqualTo(0.05));

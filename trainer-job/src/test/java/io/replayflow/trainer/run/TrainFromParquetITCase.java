@@ -21,8 +21,8 @@ import io.replayflow.trainer.checkpoint.CheckpointStore;
 import io.replayflow.trainer.export.PolicyArtifact;
 import io.replayflow.trainer.export.PolicyExporter;
 import io.replayflow.trainer.metrics.TrainerMetrics;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
 import io.replayflow.trainer.pg.PolicyGradientLearner;
+import io.replayflow.trainer.pg.SegmentConfig;
 import io.replayflow.trainer.run.ContinuousTrainerStatus.Phase;
 import io.replayflow.trainer.testing.CartPoleLog;
 import io.replayflow.trainer.testing.ParquetData;
@@ -322,7 +322,7 @@ class TrainFromParquetITCase {
         writeSegmentsExactly("lstm-segs", 40, 300);
         ContinuousTrainerConfig config =
                 ContinuousTrainerConfig.builder(root.toUri(), "lstm-segs")
-                        .policyGradient(PolicyGradientConfig.fromMap(settings))
+                        .policyGradient(SegmentConfig.fromMap(settings))
                         .segments(SegmentReadOptions.defaults().withRefreshInterval(Duration.ZERO))
                         .env(CartPoleLog.ENV)
                         .publishEvery(5)
@@ -370,7 +370,7 @@ class TrainFromParquetITCase {
             throws Exception {
         ContinuousTrainerConfig config =
                 ContinuousTrainerConfig.builder(root.toUri(), "segs")
-                        .policyGradient(PolicyGradientConfig.fromMap(settings))
+                        .policyGradient(SegmentConfig.fromMap(settings))
                         .segments(SegmentReadOptions.defaults().withRefreshInterval(Duration.ZERO))
                         .env(CartPoleLog.ENV)
                         .publishEvery(5)
@@ -414,7 +414,7 @@ class TrainFromParquetITCase {
      */
     private float[] replayFiveSteps(Map<String, String> settings, Path checkpoints)
             throws Exception {
-        PolicyGradientConfig config = PolicyGradientConfig.fromMap(settings);
+        SegmentConfig config = SegmentConfig.fromMap(settings);
         Path out = root.resolve("replayed-" + (checkpoints == null ? "fresh" : "restored"));
         try (PolicyGradientLearner learner =
                         PolicyGradientLearner.create(config, TransitionSpec.vector(4, 2));

@@ -16,7 +16,7 @@ import io.replayflow.replay.segment.SegmentReadOptions;
 import io.replayflow.replay.segment.SegmentWindow;
 import io.replayflow.trainer.TrainerConfig;
 import io.replayflow.trainer.metrics.TrainerMetrics;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
+import io.replayflow.trainer.pg.SegmentConfig;
 import io.replayflow.trainer.run.ContinuousTrainer;
 import io.replayflow.trainer.run.ContinuousTrainerConfig;
 import io.replayflow.trainer.run.ContinuousTrainerStatus;
@@ -580,7 +580,7 @@ public final class DemoRun {
                         .pollInterval(Duration.ofMillis(500))
                         .dataTimeout(Duration.ofMinutes(10));
         if (trainerConfig.algo().segments()) {
-            builder.policyGradient(PolicyGradientConfig.fromMap(trainerSettings))
+            builder.policyGradient(SegmentConfig.fromMap(trainerSettings))
                     .segments(
                             SegmentReadOptions.defaults()
                                     .withMaxUses(settings.segmentUses())

@@ -3,7 +3,7 @@ package io.replayflow.cli.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replayflow.trainer.pg.ActorCriticCore;
-import io.replayflow.trainer.pg.PolicyGradientConfig;
+import io.replayflow.trainer.pg.SegmentConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -24,8 +24,8 @@ class PolicyGradientDemoSettingsTest {
                 DemoSettings.policyGradient(DATA, Duration.ofMinutes(5), "impala", "CartPole-v1");
 
         assertThat(acrobot.env()).isEqualTo("Acrobot-v1");
-        assertThat(PolicyGradientConfig.fromMap(acrobot.trainer()).rewardScale()).isEqualTo(0.01);
-        assertThat(PolicyGradientConfig.fromMap(cartPole.trainer()).rewardScale()).isEqualTo(1.0);
+        assertThat(SegmentConfig.fromMap(acrobot.trainer()).rewardScale()).isEqualTo(0.01);
+        assertThat(SegmentConfig.fromMap(cartPole.trainer()).rewardScale()).isEqualTo(1.0);
         assertThat(cartPole.trainer())
                 .as("CartPole's settings are the env-free preset's")
                 .isEqualTo(
@@ -42,9 +42,9 @@ class PolicyGradientDemoSettingsTest {
                 DemoSettings.policyGradient(DATA, Duration.ofMinutes(5), "a2c", "CartPole-v1");
 
         assertThat(reinforce.segmentUses()).isEqualTo(1);
-        assertThat(PolicyGradientConfig.fromMap(reinforce.trainer()).rewardScale()).isEqualTo(0.01);
+        assertThat(SegmentConfig.fromMap(reinforce.trainer()).rewardScale()).isEqualTo(0.01);
         assertThat(a2c.segmentUses()).isEqualTo(2);
-        assertThat(PolicyGradientConfig.fromMap(a2c.trainer()).rewardScale()).isEqualTo(1.0);
+        assertThat(SegmentConfig.fromMap(a2c.trainer()).rewardScale()).isEqualTo(1.0);
     }
 
     @Test
@@ -53,7 +53,7 @@ class PolicyGradientDemoSettingsTest {
                 DemoSettings.r2d2(DATA, Duration.ofMinutes(30), "CartPole-v1-masked")
                         .withTrainerSettings(Map.of("trainer.n-step", "3"));
 
-        PolicyGradientConfig config = PolicyGradientConfig.fromMap(r2d2.trainer());
+        SegmentConfig config = SegmentConfig.fromMap(r2d2.trainer());
         assertThat(r2d2.segmentLoop()).isTrue();
         assertThat(r2d2.env()).isEqualTo("CartPole-v1-masked");
         assertThat(config.trainer().algo()).isEqualTo(io.replayflow.trainer.Algo.R2D2);
@@ -72,7 +72,7 @@ class PolicyGradientDemoSettingsTest {
                 DemoSettings.policyGradient(DATA, Duration.ofMinutes(9), "a2c", "Acrobot-v1")
                         .withTrainerSettings(Map.of("trainer.pg.reward-scale", "1"));
 
-        assertThat(PolicyGradientConfig.fromMap(acrobot.trainer()).rewardScale()).isEqualTo(1.0);
+        assertThat(SegmentConfig.fromMap(acrobot.trainer()).rewardScale()).isEqualTo(1.0);
     }
 
     @Test
@@ -85,11 +85,11 @@ class PolicyGradientDemoSettingsTest {
                 DemoSettings.policyGradient(DATA, Duration.ofMinutes(9), "a2c", "Acrobot-v1")
                         .withLstm();
 
-        PolicyGradientConfig lstm = PolicyGradientConfig.fromMap(masked.trainer());
+        SegmentConfig lstm = SegmentConfig.fromMap(masked.trainer());
         assertThat(lstm.core()).isEqualTo(ActorCriticCore.LSTM);
         assertThat(lstm.rewardScale()).isEqualTo(0.1);
         assertThat(masked.trainer()).containsEntry("trainer.lr", "0.003");
-        assertThat(PolicyGradientConfig.fromMap(acrobot.trainer()).rewardScale())
+        assertThat(SegmentConfig.fromMap(acrobot.trainer()).rewardScale())
                 .as("Acrobot's own scale is smaller and stays")
                 .isEqualTo(0.01);
     }
@@ -102,6 +102,6 @@ class PolicyGradientDemoSettingsTest {
                         .withLstm()
                         .withTrainerSettings(Map.of("trainer.pg.reward-scale", "1"));
 
-        assertThat(PolicyGradientConfig.fromMap(masked.trainer()).rewardScale()).isEqualTo(1.0);
+        assertThat(SegmentConfig.fromMap(masked.trainer()).rewardScale()).isEqualTo(1.0);
     }
 }

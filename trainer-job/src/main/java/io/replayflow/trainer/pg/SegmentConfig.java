@@ -31,7 +31,7 @@ import java.util.Objects;
  * Immutable; validated once.
  *
  * <pre>{@code
- * PolicyGradientConfig config = PolicyGradientConfig.fromMap(Map.of(
+ * SegmentConfig config = SegmentConfig.fromMap(Map.of(
  *         "trainer.algo", "impala",
  *         "trainer.lr", "0.001",
  *         "trainer.vtrace.rho-bar", "1.0"));
@@ -50,7 +50,7 @@ import java.util.Objects;
  * @param lstmUnits the LSTM's width ({@link ActorCriticCore#LSTM}), >= 1
  * @param burnIn steps replayed before a segment to recompute its starting LSTM state, >= 0
  */
-public record PolicyGradientConfig(
+public record SegmentConfig(
         TrainerConfig trainer,
         List<Integer> hidden,
         double valueCoef,
@@ -62,7 +62,7 @@ public record PolicyGradientConfig(
         int lstmUnits,
         int burnIn) {
 
-    public PolicyGradientConfig {
+    public SegmentConfig {
         Objects.requireNonNull(trainer, "trainer");
         hidden = List.copyOf(hidden);
         if (!trainer.algo().segments()) {
@@ -116,8 +116,8 @@ public record PolicyGradientConfig(
     }
 
     /** These settings with {@code trainer} as the shared trainer settings. */
-    public PolicyGradientConfig withTrainer(TrainerConfig trainer) {
-        return new PolicyGradientConfig(
+    public SegmentConfig withTrainer(TrainerConfig trainer) {
+        return new SegmentConfig(
                 trainer,
                 hidden,
                 valueCoef,
@@ -140,7 +140,7 @@ public record PolicyGradientConfig(
      *
      * @throws IllegalArgumentException for an unknown key or a bad value, naming the key
      */
-    public static PolicyGradientConfig fromMap(Map<String, String> settings) {
+    public static SegmentConfig fromMap(Map<String, String> settings) {
         TrainerConfig trainer = TrainerConfig.fromMap(settings);
         Settings values = TrainerOptions.table().read(settings);
         String hidden = values.get(ACTOR_CRITIC_HIDDEN);
@@ -157,7 +157,7 @@ public record PolicyGradientConfig(
                             + "=128,128",
                     e);
         }
-        return new PolicyGradientConfig(
+        return new SegmentConfig(
                 trainer,
                 widths,
                 values.get(PG_VALUE_COEF),
@@ -189,9 +189,21 @@ public record PolicyGradientConfig(
         };
     }
 
-    /** Every key with its value, for the policy manifest. */
+    /**
+     * Every key the algorithm reads with its value, for policy manifests and checkpoints: r2d2's
+     * leave out the actor-critic's keys ({@code trainer.actor-critic.hidden}, {@code
+     * trainer.pg.value-coef}, {@code trainer.pg.entropy-coef}, {@code trainer.vtrace.*}), which it
+     * does not read.
+     */
     public Map<String, String> toMap() {
         Map<String, String> map = new java.util.TreeMap<>(trainer.toMap());
+        map.put(PG_REWARD_SCALE.key(), String.valueOf(rewardScale));
+        map.put(PG_NETWORK.key(), core.toString());
+        map.put(PG_LSTM_UNITS.key(), String.valueOf(lstmUnits));
+        map.put(PG_BURN_IN.key(), String.valueOf(burnIn));
+        if (trainer.algo() == Algo.R2D2) {
+            return map;
+        }
         map.put(
                 ACTOR_CRITIC_HIDDEN.key(),
                 String.join(",", hidden.stream().map(String::valueOf).toList()));
@@ -199,10 +211,6 @@ public record PolicyGradientConfig(
         map.put(PG_ENTROPY_COEF.key(), String.valueOf(entropyCoef));
         map.put(VTRACE_RHO_BAR.key(), String.valueOf(rhoBar));
         map.put(VTRACE_C_BAR.key(), String.valueOf(cBar));
-        map.put(PG_REWARD_SCALE.key(), String.valueOf(rewardScale));
-        map.put(PG_NETWORK.key(), core.toString());
-        map.put(PG_LSTM_UNITS.key(), String.valueOf(lstmUnits));
-        map.put(PG_BURN_IN.key(), String.valueOf(burnIn));
         return map;
     }
 
