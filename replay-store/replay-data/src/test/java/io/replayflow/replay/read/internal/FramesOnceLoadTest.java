@@ -24,8 +24,11 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.fs.FileSystem;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
@@ -86,6 +89,57 @@ class FramesOnceLoadTest {
                             .filter(r -> r.envId.equals(env) && r.eventTimeMs >= from)
                             .toList());
         }
+    }
+
+    @Test
+    void bootstrapReferencesAreByteStreamSplitAndDictionaryFilesStillLoad() throws Exception {
+        // Replay files written before 2026-12-06 15:30 kept the bootstrap references in a
+        // dictionary; the writer now splits them into byte streams (same values, same footer).
+        List<ReplayRow> rows = rows(new SplittableRandom(15));
+        Path split = write("split.parquet", rows, true);
+        Path dictionary = dir.resolve("dictionary.parquet");
+        try (ParquetWriter<ReplayRow> writer =
+                ReplayRowParquet.writer(
+                        outputFile(dictionary),
+                        CompressionCodecName.ZSTD,
+                        false,
+                        true,
+                        4096,
+                        FrameCodec.LATEST,
+                        false)) {
+            for (ReplayRow row : rows) {
+                writer.write(row);
+            }
+        }
+        assertThat(bootstrapRefEncodings(split))
+                .contains(Encoding.BYTE_STREAM_SPLIT)
+                .doesNotContain(Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
+        assertThat(bootstrapRefEncodings(dictionary))
+                .contains(Encoding.PLAIN_DICTIONARY)
+                .doesNotContain(Encoding.BYTE_STREAM_SPLIT);
+        for (String env : List.of(STACKED, PLAIN)) {
+            RowFilter filter = new RowFilter(Set.of(env), Long.MIN_VALUE, Long.MAX_VALUE, null);
+            List<ReplayRow> expected = rows.stream().filter(r -> r.envId.equals(env)).toList();
+            assertLoads(split, filter, expected);
+            assertLoads(dictionary, filter, expected);
+        }
+    }
+
+    private static Set<Encoding> bootstrapRefEncodings(Path file) throws Exception {
+        Set<Encoding> encodings = new java.util.HashSet<>();
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            for (BlockMetaData block : reader.getFooter().getBlocks()) {
+                for (ColumnChunkMetaData column : block.getColumns()) {
+                    if (column.getPath()
+                            .toDotString()
+                            .equals(ReplayColumns.BOOTSTRAP_OBS_FRAMES + ".list.element")) {
+                        encodings.addAll(column.getEncodings());
+                    }
+                }
+            }
+        }
+        assertThat(encodings).as("encodings of %s's bootstrap references", file).isNotEmpty();
+        return encodings;
     }
 
     @Test
@@ -217,11 +271,7 @@ class FramesOnceLoadTest {
         Path file = dir.resolve(name);
         try (ParquetWriter<ReplayRow> writer =
                 ReplayRowParquet.writer(
-                        new FlinkOutputFile(
-                                FileSystem.getLocalFileSystem()
-                                        .create(
-                                                new org.apache.flink.core.fs.Path(file.toUri()),
-                                                FileSystem.WriteMode.OVERWRITE)),
+                        outputFile(file),
                         CompressionCodecName.ZSTD,
                         false,
                         framesOnce,
@@ -232,6 +282,14 @@ class FramesOnceLoadTest {
             }
         }
         return file;
+    }
+
+    private static FlinkOutputFile outputFile(Path file) throws Exception {
+        return new FlinkOutputFile(
+                FileSystem.getLocalFileSystem()
+                        .create(
+                                new org.apache.flink.core.fs.Path(file.toUri()),
+                                FileSystem.WriteMode.OVERWRITE));
     }
 
     /**
