@@ -125,7 +125,7 @@ public final class Trainer implements AutoCloseable {
         LOG.info(
                 "trainer ready: algo={} network={} obs={} actions={} batch={} lr={} threads={}/{}",
                 config.algo(),
-                config.networkSpec().describe(),
+                config.onlineNetworkSpec().describe(),
                 spec.obsShape(),
                 spec.numActions(),
                 config.batchSize(),
@@ -355,7 +355,7 @@ public final class Trainer implements AutoCloseable {
                 new TrainerState(
                         TrainerState.FORMAT_VERSION,
                         config.algo().id(),
-                        config.networkSpec().describe(),
+                        config.onlineNetworkSpec().describe(),
                         spec.obsShape(),
                         spec.numActions(),
                         globalStep,
@@ -419,7 +419,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void checkCompatible(TrainerState state, Path dir) {
-        String network = config.networkSpec().describe();
+        String network = config.onlineNetworkSpec().describe();
         if (!state.algo().equals(config.algo().id())
                 || !state.network().equals(network)
                 || !state.obsShape().equals(spec.obsShape())
@@ -456,7 +456,7 @@ public final class Trainer implements AutoCloseable {
                 new PolicySnapshot(
                         config.policyName(),
                         config.algo(),
-                        config.networkSpec(),
+                        config.onlineNetworkSpec(),
                         spec,
                         onlineWeights(),
                         config.toMap(),

@@ -177,6 +177,15 @@ public final class TrainerOptions {
                     "IQL inverse temperature of the policy weights exp(beta (Q - V)), capped at"
                             + " 100: 0 is behaviour cloning, larger is greedier.");
 
+    public static final ConfigOption<Integer> IQL_POLICIES =
+            TABLE.add(
+                    ConfigOptions.key("trainer.iql.policies").intType().defaultValue(1),
+                    "int",
+                    "Number of IQL policy networks trained side by side from independent"
+                            + " initialisations on the same batches and loss; the exported policy"
+                            + " is their mixture (q_values = log of the mean of their softmax"
+                            + " probabilities, action its argmax). 1 is a single policy network.");
+
     public static final ConfigOption<Double> BCQ_THRESHOLD =
             TABLE.add(
                     ConfigOptions.key("trainer.bcq.threshold").doubleType().defaultValue(0.9),

@@ -1,6 +1,7 @@
 package io.replayflow.trainer.algo;
 
 import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.net.QNetwork;
 import java.util.Map;
 import java.util.Objects;
 import org.tensorflow.Operand;
@@ -19,7 +20,7 @@ import org.tensorflow.types.TInt32;
  *   value  = mean_i |tau - 1(u_i < 0)| u_i^2                     (expectile loss, eq. 5)
  *   y_i    = R_i + gamma^n (1 - terminated_i) * V(s'_i)           (V a constant, eq. 6)
  *   td     = mean_i w_i * l(y_i - Q(s_i, a_i))                    (l = Huber or squared error)
- *   policy = mean_i min(exp(beta * u_i), 100) * (logsumexp_a f(s_i, a) - f(s_i, a_i))   (eq. 7)
+ *   policy = sum_k mean_i min(exp(beta * u_i), 100) * (logsumexp_a f_k(s_i, a) - f_k(s_i, a_i))  (eq. 7)
  *   total  = td + value + policy
  * </pre>
  *
@@ -30,7 +31,12 @@ import org.tensorflow.types.TInt32;
  *
  * <p>The online network, the one exported, is the policy: the artifact's {@code q_values} are the
  * policy logits {@code f(s, .)} and its {@code action} is {@code argmax_a f(s, a)}, the most
- * probable action of the extracted policy (as for behaviour cloning).
+ * probable action of the extracted policy (as for behaviour cloning). With {@code
+ * trainer.iql.policies = K > 1} the online network is an ensemble of K policy networks {@code f_k}
+ * from independent initialisations, each trained on its own cross-entropy above (the sum over
+ * {@code k}); the exported logits are {@code log mean_k softmax(f_k(s, .))} and the action their
+ * argmax, so the policies' disagreement where the data is thin averages out. With K = 1 the sum has
+ * one term, the paper's loss.
  *
  * <p>Named parts: {@code td} is the Q loss, {@code conservative} is {@code value + policy}, the
  * per-sample TD error is {@code y_i - Q(s_i, a_i)} and {@code mean_q} the mean {@code Q(s_i, a_i)}.
@@ -106,17 +112,25 @@ public final class IqlLoss implements QLoss {
                                 tf.math.mul(in.weight(), tdLoss.apply(tf, tdError, huberDelta)),
                                 zero(tf)); // []
 
-        Operand<TFloat32> logits = in.online().apply(tf, in.obs()); // [batch, numActions]
-        Operand<TFloat32> crossEntropy = // [batch]
-                tf.math.sub(
-                        CqlLoss.logSumExp(tf, logits), DqnLoss.valueOf(tf, logits, in.action(), n));
         Operand<TFloat32> weights = // [batch]
                 tf.stopGradient(
                         tf.math.minimum(
                                 tf.math.exp(tf.math.mul(tf.constant(beta), u)),
                                 tf.constant(MAX_WEIGHT)));
-        Operand<TFloat32> policy =
-                tf.withName("policy_loss").math.mean(tf.math.mul(weights, crossEntropy), zero(tf));
+        // One weighted cross-entropy per policy network, summed: each member of an ensemble gets
+        // exactly the gradient it would get alone (trainer.iql.policies).
+        Operand<TFloat32> policy = null;
+        for (QNetwork member : in.online().members()) {
+            Operand<TFloat32> logits = member.apply(tf, in.obs()); // [batch, numActions]
+            Operand<TFloat32> crossEntropy = // [batch]
+                    tf.math.sub(
+                            CqlLoss.logSumExp(tf, logits),
+                            DqnLoss.valueOf(tf, logits, in.action(), n));
+            Operand<TFloat32> memberLoss = // []
+                    tf.math.mean(tf.math.mul(weights, crossEntropy), zero(tf));
+            policy = policy == null ? memberLoss : tf.math.add(policy, memberLoss);
+        }
+        policy = tf.withName("policy_loss").identity(policy);
 
         Operand<TFloat32> conservative =
                 tf.withName("conservative_loss").math.add(value, policy); // []
