@@ -49,6 +49,7 @@ public record TrainerConfig(
         double iqlExpectile,
         double iqlBeta,
         int iqlPolicies,
+        int iqlCritics,
         double bcqThreshold,
         double gradClipNorm,
         TdLossFunction loss,
@@ -142,6 +143,11 @@ public record TrainerConfig(
                 "must be finite and >= 0, e.g. 3.0");
         check(iqlPolicies >= 1, IQL_POLICIES, iqlPolicies, "must be >= 1, e.g. 5");
         check(
+                iqlCritics == 1 || iqlCritics == iqlPolicies,
+                IQL_CRITICS,
+                iqlCritics,
+                "must be 1 (shared) or trainer.iql.policies (" + iqlPolicies + ", one per policy)");
+        check(
                 bcqThreshold >= 0 && bcqThreshold < 1,
                 BCQ_THRESHOLD,
                 bcqThreshold,
@@ -230,6 +236,7 @@ public record TrainerConfig(
                 values.get(IQL_EXPECTILE),
                 values.get(IQL_BETA),
                 values.get(IQL_POLICIES),
+                values.get(IQL_CRITICS),
                 values.get(BCQ_THRESHOLD),
                 values.get(GRAD_CLIP_NORM),
                 values.get(LOSS),
@@ -280,6 +287,7 @@ public record TrainerConfig(
         values.put(IQL_EXPECTILE.key(), iqlExpectile);
         values.put(IQL_BETA.key(), iqlBeta);
         values.put(IQL_POLICIES.key(), iqlPolicies);
+        values.put(IQL_CRITICS.key(), iqlCritics);
         values.put(BCQ_THRESHOLD.key(), bcqThreshold);
         values.put(GRAD_CLIP_NORM.key(), gradClipNorm);
         values.put(LOSS.key(), loss.id());

@@ -186,6 +186,14 @@ public final class TrainerOptions {
                             + " is their mixture (q_values = log of the mean of their softmax"
                             + " probabilities, action its argmax). 1 is a single policy network.");
 
+    public static final ConfigOption<Integer> IQL_CRITICS =
+            TABLE.add(
+                    ConfigOptions.key("trainer.iql.critics").intType().defaultValue(1),
+                    "int",
+                    "Number of IQL (Q, V) network pairs: 1 shared by every policy network, or"
+                            + " trainer.iql.policies, one per policy (K independent IQL learners on"
+                            + " the same batches, exported as the mixture of their policies).");
+
     public static final ConfigOption<Double> BCQ_THRESHOLD =
             TABLE.add(
                     ConfigOptions.key("trainer.bcq.threshold").doubleType().defaultValue(0.9),

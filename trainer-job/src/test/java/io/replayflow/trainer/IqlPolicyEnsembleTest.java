@@ -172,6 +172,61 @@ class IqlPolicyEnsembleTest {
     }
 
     @Test
+    void withOneCriticPerPolicyEachMemberIsAnIndependentIqlLearner() {
+        // policies = critics = 2: the aux networks are q, q_1, v, v_1 (name order). A single IQL
+        // learner started from member k's policy and critic k's Q and V, on the same batches,
+        // follows member k step for step, and the ensemble's TD loss is the sum of theirs.
+        TransitionColumns data = TestData.randomVectors(64, 4, 3, 7);
+        TrainerConfig single = config(1, "8").with("trainer.grad-clip-norm", 0);
+        TrainerConfig pair =
+                config(2, "8").with("trainer.grad-clip-norm", 0).with("trainer.iql.critics", 2);
+        try (Trainer two = Trainer.create(pair, data.spec());
+                Trainer first = Trainer.create(single, data.spec());
+                Trainer second = Trainer.create(single, data.spec())) {
+            int n = first.onlineWeights().size(); // variables per network
+            List<float[]> policies = two.onlineWeights();
+            List<float[]> aux = two.auxWeights();
+            assertThat(aux).hasSize(4 * n);
+            List<Trainer> singles = List.of(first, second);
+            for (int k = 0; k < 2; k++) {
+                List<float[]> critic = new ArrayList<>(aux.subList(k * n, (k + 1) * n)); // q_k
+                critic.addAll(aux.subList((2 + k) * n, (3 + k) * n)); // v_k
+                singles.get(k).setOnlineWeights(policies.subList(k * n, (k + 1) * n));
+                singles.get(k).setAuxWeights(critic);
+                singles.get(k).setAuxTargetWeights(critic);
+            }
+            ArrayBatchSource a = ArrayBatchSource.of(data, single);
+            ArrayBatchSource b = ArrayBatchSource.of(data, single);
+            ArrayBatchSource c = ArrayBatchSource.of(data, pair);
+            for (int i = 0; i < 5; i++) {
+                float td = first.step(a).tdLoss() + second.step(b).tdLoss();
+                assertThat(two.step(c).tdLoss()).isCloseTo(td, within(1e-5f));
+            }
+            List<float[]> got = two.onlineWeights();
+            for (int k = 0; k < 2; k++) {
+                List<float[]> expected = singles.get(k).onlineWeights();
+                for (int v = 0; v < n; v++) {
+                    float[] want = expected.get(v);
+                    float[] have = got.get(k * n + v);
+                    for (int j = 0; j < want.length; j++) {
+                        assertThat(have[j])
+                                .as("member %d var %d", k, v)
+                                .isCloseTo(want[j], within(1e-6f));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void criticsMustBeOneOrOnePerPolicy() {
+        assertThatThrownBy(() -> config(3, "8").with("trainer.iql.critics", 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("trainer.iql.critics=2 is invalid: must be 1 (shared) or")
+                .hasMessageContaining("trainer.iql.policies (3, one per policy)");
+    }
+
+    @Test
     void aCheckpointKeepsEveryMemberAndRefusesASinglePolicyTrainer() throws Exception {
         TransitionColumns data = TestData.randomVectors(64, 2, 2, 9);
         TrainerConfig config = config(3, "");
