@@ -184,7 +184,10 @@ public final class TrainerOptions {
                     "Number of IQL policy networks trained side by side from independent"
                             + " initialisations on the same batches and loss; the exported policy"
                             + " is their mixture (q_values = log of the mean of their softmax"
-                            + " probabilities, action its argmax). 1 is a single policy network.");
+                            + " probabilities, action its argmax). 1 is a single policy network:"
+                            + " on the scarce CartPole log 5 scored 357 against 329 over six"
+                            + " seeds, within the seed noise, at about twice the wall time"
+                            + " (docs/ALGORITHMS.md, round 4).");
 
     public static final ConfigOption<Integer> IQL_CRITICS =
             TABLE.add(
@@ -192,7 +195,9 @@ public final class TrainerOptions {
                     "int",
                     "Number of IQL (Q, V) network pairs: 1 shared by every policy network, or"
                             + " trainer.iql.policies, one per policy (K independent IQL learners on"
-                            + " the same batches, exported as the mixture of their policies).");
+                            + " the same batches, exported as the mixture of their policies; 3"
+                            + " scored 342 over six seeds against 329 for one learner, at about"
+                            + " four times the wall time).");
 
     public static final ConfigOption<Double> BCQ_THRESHOLD =
             TABLE.add(
