@@ -125,7 +125,7 @@ public final class Trainer implements AutoCloseable {
         LOG.info(
                 "trainer ready: algo={} network={} obs={} actions={} batch={} lr={} threads={}/{}",
                 config.algo(),
-                config.networkSpec().describe(),
+                config.onlineNetworkSpec().describe(),
                 spec.obsShape(),
                 spec.numActions(),
                 config.batchSize(),
@@ -355,7 +355,7 @@ public final class Trainer implements AutoCloseable {
                 new TrainerState(
                         TrainerState.FORMAT_VERSION,
                         config.algo().id(),
-                        config.networkSpec().describe(),
+                        config.onlineNetworkSpec().describe(),
                         spec.obsShape(),
                         spec.numActions(),
                         globalStep,
@@ -416,7 +416,7 @@ public final class Trainer implements AutoCloseable {
         state.requireSameRun(
                 dir,
                 config.algo().id(),
-                config.networkSpec().describe(),
+                config.onlineNetworkSpec().describe(),
                 spec.obsShape(),
                 spec.numActions(),
                 "trainer");
@@ -431,7 +431,7 @@ public final class Trainer implements AutoCloseable {
                 new PolicySnapshot(
                         config.policyName(),
                         config.algo(),
-                        config.networkSpec(),
+                        config.onlineNetworkSpec(),
                         spec,
                         onlineWeights(),
                         config.toMap(),

@@ -48,6 +48,8 @@ public record TrainerConfig(
         double cqlAlphaLr,
         double iqlExpectile,
         double iqlBeta,
+        int iqlPolicies,
+        int iqlCritics,
         double bcqThreshold,
         double gradClipNorm,
         TdLossFunction loss,
@@ -139,6 +141,12 @@ public record TrainerConfig(
                 IQL_BETA,
                 iqlBeta,
                 "must be finite and >= 0, e.g. 3.0");
+        check(iqlPolicies >= 1, IQL_POLICIES, iqlPolicies, "must be >= 1, e.g. 5");
+        check(
+                iqlCritics == 1 || iqlCritics == iqlPolicies,
+                IQL_CRITICS,
+                iqlCritics,
+                "must be 1 (shared) or trainer.iql.policies (" + iqlPolicies + ", one per policy)");
         check(
                 bcqThreshold >= 0 && bcqThreshold < 1,
                 BCQ_THRESHOLD,
@@ -227,6 +235,8 @@ public record TrainerConfig(
                 values.get(CQL_ALPHA_LR),
                 values.get(IQL_EXPECTILE),
                 values.get(IQL_BETA),
+                values.get(IQL_POLICIES),
+                values.get(IQL_CRITICS),
                 values.get(BCQ_THRESHOLD),
                 values.get(GRAD_CLIP_NORM),
                 values.get(LOSS),
@@ -276,6 +286,8 @@ public record TrainerConfig(
         values.put(CQL_ALPHA_LR.key(), cqlAlphaLr);
         values.put(IQL_EXPECTILE.key(), iqlExpectile);
         values.put(IQL_BETA.key(), iqlBeta);
+        values.put(IQL_POLICIES.key(), iqlPolicies);
+        values.put(IQL_CRITICS.key(), iqlCritics);
         values.put(BCQ_THRESHOLD.key(), bcqThreshold);
         values.put(GRAD_CLIP_NORM.key(), gradClipNorm);
         values.put(LOSS.key(), loss.id());
@@ -305,6 +317,16 @@ public record TrainerConfig(
             case MINATAR -> QNetworkSpec.minAtar();
             case MLP -> QNetworkSpec.mlp(hidden.stream().mapToInt(Integer::intValue).toArray());
         };
+    }
+
+    /**
+     * The online (trained and exported) network: for IQL with {@code trainer.iql.policies} K > 1 an
+     * {@linkplain QNetworkSpec#ensemble ensemble} of K policy networks of {@link #networkSpec()},
+     * otherwise {@link #networkSpec()} itself. The extra networks (IQL's Q and V, BCQ's imitation
+     * network) are always {@link #networkSpec()}.
+     */
+    public QNetworkSpec onlineNetworkSpec() {
+        return algo == Algo.IQL ? QNetworkSpec.ensemble(networkSpec(), iqlPolicies) : networkSpec();
     }
 
     /** Whether in-memory sources sample by priority. */

@@ -27,7 +27,8 @@ import org.tensorflow.types.TInt64;
 
 /**
  * Every algorithm, on vector and image observations: two training steps, export, reload the
- * SavedModel, and get the same Q-values and actions as the training graph.
+ * SavedModel, and get the same Q-values and actions as the training graph (for IQL also with an
+ * ensemble of three policy networks, {@code trainer.iql.policies=3}).
  */
 @Timeout(120)
 class AlgorithmContractTest {
@@ -36,22 +37,24 @@ class AlgorithmContractTest {
 
     static Stream<Arguments> algorithms() {
         return Stream.of(
-                Arguments.of("dqn", "mlp"),
-                Arguments.of("double-dqn", "mlp"),
-                Arguments.of("cql", "mlp"),
-                Arguments.of("bc", "mlp"),
-                Arguments.of("iql", "mlp"),
-                Arguments.of("bcq", "mlp"),
-                Arguments.of("iql", "nature-cnn"),
-                Arguments.of("dqn", "nature-cnn"),
-                Arguments.of("cql", "nature-cnn"),
-                Arguments.of("dqn", "minatar"),
-                Arguments.of("double-dqn", "minatar"));
+                Arguments.of("dqn", "mlp", 1),
+                Arguments.of("double-dqn", "mlp", 1),
+                Arguments.of("cql", "mlp", 1),
+                Arguments.of("bc", "mlp", 1),
+                Arguments.of("iql", "mlp", 1),
+                Arguments.of("iql", "mlp", 3),
+                Arguments.of("bcq", "mlp", 1),
+                Arguments.of("iql", "nature-cnn", 1),
+                Arguments.of("dqn", "nature-cnn", 1),
+                Arguments.of("cql", "nature-cnn", 1),
+                Arguments.of("dqn", "minatar", 1),
+                Arguments.of("double-dqn", "minatar", 1));
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} policies={2}")
     @MethodSource("algorithms")
-    void trainsExportsAndReloadsToTheSameActions(String algo, String network) throws Exception {
+    void trainsExportsAndReloadsToTheSameActions(String algo, String network, int policies)
+            throws Exception {
         boolean images = !network.equals("mlp");
         boolean minAtar = network.equals("minatar");
         TransitionColumns data =
@@ -63,11 +66,18 @@ class AlgorithmContractTest {
         TrainerConfig config =
                 TrainerConfig.fromMap(
                         Map.of(
-                                "trainer.algo", algo,
-                                "trainer.network", network,
-                                "trainer.batch-size", "4",
-                                "trainer.lr", "0.01",
-                                "trainer.policy.name", "contract"));
+                                "trainer.algo",
+                                algo,
+                                "trainer.network",
+                                network,
+                                "trainer.batch-size",
+                                "4",
+                                "trainer.lr",
+                                "0.01",
+                                "trainer.iql.policies",
+                                String.valueOf(policies),
+                                "trainer.policy.name",
+                                "contract"));
         int count = 5;
         float[] obs =
                 TestData.observations(

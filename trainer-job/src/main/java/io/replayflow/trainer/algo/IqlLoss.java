@@ -1,6 +1,10 @@
 package io.replayflow.trainer.algo;
 
 import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.net.QNetwork;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.tensorflow.Operand;
@@ -19,7 +23,7 @@ import org.tensorflow.types.TInt32;
  *   value  = mean_i |tau - 1(u_i < 0)| u_i^2                     (expectile loss, eq. 5)
  *   y_i    = R_i + gamma^n (1 - terminated_i) * V(s'_i)           (V a constant, eq. 6)
  *   td     = mean_i w_i * l(y_i - Q(s_i, a_i))                    (l = Huber or squared error)
- *   policy = mean_i min(exp(beta * u_i), 100) * (logsumexp_a f(s_i, a) - f(s_i, a_i))   (eq. 7)
+ *   policy = sum_k mean_i min(exp(beta * u_i), 100) * (logsumexp_a f_k(s_i, a) - f_k(s_i, a_i))  (eq. 7)
  *   total  = td + value + policy
  * </pre>
  *
@@ -30,7 +34,12 @@ import org.tensorflow.types.TInt32;
  *
  * <p>The online network, the one exported, is the policy: the artifact's {@code q_values} are the
  * policy logits {@code f(s, .)} and its {@code action} is {@code argmax_a f(s, a)}, the most
- * probable action of the extracted policy (as for behaviour cloning).
+ * probable action of the extracted policy (as for behaviour cloning). With {@code
+ * trainer.iql.policies = K > 1} the online network is an ensemble of K policy networks {@code f_k}
+ * from independent initialisations, each trained on its own cross-entropy above (the sum over
+ * {@code k}); the exported logits are {@code log mean_k softmax(f_k(s, .))} and the action their
+ * argmax, so the policies' disagreement where the data is thin averages out. With K = 1 the sum has
+ * one term, the paper's loss.
  *
  * <p>Named parts: {@code td} is the Q loss, {@code conservative} is {@code value + policy}, the
  * per-sample TD error is {@code y_i - Q(s_i, a_i)} and {@code mean_q} the mean {@code Q(s_i, a_i)}.
@@ -51,8 +60,18 @@ public final class IqlLoss implements QLoss {
     private final float huberDelta;
     private final float expectile;
     private final float beta;
+    private final int critics;
 
     public IqlLoss(TdLossFunction tdLoss, float huberDelta, float expectile, float beta) {
+        this(tdLoss, huberDelta, expectile, beta, 1);
+    }
+
+    /**
+     * @param critics how many (Q, V) pairs: 1 shared by every policy network, or as many as there
+     *     are policy networks ({@code trainer.iql.critics})
+     */
+    public IqlLoss(
+            TdLossFunction tdLoss, float huberDelta, float expectile, float beta, int critics) {
         this.tdLoss = Objects.requireNonNull(tdLoss, "tdLoss");
         if (!(expectile > 0 && expectile < 1)) {
             throw new IllegalArgumentException(
@@ -62,9 +81,14 @@ public final class IqlLoss implements QLoss {
             throw new IllegalArgumentException(
                     "trainer.iql.beta=" + beta + " is invalid: must be finite and >= 0");
         }
+        if (critics < 1) {
+            throw new IllegalArgumentException(
+                    "trainer.iql.critics=" + critics + " is invalid: must be >= 1");
+        }
         this.huberDelta = huberDelta;
         this.expectile = expectile;
         this.beta = beta;
+        this.critics = critics;
     }
 
     @Override
@@ -72,17 +96,39 @@ public final class IqlLoss implements QLoss {
         return Algo.IQL;
     }
 
-    @Override
-    public Map<String, Integer> auxiliaryOutputs(int numActions) {
-        return Map.of(Q, numActions, V, 1);
+    /** The aux name of critic {@code k}'s Q-network: {@code q}, then {@code q_1, q_2, ...}. */
+    static String qName(int k) {
+        return k == 0 ? Q : Q + "_" + k;
+    }
+
+    /** The aux name of critic {@code k}'s state-value network: {@code v}, {@code v_1, ...}. */
+    static String vName(int k) {
+        return k == 0 ? V : V + "_" + k;
     }
 
     @Override
-    public LossParts build(LossInputs in) {
+    public Map<String, Integer> auxiliaryOutputs(int numActions) {
+        Map<String, Integer> out = new HashMap<>();
+        for (int k = 0; k < critics; k++) {
+            out.put(qName(k), numActions);
+            out.put(vName(k), 1);
+        }
+        return out;
+    }
+
+    /** One critic's terms: its losses and, for the policy, its advantages. */
+    private record Critic(
+            Operand<TFloat32> value, // []
+            Operand<TFloat32> td, // []
+            Operand<TFloat32> tdError, // [batch]
+            Operand<TFloat32> qTaken, // [batch]
+            Operand<TFloat32> u) {} // [batch], Q_target(s, a) - V(s)
+
+    private Critic critic(LossInputs in, int k) {
         Ops tf = in.tf();
         int n = in.numActions();
-        AuxNetwork qNet = in.aux(Q);
-        AuxNetwork vNet = in.aux(V);
+        AuxNetwork qNet = in.aux(qName(k));
+        AuxNetwork vNet = in.aux(vName(k));
         Operand<TFloat32> q = qNet.online().apply(tf, in.obs()); // [batch, numActions]
         Operand<TFloat32> qTaken = DqnLoss.valueOf(tf, q, in.action(), n); // [batch]
         Operand<TFloat32> qTargetTaken = // [batch]
@@ -93,35 +139,68 @@ public final class IqlLoss implements QLoss {
                 tf.stopGradient(column(tf, vNet.online().apply(tf, in.nextObs())));
 
         Operand<TFloat32> u = tf.math.sub(qTargetTaken, v); // [batch]
-        Operand<TFloat32> value =
-                tf.withName("value_loss").math.mean(expectileLoss(tf, u, expectile), zero(tf));
-
+        Operand<TFloat32> value = tf.math.mean(expectileLoss(tf, u, expectile), zero(tf));
         Operand<TFloat32> y = // [batch]
                 tf.math.add(in.nStepReturn(), tf.math.mul(in.bootstrapDiscount(), nextV));
-        Operand<TFloat32> tdError = tf.withName("td_error").math.sub(y, qTaken); // [batch]
+        Operand<TFloat32> tdError = tf.math.sub(y, qTaken); // [batch]
         Operand<TFloat32> td =
-                tf.withName("td_loss")
-                        .math
-                        .mean(
-                                tf.math.mul(in.weight(), tdLoss.apply(tf, tdError, huberDelta)),
-                                zero(tf)); // []
+                tf.math.mean(
+                        tf.math.mul(in.weight(), tdLoss.apply(tf, tdError, huberDelta)),
+                        zero(tf)); // []
+        return new Critic(value, td, tdError, qTaken, u);
+    }
 
-        Operand<TFloat32> logits = in.online().apply(tf, in.obs()); // [batch, numActions]
-        Operand<TFloat32> crossEntropy = // [batch]
-                tf.math.sub(
-                        CqlLoss.logSumExp(tf, logits), DqnLoss.valueOf(tf, logits, in.action(), n));
-        Operand<TFloat32> weights = // [batch]
-                tf.stopGradient(
-                        tf.math.minimum(
-                                tf.math.exp(tf.math.mul(tf.constant(beta), u)),
-                                tf.constant(MAX_WEIGHT)));
-        Operand<TFloat32> policy =
-                tf.withName("policy_loss").math.mean(tf.math.mul(weights, crossEntropy), zero(tf));
+    @Override
+    public LossParts build(LossInputs in) {
+        Ops tf = in.tf();
+        int n = in.numActions();
+        List<QNetwork> policies = in.online().members();
+        if (critics != 1 && critics != policies.size()) {
+            throw new IllegalArgumentException(
+                    "trainer.iql.critics="
+                            + critics
+                            + " needs 1 or one per policy network (trainer.iql.policies="
+                            + policies.size()
+                            + ")");
+        }
+        List<Critic> cs = new ArrayList<>(critics);
+        for (int k = 0; k < critics; k++) {
+            cs.add(critic(in, k));
+        }
+        // Each critic's and each policy's loss is summed: every network gets exactly the gradient
+        // it would get alone (trainer.iql.policies, trainer.iql.critics); policy k reads the
+        // advantages of critic k, or of the one shared critic.
+        Operand<TFloat32> value = null, td = null, policy = null;
+        for (Critic c : cs) {
+            value = value == null ? c.value() : tf.math.add(value, c.value());
+            td = td == null ? c.td() : tf.math.add(td, c.td());
+        }
+        for (int k = 0; k < policies.size(); k++) {
+            Operand<TFloat32> u = cs.get(critics == 1 ? 0 : k).u();
+            Operand<TFloat32> weights = // [batch]
+                    tf.stopGradient(
+                            tf.math.minimum(
+                                    tf.math.exp(tf.math.mul(tf.constant(beta), u)),
+                                    tf.constant(MAX_WEIGHT)));
+            Operand<TFloat32> logits = policies.get(k).apply(tf, in.obs()); // [batch, numActions]
+            Operand<TFloat32> crossEntropy = // [batch]
+                    tf.math.sub(
+                            CqlLoss.logSumExp(tf, logits),
+                            DqnLoss.valueOf(tf, logits, in.action(), n));
+            Operand<TFloat32> memberLoss = // []
+                    tf.math.mean(tf.math.mul(weights, crossEntropy), zero(tf));
+            policy = policy == null ? memberLoss : tf.math.add(policy, memberLoss);
+        }
+        value = tf.withName("value_loss").identity(value);
+        td = tf.withName("td_loss").identity(td);
+        policy = tf.withName("policy_loss").identity(policy);
+        Operand<TFloat32> tdError = tf.withName("td_error").identity(cs.get(0).tdError());
 
         Operand<TFloat32> conservative =
                 tf.withName("conservative_loss").math.add(value, policy); // []
         Operand<TFloat32> total = tf.withName("total_loss").math.add(td, conservative); // []
-        Operand<TFloat32> meanQ = tf.withName("mean_q").math.mean(qTaken, zero(tf)); // []
+        Operand<TFloat32> meanQ = // [], critic 0's
+                tf.withName("mean_q").math.mean(cs.get(0).qTaken(), zero(tf));
         return new LossParts(total, td, conservative, tdError, meanQ);
     }
 

@@ -34,7 +34,12 @@ public interface QLoss {
                             (float) config.cqlTargetGap(),
                             config.cqlAlphaLr());
             case IQL ->
-                    new IqlLoss(f, delta, (float) config.iqlExpectile(), (float) config.iqlBeta());
+                    new IqlLoss(
+                            f,
+                            delta,
+                            (float) config.iqlExpectile(),
+                            (float) config.iqlBeta(),
+                            config.iqlCritics());
             case BCQ -> new BcqLoss(f, delta, (float) config.bcqThreshold());
             case BC -> new BcLoss();
             case A2C, REINFORCE, IMPALA ->

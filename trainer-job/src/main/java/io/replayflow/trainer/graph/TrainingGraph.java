@@ -98,8 +98,11 @@ public final class TrainingGraph {
                 in.withName("next_action")
                         .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
 
-        online = netSpec.build(tf.withSubScope("online"), spec);
-        target = netSpec.build(tf.withSubScope("target"), spec);
+        // The online network is the exported one: an ensemble of policies for IQL with
+        // trainer.iql.policies > 1; the extra networks are always the plain architecture.
+        QNetworkSpec onlineSpec = config.onlineNetworkSpec();
+        online = onlineSpec.build(tf.withSubScope("online"), spec);
+        target = onlineSpec.build(tf.withSubScope("target"), spec);
         aux = new LinkedHashMap<>();
         new TreeMap<>(qLoss.auxiliaryOutputs(spec.numActions()))
                 .forEach(

@@ -2,6 +2,7 @@ package io.replayflow.trainer.net;
 
 import io.replayflow.trainer.TransitionSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.tensorflow.Operand;
@@ -17,12 +18,19 @@ import org.tensorflow.types.TFloat32;
  * <p>uint8-image specs are scaled by 1/255 first, so callers feed raw pixel values as floats,
  * unless the architecture keeps the values as they are ({@link Builder#unscaled}: MinAtar's 0/1
  * images).
+ *
+ * <p>An {@linkplain #ensemble ensemble} is K such networks of the same architecture, each with its
+ * own variables, whose outputs are read as policy logits and combined by averaging probabilities:
+ * {@code apply} returns {@code log mean_k softmax(f_k(s, .))}, the logits of the mixture policy
+ * (its argmax is the argmax of the mean probabilities); {@link #members()} gives each member's own
+ * logits for training.
  */
 public final class QNetwork {
 
     private final List<Step> steps;
     private final boolean scalePixels;
     private final int numActions;
+    private final List<QNetwork> members; // empty unless an ensemble
 
     /** A layer, or a reshape to {@code [batch, size]} before the next one. */
     private record Step(Layer layer, int flattenTo) {}
@@ -31,6 +39,42 @@ public final class QNetwork {
         this.steps = List.copyOf(steps);
         this.scalePixels = scalePixels;
         this.numActions = numActions;
+        this.members = List.of();
+    }
+
+    private QNetwork(List<QNetwork> members) {
+        this.steps = List.of();
+        this.scalePixels = false;
+        this.numActions = members.get(0).numActions();
+        this.members = List.copyOf(members);
+    }
+
+    /**
+     * The ensemble of {@code members} (at least 2, all with the same number of outputs, none an
+     * ensemble itself), whose {@link #apply} is the log of their mean softmax probabilities.
+     */
+    public static QNetwork ensemble(List<QNetwork> members) {
+        if (members.size() < 2) {
+            throw new IllegalArgumentException(
+                    "an ensemble needs at least 2 members, got " + members.size());
+        }
+        for (QNetwork m : members) {
+            if (m.isEnsemble() || m.numActions() != members.get(0).numActions()) {
+                throw new IllegalArgumentException(
+                        "ensemble members must be plain networks with the same number of outputs");
+            }
+        }
+        return new QNetwork(members);
+    }
+
+    /** The member networks of an ensemble, or this network alone. */
+    public List<QNetwork> members() {
+        return members.isEmpty() ? List.of(this) : members;
+    }
+
+    /** Whether this is an {@link #ensemble} of several networks. */
+    public boolean isEnsemble() {
+        return !members.isEmpty();
     }
 
     static Builder builder(Ops scope, TransitionSpec spec) {
@@ -39,6 +83,9 @@ public final class QNetwork {
 
     /** {@code Q(obs, .)}: {@code [batch, ...obsShape]} float → {@code [batch, numActions]}. */
     public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> obs) {
+        if (isEnsemble()) {
+            return mixtureLogits(tf, obs);
+        }
         Operand<TFloat32> x = scalePixels ? tf.math.mul(obs, tf.constant(1f / 255f)) : obs;
         for (Step step : steps) {
             if (step.layer() == null) {
@@ -50,9 +97,30 @@ public final class QNetwork {
         return x;
     }
 
-    /** Every variable, layer by layer, kernel before bias. */
+    /**
+     * {@code log mean_k softmax(f_k(obs, .)) = logsumexp_k log_softmax(f_k(obs, .)) - log K},
+     * {@code [batch, numActions]}.
+     */
+    private Operand<TFloat32> mixtureLogits(Ops tf, Operand<TFloat32> obs) {
+        List<Operand<TFloat32>> logProbs = new ArrayList<>(members.size());
+        for (QNetwork m : members) {
+            logProbs.add(tf.nn.logSoftmax(m.apply(tf, obs))); // [batch, numActions]
+        }
+        Operand<TFloat32> stacked = tf.stack(logProbs); // [K, batch, numActions]
+        Operand<TFloat32> max = tf.stopGradient(tf.max(stacked, tf.constant(0))); // [batch, A]
+        Operand<TFloat32> sumExp = // [batch, numActions]
+                tf.sum(tf.math.exp(tf.math.sub(stacked, max)), tf.constant(0));
+        return tf.math.sub(
+                tf.math.add(max, tf.math.log(sumExp)),
+                tf.constant((float) Math.log(members.size())));
+    }
+
+    /** Every variable, layer by layer, kernel before bias; an ensemble's member by member. */
     public List<Variable<TFloat32>> variables() {
         List<Variable<TFloat32>> vars = new ArrayList<>();
+        for (QNetwork m : members) {
+            vars.addAll(m.variables());
+        }
         for (Step step : steps) {
             if (step.layer() != null) {
                 vars.addAll(step.layer().variables());
@@ -64,6 +132,9 @@ public final class QNetwork {
     /** Fan-in of each variable in {@link #variables()} order (for initialisation). */
     public int[] fanIns() {
         List<Integer> fanIns = new ArrayList<>();
+        for (QNetwork m : members) {
+            Arrays.stream(m.fanIns()).forEach(fanIns::add);
+        }
         for (Step step : steps) {
             if (step.layer() != null) {
                 for (int i = 0; i < step.layer().variables().size(); i++) {

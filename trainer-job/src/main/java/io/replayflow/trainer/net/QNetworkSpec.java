@@ -1,6 +1,7 @@
 package io.replayflow.trainer.net;
 
 import io.replayflow.trainer.TransitionSpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -28,6 +29,15 @@ public sealed interface QNetworkSpec {
     }
 
     /**
+     * {@code members} independently initialised copies of {@code member} whose outputs are read as
+     * policy logits and averaged as probabilities ({@link QNetwork#ensemble}); {@code member}
+     * itself when {@code members} is 1.
+     */
+    static QNetworkSpec ensemble(QNetworkSpec member, int members) {
+        return members == 1 ? member : new Ensemble(member, members);
+    }
+
+    /**
      * Creates the variables under {@code scope} (e.g. {@code tf.withSubScope("online")}).
      *
      * @throws IllegalArgumentException if the observation shape does not fit the architecture
@@ -44,6 +54,37 @@ public sealed interface QNetworkSpec {
 
     /** A short description, e.g. {@code mlp[64,64]} or {@code nature-cnn}. */
     String describe();
+
+    /**
+     * {@code members} copies of {@code member}, built under {@code member_0, member_1, ...},
+     * applied as the mixture of their softmax policies ({@link QNetwork#ensemble}).
+     */
+    record Ensemble(QNetworkSpec member, int members) implements QNetworkSpec {
+
+        public Ensemble {
+            if (member instanceof Ensemble) {
+                throw new IllegalArgumentException("an ensemble's member cannot be an ensemble");
+            }
+            if (members < 2) {
+                throw new IllegalArgumentException(
+                        "an ensemble needs at least 2 members, got " + members);
+            }
+        }
+
+        @Override
+        public QNetwork build(Ops scope, TransitionSpec spec, int outputs) {
+            List<QNetwork> nets = new ArrayList<>(members);
+            for (int k = 0; k < members; k++) {
+                nets.add(member.build(scope.withSubScope("member_" + k), spec, outputs));
+            }
+            return QNetwork.ensemble(nets);
+        }
+
+        @Override
+        public String describe() {
+            return members + "x" + member.describe();
+        }
+    }
 
     /**
      * Observations (flattened) → ReLU dense layers of {@code hidden} widths → linear {@code
