@@ -12,8 +12,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
-import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.schema.MessageType;
 
 /**
  * Experience-log files as a Flink {@link StreamFormat} of {@link ReplayRow}s. A file that stores no
@@ -42,13 +45,7 @@ final class LogRowFormat implements StreamFormat<ReplayRow> {
                             + " bytes");
         }
         StreamInputFile input = new StreamInputFile(stream, fileLen);
-        // Only the footer (closing a reader would close the shared stream); each reader seeks.
-        @SuppressWarnings("deprecation")
-        boolean frames =
-                LogRowReader.storesFrames(
-                        ParquetFileReader.readFooter(input, ParquetMetadataConverter.NO_FILTER)
-                                .getFileMetaData()
-                                .getSchema());
+        boolean frames = LogRowReader.storesFrames(footerSchema(input));
         if (frames) {
             TransitionReader transitions = TransitionParquet.reader(input);
             return new Reader<>() {
@@ -76,6 +73,39 @@ final class LogRowFormat implements StreamFormat<ReplayRow> {
                 rows.close();
             }
         };
+    }
+
+    /** The file's schema, read through a stream whose close leaves the shared stream open. */
+    private static MessageType footerSchema(StreamInputFile input) throws IOException {
+        InputFile unclosed =
+                new InputFile() {
+                    @Override
+                    public long getLength() {
+                        return input.getLength();
+                    }
+
+                    @Override
+                    public SeekableInputStream newStream() throws IOException {
+                        SeekableInputStream in = input.newStream();
+                        return new DelegatingSeekableInputStream(in) {
+                            @Override
+                            public long getPos() throws IOException {
+                                return in.getPos();
+                            }
+
+                            @Override
+                            public void seek(long newPos) throws IOException {
+                                in.seek(newPos);
+                            }
+
+                            @Override
+                            public void close() {}
+                        };
+                    }
+                };
+        try (ParquetFileReader footer = ParquetFileReader.open(unclosed)) {
+            return footer.getFileMetaData().getSchema();
+        }
     }
 
     @Override
