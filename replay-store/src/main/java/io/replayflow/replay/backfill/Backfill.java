@@ -10,7 +10,6 @@ import io.replayflow.replay.job.ReplayStorePipeline;
 import io.replayflow.replay.job.internal.ReplayRowTypeInfo;
 import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.replay.scoring.PolicyAnnouncement;
-import io.replayflow.schemas.avro.Transition;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +35,9 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 /**
  * Rebuilds a replay dataset from the experience log: the replay-store job's operators ({@link
  * ReplayStorePipeline#buildBatch}) in Flink's BATCH runtime mode over the log's committed files in
- * a {@link BackfillRange}, read by a bounded {@link FileSource} through the log's one reader
- * ({@link TransitionLogFormat}: whole files, image rows rebuilt from their stored frames). The
- * dataset appears whole or not at all ({@link DatasetSwap}).
+ * a {@link BackfillRange}, read by a bounded {@link FileSource} ({@link LogRowFormat}: whole files;
+ * vector files column by column into rows, image files through the log's reader, which rebuilds
+ * their stored frames). The dataset appears whole or not at all ({@link DatasetSwap}).
  *
  * <pre>{@code
  * ReplayStoreConfig config = ReplayStoreConfig.builder()
@@ -154,16 +153,16 @@ public final class Backfill {
         // Every operator here emits rows it does not touch again (the reader's records are fresh,
         // the enrichment's come out of its state once), so the chain needs no defensive copies.
         env.getConfig().enableObjectReuse();
-        FileSource<Transition> source =
+        FileSource<ReplayRow> source =
                 FileSource.forRecordStreamFormat(
-                                new TransitionLogFormat(),
+                                new LogRowFormat(),
                                 files.stream().map(DataFile::path).toArray(Path[]::new))
                         .build();
         DataStream<ReplayRow> rows =
                 env.fromSource(
                                 source,
-                                WatermarkStrategy.<Transition>forMonotonousTimestamps()
-                                        .withTimestampAssigner((t, previous) -> t.getEventTimeMs()),
+                                WatermarkStrategy.<ReplayRow>forMonotonousTimestamps()
+                                        .withTimestampAssigner((r, previous) -> r.eventTimeMs),
                                 "experience log")
                         .uid("source-experience-log")
                         .flatMap(new LogRows(range), ReplayRowTypeInfo.INSTANCE)

@@ -68,7 +68,8 @@ public final class BackfillBenchmark {
                                     FileSystem.getLocalFileSystem()
                                             .create(file, FileSystem.WriteMode.OVERWRITE)),
                             LogCompression.ZSTD,
-                            64L << 20)) {
+                            64L << 20,
+                            false)) { // as ingest writes vector rows (framesOnceFor)
                 long i = 0;
                 while (i < inHour) {
                     int length = (int) Math.min(inHour - i, 10 + rng.nextInt(191));

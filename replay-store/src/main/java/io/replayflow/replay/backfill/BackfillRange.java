@@ -1,6 +1,7 @@
 package io.replayflow.replay.backfill;
 
 import io.replayflow.log.layout.PartitionPath;
+import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.schemas.avro.Transition;
 import java.io.Serializable;
 import java.time.Instant;
@@ -48,5 +49,14 @@ public record BackfillRange(String envId, long fromMs, long toMs, Set<Long> poli
                 && at < toMs
                 && (envId == null || envId.equals(t.getEnvId()))
                 && (policyVersions.isEmpty() || policyVersions.contains(t.getPolicyVersion()));
+    }
+
+    /** Whether {@code row} is in range (as {@link #includes(Transition)} of its transition). */
+    public boolean includes(ReplayRow row) {
+        long at = row.eventTimeMs;
+        return at >= fromMs
+                && at < toMs
+                && (envId == null || envId.equals(row.envId))
+                && (policyVersions.isEmpty() || policyVersions.contains(row.policyVersion));
     }
 }

@@ -2,7 +2,6 @@ package io.replayflow.replay.backfill;
 
 import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.replay.row.ReplayRow;
-import io.replayflow.schemas.avro.Transition;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -11,13 +10,13 @@ import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns the log's {@link Transition}s into {@link ReplayRow}s, keeping those in the {@link
- * BackfillRange} (vector and image observations alike, as in the streaming job's decoder). Counts
- * what it read in two accumulators the backfill reports as progress: {@link #ROWS_READ} and {@link
- * #PARTITIONS_READ} (partitions this subtask started; two subtasks reading files of one partition
- * both count it, so the caller caps it at the total).
+ * Keeps the log's {@link ReplayRow}s those in the {@link BackfillRange} (vector and image
+ * observations alike, as in the streaming job's decoder). Counts what it read in two accumulators
+ * the backfill reports as progress: {@link #ROWS_READ} and {@link #PARTITIONS_READ} (partitions
+ * this subtask started; two subtasks reading files of one partition both count it, so the caller
+ * caps it at the total).
  */
-final class LogRows extends RichFlatMapFunction<Transition, ReplayRow> {
+final class LogRows extends RichFlatMapFunction<ReplayRow, ReplayRow> {
 
     static final String ROWS_READ = "backfill-rows-read";
     static final String PARTITIONS_READ = "backfill-partitions-read";
@@ -39,14 +38,13 @@ final class LogRows extends RichFlatMapFunction<Transition, ReplayRow> {
     }
 
     @Override
-    public void flatMap(Transition t, Collector<ReplayRow> out) {
+    public void flatMap(ReplayRow row, Collector<ReplayRow> out) {
         rowsRead.add(1);
-        if (seen.add(PartitionPath.of(t.getEnvId(), t.getEventTimeMs()))) {
+        if (seen.add(row.partition())) {
             partitionsRead.add(1);
         }
-        if (!range.includes(t)) {
-            return;
+        if (range.includes(row)) {
+            out.collect(row);
         }
-        out.collect(ReplayRow.fromTransition(t));
     }
 }
