@@ -12,9 +12,7 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 
 /**
@@ -34,22 +32,6 @@ import org.apache.parquet.schema.Type;
 public final class LogRowReader implements AutoCloseable {
 
     private static final int MAX_OBS_DIM = 1 << 16;
-
-    private static final String[] COLUMNS = {
-        ReplayColumns.ENV_ID,
-        ReplayColumns.ACTOR_ID,
-        ReplayColumns.EPISODE_ID,
-        ReplayColumns.STEP,
-        ReplayColumns.EVENT_TIME_MS,
-        ReplayColumns.OBS,
-        ReplayColumns.ACTION,
-        ReplayColumns.REWARD,
-        ReplayColumns.NEXT_OBS,
-        ReplayColumns.TERMINATED,
-        ReplayColumns.TRUNCATED,
-        ReplayColumns.BEHAVIOR_PROB,
-        ReplayColumns.POLICY_VERSION
-    };
 
     private final ParquetFileReader reader;
     private final String file;
@@ -110,17 +92,17 @@ public final class LogRowReader implements AutoCloseable {
                             + " which rebuilds them");
         }
         List<Type> fields = new ArrayList<>();
-        for (String name : COLUMNS) {
-            fields.add(field(schema, name));
+        for (String name : RowSchema.TRANSITION_COLUMNS) {
+            fields.add(RowSchema.field(file, schema, name));
         }
         images = schema.containsField(ReplayColumns.OBS_IMAGE);
         if (images) {
-            fields.add(imageData(schema, ReplayColumns.OBS_IMAGE));
-            fields.add(imageData(schema, ReplayColumns.NEXT_OBS_IMAGE));
+            fields.add(RowSchema.imageData(file, schema, ReplayColumns.OBS_IMAGE));
+            fields.add(RowSchema.imageData(file, schema, ReplayColumns.NEXT_OBS_IMAGE));
         }
         projection = new MessageType(schema.getName(), fields);
         for (ColumnDescriptor column : projection.getColumns()) {
-            checkType(column);
+            RowSchema.checkType(file, column);
         }
         reader.setRequestedSchema(projection);
         createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
@@ -219,71 +201,6 @@ public final class LogRowReader implements AutoCloseable {
             }
         }
         throw new IllegalStateException("column " + column + " is not in the projection");
-    }
-
-    private Type field(MessageType schema, String name) {
-        if (!schema.containsField(name)) {
-            throw new IllegalStateException(
-                    "file "
-                            + file
-                            + " has no column '"
-                            + name
-                            + "': it is not a Transition (experience log) file. Its columns: "
-                            + schema.getFields().stream().map(Type::getName).toList());
-        }
-        return schema.getType(name);
-    }
-
-    private Type imageData(MessageType schema, String name) {
-        Type image = field(schema, name);
-        if (image.isPrimitive() || !image.asGroupType().containsField(ReplayColumns.IMAGE_DATA)) {
-            throw new IllegalStateException(
-                    "file "
-                            + file
-                            + ": column "
-                            + name
-                            + " is not an image group with a '"
-                            + ReplayColumns.IMAGE_DATA
-                            + "' field (the Transition contract's UInt8Tensor)");
-        }
-        GroupType group = image.asGroupType();
-        return new GroupType(group.getRepetition(), name, group.getType(ReplayColumns.IMAGE_DATA));
-    }
-
-    private void checkType(ColumnDescriptor column) {
-        String name = column.getPath()[0];
-        PrimitiveTypeName expected =
-                switch (name) {
-                    case ReplayColumns.ENV_ID,
-                            ReplayColumns.ACTOR_ID,
-                            ReplayColumns.EPISODE_ID,
-                            ReplayColumns.OBS_IMAGE,
-                            ReplayColumns.NEXT_OBS_IMAGE ->
-                            PrimitiveTypeName.BINARY;
-                    case ReplayColumns.STEP,
-                            ReplayColumns.EVENT_TIME_MS,
-                            ReplayColumns.POLICY_VERSION ->
-                            PrimitiveTypeName.INT64;
-                    case ReplayColumns.ACTION -> PrimitiveTypeName.INT32;
-                    case ReplayColumns.TERMINATED, ReplayColumns.TRUNCATED ->
-                            PrimitiveTypeName.BOOLEAN;
-                    default -> PrimitiveTypeName.FLOAT;
-                };
-        PrimitiveTypeName actual = column.getPrimitiveType().getPrimitiveTypeName();
-        boolean list = name.equals(ReplayColumns.OBS) || name.equals(ReplayColumns.NEXT_OBS);
-        if (actual != expected || (!list && column.getMaxRepetitionLevel() != 0)) {
-            throw new IllegalStateException(
-                    "file "
-                            + file
-                            + ": column "
-                            + String.join(".", column.getPath())
-                            + " is "
-                            + (column.getMaxRepetitionLevel() != 0 ? "repeated " : "")
-                            + actual
-                            + ", expected "
-                            + expected
-                            + " (the Transition contract's type)");
-        }
     }
 
     /** Decodes a string column's value once per run of equal values. */

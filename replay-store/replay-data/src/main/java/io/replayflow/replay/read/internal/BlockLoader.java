@@ -3,6 +3,7 @@ package io.replayflow.replay.read.internal;
 import io.replayflow.log.layout.DataFile;
 import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.replay.parquet.ColumnCursor;
+import io.replayflow.replay.parquet.RowSchema;
 import io.replayflow.replay.row.ReplayColumns;
 import io.replayflow.schemas.env.FrameStacking;
 import io.replayflow.schemas.frames.FrameDecoder;
@@ -18,9 +19,7 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 
 /**
@@ -55,22 +54,6 @@ import org.apache.parquet.schema.Type;
 public final class BlockLoader {
 
     private static final int MAX_OBS_DIM = 1 << 16;
-
-    private static final String[] TRANSITION_COLUMNS = {
-        ReplayColumns.ENV_ID,
-        ReplayColumns.ACTOR_ID,
-        ReplayColumns.EPISODE_ID,
-        ReplayColumns.STEP,
-        ReplayColumns.EVENT_TIME_MS,
-        ReplayColumns.OBS,
-        ReplayColumns.ACTION,
-        ReplayColumns.REWARD,
-        ReplayColumns.NEXT_OBS,
-        ReplayColumns.TERMINATED,
-        ReplayColumns.TRUNCATED,
-        ReplayColumns.BEHAVIOR_PROB,
-        ReplayColumns.POLICY_VERSION
-    };
 
     private static final String[] ENRICHMENT_COLUMNS = {
         ReplayColumns.N_STEP_RETURN,
@@ -870,119 +853,42 @@ public final class BlockLoader {
     /** The needed top-level fields, after checking that each exists with the right type. */
     private static MessageType project(DataFile file, MessageType schema, boolean enriched) {
         List<Type> fields = new ArrayList<>();
-        for (String name : TRANSITION_COLUMNS) {
-            fields.add(field(file, schema, name));
+        for (String name : RowSchema.TRANSITION_COLUMNS) {
+            fields.add(RowSchema.field(file.path().toString(), schema, name));
         }
         if (enriched) {
             for (String name : ENRICHMENT_COLUMNS) {
-                fields.add(field(file, schema, name));
+                fields.add(RowSchema.field(file.path().toString(), schema, name));
             }
         }
         if (schema.containsField(ReplayColumns.NEXT_OBS_FRAMES)) {
-            fields.add(field(file, schema, ReplayColumns.FRAMES));
-            fields.add(field(file, schema, ReplayColumns.OBS_FRAMES));
-            fields.add(field(file, schema, ReplayColumns.NEXT_OBS_FRAMES));
+            fields.add(RowSchema.field(file.path().toString(), schema, ReplayColumns.FRAMES));
+            fields.add(RowSchema.field(file.path().toString(), schema, ReplayColumns.OBS_FRAMES));
+            fields.add(
+                    RowSchema.field(file.path().toString(), schema, ReplayColumns.NEXT_OBS_FRAMES));
             if (enriched) {
-                fields.add(field(file, schema, ReplayColumns.BOOTSTRAP_OBS_FRAMES));
+                fields.add(
+                        RowSchema.field(
+                                file.path().toString(),
+                                schema,
+                                ReplayColumns.BOOTSTRAP_OBS_FRAMES));
             }
         } else if (schema.containsField(ReplayColumns.OBS_IMAGE)) {
-            fields.add(imageData(file, schema, ReplayColumns.OBS_IMAGE));
-            fields.add(imageData(file, schema, ReplayColumns.NEXT_OBS_IMAGE));
+            fields.add(
+                    RowSchema.imageData(file.path().toString(), schema, ReplayColumns.OBS_IMAGE));
+            fields.add(
+                    RowSchema.imageData(
+                            file.path().toString(), schema, ReplayColumns.NEXT_OBS_IMAGE));
             if (enriched) {
-                fields.add(imageData(file, schema, ReplayColumns.BOOTSTRAP_OBS_IMAGE));
+                fields.add(
+                        RowSchema.imageData(
+                                file.path().toString(), schema, ReplayColumns.BOOTSTRAP_OBS_IMAGE));
             }
         }
         MessageType projection = new MessageType(schema.getName(), fields);
         for (ColumnDescriptor column : projection.getColumns()) {
-            checkType(file, column);
+            RowSchema.checkType(file.path().toString(), column);
         }
         return projection;
-    }
-
-    /** An image group projected to its {@code data} bytes (a log file's also holds the shape). */
-    private static Type imageData(DataFile file, MessageType schema, String name) {
-        Type image = field(file, schema, name);
-        if (image.isPrimitive() || !image.asGroupType().containsField(ReplayColumns.IMAGE_DATA)) {
-            throw new IllegalStateException(
-                    "file "
-                            + file.path()
-                            + ": column "
-                            + name
-                            + " is not an image group with a '"
-                            + ReplayColumns.IMAGE_DATA
-                            + "' field (the Transition contract's UInt8Tensor)");
-        }
-        GroupType group = image.asGroupType();
-        return new GroupType(group.getRepetition(), name, group.getType(ReplayColumns.IMAGE_DATA));
-    }
-
-    private static Type field(DataFile file, MessageType schema, String name) {
-        if (!schema.containsField(name)) {
-            throw new IllegalStateException(
-                    "file "
-                            + file.path()
-                            + " has no column '"
-                            + name
-                            + "': it is not a Transition (experience log) or replay-row file."
-                            + " Its columns: "
-                            + schema.getFields().stream().map(Type::getName).toList());
-        }
-        return schema.getType(name);
-    }
-
-    private static void checkType(DataFile file, ColumnDescriptor column) {
-        String name = column.getPath()[0];
-        PrimitiveTypeName expected =
-                switch (name) {
-                    case ReplayColumns.ENV_ID,
-                            ReplayColumns.ACTOR_ID,
-                            ReplayColumns.EPISODE_ID,
-                            ReplayColumns.OBS_IMAGE,
-                            ReplayColumns.NEXT_OBS_IMAGE,
-                            ReplayColumns.BOOTSTRAP_OBS_IMAGE,
-                            ReplayColumns.FRAMES ->
-                            PrimitiveTypeName.BINARY;
-                    case ReplayColumns.STEP,
-                            ReplayColumns.EVENT_TIME_MS,
-                            ReplayColumns.POLICY_VERSION ->
-                            PrimitiveTypeName.INT64;
-                    case ReplayColumns.ACTION,
-                            ReplayColumns.N_STEP_COUNT,
-                            ReplayColumns.OBS_FRAMES,
-                            ReplayColumns.NEXT_OBS_FRAMES,
-                            ReplayColumns.BOOTSTRAP_OBS_FRAMES ->
-                            PrimitiveTypeName.INT32;
-                    case ReplayColumns.TERMINATED,
-                            ReplayColumns.TRUNCATED,
-                            ReplayColumns.BOOTSTRAP_CUT,
-                            ReplayColumns.EPISODE_COMPLETE ->
-                            PrimitiveTypeName.BOOLEAN;
-                    case ReplayColumns.PRIORITY -> PrimitiveTypeName.DOUBLE;
-                    default -> PrimitiveTypeName.FLOAT;
-                };
-        PrimitiveTypeName actual = column.getPrimitiveType().getPrimitiveTypeName();
-        if (actual != expected) {
-            throw new IllegalStateException(
-                    "file "
-                            + file.path()
-                            + ": column "
-                            + String.join(".", column.getPath())
-                            + " is "
-                            + actual
-                            + ", expected "
-                            + expected
-                            + " (the Transition contract's type)");
-        }
-        boolean list =
-                name.equals(ReplayColumns.OBS)
-                        || name.equals(ReplayColumns.NEXT_OBS)
-                        || name.equals(ReplayColumns.BOOTSTRAP_OBS)
-                        || name.equals(ReplayColumns.OBS_FRAMES)
-                        || name.equals(ReplayColumns.NEXT_OBS_FRAMES)
-                        || name.equals(ReplayColumns.BOOTSTRAP_OBS_FRAMES);
-        if (!list && column.getMaxRepetitionLevel() != 0) {
-            throw new IllegalStateException(
-                    "file " + file.path() + ": column " + name + " is repeated; expected a scalar");
-        }
     }
 }
