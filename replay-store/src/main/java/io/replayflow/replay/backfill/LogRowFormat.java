@@ -9,9 +9,6 @@ import io.replayflow.replay.row.ReplayRow;
 import io.replayflow.schemas.avro.Transition;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.src.reader.StreamFormat;
-import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
@@ -23,56 +20,25 @@ import org.apache.parquet.schema.MessageType;
  * frames (vector rows) is read column by column straight into rows ({@link LogRowReader}: no Avro
  * records, no boxed floats); a file that stores image frames once goes through the log's reader
  * ({@link TransitionParquet#reader}), which rebuilds them, and {@link ReplayRow#fromTransition}.
- * Both yield the same rows for the same transitions. Not splittable: a file's frames decode only
- * from its start, in order. A restored reader starts the file again and the file source skips the
- * rows already emitted.
+ * Both yield the same rows for the same transitions. Read whole ({@link WholeLogFileFormat}).
  */
-final class LogRowFormat implements StreamFormat<ReplayRow> {
+final class LogRowFormat extends WholeLogFileFormat<ReplayRow> {
 
     private static final long serialVersionUID = 1L;
 
     @Override
-    public Reader<ReplayRow> createReader(
-            Configuration config, FSDataInputStream stream, long fileLen, long splitEnd)
-            throws IOException {
-        if (splitEnd != fileLen) {
-            throw new IllegalArgumentException(
-                    "an experience-log file is read whole (its frames decode from its start), but"
-                            + " a split ends at "
-                            + splitEnd
-                            + " of "
-                            + fileLen
-                            + " bytes");
-        }
-        StreamInputFile input = new StreamInputFile(stream, fileLen);
-        boolean frames = LogRowReader.storesFrames(footerSchema(input));
-        if (frames) {
+    Reader<ReplayRow> open(StreamInputFile input, String name) throws IOException {
+        if (LogRowReader.storesFrames(footerSchema(input))) {
             TransitionReader transitions = TransitionParquet.reader(input);
-            return new Reader<>() {
-                @Override
-                public ReplayRow read() throws IOException {
-                    Transition t = transitions.read();
-                    return t == null ? null : ReplayRow.fromTransition(t);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    transitions.close();
-                }
-            };
+            return reader(
+                    () -> {
+                        Transition t = transitions.read();
+                        return t == null ? null : ReplayRow.fromTransition(t);
+                    },
+                    transitions);
         }
-        LogRowReader rows = LogRowReader.open(input, stream.toString());
-        return new Reader<>() {
-            @Override
-            public ReplayRow read() throws IOException {
-                return rows.read();
-            }
-
-            @Override
-            public void close() throws IOException {
-                rows.close();
-            }
-        };
+        LogRowReader rows = LogRowReader.open(input, name);
+        return reader(rows::read, rows);
     }
 
     /** The file's schema, read through a stream whose close leaves the shared stream open. */
@@ -106,22 +72,6 @@ final class LogRowFormat implements StreamFormat<ReplayRow> {
         try (ParquetFileReader footer = ParquetFileReader.open(unclosed)) {
             return footer.getFileMetaData().getSchema();
         }
-    }
-
-    @Override
-    public Reader<ReplayRow> restoreReader(
-            Configuration config,
-            FSDataInputStream stream,
-            long restoredOffset,
-            long fileLen,
-            long splitEnd)
-            throws IOException {
-        return createReader(config, stream, fileLen, splitEnd);
-    }
-
-    @Override
-    public boolean isSplittable() {
-        return false;
     }
 
     @Override

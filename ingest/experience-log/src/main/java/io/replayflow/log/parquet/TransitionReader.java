@@ -1,6 +1,7 @@
 package io.replayflow.log.parquet;
 
 import io.replayflow.schemas.avro.Transition;
+import java.io.Closeable;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroReadSupport;
@@ -21,7 +22,7 @@ import org.apache.parquet.io.InputFile;
  * }
  * }</pre>
  */
-public final class TransitionReader implements AutoCloseable {
+public final class TransitionReader implements Closeable {
 
     private final ParquetReader<Transition> reader;
 

@@ -2,6 +2,7 @@ package io.replayflow.replay.parquet;
 
 import io.replayflow.replay.row.ReplayColumns;
 import io.replayflow.replay.row.ReplayRow;
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ import org.apache.parquet.schema.Type;
  * <p>Cost: O(values) per row, one {@link ReplayRow} and its arrays per row; strings are decoded
  * once per run of equal values. Not thread-safe; one per file.
  */
-public final class LogRowReader implements AutoCloseable {
+public final class LogRowReader implements Closeable {
 
     private static final int MAX_OBS_DIM = 1 << 16;
 
