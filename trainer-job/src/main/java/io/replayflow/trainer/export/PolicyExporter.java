@@ -216,19 +216,26 @@ public final class PolicyExporter {
                         snapshot.spec());
         RecurrentQNetwork.Step step = net.step(tf, obs, state.get(0), state.get(1));
         Operand<TFloat32> q = tf.withName("q_values").identity(step.q());
-        outputs.input(r.stateInputs().get(0), state.get(0))
-                .input(r.stateInputs().get(1), state.get(1))
-                .output("q_values", q)
+        outputs.output("q_values", q)
                 .output(
                         "action",
-                        tf.withName("action").math.argMax(q, tf.constant(1), TInt64.class))
-                .output(
-                        r.stateOutputs().get(0),
-                        tf.withName(r.stateOutputs().get(0)).identity(step.h()))
-                .output(
-                        r.stateOutputs().get(1),
-                        tf.withName(r.stateOutputs().get(1)).identity(step.c()));
+                        tf.withName("action").math.argMax(q, tf.constant(1), TInt64.class));
+        lstmState(tf, r, outputs, state, step.h(), step.c());
         return net.variables();
+    }
+
+    /** A recurrent signature's state: {@code state} as its inputs, {@code h} and {@code c} out. */
+    private static void lstmState(
+            Ops tf,
+            PolicyManifest.Recurrent r,
+            Signature.Builder outputs,
+            List<Placeholder<TFloat32>> state,
+            Operand<TFloat32> h,
+            Operand<TFloat32> c) {
+        outputs.input(r.stateInputs().get(0), state.get(0))
+                .input(r.stateInputs().get(1), state.get(1))
+                .output(r.stateOutputs().get(0), tf.withName(r.stateOutputs().get(0)).identity(h))
+                .output(r.stateOutputs().get(1), tf.withName(r.stateOutputs().get(1)).identity(c));
     }
 
     /** The recurrent signature's state inputs and its outputs; returns the network's variables. */
@@ -246,19 +253,12 @@ public final class PolicyExporter {
                         snapshot.spec());
         RecurrentActorCritic.Step step = net.step(tf, obs, h, c);
         Operand<TFloat32> logits = tf.withName("logits").identity(step.heads().logits());
-        outputs.input(r.stateInputs().get(0), h)
-                .input(r.stateInputs().get(1), c)
-                .output("logits", logits)
+        outputs.output("logits", logits)
                 .output("value", tf.withName("value").identity(step.heads().value()))
                 .output(
                         "action",
-                        tf.withName("action").math.argMax(logits, tf.constant(1), TInt64.class))
-                .output(
-                        r.stateOutputs().get(0),
-                        tf.withName(r.stateOutputs().get(0)).identity(step.h()))
-                .output(
-                        r.stateOutputs().get(1),
-                        tf.withName(r.stateOutputs().get(1)).identity(step.c()));
+                        tf.withName("action").math.argMax(logits, tf.constant(1), TInt64.class));
+        lstmState(tf, r, outputs, state, step.h(), step.c());
         return net.variables();
     }
 

@@ -103,21 +103,8 @@ public record PolicySnapshot(
             Map<String, String> config,
             long trainStep,
             PolicyManifest.Lineage lineage) {
-        if (units < 1) {
-            throw new IllegalArgumentException("LSTM units must be >= 1, got " + units);
-        }
-        return new PolicySnapshot(
-                policyName,
-                algo,
-                trunk,
-                spec,
-                weights,
-                config,
-                trainStep,
-                lineage,
-                true,
-                units,
-                null);
+        return lstm(
+                policyName, algo, trunk, units, spec, weights, config, trainStep, lineage, true);
     }
 
     /**
@@ -134,6 +121,21 @@ public record PolicySnapshot(
             Map<String, String> config,
             long trainStep,
             PolicyManifest.Lineage lineage) {
+        return lstm(
+                policyName, algo, trunk, units, spec, weights, config, trainStep, lineage, false);
+    }
+
+    private static PolicySnapshot lstm(
+            String policyName,
+            Algo algo,
+            QNetworkSpec.Mlp trunk,
+            int units,
+            TransitionSpec spec,
+            List<float[]> weights,
+            Map<String, String> config,
+            long trainStep,
+            PolicyManifest.Lineage lineage,
+            boolean stochastic) {
         if (units < 1) {
             throw new IllegalArgumentException("LSTM units must be >= 1, got " + units);
         }
@@ -146,7 +148,7 @@ public record PolicySnapshot(
                 config,
                 trainStep,
                 lineage,
-                false,
+                stochastic,
                 units,
                 null);
     }
