@@ -136,7 +136,16 @@ class LateRewards:
                     self.max_lag = max(self.max_lag, now - due)
                     batch.append({"decision_id": decision_id, "reward": reward,
                                   "reward_id": decision_id + "/r"})
-            api.post("/v1/rewards/batch", {"rewards": batch})
+            pending = batch
+            for attempt in range(5):
+                # A batch the log takes in part answers 200 and names the rewards it could not
+                # log; resend just those (a reward_id counts once, so a resend is safe).
+                answer = api.post("/v1/rewards/batch", {"rewards": pending})
+                failures = answer.get("failures", [])
+                if not failures:
+                    break
+                pending = [pending[int(f["field"][len("rewards["):-1])] for f in failures]
+                time.sleep(0.1 * (attempt + 1))
             with self.lock:
                 self.posted += len(batch)
 

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.Set;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +52,7 @@ class ServeHttpTest {
     @AfterEach
     void healthyLog() {
         LOG.failure = null;
+        LOG.failingSessions = Set.of();
     }
 
     @Test
@@ -311,6 +313,83 @@ class ServeHttpTest {
     }
 
     @Test
+    void aBatchTheLogTakesInPartAnswersEachItemSoOnlyTheFailedOnesAreRetried() throws Exception {
+        LOG.failingSessions = Set.of("pf-2");
+        String metricsBefore = get("/metrics").body();
+        int loggedBefore = LOG.decisions.size();
+
+        HttpResponse<String> r =
+                post(
+                        "/v1/decisions/batch",
+                        "{\"decisions\":["
+                            + "{\"policy\":\"cartpole\",\"session_id\":\"pf-1\",\"obs\":[0,0,0,0]},"
+                            + "{\"policy\":\"cartpole\",\"session_id\":\"pf-2\",\"obs\":[0,0,0,0]},"
+                            + "{\"policy\":\"cartpole\",\"session_id\":\"pf-3\",\"obs\":[0,0,0,0]}]}");
+
+        // Two of three are logged: the call answers them, and names the one that is not, so
+        // the client's retry does not duplicate the two (a whole-batch 503 would have).
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.get("failed").asInt()).isEqualTo(1);
+        JsonNode answers = body.get("decisions");
+        assertThat(answers).hasSize(3);
+        assertThat(answers.get(0).get("decision_id").asText()).startsWith("pf-1:");
+        assertThat(answers.get(2).get("decision_id").asText()).startsWith("pf-3:");
+        JsonNode failed = answers.get(1);
+        assertThat(failed.has("decision_id")).isFalse();
+        assertThat(failed.get("status").asInt()).isEqualTo(503);
+        assertThat(failed.get("field").asText()).isEqualTo("decisions[1]");
+        assertThat(failed.get("error").asText()).contains("could not be logged");
+        assertThat(LOG.decisions.subList(loggedBefore, LOG.decisions.size()))
+                .extracting(d -> d.getDecisionId().toString())
+                .containsExactlyInAnyOrder(
+                        answers.get(0).get("decision_id").asText(),
+                        answers.get(2).get("decision_id").asText());
+        String metricsAfter = get("/metrics").body();
+        String logFailed = "replayflow_serve_refused_total{reason=\"log_failed\"}";
+        assertThat(metricOrZero(metricsAfter, logFailed) - metricOrZero(metricsBefore, logFailed))
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aBatchTheLogRefusesWhollyIsRefusedLikeOneCall() throws Exception {
+        LOG.failingSessions = Set.of("wf-1", "wf-2");
+
+        assertRefused(
+                post(
+                        "/v1/decisions/batch",
+                        "{\"decisions\":["
+                            + "{\"policy\":\"cartpole\",\"session_id\":\"wf-1\",\"obs\":[0,0,0,0]},"
+                            + "{\"policy\":\"cartpole\",\"session_id\":\"wf-2\",\"obs\":[0,0,0,0]}]}"),
+                503,
+                "body",
+                "could not be logged");
+    }
+
+    @Test
+    void aRewardBatchTheLogTakesInPartCountsAndNamesTheRest() throws Exception {
+        LOG.failingSessions = Set.of("rf-2");
+        int before = LOG.outcomes.size();
+
+        HttpResponse<String> r =
+                post(
+                        "/v1/rewards/batch",
+                        "{\"rewards\":["
+                                + "{\"decision_id\":\"rf-1:0\",\"reward\":1.0},"
+                                + "{\"decision_id\":\"rf-2:0\",\"reward\":1.0},"
+                                + "{\"decision_id\":\"rf-1:1\",\"reward\":0.5}]}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.get("accepted").asInt()).isEqualTo(2);
+        assertThat(body.get("failed").asInt()).isEqualTo(1);
+        assertThat(body.get("failures")).hasSize(1);
+        assertThat(body.get("failures").get(0).get("field").asText()).isEqualTo("rewards[1]");
+        assertThat(body.get("failures").get(0).get("status").asInt()).isEqualTo(503);
+        assertThat(LOG.outcomes.size() - before).isEqualTo(2);
+    }
+
+    @Test
     void everyRefusalIsCounted() throws Exception {
         post("/v1/decisions", "not json");
         post("/v1/decisions", "{\"policy\":\"zzz\",\"session_id\":\"x\",\"obs\":[1,2,3,4]}");
@@ -346,6 +425,10 @@ class ServeHttpTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(series + " not in\n" + exposition));
+    }
+
+    private static double metricOrZero(String exposition, String series) {
+        return exposition.contains(series + " ") ? metric(exposition, series) : 0.0;
     }
 
     private static void assertRefused(

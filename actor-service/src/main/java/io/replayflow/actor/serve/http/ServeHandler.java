@@ -53,17 +53,20 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   POST /v1/decisions            {policy, session_id, obs, [allowed_actions]}
  *                                 → {decision_id, action, probability, policy_version}
- *   POST /v1/decisions/batch      {"decisions": [...]} → {"decisions": [...]}
+ *   POST /v1/decisions/batch      {"decisions": [...]} → {"decisions": [...], "failed": n}
  *   POST /v1/rewards              {decision_id, reward, [reward_id]} → {}
- *   POST /v1/rewards/batch        {"rewards": [...]} → {"accepted": n}
+ *   POST /v1/rewards/batch        {"rewards": [...]} → {"accepted": n, "failed": n, "failures": [...]}
  *   POST /v1/sessions/{id}/end    {[final_obs], terminated, truncated} → {}
  *   GET  /healthz, /openapi.json, /metrics
  * </pre>
  *
  * <p>Every call is answered after its records are in the {@link ServeLog}. A refusal is a JSON
  * {@code {"error", "field"}} with a 4xx status (503 when the service is overloaded or the log
- * fails), counted in {@code serve/refused} by reason. A batch is all or nothing: one bad item
- * refuses the whole batch, naming it ({@code decisions[3].obs}).
+ * fails), counted in {@code serve/refused} by reason. A batch is checked all or nothing: one bad
+ * item refuses the whole batch, naming it ({@code decisions[3].obs}). Logging is answered item by
+ * item: when the log takes some items and fails others, the call answers 200 with each failed item
+ * as {@code {"error", "field", "status"}} in its place ({@code "failed": n}), so the client retries
+ * only those; when every item fails, the call is refused as a single one would be.
  *
  * <p>Non-blocking: bodies are read asynchronously and answers are written when the log
  * acknowledges, so no server thread waits on Kafka or on the batcher.
@@ -255,14 +258,72 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
         }
         List<CompletableFuture<Decision>> futures =
                 batcher.submitAll(requests, entries).stream().map(this::counted).toList();
-        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .thenApply(
+        return settled(futures)
+                .<JsonNode>thenApply(
                         ignored -> {
+                            ApiError firstFailure = firstFailure(futures);
+                            int failed = failures(futures);
+                            if (failed == futures.size()) {
+                                throw firstFailure;
+                            }
                             ObjectNode body = RequestParser.JSON.createObjectNode();
                             ArrayNode out = body.putArray("decisions");
-                            futures.forEach(f -> out.add(answer(f.join())));
+                            for (int i = 0; i < futures.size(); i++) {
+                                CompletableFuture<Decision> f = futures.get(i);
+                                out.add(
+                                        f.isCompletedExceptionally()
+                                                ? itemFailure(f, "decisions[" + i + "]")
+                                                : answer(f.join()));
+                            }
+                            body.put("failed", failed);
                             return body;
                         });
+    }
+
+    /**
+     * Completes when every future has, failed or not: a batch answers item by item, so one item
+     * whose log write fails must not hide the others' answers. (Answering 503 for the whole batch
+     * when some of its decisions are already logged leaves decisions in the log that the client
+     * never saw, and its retry makes new ones: the join job would then read the retried decision's
+     * obs as the orphan's next_obs.)
+     */
+    private static CompletableFuture<Void> settled(List<? extends CompletableFuture<?>> futures) {
+        return CompletableFuture.allOf(
+                futures.stream()
+                        .map(f -> f.handle((ok, error) -> null))
+                        .toArray(CompletableFuture[]::new));
+    }
+
+    /** The failure of a future known to have completed exceptionally. */
+    private static Throwable error(CompletableFuture<?> failed) {
+        return failed.handle((ok, error) -> error).join();
+    }
+
+    private static int failures(List<? extends CompletableFuture<?>> futures) {
+        return (int) futures.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+    }
+
+    private static ApiError firstFailure(List<? extends CompletableFuture<?>> futures) {
+        for (CompletableFuture<?> f : futures) {
+            if (f.isCompletedExceptionally()) {
+                return asApiError(error(f));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One failed item of a partly answered batch, {@code {"error", "field", "status"}}, counted as
+     * a refusal like a whole call; the client retries just these items.
+     */
+    private JsonNode itemFailure(CompletableFuture<?> failed, String field) {
+        ApiError e = asApiError(error(failed));
+        metrics.refused(e.reason());
+        ObjectNode item = RequestParser.JSON.createObjectNode();
+        item.put("error", e.getMessage());
+        item.put("field", field);
+        item.put("status", e.status());
+        return item;
     }
 
     private CompletableFuture<Decision> submit(DecisionRequest request) {
@@ -304,7 +365,7 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
 
     private CompletableFuture<JsonNode> reward(JsonNode json) {
         RewardCall call = parser.reward(json, "");
-        return log.append(outcome(call)).thenApply(ok -> rewarded(1));
+        return log.append(outcome(call)).thenApply(ok -> (JsonNode) rewarded(1));
     }
 
     private CompletableFuture<JsonNode> rewardBatch(JsonNode json) {
@@ -313,12 +374,27 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
         for (int i = 0; i < items.size(); i++) {
             outcomes.add(outcome(parser.reward(item(items, i, "rewards"), "rewards[" + i + "].")));
         }
-        return CompletableFuture.allOf(
-                        outcomes.stream().map(log::append).toArray(CompletableFuture[]::new))
-                .thenApply(ok -> rewarded(outcomes.size()));
+        List<CompletableFuture<Void>> appends = outcomes.stream().map(log::append).toList();
+        return settled(appends)
+                .<JsonNode>thenApply(
+                        ignored -> {
+                            int failed = failures(appends);
+                            if (failed == appends.size()) {
+                                throw firstFailure(appends);
+                            }
+                            ObjectNode body = rewarded(appends.size() - failed);
+                            body.put("failed", failed);
+                            ArrayNode out = body.putArray("failures");
+                            for (int i = 0; i < appends.size(); i++) {
+                                if (appends.get(i).isCompletedExceptionally()) {
+                                    out.add(itemFailure(appends.get(i), "rewards[" + i + "]"));
+                                }
+                            }
+                            return body;
+                        });
     }
 
-    private JsonNode rewarded(int n) {
+    private ObjectNode rewarded(int n) {
         for (int i = 0; i < n; i++) {
             metrics.rewarded();
         }
