@@ -5,6 +5,9 @@ import io.replayflow.policy.load.PolicyRoot;
 import io.replayflow.replay.episode.EpisodeKeys;
 import io.replayflow.replay.episode.EpisodePlacement;
 import io.replayflow.replay.job.episode.EpisodeEnrichmentFunction;
+import io.replayflow.replay.job.episode.HashKeyedEpisodeEnrichment;
+import io.replayflow.replay.job.internal.EpisodeHashKey;
+import io.replayflow.replay.job.internal.EpisodeRunCheck;
 import io.replayflow.replay.job.internal.ReplayRowTypeInfo;
 import io.replayflow.replay.job.internal.SortedEpisodeKey;
 import io.replayflow.replay.job.priority.InitialPriorityFunction;
@@ -79,7 +82,7 @@ public final class ReplayStorePipeline {
             DataStream<PriorityEntry> updates,
             DataStream<PolicyAnnouncement> policies,
             ReplayStoreConfig config) {
-        attach(transitions, updates, policies, null, config, config.datasetUri(), true);
+        attach(transitions, updates, policies, null, config, config.datasetUri(), true, null);
     }
 
     /**
@@ -99,13 +102,18 @@ public final class ReplayStorePipeline {
      * @param scoreWith the policy that scores every row's initial priority (the streaming job's
      *     {@link TdScoringOperator}, loaded and verified when it opens); null: rows enter at the
      *     running max
+     * @param hashKey the episodes' 64-bit key ({@link EpisodeHashKey}: Flink's sorter compares it
+     *     as a normalized key; the enrichment fails the job with {@link EpisodeRunCheck#COLLISION}
+     *     if two episodes tie); null: the exact (hash, id) key ({@link SortedEpisodeKey}), slower
+     *     to sort, for a rerun after such a tie
      */
     public static void buildBatch(
             DataStream<ReplayRow> transitions,
             DataStream<PriorityEntry> updates,
             PolicyAnnouncement scoreWith,
             ReplayStoreConfig config,
-            URI datasetDir) {
+            URI datasetDir,
+            EpisodeHashKey hashKey) {
         DataStream<PolicyAnnouncement> policies = null;
         if (scoreWith != null) {
             // the policy is installed when the scorer opens; this input only connects it (empty,
@@ -118,7 +126,7 @@ public final class ReplayStorePipeline {
                             .uid("no-policy-announcements")
                             .name("no policy announcements");
         }
-        attach(transitions, updates, policies, scoreWith, config, datasetDir, false);
+        attach(transitions, updates, policies, scoreWith, config, datasetDir, false, hashKey);
     }
 
     private static void attach(
@@ -128,7 +136,8 @@ public final class ReplayStorePipeline {
             PolicyAnnouncement initialPolicy,
             ReplayStoreConfig config,
             URI datasetDir,
-            boolean expireWindow) {
+            boolean expireWindow,
+            EpisodeHashKey hashKey) {
         // Streaming keeps the enrichment's output type as it was (TypeExtractor's POJO type); a
         // backfill's rows keep their own (ReplayRowTypeInfo) through the chain.
         TypeInformation<ReplayRow> rowType =
@@ -138,24 +147,37 @@ public final class ReplayStorePipeline {
         boolean segments = config.datasetKind() == DatasetKind.SEGMENTS;
 
         // The enrichment ignores its key's type: streaming keys by the episode string, a backfill
-        // by (hash, string), which BATCH mode sorts faster (SortedEpisodeKey).
+        // by a 64-bit hash (EpisodeHashKey), which BATCH mode sorts as a normalized key, or after
+        // a tie of two hashes by (hash, string) (SortedEpisodeKey).
+        int segmentLength = segments ? config.segmentLength() : 0;
+        EpisodeEnrichmentFunction enrichment =
+                hashKey == null
+                        ? new EpisodeEnrichmentFunction(
+                                config.nStep(),
+                                config.gamma(),
+                                config.episodeIdleTimeout().toMillis(),
+                                config.allowedLateness().toMillis(),
+                                segmentLength)
+                        : new HashKeyedEpisodeEnrichment(
+                                hashKey,
+                                config.nStep(),
+                                config.gamma(),
+                                config.episodeIdleTimeout().toMillis(),
+                                config.allowedLateness().toMillis(),
+                                segmentLength);
         @SuppressWarnings({"unchecked", "rawtypes"})
         KeyedStream<ReplayRow, String> byEpisode =
                 expireWindow
                         ? transitions.keyBy(
                                 row -> EpisodeKeys.of(row.actorId, row.episodeId), Types.STRING)
-                        : (KeyedStream)
-                                transitions.keyBy(new SortedEpisodeKey(), SortedEpisodeKey.TYPE);
+                        : hashKey != null
+                                ? (KeyedStream) transitions.keyBy(hashKey, EpisodeHashKey.TYPE)
+                                : (KeyedStream)
+                                        transitions.keyBy(
+                                                new SortedEpisodeKey(), SortedEpisodeKey.TYPE);
         SingleOutputStreamOperator<ReplayRow> enriched =
                 byEpisode
-                        .process(
-                                new EpisodeEnrichmentFunction(
-                                        config.nStep(),
-                                        config.gamma(),
-                                        config.episodeIdleTimeout().toMillis(),
-                                        config.allowedLateness().toMillis(),
-                                        segments ? config.segmentLength() : 0),
-                                rowType)
+                        .process(enrichment, rowType)
                         .uid("episode-enrichment")
                         .name(
                                 segments

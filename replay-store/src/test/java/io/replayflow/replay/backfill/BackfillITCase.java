@@ -10,6 +10,7 @@ import io.replayflow.policy.testing.MlpPolicy;
 import io.replayflow.replay.data.testing.ExperienceFiles;
 import io.replayflow.replay.data.testing.Transitions;
 import io.replayflow.replay.job.ReplayStoreConfig;
+import io.replayflow.replay.job.internal.EpisodeHashKey;
 import io.replayflow.replay.read.ReplayDataset;
 import io.replayflow.replay.read.ReplayReadOptions;
 import io.replayflow.replay.scoring.PolicyAnnouncement;
@@ -158,6 +159,24 @@ class BackfillITCase {
                                             + " WHERE n_step_count = 3 AND NOT bootstrap_cut"))
                     .as("the default n-step targets are there, not just equal")
                     .isPositive();
+        }
+
+        // A 64-bit key on which every episode ties (no bits kept): the enrichment's check fails
+        // the first run and the backfill reruns with the exact key, to the same rows.
+        Backfill.Result collided =
+                Backfill.run(
+                        batchEnv(),
+                        config("collided").build(),
+                        BackfillRange.all(),
+                        null,
+                        p -> {},
+                        Duration.ofMillis(200),
+                        new EpisodeHashKey(0L));
+        assertThat(collided.rowsWritten()).isEqualTo(log.size());
+        String rerun = glob("collided");
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            assertThat(count(duck, except(rerun, streamed))).isZero();
+            assertThat(count(duck, except(streamed, rerun))).isZero();
         }
     }
 
