@@ -22,8 +22,10 @@ import java.util.Objects;
  * varies in the data gets no noise. Float observations only (images are refused where the source is
  * built).
  *
- * <p>The generator is the source's to checkpoint ({@link #state}, {@link #restore}), so a resumed
- * run adds the same noise as an uninterrupted one. Not thread-safe; owned by the training thread.
+ * <p>A source adds it on every {@code fill}, so the batch of {@code Trainer.evaluate} (a loss
+ * without training) is noisy too. The generator is the source's to checkpoint ({@link #state},
+ * {@link #restore}), so a resumed run adds the same noise as an uninterrupted one. Not thread-safe;
+ * owned by the training thread.
  */
 public final class ObsNoise {
 
