@@ -52,6 +52,8 @@ public record TrainerConfig(
         int iqlCritics,
         double bcqThreshold,
         double gradClipNorm,
+        double weightDecay,
+        double obsNoise,
         TdLossFunction loss,
         double huberDelta,
         SamplerKind sampler,
@@ -157,6 +159,31 @@ public record TrainerConfig(
                 GRAD_CLIP_NORM,
                 gradClipNorm,
                 "must be >= 0 (0 turns clipping off), e.g. 10");
+        check(
+                weightDecay >= 0 && Double.isFinite(weightDecay),
+                WEIGHT_DECAY,
+                weightDecay,
+                "must be finite and >= 0 (0 turns it off), e.g. 1e-4");
+        check(
+                weightDecay == 0 || !algo.segments(),
+                WEIGHT_DECAY,
+                weightDecay,
+                "applies to the transition algorithms only, not trainer.algo="
+                        + algo.id()
+                        + "; remove the key");
+        check(
+                obsNoise >= 0 && Double.isFinite(obsNoise),
+                AUGMENT_OBS_NOISE,
+                obsNoise,
+                "must be finite and >= 0 (a fraction of each feature's standard deviation; 0"
+                        + " turns it off), e.g. 0.1");
+        check(
+                obsNoise == 0 || !algo.segments(),
+                AUGMENT_OBS_NOISE,
+                obsNoise,
+                "applies to the transition algorithms only, not trainer.algo="
+                        + algo.id()
+                        + "; remove the key");
         check(huberDelta > 0, HUBER_DELTA, huberDelta, "must be > 0, e.g. 1.0");
         check(
                 priorityAlpha >= 0 && Double.isFinite(priorityAlpha),
@@ -239,6 +266,8 @@ public record TrainerConfig(
                 values.get(IQL_CRITICS),
                 values.get(BCQ_THRESHOLD),
                 values.get(GRAD_CLIP_NORM),
+                values.get(WEIGHT_DECAY),
+                values.get(AUGMENT_OBS_NOISE),
                 values.get(LOSS),
                 values.get(HUBER_DELTA),
                 values.get(SAMPLER),
@@ -290,6 +319,8 @@ public record TrainerConfig(
         values.put(IQL_CRITICS.key(), iqlCritics);
         values.put(BCQ_THRESHOLD.key(), bcqThreshold);
         values.put(GRAD_CLIP_NORM.key(), gradClipNorm);
+        values.put(WEIGHT_DECAY.key(), weightDecay);
+        values.put(AUGMENT_OBS_NOISE.key(), obsNoise);
         values.put(LOSS.key(), loss.id());
         values.put(HUBER_DELTA.key(), huberDelta);
         values.put(SAMPLER.key(), sampler.id());

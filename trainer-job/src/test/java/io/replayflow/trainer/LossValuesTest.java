@@ -257,4 +257,67 @@ class LossValuesTest {
         assertThat(m.tdLoss()).isCloseTo(0.4074f, within(1e-6f));
         assertThat(td[0]).isCloseTo(0.36f, within(1e-6f));
     }
+
+    @Test
+    void weightDecayAddsLambdaTimesTheSumOfSquaredWeights() {
+        // trainer.weight-decay = 0.01 on DQN (Huber): the TD part is dqnHuber's 0.5775; the
+        // online variables are W_online and its zero bias (the target copy is not decayed):
+        //   sum w^2 = 1.0^2 + 0.5^2 + (-1.0)^2 + 2.0^2 + 0 + 0 = 1 + 0.25 + 1 + 4 = 6.25
+        //   total = 0.5775 + 0.01 * 6.25 = 0.64
+        float[] td = new float[2];
+        StepMetrics m =
+                evaluate(
+                        Map.of(
+                                "trainer.algo", "dqn",
+                                "trainer.loss", "huber",
+                                "trainer.weight-decay", "0.01"),
+                        List.of(),
+                        List.of(),
+                        td);
+        assertThat(m.tdLoss()).isCloseTo(0.5775f, within(1e-6f));
+        assertThat(m.totalLoss()).isCloseTo(0.64f, within(1e-6f));
+        assertThat(td[0]).isCloseTo(0.9f, within(1e-6f));
+        // 0 is exactly the loss without the key
+        StepMetrics off =
+                evaluate(
+                        Map.of("trainer.algo", "dqn", "trainer.weight-decay", "0"),
+                        List.of(),
+                        List.of(),
+                        new float[2]);
+        assertThat(off.totalLoss()).isEqualTo(evaluate("dqn", "huber", new float[2]).totalLoss());
+    }
+
+    @Test
+    void weightDecayCoversTheLossesExtraNetworksButNotTargets() {
+        // BCQ trains an extra network (the imitation network), whose online copy is decayed with
+        // the Q-network; its target copy (all 3s here) is not. Aux online weights
+        // [[1, 0], [0, 1]], bias 0: sum 2; so sum w^2 = 6.25 + 2 = 8.25 and with lambda 0.1 the
+        // decay term is 0.825. The difference of the totals with and without the key isolates it.
+        List<float[]> aux = List.of(new float[] {1f, 0f, 0f, 1f}, new float[2]);
+        List<float[]> auxTarget = List.of(new float[] {3f, 3f, 3f, 3f}, new float[2]);
+        Map<String, String> bcq = Map.of("trainer.algo", "bcq", "trainer.bcq.threshold", "0.3");
+        Map<String, String> decayed = new java.util.HashMap<>(bcq);
+        decayed.put("trainer.weight-decay", "0.1");
+        float without = evaluate(bcq, aux, auxTarget, new float[2]).totalLoss();
+        float with = evaluate(decayed, aux, auxTarget, new float[2]).totalLoss();
+        assertThat(with - without).isCloseTo(0.825f, within(1e-5f));
+    }
+
+    @Test
+    void weightDecayIsValidated() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> TrainerConfig.fromMap(Map.of("trainer.weight-decay", "-1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "trainer.weight-decay=-1.0 is invalid: must be finite and >= 0 (0 turns it"
+                                + " off), e.g. 1e-4");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                                TrainerConfig.fromMap(
+                                        Map.of(
+                                                "trainer.algo", "impala",
+                                                "trainer.weight-decay", "1e-4")))
+                .hasMessageContaining("applies to the transition algorithms only")
+                .hasMessageContaining("impala");
+    }
 }

@@ -42,6 +42,7 @@ public final class ArrayBatchSource implements BatchSource {
     private PriorityUpdatePublisher publisher;
     private LongSupplier policyVersion;
     private TransitionKey[] keys;
+    private ObsNoise noise;
 
     private ArrayBatchSource(
             TransitionColumns columns,
@@ -82,8 +83,39 @@ public final class ArrayBatchSource implements BatchSource {
                 columns, Sampler.prioritized(alpha, beta, rng), rng, true, epsilon);
     }
 
-    /** Uniform or prioritized as {@code trainer.sampler} says, seeded by {@code trainer.seed}. */
+    /**
+     * Uniform or prioritized as {@code trainer.sampler} says, seeded by {@code trainer.seed}, with
+     * {@code trainer.augment.obs-noise} ({@link ObsNoise}, scaled by the columns' per-feature
+     * standard deviation) when it is set.
+     */
     public static ArrayBatchSource of(TransitionColumns columns, TrainerConfig config) {
+        ArrayBatchSource source = sampled(columns, config);
+        if (config.obsNoise() > 0) {
+            source.noise = noise(columns, config);
+        }
+        return source;
+    }
+
+    private static ObsNoise noise(TransitionColumns columns, TrainerConfig config) {
+        TransitionSpec spec = columns.spec();
+        if (spec.obsType() != TransitionSpec.ObsType.FLOAT32) {
+            throw new IllegalArgumentException(
+                    "trainer.augment.obs-noise="
+                            + config.obsNoise()
+                            + " applies to float observations, not uint8 images: remove the key");
+        }
+        int dim = spec.obsSize();
+        float[] obs = new float[Math.multiplyExact(columns.size(), dim)];
+        for (int row = 0; row < columns.size(); row++) {
+            System.arraycopy(columns.obs(row), 0, obs, row * dim, dim);
+        }
+        return new ObsNoise(
+                config.obsNoise(),
+                ObsNoise.featureStd(obs, columns.size(), dim),
+                SeededRandom.derive(config.seed() ^ ObsNoise.STREAM, 0));
+    }
+
+    private static ArrayBatchSource sampled(TransitionColumns columns, TrainerConfig config) {
         SeededRandom rng = SeededRandom.derive(config.seed(), 0x5A4D);
         return config.prioritized()
                 ? prioritized(
@@ -117,6 +149,9 @@ public final class ArrayBatchSource implements BatchSource {
             columns.copyRow(rows[j], batch, j);
             batch.rowIds()[j] = rows[j];
             batch.weights()[j] = w[j];
+        }
+        if (noise != null) {
+            noise.apply(batch);
         }
     }
 
@@ -167,7 +202,13 @@ public final class ArrayBatchSource implements BatchSource {
 
     @Override
     public Map<String, String> checkpointState() {
-        return Map.of(RNG_STATE, Long.toString(rng.state()));
+        return noise == null
+                ? Map.of(RNG_STATE, Long.toString(rng.state()))
+                : Map.of(
+                        RNG_STATE,
+                        Long.toString(rng.state()),
+                        ObsNoise.RNG_STATE,
+                        Long.toString(noise.state()));
     }
 
     @Override
@@ -175,6 +216,10 @@ public final class ArrayBatchSource implements BatchSource {
         String s = state.get(RNG_STATE);
         if (s != null) {
             rng.restore(Long.parseLong(s));
+        }
+        String n = state.get(ObsNoise.RNG_STATE);
+        if (n != null && noise != null) {
+            noise.restore(Long.parseLong(n));
         }
     }
 }

@@ -125,6 +125,7 @@ public final class ReplayDatasetSource implements BatchSource {
     private final BooleanSupplier cancelled;
     private final PriorityUpdatePublisher publisher;
     private final LongSupplier policyVersion;
+    private final ObsNoise noise;
 
     private ReplayBatch replayBatch;
     private double[] priorities;
@@ -174,6 +175,7 @@ public final class ReplayDatasetSource implements BatchSource {
                                 TransitionSpec.ObsType.UINT8,
                                 b.numActions)
                         : TransitionSpec.vector(dataset.obsDim(), b.numActions);
+        this.noise = noise(b.config, b.startStep);
         LOG.info(
                 "training on {} ({} rows, obs {} {}, {} actions): {} targets, {} sampling, {}",
                 dataset.uri(),
@@ -184,6 +186,44 @@ public final class ReplayDatasetSource implements BatchSource {
                 nStep ? "the dataset's n-step" : "1-step (gamma " + gamma + ")",
                 prioritized ? "prioritized" : "uniform",
                 selection.describe());
+    }
+
+    /**
+     * {@code trainer.augment.obs-noise}: the per-feature scale from the rows live now, the
+     * generator seeded by the trainer seed and the step this run starts at (like the sampler, a
+     * resumed run is deterministic, not a replay of the first run's noise); null when off.
+     */
+    private ObsNoise noise(TrainerConfig config, long startStep) {
+        if (config.obsNoise() == 0) {
+            return null;
+        }
+        if (spec.obsType() != TransitionSpec.ObsType.FLOAT32) {
+            throw new IllegalArgumentException(
+                    "trainer.augment.obs-noise="
+                            + config.obsNoise()
+                            + " applies to float observations, but "
+                            + dataset.uri()
+                            + " holds uint8 images: remove the key");
+        }
+        if (dataset.liveRows() == 0) {
+            throw new IllegalArgumentException(
+                    "trainer.augment.obs-noise="
+                            + config.obsNoise()
+                            + " scales its noise by the data's per-feature standard deviation,"
+                            + " but no row of "
+                            + dataset.uri()
+                            + " is live yet: start training once rows are committed, or remove"
+                            + " the key");
+        }
+        double[] std = ObsNoise.featureStd(dataset.liveObs(), dataset.liveRows(), spec.obsSize());
+        LOG.info(
+                "observation noise {} x per-feature std {}",
+                config.obsNoise(),
+                Arrays.toString(std));
+        return new ObsNoise(
+                config.obsNoise(),
+                std,
+                SeededRandom.derive(config.seed() ^ ObsNoise.STREAM, startStep));
     }
 
     /**
@@ -298,6 +338,9 @@ public final class ReplayDatasetSource implements BatchSource {
         draw();
         batchesDrawn++;
         copy(replayBatch, batch);
+        if (noise != null) {
+            noise.apply(batch);
+        }
         observe(replayBatch);
     }
 

@@ -40,10 +40,10 @@ import org.tensorflow.types.family.TType;
  *       networks the loss asks for with their target copies ({@code aux_<name>/...}, {@code
  *       aux_<name>_target/...});
  *   <li>the loss of {@code trainer.algo} ({@link QLoss});
- *   <li>gradients of the total loss with respect to the <em>online</em> variables only (the online
- *       network and the extra networks' online copies), clipped by global norm, applied by Adam,
- *       and {@code global_step += 1}; then each side objective's scalar (CQL's {@code log alpha})
- *       by its own Adam;
+ *   <li>gradients of the total loss (plus {@code trainer.weight-decay}'s L2 term) with respect to
+ *       the <em>online</em> variables only (the online network and the extra networks' online
+ *       copies), clipped by global norm, applied by Adam, and {@code global_step += 1}; then each
+ *       side objective's scalar (CQL's {@code log alpha}) by its own Adam;
  *   <li>target updates (hard or Polyak), alone or chained after a training step;
  *   <li>a greedy-inference path {@code infer_obs -> q_values, action} on the online network, the
  *       action being the loss's {@link QLoss#greedyAction} (BCQ's filtered argmax reads the
@@ -70,6 +70,7 @@ public final class TrainingGraph {
     private final QNetwork target;
     private final Map<String, AuxNetwork> aux;
     private final LossParts loss;
+    private final Operand<TFloat32> objective;
     private final Operand<TFloat32> metrics;
     private final Op train;
     private final Op trainAndUpdateTarget;
@@ -147,7 +148,8 @@ public final class TrainingGraph {
         targetVars.addAll(auxTargetVars);
         // Differentiate with respect to the online variables only: the target networks and the
         // optimizer slots are never trained.
-        GradientStep step = GradientStep.build(tf, loss.total(), onlineVars, config);
+        objective = withWeightDecay(tf, loss.total(), onlineVars, config.weightDecay());
+        GradientStep step = GradientStep.build(tf, objective, onlineVars, config);
         globalStep = step.globalStep();
         train = withSideObjectives(tf, step.train(), step.gradNorm(), config);
         trainAndUpdateTarget =
@@ -162,7 +164,7 @@ public final class TrainingGraph {
                 tf.withName("metrics")
                         .stack(
                                 List.of(
-                                        loss.total(),
+                                        objective,
                                         loss.td(),
                                         loss.conservative(),
                                         loss.meanQ(),
@@ -177,6 +179,28 @@ public final class TrainingGraph {
         inferQ = infer.withName("q_values").identity(online.apply(infer, inferObs));
         inferAction =
                 infer.withName("action").identity(qLoss.greedyAction(infer, inferQ, aux, inferObs));
+    }
+
+    /**
+     * {@code total + lambda * sum of w^2} over every element of {@code vars} ({@code
+     * trainer.weight-decay}; L2 on kernels and biases alike); {@code total} itself when lambda is
+     * 0, so the graph without weight decay is exactly the graph before the key existed.
+     */
+    private static Operand<TFloat32> withWeightDecay(
+            Ops tf, Operand<TFloat32> total, List<Variable<TFloat32>> vars, double lambda) {
+        if (lambda == 0) {
+            return total;
+        }
+        Ops scope = tf.withSubScope("weight_decay");
+        List<Operand<TFloat32>> squares = new ArrayList<>(vars.size());
+        for (Variable<TFloat32> v : vars) {
+            // l2Loss is sum(w^2) / 2.
+            squares.add(scope.nn.l2Loss(v));
+        }
+        Operand<TFloat32> sum = scope.math.addN(squares);
+        return scope.withName("objective")
+                .math
+                .add(total, scope.math.mul(scope.constant((float) (2 * lambda)), sum));
     }
 
     /**
@@ -284,11 +308,20 @@ public final class TrainingGraph {
         return target;
     }
 
+    /** The minimised scalar: the loss's total, plus {@code lambda * sum w^2} with weight decay. */
+    public Operand<TFloat32> objective() {
+        return objective;
+    }
+
     public LossParts loss() {
         return loss;
     }
 
-    /** {@code [total, td, conservative, mean_q, grad_norm]}, indexed by {@link #TOTAL} etc. */
+    /**
+     * {@code [total, td, conservative, mean_q, grad_norm]}, indexed by {@link #TOTAL} etc.; {@code
+     * total} is the minimised objective, the loss's total plus the weight-decay term when {@code
+     * trainer.weight-decay} is set.
+     */
     public Operand<TFloat32> metrics() {
         return metrics;
     }

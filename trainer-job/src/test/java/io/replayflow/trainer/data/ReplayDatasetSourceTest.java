@@ -81,6 +81,42 @@ class ReplayDatasetSourceTest {
     }
 
     @Test
+    void observationNoiseIsScaledByTheLiveRowsFeatureStd() throws Exception {
+        // The 9 rows' obs are 10 t + k for steps t = 0..4 (e0) and 0..3 (e1), so every feature k
+        // has the spread of 10 t: mean t = 16/9, mean t^2 = 44/9, var t = 44/9 - 256/81 =
+        // 140/81, std 10 * sqrt(140/81) = 13.1468 (liveObs() holds exactly those rows). The
+        // noise at 0.1 has std 1.31468; 512 slots x 4 features = 2048 draws per column, so 5 %
+        // is over three standard errors of the sample std.
+        ParquetData.writeExperience(root, twoEpisodes());
+        TrainerConfig config =
+                config("trainer.augment.obs-noise", "0.1", "trainer.batch-size", "512");
+        try (ReplayDataset dataset = open(false, config, DataSelection.all())) {
+            float[] live = dataset.liveObs();
+            assertThat(live).hasSize(9 * 4);
+            ReplayDatasetSource source =
+                    ReplayDatasetSource.builder(dataset, config).numActions(2).build();
+            double want = 0.1 * 10 * Math.sqrt(140.0 / 81);
+            try (TrainingBatch batch = new TrainingBatch(source.spec(), 512)) {
+                source.fill(batch);
+                double sumSq = 0;
+                double sumSqNext = 0;
+                for (int j = 0; j < 512; j++) {
+                    long t = dataset.transitionId(batch.rowIds()[j]).step();
+                    for (int k = 0; k < 4; k++) {
+                        double e = batch.obs()[j * 4 + k] - (10.0 * t + k);
+                        double en = batch.nextObs()[j * 4 + k] - (10.0 * (t + 1) + k);
+                        sumSq += e * e;
+                        sumSqNext += en * en;
+                    }
+                    assertThat(batch.nStepReturns()[j]).isEqualTo(1f + t); // untouched
+                }
+                assertThat(Math.sqrt(sumSq / 2048)).isCloseTo(want, within(0.05 * want));
+                assertThat(Math.sqrt(sumSqNext / 2048)).isCloseTo(want, within(0.05 * want));
+            }
+        }
+    }
+
+    @Test
     void experienceLogGivesOneStepTargets() throws Exception {
         ParquetData.writeExperience(root, twoEpisodes());
         TrainerConfig config = config("trainer.gamma", "0.9");

@@ -428,6 +428,30 @@ public final class ReplayDataset implements AutoCloseable {
     }
 
     /**
+     * The float observations ({@code obs}) of every live row, row after row ({@code liveRows() *
+     * obsDim()} floats, in {@link #liveRowIds()} order). O(rows), allocates: for statistics
+     * computed once, e.g. the trainer's per-feature scale of its observation noise.
+     *
+     * @throws IllegalStateException for uint8 image observations
+     */
+    public float[] liveObs() {
+        checkOpen();
+        if (loader.images()) {
+            throw new IllegalStateException(
+                    "the observations of " + dir + " are uint8 images, not float vectors");
+        }
+        int d = Math.max(0, loader.obsDim());
+        float[] out = new float[Math.multiplyExact(sampler.liveRows(), d)];
+        int n = 0;
+        for (int b = 0; b < table.size(); b++) {
+            FileBlock block = table.get(b);
+            System.arraycopy(block.obs, 0, out, n, block.admitted * d);
+            n += block.admitted * d;
+        }
+        return out;
+    }
+
+    /**
      * Whether observations are uint8 images ({@code obs_image}; batches fill {@link
      * ReplayBatch#obsBytes()}); false for float vectors and before any row. The image shape is the
      * env's (schemas {@code EnvSpecs}); the dataset knows only its byte count, {@link #obsDim()}.
