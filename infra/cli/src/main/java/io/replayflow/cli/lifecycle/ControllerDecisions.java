@@ -32,10 +32,11 @@ import java.util.Optional;
  *       still undecided after {@link ControllerConfig#supersedeEpisodes()} episodes a side gives
  *       its place to the newest candidate, newer than it, that passes the gate (step 5's gate; the
  *       champion stays).
- *   <li>No canary: the newest {@link Stage#CANDIDATE} with an OPE estimate goes through {@link
- *       CanaryRules#gate} against the champion's estimate of the same method (its live mean return
- *       when it has none) and, when it passes and its artifact verifies, becomes the canary on
- *       {@link ControllerConfig#canaryShare()} of the episodes.
+ *   <li>No canary: the newest {@link Stage#CANDIDATE} with an OPE estimate (a newer one still
+ *       waiting for its estimate does not hold it back) goes through {@link CanaryRules#gate}
+ *       against the champion's estimate of the same method (its live mean return when it has none)
+ *       and, when it passes and its artifact verifies, becomes the canary on {@link
+ *       ControllerConfig#canaryShare()} of the episodes.
  * </ol>
  */
 public final class ControllerDecisions {
@@ -163,8 +164,12 @@ public final class ControllerDecisions {
                     null,
                     new Outcome(Kind.NOTHING, null, "no candidate after v" + champion, 0));
         }
-        PublishedVersion c = candidate.get();
         String method = config.opeMethod();
+        // The newest candidate whose estimate is written: while a newer one waits for its own, an
+        // older one already estimated goes through the gate rather than waiting behind it.
+        PublishedVersion c =
+                newestEstimatedCandidate(versions, Optional.of(a), history, method)
+                        .orElse(candidate.get());
         JsonNode estimate = c.estimate(method);
         if (estimate == null || !estimate.path("low").isNumber()) {
             return new Gated(
@@ -400,6 +405,26 @@ public final class ControllerDecisions {
         for (int i = all.size() - 1; i >= 0; i--) {
             PublishedVersion v = all.get(i);
             if (Stage.of(v.version(), newest, latest, history) == Stage.CANDIDATE) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The newest candidate with a {@code method} estimate (a numeric lower bound). */
+    private static Optional<PublishedVersion> newestEstimatedCandidate(
+            PolicyVersions versions,
+            Optional<PolicyAssignment> latest,
+            List<PolicyAssignment> history,
+            String method) {
+        long newest = versions.newest().version();
+        List<PublishedVersion> all = versions.all();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            PublishedVersion v = all.get(i);
+            JsonNode e = v.estimate(method);
+            if (e != null
+                    && e.path("low").isNumber()
+                    && Stage.of(v.version(), newest, latest, history) == Stage.CANDIDATE) {
                 return Optional.of(v);
             }
         }

@@ -483,4 +483,39 @@ class ControllerDecisionsTest {
                 .as("a user's canary is judged, never replaced")
                 .isEqualTo(Kind.WAITING);
     }
+
+    @Test
+    void aNewerCandidateWaitingForItsEstimateDoesNotHoldBackAnEstimatedOne() throws IOException {
+        decide(); // v2 champion
+        ope(2, 200, 180);
+        publish(3);
+        publish(4);
+        publish(5);
+        Outcome none = decide();
+        assertThat(none.kind()).as("no candidate has an estimate").isEqualTo(Kind.WAITING);
+        assertThat(none.note())
+                .isEqualTo("v5 waits for its dr estimate (run 'replayflow ope' on it)");
+
+        // v3 and v4 estimated, v5 not yet: the newest estimated one, v4, is gated now.
+        ope(3, 200, 195);
+        ope(4, 200, 195);
+        Outcome passed = decide();
+        assertThat(passed.kind()).isEqualTo(Kind.GATE_PASSED);
+        assertThat(passed.next().getCanary().getVersion()).isEqualTo(4);
+    }
+
+    @Test
+    void theNewestEstimatedCandidateIsGatedEvenWhenItFails() throws IOException {
+        decide(); // v2 champion
+        ope(2, 200, 180);
+        publish(3);
+        publish(4);
+        ope(3, 200, 195); // would pass
+        ope(4, 150, 100); // 100 < 200 − 10
+        Outcome refused = decide();
+        assertThat(refused.kind())
+                .as("v4, the newest estimated, is judged; the older v3 does not jump in")
+                .isEqualTo(Kind.GATE_REFUSED);
+        assertThat(refused.version()).isEqualTo(4);
+    }
 }
