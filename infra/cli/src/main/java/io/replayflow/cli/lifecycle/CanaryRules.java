@@ -14,6 +14,11 @@ import java.util.Locale;
  *       confidence bound of the difference is above {@code −tolerance}: {@code d = m_can − m_champ
  *       ≥ 0} and {@code d − z·se ≥ −tolerance}, {@code se = √(se_can² + se_champ²)} (Welch's
  *       standard error of a difference of means, normal approximation).
+ *   <li><b>Promote early</b> (when {@code earlyPromoteEpisodes} > 0): once both sides have at least
+ *       {@code earlyPromoteEpisodes} episodes, before N, when the canary is better with confidence:
+ *       {@code d − z·se > 0}, the mirror image of the rollback rule. A canary far better than its
+ *       champion (a young policy's first good version) then takes over after a few episodes instead
+ *       of N.
  *   <li><b>Roll back</b>: once the canary has at least {@code rollbackEpisodes} episodes (and the
  *       champion as many), when it is worse with confidence: {@code d + z·se < 0}.
  * </ul>
@@ -23,9 +28,16 @@ import java.util.Locale;
  * @param z one-sided normal quantile of the stated confidence (1.645 for 95%)
  * @param promoteEpisodes N, the episodes each side needs before a promotion
  * @param rollbackEpisodes the episodes each side needs before a rollback
+ * @param earlyPromoteEpisodes the episodes each side needs before a promotion of a canary better
+ *     with confidence, at most {@code promoteEpisodes}; 0: no promotion before N
  */
 public record CanaryRules(
-        double margin, double tolerance, double z, long promoteEpisodes, long rollbackEpisodes) {
+        double margin,
+        double tolerance,
+        double z,
+        long promoteEpisodes,
+        long rollbackEpisodes,
+        long earlyPromoteEpisodes) {
 
     /** 95% one-sided. */
     public static final double Z95_ONE_SIDED = 1.6448536269514722;
@@ -44,6 +56,25 @@ public record CanaryRules(
             throw new IllegalArgumentException(
                     "promotion and rollback need at least 2 episodes per side for an interval");
         }
+        if (earlyPromoteEpisodes != 0
+                && (earlyPromoteEpisodes < 2 || earlyPromoteEpisodes > promoteEpisodes)) {
+            throw new IllegalArgumentException(
+                    "an early promotion needs at least 2 episodes per side and at most the"
+                            + " promotion's "
+                            + promoteEpisodes
+                            + " (0: none); got "
+                            + earlyPromoteEpisodes);
+        }
+    }
+
+    /** Rules without early promotion. */
+    public CanaryRules(
+            double margin,
+            double tolerance,
+            double z,
+            long promoteEpisodes,
+            long rollbackEpisodes) {
+        this(margin, tolerance, z, promoteEpisodes, rollbackEpisodes, 0);
     }
 
     /** What to do with a running canary. */
@@ -76,8 +107,12 @@ public record CanaryRules(
     public Decision judge(
             long canaryVersion, LiveReturn canary, long championVersion, LiveReturn champion) {
         long n = Math.min(episodes(canary), episodes(champion));
-        if (n < rollbackEpisodes) {
-            return new Decision(Verdict.WAIT, "fewer than " + rollbackEpisodes + " episodes");
+        long first =
+                earlyPromoteEpisodes == 0
+                        ? rollbackEpisodes
+                        : Math.min(rollbackEpisodes, earlyPromoteEpisodes);
+        if (n < first) {
+            return new Decision(Verdict.WAIT, "fewer than " + first + " episodes");
         }
         double d = canary.mean() - champion.mean();
         double se = Math.hypot(canary.standardError(), champion.standardError());
@@ -95,11 +130,21 @@ public record CanaryRules(
                         d,
                         z * se,
                         z);
-        if (d + z * se < 0) {
+        if (n >= rollbackEpisodes && d + z * se < 0) {
             return new Decision(Verdict.ROLL_BACK, "worse with confidence: " + figures);
         }
         if (n >= promoteEpisodes && d >= 0 && d - z * se >= -tolerance) {
             return new Decision(Verdict.PROMOTE, "at least as good with confidence: " + figures);
+        }
+        if (earlyPromoteEpisodes > 0 && n >= earlyPromoteEpisodes && d - z * se > 0) {
+            return new Decision(
+                    Verdict.PROMOTE,
+                    "better with confidence after "
+                            + n
+                            + " episodes a side (at least "
+                            + earlyPromoteEpisodes
+                            + " for an early promotion): "
+                            + figures);
         }
         return new Decision(Verdict.WAIT, "not decided yet: " + figures);
     }

@@ -11,13 +11,16 @@ import java.util.Objects;
  * @param opeMethod the ope.json estimate the gate compares ({@code dr}, {@code fqe}...)
  * @param pollInterval time between two passes
  * @param failureReports failure reports against a canary that roll it back (at least 1)
+ * @param supersedeEpisodes live episodes a side after which a canary the controller put in and that
+ *     is still undecided gives its place to a newer candidate that passes the gate; 0: never
  */
 public record ControllerConfig(
         CanaryRules rules,
         double canaryShare,
         String opeMethod,
         Duration pollInterval,
-        long failureReports) {
+        long failureReports,
+        long supersedeEpisodes) {
 
     public ControllerConfig {
         Objects.requireNonNull(rules, "rules");
@@ -30,6 +33,21 @@ public record ControllerConfig(
             throw new IllegalArgumentException(
                     "failure reports must be at least 1: " + failureReports);
         }
+        if (supersedeEpisodes != 0 && supersedeEpisodes < 2) {
+            throw new IllegalArgumentException(
+                    "a canary is replaced after 0 (never) or at least 2 episodes: "
+                            + supersedeEpisodes);
+        }
+    }
+
+    /** Settings that never replace a canary. */
+    public ControllerConfig(
+            CanaryRules rules,
+            double canaryShare,
+            String opeMethod,
+            Duration pollInterval,
+            long failureReports) {
+        this(rules, canaryShare, opeMethod, pollInterval, failureReports, 0);
     }
 
     /** The defaults of every key. */

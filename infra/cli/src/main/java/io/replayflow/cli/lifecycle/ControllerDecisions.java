@@ -28,11 +28,15 @@ import java.util.Optional;
  *       became the canary ({@link PolicyFailures#against}): roll it back, naming the failure.
  *   <li>A canary otherwise: {@link CanaryRules#judge} on the live returns of canary and champion
  *       over the same period, the windows since the canary's assignment ({@link LiveReturns#pool}):
- *       promote it, roll it back, or wait.
- *   <li>No canary: the newest {@link Stage#CANDIDATE} with an OPE estimate goes through {@link
- *       CanaryRules#gate} against the champion's estimate of the same method (its live mean return
- *       when it has none) and, when it passes and its artifact verifies, becomes the canary on
- *       {@link ControllerConfig#canaryShare()} of the episodes.
+ *       promote it, roll it back, or wait. While it waits, a canary the controller put in that is
+ *       still undecided after {@link ControllerConfig#supersedeEpisodes()} episodes a side gives
+ *       its place to the newest candidate, newer than it, that passes the gate (step 5's gate; the
+ *       champion stays).
+ *   <li>No canary: the newest {@link Stage#CANDIDATE} with an OPE estimate (a newer one still
+ *       waiting for its estimate does not hold it back) goes through {@link CanaryRules#gate}
+ *       against the champion's estimate of the same method (its live mean return when it has none)
+ *       and, when it passes and its artifact verifies, becomes the canary on {@link
+ *       ControllerConfig#canaryShare()} of the episodes.
  * </ol>
  */
 public final class ControllerDecisions {
@@ -47,6 +51,7 @@ public final class ControllerDecisions {
         GATE_REFUSED,
         PROMOTED,
         ROLLED_BACK,
+        SUPERSEDED,
         WAITING,
         PAUSED,
         NOTHING;
@@ -61,7 +66,8 @@ public final class ControllerDecisions {
             return this == TOOK_OVER
                     || this == GATE_PASSED
                     || this == PROMOTED
-                    || this == ROLLED_BACK;
+                    || this == ROLLED_BACK
+                    || this == SUPERSEDED;
         }
     }
 
@@ -114,41 +120,88 @@ public final class ControllerDecisions {
         if (a.getMode() == AssignmentMode.PAUSED) {
             return new Outcome(Kind.PAUSED, null, "paused: the CLI decides", 0);
         }
-        long champion = a.getChampion().getVersion();
         if (a.getCanary() != null) {
-            return judge(a, canaryStart(a, history), windows, failures);
+            return judge(a, canaryStart(a, history), versions, history, windows, failures);
         }
-        Map<Long, LiveReturn> live = LiveReturns.pool(windows, Long.MIN_VALUE);
-        Optional<PublishedVersion> candidate = newestCandidate(versions, latest, history);
+        Gated g = gateNewest(versions, a, history, windows);
+        if (g.passed() == null) {
+            return g.notPassed();
+        }
+        PublishedVersion c = g.passed();
+        return write(
+                Kind.GATE_PASSED,
+                versions.policyName(),
+                a.getSequence(),
+                a.getChampion(),
+                c.assigned(),
+                String.format(
+                        Locale.ROOT,
+                        "v%d passed the gate as a %.0f%% canary: %s (%s)",
+                        c.version(),
+                        config.canaryShare() * 100,
+                        g.reason(),
+                        config.opeMethod()),
+                c.version());
+    }
+
+    /**
+     * The newest candidate through the gate: {@code passed} (verified) with the gate's reason, or
+     * the outcome that says why none passed (writing nothing).
+     */
+    private record Gated(PublishedVersion passed, String reason, Outcome notPassed) {}
+
+    /** Step 5: the newest candidate of {@code a}'s policy against {@code a}'s champion. */
+    private Gated gateNewest(
+            PolicyVersions versions,
+            PolicyAssignment a,
+            List<PolicyAssignment> history,
+            List<EpisodeStats> windows) {
+        long champion = a.getChampion().getVersion();
+        Optional<PublishedVersion> candidate = newestCandidate(versions, Optional.of(a), history);
         if (candidate.isEmpty()) {
-            return new Outcome(Kind.NOTHING, null, "no candidate after v" + champion, 0);
+            return new Gated(
+                    null,
+                    null,
+                    new Outcome(Kind.NOTHING, null, "no candidate after v" + champion, 0));
         }
-        PublishedVersion c = candidate.get();
         String method = config.opeMethod();
+        // The newest candidate whose estimate is written: while a newer one waits for its own, an
+        // older one already estimated goes through the gate rather than waiting behind it.
+        PublishedVersion c =
+                newestEstimatedCandidate(versions, Optional.of(a), history, method)
+                        .orElse(candidate.get());
         JsonNode estimate = c.estimate(method);
         if (estimate == null || !estimate.path("low").isNumber()) {
-            return new Outcome(
-                    Kind.WAITING,
+            return new Gated(
                     null,
-                    String.format(
-                            Locale.ROOT,
-                            "v%d waits for its %s estimate (run 'replayflow ope' on it)",
-                            c.version(),
-                            method),
-                    c.version());
+                    null,
+                    new Outcome(
+                            Kind.WAITING,
+                            null,
+                            String.format(
+                                    Locale.ROOT,
+                                    "v%d waits for its %s estimate (run 'replayflow ope' on it)",
+                                    c.version(),
+                                    method),
+                            c.version()));
         }
+        Map<Long, LiveReturn> live = LiveReturns.pool(windows, Long.MIN_VALUE);
         Double championEstimate = championEstimate(versions, champion, live);
         if (championEstimate == null) {
-            return new Outcome(
-                    Kind.WAITING,
+            return new Gated(
                     null,
-                    String.format(
-                            Locale.ROOT,
-                            "v%d waits: champion v%d has neither a %s estimate nor live episodes",
-                            c.version(),
-                            champion,
-                            method),
-                    c.version());
+                    null,
+                    new Outcome(
+                            Kind.WAITING,
+                            null,
+                            String.format(
+                                    Locale.ROOT,
+                                    "v%d waits: champion v%d has neither a %s estimate nor live"
+                                            + " episodes",
+                                    c.version(),
+                                    champion,
+                                    method),
+                            c.version()));
         }
         CanaryRules.Decision gate =
                 config.rules()
@@ -158,38 +211,27 @@ public final class ControllerDecisions {
                                 champion,
                                 championEstimate);
         if (gate.verdict() != CanaryRules.Verdict.PROMOTE) {
-            return new Outcome(
-                    Kind.GATE_REFUSED,
+            return new Gated(
                     null,
-                    "v"
-                            + c.version()
-                            + " stays a candidate: "
-                            + gate.reason()
-                            + " ("
-                            + method
-                            + ")",
-                    c.version());
+                    null,
+                    new Outcome(
+                            Kind.GATE_REFUSED,
+                            null,
+                            "v"
+                                    + c.version()
+                                    + " stays a candidate: "
+                                    + gate.reason()
+                                    + " ("
+                                    + method
+                                    + ")",
+                            c.version()));
         }
-        PublishedVersion verified;
         try {
-            verified = versions.verified(c.version());
+            return new Gated(versions.verified(c.version()), gate.reason(), null);
         } catch (IllegalArgumentException e) {
-            return new Outcome(Kind.GATE_REFUSED, null, e.getMessage(), c.version());
+            return new Gated(
+                    null, null, new Outcome(Kind.GATE_REFUSED, null, e.getMessage(), c.version()));
         }
-        return write(
-                Kind.GATE_PASSED,
-                versions.policyName(),
-                a.getSequence(),
-                a.getChampion(),
-                verified.assigned(),
-                String.format(
-                        Locale.ROOT,
-                        "v%d passed the gate as a %.0f%% canary: %s (%s)",
-                        c.version(),
-                        config.canaryShare() * 100,
-                        gate.reason(),
-                        method),
-                c.version());
     }
 
     /**
@@ -215,6 +257,8 @@ public final class ControllerDecisions {
     private Outcome judge(
             PolicyAssignment a,
             PolicyAssignment start,
+            PolicyVersions versions,
+            List<PolicyAssignment> history,
             List<EpisodeStats> windows,
             List<PolicyFailure> failures) {
         long canary = a.getCanary().getVersion();
@@ -275,10 +319,80 @@ public final class ControllerDecisions {
                                     + " acts alone, "
                                     + d.reason(),
                             canary);
-            case WAIT ->
-                    new Outcome(
-                            Kind.WAITING, null, "canary v" + canary + ": " + d.reason(), canary);
+            case WAIT -> {
+                Outcome waiting =
+                        new Outcome(
+                                Kind.WAITING,
+                                null,
+                                "canary v" + canary + ": " + d.reason(),
+                                canary);
+                yield supersede(a, start, live, versions, history, windows, d, waiting);
+            }
         };
+    }
+
+    /**
+     * A canary still undecided after {@link ControllerConfig#supersedeEpisodes()} episodes a side
+     * gives its place to the newest candidate, newer than it, that passes the gate; the champion
+     * stays. Never a canary a user put in, never a candidate older than the canary. Otherwise
+     * {@code waiting} (or the candidate's refusal, so that it is heard).
+     */
+    private Outcome supersede(
+            PolicyAssignment a,
+            PolicyAssignment start,
+            Map<Long, LiveReturn> live,
+            PolicyVersions versions,
+            List<PolicyAssignment> history,
+            List<EpisodeStats> windows,
+            CanaryRules.Decision undecided,
+            Outcome waiting) {
+        long after = config.supersedeEpisodes();
+        long canary = a.getCanary().getVersion();
+        if (after == 0 || !DECIDER.equals(start.getDecider())) {
+            return waiting;
+        }
+        long n =
+                Math.min(
+                        episodes(live.get(canary)),
+                        episodes(live.get(a.getChampion().getVersion())));
+        if (n < after) {
+            return waiting;
+        }
+        Gated g = gateNewest(versions, a, history, windows);
+        if (g.passed() == null) {
+            Outcome why = g.notPassed();
+            return why.kind() == Kind.GATE_REFUSED && why.version() > canary ? why : waiting;
+        }
+        PublishedVersion c = g.passed();
+        if (c.version() <= canary) {
+            return waiting;
+        }
+        return write(
+                Kind.SUPERSEDED,
+                a.getPolicyName(),
+                a.getSequence(),
+                a.getChampion(),
+                c.assigned(),
+                String.format(
+                        Locale.ROOT,
+                        "canary v%d replaced by v%d as a %.0f%% canary, champion v%d stays: v%d"
+                            + " undecided after %d episodes a side (at least %d replace it), %s; %s"
+                            + " (%s)",
+                        canary,
+                        c.version(),
+                        config.canaryShare() * 100,
+                        a.getChampion().getVersion(),
+                        canary,
+                        n,
+                        after,
+                        undecided.reason(),
+                        g.reason(),
+                        config.opeMethod()),
+                c.version());
+    }
+
+    private static long episodes(LiveReturn r) {
+        return r == null ? 0 : r.episodes();
     }
 
     /** The newest version in stage candidate (published after the champion, never assigned). */
@@ -291,6 +405,26 @@ public final class ControllerDecisions {
         for (int i = all.size() - 1; i >= 0; i--) {
             PublishedVersion v = all.get(i);
             if (Stage.of(v.version(), newest, latest, history) == Stage.CANDIDATE) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The newest candidate with a {@code method} estimate (a numeric lower bound). */
+    private static Optional<PublishedVersion> newestEstimatedCandidate(
+            PolicyVersions versions,
+            Optional<PolicyAssignment> latest,
+            List<PolicyAssignment> history,
+            String method) {
+        long newest = versions.newest().version();
+        List<PublishedVersion> all = versions.all();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            PublishedVersion v = all.get(i);
+            JsonNode e = v.estimate(method);
+            if (e != null
+                    && e.path("low").isNumber()
+                    && Stage.of(v.version(), newest, latest, history) == Stage.CANDIDATE) {
                 return Optional.of(v);
             }
         }

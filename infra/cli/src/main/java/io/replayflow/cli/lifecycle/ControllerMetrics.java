@@ -20,7 +20,7 @@ public final class ControllerMetrics {
                     "replayflow_controller_decisions_total",
                     "counter",
                     "Assignments the controller wrote, by policy and decision (took_over,"
-                            + " gate_passed, promoted, rolled_back).");
+                            + " gate_passed, promoted, rolled_back, superseded).");
     public static final Definition GATE_REFUSALS =
             new Definition(
                     "replayflow_controller_gate_refusals_total",

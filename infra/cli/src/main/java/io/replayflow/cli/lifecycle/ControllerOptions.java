@@ -48,6 +48,15 @@ public final class ControllerOptions {
                     "long",
                     "N: live episodes the canary and the champion each need before a promotion"
                             + " (>= 2).");
+    public static final ConfigOption<Long> PROMOTE_EARLY_EPISODES =
+            TABLE.add(
+                    key("controller.promote.early-episodes").longType().defaultValue(0L),
+                    "long",
+                    "Live episodes the canary and the champion each need before an early"
+                            + " promotion: a canary better with confidence (its advantage's lower"
+                            + " confidence bound above 0) is promoted before"
+                            + " controller.promote.min-episodes; 0: never before them (0, or 2 to"
+                            + " controller.promote.min-episodes).");
     public static final ConfigOption<Double> PROMOTE_TOLERANCE =
             TABLE.add(
                     key("controller.promote.tolerance").doubleType().defaultValue(0.0),
@@ -60,6 +69,15 @@ public final class ControllerOptions {
                     "long",
                     "Live episodes the canary and the champion each need before a rollback"
                             + " (>= 2).");
+    public static final ConfigOption<Long> SUPERSEDE_EPISODES =
+            TABLE.add(
+                    key("controller.canary.supersede-after").longType().defaultValue(0L),
+                    "long",
+                    "A canary the controller put in that is still undecided (neither promoted nor"
+                            + " rolled back) with at least this many live episodes a side is"
+                            + " replaced by a newer candidate that passes the gate; the champion"
+                            + " stays. A canary put in by a user is never replaced. 0: a canary"
+                            + " runs until promoted or rolled back (0, or >= 2).");
     public static final ConfigOption<Long> ROLLBACK_FAILURES =
             TABLE.add(
                     key("controller.rollback.failure-reports").longType().defaultValue(1L),
@@ -124,6 +142,26 @@ public final class ControllerOptions {
                             + failureReports
                             + " must be at least 1, e.g. 1");
         }
+        long supersede = values.get(SUPERSEDE_EPISODES);
+        if (supersede != 0 && supersede < 2) {
+            throw new IllegalArgumentException(
+                    SUPERSEDE_EPISODES.key()
+                            + " = "
+                            + supersede
+                            + " must be 0 (never replace a canary) or at least 2, e.g. 10");
+        }
+        long early = values.get(PROMOTE_EARLY_EPISODES);
+        if (early != 0 && (early < 2 || early > values.get(PROMOTE_EPISODES))) {
+            throw new IllegalArgumentException(
+                    PROMOTE_EARLY_EPISODES.key()
+                            + " = "
+                            + early
+                            + " must be 0 (no early promotion) or from 2 to "
+                            + PROMOTE_EPISODES.key()
+                            + " ("
+                            + values.get(PROMOTE_EPISODES)
+                            + "), e.g. 5");
+        }
         double z = new NormalDistribution().inverseCumulativeProbability(confidence);
         CanaryRules rules;
         try {
@@ -133,7 +171,8 @@ public final class ControllerOptions {
                             values.get(PROMOTE_TOLERANCE),
                             z,
                             values.get(PROMOTE_EPISODES),
-                            values.get(ROLLBACK_EPISODES));
+                            values.get(ROLLBACK_EPISODES),
+                            early);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     e.getMessage()
@@ -148,7 +187,7 @@ public final class ControllerOptions {
                             + ")",
                     e);
         }
-        return new ControllerConfig(rules, share, method, poll, failureReports);
+        return new ControllerConfig(rules, share, method, poll, failureReports, supersede);
     }
 
     private static ConfigOptions.OptionBuilder key(String key) {

@@ -189,8 +189,11 @@ public final class DemoReport {
                         + " OPE lower bound is no worse than the champion's estimate minus the"
                         + " margin, promotes it when its live mean return is at least the"
                         + " champion's with the stated confidence, and rolls it back when it is"
-                        + " worse with confidence. Thick line: the champion; bars: canaries"
-                        + " (green promoted, red rolled back, grey open at the end); dashed: the"
+                        + " worse with confidence; a newer candidate that passes the gate replaces"
+                        + " a canary still undecided after controller.canary.supersede-after"
+                        + " episodes a side (when set). Thick line: the champion; bars: canaries"
+                        + " (green promoted, red rolled back, orange replaced, grey open at the"
+                        + " end); dashed: the"
                         + " newest version published. Settings: "
                         + new TreeMap<>(l.controller())
                         + ".");
@@ -283,6 +286,7 @@ public final class DemoReport {
                         switch (d.kind()) {
                             case "promoted" -> LifecycleChart.CanaryEnd.PROMOTED;
                             case "rolled_back" -> LifecycleChart.CanaryEnd.ROLLED_BACK;
+                            case "superseded" -> LifecycleChart.CanaryEnd.SUPERSEDED;
                             default -> LifecycleChart.CanaryEnd.OPEN;
                         };
                 canaries.add(canary(open, d.wallSeconds(), end));

@@ -11,8 +11,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * A policy's lifecycle over wall time: the champion version as a step line, each canary as a bar at
  * its version from the decision that made it to the one that ended it (green: promoted, red: rolled
- * back, grey: still a canary at the end), and the newest version published, dashed, for comparison
- * with what acted.
+ * back, orange: replaced by a newer candidate while undecided, grey: still a canary at the end),
+ * and the newest version published, dashed, for comparison with what acted.
  */
 public final class LifecycleChart {
 
@@ -21,11 +21,14 @@ public final class LifecycleChart {
     private static final Color PROMOTED = new Color(0x27AE60);
     private static final Color ROLLED_BACK = new Color(0xC0392B);
     private static final Color OPEN = new Color(0x7F8C8D);
+    private static final Color SUPERSEDED = new Color(0xE67E22);
 
     /** How a canary's time ended. */
     public enum CanaryEnd {
         PROMOTED,
         ROLLED_BACK,
+        /** Replaced by a newer candidate while undecided. */
+        SUPERSEDED,
         OPEN
     }
 
@@ -80,6 +83,7 @@ public final class LifecycleChart {
                     switch (c.end()) {
                         case PROMOTED -> PROMOTED;
                         case ROLLED_BACK -> ROLLED_BACK;
+                        case SUPERSEDED -> SUPERSEDED;
                         case OPEN -> OPEN;
                     };
             XYSeries s =

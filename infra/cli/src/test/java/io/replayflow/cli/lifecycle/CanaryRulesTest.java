@@ -1,6 +1,7 @@
 package io.replayflow.cli.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.cli.lifecycle.CanaryRules.Verdict;
 import org.junit.jupiter.api.Test;
@@ -51,5 +52,52 @@ class CanaryRulesTest {
                         rules.judge(2, new LiveReturn(201, 201, 4 * Math.sqrt(200)), 1, champion)
                                 .verdict())
                 .isEqualTo(Verdict.WAIT);
+    }
+
+    @Test
+    void aCanaryBetterWithConfidenceIsPromotedEarlyAfterTheEarlyMinimum() {
+        // N = 200, rollback at 30, early promotion from 5 episodes a side.
+        CanaryRules early = new CanaryRules(10.0, 5.0, CanaryRules.Z95_ONE_SIDED, 200, 30, 5);
+        // canary 5 episodes, mean 150, sd 20 → se = 20/√4 = 10; champion 40 episodes, mean 20,
+        // sd √39 → se = √39/√39 = 1. d = 130, se_d = √101 ≈ 10.05, 130 − 1.645·10.05 = 113.5 > 0.
+        LiveReturn champion = new LiveReturn(40, 20, Math.sqrt(39));
+        CanaryRules.Decision d = early.judge(2, new LiveReturn(5, 150, 20), 1, champion);
+        assertThat(d.verdict()).isEqualTo(Verdict.PROMOTE);
+        assertThat(d.reason())
+                .startsWith(
+                        "better with confidence after 5 episodes a side (at least 5 for an early"
+                                + " promotion): canary v2 150.0 over 5 episodes vs champion v1"
+                                + " 20.0 over 40");
+        // The same canary with 4 episodes is below the early minimum: wait.
+        assertThat(early.judge(2, new LiveReturn(4, 150, 20), 1, champion).verdict())
+                .isEqualTo(Verdict.WAIT);
+        // Without the early rule (the five-argument rules) it waits for N = 200 as well.
+        assertThat(rules.judge(2, new LiveReturn(5, 150, 20), 1, champion).verdict())
+                .isEqualTo(Verdict.WAIT);
+    }
+
+    @Test
+    void anEarlyPromotionNeedsTheAdvantagesLowerBoundAboveZeroAndNeverRollsBackEarly() {
+        CanaryRules early = new CanaryRules(10.0, 5.0, CanaryRules.Z95_ONE_SIDED, 200, 30, 5);
+        LiveReturn champion = new LiveReturn(40, 20, Math.sqrt(39));
+        // canary mean 35, sd 20 over 5 → se 10; d = 15, 15 − 1.645·10.05 = −1.5 ≤ 0: better, not
+        // with confidence → wait (the tolerance of 5 does not apply before N).
+        assertThat(early.judge(2, new LiveReturn(5, 35, 20), 1, champion).verdict())
+                .isEqualTo(Verdict.WAIT);
+        // Far worse after 5 episodes: still wait, a rollback needs 30 a side.
+        assertThat(early.judge(2, new LiveReturn(5, 2, 1), 1, champion).verdict())
+                .isEqualTo(Verdict.WAIT);
+        assertThat(early.judge(2, new LiveReturn(5, 2, 1), 1, champion).reason())
+                .startsWith("not decided yet: ");
+    }
+
+    @Test
+    void anEarlyMinimumOutsideTwoToNIsRefused() {
+        assertThatThrownBy(
+                        () -> new CanaryRules(10.0, 5.0, CanaryRules.Z95_ONE_SIDED, 200, 30, 201))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most the promotion's 200");
+        assertThatThrownBy(() -> new CanaryRules(10.0, 5.0, CanaryRules.Z95_ONE_SIDED, 200, 30, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -38,6 +38,16 @@ class ControllerDecisionsTest {
                             "controller.rollback.min-episodes", "10",
                             "controller.canary.share", "0.2"));
 
+    // The same, and a canary undecided after 10 episodes a side gives way to a newer candidate.
+    private static final ControllerConfig SUPERSEDING =
+            ControllerOptions.parse(
+                    Map.of(
+                            "controller.gate.margin", "10",
+                            "controller.promote.min-episodes", "50",
+                            "controller.rollback.min-episodes", "10",
+                            "controller.canary.share", "0.2",
+                            "controller.canary.supersede-after", "10"));
+
     @TempDir Path data;
     private final List<PolicyAssignment> history = new ArrayList<>();
     private final Map<Long, EpisodeStats> live = new HashMap<>();
@@ -64,6 +74,10 @@ class ControllerDecisionsTest {
 
     /** Decides from the state so far; a writing decision joins the history, as on the topics. */
     private Outcome decide() {
+        return decide(decisions);
+    }
+
+    private Outcome decide(ControllerDecisions decisions) {
         Optional<PolicyAssignment> latest =
                 history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
         Outcome o =
@@ -336,5 +350,172 @@ class ControllerDecisionsTest {
         Outcome o = decide();
         assertThat(o.kind()).isEqualTo(Kind.GATE_REFUSED);
         assertThat(o.note()).contains("v3 fails verification");
+    }
+
+    /**
+     * v2 champion, v3 a canary the controller put in (#2), v4 published with a passing estimate.
+     */
+    private ControllerDecisions canaryThreeThenFourPublished() throws IOException {
+        ControllerDecisions superseding = new ControllerDecisions(SUPERSEDING, CLOCK);
+        decide(superseding); // #1: v2 champion
+        publish(3);
+        ope(2, 200, 180);
+        ope(3, 200, 195);
+        assertThat(decide(superseding).kind()).isEqualTo(Kind.GATE_PASSED); // #2: v3 canary
+        publish(4);
+        ope(4, 210, 200);
+        return superseding;
+    }
+
+    @Test
+    void aCanaryStillUndecidedAfterTheReplacementMinimumGivesWayToANewerCandidate()
+            throws IOException {
+        ControllerDecisions superseding = canaryThreeThenFourPublished();
+        live(2, 200, 480, 40);
+        live(3, 9, 478, 40);
+        assertThat(decide(superseding).kind())
+                .as("9 canary episodes: below the replacement minimum of 10")
+                .isEqualTo(Kind.WAITING);
+
+        // canary 12 episodes, mean 470, sd 40 → se = 40/√11 ≈ 12.06; champion se = 40/√199 ≈
+        // 2.84; d = −10, z·se = 1.645·12.39 ≈ 20.4: d + 20.4 > 0 (no rollback), 12 < N = 50 (no
+        // promotion): undecided after 12 ≥ 10 episodes a side → v4 (lower bound 200 ≥ v2's 200 −
+        // 10) replaces v3; v2 stays the champion.
+        live(3, 12, 470, 40);
+        Outcome replaced = decide(superseding);
+        assertThat(replaced.kind()).isEqualTo(Kind.SUPERSEDED);
+        assertThat(replaced.version()).isEqualTo(4);
+        PolicyAssignment a = replaced.next();
+        assertThat(a.getSequence()).isEqualTo(3);
+        assertThat(a.getChampion().getVersion()).isEqualTo(2);
+        assertThat(a.getCanary().getVersion()).isEqualTo(4);
+        assertThat(a.getCanary().getSha256())
+                .isEqualTo(FakeArtifacts.sha(data.resolve("policies/cp/4")));
+        assertThat(a.getCanaryShare()).isEqualTo(0.2);
+        assertThat(a.getDecider()).isEqualTo("controller");
+        assertThat(a.getReason())
+                .startsWith(
+                        "canary v3 replaced by v4 as a 20% canary, champion v2 stays: v3 undecided"
+                                + " after 12 episodes a side (at least 10 replace it), not decided"
+                                + " yet: canary v3 470.0 over 12 episodes vs champion v2 480.0 over"
+                                + " 200")
+                .endsWith(
+                        "; v4's OPE lower bound 200.0 is no worse than v2's estimate 200.0 minus"
+                                + " margin 10.0 (dr)");
+        assertThat(Stage.of(3, 4, Optional.of(a), history)).isEqualTo(Stage.RETIRED);
+
+        // The new canary run starts at #3: v4's own episodes decide it; none yet → wait.
+        Outcome next = decide(superseding);
+        assertThat(next.kind()).isEqualTo(Kind.WAITING);
+        assertThat(next.note()).startsWith("canary v4: fewer than 10 episodes");
+    }
+
+    @Test
+    void anUndecidedCanaryStaysWithoutANewerCandidateThatPassesTheGate() throws IOException {
+        ControllerDecisions superseding = new ControllerDecisions(SUPERSEDING, CLOCK);
+        decide(superseding);
+        publish(3);
+        ope(2, 200, 180);
+        ope(3, 200, 195);
+        decide(superseding); // v3 canary
+        live(2, 200, 480, 40);
+        live(3, 12, 470, 40); // undecided, as above
+        assertThat(decide(superseding).kind()).as("no newer candidate").isEqualTo(Kind.WAITING);
+
+        publish(4);
+        Outcome noEstimate = decide(superseding);
+        assertThat(noEstimate.kind()).as("v4 has no estimate yet").isEqualTo(Kind.WAITING);
+        assertThat(noEstimate.note()).startsWith("canary v3: not decided yet");
+
+        ope(4, 195, 189.9); // 189.9 < 200 − 10
+        Outcome refused = decide(superseding);
+        assertThat(refused.kind()).isEqualTo(Kind.GATE_REFUSED);
+        assertThat(refused.version()).isEqualTo(4);
+        assertThat(refused.next()).isNull();
+        assertThat(history).hasSize(2);
+    }
+
+    @Test
+    void aCanaryDecidedByItsReturnsIsRolledBackOrPromotedNotReplaced() throws IOException {
+        ControllerDecisions superseding = canaryThreeThenFourPublished();
+        // Worse with confidence at 12 episodes: d = −470, rolled back although v4 waits.
+        live(2, 200, 480, 40);
+        live(3, 12, 10, 5);
+        assertThat(decide(superseding).kind()).isEqualTo(Kind.ROLLED_BACK);
+    }
+
+    @Test
+    void noReplacementWhenTheSettingIsOffOrAUserPutTheCanaryIn() throws IOException {
+        canaryThreeThenFourPublished();
+        live(2, 200, 480, 40);
+        live(3, 12, 470, 40); // undecided after 12 episodes a side
+        assertThat(decide(decisions).kind())
+                .as("controller.canary.supersede-after 0 (CONFIG): the canary runs on")
+                .isEqualTo(Kind.WAITING);
+
+        // alice forced v3 in by hand (#2): the canary run's first assignment is hers.
+        history.clear();
+        PolicyVersions versions = PolicyVersions.read(data, "cp");
+        PolicyAssignment alone =
+                PolicyAssignment.newBuilder()
+                        .setPolicyName("cp")
+                        .setSequence(1)
+                        .setChampion(versions.verified(2).assigned())
+                        .setCanary(null)
+                        .setCanaryShare(0.0)
+                        .setMode(AssignmentMode.AUTOMATIC)
+                        .setReason("controller took over")
+                        .setDecider("controller")
+                        .setDecidedAtMs(1_000)
+                        .build();
+        PolicyAssignment byAlice =
+                PolicyAssignment.newBuilder(alone)
+                        .setSequence(2)
+                        .setCanary(versions.verified(3).assigned())
+                        .setCanaryShare(0.2)
+                        .setReason("manual canary")
+                        .setDecider("alice")
+                        .setDecidedAtMs(7_000)
+                        .build();
+        history.add(alone);
+        history.add(byAlice);
+        assertThat(decide(new ControllerDecisions(SUPERSEDING, CLOCK)).kind())
+                .as("a user's canary is judged, never replaced")
+                .isEqualTo(Kind.WAITING);
+    }
+
+    @Test
+    void aNewerCandidateWaitingForItsEstimateDoesNotHoldBackAnEstimatedOne() throws IOException {
+        decide(); // v2 champion
+        ope(2, 200, 180);
+        publish(3);
+        publish(4);
+        publish(5);
+        Outcome none = decide();
+        assertThat(none.kind()).as("no candidate has an estimate").isEqualTo(Kind.WAITING);
+        assertThat(none.note())
+                .isEqualTo("v5 waits for its dr estimate (run 'replayflow ope' on it)");
+
+        // v3 and v4 estimated, v5 not yet: the newest estimated one, v4, is gated now.
+        ope(3, 200, 195);
+        ope(4, 200, 195);
+        Outcome passed = decide();
+        assertThat(passed.kind()).isEqualTo(Kind.GATE_PASSED);
+        assertThat(passed.next().getCanary().getVersion()).isEqualTo(4);
+    }
+
+    @Test
+    void theNewestEstimatedCandidateIsGatedEvenWhenItFails() throws IOException {
+        decide(); // v2 champion
+        ope(2, 200, 180);
+        publish(3);
+        publish(4);
+        ope(3, 200, 195); // would pass
+        ope(4, 150, 100); // 100 < 200 − 10
+        Outcome refused = decide();
+        assertThat(refused.kind())
+                .as("v4, the newest estimated, is judged; the older v3 does not jump in")
+                .isEqualTo(Kind.GATE_REFUSED);
+        assertThat(refused.version()).isEqualTo(4);
     }
 }

@@ -22,6 +22,8 @@ class ControllerOptionsTest {
         assertThat(c.canaryShare()).isEqualTo(0.1);
         assertThat(c.opeMethod()).isEqualTo("dr");
         assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.rules().earlyPromoteEpisodes()).as("no early promotion").isZero();
+        assertThat(c.supersedeEpisodes()).as("a canary is never replaced").isZero();
         // Φ⁻¹(0.99) = 2.3263
         assertThat(ControllerOptions.parse(Map.of("controller.confidence", "0.99")).rules().z())
                 .isCloseTo(2.3263, within(1e-4));
@@ -43,5 +45,35 @@ class ControllerOptionsTest {
                 .hasMessageStartingWith("promotion and rollback need at least 2 episodes");
         assertThatThrownBy(() -> ControllerOptions.parse(Map.of("controller.margin", "1")))
                 .hasMessageStartingWith("unknown controller setting 'controller.margin'");
+    }
+
+    @Test
+    void earlyPromotionAndCanaryReplacementAreReadAndChecked() {
+        ControllerConfig c =
+                ControllerOptions.parse(
+                        Map.of(
+                                "controller.promote.early-episodes", "4",
+                                "controller.canary.supersede-after", "10"));
+        assertThat(c.rules().earlyPromoteEpisodes()).isEqualTo(4);
+        assertThat(c.supersedeEpisodes()).isEqualTo(10);
+        assertThatThrownBy(
+                        () ->
+                                ControllerOptions.parse(
+                                        Map.of("controller.promote.early-episodes", "101")))
+                .hasMessage(
+                        "controller.promote.early-episodes = 101 must be 0 (no early promotion) or"
+                                + " from 2 to controller.promote.min-episodes (100), e.g. 5");
+        assertThatThrownBy(
+                        () ->
+                                ControllerOptions.parse(
+                                        Map.of("controller.promote.early-episodes", "1")))
+                .hasMessageStartingWith("controller.promote.early-episodes = 1 must be 0");
+        assertThatThrownBy(
+                        () ->
+                                ControllerOptions.parse(
+                                        Map.of("controller.canary.supersede-after", "1")))
+                .hasMessage(
+                        "controller.canary.supersede-after = 1 must be 0 (never replace a canary)"
+                                + " or at least 2, e.g. 10");
     }
 }

@@ -22,7 +22,9 @@ class DemoLifecycleSettingsTest {
                 .containsEntry("controller.canary.share", "0.8")
                 .containsEntry("controller.rollback.failure-reports", "2")
                 .containsEntry("controller.gate.margin", "300")
-                .containsEntry("controller.promote.min-episodes", "10");
+                .containsEntry("controller.promote.min-episodes", "10")
+                .containsEntry("controller.promote.early-episodes", "4")
+                .containsEntry("controller.canary.supersede-after", "10");
         assertThat(DemoLifecycle.controllerSettings(Map.of()))
                 .isEqualTo(DemoLifecycle.CONTROLLER_SETTINGS);
     }
