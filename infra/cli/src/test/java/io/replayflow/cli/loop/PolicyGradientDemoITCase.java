@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * actor process, the continuous trainer learning IMPALA's V-trace actor-critic from the segments
  * with TensorFlow Java and publishing stochastic versions, and greedy evaluations. Checks the
  * mechanics, not the learning goal: stochastic versions are published, the actors act with them by
- * sampling (their logged behaviour probabilities lie strictly between 0 and 1, where a
- * deterministic policy logs 1), and the learner measured its policy lag and importance ratios.
+ * sampling (their logged behaviour probabilities lie in (0, 1] and some are under 1/2, the less
+ * likely action taken, which a deterministic policy never does), and the learner measured its
+ * policy lag and importance ratios.
  */
 @Timeout(300)
 class PolicyGradientDemoITCase {
@@ -64,13 +65,19 @@ class PolicyGradientDemoITCase {
         List<GenericRecord> trained =
                 rows.stream().filter(r -> (Long) r.get("policy_version") >= 1).toList();
         assertThat(trained).as("transitions acted by a published version").isNotEmpty();
+        // A trained softmax may grow sure of an action (CI logged pi = 1.0f from version 185 of
+        // a fast run), so 1 is a probability the actors may log; what only sampling does is take
+        // the less likely action now and then, which argmax acting never does.
         assertThat(trained)
-                .as("sampled from the softmax: 0 < pi(a|s) < 1")
+                .as("probabilities of the softmax: 0 < pi(a|s) <= 1")
                 .allSatisfy(
                         r ->
                                 assertThat((Float) r.get("behavior_prob"))
                                         .isGreaterThan(0f)
-                                        .isLessThan(1f));
+                                        .isLessThanOrEqualTo(1f));
+        assertThat(trained)
+                .as("sampled from the softmax: now and then the less likely action, pi(a|s) < 0.5")
+                .anySatisfy(r -> assertThat((Float) r.get("behavior_prob")).isLessThan(0.5f));
         assertThat(rows.stream().filter(r -> (Long) r.get("policy_version") == 0))
                 .as("version 0 acts uniformly at random")
                 .allSatisfy(r -> assertThat((Float) r.get("behavior_prob")).isEqualTo(0.5f));
