@@ -147,20 +147,24 @@ public final class Backfill {
         Set<PartitionPath> partitions = new HashSet<>();
         files.forEach(f -> f.partition().ifPresent(partitions::add));
         if (!files.isEmpty()) {
+            int partitionsTotal = partitions.size();
+            Attempt attempt =
+                    key ->
+                            execute(
+                                    env,
+                                    config,
+                                    range,
+                                    scoreWith,
+                                    files,
+                                    swap,
+                                    key,
+                                    started,
+                                    rowsTotal,
+                                    partitionsTotal,
+                                    progress,
+                                    interval);
             try {
-                execute(
-                        env,
-                        config,
-                        range,
-                        scoreWith,
-                        files,
-                        swap,
-                        hashKey,
-                        started,
-                        rowsTotal,
-                        partitions.size(),
-                        progress,
-                        interval);
+                attempt.run(hashKey);
             } catch (Exception e) {
                 swap.abort();
                 if (hashKey == null
@@ -172,19 +176,7 @@ public final class Backfill {
                         "Two episodes tie on the 64-bit backfill key; running again with the"
                                 + " exact key (slower to sort)");
                 try {
-                    execute(
-                            env,
-                            config,
-                            range,
-                            scoreWith,
-                            files,
-                            swap,
-                            null,
-                            started,
-                            rowsTotal,
-                            partitions.size(),
-                            progress,
-                            interval);
+                    attempt.run(null);
                 } catch (Exception again) {
                     swap.abort();
                     throw again;
@@ -200,6 +192,12 @@ public final class Backfill {
                 partitions.size(),
                 files.size(),
                 Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** One run of the job keyed by {@code hashKey} (null: the exact key). */
+    @FunctionalInterface
+    private interface Attempt {
+        void run(EpisodeHashKey hashKey) throws Exception;
     }
 
     private static void execute(
