@@ -1,7 +1,11 @@
 package io.replayflow.actor.metrics;
 
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.replayflow.actor.metrics.Metric.Type;
 import java.util.EnumMap;
 import java.util.List;
@@ -46,6 +50,48 @@ public final class ServeMetrics {
      */
     public static final String LOG_FAILURES_AFTER_ANSWER = "serve/log_failures_after_answer";
 
+    /**
+     * How long each stage of a decision took, a histogram in seconds with one series per {@link
+     * Stage} (Prometheus name {@link #STAGE_SECONDS_NAME}): where a decision's latency goes inside
+     * the service, for {@code histogram_quantile} and for {@code bench serve}.
+     */
+    public static final String STAGE_SECONDS = "serve/decision_stage_seconds";
+
+    /** {@link #STAGE_SECONDS} as Prometheus names it. */
+    public static final String STAGE_SECONDS_NAME = "replayflow_serve_decision_stage_seconds";
+
+    /** The HELP text of {@link #STAGE_SECONDS}. */
+    public static final String STAGE_SECONDS_HELP =
+            "Seconds each stage of a decision took inside the service, by stage: wait (admission to"
+                + " its batch's policy call), act (one per batch: the policy calls), log (to the"
+                + " log's acknowledgement), answer (admission to the answer, HTTP excluded).";
+
+    /**
+     * Upper bounds of {@link #STAGE_SECONDS}'s buckets: 50 µs to 1 s, finest around the
+     * milliseconds a decision takes (the micro-batcher waits up to 200 µs, Kafka acknowledges in
+     * about one millisecond on one machine).
+     */
+    static final double[] STAGE_BOUNDS = {
+        0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004,
+        0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1.0
+    };
+
+    /** A stage of a decision: the {@code stage} label of {@link #STAGE_SECONDS}. */
+    public enum Stage {
+        /** From admission to the queue to the start of its batch's policy call. */
+        WAIT,
+        /** One per batch: the policy calls of the whole batch. */
+        ACT,
+        /** From handing the decision to the log to the log's confirmation. */
+        LOG,
+        /** From admission to the answer being ready (the HTTP parsing and writing excluded). */
+        ANSWER;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** Why a call was refused: the {@code reason} label of {@link #REFUSED}. */
     public enum Refusal {
         /** A field is missing, of the wrong type, the wrong length, or not finite. */
@@ -79,6 +125,16 @@ public final class ServeMetrics {
     private final LongAdder lostAfterAnswer = new LongAdder();
     private final Map<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
     private final List<Metric> all;
+    private final Histogram stages =
+            Histogram.builder()
+                    .name(STAGE_SECONDS_NAME)
+                    .help(STAGE_SECONDS_HELP)
+                    .labelNames("stage")
+                    .classicOnly()
+                    .classicUpperBounds(STAGE_BOUNDS)
+                    .withoutExemplars()
+                    .build();
+    private final Map<Stage, DistributionDataPoint> stagePoints = new EnumMap<>(Stage.class);
 
     /**
      * @param policyVersion the version now acting
@@ -87,6 +143,9 @@ public final class ServeMetrics {
     public ServeMetrics(LongSupplier policyVersion, LongSupplier openSessions) {
         for (Refusal r : Refusal.values()) {
             refused.put(r, new LongAdder());
+        }
+        for (Stage stage : Stage.values()) {
+            stagePoints.put(stage, stages.labelValues(stage.label()));
         }
         this.all =
                 List.of(
@@ -155,6 +214,29 @@ public final class ServeMetrics {
                 metric.register(registry);
             }
         }
+        registry.register(stages);
+    }
+
+    /** One observation of {@code stage}: {@code nanos} of {@link System#nanoTime()}. */
+    public void took(Stage stage, long nanos) {
+        stagePoints.get(stage).observe(nanos / 1e9);
+    }
+
+    /** The counts of {@code stage} so far, per bucket (not cumulative). */
+    public LatencyHistogram stage(Stage stage) {
+        for (HistogramDataPointSnapshot point : stages.collect().getDataPoints()) {
+            if (point.getLabels().get("stage").equals(stage.label())) {
+                ClassicHistogramBuckets buckets = point.getClassicBuckets();
+                double[] bounds = new double[buckets.size()];
+                long[] counts = new long[buckets.size()];
+                for (int i = 0; i < buckets.size(); i++) {
+                    bounds[i] = buckets.getUpperBound(i);
+                    counts[i] = buckets.getCount(i);
+                }
+                return new LatencyHistogram(bounds, counts);
+            }
+        }
+        throw new IllegalStateException("no series for stage " + stage.label());
     }
 
     /** Every metric, in a stable order. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.replayflow.actor.metrics.ServeMetrics;
 import io.replayflow.schemas.avro.Decision;
 import io.replayflow.schemas.avro.Reward;
 import io.replayflow.schemas.avro.SessionEnd;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -401,6 +403,42 @@ class ServeHttpTest {
         assertThat(metric(metrics, "replayflow_serve_refused_total{reason=\"unknown_policy\"}"))
                 .isGreaterThanOrEqualTo(1);
         assertThat(metrics).contains("replayflow_serve_decisions_total");
+    }
+
+    @Test
+    void eachDecisionsStagesAreTimedInAHistogram() throws Exception {
+        String before = get("/metrics").body();
+        for (int i = 0; i < 3; i++) {
+            assertThat(
+                            post(
+                                            "/v1/decisions",
+                                            "{\"policy\":\"cartpole\",\"session_id\":\"st-"
+                                                    + i
+                                                    + "\",\"obs\":[0,0,0,0]}")
+                                    .statusCode())
+                    .isEqualTo(200);
+        }
+
+        String after = get("/metrics").body();
+
+        String name = "replayflow_serve_decision_stage_seconds";
+        for (String stage : List.of("wait", "log", "answer")) {
+            String count = name + "_count{stage=\"" + stage + "\"}";
+            assertThat(metric(after, count) - metricOrZero(before, count))
+                    .as("one %s observation per decision", stage)
+                    .isEqualTo(3.0);
+        }
+        String acts = name + "_count{stage=\"act\"}";
+        assertThat(metric(after, acts) - metricOrZero(before, acts))
+                .as("one act observation per batch")
+                .isBetween(1.0, 3.0);
+        // An answer waits for its batch and for the log, so it takes at least as long as its log.
+        String answer = name + "_sum{stage=\"answer\"}";
+        String log = name + "_sum{stage=\"log\"}";
+        assertThat(metric(after, answer) - metricOrZero(before, answer))
+                .isGreaterThanOrEqualTo(metric(after, log) - metricOrZero(before, log));
+        assertThat(after).contains(name + "_bucket{stage=\"answer\",le=\"0.001\"}");
+        assertThat(after).contains("# HELP " + name + " " + ServeMetrics.STAGE_SECONDS_HELP);
     }
 
     @Test

@@ -54,6 +54,13 @@ class MetricsDocsTest {
                     .as("docs/METRICS.md must list %s as in ServeMetrics", m.name())
                     .contains(row(m.prometheusName(), m.type().name(), m.help()));
         }
+        assertThat(doc)
+                .as("docs/METRICS.md must list the stage histogram as in ServeMetrics")
+                .contains(
+                        row(
+                                ServeMetrics.STAGE_SECONDS_NAME,
+                                "histogram",
+                                ServeMetrics.STAGE_SECONDS_HELP));
     }
 
     @Test
@@ -123,6 +130,7 @@ class MetricsDocsTest {
                 .all()
                 .forEach(m -> defined.add(m.prometheusName()));
         new ServeMetrics(() -> 0, () -> 0).all().forEach(m -> defined.add(m.prometheusName()));
+        defined.add(ServeMetrics.STAGE_SECONDS_NAME);
         TrainerPrometheus.definitions().forEach(d -> defined.add(d.prometheusName()));
         ControllerMetrics.definitions().forEach(d -> defined.add(d.prometheusName()));
         Matcher listed = Pattern.compile("`(replayflow_[a-z0-9_]+)`").matcher(doc());

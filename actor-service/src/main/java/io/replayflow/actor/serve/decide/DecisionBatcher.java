@@ -16,7 +16,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +62,14 @@ public final class DecisionBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * @param admitted {@link System#nanoTime()} at admission
+     */
     private record Pending(
-            DecisionRequest request, Session session, CompletableFuture<Decision> result) {}
+            DecisionRequest request,
+            Session session,
+            CompletableFuture<Decision> result,
+            long admitted) {}
 
     private final PolicyHolder holder;
     private final PolicyRouter router;
@@ -74,7 +79,7 @@ public final class DecisionBatcher implements AutoCloseable {
     private final InstantSource clock;
     private final int maxBatch;
     private final long maxWaitNanos;
-    private final IntConsumer batchSizes;
+    private final BatcherListener listener;
     private final BlockingQueue<Pending> queue;
     private final int capacity;
 
@@ -86,7 +91,7 @@ public final class DecisionBatcher implements AutoCloseable {
     private long sequence;
 
     /**
-     * @param batchSizes hears the size of every batch (metrics)
+     * @param listener hears every batch and each stage's time (metrics)
      * @param queueCapacity requests that may wait; more are refused
      */
     public DecisionBatcher(
@@ -99,7 +104,7 @@ public final class DecisionBatcher implements AutoCloseable {
             int maxBatch,
             Duration maxWait,
             int queueCapacity,
-            IntConsumer batchSizes) {
+            BatcherListener listener) {
         this.holder = Objects.requireNonNull(holder, "holder");
         this.router = Objects.requireNonNull(router, "router");
         this.chooser = Objects.requireNonNull(chooser, "chooser");
@@ -118,7 +123,7 @@ public final class DecisionBatcher implements AutoCloseable {
         this.capacity = queueCapacity;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.places = new Semaphore(queueCapacity);
-        this.batchSizes = Objects.requireNonNull(batchSizes, "batchSizes");
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.sequence = clock.millis() * 1000; // increasing across restarts of one service id
         this.thread = new Thread(this::run, "replayflow-serve-batcher");
         this.thread.setDaemon(true);
@@ -133,7 +138,7 @@ public final class DecisionBatcher implements AutoCloseable {
     public CompletableFuture<Decision> submit(DecisionRequest request, Session session) {
         CompletableFuture<Decision> result = new CompletableFuture<>();
         if (running && places.tryAcquire()) {
-            queue.add(new Pending(request, session, result));
+            queue.add(new Pending(request, session, result, System.nanoTime()));
             refuseIfClosed();
         } else {
             result.completeExceptionally(new OverloadedException(capacity));
@@ -162,8 +167,9 @@ public final class DecisionBatcher implements AutoCloseable {
             results.add(new CompletableFuture<>());
         }
         if (running && places.tryAcquire(requests.size())) {
+            long admitted = System.nanoTime();
             for (int i = 0; i < requests.size(); i++) {
-                queue.add(new Pending(requests.get(i), sessions.get(i), results.get(i)));
+                queue.add(new Pending(requests.get(i), sessions.get(i), results.get(i), admitted));
             }
             refuseIfClosed();
         } else {
@@ -184,13 +190,18 @@ public final class DecisionBatcher implements AutoCloseable {
             if (batch.isEmpty()) {
                 continue;
             }
-            batchSizes.accept(batch.size());
+            listener.batch(batch.size());
+            long started = System.nanoTime();
+            for (int i = 0; i < batch.size(); i++) {
+                listener.waited(started - batch.get(i).admitted());
+            }
             try {
                 if (router.assigned()) {
                     actRouted(batch, acting);
                 } else {
                     actNewest(batch, acting);
                 }
+                listener.acted(System.nanoTime() - started);
                 long now = clock.millis();
                 for (int i = 0; i < batch.size(); i++) {
                     Pending p = batch.get(i);
@@ -201,9 +212,13 @@ public final class DecisionBatcher implements AutoCloseable {
                                     acting.actions[i],
                                     acting.probs[i],
                                     now);
+                    long appended = System.nanoTime();
                     log.append(d)
                             .whenComplete(
                                     (ok, error) -> {
+                                        long done = System.nanoTime();
+                                        listener.logged(done - appended);
+                                        listener.answered(done - p.admitted());
                                         if (error == null) {
                                             p.result().complete(d);
                                         } else {

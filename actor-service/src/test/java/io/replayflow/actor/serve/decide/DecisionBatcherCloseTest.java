@@ -63,7 +63,7 @@ class DecisionBatcherCloseTest {
                             8,
                             Duration.ofNanos(1),
                             64,
-                            size -> {});
+                            BatcherListener.NONE);
             ConcurrentLinkedQueue<CompletableFuture<?>> calls = new ConcurrentLinkedQueue<>();
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch started = new CountDownLatch(3);

@@ -1,7 +1,9 @@
 package io.replayflow.cli.bench;
 
+import io.replayflow.actor.metrics.LatencyHistogram;
 import io.replayflow.actor.metrics.Metric;
 import io.replayflow.actor.metrics.ServeMetrics;
+import io.replayflow.actor.metrics.ServeMetrics.Stage;
 import io.replayflow.actor.serve.DecisionService;
 import io.replayflow.actor.serve.ServeConfig;
 import io.replayflow.actor.serve.ServeOptions;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -114,8 +117,10 @@ public final class ServeBenchmark {
             String url = service.uri().resolve("v1/decisions").toString();
             warmUp(url, work, s);
             Map<String, Double> before = counters(service.metrics());
+            Map<Stage, LatencyHistogram> stagesBefore = stages(service.metrics());
             LoadResult closed = wrk(url, work, s);
             Map<String, Double> after = counters(service.metrics());
+            Map<Stage, LatencyHistogram> stagesAfter = stages(service.metrics());
             print(out, "closed loop (wrk, " + s.connections() + " connections)", closed);
             double batches = after.get(ServeMetrics.BATCHES) - before.get(ServeMetrics.BATCHES);
             double decisions =
@@ -126,8 +131,11 @@ public final class ServeBenchmark {
                     decisions / Math.max(1, batches),
                     decisions,
                     batches);
+            printStages(out, stagesBefore, stagesAfter);
             out.flush();
+            stagesBefore = stages(service.metrics());
             LoadResult open = h2load(url, work, s);
+            stagesAfter = stages(service.metrics());
             print(
                     out,
                     "open loop (h2load, "
@@ -136,6 +144,7 @@ public final class ServeBenchmark {
                             + s.rateConnections()
                             + " connections)",
                     open);
+            printStages(out, stagesBefore, stagesAfter);
             out.flush();
             if (s.batchSize() > 0) {
                 String batchUrl = service.uri().resolve("v1/decisions/batch").toString();
@@ -206,6 +215,40 @@ public final class ServeBenchmark {
                 r.pMs().getOrDefault("90", Double.NaN),
                 r.pMs().getOrDefault("99", Double.NaN),
                 r.pMs().getOrDefault("100", Double.NaN));
+    }
+
+    /** Each stage's histogram in the service now. */
+    private static Map<Stage, LatencyHistogram> stages(ServeMetrics metrics) {
+        Map<Stage, LatencyHistogram> out = new EnumMap<>(Stage.class);
+        for (Stage stage : Stage.values()) {
+            out.put(stage, metrics.stage(stage));
+        }
+        return out;
+    }
+
+    /**
+     * Where the phase's latency went inside the service, from its own stage histogram (quantiles
+     * estimated within buckets as Prometheus's histogram_quantile does): what the load generator
+     * measured beyond {@code answer} is HTTP, sockets and the generator itself.
+     */
+    private static void printStages(
+            PrintWriter out,
+            Map<Stage, LatencyHistogram> before,
+            Map<Stage, LatencyHistogram> after) {
+        StringBuilder line = new StringBuilder("  inside the service, p50 / p99 ms:");
+        for (Stage stage : Stage.values()) {
+            LatencyHistogram h = after.get(stage).minus(before.get(stage));
+            line.append(
+                    String.format(
+                            Locale.ROOT,
+                            " %s %.2f / %.2f%s",
+                            stage.label(),
+                            h.quantile(0.5) * 1e3,
+                            h.quantile(0.99) * 1e3,
+                            stage == Stage.ACT ? " (per batch)" : ""));
+            line.append(stage == Stage.ANSWER ? "" : ",");
+        }
+        out.println(line);
     }
 
     /** Exports the trainer's default CartPole network as version 1 and announces it. */
