@@ -7,6 +7,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.replayflow.actor.metrics.Metric.Type;
+import io.replayflow.actor.serve.decide.BatcherListener;
+import io.replayflow.actor.serve.decide.DecisionStage;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /** The metrics of the decision service ({@code replayflow serve}), named {@code serve/...}. */
-public final class ServeMetrics {
+public final class ServeMetrics implements BatcherListener {
 
     /** Decisions answered (logged, then returned). */
     public static final String DECISIONS = "serve/decisions";
@@ -52,8 +54,8 @@ public final class ServeMetrics {
 
     /**
      * How long each stage of a decision took, a histogram in seconds with one series per {@link
-     * Stage} (Prometheus name {@link #STAGE_SECONDS_NAME}): where a decision's latency goes inside
-     * the service, for {@code histogram_quantile} and for {@code bench serve}.
+     * DecisionStage} (Prometheus name {@link #STAGE_SECONDS_NAME}): where a decision's latency goes
+     * inside the service, for {@code histogram_quantile} and for {@code bench serve}.
      */
     public static final String STAGE_SECONDS = "serve/decision_stage_seconds";
 
@@ -75,22 +77,6 @@ public final class ServeMetrics {
         0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004,
         0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1.0
     };
-
-    /** A stage of a decision: the {@code stage} label of {@link #STAGE_SECONDS}. */
-    public enum Stage {
-        /** From admission to the queue to the start of its batch's policy call. */
-        WAIT,
-        /** One per batch: the policy calls of the whole batch. */
-        ACT,
-        /** From handing the decision to the log to the log's confirmation. */
-        LOG,
-        /** From admission to the answer being ready (the HTTP parsing and writing excluded). */
-        ANSWER;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
 
     /** Why a call was refused: the {@code reason} label of {@link #REFUSED}. */
     public enum Refusal {
@@ -134,7 +120,8 @@ public final class ServeMetrics {
                     .classicUpperBounds(STAGE_BOUNDS)
                     .withoutExemplars()
                     .build();
-    private final Map<Stage, DistributionDataPoint> stagePoints = new EnumMap<>(Stage.class);
+    private final Map<DecisionStage, DistributionDataPoint> stagePoints =
+            new EnumMap<>(DecisionStage.class);
 
     /**
      * @param policyVersion the version now acting
@@ -144,7 +131,7 @@ public final class ServeMetrics {
         for (Refusal r : Refusal.values()) {
             refused.put(r, new LongAdder());
         }
-        for (Stage stage : Stage.values()) {
+        for (DecisionStage stage : DecisionStage.values()) {
             stagePoints.put(stage, stages.labelValues(stage.label()));
         }
         this.all =
@@ -217,13 +204,13 @@ public final class ServeMetrics {
         registry.register(stages);
     }
 
-    /** One observation of {@code stage}: {@code nanos} of {@link System#nanoTime()}. */
-    public void took(Stage stage, long nanos) {
+    @Override
+    public void took(DecisionStage stage, long nanos) {
         stagePoints.get(stage).observe(nanos / 1e9);
     }
 
     /** The counts of {@code stage} so far, per bucket (not cumulative). */
-    public LatencyHistogram stage(Stage stage) {
+    public LatencyHistogram stage(DecisionStage stage) {
         for (HistogramDataPointSnapshot point : stages.collect().getDataPoints()) {
             if (point.getLabels().get("stage").equals(stage.label())) {
                 ClassicHistogramBuckets buckets = point.getClassicBuckets();
@@ -252,6 +239,7 @@ public final class ServeMetrics {
         decisions.increment();
     }
 
+    @Override
     public void batch(int size) {
         batches.increment();
     }

@@ -6,7 +6,6 @@ import io.replayflow.actor.assign.AssignmentListener;
 import io.replayflow.actor.assign.FailureReporter;
 import io.replayflow.actor.metrics.ServeMetrics;
 import io.replayflow.actor.policy.RandomPolicy;
-import io.replayflow.actor.serve.decide.BatcherListener;
 import io.replayflow.actor.serve.decide.DecisionBatcher;
 import io.replayflow.actor.serve.decide.DecisionChooser;
 import io.replayflow.actor.serve.http.RequestParser;
@@ -109,7 +108,7 @@ public final class DecisionService implements AutoCloseable {
                         config.maxBatch(),
                         config.maxWait(),
                         config.queueCapacity(),
-                        stageTimings(metrics));
+                        metrics);
         this.sweeper =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {
@@ -122,36 +121,6 @@ public final class DecisionService implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         metrics.register(registry);
         this.server = server(config, registry, clock);
-    }
-
-    /** The batcher's batches and stage times, into {@code metrics}. */
-    private static BatcherListener stageTimings(ServeMetrics metrics) {
-        return new BatcherListener() {
-            @Override
-            public void batch(int size) {
-                metrics.batch(size);
-            }
-
-            @Override
-            public void waited(long nanos) {
-                metrics.took(ServeMetrics.Stage.WAIT, nanos);
-            }
-
-            @Override
-            public void acted(long nanos) {
-                metrics.took(ServeMetrics.Stage.ACT, nanos);
-            }
-
-            @Override
-            public void logged(long nanos) {
-                metrics.took(ServeMetrics.Stage.LOG, nanos);
-            }
-
-            @Override
-            public void answered(long nanos) {
-                metrics.took(ServeMetrics.Stage.ANSWER, nanos);
-            }
-        };
     }
 
     /** Starts with a Kafka log and the policy follower on {@code config.bootstrapServers()}. */

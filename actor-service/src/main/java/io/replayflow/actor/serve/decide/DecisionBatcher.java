@@ -193,7 +193,7 @@ public final class DecisionBatcher implements AutoCloseable {
             listener.batch(batch.size());
             long started = System.nanoTime();
             for (int i = 0; i < batch.size(); i++) {
-                listener.waited(started - batch.get(i).admitted());
+                listener.took(DecisionStage.WAIT, started - batch.get(i).admitted());
             }
             try {
                 if (router.assigned()) {
@@ -201,7 +201,7 @@ public final class DecisionBatcher implements AutoCloseable {
                 } else {
                     actNewest(batch, acting);
                 }
-                listener.acted(System.nanoTime() - started);
+                listener.took(DecisionStage.ACT, System.nanoTime() - started);
                 long now = clock.millis();
                 for (int i = 0; i < batch.size(); i++) {
                     Pending p = batch.get(i);
@@ -217,8 +217,8 @@ public final class DecisionBatcher implements AutoCloseable {
                             .whenComplete(
                                     (ok, error) -> {
                                         long done = System.nanoTime();
-                                        listener.logged(done - appended);
-                                        listener.answered(done - p.admitted());
+                                        listener.took(DecisionStage.LOG, done - appended);
+                                        listener.took(DecisionStage.ANSWER, done - p.admitted());
                                         if (error == null) {
                                             p.result().complete(d);
                                         } else {

@@ -3,10 +3,10 @@ package io.replayflow.cli.bench;
 import io.replayflow.actor.metrics.LatencyHistogram;
 import io.replayflow.actor.metrics.Metric;
 import io.replayflow.actor.metrics.ServeMetrics;
-import io.replayflow.actor.metrics.ServeMetrics.Stage;
 import io.replayflow.actor.serve.DecisionService;
 import io.replayflow.actor.serve.ServeConfig;
 import io.replayflow.actor.serve.ServeOptions;
+import io.replayflow.actor.serve.decide.DecisionStage;
 import io.replayflow.policy.Policy;
 import io.replayflow.policy.swap.PolicyRef;
 import io.replayflow.schemas.Topics;
@@ -117,10 +117,10 @@ public final class ServeBenchmark {
             String url = service.uri().resolve("v1/decisions").toString();
             warmUp(url, work, s);
             Map<String, Double> before = counters(service.metrics());
-            Map<Stage, LatencyHistogram> stagesBefore = stages(service.metrics());
+            Map<DecisionStage, LatencyHistogram> stagesBefore = stages(service.metrics());
             LoadResult closed = wrk(url, work, s);
             Map<String, Double> after = counters(service.metrics());
-            Map<Stage, LatencyHistogram> stagesAfter = stages(service.metrics());
+            Map<DecisionStage, LatencyHistogram> stagesAfter = stages(service.metrics());
             print(out, "closed loop (wrk, " + s.connections() + " connections)", closed);
             double batches = after.get(ServeMetrics.BATCHES) - before.get(ServeMetrics.BATCHES);
             double decisions =
@@ -218,9 +218,9 @@ public final class ServeBenchmark {
     }
 
     /** Each stage's histogram in the service now. */
-    private static Map<Stage, LatencyHistogram> stages(ServeMetrics metrics) {
-        Map<Stage, LatencyHistogram> out = new EnumMap<>(Stage.class);
-        for (Stage stage : Stage.values()) {
+    private static Map<DecisionStage, LatencyHistogram> stages(ServeMetrics metrics) {
+        Map<DecisionStage, LatencyHistogram> out = new EnumMap<>(DecisionStage.class);
+        for (DecisionStage stage : DecisionStage.values()) {
             out.put(stage, metrics.stage(stage));
         }
         return out;
@@ -233,10 +233,10 @@ public final class ServeBenchmark {
      */
     private static void printStages(
             PrintWriter out,
-            Map<Stage, LatencyHistogram> before,
-            Map<Stage, LatencyHistogram> after) {
+            Map<DecisionStage, LatencyHistogram> before,
+            Map<DecisionStage, LatencyHistogram> after) {
         StringBuilder line = new StringBuilder("  inside the service, p50 / p99 ms:");
-        for (Stage stage : Stage.values()) {
+        for (DecisionStage stage : DecisionStage.values()) {
             LatencyHistogram h = after.get(stage).minus(before.get(stage));
             line.append(
                     String.format(
@@ -245,8 +245,8 @@ public final class ServeBenchmark {
                             stage.label(),
                             h.quantile(0.5) * 1e3,
                             h.quantile(0.99) * 1e3,
-                            stage == Stage.ACT ? " (per batch)" : ""));
-            line.append(stage == Stage.ANSWER ? "" : ",");
+                            stage == DecisionStage.ACT ? " (per batch)" : ""));
+            line.append(stage == DecisionStage.ANSWER ? "" : ",");
         }
         out.println(line);
     }
