@@ -237,11 +237,19 @@ public final class Backfill {
                                 new LogRowFormat(),
                                 files.stream().map(DataFile::path).toArray(Path[]::new))
                         .build();
+        // BATCH mode hands each key's rows to the enrichment sorted by their timestamp, and an
+        // episode's steps must come in step order, its last step last. Event times cannot give
+        // that order: an actor takes several steps in one millisecond (collect does), and equal
+        // timestamps come out of the sort in any order, so a terminating step could close its
+        // episode before the step ahead of it came (found on a collected log: 54 of 165 episodes
+        // split into runs). So the timestamp here is the step. Nothing in the backfill's graph
+        // reads it as time (no windows, no event-time timers; a row's partition comes from its
+        // event_time_ms column), and within one key, one episode, the step is the order.
         DataStream<ReplayRow> rows =
                 env.fromSource(
                                 source,
-                                WatermarkStrategy.<ReplayRow>forMonotonousTimestamps()
-                                        .withTimestampAssigner((r, previous) -> r.eventTimeMs),
+                                WatermarkStrategy.<ReplayRow>noWatermarks()
+                                        .withTimestampAssigner((r, previous) -> r.step),
                                 "experience log")
                         .uid("source-experience-log")
                         .flatMap(new LogRows(range), ReplayRowTypeInfo.INSTANCE)

@@ -180,6 +180,67 @@ class BackfillITCase {
         }
     }
 
+    /**
+     * An actor can take several steps in one millisecond (`collect` does), so an episode's steps
+     * may share their event time; BATCH mode hands a key's rows over in timestamp order, and an
+     * episode must still come out whole, its last step last: one complete run per episode, each
+     * row's n-step window as long as the steps left allow.
+     */
+    @Test
+    void stepsThatShareAnEventTimeStillMakeOneWholeEpisode() throws Exception {
+        long start = (System.currentTimeMillis() / HOUR - 70) * HOUR;
+        List<Transition> log = new ArrayList<>();
+        for (int e = 0; e < 20; e++) {
+            // every step of the episode in the same millisecond
+            log.addAll(
+                    Transitions.episode(
+                            ENV,
+                            "actor-t",
+                            "tie-" + e,
+                            5 + e,
+                            start + e * 1_000L,
+                            0,
+                            true,
+                            false,
+                            0,
+                            4));
+        }
+        Path root = dataRoot.resolve("ties");
+        ExperienceFiles.writePartitioned(root.resolve(DatasetLayout.EXPERIENCE_DIR), log);
+        Backfill.run(
+                batchEnv(),
+                config("ties").dataRoot(root.toUri()).build(),
+                BackfillRange.all(),
+                p -> {},
+                Duration.ofMillis(200));
+
+        String rows =
+                "read_parquet('"
+                        + root.resolve("replay").resolve("ties")
+                        + "/**/*.parquet', hive_partitioning = false)";
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            assertThat(count(duck, "SELECT count(*) FROM " + rows)).isEqualTo(log.size());
+            assertThat(
+                            count(
+                                    duck,
+                                    "SELECT count(*) FROM "
+                                            + rows
+                                            + " WHERE NOT episode_complete OR return_to_go IS"
+                                            + " NULL"))
+                    .as("every row belongs to its episode's one complete run")
+                    .isZero();
+            assertThat(
+                            count(
+                                    duck,
+                                    "SELECT count(*) FROM (SELECT step, n_step_count, count(*)"
+                                            + " OVER (PARTITION BY episode_id) AS len FROM "
+                                            + rows
+                                            + ") WHERE n_step_count <> least(3, len - step)"))
+                    .as("n-step windows run to the episode's last step, in step order")
+                    .isZero();
+        }
+    }
+
     @Test
     void aConcurrentReaderSeesTheOldDatasetOrTheNewNeverAMix() throws Exception {
         long start = (System.currentTimeMillis() / HOUR - 30) * HOUR;

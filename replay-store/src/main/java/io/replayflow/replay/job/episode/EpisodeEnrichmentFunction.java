@@ -63,9 +63,11 @@ import org.apache.flink.util.OutputTag;
  *
  * <h2>In BATCH mode (backfill)</h2>
  *
- * Flink sorts each key's records by timestamp (event time) and fires a key's timers when its input
- * ends, so an episode's last step arrives last, and an episode without a last step in range is
- * written as an open run when its key ends, as the idle timeout does while streaming.
+ * Flink sorts each key's records by timestamp and fires a key's timers when its input ends. The
+ * backfill sets each row's timestamp to its step ({@code Backfill.build}; event times tie when an
+ * actor takes several steps in one millisecond), so an episode's last step arrives last, and an
+ * episode without a last step in range is written as an open run when its key ends, as the idle
+ * timeout does while streaming.
  */
 public class EpisodeEnrichmentFunction extends KeyedProcessFunction<String, ReplayRow, ReplayRow> {
 
