@@ -361,6 +361,40 @@ class ReplayDatasetSourceTest {
     }
 
     @Test
+    void experienceLogNStepTargetsAreRecomputedWhenARefreshBringsTheEpisodesRest()
+            throws Exception {
+        // e0's steps 0..2 are committed first, steps 3..4 (terminated at 4) in a later file.
+        // n = 3, gamma = 0.5, rewards 1 + t. Before the refresh step 2 ends its run (open):
+        //   G_2 = 3, discount .5; after it the window reaches the termination at step 4:
+        //   G_2 = 3 + .5 * 4 + .25 * 5 = 6.25, discount 0, next_obs of step 4 (50 + k).
+        // Step 0's window (steps 0..2) is the same both times: G = 2.75, discount .125.
+        List<Transition> e0 = CartPoleLog.numbered("a0", "e0", 5, T0, true, false, 0);
+        ParquetData.writeExperience(root, e0.subList(0, 3));
+        TrainerConfig config =
+                config("trainer.n-step", "3", "trainer.gamma", "0.5", "trainer.batch-size", "512");
+        try (ReplayDataset log = open(false, config, DataSelection.all())) {
+            ReplayDatasetSource source =
+                    ReplayDatasetSource.builder(log, config).numActions(2).build();
+            Map<String, Target> before = targets(log, source);
+            assertThat(before).hasSize(3);
+            assertThat(before.get("e0/2").ret()).isEqualTo(3f);
+            assertThat(before.get("e0/2").discount()).isEqualTo(0.5f);
+            assertThat(before.get("e0/2").nextObs()[0]).isEqualTo(30f);
+
+            ParquetData.writeExperience(root, e0.subList(3, 5));
+            source.refresh();
+            Map<String, Target> after = targets(log, source);
+            assertThat(after).hasSize(5);
+            assertThat(after.get("e0/2").ret()).isEqualTo(6.25f);
+            assertThat(after.get("e0/2").discount()).isEqualTo(0f);
+            assertThat(after.get("e0/2").nextObs()[0]).isEqualTo(50f);
+            assertThat(after.get("e0/0").ret()).isEqualTo(2.75f);
+            assertThat(after.get("e0/0").discount()).isEqualTo(0.125f);
+            assertThat(after.get("e0/4").discount()).isEqualTo(0f);
+        }
+    }
+
+    @Test
     void prioritizedTdErrorsUpdateDatasetPrioritiesAndArePublished() throws Exception {
         ParquetData.writeReplay(root, "it", twoEpisodes(), 3, 0.5);
         TrainerConfig config =
