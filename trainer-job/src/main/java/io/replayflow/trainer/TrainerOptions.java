@@ -66,9 +66,11 @@ public final class TrainerOptions {
             TABLE.add(
                     ConfigOptions.key("trainer.n-step").intType().defaultValue(1),
                     "int",
-                    "Steps per n-step return when the trainer builds columns itself, and R2D2's n"
-                            + " over its segments; replay datasets carry their own n-step return"
-                            + " and bootstrap discount.");
+                    "Steps per n-step return when the trainer builds its targets from the"
+                            + " experience log (train without --dataset: per episode over the rows"
+                            + " the selection keeps, never across a gap), and R2D2's n over its"
+                            + " segments; replay datasets carry their own n-step return and"
+                            + " bootstrap discount.");
 
     public static final ConfigOption<Integer> NUM_ACTIONS =
             TABLE.add(

@@ -60,15 +60,19 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * A truncated episode and an episode flushed open still bootstrap (with a shorter k). From the
- * <b>experience log</b> (raw transitions, no n-step columns) the targets are 1-step, with {@code
- * trainer.gamma}:
+ * <b>experience log</b> (raw transitions, no n-step columns) with {@code trainer.n-step=1} the
+ * targets are 1-step, with {@code trainer.gamma}:
  *
  * <pre>
  *   return = reward,  next_obs = next_obs,  discount = terminated ? 0 : gamma   (truncated bootstraps)
  * </pre>
  *
- * n-step targets need whole episodes in order, which the replay-store job assembles; a source over
- * the experience log therefore refuses {@code trainer.n-step > 1}.
+ * With {@code trainer.n-step} n > 1 the experience log's live rows get the same n-step columns in
+ * memory ({@link LogNStepTargets}: the replay job's {@code EpisodeEnrichment} over the rows the
+ * selection kept, with {@code trainer.gamma}), so the mapping above for a replay dataset applies; a
+ * target never reaches across a gap in an episode's kept steps or past the selection (it bootstraps
+ * there, as at a truncation). A replay dataset's stored columns always win: there {@code
+ * trainer.n-step} plays no part.
  *
  * <h2>Images</h2>
  *
@@ -116,6 +120,7 @@ public final class ReplayDatasetSource implements BatchSource {
     private final ReplayDataset dataset;
     private final TransitionSpec spec;
     private final boolean nStep;
+    private final LogNStepTargets logTargets;
     private final float gamma;
     private final boolean prioritized;
     private final double epsilon;
@@ -150,18 +155,11 @@ public final class ReplayDatasetSource implements BatchSource {
         if (dataset.obsDim() < 0 || (dataset.limiter().isEmpty() && dataset.liveRows() == 0)) {
             throw new NoTransitionsException(emptyMessage());
         }
-        this.nStep = dataset.isEnriched();
-        if (!nStep && b.config.nStep() > 1) {
-            throw new IllegalArgumentException(
-                    "trainer.n-step="
-                            + b.config.nStep()
-                            + " needs n-step targets, which only replay datasets carry ("
-                            + dataset.uri()
-                            + " is the experience log of raw transitions): train from a replay"
-                            + " dataset written by replay-store with replay.n-step="
-                            + b.config.nStep()
-                            + ", or set trainer.n-step=1");
-        }
+        this.logTargets =
+                !dataset.isEnriched() && b.config.nStep() > 1
+                        ? new LogNStepTargets(dataset, b.config.nStep(), b.config.gamma())
+                        : null;
+        this.nStep = dataset.isEnriched() || logTargets != null;
         if (b.numActions < 2) {
             throw new IllegalArgumentException(
                     "trainer.num-actions is "
@@ -183,7 +181,11 @@ public final class ReplayDatasetSource implements BatchSource {
                 spec.obsType(),
                 spec.obsShape(),
                 b.numActions,
-                nStep ? "the dataset's n-step" : "1-step (gamma " + gamma + ")",
+                dataset.isEnriched()
+                        ? "the dataset's n-step"
+                        : logTargets != null
+                                ? b.config.nStep() + "-step (from the log, gamma " + gamma + ")"
+                                : "1-step (gamma " + gamma + ")",
                 prioritized ? "prioritized" : "uniform",
                 selection.describe());
     }
@@ -322,7 +324,10 @@ public final class ReplayDatasetSource implements BatchSource {
         return dataset;
     }
 
-    /** Whether the targets are the dataset's n-step columns (a replay dataset). */
+    /**
+     * Whether the targets are n-step: a replay dataset's columns, or computed from the experience
+     * log for {@code trainer.n-step > 1}.
+     */
     public boolean nStepTargets() {
         return nStep;
     }
@@ -404,7 +409,9 @@ public final class ReplayDatasetSource implements BatchSource {
         }
         System.arraycopy(actions, 0, to.actions(), 0, n);
         float[] discounts = to.bootstrapDiscounts();
-        if (nStep) {
+        if (logTargets != null) {
+            logTargets.apply(from, to);
+        } else if (nStep) {
             System.arraycopy(from.nStepReturn(), 0, to.nStepReturns(), 0, n);
             if (images) {
                 System.arraycopy(from.bootstrapObsBytes(), 0, to.nextObsBytes(), 0, n * d);
@@ -498,6 +505,9 @@ public final class ReplayDatasetSource implements BatchSource {
             dataset.refresh();
         } catch (IOException e) {
             throw new UncheckedIOException("refreshing " + dataset.uri() + " failed", e);
+        }
+        if (logTargets != null) {
+            logTargets.rebuildIfChanged();
         }
     }
 
@@ -634,8 +644,7 @@ public final class ReplayDatasetSource implements BatchSource {
 
         /**
          * @throws NoTransitionsException if the dataset has no row to train on
-         * @throws IllegalArgumentException for {@code trainer.n-step > 1} on the experience log, or
-         *     fewer than 2 actions
+         * @throws IllegalArgumentException for fewer than 2 actions
          */
         public ReplayDatasetSource build() {
             return new ReplayDatasetSource(this);

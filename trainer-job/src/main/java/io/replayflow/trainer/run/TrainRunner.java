@@ -91,7 +91,6 @@ public final class TrainRunner {
     public TrainResult run(TrainRequest request, TrainListener listener) throws IOException {
         Path root = DataRoots.localDirectory(request.dataRoot(), "--data-root");
         TrainerConfig config = request.trainerConfig();
-        checkTargets(request, config);
         CheckpointStore checkpoints =
                 new CheckpointStore(
                         Objects.requireNonNullElse(
@@ -159,18 +158,6 @@ public final class TrainRunner {
                         last.totalLoss(),
                         request.publish());
             }
-        }
-    }
-
-    private static void checkTargets(TrainRequest request, TrainerConfig config) {
-        if (request.dataset() == null && config.nStep() > 1) {
-            throw new IllegalArgumentException(
-                    "--set trainer.n-step="
-                            + config.nStep()
-                            + " needs a replay dataset (--dataset NAME): the experience log holds"
-                            + " raw transitions, so it trains on 1-step targets; drop the key or"
-                            + " train from a dataset written by replay-store with replay.n-step="
-                            + config.nStep());
         }
     }
 

@@ -254,20 +254,143 @@ class ReplayDatasetSourceTest {
         }
     }
 
+    /** The targets of one sampled row, keyed by episode and step. */
+    private record Target(float ret, float discount, float[] nextObs) {}
+
+    /** Every row's targets, from one batch large enough to draw each of the 9 rows. */
+    private static Map<String, Target> targets(ReplayDataset dataset, ReplayDatasetSource source) {
+        Map<String, Target> out = new HashMap<>();
+        try (TrainingBatch batch = new TrainingBatch(source.spec(), 512)) {
+            source.fill(batch);
+            for (int j = 0; j < 512; j++) {
+                TransitionId id = dataset.transitionId(batch.rowIds()[j]);
+                out.put(
+                        id.episodeId() + "/" + id.step(),
+                        new Target(
+                                batch.nStepReturns()[j],
+                                batch.bootstrapDiscounts()[j],
+                                Arrays.copyOfRange(batch.nextObs(), j * 4, j * 4 + 4)));
+            }
+        }
+        return out;
+    }
+
     @Test
-    void refusesNStepTargetsFromTheExperienceLog() throws Exception {
+    void experienceLogNStepTargetsEqualAReplayDatasetsOfTheSameEpisodes() throws Exception {
+        // The same 9 transitions as an experience log and as a replay dataset written by the
+        // replay job's code with replay.n-step=3, replay.gamma=0.5; the log is read with
+        // trainer.n-step=3, trainer.gamma=0.5. Hand-computed (rewards 1 + step):
+        //   e0 (terminated at 4): G = 2.75, 4.5, 6.25, 6.5, 5; discounts .125, .125, 0, 0, 0
+        //   e1 (truncated at 3):  G = 2.75, 4.5, 5, 4;          discounts .125, .125, .25, .5
+        //   next_obs: that of step min(t + 2, last), i.e. 10 (min(t + 2, last) + 1) + k
         ParquetData.writeExperience(root, twoEpisodes());
-        TrainerConfig config = config("trainer.n-step", "3");
-        try (ReplayDataset dataset = open(false, config, DataSelection.all())) {
-            assertThatThrownBy(
-                            () ->
-                                    ReplayDatasetSource.builder(dataset, config)
-                                            .numActions(2)
-                                            .build())
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("trainer.n-step=3 needs n-step targets")
-                    .hasMessageContaining("replay.n-step=3")
-                    .hasMessageContaining("or set trainer.n-step=1");
+        ParquetData.writeReplay(root, "it", twoEpisodes(), 3, 0.5);
+        TrainerConfig config =
+                config("trainer.n-step", "3", "trainer.gamma", "0.5", "trainer.batch-size", "512");
+        Map<String, Target> fromLog;
+        Map<String, Target> fromReplay;
+        try (ReplayDataset log = open(false, config, DataSelection.all())) {
+            ReplayDatasetSource source =
+                    ReplayDatasetSource.builder(log, config).numActions(2).build();
+            assertThat(source.nStepTargets()).isTrue();
+            fromLog = targets(log, source);
+        }
+        try (ReplayDataset replay = open(true, config, DataSelection.all())) {
+            fromReplay =
+                    targets(
+                            replay,
+                            ReplayDatasetSource.builder(replay, config).numActions(2).build());
+        }
+        assertThat(fromLog).hasSize(9);
+        assertThat(fromLog.keySet()).isEqualTo(fromReplay.keySet());
+        fromLog.forEach(
+                (key, got) -> {
+                    Target want = fromReplay.get(key);
+                    assertThat(got.ret()).as(key).isEqualTo(want.ret());
+                    assertThat(got.discount()).as(key).isEqualTo(want.discount());
+                    assertThat(got.nextObs()).as(key).containsExactly(want.nextObs());
+                });
+        float[] e0 = {2.75f, 4.5f, 6.25f, 6.5f, 5f};
+        float[] e0Discount = {0.125f, 0.125f, 0f, 0f, 0f};
+        for (int t = 0; t < 5; t++) {
+            Target got = fromLog.get("e0/" + t);
+            assertThat(got.ret()).isEqualTo(e0[t]);
+            assertThat(got.discount()).isEqualTo(e0Discount[t]);
+            assertThat(got.nextObs()[0]).isEqualTo(10f * (Math.min(t + 2, 4) + 1));
+        }
+        assertThat(fromLog.get("e1/2").discount()).isEqualTo(0.25f); // truncation bootstraps
+        assertThat(fromLog.get("e1/3").ret()).isEqualTo(4f);
+    }
+
+    @Test
+    void experienceLogNStepTargetsStopAtTheSelectionsEdge() throws Exception {
+        // --to T0 + 2.5 s keeps e0's steps 0..2 (event times T0 + 1000 t) and none of e1. The
+        // termination at step 4 is not selected, so the window ends at step 2 and bootstraps
+        // from its next_obs, as at a truncation (n = 3, gamma = 0.5, rewards 1 + t):
+        //   t = 0: G = 1 + .5 * 2 + .25 * 3 = 2.75, discount .125, next_obs of step 2 (30 + k)
+        //   t = 1: G = 2 + .5 * 3 = 3.5,             discount .25,  next_obs of step 2
+        //   t = 2: G = 3,                             discount .5,   next_obs of step 2
+        // Step 3's reward (4) and step 4's termination never enter a target.
+        ParquetData.writeExperience(root, twoEpisodes());
+        TrainerConfig config =
+                config("trainer.n-step", "3", "trainer.gamma", "0.5", "trainer.batch-size", "512");
+        DataSelection selection =
+                new DataSelection(
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(Instant.ofEpochMilli(T0 + 2500)),
+                        Optional.empty());
+        try (ReplayDataset log = open(false, config, selection)) {
+            Map<String, Target> got =
+                    targets(
+                            log,
+                            ReplayDatasetSource.builder(log, config)
+                                    .numActions(2)
+                                    .selection(selection)
+                                    .build());
+            assertThat(got.keySet()).containsExactlyInAnyOrder("e0/0", "e0/1", "e0/2");
+            float[] returns = {2.75f, 3.5f, 3f};
+            float[] discounts = {0.125f, 0.25f, 0.5f};
+            for (int t = 0; t < 3; t++) {
+                Target target = got.get("e0/" + t);
+                assertThat(target.ret()).isEqualTo(returns[t]);
+                assertThat(target.discount()).isEqualTo(discounts[t]);
+                assertThat(target.nextObs()).containsExactly(30f, 31f, 32f, 33f);
+            }
+        }
+    }
+
+    @Test
+    void experienceLogNStepTargetsAreRecomputedWhenARefreshBringsTheEpisodesRest()
+            throws Exception {
+        // e0's steps 0..2 are committed first, steps 3..4 (terminated at 4) in a later file.
+        // n = 3, gamma = 0.5, rewards 1 + t. Before the refresh step 2 ends its run (open):
+        //   G_2 = 3, discount .5; after it the window reaches the termination at step 4:
+        //   G_2 = 3 + .5 * 4 + .25 * 5 = 6.25, discount 0, next_obs of step 4 (50 + k).
+        // Step 0's window (steps 0..2) is the same both times: G = 2.75, discount .125.
+        List<Transition> e0 = CartPoleLog.numbered("a0", "e0", 5, T0, true, false, 0);
+        ParquetData.writeExperience(root, e0.subList(0, 3));
+        TrainerConfig config =
+                config("trainer.n-step", "3", "trainer.gamma", "0.5", "trainer.batch-size", "512");
+        try (ReplayDataset log = open(false, config, DataSelection.all())) {
+            ReplayDatasetSource source =
+                    ReplayDatasetSource.builder(log, config).numActions(2).build();
+            Map<String, Target> before = targets(log, source);
+            assertThat(before).hasSize(3);
+            assertThat(before.get("e0/2").ret()).isEqualTo(3f);
+            assertThat(before.get("e0/2").discount()).isEqualTo(0.5f);
+            assertThat(before.get("e0/2").nextObs()[0]).isEqualTo(30f);
+
+            ParquetData.writeExperience(root, e0.subList(3, 5));
+            source.refresh();
+            Map<String, Target> after = targets(log, source);
+            assertThat(after).hasSize(5);
+            assertThat(after.get("e0/2").ret()).isEqualTo(6.25f);
+            assertThat(after.get("e0/2").discount()).isEqualTo(0f);
+            assertThat(after.get("e0/2").nextObs()[0]).isEqualTo(50f);
+            assertThat(after.get("e0/0").ret()).isEqualTo(2.75f);
+            assertThat(after.get("e0/0").discount()).isEqualTo(0.125f);
+            assertThat(after.get("e0/4").discount()).isEqualTo(0f);
         }
     }
 

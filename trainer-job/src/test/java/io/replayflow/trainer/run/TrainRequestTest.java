@@ -72,10 +72,30 @@ class TrainRequestTest {
                 .hasMessageContaining("give a file:// URI or a path");
         ParquetData.writeExperience(
                 root, CartPoleLog.numbered("a0", "e0", 5, 1_763_600_000_000L, true, false, 0));
-        assertThatThrownBy(() -> run(request().set("trainer.n-step", "3").build()))
-                .hasMessageContaining("trainer.n-step=3 needs a replay dataset (--dataset NAME)");
+        assertThatThrownBy(() -> run(request().set("trainer.n-step", "0").build()))
+                .hasMessageContaining("trainer.n-step=0 is invalid: must be >= 1");
         assertThatThrownBy(() -> run(request().env("Pong-v5").build()))
                 .hasMessageContaining("no committed transitions");
+    }
+
+    @Test
+    void nStepTargetsTrainFromTheExperienceLog() throws Exception {
+        ParquetData.writeExperience(
+                root, CartPoleLog.numbered("a0", "e0", 8, 1_763_600_000_000L, true, false, 0));
+        boolean[] nStep = new boolean[1];
+        TrainResult result =
+                new TrainRunner(InstantSource.system(), Duration.ofSeconds(5))
+                        .run(
+                                request().algo(Algo.CQL).set("trainer.n-step", "3").build(),
+                                new TrainListener() {
+                                    @Override
+                                    public void started(TrainStart start) {
+                                        nStep[0] = start.nStepTargets();
+                                    }
+                                });
+        assertThat(nStep[0]).isTrue();
+        assertThat(result.steps()).isEqualTo(10);
+        assertThat(result.transitions()).isEqualTo(8);
     }
 
     @Test

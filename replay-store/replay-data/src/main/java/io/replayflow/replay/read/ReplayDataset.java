@@ -289,6 +289,31 @@ public final class ReplayDataset implements AutoCloseable {
     }
 
     /**
+     * Gathers the columns of chosen rows, without drawing: the caller writes live row ids into
+     * {@code batch.rowIds()} (all {@code batch.size()} slots) and this fills the batch's columns
+     * for them; the weights are left as they were. For readers that need rows other than a draw,
+     * e.g. the rows whose {@code next_obs} bootstrap a sampled row's n-step target. O(b (d + log
+     * B)), no allocation.
+     *
+     * @throws IllegalArgumentException if a slot names a row that is not live
+     */
+    public void read(ReplayBatch batch) {
+        checkOpen();
+        int[] rows = batch.rowIds();
+        for (int row : rows) {
+            if (!sampler.isLive(row)) {
+                throw new IllegalArgumentException(
+                        "row "
+                                + row
+                                + " of "
+                                + dir
+                                + " is not live: read() takes the ids of live rows (liveRowIds())");
+            }
+        }
+        gather(batch);
+    }
+
+    /**
      * Sets the priorities of rows, e.g. {@code |td error| + eps} after a training step. Every entry
      * is checked before any is applied.
      *

@@ -96,6 +96,31 @@ class ReplayDatasetTest {
     }
 
     @Test
+    void readGathersTheRowsTheCallerNamesAndRefusesRowsThatAreNotLive() throws IOException {
+        writeMixedLog();
+        ReplayReadOptions options = ReplayReadOptions.builder().envs("CartPole-v1").build();
+        try (ReplayDataset data = ReplayDataset.open(experienceUri(), options)) {
+            int[] live = data.liveRowIds();
+            ReplayBatch batch = data.newBatch(3);
+            batch.rowIds()[0] = live[5];
+            batch.rowIds()[1] = live[0];
+            batch.rowIds()[2] = live[5]; // the same row twice is fine
+            data.read(batch);
+            for (int j = 0; j < 3; j++) {
+                long step = data.transitionId(batch.rowIds()[j]).step();
+                assertThat(batch.obs()[j * 4]).isEqualTo(step * 10f);
+                assertThat(batch.nextObs()[j * 4 + 3]).isEqualTo((step + 1) * 10f + 3);
+                assertThat(batch.reward()[j]).isEqualTo(1.0f + step);
+            }
+            batch.rowIds()[1] = live[live.length - 1] + 1;
+            assertThatThrownBy(() -> data.read(batch))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("row " + (live[live.length - 1] + 1))
+                    .hasMessageContaining("is not live");
+        }
+    }
+
+    @Test
     void skipsHiddenInProgressAndMetadataFiles() throws IOException {
         writeMixedLog();
         Path partition = experience().resolve(PartitionPath.of("CartPole-v1", T0).relativePath());
