@@ -134,8 +134,13 @@ public final class LifecycleController implements AutoCloseable {
                         .session();
         FollowedTopic<EpisodeStats> stats =
                 LiveReturns.follow(bootstrap, clientSettings, topics.episodeStats(), envId);
-        FollowedTopic<PolicyFailure> failures =
-                PolicyFailures.follow(bootstrap, clientSettings, topics.policyFailures());
+        FollowedTopic<PolicyFailure> failures;
+        try {
+            failures = PolicyFailures.follow(bootstrap, clientSettings, topics.policyFailures());
+        } catch (RuntimeException e) {
+            stats.close();
+            throw e;
+        }
         return new LifecycleController(
                 config,
                 dataRoot,

@@ -112,6 +112,7 @@ class ControllerClientsITCase {
             long initPids = requests("InitProducerId");
             long fetches = requests("Fetch");
             long metadata = requests("Metadata");
+            long listOffsets = requests("ListOffsets");
             OperatingSystemMXBean os =
                     (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long idleCpu = os.getProcessCpuTime();
@@ -133,14 +134,15 @@ class ControllerClientsITCase {
             System.out.printf(
                     Locale.ROOT,
                     "controller passes: %d passes deciding nothing: %.1f connections, %.1f"
-                            + " InitProducerId, %.1f Fetch, %.1f Metadata requests per pass;"
-                            + " %.1f ms wall, %.1f ms CPU (controller and broker, idle %.0f ms/s"
-                            + " taken off) per pass%n",
+                        + " InitProducerId, %.1f Fetch, %.1f Metadata, %.1f ListOffsets requests"
+                        + " per pass; %.1f ms wall, %.1f ms CPU (controller and broker, idle %.0f"
+                        + " ms/s taken off) per pass%n",
                     PASSES,
                     newConnections / (double) PASSES,
                     newInitPids / (double) PASSES,
                     (requests("Fetch") - fetches) / (double) PASSES,
                     (requests("Metadata") - metadata) / (double) PASSES,
+                    (requests("ListOffsets") - listOffsets) / (double) PASSES,
                     wall * 1e3 / PASSES,
                     passCpuMs,
                     idleCpuNsPerSecond / 1e6);
