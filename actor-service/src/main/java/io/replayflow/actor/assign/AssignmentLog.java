@@ -1,5 +1,6 @@
 package io.replayflow.actor.assign;
 
+import io.replayflow.actor.follow.TopicTail;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.PolicyAssignment;
 import io.replayflow.schemas.serde.DecodeException;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,15 +18,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -49,12 +49,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Readers keep, per policy name, the assignment with the highest sequence (the later record on a
  * tie). Used by the CLI's {@code policy} verbs and by the controller; actors follow the current
- * topic with an {@link AssignmentFollower}. Each call opens and closes its own client; not meant
- * for a hot path.
+ * topic with an {@link AssignmentFollower}. Each call of this class opens and closes its own
+ * clients (a CLI verb writes once); a writer that decides every second, the lifecycle controller,
+ * keeps them in a {@link Session}: one transactional producer per policy, initialised once, and one
+ * consumer per topic that reads only what is new on each call.
  */
 public final class AssignmentLog {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentLog.class);
-    private static final Duration POLL = Duration.ofMillis(200);
 
     /** One per thread: a serde reuses its buffers (the follower, actors and callers share this). */
     private static final ThreadLocal<SingleObjectSerde<PolicyAssignment>> SERDE =
@@ -88,7 +89,11 @@ public final class AssignmentLog {
 
     /** Every assignment ever written for {@code policyName}, oldest first. */
     public List<PolicyAssignment> history(String policyName) {
-        List<PolicyAssignment> all = new ArrayList<>(read(topics.assignmentHistory(), policyName));
+        return bySequence(read(topics.assignmentHistory(), policyName));
+    }
+
+    private static List<PolicyAssignment> bySequence(List<PolicyAssignment> assignments) {
+        List<PolicyAssignment> all = new ArrayList<>(assignments);
         all.sort(Comparator.comparingLong(PolicyAssignment::getSequence));
         return all;
     }
@@ -120,59 +125,100 @@ public final class AssignmentLog {
      */
     public Optional<PolicyAssignment> update(
             String policyName, Function<State, Optional<PolicyAssignment>> decide) {
+        return update(policyName, decide, new OneShot());
+    }
+
+    /**
+     * The clients one {@link #update} writes and reads with: opened for the call ({@link OneShot})
+     * or kept by a {@link Session}.
+     */
+    private interface Clients {
+
+        /** A transactional producer of {@code policyName}'s id, initialised: no other writer's. */
+        KafkaProducer<byte[], byte[]> producer(String policyName);
+
+        /**
+         * Done with {@code producer}; {@code healthy}: it has no transaction open and was not
+         * fenced or failed, so a keeper may use it again.
+         */
+        void release(String policyName, KafkaProducer<byte[], byte[]> producer, boolean healthy);
+
+        /** Every assignment of {@code policyName} on the history topic, in offset order. */
+        List<PolicyAssignment> history(String policyName);
+
+        /** The assignment of {@code policyName} with the highest sequence on the current topic. */
+        Optional<PolicyAssignment> current(String policyName);
+    }
+
+    private Optional<PolicyAssignment> update(
+            String policyName,
+            Function<State, Optional<PolicyAssignment>> decide,
+            Clients clients) {
         for (int attempt = 1; ; attempt++) {
-            try (KafkaProducer<byte[], byte[]> producer = transactional(policyName)) {
+            KafkaProducer<byte[], byte[]> producer = null;
+            boolean healthy = false;
+            try {
+                producer = clients.producer(policyName);
+                State state = state(policyName, producer, clients);
+                Optional<PolicyAssignment> next;
                 try {
-                    producer.initTransactions();
-                    State state = state(policyName, producer);
-                    Optional<PolicyAssignment> next = decide.apply(state);
-                    if (next.isEmpty()) {
-                        return next;
-                    }
-                    PolicyAssignment a = next.get();
-                    long expected =
-                            state.latest().map(PolicyAssignment::getSequence).orElse(0L) + 1;
-                    if (a.getSequence() != expected || !policyName.equals(a.getPolicyName())) {
-                        throw new IllegalStateException(
-                                "assignment #"
-                                        + a.getSequence()
-                                        + " of '"
-                                        + a.getPolicyName()
-                                        + "' does not follow #"
-                                        + (expected - 1)
-                                        + " of '"
-                                        + policyName
-                                        + "'");
-                    }
-                    producer.beginTransaction();
-                    send(producer, topics.assignmentHistory(), a);
-                    send(producer, topics.assignments(), a);
-                    producer.commitTransaction();
-                    logWritten(a);
+                    next = decide.apply(state);
+                } catch (RuntimeException e) {
+                    healthy = true; // no transaction open
+                    throw e;
+                }
+                if (next.isEmpty()) {
+                    healthy = true;
                     return next;
-                } catch (KafkaException e) {
-                    if (!fenced(e) && !lostToAnotherWriter(e)) {
-                        throw new IllegalStateException(
-                                "could not write the assignment of '"
-                                        + policyName
-                                        + "' at "
-                                        + bootstrapServers
-                                        + ": "
-                                        + e,
-                                e);
-                    }
-                    if (attempt >= FENCED_RETRIES) {
-                        throw new IllegalStateException(
-                                "another writer of the assignments of '"
-                                        + policyName
-                                        + "' fenced this one "
-                                        + attempt
-                                        + " times in a row; try again",
-                                e);
-                    }
-                    LOG.info(
-                            "another writer of '{}' assignments took over; reading the state again",
-                            policyName);
+                }
+                PolicyAssignment a = next.get();
+                long expected = state.latest().map(PolicyAssignment::getSequence).orElse(0L) + 1;
+                if (a.getSequence() != expected || !policyName.equals(a.getPolicyName())) {
+                    healthy = true;
+                    throw new IllegalStateException(
+                            "assignment #"
+                                    + a.getSequence()
+                                    + " of '"
+                                    + a.getPolicyName()
+                                    + "' does not follow #"
+                                    + (expected - 1)
+                                    + " of '"
+                                    + policyName
+                                    + "'");
+                }
+                producer.beginTransaction();
+                send(producer, topics.assignmentHistory(), a);
+                send(producer, topics.assignments(), a);
+                producer.commitTransaction();
+                healthy = true;
+                logWritten(a);
+                return next;
+            } catch (KafkaException e) {
+                if (!fenced(e) && !lostToAnotherWriter(e)) {
+                    throw new IllegalStateException(
+                            "could not write the assignment of '"
+                                    + policyName
+                                    + "' at "
+                                    + bootstrapServers
+                                    + ": "
+                                    + e,
+                            e);
+                }
+                if (attempt >= FENCED_RETRIES) {
+                    throw new IllegalStateException(
+                            "another writer of the assignments of '"
+                                    + policyName
+                                    + "' fenced this one "
+                                    + attempt
+                                    + " times in a row; try again",
+                            e);
+                }
+                LOG.info(
+                        "another writer of '{}' assignments took over; reading the state again",
+                        policyName);
+            } finally {
+                if (producer != null) {
+                    clients.release(policyName, producer, healthy);
                 }
             }
             backOff(attempt);
@@ -198,9 +244,12 @@ public final class AssignmentLog {
      * The state with a half-written decision (history ahead of the current topic, left by a writer
      * before transactions) completed in {@code producer}'s own transaction.
      */
-    private State state(String policyName, KafkaProducer<byte[], byte[]> producer) {
-        List<PolicyAssignment> history = history(policyName);
-        Optional<PolicyAssignment> current = current(policyName);
+    private State state(
+            String policyName, KafkaProducer<byte[], byte[]> producer, Clients clients) {
+        // The history first: a decision committed between the two reads then shows as the current
+        // one ahead of the history, which is harmless, never as a half-written one.
+        List<PolicyAssignment> history = bySequence(clients.history(policyName));
+        Optional<PolicyAssignment> current = clients.current(policyName);
         Optional<PolicyAssignment> written = history.stream().reduce((a, b) -> b);
         if (written.isPresent()
                 && written.get().getSequence()
@@ -348,58 +397,200 @@ public final class AssignmentLog {
 
     /** Every decodable assignment of {@code policyName} on {@code topic}, in offset order. */
     private List<PolicyAssignment> read(String topic, String policyName) {
-        Properties props =
-                io.replayflow.actor.follow.CompactedTopicFollower.consumerProperties(
-                        bootstrapServers, "replayflow-assignment-reader", clientSettings);
         List<PolicyAssignment> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException(
-                        "topic "
-                                + topic
-                                + " does not exist at "
-                                + bootstrapServers
-                                + ": create it (see infra/deploy/kafka/topics.yaml)");
-            }
-            List<TopicPartition> partitions =
-                    infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!reached(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "could not read " + topic + " to its end within " + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    decode(record, policyName).ifPresent(found::add);
-                }
-            }
+        try (TopicTail tail =
+                TopicTail.open(
+                        bootstrapServers, "replayflow-assignment-reader", clientSettings, topic)) {
+            readToEnd(tail, record -> decode(record, policyName).ifPresent(found::add));
         }
         return found;
     }
 
-    private static boolean reached(
-            KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
+    private void readToEnd(TopicTail tail, Consumer<ConsumerRecord<byte[], byte[]>> records) {
+        if (!tail.readToEnd(timeout, records)) {
+            throw new IllegalStateException(
+                    "topic "
+                            + tail.topic()
+                            + " does not exist at "
+                            + bootstrapServers
+                            + ": create it (see infra/deploy/kafka/topics.yaml)");
+        }
+    }
+
+    /** Clients opened for one {@link #update} and closed after it. */
+    private final class OneShot implements Clients {
+        @Override
+        public KafkaProducer<byte[], byte[]> producer(String policyName) {
+            return initialised(policyName);
+        }
+
+        @Override
+        public void release(
+                String policyName, KafkaProducer<byte[], byte[]> producer, boolean healthy) {
+            producer.close();
+        }
+
+        @Override
+        public List<PolicyAssignment> history(String policyName) {
+            return read(topics.assignmentHistory(), policyName);
+        }
+
+        @Override
+        public Optional<PolicyAssignment> current(String policyName) {
+            return AssignmentLog.this.current(policyName);
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> initialised(String policyName) {
+        KafkaProducer<byte[], byte[]> producer = transactional(policyName);
+        try {
+            producer.initTransactions();
+            return producer;
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /**
+     * The clients of a writer that decides again and again (the lifecycle controller): one
+     * transactional producer per policy, initialised (fencing every earlier writer) on first use
+     * and kept; a consumer on the history and one on the current topic, each reading only what was
+     * appended since its last read, with every policy's assignments kept between calls. Its {@link
+     * #update} has the guarantees of {@link AssignmentLog#update}: a kept producer that no other
+     * writer fenced since its initialisation is still the only writer, and the state it reads (to
+     * the topics' ends, after every transaction committed) holds every other writer's decision; one
+     * that was fenced (another writer initialised the same id: a CLI verb, a second controller)
+     * fails on its send or commit, is closed, and a new one is initialised before the state is read
+     * and the decision made again. A producer or consumer that failed otherwise (a broker restart
+     * timing out a commit, an expired producer id) is closed and replaced on the next call. Not
+     * thread-safe: one caller thread; {@link #close()} closes every client.
+     */
+    public final class Session implements AutoCloseable {
+        private final Map<String, KafkaProducer<byte[], byte[]>> producers = new HashMap<>();
+        private final Map<String, List<PolicyAssignment>> history = new HashMap<>();
+        private final Map<String, PolicyAssignment> current = new HashMap<>();
+        private final Clients clients = new Kept();
+        private TopicTail historyTail;
+        private TopicTail currentTail;
+
+        private Session() {}
+
+        /** As {@link AssignmentLog#update}, with the clients this session keeps. */
+        public Optional<PolicyAssignment> update(
+                String policyName, Function<State, Optional<PolicyAssignment>> decide) {
+            return AssignmentLog.this.update(policyName, decide, clients);
+        }
+
+        /** Closes every producer and consumer this session keeps. */
+        @Override
+        public void close() {
+            producers.values().forEach(p -> p.close(timeout));
+            producers.clear();
+            if (historyTail != null) {
+                historyTail.close();
+                historyTail = null;
+            }
+            if (currentTail != null) {
+                currentTail.close();
+                currentTail = null;
             }
         }
-        return true;
+
+        private final class Kept implements Clients {
+            @Override
+            public KafkaProducer<byte[], byte[]> producer(String policyName) {
+                KafkaProducer<byte[], byte[]> p = producers.get(policyName);
+                if (p == null) {
+                    p = initialised(policyName);
+                    producers.put(policyName, p);
+                }
+                return p;
+            }
+
+            @Override
+            public void release(
+                    String policyName, KafkaProducer<byte[], byte[]> producer, boolean healthy) {
+                if (!healthy) {
+                    producers.remove(policyName, producer);
+                    producer.close(Duration.ZERO);
+                }
+            }
+
+            @Override
+            public List<PolicyAssignment> history(String policyName) {
+                if (historyTail == null) {
+                    historyTail =
+                            TopicTail.open(
+                                    bootstrapServers,
+                                    "replayflow-assignment-history",
+                                    clientSettings,
+                                    topics.assignmentHistory());
+                }
+                readToEnd(
+                        historyTail,
+                        r ->
+                                decodeAny(r)
+                                        .ifPresent(
+                                                a ->
+                                                        history.computeIfAbsent(
+                                                                        a.getPolicyName(),
+                                                                        n -> new ArrayList<>())
+                                                                .add(a)));
+                return List.copyOf(history.getOrDefault(policyName, List.of()));
+            }
+
+            @Override
+            public Optional<PolicyAssignment> current(String policyName) {
+                if (currentTail == null) {
+                    currentTail =
+                            TopicTail.open(
+                                    bootstrapServers,
+                                    "replayflow-assignment-current",
+                                    clientSettings,
+                                    topics.assignments());
+                }
+                readToEnd(
+                        currentTail,
+                        r ->
+                                decodeAny(r)
+                                        .ifPresent(
+                                                a ->
+                                                        current.merge(
+                                                                a.getPolicyName(),
+                                                                a,
+                                                                (was, now) ->
+                                                                        now.getSequence()
+                                                                                        >= was
+                                                                                                .getSequence()
+                                                                                ? now
+                                                                                : was)));
+                return Optional.ofNullable(current.get(policyName));
+            }
+        }
+    }
+
+    /**
+     * A session keeping its clients for {@link Session#update} after update; close it when done.
+     * Opens nothing until its first update.
+     */
+    public Session session() {
+        return new Session();
     }
 
     /** The record's assignment if it is one of {@code policyName}'s; logs undecodable records. */
     static Optional<PolicyAssignment> decode(
             ConsumerRecord<byte[], byte[]> record, String policyName) {
+        return decodeAny(record).filter(a -> policyName.equals(a.getPolicyName()));
+    }
+
+    /** The record's assignment, of any policy; logs undecodable records. */
+    private static Optional<PolicyAssignment> decodeAny(ConsumerRecord<byte[], byte[]> record) {
         if (record.value() == null) {
             return Optional.empty();
         }
         try {
-            PolicyAssignment a = SERDE.get().decode(record.value());
-            return policyName.equals(a.getPolicyName()) ? Optional.of(a) : Optional.empty();
+            return Optional.of(SERDE.get().decode(record.value()));
         } catch (DecodeException e) {
             LOG.warn(
                     "skipping undecodable assignment {}-{}@{}: {} ({})",

@@ -99,7 +99,7 @@ public final class CompactedTopicFollower implements AutoCloseable {
     public static Properties consumerProperties(
             String bootstrapServers, String clientId, Map<String, String> clientSettings) {
         Properties props = new Properties();
-        // Readers of these small topics read to their end (AssignmentLog, TopicSnapshot): with the
+        // Readers of these small topics read to their end (AssignmentLog, TopicTail): with the
         // consumer's default 500 ms fetch wait, each such read waited about that long for its last
         // fetch, and a lifecycle decision (two reads) took ~1.2 s instead of ~0.35 s (bench
         // assignments). An idle follower pays 20 small fetches a second. A client setting may

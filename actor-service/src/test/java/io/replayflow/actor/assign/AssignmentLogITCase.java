@@ -133,6 +133,67 @@ class AssignmentLogITCase {
     }
 
     @Test
+    void aSessionKeepingItsClientsAndAOneShotWriterRacingWriteEverySequenceOnce() throws Exception {
+        // The controller keeps its producer and consumers (a session); a CLI verb opens its own
+        // for each write and fences the session's producer each time: the session notices on its
+        // next write, takes a new producer and decides again on what the verb wrote.
+        String policy = "kept";
+        int each = 10;
+        AtomicInteger sessionDecisions = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (AssignmentLog.Session session = log.session()) {
+            Future<?> kept =
+                    pool.submit(
+                            () -> {
+                                for (int i = 0; i < each; i++) {
+                                    session.update(
+                                            policy,
+                                            state -> {
+                                                sessionDecisions.incrementAndGet();
+                                                return Optional.of(
+                                                        next(policy, sequence(state), "session"));
+                                            });
+                                }
+                                return null;
+                            });
+            Future<?> oneShot =
+                    pool.submit(
+                            () -> {
+                                for (int i = 0; i < each; i++) {
+                                    log.update(
+                                            policy,
+                                            state ->
+                                                    Optional.of(
+                                                            next(policy, sequence(state), "verb")));
+                                }
+                                return null;
+                            });
+            kept.get(150, TimeUnit.SECONDS);
+            oneShot.get(150, TimeUnit.SECONDS);
+            // After the race, the session's state is still the topics' (read incrementally).
+            assertThat(session.update(policy, state -> Optional.empty())).isEmpty();
+            assertThat(
+                            session.update(
+                                    policy,
+                                    state -> {
+                                        assertThat(sequence(state)).isEqualTo(2L * each);
+                                        assertThat(state.history()).hasSize(2 * each);
+                                        return Optional.empty();
+                                    }))
+                    .isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+        List<PolicyAssignment> history = log.history(policy);
+        assertThat(history)
+                .extracting(PolicyAssignment::getSequence)
+                .as("1..20, each once")
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 2L * each).boxed().toList());
+        assertThat(history.stream().filter(a -> a.getDecider().equals("session"))).hasSize(each);
+        assertThat(sessionDecisions.get()).isGreaterThanOrEqualTo(each);
+    }
+
+    @Test
     void nothingToDecideWritesNothing() {
         assertThat(log.update("quiet", state -> Optional.empty())).isEmpty();
         assertThat(log.history("quiet")).isEmpty();

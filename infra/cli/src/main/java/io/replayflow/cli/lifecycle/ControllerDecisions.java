@@ -148,7 +148,12 @@ public final class ControllerDecisions {
      * The newest candidate through the gate: {@code passed} (verified) with the gate's reason, or
      * the outcome that says why none passed (writing nothing).
      */
-    private record Gated(PublishedVersion passed, String reason, Outcome notPassed) {}
+    private record Gated(PublishedVersion passed, String reason, Outcome notPassed) {
+        /** None passed, for the reason {@code note} (an outcome that writes nothing). */
+        static Gated not(Kind kind, String note, long version) {
+            return new Gated(null, null, new Outcome(kind, null, note, version));
+        }
+    }
 
     /** Step 5: the newest candidate of {@code a}'s policy against {@code a}'s champion. */
     private Gated gateNewest(
@@ -157,51 +162,35 @@ public final class ControllerDecisions {
             List<PolicyAssignment> history,
             List<EpisodeStats> windows) {
         long champion = a.getChampion().getVersion();
-        Optional<PublishedVersion> candidate = newestCandidate(versions, Optional.of(a), history);
-        if (candidate.isEmpty()) {
-            return new Gated(
-                    null,
-                    null,
-                    new Outcome(Kind.NOTHING, null, "no candidate after v" + champion, 0));
-        }
         String method = config.opeMethod();
-        // The newest candidate whose estimate is written: while a newer one waits for its own, an
-        // older one already estimated goes through the gate rather than waiting behind it.
-        PublishedVersion c =
-                newestEstimatedCandidate(versions, Optional.of(a), history, method)
-                        .orElse(candidate.get());
+        Optional<PublishedVersion> candidate = gateCandidate(versions, a, history, method);
+        if (candidate.isEmpty()) {
+            return Gated.not(Kind.NOTHING, "no candidate after v" + champion, 0);
+        }
+        PublishedVersion c = candidate.get();
         JsonNode estimate = c.estimate(method);
-        if (estimate == null || !estimate.path("low").isNumber()) {
-            return new Gated(
-                    null,
-                    null,
-                    new Outcome(
-                            Kind.WAITING,
-                            null,
-                            String.format(
-                                    Locale.ROOT,
-                                    "v%d waits for its %s estimate (run 'replayflow ope' on it)",
-                                    c.version(),
-                                    method),
-                            c.version()));
+        if (!hasLowerBound(estimate)) {
+            return Gated.not(
+                    Kind.WAITING,
+                    String.format(
+                            Locale.ROOT,
+                            "v%d waits for its %s estimate (run 'replayflow ope' on it)",
+                            c.version(),
+                            method),
+                    c.version());
         }
         Map<Long, LiveReturn> live = LiveReturns.pool(windows, Long.MIN_VALUE);
         Double championEstimate = championEstimate(versions, champion, live);
         if (championEstimate == null) {
-            return new Gated(
-                    null,
-                    null,
-                    new Outcome(
-                            Kind.WAITING,
-                            null,
-                            String.format(
-                                    Locale.ROOT,
-                                    "v%d waits: champion v%d has neither a %s estimate nor live"
-                                            + " episodes",
-                                    c.version(),
-                                    champion,
-                                    method),
-                            c.version()));
+            return Gated.not(
+                    Kind.WAITING,
+                    String.format(
+                            Locale.ROOT,
+                            "v%d waits: champion v%d has neither a %s estimate nor live episodes",
+                            c.version(),
+                            champion,
+                            method),
+                    c.version());
         }
         CanaryRules.Decision gate =
                 config.rules()
@@ -211,26 +200,21 @@ public final class ControllerDecisions {
                                 champion,
                                 championEstimate);
         if (gate.verdict() != CanaryRules.Verdict.PROMOTE) {
-            return new Gated(
-                    null,
-                    null,
-                    new Outcome(
-                            Kind.GATE_REFUSED,
-                            null,
-                            "v"
-                                    + c.version()
-                                    + " stays a candidate: "
-                                    + gate.reason()
-                                    + " ("
-                                    + method
-                                    + ")",
-                            c.version()));
+            return Gated.not(
+                    Kind.GATE_REFUSED,
+                    "v"
+                            + c.version()
+                            + " stays a candidate: "
+                            + gate.reason()
+                            + " ("
+                            + method
+                            + ")",
+                    c.version());
         }
         try {
             return new Gated(versions.verified(c.version()), gate.reason(), null);
         } catch (IllegalArgumentException e) {
-            return new Gated(
-                    null, null, new Outcome(Kind.GATE_REFUSED, null, e.getMessage(), c.version()));
+            return Gated.not(Kind.GATE_REFUSED, e.getMessage(), c.version());
         }
     }
 
@@ -395,40 +379,38 @@ public final class ControllerDecisions {
         return r == null ? 0 : r.episodes();
     }
 
-    /** The newest version in stage candidate (published after the champion, never assigned). */
-    private static Optional<PublishedVersion> newestCandidate(
+    /**
+     * The candidate that goes through the gate, in one walk from the newest version down: the
+     * newest {@link Stage#CANDIDATE} (published after the champion, never assigned) with a {@code
+     * method} estimate (a numeric lower bound), so that an older one already estimated is not held
+     * back behind a newer one still waiting for its own; else the newest candidate, which then
+     * waits for its estimate; empty when there is no candidate.
+     */
+    private static Optional<PublishedVersion> gateCandidate(
             PolicyVersions versions,
-            Optional<PolicyAssignment> latest,
-            List<PolicyAssignment> history) {
-        long newest = versions.newest().version();
-        List<PublishedVersion> all = versions.all();
-        for (int i = all.size() - 1; i >= 0; i--) {
-            PublishedVersion v = all.get(i);
-            if (Stage.of(v.version(), newest, latest, history) == Stage.CANDIDATE) {
-                return Optional.of(v);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The newest candidate with a {@code method} estimate (a numeric lower bound). */
-    private static Optional<PublishedVersion> newestEstimatedCandidate(
-            PolicyVersions versions,
-            Optional<PolicyAssignment> latest,
+            PolicyAssignment latest,
             List<PolicyAssignment> history,
             String method) {
         long newest = versions.newest().version();
         List<PublishedVersion> all = versions.all();
+        PublishedVersion newestCandidate = null;
         for (int i = all.size() - 1; i >= 0; i--) {
             PublishedVersion v = all.get(i);
-            JsonNode e = v.estimate(method);
-            if (e != null
-                    && e.path("low").isNumber()
-                    && Stage.of(v.version(), newest, latest, history) == Stage.CANDIDATE) {
+            if (Stage.of(v.version(), newest, Optional.of(latest), history) != Stage.CANDIDATE) {
+                continue;
+            }
+            if (hasLowerBound(v.estimate(method))) {
                 return Optional.of(v);
             }
+            if (newestCandidate == null) {
+                newestCandidate = v;
+            }
         }
-        return Optional.empty();
+        return Optional.ofNullable(newestCandidate);
+    }
+
+    private static boolean hasLowerBound(JsonNode estimate) {
+        return estimate != null && estimate.path("low").isNumber();
     }
 
     private Double championEstimate(

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -37,17 +38,24 @@ import org.slf4j.LoggerFactory;
  * ControllerDecisions} decide, and writes the decision as the next assignment (decider {@code
  * controller}, the reason in words).
  *
- * <p><b>Restart.</b> It keeps no state of its own: every pass reads the compacted assignments
- * topic, the history and the statistics topic again, so a restarted controller continues from what
- * the topics say. A decision goes to the history and the current topic in one transaction; one that
- * an older, non-transactional writer left in the history only is completed on the current topic
- * before deciding, not made again (no duplicate, none lost).
+ * <p><b>Clients.</b> A running controller keeps its Kafka clients for its life ({@link #onKafka}):
+ * one consumer per followed topic (assignments, their history, the statistics, the failure
+ * reports), each reading only what was appended since the last pass, and one transactional producer
+ * per policy, initialised once ({@link AssignmentLog.Session}). A pass that decides nothing opens
+ * no connection and asks the transaction coordinator for nothing; {@link #close()} closes them.
+ * After a broker restart they reconnect by themselves; a pass that fails meanwhile is retried at
+ * the next interval, with a failed producer replaced.
  *
- * <p>Each decision is made and written through {@link AssignmentLog#update}, as the policy's one
- * writer: a {@code policy} verb (or a second controller) racing a pass fences it, and the pass
- * decides again on what the other wrote, so no sequence number is written twice. Still, run one
- * controller per cluster. Not thread-safe; {@link #start()} runs the passes on one thread of its
- * own.
+ * <p><b>Restart.</b> What it keeps is what the topics hold: a restarted controller reads them from
+ * their beginning and continues from what they say. A decision goes to the history and the current
+ * topic in one transaction; one that an older, non-transactional writer left in the history only is
+ * completed on the current topic before deciding, not made again (no duplicate, none lost).
+ *
+ * <p>Each decision is made and written through {@link AssignmentLog.Session#update}, as the
+ * policy's one writer: a {@code policy} verb (or a second controller) writing in between fences the
+ * controller's producer, and the pass decides again on what the other wrote, so no sequence number
+ * is written twice. Still, run one controller per cluster. Not thread-safe; {@link #start()} runs
+ * the passes on one thread of its own.
  */
 public final class LifecycleController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleController.class);
@@ -55,33 +63,45 @@ public final class LifecycleController implements AutoCloseable {
     private final ControllerConfig config;
     private final Path dataRoot;
     private final List<String> policies;
-    private final AssignmentLog log;
+    private final Writer log;
     private final Supplier<List<EpisodeStats>> windows;
     private final Supplier<List<PolicyFailure>> failures;
     private final ControllerMetrics metrics;
     private final ControllerDecisions decisions;
     private final Consumer<Outcome> listener;
+    private final AutoCloseable clients;
     private final Set<String> refusalsCounted = new HashSet<>();
     private final Map<String, String> lastNote = new HashMap<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private Thread thread;
 
+    /** How a decision is made and written as the policy's only writer ({@link AssignmentLog}). */
+    @FunctionalInterface
+    public interface Writer {
+        Optional<PolicyAssignment> update(
+                String policyName,
+                Function<AssignmentLog.State, Optional<PolicyAssignment>> decide);
+    }
+
     /**
      * @param policies the names to follow; empty: every policy under {@code <data>/policies/}
-     * @param windows the windows of the episode statistics (read once per pass)
-     * @param failures the failure reports of {@code rf.policy.failures} (read once per pass)
+     * @param log decides and writes each policy's next assignment
+     * @param windows the windows of the episode statistics (asked once per pass)
+     * @param failures the failure reports of {@code rf.policy.failures} (asked once per pass)
      * @param listener told of every decision that writes an assignment or refuses a candidate
+     * @param clients closed by {@link #close()}, after the last pass
      */
     public LifecycleController(
             ControllerConfig config,
             Path dataRoot,
             List<String> policies,
-            AssignmentLog log,
+            Writer log,
             Supplier<List<EpisodeStats>> windows,
             Supplier<List<PolicyFailure>> failures,
             ControllerMetrics metrics,
             InstantSource clock,
-            Consumer<Outcome> listener) {
+            Consumer<Outcome> listener,
+            AutoCloseable clients) {
         this.config = config;
         this.dataRoot = dataRoot;
         this.policies = List.copyOf(policies);
@@ -91,6 +111,7 @@ public final class LifecycleController implements AutoCloseable {
         this.metrics = metrics;
         this.decisions = new ControllerDecisions(config, clock);
         this.listener = listener;
+        this.clients = clients;
     }
 
     /**
@@ -108,18 +129,35 @@ public final class LifecycleController implements AutoCloseable {
             String envId,
             ControllerMetrics metrics,
             Consumer<Outcome> listener) {
-        AssignmentLog log =
-                new AssignmentLog(bootstrap, clientSettings, topics, Duration.ofSeconds(30));
+        AssignmentLog.Session log =
+                new AssignmentLog(bootstrap, clientSettings, topics, Duration.ofSeconds(30))
+                        .session();
+        FollowedTopic<EpisodeStats> stats =
+                LiveReturns.follow(bootstrap, clientSettings, topics.episodeStats(), envId);
+        FollowedTopic<PolicyFailure> failures;
+        try {
+            failures = PolicyFailures.follow(bootstrap, clientSettings, topics.policyFailures());
+        } catch (RuntimeException e) {
+            stats.close();
+            throw e;
+        }
         return new LifecycleController(
                 config,
                 dataRoot,
                 policies,
-                log,
-                () -> LiveReturns.windows(bootstrap, clientSettings, topics.episodeStats(), envId),
-                () -> PolicyFailures.read(bootstrap, clientSettings, topics.policyFailures()),
+                log::update,
+                stats::values,
+                failures::values,
                 metrics,
                 InstantSource.system(),
-                listener);
+                listener,
+                () -> {
+                    try (log;
+                            stats;
+                            failures) {
+                        // closed in reverse order
+                    }
+                });
     }
 
     /** Runs {@link #pass()} every poll interval on a thread of its own until {@link #close()}. */
@@ -232,7 +270,10 @@ public final class LifecycleController implements AutoCloseable {
         }
     }
 
-    /** Stops the pass thread; a pass in progress finishes first (its writes included). */
+    /**
+     * Stops the pass thread, a pass in progress finishing first (its writes included), and closes
+     * the clients.
+     */
     @Override
     public void close() {
         stop.countDown();
@@ -240,13 +281,20 @@ public final class LifecycleController implements AutoCloseable {
         synchronized (this) {
             t = thread;
         }
-        if (t == null) {
-            return;
+        if (t != null) {
+            try {
+                t.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                LOG.warn("controller: a pass still runs after 60 s; closing its clients under it");
+            }
         }
         try {
-            t.join(60_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            clients.close();
+        } catch (Exception e) {
+            LOG.warn("controller: closing its Kafka clients failed: {}", e.toString());
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads the windows of {@code rf.episodes.stats} and pools each policy version's windows of one
@@ -19,6 +20,8 @@ public final class LiveReturns {
     private static final ThreadLocal<SingleObjectSerde<EpisodeStats>> SERDE =
             ThreadLocal.withInitial(() -> SingleObjectSerde.forClass(EpisodeStats.class));
 
+    private static final String CLIENT_ID = "replayflow-live-returns";
+
     private LiveReturns() {}
 
     /** Version → pooled live return over every window, for {@code envId} (null: every env). */
@@ -27,26 +30,30 @@ public final class LiveReturns {
         return pool(windows(bootstrap, clientSettings, topic, envId), Long.MIN_VALUE);
     }
 
-    /** Every window of {@code envId} (null: every environment) on {@code topic}, in topic order. */
+    /** Every window of {@code envId} (null: every environment) on {@code topic}, read once. */
     public static List<EpisodeStats> windows(
             String bootstrap, Map<String, String> clientSettings, String topic, String envId) {
-        List<EpisodeStats> windows = new ArrayList<>();
-        TopicSnapshot.read(
-                bootstrap,
-                clientSettings,
-                "replayflow-live-returns",
-                topic,
-                value -> {
-                    try {
-                        EpisodeStats s = SERDE.get().decode(value);
-                        if (envId == null || envId.equals(s.getEnvId())) {
-                            windows.add(s);
-                        }
-                    } catch (DecodeException e) {
-                        // not an EpisodeStats: ingest never writes one; skip it
-                    }
-                });
-        return windows;
+        return FollowedTopic.read(bootstrap, clientSettings, CLIENT_ID, topic, decoder(envId));
+    }
+
+    /**
+     * The windows of {@code envId} (null: every environment) on {@code topic}, followed with a
+     * consumer kept until {@link FollowedTopic#close()}: the controller's pass by pass.
+     */
+    static FollowedTopic<EpisodeStats> follow(
+            String bootstrap, Map<String, String> clientSettings, String topic, String envId) {
+        return FollowedTopic.open(bootstrap, clientSettings, CLIENT_ID, topic, decoder(envId));
+    }
+
+    private static Function<byte[], EpisodeStats> decoder(String envId) {
+        return value -> {
+            try {
+                EpisodeStats s = SERDE.get().decode(value);
+                return envId == null || envId.equals(s.getEnvId()) ? s : null;
+            } catch (DecodeException e) {
+                return null; // not an EpisodeStats: ingest never writes one; skip it
+            }
+        };
     }
 
     /**

@@ -18,25 +18,33 @@ public final class PolicyFailures {
     private static final ThreadLocal<SingleObjectSerde<PolicyFailure>> SERDE =
             ThreadLocal.withInitial(() -> SingleObjectSerde.forClass(PolicyFailure.class));
 
+    private static final String CLIENT_ID = "replayflow-failure-reports";
+
     private PolicyFailures() {}
 
-    /** Every decodable report on {@code topic}, in topic order (empty if the topic is missing). */
+    /** Every decodable report on {@code topic}, read once (empty if the topic is missing). */
     public static List<PolicyFailure> read(
             String bootstrap, Map<String, String> clientSettings, String topic) {
-        List<PolicyFailure> reports = new ArrayList<>();
-        TopicSnapshot.read(
-                bootstrap,
-                clientSettings,
-                "replayflow-failure-reports",
-                topic,
-                value -> {
-                    try {
-                        reports.add(SERDE.get().decode(value));
-                    } catch (DecodeException e) {
-                        // not a PolicyFailure: nothing ReplayFlow writes; skip it
-                    }
-                });
-        return reports;
+        return FollowedTopic.read(
+                bootstrap, clientSettings, CLIENT_ID, topic, PolicyFailures::decode);
+    }
+
+    /**
+     * The reports on {@code topic}, followed with a consumer kept until {@link
+     * FollowedTopic#close()}: the controller's pass by pass.
+     */
+    static FollowedTopic<PolicyFailure> follow(
+            String bootstrap, Map<String, String> clientSettings, String topic) {
+        return FollowedTopic.open(
+                bootstrap, clientSettings, CLIENT_ID, topic, PolicyFailures::decode);
+    }
+
+    private static PolicyFailure decode(byte[] value) {
+        try {
+            return SERDE.get().decode(value);
+        } catch (DecodeException e) {
+            return null; // not a PolicyFailure: nothing ReplayFlow writes; skip it
+        }
     }
 
     /**
