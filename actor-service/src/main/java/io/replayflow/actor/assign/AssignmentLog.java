@@ -270,7 +270,6 @@ public final class AssignmentLog {
         return new State(latest, history);
     }
 
-    /** Whether {@code e} (or a cause) says another producer of the same id fenced this one. */
     /**
      * A transaction that ended in a state error rather than a fencing one: when two writers
      * initialise the same transactional id at once, the coordinator may answer the loser's commit
@@ -298,6 +297,7 @@ public final class AssignmentLog {
         return false;
     }
 
+    /** Whether {@code e} (or a cause) says another producer of the same id fenced this one. */
     private static boolean fenced(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ProducerFencedException
