@@ -288,10 +288,9 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
      * obs as the orphan's next_obs.)
      */
     private static CompletableFuture<Void> settled(List<? extends CompletableFuture<?>> futures) {
-        return CompletableFuture.allOf(
-                futures.stream()
-                        .map(f -> f.handle((ok, error) -> null))
-                        .toArray(CompletableFuture[]::new));
+        // allOf completes only once every future has, whether or not one failed
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .handle((ok, error) -> null);
     }
 
     /** The failure of a future known to have completed exceptionally. */
