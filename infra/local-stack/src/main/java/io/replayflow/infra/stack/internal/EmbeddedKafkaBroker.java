@@ -82,8 +82,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Path logDir, int port, Map<String, String> overrides, TlsMaterial tls)
             throws Exception {
         int clientPort = Ports.resolve(port);
-        int controllerPort = Ports.resolve(0);
-        int internalPort = tls == null ? clientPort : Ports.resolve(0);
+        int controllerPort = Ports.resolveOtherThan(0, clientPort);
+        int internalPort =
+                tls == null ? clientPort : Ports.resolveOtherThan(0, clientPort, controllerPort);
         Properties props = properties(logDir, clientPort, controllerPort, overrides);
         if (tls != null) {
             props.putAll(secureListeners(clientPort, internalPort, controllerPort, tls));

@@ -6,6 +6,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Arrays;
 
 /** Loopback port helpers. Not a reservation: another process can take a port after the check. */
 public final class Ports {
@@ -42,6 +43,27 @@ public final class Ports {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port on " + HOST, e);
         }
+    }
+
+    /**
+     * {@code port} itself, or, when it is 0, a port the OS reports free that is none of {@code
+     * taken}. Two {@link #resolve(int) resolve(0)} calls in a row may return the same port (the OS
+     * hands out the port the first one just released: CI saw a broker whose client and controller
+     * listeners got one port and refused to start), so a second port picked for the same server
+     * names the first.
+     */
+    public static int resolveOtherThan(int port, int... taken) {
+        if (port != 0) {
+            return port;
+        }
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = resolve(0);
+            if (Arrays.stream(taken).noneMatch(t -> t == candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(
+                "no free port on " + HOST + " other than " + Arrays.toString(taken));
     }
 
     /** Whether a failure was caused by a port already taken. */

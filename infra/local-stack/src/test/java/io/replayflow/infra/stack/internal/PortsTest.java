@@ -47,4 +47,19 @@ class PortsTest {
             assertThat(restarted.getLocalPort()).isEqualTo(port);
         }
     }
+
+    /**
+     * A second port picked for one server is never the first: two pickings in a row may get the
+     * port the first just released (a broker whose two listeners got one port would not start).
+     */
+    @Test
+    void aPortPickedBesideAnotherIsNotThatOne() {
+        for (int i = 0; i < 200; i++) {
+            int first = Ports.resolve(0);
+            assertThat(Ports.resolveOtherThan(0, first)).isNotEqualTo(first);
+        }
+        assertThat(Ports.resolveOtherThan(9092, 9092))
+                .as("a port asked for is kept")
+                .isEqualTo(9092);
+    }
 }
