@@ -131,9 +131,18 @@ public final class DemoLifecycle implements AutoCloseable {
         return Map.copyOf(merged);
     }
 
-    /** The ingest job's episode statistics every 2 s, 1 s out of orderness allowed. */
+    /**
+     * The ingest job's episode statistics every 2 s, 1 s out of orderness allowed, and the
+     * experience log compacted (so visible) every 4 s instead of the demo's 20 s: the OPE reads the
+     * log, and with 20 s the first versions (published some 20 s into a run) found no episode
+     * logged yet and were never estimated, so the first canary came at v5 or v6, a third of the way
+     * through a run the newest version would otherwise have acted in.
+     */
     public static final Map<String, String> INGEST_SETTINGS =
-            Map.of("ingest.stats.window", "2 s", "ingest.watermark.out-of-orderness", "1 s");
+            Map.of(
+                    "ingest.stats.window", "2 s",
+                    "ingest.watermark.out-of-orderness", "1 s",
+                    "ingest.log.compaction.max-delay", "4 s");
 
     /** The estimator the demo runs and the gate reads, unless --set names another. */
     static final String OPE_METHOD = "wpdis";
