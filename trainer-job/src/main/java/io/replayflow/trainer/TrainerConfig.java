@@ -17,7 +17,8 @@ import org.apache.flink.configuration.ConfigOption;
 /**
  * The trainer's configuration: every key of {@link TrainerOptions}, parsed and validated once.
  * Immutable. {@link #batchSize()} is the batch in effect: {@code trainer.batch-size}, or where that
- * is 0 (its default) {@link Algo#defaultBatchSize()}.
+ * is 0 (its default) {@link Algo#defaultBatchSize()}; {@link #nStep()} likewise {@code
+ * trainer.n-step} or {@link Algo#defaultNStep()}.
  *
  * <pre>{@code
  * TrainerConfig config = TrainerConfig.fromMap(Map.of(
@@ -83,7 +84,14 @@ public record TrainerConfig(
             check(width >= 1, HIDDEN, hidden, "every width must be >= 1, e.g. 64,64");
         }
         check(gamma >= 0 && gamma <= 1, GAMMA, gamma, "must be in [0, 1], e.g. 0.99");
-        check(nStep >= 1, N_STEP, nStep, "must be >= 1");
+        check(
+                nStep >= 0,
+                N_STEP,
+                nStep,
+                "must be >= 1, or 0 for the algorithm's own (Algo.defaultNStep), e.g. 3");
+        if (nStep == 0) {
+            nStep = algo.defaultNStep();
+        }
         check(
                 numActions == 0 || numActions >= 2,
                 NUM_ACTIONS,

@@ -64,13 +64,15 @@ public final class TrainerOptions {
 
     public static final ConfigOption<Integer> N_STEP =
             TABLE.add(
-                    ConfigOptions.key("trainer.n-step").intType().defaultValue(1),
+                    ConfigOptions.key("trainer.n-step").intType().defaultValue(0),
                     "int",
                     "Steps per n-step return when the trainer builds its targets from the"
                             + " experience log (train without --dataset: per episode over the rows"
                             + " the selection keeps, never across a gap), and R2D2's n over its"
                             + " segments; replay datasets carry their own n-step return and"
-                            + " bootstrap discount.");
+                            + " bootstrap discount. 0 takes the algorithm's own: 3 for cql"
+                            + " (measured on three scarce CartPole logs, docs/ALGORITHMS.md), 1"
+                            + " for the rest.");
 
     public static final ConfigOption<Integer> NUM_ACTIONS =
             TABLE.add(

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,8 +73,8 @@ class TrainRequestTest {
                 .hasMessageContaining("give a file:// URI or a path");
         ParquetData.writeExperience(
                 root, CartPoleLog.numbered("a0", "e0", 5, 1_763_600_000_000L, true, false, 0));
-        assertThatThrownBy(() -> run(request().set("trainer.n-step", "0").build()))
-                .hasMessageContaining("trainer.n-step=0 is invalid: must be >= 1");
+        assertThatThrownBy(() -> run(request().set("trainer.n-step", "-1").build()))
+                .hasMessageContaining("trainer.n-step=-1 is invalid: must be >= 1, or 0 for");
         assertThatThrownBy(() -> run(request().env("Pong-v5").build()))
                 .hasMessageContaining("no committed transitions");
     }
@@ -96,6 +97,27 @@ class TrainRequestTest {
         assertThat(nStep[0]).isTrue();
         assertThat(result.steps()).isEqualTo(10);
         assertThat(result.transitions()).isEqualTo(8);
+    }
+
+    @Test
+    void cqlBuildsThreeStepTargetsFromTheLogByDefaultAndDqnOneStep() throws Exception {
+        ParquetData.writeExperience(
+                root, CartPoleLog.numbered("a0", "e0", 8, 1_763_600_000_000L, true, false, 0));
+        for (Algo algo : List.of(Algo.CQL, Algo.DQN)) {
+            boolean[] nStep = new boolean[1];
+            new TrainRunner(InstantSource.system(), Duration.ofSeconds(5))
+                    .run(
+                            request().algo(algo).policyName("default-n-" + algo.ordinal()).build(),
+                            new TrainListener() {
+                                @Override
+                                public void started(TrainStart start) {
+                                    nStep[0] = start.nStepTargets();
+                                }
+                            });
+            assertThat(nStep[0])
+                    .as("%s: n-step targets by default", algo)
+                    .isEqualTo(algo == Algo.CQL);
+        }
     }
 
     @Test
