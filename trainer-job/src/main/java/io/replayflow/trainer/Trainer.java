@@ -4,6 +4,7 @@ import io.replayflow.schemas.policy.PolicyManifest;
 import io.replayflow.trainer.algo.AuxNetwork;
 import io.replayflow.trainer.algo.BcqLoss;
 import io.replayflow.trainer.checkpoint.CheckpointStore;
+import io.replayflow.trainer.checkpoint.SettingChange;
 import io.replayflow.trainer.checkpoint.TrainerState;
 import io.replayflow.trainer.data.BatchSource;
 import io.replayflow.trainer.data.TrainingBatch;
@@ -73,6 +74,7 @@ public final class Trainer implements AutoCloseable {
     private long globalStep;
     private long lastTargetUpdateStep;
     private long samplesSeen;
+    private List<SettingChange> changedOnResume = List.of();
     private Map<String, Set<String>> devicePlacement;
 
     private Trainer(TrainerConfig config, TransitionSpec spec, Graph graph, TrainingGraph g) {
@@ -409,7 +411,21 @@ public final class Trainer implements AutoCloseable {
         lastTargetUpdateStep = state.lastTargetUpdateStep();
         samplesSeen = state.samplesSeen();
         source.restoreState(state.sourceState());
+        changedOnResume = state.changedSettings(config.toMap(), TrainerOptions.RUN_KEYS);
         LOG.info("resumed from {} at step {}", dir, globalStep);
+        if (!changedOnResume.isEmpty()) {
+            LOG.warn(SettingChange.resumeWarning(dir, changedOnResume));
+        }
+    }
+
+    /**
+     * The learning settings this trainer was restored with that differ from its checkpoint's (empty
+     * if it started fresh or continues unchanged): a resumed run changes, e.g., its n-step targets
+     * when the algorithm's default changed between the build that wrote the checkpoint and this
+     * one; the caller shows them to the user.
+     */
+    public List<SettingChange> changedOnResume() {
+        return changedOnResume;
     }
 
     private void checkCompatible(TrainerState state, Path dir) {

@@ -6,6 +6,7 @@ import io.replayflow.trainer.algo.TdLossFunction;
 import io.replayflow.trainer.pg.ActorCriticCore;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -421,6 +422,23 @@ public final class TrainerOptions {
                             + " learner replays through the current network, without gradient,"
                             + " to recompute the LSTM state at the segment's start (R2D2's"
                             + " burn-in); >= 0, 0: every segment starts from the zero state.");
+
+    /**
+     * Keys that say how a run is carried out, not what it learns: how long, on how many threads,
+     * how often it checkpoints, reports or looks for data, and the name it publishes under. A
+     * resumed run may change them freely; a change to any other key is reported ({@link
+     * io.replayflow.trainer.checkpoint.TrainerState#changedSettings}).
+     */
+    public static final Set<String> RUN_KEYS =
+            Set.of(
+                    STEPS.key(),
+                    INTRA_OP_THREADS.key(),
+                    INTER_OP_THREADS.key(),
+                    CHECKPOINT_PERIOD.key(),
+                    CHECKPOINT_KEEP.key(),
+                    METRICS_PERIOD.key(),
+                    REFRESH_PERIOD.key(),
+                    POLICY_NAME.key());
 
     /** Every key, in documentation order: the trainer's section of {@code docs/CONFIG.md}. */
     public static OptionTable table() {

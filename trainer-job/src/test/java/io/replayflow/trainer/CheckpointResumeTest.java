@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.replayflow.trainer.checkpoint.CheckpointStore;
+import io.replayflow.trainer.checkpoint.SettingChange;
 import io.replayflow.trainer.data.ArrayBatchSource;
 import io.replayflow.trainer.data.TransitionColumns;
 import java.nio.file.Files;
@@ -108,6 +109,43 @@ class CheckpointResumeTest {
                     .hasMessageContaining("was written by algo=dqn")
                     .hasMessageContaining("this trainer is algo=cql")
                     .hasMessageContaining("fresh checkpoint directory");
+        }
+    }
+
+    /**
+     * A CQL checkpoint written with 1-step targets (as every CQL run was before CQL's default
+     * became 3), resumed with the default: the trainer says the n-step changed, and nothing about
+     * the steps or threads, which a resumed run may change freely.
+     */
+    @Test
+    void reportsTheLearningSettingsThatChangedSinceTheCheckpoint() throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(config("cql").toMap());
+        settings.put("trainer.n-step", "1");
+        TrainerConfig written = TrainerConfig.fromMap(settings);
+        CheckpointStore store = new CheckpointStore(dir, 1);
+        try (Trainer trainer = Trainer.create(written, DATA.spec())) {
+            ArrayBatchSource source = ArrayBatchSource.of(DATA, written);
+            trainer.step(source);
+            trainer.saveCheckpoint(store, source);
+        }
+
+        try (Trainer same = Trainer.create(written, DATA.spec())) {
+            same.restoreLatest(store, ArrayBatchSource.of(DATA, written));
+            assertThat(same.changedOnResume()).isEmpty();
+        }
+
+        settings.remove("trainer.n-step"); // the algorithm's own: 3 for CQL
+        settings.put("trainer.steps", "90000");
+        settings.put("trainer.threads.intra-op", "2");
+        settings.put("trainer.lr", "0.001");
+        TrainerConfig resumed = TrainerConfig.fromMap(settings);
+        try (Trainer trainer = Trainer.create(resumed, DATA.spec())) {
+            trainer.restoreLatest(store, ArrayBatchSource.of(DATA, resumed));
+            assertThat(trainer.globalStep()).isEqualTo(1);
+            assertThat(trainer.changedOnResume())
+                    .containsExactly(
+                            new SettingChange("trainer.lr", "0.01", "0.001"),
+                            new SettingChange("trainer.n-step", "1", "3"));
         }
     }
 

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What a checkpoint holds besides the graph's variables ({@code trainer-state.json}): the step
@@ -99,6 +102,30 @@ public record TrainerState(
                             + numActions
                             + ": use the same settings, or a fresh checkpoint directory");
         }
+    }
+
+    /**
+     * The settings of {@code now} whose values differ from those this checkpoint was trained with,
+     * by key: what a resumed run changes without being asked twice. Keys in {@code runKeys} (how
+     * long, on how many threads, ...) are left out, and so are keys the checkpoint does not record
+     * (settings newer than the build that wrote it). A default that changed between builds shows
+     * here too: {@code trainer.n-step} recorded as 1 by a CQL run before CQL's default became 3.
+     *
+     * @param now the resumed run's settings ({@code TrainerConfig.toMap()})
+     * @param runKeys keys a resumed run may change freely
+     * @return the changes, sorted by key; empty when the run continues as it was trained
+     */
+    public List<SettingChange> changedSettings(Map<String, String> now, Set<String> runKeys) {
+        List<SettingChange> changes = new ArrayList<>();
+        new TreeMap<>(now)
+                .forEach(
+                        (key, value) -> {
+                            String was = config.get(key);
+                            if (was != null && !runKeys.contains(key) && !was.equals(value)) {
+                                changes.add(new SettingChange(key, was, value));
+                            }
+                        });
+        return changes;
     }
 
     public void writeTo(Path dir) throws IOException {

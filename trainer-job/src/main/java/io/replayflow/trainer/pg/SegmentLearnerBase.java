@@ -1,8 +1,10 @@
 package io.replayflow.trainer.pg;
 
 import io.replayflow.replay.segment.SegmentBatch;
+import io.replayflow.trainer.TrainerOptions;
 import io.replayflow.trainer.TransitionSpec;
 import io.replayflow.trainer.checkpoint.CheckpointStore;
+import io.replayflow.trainer.checkpoint.SettingChange;
 import io.replayflow.trainer.checkpoint.TrainerState;
 import io.replayflow.trainer.graph.LstmInputs;
 import io.replayflow.trainer.graph.SegmentGraph;
@@ -342,6 +344,11 @@ public abstract class SegmentLearnerBase<G extends SegmentGraph> implements Segm
         globalStep = globalStep();
         samplesSeen = state.samplesSeen();
         log.info("resumed from {} at step {}", dir, globalStep);
+        List<SettingChange> changed =
+                state.changedSettings(config.toMap(), TrainerOptions.RUN_KEYS);
+        if (!changed.isEmpty()) {
+            log.warn(SettingChange.resumeWarning(dir, changed));
+        }
         return latest;
     }
 

@@ -134,7 +134,8 @@ public final class TrainRunner {
                                 source.nStepTargets(),
                                 trainer.globalStep(),
                                 config.steps(),
-                                checkpoints.dir()));
+                                checkpoints.dir(),
+                                trainer.changedOnResume()));
                 StepMetrics last = train(trainer, source, checkpoints, events, listener::progress);
                 if (priorities != null) {
                     priorities.flush();

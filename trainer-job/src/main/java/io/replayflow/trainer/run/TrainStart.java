@@ -1,8 +1,10 @@
 package io.replayflow.trainer.run;
 
 import io.replayflow.trainer.Algo;
+import io.replayflow.trainer.checkpoint.SettingChange;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What a training run starts with.
@@ -15,6 +17,8 @@ import java.nio.file.Path;
  * @param startStep the global step it starts at: 0 fresh, else the restored checkpoint's
  * @param targetStep the global step it trains to
  * @param checkpoints the directory of its checkpoints
+ * @param changedSettings the learning settings that differ from the restored checkpoint's (empty
+ *     for a fresh run or an unchanged one)
  */
 public record TrainStart(
         String policyName,
@@ -24,4 +28,10 @@ public record TrainStart(
         boolean nStepTargets,
         long startStep,
         long targetStep,
-        Path checkpoints) {}
+        Path checkpoints,
+        List<SettingChange> changedSettings) {
+
+    public TrainStart {
+        changedSettings = List.copyOf(changedSettings);
+    }
+}

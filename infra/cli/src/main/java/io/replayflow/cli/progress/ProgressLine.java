@@ -101,21 +101,33 @@ public final class ProgressLine {
      * <pre>
      * training cartpole (cql) on 100,000 transitions from file:/data/rf/experience/, 1-step targets; fresh to step 30,000
      * </pre>
+     *
+     * A resumed run whose learning settings differ from its checkpoint's says which, e.g. {@code
+     * ...; resuming at step 30,000 to step 60,000 (checkpoints in DIR); changed since the
+     * checkpoint: trainer.n-step 1 -> 3 (the new values apply)}.
      */
     public static String trainStart(TrainStart s) {
         return String.format(
-                Locale.ROOT,
-                "training %s (%s) on %,d transitions from %s, %s targets; %s to step %,d%s",
-                s.policyName(),
-                s.algo().id(),
-                s.transitions(),
-                s.dataset(),
-                s.nStepTargets() ? "n-step" : "1-step",
-                s.startStep() > 0
-                        ? "resuming at step " + String.format(Locale.ROOT, "%,d", s.startStep())
-                        : "fresh",
-                s.targetStep(),
-                s.startStep() > 0 ? " (checkpoints in " + s.checkpoints() + ")" : "");
+                        Locale.ROOT,
+                        "training %s (%s) on %,d transitions from %s, %s targets; %s to step %,d%s",
+                        s.policyName(),
+                        s.algo().id(),
+                        s.transitions(),
+                        s.dataset(),
+                        s.nStepTargets() ? "n-step" : "1-step",
+                        s.startStep() > 0
+                                ? "resuming at step "
+                                        + String.format(Locale.ROOT, "%,d", s.startStep())
+                                : "fresh",
+                        s.targetStep(),
+                        s.startStep() > 0 ? " (checkpoints in " + s.checkpoints() + ")" : "")
+                + (s.changedSettings().isEmpty()
+                        ? ""
+                        : "; changed since the checkpoint: "
+                                + String.join(
+                                        ", ",
+                                        s.changedSettings().stream().map(Object::toString).toList())
+                                + " (the new values apply)");
     }
 
     /** The line after an export: {@code exported cartpole version 3 at step 30000 to DIR}. */

@@ -6,9 +6,15 @@ import io.replayflow.actor.ActorRunner;
 import io.replayflow.actor.ActorStatus;
 import io.replayflow.policy.PolicyRejectedException;
 import io.replayflow.replay.backfill.Backfill;
+import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.StepMetrics;
 import io.replayflow.trainer.TrainProgress;
+import io.replayflow.trainer.checkpoint.SettingChange;
+import io.replayflow.trainer.run.TrainStart;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,6 +49,47 @@ class ProgressLineTest {
                 .isEqualTo(
                         "640 steps  640/s (now 640/s) | 0 episodes | return(100) - | policy v0 |"
                                 + " swaps 0 | blocked 12");
+    }
+
+    @Test
+    void trainHeaderSaysWhatAResumedRunChangedSinceItsCheckpoint() {
+        TrainStart fresh =
+                new TrainStart(
+                        "cartpole",
+                        Algo.CQL,
+                        100_000,
+                        URI.create("file:/data/rf/experience/"),
+                        false,
+                        0,
+                        30_000,
+                        Path.of("/data/rf/checkpoints/cartpole"),
+                        List.of());
+        assertThat(ProgressLine.trainStart(fresh))
+                .isEqualTo(
+                        "training cartpole (cql) on 100,000 transitions from"
+                                + " file:/data/rf/experience/, 1-step targets; fresh to step"
+                                + " 30,000");
+        TrainStart resumed =
+                new TrainStart(
+                        "cartpole",
+                        Algo.CQL,
+                        100_000,
+                        URI.create("file:/data/rf/experience/"),
+                        true,
+                        30_000,
+                        60_000,
+                        Path.of("/data/rf/checkpoints/cartpole"),
+                        List.of(
+                                new SettingChange("trainer.lr", "5.0E-4", "1.0E-4"),
+                                new SettingChange("trainer.n-step", "1", "3")));
+        assertThat(ProgressLine.trainStart(resumed))
+                .isEqualTo(
+                        "training cartpole (cql) on 100,000 transitions from"
+                                + " file:/data/rf/experience/, n-step targets; resuming at step"
+                                + " 30,000 to step 60,000 (checkpoints in"
+                                + " /data/rf/checkpoints/cartpole); changed since the checkpoint:"
+                                + " trainer.lr 5.0E-4 -> 1.0E-4, trainer.n-step 1 -> 3 (the new"
+                                + " values apply)");
     }
 
     @Test
