@@ -6,10 +6,12 @@ import java.util.OptionalLong;
 /**
  * The figures of one {@link IngestBenchmark} run; {@link #render} prints them.
  *
+ * @param round which round of {@link BenchmarkSettings#rounds()} (1: the first jobs in this JVM)
  * @param textbook the same records through {@link TextbookIngestJob}
  */
 public record BenchmarkResult(
         BenchmarkSettings settings,
+        int round,
         long bytes,
         double produceSeconds,
         double rawConsumeSeconds,
@@ -39,14 +41,23 @@ public record BenchmarkResult(
         out.printf(
                 "Ingest benchmark: %,d CartPole-sized transitions (%.0f bytes each), %d"
                         + " partitions, parallelism %d, checkpoints every %s, %s,"
-                        + " compaction %s%n",
+                        + " compaction %s%s%n",
                 s.transitions(),
                 (double) bytes / s.transitions(),
                 s.partitions(),
                 s.parallelism(),
                 s.checkpointInterval(),
                 s.compression(),
-                s.compaction() ? "on" : "off");
+                s.compaction() ? "on" : "off",
+                s.rounds() == 1
+                        ? ""
+                        : round == 1
+                                ? "; round 1 of " + s.rounds() + " (ours first on cold code)"
+                                : "; round "
+                                        + round
+                                        + " of "
+                                        + s.rounds()
+                                        + " (both on warm code)");
         out.printf(
                 "  produce                 %8.2f s  %,10.0f rec/s%n",
                 produceSeconds, s.transitions() / produceSeconds);
