@@ -7,6 +7,7 @@ import io.replayflow.ingest.IngestJob;
 import io.replayflow.ingest.IngestOptions;
 import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.schemas.Topics;
 import io.replayflow.schemas.avro.Transition;
 import io.replayflow.schemas.serde.SingleObjectSerde;
@@ -363,7 +364,7 @@ public final class IngestBenchmark {
 
     private static long rowCount(Path file) throws IOException {
         try (ParquetFileReader reader =
-                ParquetFileReader.open(
+                ParquetConf.open(
                         FlinkInputFile.of(new org.apache.flink.core.fs.Path(file.toUri())))) {
             return reader.getRecordCount();
         }

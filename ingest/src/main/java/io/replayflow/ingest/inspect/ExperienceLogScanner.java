@@ -3,6 +3,7 @@ package io.replayflow.ingest.inspect;
 import io.replayflow.ingest.inspect.DatasetReport.Partition;
 import io.replayflow.ingest.inspect.DatasetReport.ReturnStats;
 import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.schemas.avro.Transition;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -91,7 +92,8 @@ final class ExperienceLogScanner {
     private long read(Path file) throws IOException {
         long n = 0;
         try (ParquetReader<GenericRecord> reader =
-                AvroParquetReader.<GenericRecord>builder(FlinkInputFile.of(file))
+                AvroParquetReader.<GenericRecord>builder(
+                                FlinkInputFile.of(file), ParquetConf.parquet())
                         .withDataModel(GenericData.get())
                         .set(AvroReadSupport.AVRO_REQUESTED_PROJECTION, PROJECTION.toString())
                         .build()) {

@@ -2,6 +2,7 @@ package io.replayflow.ingest.log;
 
 import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.log.parquet.LogCompression;
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.log.parquet.StreamOutputFile;
 import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.log.parquet.TransitionReader;
@@ -150,7 +151,7 @@ public final class ParquetCompactor extends OutputStreamBasedFileCompactor {
     private static List<FileMetaData> footers(List<FlinkInputFile> files) throws IOException {
         List<FileMetaData> footers = new ArrayList<>(files.size());
         for (FlinkInputFile file : files) {
-            try (ParquetFileReader reader = ParquetFileReader.open(file)) {
+            try (ParquetFileReader reader = ParquetConf.open(file)) {
                 footers.add(reader.getFooter().getFileMetaData());
             }
         }

@@ -5,6 +5,7 @@ import io.replayflow.log.layout.DatasetFiles;
 import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.replay.job.ReplayStoreConfig;
 import io.replayflow.replay.job.ReplayStorePipeline;
 import io.replayflow.replay.job.internal.EpisodeHashKey;
@@ -316,7 +317,7 @@ public final class Backfill {
     private static long rowCount(List<DataFile> files) throws IOException {
         long rows = 0;
         for (DataFile f : files) {
-            try (ParquetFileReader reader = ParquetFileReader.open(FlinkInputFile.of(f.path()))) {
+            try (ParquetFileReader reader = ParquetConf.open(FlinkInputFile.of(f.path()))) {
                 rows += reader.getRecordCount();
             }
         }

@@ -7,6 +7,7 @@ import io.replayflow.log.layout.PartitionPath;
 import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.log.parquet.FlinkOutputFile;
 import io.replayflow.log.parquet.LogCompression;
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.replay.job.ReplayStoreConfig;
 import io.replayflow.replay.job.ReplayStorePipeline;
@@ -116,7 +117,7 @@ public final class BackfillBenchmark {
                         new Path(DatasetLayout.experienceLog(config.dataRoot())), p -> true);
         long rows = 0;
         for (DataFile f : files) {
-            try (ParquetFileReader reader = ParquetFileReader.open(FlinkInputFile.of(f.path()))) {
+            try (ParquetFileReader reader = ParquetConf.open(FlinkInputFile.of(f.path()))) {
                 rows += reader.getRecordCount();
             }
         }
@@ -146,7 +147,7 @@ public final class BackfillBenchmark {
         env.execute("replayflow-bench-replay-store-streaming");
         long written = 0;
         for (DataFile f : DatasetFiles.list(new Path(config.datasetUri()), p -> true)) {
-            try (ParquetFileReader reader = ParquetFileReader.open(FlinkInputFile.of(f.path()))) {
+            try (ParquetFileReader reader = ParquetConf.open(FlinkInputFile.of(f.path()))) {
                 written += reader.getRecordCount();
             }
         }

@@ -1,5 +1,6 @@
 package io.replayflow.replay.backfill;
 
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.log.parquet.StreamInputFile;
 import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.log.parquet.TransitionReader;
@@ -69,7 +70,7 @@ final class LogRowFormat extends WholeLogFileFormat<ReplayRow> {
                         };
                     }
                 };
-        try (ParquetFileReader footer = ParquetFileReader.open(unclosed)) {
+        try (ParquetFileReader footer = ParquetConf.open(unclosed)) {
             return footer.getFileMetaData().getSchema();
         }
     }

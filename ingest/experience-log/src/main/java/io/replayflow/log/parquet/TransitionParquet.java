@@ -79,6 +79,7 @@ public final class TransitionParquet {
             FrameCodec codec)
             throws IOException {
         return new TransitionWriterBuilder(out, framesOnce, codec)
+                .withConf(ParquetConf.hadoop())
                 .withCompressionCodec(compression.codec())
                 .withRowGroupSize(rowGroupBytes)
                 .withDictionaryEncoding("obs.list.element", false)

@@ -5,6 +5,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.conf.HadoopParquetConfiguration;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.io.InputFile;
@@ -31,9 +33,9 @@ public final class TransitionReader implements Closeable {
     }
 
     static TransitionReader open(InputFile in) throws IOException {
-        Configuration conf = new Configuration(false);
+        Configuration conf = ParquetConf.hadoop();
         AvroReadSupport.setAvroReadSchema(conf, Transition.getClassSchema());
-        return new TransitionReader(new Builder(in).withConf(conf).build());
+        return new TransitionReader(new Builder(in, new HadoopParquetConfiguration(conf)).build());
     }
 
     /**
@@ -52,8 +54,8 @@ public final class TransitionReader implements Closeable {
     }
 
     private static final class Builder extends ParquetReader.Builder<Transition> {
-        Builder(InputFile in) {
-            super(in);
+        Builder(InputFile in, ParquetConfiguration conf) {
+            super(in, conf);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.replayflow.replay.parquet;
 
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.replay.row.ReplayColumns;
 import io.replayflow.replay.row.ReplayRow;
 import java.io.Closeable;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -72,7 +72,7 @@ public final class LogRowReader implements Closeable {
      * @throws IllegalStateException when it is not a Transition file, or stores frames once
      */
     public static LogRowReader open(InputFile in, String name) throws IOException {
-        ParquetFileReader reader = new ParquetFileReader(in, ParquetReadOptions.builder().build());
+        ParquetFileReader reader = new ParquetFileReader(in, ParquetConf.readOptions());
         try {
             return new LogRowReader(reader, name);
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
 import io.replayflow.log.parquet.FileSystems;
 import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.log.parquet.FlinkOutputFile;
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.replay.parquet.ColumnCursor;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -123,8 +123,7 @@ public final class PriorityFile {
     public static List<PriorityEntry> read(Path file) throws IOException {
         List<PriorityEntry> entries = new ArrayList<>();
         try (ParquetFileReader reader =
-                new ParquetFileReader(
-                        FlinkInputFile.of(file), ParquetReadOptions.builder().build())) {
+                new ParquetFileReader(FlinkInputFile.of(file), ParquetConf.readOptions())) {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
             String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
             PageReadStore rowGroup;
@@ -181,7 +180,7 @@ public final class PriorityFile {
 
     private static ParquetWriter<PriorityEntry> writer(OutputFile file) throws IOException {
         return new WriterBuilder(file)
-                .withConf(new Configuration(false))
+                .withConf(ParquetConf.hadoop())
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .build();
     }

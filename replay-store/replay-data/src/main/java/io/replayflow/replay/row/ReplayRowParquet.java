@@ -1,5 +1,6 @@
 package io.replayflow.replay.row;
 
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.schemas.frames.FrameCodec;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -143,7 +144,7 @@ public final class ReplayRowParquet {
             throws IOException {
         Builder builder =
                 new Builder(file, segments, framesOnce, frameCodec)
-                        .withConf(new Configuration(false))
+                        .withConf(ParquetConf.hadoop())
                         .withCompressionCodec(codec)
                         .withRowGroupSize(rowGroupBytes)
                         .withDictionaryEncoding(true)

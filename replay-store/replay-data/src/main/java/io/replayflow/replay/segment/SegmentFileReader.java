@@ -2,6 +2,7 @@ package io.replayflow.replay.segment;
 
 import io.replayflow.log.layout.DataFile;
 import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.replay.parquet.ColumnCursor;
 import io.replayflow.replay.row.ReplayColumns;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.core.fs.FileSystem;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -57,7 +57,7 @@ final class SegmentFileReader {
         try (ParquetFileReader reader =
                 new ParquetFileReader(
                         new FlinkInputFile(fs, file.path(), file.length()),
-                        ParquetReadOptions.builder().build())) {
+                        ParquetConf.readOptions())) {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
             if (!schema.containsField(ReplayColumns.SEGMENT_ID)) {
                 throw new IllegalStateException(

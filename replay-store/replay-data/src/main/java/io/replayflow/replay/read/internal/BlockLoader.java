@@ -2,6 +2,7 @@ package io.replayflow.replay.read.internal;
 
 import io.replayflow.log.layout.DataFile;
 import io.replayflow.log.parquet.FlinkInputFile;
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.replay.parquet.ColumnCursor;
 import io.replayflow.replay.parquet.RowSchema;
 import io.replayflow.replay.row.ReplayColumns;
@@ -13,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.core.fs.FileSystem;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -122,8 +122,7 @@ public final class BlockLoader {
      */
     public FileBlock load(FileSystem fs, DataFile file) throws IOException {
         FlinkInputFile input = new FlinkInputFile(fs, file.path(), file.length());
-        try (ParquetFileReader reader =
-                new ParquetFileReader(input, ParquetReadOptions.builder().build())) {
+        try (ParquetFileReader reader = new ParquetFileReader(input, ParquetConf.readOptions())) {
             FileMetaData meta = reader.getFooter().getFileMetaData();
             MessageType schema = meta.getSchema();
             boolean enriched = schema.containsField(ReplayColumns.N_STEP_RETURN);
