@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.replayflow.ingest.testing.TestTransitions;
 import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.log.parquet.LogCompression;
+import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.log.parquet.StreamOutputFile;
 import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.log.parquet.TransitionReader;
@@ -31,6 +32,8 @@ import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The log's Parquet layout, as a foreign reader (DuckDB) sees it. */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
@@ -99,9 +102,20 @@ class TransitionParquetTest {
                 .isEqualTo("1/4");
     }
 
-    @Test
-    void everyFieldReadsBackThroughTheLogReader() throws Exception {
-        Path file = write(LogCompression.SNAPPY);
+    /**
+     * Every codec, written and read with {@code ParquetConf}'s empty Hadoop configuration (no
+     * Hadoop defaults: the codecs take theirs from their own code).
+     */
+    @ParameterizedTest
+    @EnumSource(LogCompression.class)
+    void everyFieldReadsBackThroughTheLogReader(LogCompression compression) throws Exception {
+        Path file = write(compression);
+        try (ParquetFileReader footer =
+                ParquetConf.open(
+                        FlinkInputFile.of(new org.apache.flink.core.fs.Path(file.toUri())))) {
+            assertThat(footer.getFooter().getBlocks().get(0).getColumns().get(0).getCodec())
+                    .isEqualTo(compression.codec());
+        }
         List<Transition> back = new ArrayList<>();
         try (TransitionReader reader =
                 TransitionParquet.reader(
