@@ -18,6 +18,11 @@ public record SettingChange(String key, String was, String now) {
         return key + " " + was + " -> " + now;
     }
 
+    /** {@code trainer.lr 0.01 -> 0.001, trainer.n-step 1 -> 3}: the changes as one list. */
+    public static String describe(List<SettingChange> changes) {
+        return String.join(", ", changes.stream().map(SettingChange::toString).toList());
+    }
+
     /**
      * The warning a trainer logs when it resumes from {@code dir} with {@code changes}: what
      * changed, that the new values win, and how to keep the old ones.
@@ -26,7 +31,7 @@ public record SettingChange(String key, String was, String now) {
         return "resumed from "
                 + dir
                 + " with settings that differ from the checkpoint's: "
-                + String.join(", ", changes.stream().map(SettingChange::toString).toList())
+                + describe(changes)
                 + "; the run goes on with the new values (to keep the checkpoint's, pass them"
                 + " with --set, or start in a fresh checkpoint directory)";
     }

@@ -7,6 +7,7 @@ import io.replayflow.actor.policy.EpsilonSchedule;
 import io.replayflow.replay.backfill.Backfill;
 import io.replayflow.trainer.StepMetrics;
 import io.replayflow.trainer.TrainProgress;
+import io.replayflow.trainer.checkpoint.SettingChange;
 import io.replayflow.trainer.export.PolicyArtifact;
 import io.replayflow.trainer.metrics.TrainerMetrics;
 import io.replayflow.trainer.run.ContinuousTrainerStatus;
@@ -124,9 +125,7 @@ public final class ProgressLine {
                 + (s.changedSettings().isEmpty()
                         ? ""
                         : "; changed since the checkpoint: "
-                                + String.join(
-                                        ", ",
-                                        s.changedSettings().stream().map(Object::toString).toList())
+                                + SettingChange.describe(s.changedSettings())
                                 + " (the new values apply)");
     }
 
