@@ -314,7 +314,8 @@ public final class Backfill {
         return accumulators.get(name) instanceof Number n ? n.longValue() : 0L;
     }
 
-    private static long rowCount(List<DataFile> files) throws IOException {
+    /** Rows in {@code files}, from their footers. */
+    static long rowCount(List<DataFile> files) throws IOException {
         long rows = 0;
         for (DataFile f : files) {
             try (ParquetFileReader reader = ParquetConf.open(FlinkInputFile.of(f.path()))) {

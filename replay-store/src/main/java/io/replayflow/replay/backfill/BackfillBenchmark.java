@@ -4,10 +4,8 @@ import io.replayflow.log.layout.DataFile;
 import io.replayflow.log.layout.DatasetFiles;
 import io.replayflow.log.layout.DatasetLayout;
 import io.replayflow.log.layout.PartitionPath;
-import io.replayflow.log.parquet.FlinkInputFile;
 import io.replayflow.log.parquet.FlinkOutputFile;
 import io.replayflow.log.parquet.LogCompression;
-import io.replayflow.log.parquet.ParquetConf;
 import io.replayflow.log.parquet.TransitionParquet;
 import io.replayflow.replay.job.ReplayStoreConfig;
 import io.replayflow.replay.job.ReplayStorePipeline;
@@ -30,7 +28,6 @@ import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
@@ -115,12 +112,7 @@ public final class BackfillBenchmark {
         List<DataFile> files =
                 DatasetFiles.list(
                         new Path(DatasetLayout.experienceLog(config.dataRoot())), p -> true);
-        long rows = 0;
-        for (DataFile f : files) {
-            try (ParquetFileReader reader = ParquetConf.open(FlinkInputFile.of(f.path()))) {
-                rows += reader.getRecordCount();
-            }
-        }
+        long rows = Backfill.rowCount(files);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
         FileSource<Transition> source =
@@ -145,12 +137,8 @@ public final class BackfillBenchmark {
                         .name("no priority updates");
         ReplayStorePipeline.build(transitions, noUpdates, config);
         env.execute("replayflow-bench-replay-store-streaming");
-        long written = 0;
-        for (DataFile f : DatasetFiles.list(new Path(config.datasetUri()), p -> true)) {
-            try (ParquetFileReader reader = ParquetConf.open(FlinkInputFile.of(f.path()))) {
-                written += reader.getRecordCount();
-            }
-        }
+        long written =
+                Backfill.rowCount(DatasetFiles.list(new Path(config.datasetUri()), p -> true));
         return new StreamingResult(rows, written, Duration.ofNanos(System.nanoTime() - started));
     }
 
