@@ -26,6 +26,8 @@ import java.util.List;
  *     a spec declared without one
  * @param randomPolicyBaseline free-text note on what a uniformly random policy scores; empty when
  *     unknown
+ * @param observationBounds the declared range of each observation component (Gymnasium's {@code
+ *     Box} low and high), {@link ObservationBounds#NONE} when not declared
  */
 public record EnvSpec(
         String id,
@@ -34,7 +36,8 @@ public record EnvSpec(
         int numActions,
         int maxEpisodeSteps,
         double solvedThreshold,
-        String randomPolicyBaseline)
+        String randomPolicyBaseline,
+        ObservationBounds observationBounds)
         implements Serializable {
 
     /** {@link #maxEpisodeSteps()} of a spec that was declared without a time limit. */
@@ -90,6 +93,54 @@ public record EnvSpec(
                             + solvedThreshold);
         }
         randomPolicyBaseline = randomPolicyBaseline == null ? "" : randomPolicyBaseline;
+        observationBounds = observationBounds == null ? ObservationBounds.NONE : observationBounds;
+        if (!observationBounds.isNone()
+                && (observationType != ObservationType.FLOAT32
+                        || observationBounds.size() != sizeOf(observationShape))) {
+            throw new IllegalArgumentException(
+                    "EnvSpec observationBounds of "
+                            + id
+                            + " give "
+                            + observationBounds.size()
+                            + " components; a "
+                            + observationType
+                            + " observation of shape "
+                            + observationShape
+                            + " takes one LOW:HIGH pair per float component, or none");
+        }
+    }
+
+    /** A spec without declared observation bounds. */
+    public EnvSpec(
+            String id,
+            List<Integer> observationShape,
+            ObservationType observationType,
+            int numActions,
+            int maxEpisodeSteps,
+            double solvedThreshold,
+            String randomPolicyBaseline) {
+        this(
+                id,
+                observationShape,
+                observationType,
+                numActions,
+                maxEpisodeSteps,
+                solvedThreshold,
+                randomPolicyBaseline,
+                ObservationBounds.NONE);
+    }
+
+    /** This spec with {@code bounds} as its declared observation bounds. */
+    public EnvSpec withObservationBounds(ObservationBounds bounds) {
+        return new EnvSpec(
+                id,
+                observationShape,
+                observationType,
+                numActions,
+                maxEpisodeSteps,
+                solvedThreshold,
+                randomPolicyBaseline,
+                bounds);
     }
 
     /**
@@ -206,8 +257,12 @@ public record EnvSpec(
 
     /** Number of values in one observation: the product of {@link #observationShape()}. */
     public int observationSize() {
+        return sizeOf(observationShape);
+    }
+
+    private static int sizeOf(List<Integer> shape) {
         int size = 1;
-        for (int dim : observationShape) {
+        for (int dim : shape) {
             size = Math.multiplyExact(size, dim);
         }
         return size;

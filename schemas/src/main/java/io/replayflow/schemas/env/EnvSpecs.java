@@ -24,15 +24,22 @@ public final class EnvSpecs implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** CartPole-v1: Gymnasium's classic control task, 500-step limit, solved at 475. */
+    /**
+     * CartPole-v1: Gymnasium's classic control task, 500-step limit, solved at 475. Observation
+     * bounds as Gymnasium's {@code Box}: x within ±4.8 and the angle within ±0.419 rad (twice the
+     * termination thresholds), both velocities unbounded.
+     */
     public static final EnvSpec CART_POLE =
             new EnvSpec(
-                    "CartPole-v1",
-                    List.of(4),
-                    2,
-                    500,
-                    475.0,
-                    "a uniformly random policy averages ~22");
+                            "CartPole-v1",
+                            List.of(4),
+                            2,
+                            500,
+                            475.0,
+                            "a uniformly random policy averages ~22")
+                    .withObservationBounds(
+                            ObservationBounds.parse(
+                                    "-4.8:4.8,-inf:inf,-0.41887903:0.41887903,-inf:inf"));
 
     /**
      * CartPole-v1-masked: CartPole-v1 with the velocities hidden, a partially observed benchmark
@@ -43,34 +50,48 @@ public final class EnvSpecs implements Serializable {
      */
     public static final EnvSpec CART_POLE_MASKED =
             new EnvSpec(
-                    "CartPole-v1-masked",
-                    List.of(2),
-                    2,
-                    500,
-                    475.0,
-                    "a uniformly random policy averages ~22, as on CartPole-v1");
+                            "CartPole-v1-masked",
+                            List.of(2),
+                            2,
+                            500,
+                            475.0,
+                            "a uniformly random policy averages ~22, as on CartPole-v1")
+                    .withObservationBounds(
+                            ObservationBounds.parse("-4.8:4.8,-0.41887903:0.41887903"));
 
-    /** Acrobot-v1: swing the two-link arm up, 500-step limit, solved at -100. */
+    /**
+     * Acrobot-v1: swing the two-link arm up, 500-step limit, solved at -100. Observation bounds as
+     * Gymnasium's {@code Box}: the four cosines and sines within ±1, the velocities within ±4π and
+     * ±9π (the limits the dynamics clip them to).
+     */
     public static final EnvSpec ACROBOT =
             new EnvSpec(
-                    "Acrobot-v1",
-                    List.of(6),
-                    3,
-                    500,
-                    -100.0,
-                    "a uniformly random policy scores about -499: nearly every episode is"
-                            + " truncated");
+                            "Acrobot-v1",
+                            List.of(6),
+                            3,
+                            500,
+                            -100.0,
+                            "a uniformly random policy scores about -499: nearly every episode is"
+                                    + " truncated")
+                    .withObservationBounds(
+                            ObservationBounds.parse(
+                                    "-1:1,-1:1,-1:1,-1:1,-12.566371:12.566371,"
+                                            + "-28.274334:28.274334"));
 
-    /** MountainCar-v0: drive up the hill, 200-step limit, solved at -110. */
+    /**
+     * MountainCar-v0: drive up the hill, 200-step limit, solved at -110. Observation bounds as
+     * Gymnasium's {@code Box}: position in [-1.2, 0.6], velocity within ±0.07.
+     */
     public static final EnvSpec MOUNTAIN_CAR =
             new EnvSpec(
-                    "MountainCar-v0",
-                    List.of(2),
-                    3,
-                    200,
-                    -110.0,
-                    "a uniformly random policy scores -200: it does not reach the goal in 200"
-                            + " steps");
+                            "MountainCar-v0",
+                            List.of(2),
+                            3,
+                            200,
+                            -110.0,
+                            "a uniformly random policy scores -200: it does not reach the goal in"
+                                    + " 200 steps")
+                    .withObservationBounds(ObservationBounds.parse("-1.2:0.6,-0.07:0.07"));
 
     /**
      * The time limit of the MinAtar games. MinAtar itself has none (only Freeway ends on its own,
