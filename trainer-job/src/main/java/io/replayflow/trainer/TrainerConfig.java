@@ -4,6 +4,7 @@ import static io.replayflow.trainer.TrainerOptions.*;
 
 import io.replayflow.schemas.config.OptionTable;
 import io.replayflow.schemas.config.Settings;
+import io.replayflow.schemas.env.ObservationBounds;
 import io.replayflow.trainer.algo.TdLossFunction;
 import io.replayflow.trainer.net.QNetworkSpec;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ public record TrainerConfig(
         Algo algo,
         NetworkKind network,
         List<Integer> hidden,
+        ObservationBounds obsBounds,
         double gamma,
         int nStep,
         int numActions,
@@ -83,6 +85,17 @@ public record TrainerConfig(
         for (int width : hidden) {
             check(width >= 1, HIDDEN, hidden, "every width must be >= 1, e.g. 64,64");
         }
+        Objects.requireNonNull(obsBounds, OBS_BOUNDS.key());
+        check(
+                obsBounds.isNone() || (network == NetworkKind.MLP && !algo.segments()),
+                OBS_BOUNDS,
+                obsBounds.format(),
+                "applies to the transition algorithms' MLP (trainer.network=mlp), not"
+                        + " trainer.algo="
+                        + algo.id()
+                        + " with trainer.network="
+                        + network.id()
+                        + "; remove the key");
         check(gamma >= 0 && gamma <= 1, GAMMA, gamma, "must be in [0, 1], e.g. 0.99");
         check(
                 nStep >= 0,
@@ -253,6 +266,7 @@ public record TrainerConfig(
                 values.get(ALGO),
                 values.get(NETWORK),
                 hidden(values),
+                obsBounds(values),
                 values.get(GAMMA),
                 values.get(N_STEP),
                 values.get(NUM_ACTIONS),
@@ -306,6 +320,7 @@ public record TrainerConfig(
         values.put(ALGO.key(), algo.id());
         values.put(NETWORK.key(), network.id());
         values.put(HIDDEN.key(), OptionTable.format(hidden));
+        values.put(OBS_BOUNDS.key(), obsBounds.format());
         values.put(GAMMA.key(), gamma);
         values.put(N_STEP.key(), nStep);
         values.put(NUM_ACTIONS.key(), numActions);
@@ -354,7 +369,7 @@ public record TrainerConfig(
         return switch (network) {
             case NATURE_CNN -> QNetworkSpec.natureCnn();
             case MINATAR -> QNetworkSpec.minAtar();
-            case MLP -> QNetworkSpec.mlp(hidden.stream().mapToInt(Integer::intValue).toArray());
+            case MLP -> new QNetworkSpec.Mlp(hidden, obsBounds);
         };
     }
 
@@ -392,6 +407,14 @@ public record TrainerConfig(
                             + "="
                             + HIDDEN.defaultValue(),
                     e);
+        }
+    }
+
+    private static ObservationBounds obsBounds(Settings values) {
+        try {
+            return ObservationBounds.parse(values.get(OBS_BOUNDS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(OBS_BOUNDS.key() + ": " + e.getMessage(), e);
         }
     }
 

@@ -56,6 +56,20 @@ public final class TrainerOptions {
                     "Hidden layer widths of the MLP, comma separated (empty: a linear Q"
                             + " function).");
 
+    public static final ConfigOption<String> OBS_BOUNDS =
+            TABLE.add(
+                    ConfigOptions.key("trainer.obs-bounds").stringType().defaultValue(""),
+                    "LOW:HIGH list",
+                    "The declared range of each observation component, one LOW:HIGH pair per"
+                            + " component (-inf:inf for an unbounded one), e.g."
+                            + " -1.2:0.6,-0.07:0.07 for MountainCar-v0. The MLP Q-network centres"
+                            + " each bounded component and widens one narrower than [-1, 1] onto"
+                            + " it (a wider one keeps its scale) before its first layer, inside the"
+                            + " graph, so the exported policy takes raw observations. Empty:"
+                            + " observations enter as they are. The demo sets it from the"
+                            + " environment's declared bounds (EnvSpec); transition algorithms"
+                            + " with trainer.network=mlp only.");
+
     public static final ConfigOption<Double> GAMMA =
             TABLE.add(
                     ConfigOptions.key("trainer.gamma").doubleType().defaultValue(0.99),

@@ -39,6 +39,8 @@ class AlgorithmContractTest {
         return Stream.of(
                 Arguments.of("dqn", "mlp", 1),
                 Arguments.of("double-dqn", "mlp", 1),
+                Arguments.of("double-dqn", "mlp bounded", 1),
+                Arguments.of("iql", "mlp bounded", 1),
                 Arguments.of("cql", "mlp", 1),
                 Arguments.of("bc", "mlp", 1),
                 Arguments.of("iql", "mlp", 1),
@@ -55,6 +57,10 @@ class AlgorithmContractTest {
     @MethodSource("algorithms")
     void trainsExportsAndReloadsToTheSameActions(String algo, String network, int policies)
             throws Exception {
+        // "mlp bounded": the MLP over declared observation bounds (trainer.obs-bounds), which
+        // the exported graph must apply itself: the same actions from raw observations
+        String bounds = network.equals("mlp bounded") ? "-1:1,-inf:inf,0:4,-2:0.5" : "";
+        network = network.split(" ")[0];
         boolean images = !network.equals("mlp");
         boolean minAtar = network.equals("minatar");
         TransitionColumns data =
@@ -77,7 +83,9 @@ class AlgorithmContractTest {
                                 "trainer.iql.policies",
                                 String.valueOf(policies),
                                 "trainer.policy.name",
-                                "contract"));
+                                "contract",
+                                "trainer.obs-bounds",
+                                bounds));
         int count = 5;
         float[] obs =
                 TestData.observations(
@@ -108,6 +116,7 @@ class AlgorithmContractTest {
             assertThat(manifest.obsShape()).isEqualTo(data.spec().obsShape());
             assertThat(manifest.lineage().transitions()).isEqualTo(data.size());
             assertThat(manifest.config()).containsEntry("trainer.algo", algo);
+            assertThat(manifest.config()).containsEntry("trainer.obs-bounds", bounds);
             assertThat(Files.list(root.resolve("policies/contract")))
                     .noneMatch(p -> p.getFileName().toString().startsWith(".tmp"));
 

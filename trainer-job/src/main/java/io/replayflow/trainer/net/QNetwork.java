@@ -29,15 +29,24 @@ public final class QNetwork {
 
     private final List<Step> steps;
     private final boolean scalePixels;
+    private final float[] inputShift; // [obsSize], or null: inputs as they are
+    private final float[] inputScale; // [obsSize], or null
     private final int numActions;
     private final List<QNetwork> members; // empty unless an ensemble
 
     /** A layer, or a reshape to {@code [batch, size]} before the next one. */
     private record Step(Layer layer, int flattenTo) {}
 
-    private QNetwork(List<Step> steps, boolean scalePixels, int numActions) {
+    private QNetwork(
+            List<Step> steps,
+            boolean scalePixels,
+            float[] inputShift,
+            float[] inputScale,
+            int numActions) {
         this.steps = List.copyOf(steps);
         this.scalePixels = scalePixels;
+        this.inputShift = inputShift;
+        this.inputScale = inputScale;
         this.numActions = numActions;
         this.members = List.of();
     }
@@ -45,6 +54,8 @@ public final class QNetwork {
     private QNetwork(List<QNetwork> members) {
         this.steps = List.of();
         this.scalePixels = false;
+        this.inputShift = null;
+        this.inputScale = null;
         this.numActions = members.get(0).numActions();
         this.members = List.copyOf(members);
     }
@@ -87,6 +98,10 @@ public final class QNetwork {
             return mixtureLogits(tf, obs);
         }
         Operand<TFloat32> x = scalePixels ? tf.math.mul(obs, tf.constant(1f / 255f)) : obs;
+        if (inputScale != null) { // an MLP's float inputs, flattened first: [batch, obsSize]
+            x = tf.reshape(x, tf.constant(new long[] {-1, inputScale.length}));
+            x = tf.math.mul(tf.math.sub(x, tf.constant(inputShift)), tf.constant(inputScale));
+        }
         for (Step step : steps) {
             if (step.layer() == null) {
                 x = tf.reshape(x, tf.constant(new long[] {-1, step.flattenTo()}));
@@ -155,6 +170,8 @@ public final class QNetwork {
         private final TransitionSpec spec;
         private final List<Step> steps = new ArrayList<>();
         private boolean unscaled;
+        private float[] inputShift;
+        private float[] inputScale;
 
         private Builder(Ops scope, TransitionSpec spec) {
             this.scope = Objects.requireNonNull(scope);
@@ -183,10 +200,32 @@ public final class QNetwork {
             return this;
         }
 
+        /**
+         * Maps each float input component {@code i} to {@code (x_i - shift[i]) * scale[i]} before
+         * the first layer.
+         */
+        Builder scaleInputs(float[] shift, float[] scale) {
+            if (shift.length != spec.obsSize() || scale.length != spec.obsSize()) {
+                throw new IllegalArgumentException(
+                        "input scaling has "
+                                + shift.length
+                                + " shifts and "
+                                + scale.length
+                                + " scales for "
+                                + spec.obsSize()
+                                + " observation components");
+            }
+            inputShift = shift.clone();
+            inputScale = scale.clone();
+            return this;
+        }
+
         QNetwork build() {
             return new QNetwork(
                     steps,
                     !unscaled && spec.obsType() == TransitionSpec.ObsType.UINT8,
+                    inputShift,
+                    inputScale,
                     spec.numActions());
         }
     }

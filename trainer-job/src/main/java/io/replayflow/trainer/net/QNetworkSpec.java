@@ -1,9 +1,11 @@
 package io.replayflow.trainer.net;
 
+import io.replayflow.schemas.env.ObservationBounds;
 import io.replayflow.trainer.TransitionSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.tensorflow.op.Ops;
 
@@ -88,9 +90,12 @@ public sealed interface QNetworkSpec {
 
     /**
      * Observations (flattened) → ReLU dense layers of {@code hidden} widths → linear {@code
-     * [numActions]}.
+     * [numActions]}. With {@code inputBounds} each component first becomes {@code (x - shift) *
+     * scale} ({@link ObservationBounds#shift}: a bounded range's middle; {@link
+     * ObservationBounds#scale}: widens a range narrower than [-1, 1] onto it), constants of the
+     * graph, so the exported network reads raw observations.
      */
-    record Mlp(List<Integer> hidden) implements QNetworkSpec {
+    record Mlp(List<Integer> hidden, ObservationBounds inputBounds) implements QNetworkSpec {
 
         public Mlp {
             hidden = List.copyOf(hidden);
@@ -98,11 +103,32 @@ public sealed interface QNetworkSpec {
                 throw new IllegalArgumentException(
                         "hidden widths " + hidden + " must all be >= 1, e.g. [64, 64]");
             }
+            Objects.requireNonNull(inputBounds, "inputBounds");
+        }
+
+        /** An MLP over observations as they are. */
+        public Mlp(List<Integer> hidden) {
+            this(hidden, ObservationBounds.NONE);
         }
 
         @Override
         public QNetwork build(Ops scope, TransitionSpec spec, int outputs) {
             QNetwork.Builder net = QNetwork.builder(scope, spec);
+            if (!inputBounds.isNone()) {
+                if (spec.obsType() != TransitionSpec.ObsType.FLOAT32
+                        || inputBounds.size() != spec.obsSize()) {
+                    throw new IllegalArgumentException(
+                            "trainer.obs-bounds gives "
+                                    + inputBounds.size()
+                                    + " LOW:HIGH pairs, but the observations are "
+                                    + spec.obsType()
+                                    + " of shape "
+                                    + spec.obsShape()
+                                    + ": give one pair per float component, or leave the key"
+                                    + " empty");
+                }
+                net.scaleInputs(inputBounds.shift(), inputBounds.scale());
+            }
             if (spec.obsShape().size() > 1) {
                 net.flatten(spec.obsSize());
             }
@@ -119,7 +145,8 @@ public sealed interface QNetworkSpec {
             return "mlp"
                     + hidden.stream()
                             .map(String::valueOf)
-                            .collect(Collectors.joining(",", "[", "]"));
+                            .collect(Collectors.joining(",", "[", "]"))
+                    + (inputBounds.isNone() ? "" : " over bounded inputs");
         }
     }
 
