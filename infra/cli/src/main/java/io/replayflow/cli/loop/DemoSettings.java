@@ -1,5 +1,8 @@
 package io.replayflow.cli.loop;
 
+import io.replayflow.schemas.env.EnvSpec;
+import io.replayflow.schemas.env.EnvSpecs;
+import io.replayflow.schemas.env.ObservationBounds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -59,6 +62,9 @@ public record DemoSettings(
         long maxEnvSteps,
         long actorLead) {
 
+    /** The trainer key a preset carries when it scales observations by their declared bounds. */
+    private static final String OBS_BOUNDS = "trainer.obs-bounds";
+
     public DemoSettings {
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -99,7 +105,10 @@ public record DemoSettings(
      * steps/s. The lead must cover the steps in flight: the replay-store job writes an episode's
      * rows when it ends, so the 16 copies hold up to 16 x 500 steps (Acrobot's time limit) the
      * trainer cannot see yet, plus a 2 s checkpoint; with a lead of 2000, Acrobot's actors waited
-     * at 3008 steps for a trainer that had no rows (measured).
+     * at 3008 steps for a trainer that had no rows (measured). The Q-network maps each observation
+     * component onto [-1, 1] by the environment's declared bounds ({@code trainer.obs-bounds},
+     * following the env in {@link #withEnv}): without it MountainCar's velocity (±0.07) barely
+     * moved the first layer, and one run in three never reached the flag (docs/BENCHMARKS.md).
      */
     public static DemoSettings cartPole(Path dataDir, Duration budget) {
         return new DemoSettings(
@@ -112,17 +121,18 @@ public record DemoSettings(
                 100,
                 1_000_003L,
                 Duration.ofSeconds(2),
-                Map.of(
-                        "trainer.algo", "double-dqn",
-                        "trainer.hidden", "256,256",
-                        "trainer.lr", "0.001",
-                        "trainer.batch-size", "64",
-                        "trainer.gamma", "0.99",
-                        "trainer.target.update-period", "100",
-                        "trainer.steps", "100000000",
-                        "trainer.checkpoint.period", "5000",
-                        "trainer.threads.intra-op", "1",
-                        "trainer.threads.inter-op", "-1"),
+                Map.ofEntries(
+                        Map.entry("trainer.algo", "double-dqn"),
+                        Map.entry("trainer.hidden", "256,256"),
+                        Map.entry("trainer.lr", "0.001"),
+                        Map.entry("trainer.batch-size", "64"),
+                        Map.entry("trainer.gamma", "0.99"),
+                        Map.entry("trainer.target.update-period", "100"),
+                        Map.entry("trainer.steps", "100000000"),
+                        Map.entry("trainer.checkpoint.period", "5000"),
+                        Map.entry("trainer.threads.intra-op", "1"),
+                        Map.entry("trainer.threads.inter-op", "-1"),
+                        Map.entry(OBS_BOUNDS, EnvSpecs.CART_POLE.observationBounds().format())),
                 32.0,
                 1_000,
                 1_000,
@@ -381,8 +391,27 @@ public record DemoSettings(
         return with(f -> f.maxEnvSteps = steps);
     }
 
+    /**
+     * These settings on {@code newEnv}. A preset that scales observations by their declared bounds
+     * ({@code trainer.obs-bounds} among its trainer settings, as the vector replay loop's) takes
+     * {@code newEnv}'s bounds from its {@link EnvSpec} (none where it declares none), so one preset
+     * serves every vector environment; {@code --set trainer.obs-bounds=...} still overrides.
+     */
     public DemoSettings withEnv(String newEnv) {
-        return with(f -> f.env = newEnv);
+        return with(
+                f -> {
+                    f.env = newEnv;
+                    if (f.trainer.containsKey(OBS_BOUNDS)) {
+                        Map<String, String> trainer = new HashMap<>(f.trainer);
+                        trainer.put(
+                                OBS_BOUNDS,
+                                EnvSpecs.builtIn(newEnv)
+                                        .map(EnvSpec::observationBounds)
+                                        .orElse(ObservationBounds.NONE)
+                                        .format());
+                        f.trainer = trainer;
+                    }
+                });
     }
 
     public DemoSettings withEvalEpisodes(int episodes) {

@@ -3,9 +3,12 @@ package io.replayflow.cli.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.replayflow.schemas.env.EnvSpecs;
 import io.replayflow.trainer.TrainerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,12 +30,33 @@ class DemoSettingsTest {
         assertThat(s.actorLead()).isEqualTo(10_000);
         assertThat(s.actorStepsPerSecond()).isEqualTo(500);
         for (String env : new String[] {"Acrobot-v1", "MountainCar-v0"}) {
-            assertThat(s.withEnv(env))
+            DemoSettings other = s.withEnv(env);
+            assertThat(other)
                     .as("same settings for all three vector environments (issue 20)")
                     .usingRecursiveComparison()
-                    .ignoringFields("env")
+                    .ignoringFields("env", "trainer")
                     .isEqualTo(s);
+            // ... and the same trainer settings, but for the rule "scale by the env's bounds"
+            Map<String, String> trainer = new HashMap<>(other.trainer());
+            assertThat(trainer.remove("trainer.obs-bounds"))
+                    .isEqualTo(EnvSpecs.builtIn(env).orElseThrow().observationBounds().format());
+            Map<String, String> cartPole = new HashMap<>(s.trainer());
+            cartPole.remove("trainer.obs-bounds");
+            assertThat(trainer).isEqualTo(cartPole);
         }
+        assertThat(s.trainer())
+                .containsEntry(
+                        "trainer.obs-bounds", "-4.8:4.8,-inf:inf,-0.41887903:0.41887903,-inf:inf");
+        assertThat(s.withEnv("MountainCar-v0").trainer())
+                .containsEntry("trainer.obs-bounds", "-1.2:0.6,-0.07:0.07");
+        // an environment without declared bounds: observations enter as they are
+        assertThat(s.withEnv("MyPlant-v0").trainer()).containsEntry("trainer.obs-bounds", "");
+        // a user's --set wins, as it is applied after the env
+        assertThat(
+                        s.withEnv("MountainCar-v0")
+                                .withTrainerSettings(Map.of("trainer.obs-bounds", ""))
+                                .trainer())
+                .containsEntry("trainer.obs-bounds", "");
     }
 
     @Test
