@@ -105,10 +105,11 @@ public record DemoSettings(
      * steps/s. The lead must cover the steps in flight: the replay-store job writes an episode's
      * rows when it ends, so the 16 copies hold up to 16 x 500 steps (Acrobot's time limit) the
      * trainer cannot see yet, plus a 2 s checkpoint; with a lead of 2000, Acrobot's actors waited
-     * at 3008 steps for a trainer that had no rows (measured). The Q-network maps each observation
-     * component onto [-1, 1] by the environment's declared bounds ({@code trainer.obs-bounds},
-     * following the env in {@link #withEnv}): without it MountainCar's velocity (±0.07) barely
-     * moved the first layer, and one run in three never reached the flag (docs/BENCHMARKS.md).
+     * at 3008 steps for a trainer that had no rows (measured). The Q-network centres each
+     * observation component by the environment's declared bounds and widens one narrower than [-1,
+     * 1] onto it ({@code trainer.obs-bounds}, following the env in {@link #withEnv}): without it
+     * MountainCar's velocity (±0.07) barely moved the first layer, and one run in three never
+     * reached the flag (docs/BENCHMARKS.md).
      */
     public static DemoSettings cartPole(Path dataDir, Duration budget) {
         return new DemoSettings(
