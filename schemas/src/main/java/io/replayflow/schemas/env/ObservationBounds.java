@@ -3,6 +3,7 @@ package io.replayflow.schemas.env;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The declared range of each component of a vector observation, as Gymnasium's {@code Box}
@@ -140,7 +141,7 @@ public record ObservationBounds(List<Double> low, List<Double> high) implements 
     }
 
     private static double number(String side, String pair) {
-        String s = side.trim().toLowerCase(java.util.Locale.ROOT);
+        String s = side.trim().toLowerCase(Locale.ROOT);
         switch (s) {
             case "inf", "+inf", "infinity" -> {
                 return Double.POSITIVE_INFINITY;

@@ -202,19 +202,9 @@ public final class QNetwork {
 
         /**
          * Maps each float input component {@code i} to {@code (x_i - shift[i]) * scale[i]} before
-         * the first layer.
+         * the first layer; both arrays have one entry per component (the caller checks).
          */
         Builder scaleInputs(float[] shift, float[] scale) {
-            if (shift.length != spec.obsSize() || scale.length != spec.obsSize()) {
-                throw new IllegalArgumentException(
-                        "input scaling has "
-                                + shift.length
-                                + " shifts and "
-                                + scale.length
-                                + " scales for "
-                                + spec.obsSize()
-                                + " observation components");
-            }
             inputShift = shift.clone();
             inputScale = scale.clone();
             return this;

@@ -127,7 +127,11 @@ public sealed interface QNetworkSpec {
                                     + ": give one pair per float component, or leave the key"
                                     + " empty");
                 }
-                net.scaleInputs(inputBounds.shift(), inputBounds.scale());
+                float[] shift = inputBounds.shift();
+                float[] scale = inputBounds.scale();
+                if (!isIdentity(shift, scale)) { // e.g. Acrobot's: no ops that compute (x - 0) * 1
+                    net.scaleInputs(shift, scale);
+                }
             }
             if (spec.obsShape().size() > 1) {
                 net.flatten(spec.obsSize());
@@ -138,6 +142,15 @@ public sealed interface QNetworkSpec {
                 in = hidden.get(i);
             }
             return net.dense("q", in, outputs, false).build();
+        }
+
+        private static boolean isIdentity(float[] shift, float[] scale) {
+            for (int i = 0; i < shift.length; i++) {
+                if (shift[i] != 0f || scale[i] != 1f) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.replayflow.cli.loop;
 import io.replayflow.schemas.env.EnvSpec;
 import io.replayflow.schemas.env.EnvSpecs;
 import io.replayflow.schemas.env.ObservationBounds;
+import io.replayflow.trainer.TrainerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ public record DemoSettings(
         long actorLead) {
 
     /** The trainer key a preset carries when it scales observations by their declared bounds. */
-    private static final String OBS_BOUNDS = "trainer.obs-bounds";
+    private static final String OBS_BOUNDS = TrainerOptions.OBS_BOUNDS.key();
 
     public DemoSettings {
         Objects.requireNonNull(env, "env");
