@@ -265,7 +265,7 @@ public final class Actor {
             PolicyRef first = pinned[0];
             int size = first.policy().stateSize();
             if (allPinnedTo(first) && (size == 0 || size == stride)) {
-                if (tryAct(first, envs.obs(), states, numEnvs, actions, behaviorProbs)) {
+                if (tryAct(first, envs.obs(), states, numEnvs, null, actions, behaviorProbs)) {
                     Arrays.fill(versions, first.version());
                     return first.version();
                 }
@@ -305,19 +305,26 @@ public final class Actor {
     }
 
     /**
-     * Acts {@code n} rows with {@code ref}. If it throws and is not the champion (a canary, or a
-     * version kept by running episodes after a rollback), the failure is reported, the version gets
-     * no more episodes from this actor, its slots are pinned to the champion and false is returned
-     * so the caller acts again. A failing champion stops the actor as before.
+     * Acts {@code n} rows with {@code ref} (row i is slot {@code slotOfRow[i]}, or slot i when
+     * null; it picks the row's ε). If it throws and is not the champion (a canary, or a version
+     * kept by running episodes after a rollback), the failure is reported, the version gets no more
+     * episodes from this actor, its slots are pinned to the champion and false is returned so the
+     * caller acts again. A failing champion stops the actor as before.
      */
     private boolean tryAct(
-            PolicyRef ref, float[] obs, float[] state, int n, int[] outActions, float[] outProbs) {
+            PolicyRef ref,
+            float[] obs,
+            float[] state,
+            int n,
+            int[] slotOfRow,
+            int[] outActions,
+            float[] outProbs) {
         try {
             Policy policy = ref.policy();
             if (policy.stateSize() == 0) {
-                explorer.act(policy, steps, obs, n, outActions, outProbs);
+                explorer.act(policy, steps, obs, n, slotOfRow, outActions, outProbs);
             } else {
-                explorer.act(policy, steps, obs, state, n, outActions, outProbs, state);
+                explorer.act(policy, steps, obs, state, n, slotOfRow, outActions, outProbs, state);
             }
             return true;
         } catch (RuntimeException e) {
@@ -361,7 +368,7 @@ public final class Actor {
                 grouped[slot] = true;
             }
         }
-        if (!tryAct(ref, groupObs, groupState, n, groupActions, groupProbs)) {
+        if (!tryAct(ref, groupObs, groupState, n, groupSlots, groupActions, groupProbs)) {
             return false;
         }
         for (int i = 0; i < n; i++) {

@@ -46,6 +46,8 @@ import java.util.TreeMap;
  * @param maxStepsPerSecond environment steps per second over all actors, at most; 0 = no limit
  * @param policyName the policy to follow on {@code rf.policies}
  * @param epsilon ε-greedy schedule over each actor's step count
+ * @param epsilonSpread α of Ape-X's per-environment rates: environment i of an actor's N explores
+ *     at ε(t)^(1 + α·i/(N−1)) ({@link io.replayflow.actor.policy.EpsilonGreedy}); 0: all at ε(t)
  * @param behaviour the version-0 policy: uniform random, or a hand controller explored with ε
  * @param seed derives every actor's environment, random-policy and exploration seeds
  * @param actorName the first part of every actor id
@@ -76,6 +78,7 @@ public record ActorConfig(
         double maxStepsPerSecond,
         String policyName,
         EpsilonSchedule epsilon,
+        double epsilonSpread,
         Behaviour behaviour,
         long seed,
         String actorName,
@@ -139,6 +142,13 @@ public record ActorConfig(
             throw invalid(ActorOptions.POLICY_NAME, policyName, "must not be blank");
         }
         Objects.requireNonNull(epsilon, "epsilon");
+        if (!(epsilonSpread >= 0) || Double.isInfinite(epsilonSpread)) {
+            throw invalid(
+                    ActorOptions.EPSILON_SPREAD,
+                    epsilonSpread,
+                    "must be a finite number >= 0 (0: every environment at the schedule's"
+                            + " epsilon; Ape-X's actors use 7)");
+        }
         Objects.requireNonNull(behaviour, "behaviour");
         if (behaviour.unsupported(envId) != null) {
             throw invalid(ActorOptions.BEHAVIOUR, behaviour, behaviour.unsupported(envId));
@@ -264,6 +274,7 @@ public record ActorConfig(
         private double maxStepsPerSecond;
         private String policyName;
         private EpsilonSchedule epsilon = EpsilonSchedule.constant(0.05);
+        private double epsilonSpread;
         private Behaviour behaviour = Behaviour.RANDOM;
         private Long seed;
         private String actorName;
@@ -327,6 +338,12 @@ public record ActorConfig(
 
         public Builder epsilon(EpsilonSchedule v) {
             epsilon = v;
+            return this;
+        }
+
+        /** Default: 0, every environment at the schedule's ε. */
+        public Builder epsilonSpread(double v) {
+            epsilonSpread = v;
             return this;
         }
 
@@ -436,6 +453,7 @@ public record ActorConfig(
                     maxStepsPerSecond,
                     policyName == null ? envId : policyName,
                     epsilon,
+                    epsilonSpread,
                     behaviour,
                     seed == null ? new SecureRandom().nextLong() : seed,
                     actorName == null ? defaultActorName() : actorName,

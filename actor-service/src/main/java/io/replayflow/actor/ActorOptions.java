@@ -130,6 +130,13 @@ public final class ActorOptions {
                     "long",
                     "Steps of each actor over which ε goes linearly from start to end; 0 keeps ε"
                             + " constant at start.");
+    public static final ConfigOption<Double> EPSILON_SPREAD =
+            TABLE.add(
+                    key("actor.epsilon.spread").doubleType().defaultValue(0.0),
+                    "double",
+                    "Ape-X's per-environment exploration (Horgan et al., 2018): environment i of"
+                            + " an actor's N explores at ε^(1 + spread·i/(N−1)), ε the schedule's;"
+                            + " 0 gives every environment ε. Ape-X: start 0.4, spread 7.");
     public static final ConfigOption<Long> SEED =
             TABLE.add(
                     key("actor.seed").longType().noDefaultValue(),
@@ -265,6 +272,7 @@ public final class ActorOptions {
         b.producerOverrides(values.withPrefix(PRODUCER_PREFIX));
         b.kafkaProperties(values.withPrefix(KAFKA_PREFIX, DEPRECATED_KAFKA_PREFIX));
         b.epsilon(epsilon(values));
+        set(values, EPSILON_SPREAD, b::epsilonSpread);
         return b.build();
     }
 

@@ -152,6 +152,8 @@ public final class ActorRunner implements AutoCloseable {
             EpsilonGreedy explorer =
                     new EpsilonGreedy(
                             config.epsilon(),
+                            config.epsilonSpread(),
+                            config.envsPerActor(),
                             new SplittableRandom(
                                     Seeds.derive(config.seed(), Seeds.EXPLORATION, k)));
             holders.add(holder);

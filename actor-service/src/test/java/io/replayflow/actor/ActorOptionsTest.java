@@ -39,6 +39,7 @@ class ActorOptionsTest {
                         "actor.epsilon.start", "1.0",
                         "actor.epsilon.end", "0.05",
                         "actor.epsilon.decay-steps", "100000",
+                        "actor.epsilon.spread", "7",
                         "actor.seed", "7",
                         "actor.name", "box-1",
                         "actor.swap.poll-interval", "250ms",
@@ -60,6 +61,7 @@ class ActorOptionsTest {
         assertThat(c.maxStepsPerSecond()).isEqualTo(50_000.0);
         assertThat(c.policyName()).isEqualTo("acro");
         assertThat(c.epsilon()).isEqualTo(EpsilonSchedule.linear(1.0, 0.05, 100_000));
+        assertThat(c.epsilonSpread()).isEqualTo(7.0);
         assertThat(c.seed()).isEqualTo(7);
         assertThat(c.actorName()).isEqualTo("box-1");
         assertThat(c.swapPollInterval()).isEqualTo(Duration.ofMillis(250));
@@ -173,6 +175,8 @@ class ActorOptionsTest {
                                 + " 2.0");
         assertThatThrownBy(() -> parse("actor.epsilon.end", "0.01"))
                 .hasMessageContaining("differs from the start but actor.epsilon.decay-steps is 0");
+        assertThatThrownBy(() -> parse("actor.epsilon.spread", "-1"))
+                .hasMessageStartingWith("actor.epsilon.spread = -1.0 must be a finite number >= 0");
         assertThatThrownBy(() -> parse("actor.metrics.port", "70000"))
                 .hasMessageStartingWith("actor.metrics.port = 70000 must be a TCP port");
         assertThatThrownBy(() -> parse("actor.producer.acks", "1"))

@@ -168,6 +168,56 @@ class ActorTest {
     }
 
     @Test
+    void withASpreadEachSlotExploresAtItsOwnRateAlsoWhenActingInGroups() throws Exception {
+        // Ape-X's rates over the 8 slots: slot i at 0.5^(1 + 3 i / 7), 0.5 down to 0.0625. A
+        // canary on half the episodes makes the actor act in groups (rows gathered from some
+        // slots), so each row must still get its own slot's rate.
+        Actor spread =
+                new Actor(
+                        0,
+                        new EpisodeIds("host", 0, "nonce"),
+                        envs,
+                        holder,
+                        router,
+                        new EpsilonGreedy(
+                                EpsilonSchedule.constant(0.5), 3.0, ENVS, new SplittableRandom(4)),
+                        publisher,
+                        InstantSource.fixed(Instant.ofEpochMilli(1_234)),
+                        metrics,
+                        (index, version, nanos) -> {});
+        PolicyRef champion = PolicyRef.of(new FixedPolicy(1, 1, 2, 4));
+        PolicyRef canary = PolicyRef.of(new FixedPolicy(2, 0, 2, 4));
+        router.install(new Routing(champion, canary, 0.5, 1));
+        canary.release();
+        champion.release();
+
+        envs.reset();
+        for (int i = 0; i < 400; i++) {
+            spread.step();
+        }
+
+        int[] explored = new int[ENVS];
+        int[] steps = new int[ENVS];
+        for (Transition t : published()) {
+            int slot = Integer.parseInt(t.getActorId().substring(t.getActorId().indexOf('/') + 1));
+            double rate = Math.pow(0.5, 1 + 3.0 * slot / (ENVS - 1));
+            int greedy = t.getPolicyVersion() == 1 ? 1 : 0;
+            float expected =
+                    t.getAction() == greedy
+                            ? EpsilonGreedy.greedyProbability(rate, 2)
+                            : EpsilonGreedy.exploratoryProbability(rate, 2);
+            assertThat(t.getBehaviorProb()).as("slot %d", slot).isEqualTo(expected);
+            explored[slot] += t.getAction() == greedy ? 0 : 1;
+            steps[slot]++;
+        }
+        // Non-greedy actions come at rate/2 (|A| = 2): 25 % on slot 0, 3.1 % on slot 7, over 400
+        // steps each (binomial sd 2.2 and 0.9 points).
+        assertThat(explored[0] / (double) steps[0]).isBetween(0.17, 0.33);
+        assertThat(explored[ENVS - 1] / (double) steps[ENVS - 1]).isBetween(0.0, 0.07);
+        assertThat(explored[0]).isGreaterThan(3 * explored[ENVS - 1]);
+    }
+
+    @Test
     void aCanaryWhoseInferenceThrowsIsReportedAndItsEpisodesFinishOnTheChampion() throws Exception {
         FixedPolicy v1 = new FixedPolicy(1, 1, 2, 4);
         FixedPolicy v2 = new FixedPolicy(2, 0, 2, 4);

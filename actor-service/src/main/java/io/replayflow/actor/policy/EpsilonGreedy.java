@@ -21,34 +21,89 @@ import java.util.random.RandomGenerator;
  * Policy#deterministic() deterministic} (version 0, uniform random) already explores; it is used as
  * it is and its own probabilities are kept.
  *
- * <p>ε is read from the schedule once per batch, at the actor's step count, so every slot of one
- * vector step explores with the same ε.
+ * <p>ε is read from the schedule once per batch, at the actor's step count. By default every slot
+ * of one vector step explores with that ε. With a {@code spread} α > 0 the slots explore at rates
+ * spread geometrically below it, as Ape-X's actors do (Horgan et al., "Distributed Prioritized
+ * Experience Replay", ICLR 2018: actor i of N at ε^(1 + α·i/(N−1)), ε = 0.4, α = 7): slot i of
+ * {@code slots} explores at
+ *
+ * <pre>
+ *   ε_i(t) = ε(t)^(1 + α · i / (slots − 1))
+ * </pre>
+ *
+ * so slot 0 keeps the schedule's ε(t) and the last slot ε(t)^(1+α). Some environments keep
+ * exploring widely while others act almost greedily and reach the states a good policy reaches;
+ * each row's μ is exact for its own slot's rate.
  *
  * <p>Not thread-safe (one {@link RandomGenerator}): one instance per actor. Allocates nothing.
  */
 public final class EpsilonGreedy {
     private final EpsilonSchedule schedule;
+    private final double spread;
+    private final int slots;
     private final RandomGenerator random;
 
     /**
+     * Every slot at the schedule's ε.
+     *
      * @param schedule ε as a function of the actor's step count
      * @param random the exploration draws, seeded explicitly (e.g. {@code new
      *     SplittableRandom(seed)})
      */
     public EpsilonGreedy(EpsilonSchedule schedule, RandomGenerator random) {
+        this(schedule, 0.0, 1, random);
+    }
+
+    /**
+     * Slot i of {@code slots} at ε(t)^(1 + spread · i / (slots − 1)) (see the class comment).
+     *
+     * @param schedule ε as a function of the actor's step count
+     * @param spread α, ≥ 0; 0: every slot at ε(t)
+     * @param slots the actor's environments (rows of a full batch), ≥ 1
+     * @param random the exploration draws, seeded explicitly
+     * @throws IllegalArgumentException naming a negative or non-finite spread, or slots < 1
+     */
+    public EpsilonGreedy(
+            EpsilonSchedule schedule, double spread, int slots, RandomGenerator random) {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.random = Objects.requireNonNull(random, "random");
+        if (!(spread >= 0.0) || Double.isInfinite(spread)) {
+            throw new IllegalArgumentException(
+                    "epsilon spread must be a finite number >= 0 (0: every environment at the"
+                            + " schedule's epsilon; Ape-X uses 7); got "
+                            + spread);
+        }
+        if (slots < 1) {
+            throw new IllegalArgumentException("slots must be >= 1; got " + slots);
+        }
+        this.spread = spread;
+        this.slots = slots;
     }
 
     public EpsilonSchedule schedule() {
         return schedule;
     }
 
+    /** α of the per-slot rates; 0 when every slot explores at the schedule's ε. */
+    public double spread() {
+        return spread;
+    }
+
+    /** ε of slot {@code slot} at step {@code step}: ε(t)^(1 + α · slot / (slots − 1)). */
+    public double epsilon(long step, int slot) {
+        double epsilon = schedule.epsilon(step);
+        if (spread == 0.0 || slots == 1) {
+            return epsilon;
+        }
+        return Math.pow(epsilon, 1.0 + spread * slot / (slots - 1));
+    }
+
     /**
-     * Lets {@code policy} choose, then explores around its choices if it is deterministic.
+     * Lets {@code policy} choose, then explores around its choices if it is deterministic. Row i is
+     * slot i.
      *
      * @param step the actor's environment step count (selects ε)
-     * @return the ε applied (0 when the policy was used as it is)
+     * @return the schedule's ε(t), slot 0's rate (0 when the policy was used as it is)
      */
     public double act(
             Policy policy,
@@ -57,13 +112,26 @@ public final class EpsilonGreedy {
             int batch,
             int[] actionsOut,
             float[] behaviorProbOut) {
+        return act(policy, step, obs, batch, null, actionsOut, behaviorProbOut);
+    }
+
+    /**
+     * {@link #act(Policy, long, float[], int, int[], float[])} for rows gathered from some of the
+     * slots: row i is slot {@code slotOfRow[i]} (null: slot i).
+     */
+    public double act(
+            Policy policy,
+            long step,
+            float[] obs,
+            int batch,
+            int[] slotOfRow,
+            int[] actionsOut,
+            float[] behaviorProbOut) {
         policy.act(obs, batch, actionsOut, behaviorProbOut);
         if (!policy.deterministic()) {
             return 0.0;
         }
-        double epsilon = schedule.epsilon(step);
-        explore(epsilon, policy.numActions(), batch, actionsOut, behaviorProbOut);
-        return epsilon;
+        return explore(step, policy.numActions(), batch, slotOfRow, actionsOut, behaviorProbOut);
     }
 
     /**
@@ -80,13 +148,59 @@ public final class EpsilonGreedy {
             int[] actionsOut,
             float[] behaviorProbOut,
             float[] nextStateOut) {
+        return act(
+                policy, step, obs, state, batch, null, actionsOut, behaviorProbOut, nextStateOut);
+    }
+
+    /** The recurrent form for rows gathered from some of the slots (null: row i is slot i). */
+    public double act(
+            Policy policy,
+            long step,
+            float[] obs,
+            float[] state,
+            int batch,
+            int[] slotOfRow,
+            int[] actionsOut,
+            float[] behaviorProbOut,
+            float[] nextStateOut) {
         policy.act(obs, state, batch, actionsOut, behaviorProbOut, nextStateOut);
         if (!policy.deterministic()) {
             return 0.0;
         }
+        return explore(step, policy.numActions(), batch, slotOfRow, actionsOut, behaviorProbOut);
+    }
+
+    private double explore(
+            long step,
+            int numActions,
+            int batch,
+            int[] slotOfRow,
+            int[] actions,
+            float[] behaviorProbOut) {
         double epsilon = schedule.epsilon(step);
-        explore(epsilon, policy.numActions(), batch, actionsOut, behaviorProbOut);
+        if (spread == 0.0 || slots == 1) {
+            explore(epsilon, numActions, batch, actions, behaviorProbOut);
+            return epsilon;
+        }
+        for (int i = 0; i < batch; i++) {
+            int slot = slotOfRow == null ? i : slotOfRow[i];
+            double rate = Math.pow(epsilon, 1.0 + spread * slot / (slots - 1));
+            behaviorProbOut[i] = exploreOne(rate, numActions, actions, i);
+        }
         return epsilon;
+    }
+
+    /** ε-greedy at {@code epsilon} on row {@code i} of {@code actions}; returns μ of its action. */
+    private float exploreOne(double epsilon, int numActions, int[] actions, int i) {
+        int chosen = actions[i];
+        if (epsilon > 0.0 && random.nextDouble() < epsilon) {
+            int drawn = random.nextInt(numActions);
+            actions[i] = drawn;
+            return drawn == chosen
+                    ? greedyProbability(epsilon, numActions)
+                    : exploratoryProbability(epsilon, numActions);
+        }
+        return greedyProbability(epsilon, numActions);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.replayflow.actor.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.replayflow.policy.testing.FixedPolicy;
@@ -106,5 +107,82 @@ class EpsilonGreedyTest {
         new EpsilonGreedy(EpsilonSchedule.constant(0.4), new SplittableRandom(9))
                 .act(policy, 0, new float[500], 500, b, probs);
         assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void aSpreadGivesSlotIItsApeXRateAndLogsThatRatesProbability() {
+        // 4 slots, spread 3, schedule ε = 0.5: slot i at 0.5^(1 + 3 i / 3) = 0.5, 0.25, 0.125,
+        // 0.0625. Greedy μ = ε/2 + (1 − ε): 0.75, 0.875, 0.9375, 0.96875.
+        EpsilonGreedy explorer =
+                new EpsilonGreedy(EpsilonSchedule.constant(0.5), 3.0, 4, new SplittableRandom(3));
+        assertThat(explorer.epsilon(0, 0)).isEqualTo(0.5);
+        assertThat(explorer.epsilon(0, 1)).isEqualTo(0.25);
+        assertThat(explorer.epsilon(0, 2)).isEqualTo(0.125);
+        assertThat(explorer.epsilon(0, 3)).isEqualTo(0.0625);
+        FixedPolicy policy = new FixedPolicy(1, 1, 2, 1);
+        float[] greedy = {0.75f, 0.875f, 0.9375f, 0.96875f};
+        int[] explored = new int[4];
+        int rounds = 20_000;
+        int[] actions = new int[4];
+        float[] probs = new float[4];
+        for (int r = 0; r < rounds; r++) {
+            double applied = explorer.act(policy, 0, new float[4], 4, actions, probs);
+            assertThat(applied).as("the schedule's rate, slot 0's").isEqualTo(0.5);
+            for (int slot = 0; slot < 4; slot++) {
+                assertThat(probs[slot])
+                        .isEqualTo(actions[slot] == 1 ? greedy[slot] : 1 - greedy[slot]);
+                explored[slot] += actions[slot] == 1 ? 0 : 1;
+            }
+        }
+        // The other action comes at ε_i / 2: 0.25, 0.125, 0.0625, 0.03125 (5 sigma at 20k draws).
+        assertThat(explored[0] / (double) rounds).isCloseTo(0.25, within(0.016));
+        assertThat(explored[1] / (double) rounds).isCloseTo(0.125, within(0.012));
+        assertThat(explored[2] / (double) rounds).isCloseTo(0.0625, within(0.009));
+        assertThat(explored[3] / (double) rounds).isCloseTo(0.03125, within(0.007));
+    }
+
+    @Test
+    void gatheredRowsTakeTheRateOfTheSlotTheyCameFrom() {
+        // Rows 0 and 1 come from slots 3 and 0 (a group acting one version): rates 0.0625 and 0.5.
+        EpsilonGreedy explorer =
+                new EpsilonGreedy(EpsilonSchedule.constant(0.5), 3.0, 4, new SplittableRandom(8));
+        FixedPolicy policy = new FixedPolicy(1, 0, 2, 1);
+        int[] actions = new int[2];
+        float[] probs = new float[2];
+        for (int r = 0; r < 1_000; r++) {
+            explorer.act(policy, 0, new float[2], 2, new int[] {3, 0}, actions, probs);
+            assertThat(probs[0]).isEqualTo(actions[0] == 0 ? 0.96875f : 0.03125f);
+            assertThat(probs[1]).isEqualTo(actions[1] == 0 ? 0.75f : 0.25f);
+        }
+    }
+
+    @Test
+    void noSpreadDrawsExactlyAsBefore() {
+        FixedPolicy policy = new FixedPolicy(1, 0, 3, 1);
+        int[] a = new int[500];
+        int[] b = new int[500];
+        float[] pa = new float[500];
+        float[] pb = new float[500];
+        new EpsilonGreedy(EpsilonSchedule.constant(0.4), new SplittableRandom(9))
+                .act(policy, 0, new float[500], 500, a, pa);
+        new EpsilonGreedy(EpsilonSchedule.constant(0.4), 0.0, 500, new SplittableRandom(9))
+                .act(policy, 0, new float[500], 500, b, pb);
+        assertThat(a).isEqualTo(b);
+        assertThat(pa).isEqualTo(pb);
+    }
+
+    @Test
+    void aNegativeSpreadIsRefusedWithTheFix() {
+        assertThatThrownBy(
+                        () ->
+                                new EpsilonGreedy(
+                                        EpsilonSchedule.constant(0.4),
+                                        -1.0,
+                                        4,
+                                        new SplittableRandom(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "epsilon spread must be a finite number >= 0 (0: every environment at the"
+                                + " schedule's epsilon; Ape-X uses 7); got -1.0");
     }
 }
