@@ -167,9 +167,11 @@ final class DemoCommand implements Callable<Integer> {
             names = "--set",
             paramLabel = "KEY=VALUE",
             description =
-                    "Override a trainer.* option of the demo's tuned settings, or a"
+                    "Override a trainer.* option of the demo's tuned settings, a"
                             + " controller.* option of its lifecycle controller (--lifecycle"
-                            + " auto; see docs/CONFIG.md), repeatable, e.g. trainer.lr=0.0005 or"
+                            + " auto; see docs/CONFIG.md), or the actors' exploration"
+                            + " (actor.epsilon=START:END:STEPS, actor.epsilon.spread=ALPHA),"
+                            + " repeatable, e.g. trainer.lr=0.0005 or"
                             + " controller.canary.share=0.2; trainer.seed also seeds the actors.")
     List<String> overrides = List.of();
 
@@ -204,6 +206,10 @@ final class DemoCommand implements Callable<Integer> {
                 settings = settings.withLstm();
             }
             settings = settings.withTrainerSettings(keyValues("trainer."));
+            Map<String, String> actor = keyValues("actor.");
+            if (!actor.isEmpty()) {
+                settings = exploration(settings, actor);
+            }
             if (maxEnvSteps != null) {
                 if (maxEnvSteps < 1) {
                     throw new UsageError(
@@ -409,17 +415,51 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The actors' exploration keys the demo takes: the schedule and Ape-X's spread. */
+    private static final String EPSILON = "actor.epsilon";
+
+    private static final String EPSILON_SPREAD = "actor.epsilon.spread";
+
+    /** {@code settings} with the actor.* pairs of --set; any other actor key refused. */
+    private static DemoSettings exploration(DemoSettings settings, Map<String, String> actor) {
+        for (String key : actor.keySet()) {
+            if (!key.equals(EPSILON) && !key.equals(EPSILON_SPREAD)) {
+                throw new UsageError(
+                        "--set "
+                                + key
+                                + ": the demo takes two actor keys, "
+                                + EPSILON
+                                + "=START:END:STEPS (or a constant) and "
+                                + EPSILON_SPREAD
+                                + "=ALPHA (Ape-X's per-environment rates, 0: none)");
+            }
+        }
+        try {
+            double spread =
+                    actor.containsKey(EPSILON_SPREAD)
+                            ? Double.parseDouble(actor.get(EPSILON_SPREAD))
+                            : settings.epsilonSpread();
+            return settings.withExploration(
+                    actor.getOrDefault(EPSILON, settings.epsilon()), spread);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--set actor.epsilon...: " + e.getMessage());
+        }
+    }
+
     /** The --set pairs whose key starts with {@code prefix}; any pair of neither kind refused. */
     private Map<String, String> keyValues(String prefix) {
         Map<String, String> map = new LinkedHashMap<>();
         for (String kv : overrides) {
             int eq = kv.indexOf('=');
-            if (eq <= 0 || !(kv.startsWith("trainer.") || kv.startsWith("controller."))) {
+            if (eq <= 0
+                    || !(kv.startsWith("trainer.")
+                            || kv.startsWith("controller.")
+                            || kv.startsWith("actor."))) {
                 throw new UsageError(
                         "--set '"
                                 + kv
-                                + "' needs the form trainer.KEY=VALUE or controller.KEY=VALUE,"
-                                + " e.g. trainer.lr=0.001");
+                                + "' needs the form trainer.KEY=VALUE, controller.KEY=VALUE or"
+                                + " actor.epsilon[.spread]=VALUE, e.g. trainer.lr=0.001");
             }
             if (kv.startsWith(prefix)) {
                 map.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());

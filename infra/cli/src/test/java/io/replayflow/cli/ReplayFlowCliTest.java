@@ -222,7 +222,8 @@ class ReplayFlowCliTest {
         assertThat(set.exitCode()).isEqualTo(2);
         assertThat(set.err())
                 .contains(
-                        "--set 'lr=0.1' needs the form trainer.KEY=VALUE or controller.KEY=VALUE");
+                        "--set 'lr=0.1' needs the form trainer.KEY=VALUE, controller.KEY=VALUE or"
+                                + " actor.epsilon[.spread]=VALUE");
         assertThat(age.exitCode()).isEqualTo(2);
         assertThat(age.errLines()).hasSize(1);
         assertThat(age.err()).contains("segment max age is PT0S; it must be positive");
@@ -230,6 +231,27 @@ class ReplayFlowCliTest {
         assertThat(reinforce.errLines()).hasSize(1);
         assertThat(reinforce.err())
                 .contains("--segment-uses 2: reinforce learns each whole episode once");
+    }
+
+    @Test
+    void demoRefusesAnUnknownActorKeyABadScheduleAndANegativeSpreadInOneLine() {
+        Result unknown = run("demo", "--set", "actor.envs=4", "--data", "/tmp/x");
+        Result schedule = run("demo", "--set", "actor.epsilon=1.0:0.1", "--data", "/tmp/x");
+        Result spread = run("demo", "--set", "actor.epsilon.spread=-2", "--data", "/tmp/x");
+
+        for (Result r : List.of(unknown, schedule, spread)) {
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.errLines()).hasSize(1);
+            assertThat(r.out()).isEmpty();
+        }
+        assertThat(unknown.err())
+                .contains("--set actor.envs: the demo takes two actor keys, actor.epsilon=")
+                .contains("actor.epsilon.spread=ALPHA");
+        assertThat(schedule.err())
+                .contains("epsilon '1.0:0.1' is not understood")
+                .contains("START:END:DECAY_STEPS");
+        assertThat(spread.err())
+                .contains("actor.epsilon.spread=-2.0 must be a finite number >= 0, e.g. 7");
     }
 
     @Test

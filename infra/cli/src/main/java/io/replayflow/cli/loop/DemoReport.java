@@ -400,6 +400,11 @@ public final class DemoReport {
         rows.put("envs per actor", Integer.toString(s.envsPerActor()));
         rows.put("actor throttle (steps/s)", number(s.actorStepsPerSecond(), "none"));
         rows.put("epsilon (start:end:steps)", s.epsilon());
+        if (s.epsilonSpread() > 0) {
+            rows.put(
+                    "epsilon spread (environment i of N at epsilon^(1 + spread i/(N-1)))",
+                    String.valueOf(s.epsilonSpread()));
+        }
         rows.put("evaluation episodes / seed", s.evalEpisodes() + " / " + s.evalSeed());
         rows.put("Flink checkpoint interval", DemoRun.format(s.checkpointInterval()));
         rows.put("samples per insert", number(s.samplesPerInsert(), "-"));

@@ -646,6 +646,7 @@ public final class DemoRun {
                         .maxStepsPerSecond(settings.actorStepsPerSecond())
                         .steps(settings.maxEnvSteps())
                         .epsilon(EpsilonSchedule.parse(settings.epsilon()))
+                        .epsilonSpread(settings.epsilonSpread())
                         // One seed for the run: trainer.seed also seeds the actors' environments,
                         // random policy and exploration, so a run's seed says all that was drawn
                         // (the pipeline's timing still varies between runs).

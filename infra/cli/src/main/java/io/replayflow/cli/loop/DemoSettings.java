@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * @param envsPerActor vectorized copies stepped by the actor
  * @param actorStepsPerSecond throttle of the actor, all copies together
  * @param epsilon the actor's exploration schedule, "start:end:steps"
+ * @param epsilonSpread α of Ape-X's per-environment rates (environment i of N at ε^(1 + α·i/(N−1)),
+ *     {@code actor.epsilon.spread}); 0: every environment at the schedule's ε
  * @param evalEpisodes greedy episodes per evaluation (seeds separate from training)
  * @param evalSeed seed of the evaluation episodes
  * @param checkpointInterval Flink checkpoints; Parquet files commit on them
@@ -51,6 +53,7 @@ public record DemoSettings(
         int envsPerActor,
         double actorStepsPerSecond,
         String epsilon,
+        double epsilonSpread,
         int evalEpisodes,
         long evalSeed,
         Duration checkpointInterval,
@@ -120,6 +123,7 @@ public record DemoSettings(
                 16,
                 500,
                 "1.0:0.04:8000",
+                0.0,
                 100,
                 1_000_003L,
                 Duration.ofSeconds(2),
@@ -170,6 +174,7 @@ public record DemoSettings(
                 16,
                 450,
                 "1.0:0.1:100000",
+                0.0,
                 100,
                 1_000_003L,
                 Duration.ofSeconds(2),
@@ -215,6 +220,7 @@ public record DemoSettings(
                 16,
                 1_000,
                 "0",
+                0.0,
                 100,
                 1_000_003L,
                 Duration.ofSeconds(1),
@@ -416,6 +422,26 @@ public record DemoSettings(
                 });
     }
 
+    /**
+     * These settings with the actors exploring by {@code epsilon} ("start:end:steps" or a constant,
+     * {@link io.replayflow.actor.policy.EpsilonSchedule#parse}) and per-environment rates spread by
+     * {@code spread} (0: every environment at the schedule's ε).
+     *
+     * @throws IllegalArgumentException naming a schedule that does not parse or a negative spread
+     */
+    public DemoSettings withExploration(String epsilon, double spread) {
+        io.replayflow.actor.policy.EpsilonSchedule.parse(epsilon);
+        if (!(spread >= 0) || Double.isInfinite(spread)) {
+            throw new IllegalArgumentException(
+                    "actor.epsilon.spread=" + spread + " must be a finite number >= 0, e.g. 7");
+        }
+        return with(
+                f -> {
+                    f.epsilon = epsilon;
+                    f.epsilonSpread = spread;
+                });
+    }
+
     public DemoSettings withEvalEpisodes(int episodes) {
         return with(f -> f.evalEpisodes = episodes);
     }
@@ -435,6 +461,7 @@ public record DemoSettings(
         private int envsPerActor;
         private double actorStepsPerSecond;
         private String epsilon;
+        private double epsilonSpread;
         private int evalEpisodes;
         private long evalSeed;
         private Duration checkpointInterval;
@@ -454,6 +481,7 @@ public record DemoSettings(
             envsPerActor = s.envsPerActor;
             actorStepsPerSecond = s.actorStepsPerSecond;
             epsilon = s.epsilon;
+            epsilonSpread = s.epsilonSpread;
             evalEpisodes = s.evalEpisodes;
             evalSeed = s.evalSeed;
             checkpointInterval = s.checkpointInterval;
@@ -475,6 +503,7 @@ public record DemoSettings(
                     envsPerActor,
                     actorStepsPerSecond,
                     epsilon,
+                    epsilonSpread,
                     evalEpisodes,
                     evalSeed,
                     checkpointInterval,

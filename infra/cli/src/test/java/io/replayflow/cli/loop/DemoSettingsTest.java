@@ -72,6 +72,7 @@ class DemoSettingsTest {
                                         s.envsPerActor(),
                                         s.actorStepsPerSecond(),
                                         s.epsilon(),
+                                        s.epsilonSpread(),
                                         s.evalEpisodes(),
                                         s.evalSeed(),
                                         s.checkpointInterval(),
