@@ -59,14 +59,15 @@ import org.slf4j.LoggerFactory;
  * ε-greedy behaviour; its value is the soft policy's, close to the greedy one's at ε = 0.05.
  *
  * <p><b>Controller settings for the demo</b> ({@link #CONTROLLER_SETTINGS}): a version lives a few
- * seconds here, not hours, so the canary takes half the episodes, 10 episodes a side are enough to
- * judge, at 80% one-sided confidence and a promotion tolerance of 25 return; a canary better with
- * confidence is promoted after 4 (a good version beside a poor champion should not wait: every
- * episode waited for is seconds of the old champion acting), and one still undecided after 10
- * episodes a side gives its place to the newest candidate that passes the gate (versions come every
- * few seconds, a canary takes 10 to 15 to judge). The gate's margin is 300: WPDIS of a candidate on
- * 30 s of episodes acted mostly by another version, at horizons up to 500, has a lower bound
- * hundreds below its value (a first run with margin 100 refused every one of the last eight
+ * seconds here, not hours, so the canary takes half the episodes and 4 episodes a side are enough
+ * to promote it, at 80% one-sided confidence and a promotion tolerance of 25 return (10 to roll it
+ * back); one still undecided after 4 episodes a side gives its place to the newest candidate that
+ * passes the gate. With 10 a side, Acrobot's first versions (500-step episodes, every one at the
+ * time limit, 10 a side = 10,000 steps) kept a failing v1 or v2 acting for 35,000 to 70,000 steps
+ * while later versions already swung up in evaluation; with 4 its greedy evaluations passed -100 at
+ * 17,000 to 34,000 steps in three runs (docs/BENCHMARKS.md). The gate's margin is 300: WPDIS of a
+ * candidate on 30 s of episodes acted mostly by another version, at horizons up to 500, has a lower
+ * bound hundreds below its value (a first run with margin 100 refused every one of the last eight
  * candidates, lower bounds 12 to 48 against champion estimates 134 to 190, while their greedy
  * evaluations reached 320 to 474), so here the gate only stops a candidate whose bound is far below
  * the champion, and the canary's live return decides. The episode statistics it judges on come from
@@ -109,9 +110,9 @@ public final class DemoLifecycle implements AutoCloseable {
             Map.of(
                     "controller.poll-interval", "1s",
                     "controller.canary.share", "0.5",
-                    "controller.promote.min-episodes", "10",
+                    "controller.promote.min-episodes", "4",
                     "controller.promote.early-episodes", "4",
-                    "controller.canary.supersede-after", "10",
+                    "controller.canary.supersede-after", "4",
                     "controller.rollback.min-episodes", "10",
                     "controller.confidence", "0.8",
                     "controller.promote.tolerance", "25",

@@ -22,9 +22,10 @@ class DemoLifecycleSettingsTest {
                 .containsEntry("controller.canary.share", "0.8")
                 .containsEntry("controller.rollback.failure-reports", "2")
                 .containsEntry("controller.gate.margin", "300")
-                .containsEntry("controller.promote.min-episodes", "10")
+                .containsEntry("controller.promote.min-episodes", "4")
                 .containsEntry("controller.promote.early-episodes", "4")
-                .containsEntry("controller.canary.supersede-after", "10");
+                .containsEntry("controller.canary.supersede-after", "4")
+                .containsEntry("controller.rollback.min-episodes", "10");
         assertThat(DemoLifecycle.controllerSettings(Map.of()))
                 .isEqualTo(DemoLifecycle.CONTROLLER_SETTINGS);
     }
