@@ -97,6 +97,15 @@ final class ActorsCommand implements Callable<Integer> {
     String epsilon;
 
     @Option(
+            names = "--epsilon-spread",
+            paramLabel = "ALPHA",
+            description =
+                    "Ape-X's per-environment rates (actor.epsilon.spread): environment i of an"
+                            + " actor's N explores at eps^(1 + ALPHA i/(N-1)), eps from --epsilon;"
+                            + " Ape-X: --epsilon 0.4 --epsilon-spread 7. Default: 0 (all at eps).")
+    Double epsilonSpread;
+
+    @Option(
             names = "--behaviour",
             paramLabel = "NAME",
             description =
@@ -194,6 +203,9 @@ final class ActorsCommand implements Callable<Integer> {
             }
             if (epsilon != null) {
                 b.epsilon(EpsilonSchedule.parse(epsilon));
+            }
+            if (epsilonSpread != null) {
+                b.epsilonSpread(epsilonSpread);
             }
             if (behaviour != null) {
                 b.behaviour(Behaviour.parse(behaviour));

@@ -234,6 +234,25 @@ class ReplayFlowCliTest {
     }
 
     @Test
+    void actorsRefuseANegativeEpsilonSpreadNamingTheKeyBeforeConnecting() {
+        Result r =
+                run(
+                        "actors",
+                        "--bootstrap",
+                        "127.0.0.1:1",
+                        "--epsilon",
+                        "0.4",
+                        "--epsilon-spread",
+                        "-7");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err())
+                .contains("actor.epsilon.spread = -7.0 must be a finite number >= 0")
+                .contains("Ape-X's actors use 7");
+    }
+
+    @Test
     void demoRefusesAnUnknownActorKeyABadScheduleAndANegativeSpreadInOneLine() {
         Result unknown = run("demo", "--set", "actor.envs=4", "--data", "/tmp/x");
         Result schedule = run("demo", "--set", "actor.epsilon=1.0:0.1", "--data", "/tmp/x");
