@@ -91,7 +91,10 @@ public final class EpsilonGreedy {
 
     /** ε of slot {@code slot} at step {@code step}: ε(t)^(1 + α · slot / (slots − 1)). */
     public double epsilon(long step, int slot) {
-        double epsilon = schedule.epsilon(step);
+        return rate(schedule.epsilon(step), slot);
+    }
+
+    private double rate(double epsilon, int slot) {
         if (spread == 0.0 || slots == 1) {
             return epsilon;
         }
@@ -128,10 +131,7 @@ public final class EpsilonGreedy {
             int[] actionsOut,
             float[] behaviorProbOut) {
         policy.act(obs, batch, actionsOut, behaviorProbOut);
-        if (!policy.deterministic()) {
-            return 0.0;
-        }
-        return explore(step, policy.numActions(), batch, slotOfRow, actionsOut, behaviorProbOut);
+        return explore(policy, step, batch, slotOfRow, actionsOut, behaviorProbOut);
     }
 
     /**
@@ -164,28 +164,24 @@ public final class EpsilonGreedy {
             float[] behaviorProbOut,
             float[] nextStateOut) {
         policy.act(obs, state, batch, actionsOut, behaviorProbOut, nextStateOut);
-        if (!policy.deterministic()) {
-            return 0.0;
-        }
-        return explore(step, policy.numActions(), batch, slotOfRow, actionsOut, behaviorProbOut);
+        return explore(policy, step, batch, slotOfRow, actionsOut, behaviorProbOut);
     }
 
+    /** ε-greedy around a deterministic {@code policy}'s actions, each row at its slot's rate. */
     private double explore(
+            Policy policy,
             long step,
-            int numActions,
             int batch,
             int[] slotOfRow,
             int[] actions,
             float[] behaviorProbOut) {
-        double epsilon = schedule.epsilon(step);
-        if (spread == 0.0 || slots == 1) {
-            explore(epsilon, numActions, batch, actions, behaviorProbOut);
-            return epsilon;
+        if (!policy.deterministic()) {
+            return 0.0;
         }
+        double epsilon = schedule.epsilon(step);
         for (int i = 0; i < batch; i++) {
-            int slot = slotOfRow == null ? i : slotOfRow[i];
-            double rate = Math.pow(epsilon, 1.0 + spread * slot / (slots - 1));
-            behaviorProbOut[i] = exploreOne(rate, numActions, actions, i);
+            double rate = rate(epsilon, slotOfRow == null ? i : slotOfRow[i]);
+            behaviorProbOut[i] = exploreOne(rate, policy.numActions(), actions, i);
         }
         return epsilon;
     }
@@ -211,17 +207,8 @@ public final class EpsilonGreedy {
      */
     public void explore(
             double epsilon, int numActions, int batch, int[] actions, float[] behaviorProbOut) {
-        float explored = exploratoryProbability(epsilon, numActions);
-        float greedy = greedyProbability(epsilon, numActions);
         for (int i = 0; i < batch; i++) {
-            int chosen = actions[i];
-            if (epsilon > 0.0 && random.nextDouble() < epsilon) {
-                int drawn = random.nextInt(numActions);
-                behaviorProbOut[i] = drawn == chosen ? greedy : explored;
-                actions[i] = drawn;
-            } else {
-                behaviorProbOut[i] = greedy;
-            }
+            behaviorProbOut[i] = exploreOne(epsilon, numActions, actions, i);
         }
     }
 
