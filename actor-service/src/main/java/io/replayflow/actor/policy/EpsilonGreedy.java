@@ -84,11 +84,6 @@ public final class EpsilonGreedy {
         return schedule;
     }
 
-    /** α of the per-slot rates; 0 when every slot explores at the schedule's ε. */
-    public double spread() {
-        return spread;
-    }
-
     /** ε of slot {@code slot} at step {@code step}: ε(t)^(1 + α · slot / (slots − 1)). */
     public double epsilon(long step, int slot) {
         return rate(schedule.epsilon(step), slot);
@@ -135,24 +130,11 @@ public final class EpsilonGreedy {
     }
 
     /**
-     * {@link #act(Policy, long, float[], int, int[], float[])} for a recurrent policy: the rows'
-     * states go in with the observations and their next states come out ({@link Policy#act(float[],
-     * float[], int, int[], float[], float[])}); the state does not depend on the action explored.
+     * {@link #act(Policy, long, float[], int, int[], int[], float[])} for a recurrent policy: the
+     * rows' states go in with the observations and their next states come out ({@link
+     * Policy#act(float[], float[], int, int[], float[], float[])}); the state does not depend on
+     * the action explored. Row i is slot {@code slotOfRow[i]} (null: slot i).
      */
-    public double act(
-            Policy policy,
-            long step,
-            float[] obs,
-            float[] state,
-            int batch,
-            int[] actionsOut,
-            float[] behaviorProbOut,
-            float[] nextStateOut) {
-        return act(
-                policy, step, obs, state, batch, null, actionsOut, behaviorProbOut, nextStateOut);
-    }
-
-    /** The recurrent form for rows gathered from some of the slots (null: row i is slot i). */
     public double act(
             Policy policy,
             long step,
