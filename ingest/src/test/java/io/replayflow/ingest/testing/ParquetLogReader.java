@@ -1,7 +1,12 @@
 package io.replayflow.ingest.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -29,20 +34,44 @@ public final class ParquetLogReader {
                 + "/*/*/*/[!.]*.parquet', hive_partitioning = true, union_by_name = true)";
     }
 
-    /** Whether any visible Parquet file exists yet. */
+    /**
+     * Whether any visible Parquet file exists yet. The log is written and compacted while this
+     * looks, so an entry that vanishes between its listing and its visit is skipped, never taken
+     * for "no files" (which would read as every row disappearing).
+     */
     public boolean hasFiles() {
         if (!Files.isDirectory(experience)) {
             return false;
         }
-        try (var files = Files.walk(experience)) {
-            return files.anyMatch(
-                    p -> {
-                        String name = p.getFileName().toString();
-                        return name.endsWith(".parquet") && !name.startsWith(".");
+        boolean[] found = {false};
+        try {
+            Files.walkFileTree(
+                    experience,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            String name = file.getFileName().toString();
+                            if (name.endsWith(".parquet") && !name.startsWith(".")) {
+                                found[0] = true;
+                                return FileVisitResult.TERMINATE;
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException e) {
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                            return FileVisitResult.CONTINUE;
+                        }
                     });
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + experience, e);
         }
+        return found[0];
     }
 
     /** Every file under the log root, hidden ones included, relative to it. */
@@ -55,7 +84,7 @@ public final class ParquetLogReader {
                     .map(p -> experience.relativize(p).toString())
                     .sorted()
                     .toList();
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return List.of("(" + e + ")");
         }
     }
