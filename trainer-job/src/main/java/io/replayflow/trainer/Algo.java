@@ -9,6 +9,11 @@ public enum Algo {
     DQN("dqn"),
     /** Double DQN: the online network picks the next action (van Hasselt et al., AAAI 2016). */
     DOUBLE_DQN("double-dqn"),
+    /**
+     * Quantile-regression DQN: a distribution of returns as N quantiles per action, learned with
+     * the quantile Huber loss (Dabney et al., AAAI 2018); it acts on their mean.
+     */
+    QR_DQN("qr-dqn"),
     /** Discrete CQL(H) on a Double DQN target (Kumar et al., NeurIPS 2020). */
     CQL("cql"),
     /**
@@ -95,8 +100,8 @@ public enum Algo {
     }
 
     /**
-     * Parses {@code dqn}, {@code double-dqn}, {@code cql}, {@code iql}, {@code bcq}, {@code bc},
-     * {@code a2c}, {@code reinforce}, {@code impala} or {@code r2d2}.
+     * Parses {@code dqn}, {@code double-dqn}, {@code qr-dqn}, {@code cql}, {@code iql}, {@code
+     * bcq}, {@code bc}, {@code a2c}, {@code reinforce}, {@code impala} or {@code r2d2}.
      *
      * @throws IllegalArgumentException naming the choices
      */

@@ -54,6 +54,7 @@ public record TrainerConfig(
         int iqlPolicies,
         int iqlCritics,
         double bcqThreshold,
+        int qrQuantiles,
         double gradClipNorm,
         double weightDecay,
         double obsNoise,
@@ -175,6 +176,7 @@ public record TrainerConfig(
                 BCQ_THRESHOLD,
                 bcqThreshold,
                 "must be in [0, 1), e.g. 0.3");
+        check(qrQuantiles >= 1, QR_QUANTILES, qrQuantiles, "must be >= 1, e.g. 25");
         check(
                 gradClipNorm >= 0 && Double.isFinite(gradClipNorm),
                 GRAD_CLIP_NORM,
@@ -287,6 +289,7 @@ public record TrainerConfig(
                 values.get(IQL_POLICIES),
                 values.get(IQL_CRITICS),
                 values.get(BCQ_THRESHOLD),
+                values.get(QR_QUANTILES),
                 values.get(GRAD_CLIP_NORM),
                 values.get(WEIGHT_DECAY),
                 values.get(AUGMENT_OBS_NOISE),
@@ -341,6 +344,7 @@ public record TrainerConfig(
         values.put(IQL_POLICIES.key(), iqlPolicies);
         values.put(IQL_CRITICS.key(), iqlCritics);
         values.put(BCQ_THRESHOLD.key(), bcqThreshold);
+        values.put(QR_QUANTILES.key(), qrQuantiles);
         values.put(GRAD_CLIP_NORM.key(), gradClipNorm);
         values.put(WEIGHT_DECAY.key(), weightDecay);
         values.put(AUGMENT_OBS_NOISE.key(), obsNoise);
@@ -376,11 +380,17 @@ public record TrainerConfig(
     /**
      * The online (trained and exported) network: for IQL with {@code trainer.iql.policies} K > 1 an
      * {@linkplain QNetworkSpec#ensemble ensemble} of K policy networks of {@link #networkSpec()},
-     * otherwise {@link #networkSpec()} itself. The extra networks (IQL's Q and V, BCQ's imitation
-     * network) are always {@link #networkSpec()}.
+     * for QR-DQN {@link #networkSpec()} with {@code trainer.qr.quantiles} outputs per action
+     * ({@linkplain QNetworkSpec#quantiles quantiles}, applied as their mean); otherwise {@link
+     * #networkSpec()} itself. The extra networks (IQL's Q and V, BCQ's imitation network) are
+     * always {@link #networkSpec()}.
      */
     public QNetworkSpec onlineNetworkSpec() {
-        return algo == Algo.IQL ? QNetworkSpec.ensemble(networkSpec(), iqlPolicies) : networkSpec();
+        return switch (algo) {
+            case IQL -> QNetworkSpec.ensemble(networkSpec(), iqlPolicies);
+            case QR_DQN -> QNetworkSpec.quantiles(networkSpec(), qrQuantiles);
+            default -> networkSpec();
+        };
     }
 
     /** Whether in-memory sources sample by priority. */

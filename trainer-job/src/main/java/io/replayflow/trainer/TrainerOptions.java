@@ -28,15 +28,15 @@ public final class TrainerOptions {
             TABLE.add(
                     ConfigOptions.key("trainer.algo").enumType(Algo.class).defaultValue(Algo.DQN),
                     OptionTable.choices(Algo.class),
-                    "Training algorithm: DQN, Double DQN, discrete CQL(H) on a Double DQN"
-                            + " target, discrete IQL (expectile value, advantage-weighted policy),"
-                            + " discrete BCQ (imitation-filtered Double DQN target), behaviour"
-                            + " cloning (cross-entropy of the logged action), or the"
-                            + " policy-gradient family on trajectory segments: A2C (n-step"
-                            + " advantage), REINFORCE (normalised Monte-Carlo returns) and IMPALA"
-                            + " (V-trace); or R2D2 on the same segments (an LSTM Q-network with"
-                            + " burn-in and n-step Double DQN targets; needs"
-                            + " trainer.pg.network=lstm).");
+                    "Training algorithm: DQN, Double DQN, QR-DQN (quantiles of the return,"
+                        + " trainer.qr.quantiles), discrete CQL(H) on a Double DQN target, discrete"
+                        + " IQL (expectile value, advantage-weighted policy), discrete BCQ"
+                        + " (imitation-filtered Double DQN target), behaviour cloning"
+                        + " (cross-entropy of the logged action), or the policy-gradient family on"
+                        + " trajectory segments: A2C (n-step advantage), REINFORCE (normalised"
+                        + " Monte-Carlo returns) and IMPALA (V-trace); or R2D2 on the same segments"
+                        + " (an LSTM Q-network with burn-in and n-step Double DQN targets; needs"
+                        + " trainer.pg.network=lstm).");
 
     public static final ConfigOption<NetworkKind> NETWORK =
             TABLE.add(
@@ -229,6 +229,16 @@ public final class TrainerOptions {
                         + " under the imitation network; 0 is Double DQN, near 1 behaviour cloning."
                         + " 0.9 by measurement on noisy CartPole logs (the paper's 0.3 filters"
                         + " almost nothing there); see docs/ALGORITHMS.md.");
+
+    public static final ConfigOption<Integer> QR_QUANTILES =
+            TABLE.add(
+                    ConfigOptions.key("trainer.qr.quantiles").intType().defaultValue(25),
+                    "int",
+                    "QR-DQN's quantiles per action (trainer.algo=qr-dqn): the network has"
+                            + " numActions x N outputs, the quantile midpoints (2i + 1) / 2N of"
+                            + " the return's distribution; the policy acts on their mean. 25 as"
+                            + " in RL Zoo's tuned Acrobot-v1 QR-DQN (the paper used 200 on"
+                            + " Atari).");
 
     public static final ConfigOption<Double> GRAD_CLIP_NORM =
             TABLE.add(

@@ -28,7 +28,8 @@ import org.tensorflow.types.TInt64;
 /**
  * Every algorithm, on vector and image observations: two training steps, export, reload the
  * SavedModel, and get the same Q-values and actions as the training graph (for IQL also with an
- * ensemble of three policy networks, {@code trainer.iql.policies=3}).
+ * ensemble of three policy networks, {@code trainer.iql.policies=3}; for QR-DQN the exported
+ * q_values are the mean of its quantiles, one value per action).
  */
 @Timeout(120)
 class AlgorithmContractTest {
@@ -40,6 +41,8 @@ class AlgorithmContractTest {
                 Arguments.of("dqn", "mlp", 1),
                 Arguments.of("double-dqn", "mlp", 1),
                 Arguments.of("double-dqn", "mlp bounded", 1),
+                Arguments.of("qr-dqn", "mlp", 1),
+                Arguments.of("qr-dqn", "minatar", 1),
                 Arguments.of("iql", "mlp bounded", 1),
                 Arguments.of("cql", "mlp", 1),
                 Arguments.of("bc", "mlp", 1),

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Loss values of DQN, Double DQN, CQL, IQL, BCQ and behaviour cloning on a 2x2 linear Q-network
- * with fixed weights, checked against numbers worked out by hand.
+ * Loss values of DQN, Double DQN, QR-DQN, CQL, IQL, BCQ and behaviour cloning on a 2x2 linear
+ * Q-network with fixed weights, checked against numbers worked out by hand.
  *
  * <pre>
  * Q(s) = s W  (no hidden layer, bias 0), obs dim 2, 2 actions; kernels are [in, out]:
@@ -117,6 +117,61 @@ class LossValuesTest {
         assertThat(m.conservativeLoss()).isZero();
         assertThat(td[0]).isCloseTo(0.36f, within(1e-6f));
         assertThat(td[1]).isCloseTo(-2.0f, within(1e-6f));
+    }
+
+    /**
+     * QR-DQN with N = 2 quantiles: the same linear network shape with 2 x 2 outputs (kernel [2, 4],
+     * output a * 2 + j is quantile j of action a), its own weights; the same batch; kappa = 1.
+     *
+     * <pre>
+     * W_online = [[ 0.5, 1.5, 0.0, 1.0],     W_target = [[1.0, 2.0, 0.0, 0.0],
+     *             [-2.0, 0.0, 1.0, 3.0]]                 [0.0, 0.4, 0.2, 1.0]]
+     * theta(s1) = a0 [0.5, 1.5], a1 [0.0, 1.0]   Q(s1) = [1.0, 0.5]  -> greedy 0
+     * theta(s2) = a0 [-2.0, 0.0], a1 [1.0, 3.0]  Q(s2) = [-1.0, 2.0] -> greedy 1
+     * </pre>
+     */
+    @Test
+    void qrDqnIsTheQuantileHuberLossAgainstTheTargetsQuantiles() {
+        // tau = [0.25, 0.75]
+        // sample 1: theta(s1, 0) = [0.5, 1.5]; target at s1' = [0, 1]: a0 [0.0, 0.4] (mean 0.2),
+        //   a1 [0.2, 1.0] (mean 0.6) -> a* = 1; T = 1 + 0.9 * [0.2, 1.0] = [1.18, 1.9]
+        //   k=0 (0.5, tau .25): u = [0.68, 1.4], both >= 0 -> |0.25 - 0| = 0.25
+        //       huber = [0.5 * 0.68^2, 1.4 - 0.5] = [0.2312, 0.9]; rho = [0.0578, 0.225], mean
+        // 0.1414
+        //   k=1 (1.5, tau .75): u = [-0.32, 0.4] -> weights [|0.75 - 1|, 0.75] = [0.25, 0.75]
+        //       huber = [0.0512, 0.08]; rho = [0.0128, 0.06], mean 0.0364
+        //   loss1 = 0.1414 + 0.0364 = 0.1778
+        // sample 2 (terminal): theta(s2, 1) = [1, 3], T = [0, 0]
+        //   k=0: u = [-1, -1] -> weight 0.75, huber 0.5 -> rho 0.375 each, mean 0.375
+        //   k=1: u = [-3, -3] -> weight 0.25, huber 3 - 0.5 = 2.5 -> rho 0.625, mean 0.625
+        //   loss2 = 1.0
+        // td = (1.0 * 0.1778 + 0.5 * 1.0) / 2 = 0.3389
+        // TD errors: mean T - Q(s, a): 1.54 - 1.0 = 0.54 and 0 - 2.0 = -2.0; mean_q 1.5
+        Map<String, String> raw =
+                Map.of(
+                        "trainer.algo", "qr-dqn",
+                        "trainer.qr.quantiles", "2",
+                        "trainer.huber.delta", "1.0",
+                        "trainer.hidden", "",
+                        "trainer.batch-size", "2");
+        TrainerConfig config = TrainerConfig.fromMap(raw);
+        try (Trainer trainer = Trainer.create(config, SPEC)) {
+            trainer.setOnlineWeights(
+                    List.of(new float[] {0.5f, 1.5f, 0f, 1f, -2f, 0f, 1f, 3f}, new float[4]));
+            trainer.setTargetWeights(
+                    List.of(new float[] {1f, 2f, 0f, 0f, 0f, 0.4f, 0.2f, 1f}, new float[4]));
+            StepMetrics m = trainer.evaluate(batch());
+            assertThat(m.tdLoss()).isCloseTo(0.3389f, within(1e-6f));
+            assertThat(m.conservativeLoss()).isZero();
+            assertThat(m.totalLoss()).isCloseTo(0.3389f, within(1e-6f));
+            assertThat(m.meanQ()).isCloseTo(1.5f, within(1e-6f));
+            assertThat(trainer.lastTdErrors()[0]).isCloseTo(0.54f, within(1e-6f));
+            assertThat(trainer.lastTdErrors()[1]).isCloseTo(-2.0f, within(1e-6f));
+            float[] states = {1, 0, 0, 1};
+            assertThat(trainer.qValues(states, 2))
+                    .containsExactly(new float[] {1.0f, 0.5f, -1.0f, 2.0f}, within(1e-6f));
+            assertThat(trainer.greedyActions(states, 2)).containsExactly(0L, 1L);
+        }
     }
 
     @Test

@@ -108,8 +108,11 @@ class TrainerConfigTest {
                 .hasMessageEndingWith("e.g. trainer.lr=3.0E-4");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.algo", "ppo")))
                 .hasMessage(
-                        "trainer.algo='ppo' is not a valid dqn | double-dqn | cql | iql | bcq |"
-                                + " bc | a2c | reinforce | impala | r2d2; e.g. trainer.algo=dqn");
+                        "trainer.algo='ppo' is not a valid dqn | double-dqn | qr-dqn | cql | iql |"
+                                + " bcq | bc | a2c | reinforce | impala | r2d2; e.g."
+                                + " trainer.algo=dqn");
+        assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.qr.quantiles", "0")))
+                .hasMessage("trainer.qr.quantiles=0 is invalid: must be >= 1, e.g. 25");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.target.tau", "0")))
                 .hasMessageContaining("trainer.target.tau=0.0 is invalid: must be in (0, 1]");
         assertThatThrownBy(() -> TrainerConfig.fromMap(Map.of("trainer.threads.inter-op", "-2")))

@@ -189,7 +189,7 @@ final class BenchCommand {
                 names = "--algo",
                 required = true,
                 paramLabel = "ALGO",
-                description = "dqn, double-dqn, cql, iql, bcq or bc.")
+                description = "dqn, double-dqn, qr-dqn, cql, iql, bcq or bc.")
         String algo;
 
         @Option(

@@ -121,9 +121,9 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "double-dqn",
             paramLabel = "ALGO",
             description =
-                    "double-dqn or dqn (replay), a2c, reinforce or impala (policy gradient over"
-                            + " trajectory segments), r2d2 (a recurrent Q-network over the same"
-                            + " segments, with --network lstm) (default: ${DEFAULT-VALUE}).")
+                    "double-dqn, dqn or qr-dqn (replay), a2c, reinforce or impala (policy gradient"
+                        + " over trajectory segments), r2d2 (a recurrent Q-network over the same"
+                        + " segments, with --network lstm) (default: ${DEFAULT-VALUE}).")
     String algo;
 
     @Option(
@@ -158,9 +158,9 @@ final class DemoCommand implements Callable<Integer> {
             description =
                     "auto: the lifecycle controller decides what acts (each version a candidate,"
                         + " gated by OPE, a canary, promoted or rolled back; docs/LIFECYCLE.md);"
-                        + " off: the newest version acts (default: auto for double-dqn and dqn, off"
-                        + " for the policy-gradient algorithms, which need the newest version"
-                        + " acting, and for the MinAtar games).")
+                        + " off: the newest version acts (default: auto for double-dqn, dqn and"
+                        + " qr-dqn, off for the policy-gradient algorithms, which need the newest"
+                        + " version acting, and for the MinAtar games).")
     String lifecycle;
 
     @Option(
@@ -347,7 +347,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoLifecycle.Mode mode = DemoLifecycle.Mode.parse(lifecycle);
         if (mode == DemoLifecycle.Mode.AUTO && settings.segmentLoop()) {
             throw new UsageError(
-                    "--lifecycle auto applies to double-dqn and dqn, not "
+                    "--lifecycle auto applies to double-dqn, dqn and qr-dqn, not "
                             + algo
                             + ": a policy-gradient learner needs the newest version acting (use"
                             + " --lifecycle off or leave it out)");
@@ -364,12 +364,12 @@ final class DemoCommand implements Callable<Integer> {
         if (parsed.policyGradient()) {
             return DemoSettings.policyGradient(dataDir, duration, parsed.id(), env);
         }
-        if (parsed != Algo.DQN && parsed != Algo.DOUBLE_DQN) {
+        if (parsed != Algo.DQN && parsed != Algo.DOUBLE_DQN && parsed != Algo.QR_DQN) {
             throw new UsageError(
                     "demo --algo "
                             + parsed.id()
                             + " is an offline algorithm: the demo learns online with double-dqn,"
-                            + " dqn, a2c, reinforce, impala or r2d2 (train "
+                            + " dqn, qr-dqn, a2c, reinforce, impala or r2d2 (train "
                             + parsed.id()
                             + " offline with 'replayflow train')");
         }

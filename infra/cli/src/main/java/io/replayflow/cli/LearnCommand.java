@@ -91,8 +91,8 @@ final class LearnCommand implements Callable<Integer> {
             defaultValue = "double-dqn",
             paramLabel = "ALGO",
             description =
-                    "dqn, double-dqn, cql or bc over transitions; a2c, reinforce or impala over"
-                            + " trajectory segments, or r2d2 over them with --set"
+                    "dqn, double-dqn, qr-dqn, cql or bc over transitions; a2c, reinforce or impala"
+                            + " over trajectory segments, or r2d2 over them with --set"
                             + " trainer.pg.network=lstm (default: ${DEFAULT-VALUE}).")
     String algo;
 

@@ -122,7 +122,7 @@ final class StackCommand implements Callable<Integer> {
             defaultValue = "transitions",
             description =
                     "What the replay-store job writes to <data>/replay/default/: transitions (for"
-                            + " dqn, double-dqn, cql, iql, bcq, bc) or segments (trajectory"
+                            + " dqn, double-dqn, qr-dqn, cql, iql, bcq, bc) or segments (trajectory"
                             + " segments for learn --algo a2c|reinforce|impala) (default:"
                             + " ${DEFAULT-VALUE}).")
     String datasetKind;

@@ -57,7 +57,8 @@ final class TrainCommand implements Callable<Integer> {
             required = true,
             paramLabel = "ALGO",
             description =
-                    "dqn, double-dqn, cql, iql, bcq or bc (behaviour cloning); a2c, reinforce"
+                    "dqn, double-dqn, qr-dqn, cql, iql, bcq or bc (behaviour cloning); a2c,"
+                            + " reinforce"
                             + " and impala need a segment dataset; see docs/ALGORITHMS.md.")
     String algo;
 
@@ -319,7 +320,7 @@ final class TrainCommand implements Callable<Integer> {
                             + "', or 'replayflow learn --algo "
                             + parsed
                             + "' beside 'replayflow stack --dataset-kind segments'; train takes"
-                            + " dqn, double-dqn, cql, iql, bcq or bc");
+                            + " dqn, double-dqn, qr-dqn, cql, iql, bcq or bc");
         }
     }
 }

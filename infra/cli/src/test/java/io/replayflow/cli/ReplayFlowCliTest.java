@@ -215,7 +215,7 @@ class ReplayFlowCliTest {
         assertThat(offline.errLines()).hasSize(1);
         assertThat(offline.err())
                 .contains("demo --algo cql is an offline algorithm")
-                .contains("double-dqn, dqn, a2c, reinforce, impala or r2d2");
+                .contains("double-dqn, dqn, qr-dqn, a2c, reinforce, impala or r2d2");
         assertThat(uses.exitCode()).isEqualTo(2);
         assertThat(uses.err())
                 .contains("--segment-uses applies to --algo a2c, reinforce, impala or r2d2");
@@ -329,7 +329,7 @@ class ReplayFlowCliTest {
         assertThat(pg.exitCode()).isEqualTo(2);
         assertThat(pg.errLines()).hasSize(1);
         assertThat(pg.err())
-                .contains("--lifecycle auto applies to double-dqn and dqn, not impala")
+                .contains("--lifecycle auto applies to double-dqn, dqn and qr-dqn, not impala")
                 .contains("use --lifecycle off");
     }
 

@@ -25,6 +25,7 @@ public interface QLoss {
         return switch (config.algo()) {
             case DQN -> new DqnLoss(f, delta);
             case DOUBLE_DQN -> new DoubleDqnLoss(f, delta);
+            case QR_DQN -> new QrDqnLoss(delta);
             case CQL ->
                     new CqlLoss(
                             f,
@@ -48,13 +49,13 @@ public interface QLoss {
                                     + config.algo()
                                     + " is a policy-gradient algorithm: it trains an actor-critic"
                                     + " on trajectory segments (io.replayflow.trainer.pg), not a"
-                                    + " Q-network on transitions; choose dqn, double-dqn, cql,"
-                                    + " iql, bcq or bc here");
+                                    + " Q-network on transitions; choose dqn, double-dqn,"
+                                    + " qr-dqn, cql, iql, bcq or bc here");
             case R2D2 ->
                     throw new IllegalArgumentException(
                             "trainer.algo r2d2 trains a recurrent Q-network on trajectory segments"
                                     + " (io.replayflow.trainer.r2d2), not on transitions; choose"
-                                    + " dqn, double-dqn, cql, iql, bcq or bc here");
+                                    + " dqn, double-dqn, qr-dqn, cql, iql, bcq or bc here");
         };
     }
 

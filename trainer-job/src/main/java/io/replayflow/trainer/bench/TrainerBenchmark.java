@@ -203,7 +203,7 @@ public final class TrainerBenchmark {
     public static void main(String[] args) {
         if (args.length != 5) {
             System.err.println(
-                    "usage: TrainerBenchmark dqn|double-dqn|cql|iql|bcq|bc 64,64 BATCH STEPS"
+                    "usage: TrainerBenchmark dqn|double-dqn|qr-dqn|cql|iql|bcq|bc 64,64 BATCH STEPS"
                             + " THREADS");
             System.exit(2);
         }

@@ -24,6 +24,10 @@ import org.tensorflow.types.TFloat32;
  * {@code apply} returns {@code log mean_k softmax(f_k(s, .))}, the logits of the mixture policy
  * (its argmax is the argmax of the mean probabilities); {@link #members()} gives each member's own
  * logits for training.
+ *
+ * <p>A {@linkplain #quantiles quantile network} (QR-DQN) is such a network with N outputs per
+ * action, the quantiles of the return's distribution: {@link #quantileValues} gives them, {@code
+ * apply} their mean, the action value every other reader (inference, export) takes.
  */
 public final class QNetwork {
 
@@ -33,6 +37,8 @@ public final class QNetwork {
     private final float[] inputScale; // [obsSize], or null
     private final int numActions;
     private final List<QNetwork> members; // empty unless an ensemble
+    private final QNetwork quantileBody; // null unless a quantile network
+    private final int quantiles; // 0 unless a quantile network
 
     /** A layer, or a reshape to {@code [batch, size]} before the next one. */
     private record Step(Layer layer, int flattenTo) {}
@@ -49,6 +55,8 @@ public final class QNetwork {
         this.inputScale = inputScale;
         this.numActions = numActions;
         this.members = List.of();
+        this.quantileBody = null;
+        this.quantiles = 0;
     }
 
     private QNetwork(List<QNetwork> members) {
@@ -58,6 +66,54 @@ public final class QNetwork {
         this.inputScale = null;
         this.numActions = members.get(0).numActions();
         this.members = List.copyOf(members);
+        this.quantileBody = null;
+        this.quantiles = 0;
+    }
+
+    private QNetwork(QNetwork body, int outputs, int quantiles) {
+        this.steps = List.of();
+        this.scalePixels = false;
+        this.inputShift = null;
+        this.inputScale = null;
+        this.numActions = outputs;
+        this.members = List.of();
+        this.quantileBody = body;
+        this.quantiles = quantiles;
+    }
+
+    /**
+     * The quantile network over {@code body}, whose {@code outputs x quantiles} outputs are read as
+     * {@code [outputs, quantiles]} (row {@code a * N + j}: quantile {@code j} of action {@code a});
+     * {@link #apply} is their mean over quantiles, {@link #quantileValues} the quantiles.
+     */
+    public static QNetwork quantiles(QNetwork body, int outputs, int quantiles) {
+        if (body.isEnsemble() || body.isQuantiles()) {
+            throw new IllegalArgumentException("a quantile network's body must be a plain network");
+        }
+        return new QNetwork(body, outputs, quantiles);
+    }
+
+    /** Whether this is a {@linkplain #quantiles quantile network} (QR-DQN). */
+    public boolean isQuantiles() {
+        return quantileBody != null;
+    }
+
+    /** Quantiles per action of a {@linkplain #quantiles quantile network}; 0 otherwise. */
+    public int quantileCount() {
+        return quantiles;
+    }
+
+    /**
+     * The quantiles {@code [batch, numActions, N]} of a {@linkplain #quantiles quantile network}.
+     *
+     * @throws IllegalStateException for any other network
+     */
+    public Operand<TFloat32> quantileValues(Ops tf, Operand<TFloat32> obs) {
+        if (!isQuantiles()) {
+            throw new IllegalStateException("not a quantile network");
+        }
+        return tf.reshape(
+                quantileBody.apply(tf, obs), tf.constant(new long[] {-1, numActions, quantiles}));
     }
 
     /**
@@ -70,7 +126,9 @@ public final class QNetwork {
                     "an ensemble needs at least 2 members, got " + members.size());
         }
         for (QNetwork m : members) {
-            if (m.isEnsemble() || m.numActions() != members.get(0).numActions()) {
+            if (m.isEnsemble()
+                    || m.isQuantiles()
+                    || m.numActions() != members.get(0).numActions()) {
                 throw new IllegalArgumentException(
                         "ensemble members must be plain networks with the same number of outputs");
             }
@@ -96,6 +154,9 @@ public final class QNetwork {
     public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> obs) {
         if (isEnsemble()) {
             return mixtureLogits(tf, obs);
+        }
+        if (isQuantiles()) { // [batch, numActions, N] -> their mean [batch, numActions]
+            return tf.math.mean(quantileValues(tf, obs), tf.constant(2));
         }
         Operand<TFloat32> x = scalePixels ? tf.math.mul(obs, tf.constant(1f / 255f)) : obs;
         if (inputScale != null) { // an MLP's float inputs, flattened first: [batch, obsSize]
@@ -132,6 +193,9 @@ public final class QNetwork {
 
     /** Every variable, layer by layer, kernel before bias; an ensemble's member by member. */
     public List<Variable<TFloat32>> variables() {
+        if (isQuantiles()) {
+            return quantileBody.variables();
+        }
         List<Variable<TFloat32>> vars = new ArrayList<>();
         for (QNetwork m : members) {
             vars.addAll(m.variables());
@@ -146,6 +210,9 @@ public final class QNetwork {
 
     /** Fan-in of each variable in {@link #variables()} order (for initialisation). */
     public int[] fanIns() {
+        if (isQuantiles()) {
+            return quantileBody.fanIns();
+        }
         List<Integer> fanIns = new ArrayList<>();
         for (QNetwork m : members) {
             Arrays.stream(m.fanIns()).forEach(fanIns::add);

@@ -40,6 +40,14 @@ public sealed interface QNetworkSpec {
     }
 
     /**
+     * {@code member} with {@code quantiles} outputs per action, read as quantiles of the return's
+     * distribution (QR-DQN; {@link QNetwork#quantileValues}) and applied as their mean.
+     */
+    static QNetworkSpec quantiles(QNetworkSpec member, int quantiles) {
+        return new Quantiles(member, quantiles);
+    }
+
+    /**
      * Creates the variables under {@code scope} (e.g. {@code tf.withSubScope("online")}).
      *
      * @throws IllegalArgumentException if the observation shape does not fit the architecture
@@ -85,6 +93,37 @@ public sealed interface QNetworkSpec {
         @Override
         public String describe() {
             return members + "x" + member.describe();
+        }
+    }
+
+    /**
+     * {@code member} built with {@code outputs x quantiles} linear outputs, row {@code a * N + j}
+     * being quantile {@code j} of action {@code a} ({@link QNetwork#quantiles}).
+     */
+    record Quantiles(QNetworkSpec member, int quantiles) implements QNetworkSpec {
+
+        public Quantiles {
+            Objects.requireNonNull(member, "member");
+            if (member instanceof Quantiles || member instanceof Ensemble) {
+                throw new IllegalArgumentException(
+                        "a quantile network's member must be a plain network, got "
+                                + member.describe());
+            }
+            if (quantiles < 1) {
+                throw new IllegalArgumentException(
+                        "a quantile network needs at least 1 quantile, got " + quantiles);
+            }
+        }
+
+        @Override
+        public QNetwork build(Ops scope, TransitionSpec spec, int outputs) {
+            return QNetwork.quantiles(
+                    member.build(scope, spec, outputs * quantiles), outputs, quantiles);
+        }
+
+        @Override
+        public String describe() {
+            return member.describe() + " x" + quantiles + " quantiles";
         }
     }
 
