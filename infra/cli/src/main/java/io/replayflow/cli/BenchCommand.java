@@ -711,6 +711,23 @@ final class BenchCommand {
                                 + " service and the load generators.")
         List<String> brokerSettings = List.of();
 
+        @Option(
+                names = "--bootstrap",
+                paramLabel = "HOST:PORT",
+                description =
+                        "Run against this Kafka cluster instead of a broker embedded in the"
+                                + " benchmark's JVM: e.g. 'replayflow stack --no-jobs' in another"
+                                + " process (its own JVM, heap and collector), or a real cluster."
+                                + " The topics must exist.")
+        String bootstrap;
+
+        @Option(
+                names = "--topic-prefix",
+                defaultValue = "rf.",
+                description =
+                        "Topic prefix on the --bootstrap cluster (default: ${DEFAULT-VALUE}).")
+        String topicPrefix;
+
         @Override
         public Integer call() throws Exception {
             if (connections < 1 || wrkThreads < 1 || seconds < 1 || rate < 1) {
@@ -730,28 +747,42 @@ final class BenchCommand {
             }
             java.util.Map<String, String> keys = keyValues("--set", settings);
             java.util.Map<String, String> broker = keyValues("--broker-set", brokerSettings);
+            if (bootstrap != null && !broker.isEmpty()) {
+                throw new UsageError(
+                        "--broker-set configures the embedded broker; with --bootstrap set the"
+                                + " cluster's own settings instead");
+            }
             PrintWriter out = spec.commandLine().getOut();
+            ServeBenchmark.Settings settings =
+                    new ServeBenchmark.Settings(
+                            connections,
+                            wrkThreads,
+                            Duration.ofSeconds(seconds),
+                            Duration.ofSeconds(warmupSeconds),
+                            rate,
+                            rateConnections,
+                            batchSize,
+                            keys);
             Path work = Files.createTempDirectory("replayflow-bench-serve-");
-            try (LocalStack stack =
-                    LocalStack.builder()
-                            .withFlink(false)
-                            .partitions(4)
-                            .brokerProperties(broker)
-                            .start()) {
-                ServeBenchmark.run(
-                        stack.bootstrapServers(),
-                        stack.topics(),
-                        work,
-                        new ServeBenchmark.Settings(
-                                connections,
-                                wrkThreads,
-                                Duration.ofSeconds(seconds),
-                                Duration.ofSeconds(warmupSeconds),
-                                rate,
-                                rateConnections,
-                                batchSize,
-                                keys),
-                        out);
+            try {
+                if (bootstrap != null) {
+                    io.replayflow.schemas.Topics topics =
+                            io.replayflow.schemas.Topics.withPrefix(topicPrefix);
+                    ServeBenchmark.requireTopics(bootstrap, topics);
+                    out.printf("broker: %s (outside this JVM)%n", bootstrap);
+                    ServeBenchmark.run(bootstrap, topics, work, settings, out);
+                } else {
+                    try (LocalStack stack =
+                            LocalStack.builder()
+                                    .withFlink(false)
+                                    .partitions(4)
+                                    .brokerProperties(broker)
+                                    .start()) {
+                        out.printf("broker: embedded in this JVM%n");
+                        ServeBenchmark.run(
+                                stack.bootstrapServers(), stack.topics(), work, settings, out);
+                    }
+                }
             } catch (IllegalArgumentException e) {
                 throw new UsageError(e.getMessage());
             } finally {

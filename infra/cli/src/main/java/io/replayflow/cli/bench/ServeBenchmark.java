@@ -77,6 +77,54 @@ public final class ServeBenchmark {
 
     private ServeBenchmark() {}
 
+    /**
+     * Fails with the missing names, and how to create them, unless the topics the service reads and
+     * writes exist on {@code bootstrap} (an outside cluster: nothing here creates topics on it).
+     */
+    public static void requireTopics(String bootstrap, Topics topics) throws Exception {
+        List<String> needed =
+                List.of(
+                        topics.policies(),
+                        topics.assignments(),
+                        topics.policyFailures(),
+                        topics.decisions(),
+                        topics.outcomes());
+        java.util.Set<String> present;
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(
+                        Map.of(
+                                org.apache.kafka.clients.admin.AdminClientConfig
+                                        .BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                org.apache.kafka.clients.admin.AdminClientConfig
+                                        .DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                15_000,
+                                org.apache.kafka.clients.admin.AdminClientConfig
+                                        .REQUEST_TIMEOUT_MS_CONFIG,
+                                10_000))) {
+            present = admin.listTopics().names().get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
+            throw new IllegalArgumentException(
+                    "--bootstrap "
+                            + bootstrap
+                            + ": cannot list its topics ("
+                            + (e.getCause() != null ? e.getCause() : e)
+                            + "); start a broker there (e.g. 'replayflow stack --no-jobs') or fix"
+                            + " the address");
+        }
+        List<String> missing = needed.stream().filter(t -> !present.contains(t)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--bootstrap "
+                            + bootstrap
+                            + " lacks the topics "
+                            + missing
+                            + ": create them ('replayflow stack' creates every topic) or pass the"
+                            + " --topic-prefix they use");
+        }
+    }
+
     /** Runs both phases against a service on {@code bootstrap}; prints as it goes. */
     public static void run(String bootstrap, Topics topics, Path work, Settings s, PrintWriter out)
             throws Exception {
