@@ -171,6 +171,29 @@ class ReplayFlowCliTest {
     }
 
     @Test
+    void benchServeWithAnOutsideBrokerRefusesBrokerSettingsAndNamesAnAddressWithNoBroker() {
+        Result both =
+                run(
+                        "bench",
+                        "serve",
+                        "--bootstrap",
+                        "127.0.0.1:1",
+                        "--broker-set",
+                        "num.io.threads=1");
+        // port 1: nothing listens there, so the topic check fails after the admin's timeout
+        Result nobody = run("bench", "serve", "--bootstrap", "127.0.0.1:1");
+
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.errLines()).hasSize(1);
+        assertThat(both.err()).contains("--broker-set configures the embedded broker");
+        assertThat(nobody.exitCode()).isEqualTo(2);
+        assertThat(nobody.errLines()).hasSize(1);
+        assertThat(nobody.err())
+                .contains("--bootstrap 127.0.0.1:1: cannot list its topics")
+                .contains("replayflow stack --no-jobs");
+    }
+
+    @Test
     void benchAssignmentsRefusesBadCountsAndSettingsBeforeStartingABroker() {
         Result zero = run("bench", "assignments", "--actors", "0");
         assertThat(zero.exitCode()).isEqualTo(2);

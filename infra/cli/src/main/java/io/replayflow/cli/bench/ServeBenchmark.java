@@ -98,11 +98,11 @@ public final class ServeBenchmark {
                                 bootstrap,
                                 org.apache.kafka.clients.admin.AdminClientConfig
                                         .DEFAULT_API_TIMEOUT_MS_CONFIG,
-                                15_000,
+                                10_000,
                                 org.apache.kafka.clients.admin.AdminClientConfig
                                         .REQUEST_TIMEOUT_MS_CONFIG,
-                                10_000))) {
-            present = admin.listTopics().names().get(20, TimeUnit.SECONDS);
+                                5_000))) {
+            present = admin.listTopics().names().get(15, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException
                 | java.util.concurrent.TimeoutException e) {
             throw new IllegalArgumentException(
