@@ -38,6 +38,8 @@ public record TrainerConfig(
         int nStep,
         int numActions,
         double lr,
+        double lrEnd,
+        long lrDecaySteps,
         double adamBeta1,
         double adamBeta2,
         double adamEpsilon,
@@ -112,6 +114,12 @@ public record TrainerConfig(
                 numActions,
                 "must be 0 (take it from the env id) or >= 2, e.g. 2 for CartPole-v1");
         check(lr > 0 && Double.isFinite(lr), LR, lr, "must be > 0, e.g. 3e-4");
+        check(
+                lrEnd >= 0 && Double.isFinite(lrEnd),
+                LR_END,
+                lrEnd,
+                "must be finite and >= 0, e.g. 1e-4");
+        check(lrDecaySteps >= 0, LR_DECAY_STEPS, lrDecaySteps, "must be >= 0 (0: no decay)");
         check(adamBeta1 >= 0 && adamBeta1 < 1, ADAM_BETA1, adamBeta1, "must be in [0, 1)");
         check(adamBeta2 >= 0 && adamBeta2 < 1, ADAM_BETA2, adamBeta2, "must be in [0, 1)");
         check(adamEpsilon > 0, ADAM_EPSILON, adamEpsilon, "must be > 0, e.g. 1e-8");
@@ -273,6 +281,8 @@ public record TrainerConfig(
                 values.get(N_STEP),
                 values.get(NUM_ACTIONS),
                 values.get(LR),
+                values.get(LR_END),
+                values.get(LR_DECAY_STEPS),
                 values.get(ADAM_BETA1),
                 values.get(ADAM_BETA2),
                 values.get(ADAM_EPSILON),
@@ -328,6 +338,8 @@ public record TrainerConfig(
         values.put(N_STEP.key(), nStep);
         values.put(NUM_ACTIONS.key(), numActions);
         values.put(LR.key(), lr);
+        values.put(LR_END.key(), lrEnd);
+        values.put(LR_DECAY_STEPS.key(), lrDecaySteps);
         values.put(ADAM_BETA1.key(), adamBeta1);
         values.put(ADAM_BETA2.key(), adamBeta2);
         values.put(ADAM_EPSILON.key(), adamEpsilon);

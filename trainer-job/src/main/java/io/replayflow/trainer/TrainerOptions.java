@@ -101,7 +101,22 @@ public final class TrainerOptions {
             TABLE.add(
                     ConfigOptions.key("trainer.lr").doubleType().defaultValue(3e-4),
                     "double",
-                    "Adam learning rate.");
+                    "Adam learning rate (the start of trainer.lr.decay-steps' schedule).");
+
+    public static final ConfigOption<Double> LR_END =
+            TABLE.add(
+                    ConfigOptions.key("trainer.lr.end").doubleType().defaultValue(0.0),
+                    "double",
+                    "Learning rate at the end of trainer.lr.decay-steps (linear from trainer.lr,"
+                            + " then held); ignored while decay-steps is 0.");
+
+    public static final ConfigOption<Long> LR_DECAY_STEPS =
+            TABLE.add(
+                    ConfigOptions.key("trainer.lr.decay-steps").longType().defaultValue(0L),
+                    "long",
+                    "Gradient steps over which the learning rate falls linearly from trainer.lr to"
+                            + " trainer.lr.end, counted by the run's global step (so a resumed run"
+                            + " continues the schedule); 0 keeps trainer.lr throughout.");
 
     public static final ConfigOption<Double> ADAM_BETA1 =
             TABLE.add(

@@ -35,8 +35,23 @@ final class AdamOptimizer {
     private final Operand<TFloat32> epsilon;
 
     AdamOptimizer(Ops tf, double lr, double beta1, double beta2, double epsilon) {
+        this(tf, null, lr, beta1, beta2, epsilon);
+    }
+
+    /** An optimizer whose learning rate is an operand of the graph, e.g. a schedule. */
+    AdamOptimizer(Ops tf, Operand<TFloat32> lr, double beta1, double beta2, double epsilon) {
+        this(tf, lr, 0, beta1, beta2, epsilon);
+    }
+
+    private AdamOptimizer(
+            Ops tf,
+            Operand<TFloat32> lrOperand,
+            double lr,
+            double beta1,
+            double beta2,
+            double epsilon) {
         this.tf = tf.withSubScope("adam");
-        this.lr = this.tf.constant((float) lr);
+        this.lr = lrOperand != null ? lrOperand : this.tf.constant((float) lr);
         this.beta1 = this.tf.constant((float) beta1);
         this.beta2 = this.tf.constant((float) beta2);
         this.epsilon = this.tf.constant((float) epsilon);

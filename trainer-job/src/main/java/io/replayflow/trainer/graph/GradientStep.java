@@ -36,11 +36,36 @@ record GradientStep(Op train, Operand<TFloat32> gradNorm, Variable<TInt64> globa
         Op train =
                 new AdamOptimizer(
                                 tf,
-                                config.lr(),
+                                learningRate(tf, config, globalStep),
                                 config.adamBeta1(),
                                 config.adamBeta2(),
                                 config.adamEpsilon())
                         .minimize(vars, clip.clipped(), clip.norm(), globalStep);
         return new GradientStep(train, clip.norm(), globalStep);
+    }
+
+    /**
+     * {@code trainer.lr}, or with {@code trainer.lr.decay-steps} D > 0 the linear schedule {@code
+     * lr_end + (lr - lr_end) * max(0, 1 - step / D)} of the global step before this update.
+     */
+    static Operand<TFloat32> learningRate(
+            Ops tf, TrainerConfig config, Variable<TInt64> globalStep) {
+        Ops s = tf.withSubScope("learning_rate");
+        if (config.lrDecaySteps() == 0) {
+            return s.constant((float) config.lr());
+        }
+        Operand<TFloat32> left = // max(0, 1 - step / D)
+                s.math.maximum(
+                        s.constant(0f),
+                        s.math.sub(
+                                s.constant(1f),
+                                s.math.div(
+                                        s.dtypes.cast(globalStep, TFloat32.class),
+                                        s.constant((float) config.lrDecaySteps()))));
+        return s.withName("value")
+                .math
+                .add(
+                        s.constant((float) config.lrEnd()),
+                        s.math.mul(s.constant((float) (config.lr() - config.lrEnd())), left));
     }
 }
