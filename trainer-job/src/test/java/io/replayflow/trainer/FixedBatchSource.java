@@ -34,6 +34,22 @@ final class FixedBatchSource implements BatchSource {
         this.weights = weights;
     }
 
+    /**
+     * The two-row batch of {@link LossValuesTest}'s worked examples, 2-float observations and 2
+     * actions: {@code s=[1,0] a=0 R=1 gamma^n=0.9 s'=[0,1] w=1} and {@code s=[0,1] a=1 R=0
+     * (terminal) s'=[1,1] w=0.5}.
+     */
+    static FixedBatchSource twoStates() {
+        return new FixedBatchSource(
+                TransitionSpec.vector(2, 2),
+                new float[] {1, 0, 0, 1},
+                new int[] {0, 1},
+                new float[] {1.0f, 0.0f},
+                new float[] {0.9f, 0.0f},
+                new float[] {0, 1, 1, 1},
+                new float[] {1.0f, 0.5f});
+    }
+
     @Override
     public TransitionSpec spec() {
         return spec;

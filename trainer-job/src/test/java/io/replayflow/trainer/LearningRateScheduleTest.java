@@ -22,14 +22,7 @@ class LearningRateScheduleTest {
     private static final TransitionSpec SPEC = TransitionSpec.vector(2, 2);
 
     private static FixedBatchSource batch() {
-        return new FixedBatchSource(
-                SPEC,
-                new float[] {1, 0, 0, 1},
-                new int[] {0, 1},
-                new float[] {1.0f, 0.0f},
-                new float[] {0.9f, 0.0f},
-                new float[] {0, 1, 1, 1},
-                new float[] {1.0f, 0.5f});
+        return FixedBatchSource.twoStates();
     }
 
     /** The change of every online weight in the second of two steps. */

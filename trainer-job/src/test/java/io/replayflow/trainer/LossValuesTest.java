@@ -36,14 +36,7 @@ class LossValuesTest {
             List.of(new float[] {0.5f, 1f, 1f, 0.4f}, new float[2]);
 
     private static FixedBatchSource batch() {
-        return new FixedBatchSource(
-                SPEC,
-                new float[] {1, 0, 0, 1},
-                new int[] {0, 1},
-                new float[] {1.0f, 0.0f},
-                new float[] {0.9f, 0.0f},
-                new float[] {0, 1, 1, 1},
-                new float[] {1.0f, 0.5f});
+        return FixedBatchSource.twoStates();
     }
 
     private static StepMetrics evaluate(String algo, String loss, float[] tdErrorsOut) {
