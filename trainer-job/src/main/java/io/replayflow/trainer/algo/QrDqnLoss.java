@@ -7,6 +7,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * Quantile-regression DQN (Dabney, Rowland, Bellemare and Munos, "Distributional Reinforcement
@@ -109,10 +110,7 @@ public final class QrDqnLoss implements QLoss {
 
     /** {@code values[i, action_i, :]}: {@code [B, A, N]} and {@code [B]} → {@code [B, N]}. */
     private static Operand<TFloat32> atAction(
-            Ops tf,
-            Operand<TFloat32> values,
-            Operand<? extends org.tensorflow.types.family.TNumber> action,
-            int numActions) {
+            Ops tf, Operand<TFloat32> values, Operand<? extends TNumber> action, int numActions) {
         Operand<TFloat32> mask = // [B, A, 1]
                 tf.expandDims(
                         tf.oneHot(
