@@ -7,6 +7,7 @@ import io.replayflow.cli.lifecycle.AssignmentLatencyBench;
 import io.replayflow.infra.stack.LocalStack;
 import io.replayflow.ingest.bench.BenchmarkSettings;
 import io.replayflow.ingest.bench.IngestBenchmark;
+import io.replayflow.schemas.Topics;
 import io.replayflow.trainer.Algo;
 import io.replayflow.trainer.NetworkKind;
 import io.replayflow.trainer.bench.TrainerBenchmark;
@@ -766,8 +767,7 @@ final class BenchCommand {
             Path work = Files.createTempDirectory("replayflow-bench-serve-");
             try {
                 if (bootstrap != null) {
-                    io.replayflow.schemas.Topics topics =
-                            io.replayflow.schemas.Topics.withPrefix(topicPrefix);
+                    Topics topics = Topics.withPrefix(topicPrefix);
                     ServeBenchmark.requireTopics(bootstrap, topics);
                     out.printf("broker: %s (outside this JVM)%n", bootstrap);
                     ServeBenchmark.run(bootstrap, topics, work, settings, out);

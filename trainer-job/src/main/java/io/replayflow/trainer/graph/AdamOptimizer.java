@@ -34,24 +34,13 @@ final class AdamOptimizer {
     private final Operand<TFloat32> beta2;
     private final Operand<TFloat32> epsilon;
 
-    AdamOptimizer(Ops tf, double lr, double beta1, double beta2, double epsilon) {
-        this(tf, null, lr, beta1, beta2, epsilon);
-    }
-
-    /** An optimizer whose learning rate is an operand of the graph, e.g. a schedule. */
+    /**
+     * @param lr the learning rate {@code []}, an operand of the same graph: a constant or a
+     *     schedule ({@link GradientStep#learningRate})
+     */
     AdamOptimizer(Ops tf, Operand<TFloat32> lr, double beta1, double beta2, double epsilon) {
-        this(tf, lr, 0, beta1, beta2, epsilon);
-    }
-
-    private AdamOptimizer(
-            Ops tf,
-            Operand<TFloat32> lrOperand,
-            double lr,
-            double beta1,
-            double beta2,
-            double epsilon) {
         this.tf = tf.withSubScope("adam");
-        this.lr = lrOperand != null ? lrOperand : this.tf.constant((float) lr);
+        this.lr = lr;
         this.beta1 = this.tf.constant((float) beta1);
         this.beta2 = this.tf.constant((float) beta2);
         this.epsilon = this.tf.constant((float) epsilon);

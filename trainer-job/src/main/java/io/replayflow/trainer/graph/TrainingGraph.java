@@ -222,7 +222,7 @@ public final class TrainingGraph {
             Op update =
                     new AdamOptimizer(
                                     scope,
-                                    side.learningRate(),
+                                    scope.constant((float) side.learningRate()),
                                     c.adamBeta1(),
                                     c.adamBeta2(),
                                     c.adamEpsilon())

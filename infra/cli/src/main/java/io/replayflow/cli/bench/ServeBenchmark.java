@@ -30,10 +30,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Throughput and latency of {@code replayflow serve} under an independent HTTP load generator, with
@@ -89,22 +94,18 @@ public final class ServeBenchmark {
                         topics.policyFailures(),
                         topics.decisions(),
                         topics.outcomes());
-        java.util.Set<String> present;
-        try (org.apache.kafka.clients.admin.Admin admin =
-                org.apache.kafka.clients.admin.Admin.create(
+        Set<String> present;
+        try (Admin admin =
+                Admin.create(
                         Map.of(
-                                org.apache.kafka.clients.admin.AdminClientConfig
-                                        .BOOTSTRAP_SERVERS_CONFIG,
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                 bootstrap,
-                                org.apache.kafka.clients.admin.AdminClientConfig
-                                        .DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                                 10_000,
-                                org.apache.kafka.clients.admin.AdminClientConfig
-                                        .REQUEST_TIMEOUT_MS_CONFIG,
+                                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
                                 5_000))) {
             present = admin.listTopics().names().get(15, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException
-                | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalArgumentException(
                     "--bootstrap "
                             + bootstrap
