@@ -124,6 +124,7 @@ public final class Trainer implements AutoCloseable {
             setAuxWeights(auxWeights);
         }
         session.run(g.copyTarget());
+        g.copyAverage().ifPresent(session::run);
         LOG.info(
                 "trainer ready: algo={} network={} obs={} actions={} batch={} lr={} threads={}/{}",
                 config.algo(),
@@ -449,7 +450,7 @@ public final class Trainer implements AutoCloseable {
                         config.algo(),
                         config.onlineNetworkSpec(),
                         spec,
-                        onlineWeights(),
+                        exportedWeights(),
                         config.toMap(),
                         globalStep,
                         lineage);
@@ -461,7 +462,16 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalStateException("BCQ's extra networks are " + g.aux().keySet());
         }
         return snapshot.withActionFilter(
-                new PolicySnapshot.ActionFilter(auxWeights(), (float) config.bcqThreshold()));
+                new PolicySnapshot.ActionFilter(
+                        g.auxExportIo().read(session), (float) config.bcqThreshold()));
+    }
+
+    /**
+     * The weights a {@link #snapshot} exports, in {@link #onlineWeights()} order: the online
+     * network's, or with {@code trainer.policy.ema-decay} their moving average.
+     */
+    public List<float[]> exportedWeights() {
+        return g.exportIo().read(session);
     }
 
     /** Exports the online network as the next version of {@code trainer.policy.name}. */

@@ -59,6 +59,7 @@ public record TrainerConfig(
         int qrQuantiles,
         double gradClipNorm,
         double weightDecay,
+        double policyEmaDecay,
         double obsNoise,
         TdLossFunction loss,
         double huberDelta,
@@ -203,6 +204,18 @@ public record TrainerConfig(
                         + algo.id()
                         + "; remove the key");
         check(
+                policyEmaDecay >= 0 && policyEmaDecay < 1,
+                POLICY_EMA_DECAY,
+                policyEmaDecay,
+                "must be in [0, 1) (0 exports the last step's weights), e.g. 0.999");
+        check(
+                policyEmaDecay == 0 || !algo.segments(),
+                POLICY_EMA_DECAY,
+                policyEmaDecay,
+                "applies to the transition algorithms only, not trainer.algo="
+                        + algo.id()
+                        + "; remove the key");
+        check(
                 obsNoise >= 0 && Double.isFinite(obsNoise),
                 AUGMENT_OBS_NOISE,
                 obsNoise,
@@ -302,6 +315,7 @@ public record TrainerConfig(
                 values.get(QR_QUANTILES),
                 values.get(GRAD_CLIP_NORM),
                 values.get(WEIGHT_DECAY),
+                values.get(POLICY_EMA_DECAY),
                 values.get(AUGMENT_OBS_NOISE),
                 values.get(LOSS),
                 values.get(HUBER_DELTA),
@@ -359,6 +373,7 @@ public record TrainerConfig(
         values.put(QR_QUANTILES.key(), qrQuantiles);
         values.put(GRAD_CLIP_NORM.key(), gradClipNorm);
         values.put(WEIGHT_DECAY.key(), weightDecay);
+        values.put(POLICY_EMA_DECAY.key(), policyEmaDecay);
         values.put(AUGMENT_OBS_NOISE.key(), obsNoise);
         values.put(LOSS.key(), loss.id());
         values.put(HUBER_DELTA.key(), huberDelta);

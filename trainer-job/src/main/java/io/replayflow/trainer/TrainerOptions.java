@@ -273,6 +273,21 @@ public final class TrainerOptions {
                             + " the scarce CartPole log 1e-4 gave CQL 367 against 328 over six"
                             + " seeds and lowered IQL (docs/ALGORITHMS.md, round 5).");
 
+    public static final ConfigOption<Double> POLICY_EMA_DECAY =
+            TABLE.add(
+                    ConfigOptions.key("trainer.policy.ema-decay").doubleType().defaultValue(0.0),
+                    "double",
+                    "Export an exponential moving average of the trained weights instead of the"
+                        + " last step's (Polyak-Ruppert averaging of the iterates; the transition"
+                        + " algorithms, DQN to BC): after every gradient step average <- d *"
+                        + " average + (1 - d) * online, over the online network and the loss's"
+                        + " extra networks (BCQ's filter exports its average too). Training and its"
+                        + " targets are unchanged; only exported versions (and so evaluation,"
+                        + " actors and serving) act with the average. 0 (the default) exports the"
+                        + " last iterate; e.g. 0.999 averages over about the last 1,000 steps."
+                        + " Turning it on or off needs a fresh run (a checkpoint holds the average"
+                        + " only when it was on).");
+
     public static final ConfigOption<Double> AUGMENT_OBS_NOISE =
             TABLE.add(
                     ConfigOptions.key("trainer.augment.obs-noise").doubleType().defaultValue(0.0),

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -45,6 +46,9 @@ import org.tensorflow.types.family.TType;
  *       copies), clipped by global norm, applied by Adam, and {@code global_step += 1}; then each
  *       side objective's scalar (CQL's {@code log alpha}) by its own Adam;
  *   <li>target updates (hard or Polyak), alone or chained after a training step;
+ *   <li>with {@code trainer.policy.ema-decay} d &gt; 0, averaged copies of every trained network
+ *       ({@code average/...}, {@code aux_<name>_average/...}), {@code average <- d average + (1 -
+ *       d) online} after every training step: what {@link #exportIo()} reads;
  *   <li>a greedy-inference path {@code infer_obs -> q_values, action} on the online network, the
  *       action being the loss's {@link QLoss#greedyAction} (BCQ's filtered argmax reads the
  *       imitation network too).
@@ -80,6 +84,9 @@ public final class TrainingGraph {
     private final VariableIo targetIo;
     private final VariableIo auxIo;
     private final VariableIo auxTargetIo;
+    private final VariableIo exportIo;
+    private final VariableIo auxExportIo;
+    private final Op copyAverage;
     private final Placeholder<TFloat32> inferObs;
     private final Operand<TFloat32> inferQ;
     private final Operand<TInt64> inferAction;
@@ -151,7 +158,38 @@ public final class TrainingGraph {
         objective = withWeightDecay(tf, loss.total(), onlineVars, config.weightDecay());
         GradientStep step = GradientStep.build(tf, objective, onlineVars, config);
         globalStep = step.globalStep();
-        train = withSideObjectives(tf, step.train(), step.gradNorm(), config);
+        Op trained = withSideObjectives(tf, step.train(), step.gradNorm(), config);
+        List<Variable<TFloat32>> averageVars = new ArrayList<>();
+        List<Variable<TFloat32>> auxAverageVars = new ArrayList<>();
+        if (config.policyEmaDecay() > 0) {
+            averageVars.addAll(onlineSpec.build(tf.withSubScope("average"), spec).variables());
+            qLoss.auxiliaryOutputs(spec.numActions()).entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(
+                            e ->
+                                    auxAverageVars.addAll(
+                                            netSpec.build(
+                                                            tf.withSubScope(
+                                                                    "aux_"
+                                                                            + e.getKey()
+                                                                            + "_average"),
+                                                            spec,
+                                                            e.getValue())
+                                                    .variables()));
+            List<Variable<TFloat32>> allAverage = new ArrayList<>(averageVars);
+            allAverage.addAll(auxAverageVars);
+            train =
+                    TargetUpdate.build(
+                            tf.withControlDependencies(List.of(trained)),
+                            "update_average",
+                            onlineVars,
+                            allAverage,
+                            1.0 - config.policyEmaDecay());
+            copyAverage = TargetUpdate.build(tf, "copy_average", onlineVars, allAverage, 1.0);
+        } else {
+            train = trained;
+            copyAverage = null;
+        }
         trainAndUpdateTarget =
                 TargetUpdate.build(
                         tf.withControlDependencies(List.of(train)),
@@ -174,6 +212,9 @@ public final class TrainingGraph {
         targetIo = new VariableIo(tf, "target_io", target.variables());
         auxIo = new VariableIo(tf, "aux_io", auxVars);
         auxTargetIo = new VariableIo(tf, "aux_target_io", auxTargetVars);
+        exportIo = averageVars.isEmpty() ? onlineIo : new VariableIo(tf, "average_io", averageVars);
+        auxExportIo =
+                copyAverage == null ? auxIo : new VariableIo(tf, "aux_average_io", auxAverageVars);
         Ops infer = tf.withSubScope("infer");
         inferObs = infer.withName("obs").placeholder(TFloat32.class, Placeholder.shape(obsShape));
         inferQ = infer.withName("q_values").identity(online.apply(infer, inferObs));
@@ -366,6 +407,27 @@ public final class TrainingGraph {
     /** The extra networks' target copies, in the order of {@link #auxIo()}. */
     public VariableIo auxTargetIo() {
         return auxTargetIo;
+    }
+
+    /**
+     * The exported network's variables, in {@link #onlineIo()} order: the online network's, or with
+     * {@code trainer.policy.ema-decay} their moving average.
+     */
+    public VariableIo exportIo() {
+        return exportIo;
+    }
+
+    /** The exported extra networks' variables, in {@link #auxIo()} order (averaged likewise). */
+    public VariableIo auxExportIo() {
+        return auxExportIo;
+    }
+
+    /**
+     * {@code average <- online} for every averaged variable (at start-up); empty without {@code
+     * trainer.policy.ema-decay}.
+     */
+    public Optional<Op> copyAverage() {
+        return Optional.ofNullable(copyAverage);
     }
 
     /** The extra networks the loss asked for, in name order. */
