@@ -12,6 +12,7 @@ import io.replayflow.trainer.export.PolicyArtifact;
 import io.replayflow.trainer.export.PolicyExporter;
 import io.replayflow.trainer.export.PolicySnapshot;
 import io.replayflow.trainer.graph.DevicePlacement;
+import io.replayflow.trainer.graph.PartialRestore;
 import io.replayflow.trainer.graph.SessionFactory;
 import io.replayflow.trainer.graph.TrainingGraph;
 import io.replayflow.trainer.net.WeightInit;
@@ -124,7 +125,6 @@ public final class Trainer implements AutoCloseable {
             setAuxWeights(auxWeights);
         }
         session.run(g.copyTarget());
-        g.copyAverage().ifPresent(session::run);
         LOG.info(
                 "trainer ready: algo={} network={} obs={} actions={} batch={} lr={} threads={}/{}",
                 config.algo(),
@@ -282,8 +282,9 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * {@code Q(obs, .)} of the online network for {@code count} observations laid out row-major in
-     * {@code obs}; returns {@code [count * numActions]}.
+     * {@code Q(obs, .)} of the exported network (the online one, or its moving average with {@code
+     * trainer.policy.ema-decay}) for {@code count} observations laid out row-major in {@code obs};
+     * returns {@code [count * numActions]}.
      */
     public float[] qValues(float[] obs, int count) {
         try (TFloat32 in = TFloat32.tensorOf(Shape.of(spec.batchShape(count)));
@@ -294,7 +295,9 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Greedy actions of the online network for {@code count} observations. */
+    /**
+     * Greedy actions of the exported network (see {@link #qValues}) for {@code count} observations.
+     */
     public long[] greedyActions(float[] obs, int count) {
         try (TFloat32 in = TFloat32.tensorOf(Shape.of(spec.batchShape(count)));
                 Result r = feedInference(in, obs).fetch(g.inferAction()).run()) {
@@ -318,9 +321,13 @@ public final class Trainer implements AutoCloseable {
         return g.onlineIo().read(session);
     }
 
-    /** Sets the online network's variables (optimizer state is left as it is). */
+    /**
+     * Sets the online network's variables (optimizer state is left as it is); with {@code
+     * trainer.policy.ema-decay} the average restarts at the current weights.
+     */
     public void setOnlineWeights(List<float[]> weights) {
         g.onlineIo().write(session, weights);
+        g.copyAverage().ifPresent(session::run);
     }
 
     /**
@@ -331,9 +338,13 @@ public final class Trainer implements AutoCloseable {
         return g.auxIo().read(session);
     }
 
-    /** Sets the extra networks' variables (tests with fixed weights). */
+    /**
+     * Sets the extra networks' variables (tests with fixed weights); with {@code
+     * trainer.policy.ema-decay} the average restarts at the current weights.
+     */
     public void setAuxWeights(List<float[]> weights) {
         g.auxIo().write(session, weights);
+        g.copyAverage().ifPresent(session::run);
     }
 
     /** Sets the extra networks' target copies. */
@@ -392,7 +403,24 @@ public final class Trainer implements AutoCloseable {
     public void restore(Path dir, BatchSource source) throws IOException {
         TrainerState state = TrainerState.readFrom(dir);
         checkCompatible(state, dir);
-        session.restore(CheckpointStore.variablesPrefix(dir).toString());
+        String prefix = CheckpointStore.variablesPrefix(dir).toString();
+        boolean averageSaved =
+                Double.parseDouble(
+                                state.config()
+                                        .getOrDefault(TrainerOptions.POLICY_EMA_DECAY.key(), "0"))
+                        > 0;
+        if (g.copyAverage().isPresent() && !averageSaved) {
+            // Written without trainer.policy.ema-decay: restore the rest, start the average there.
+            PartialRestore.restoreExcept(graph, session, prefix, TrainingGraph::isAverage);
+            session.run(g.copyAverage().get());
+            LOG.warn(
+                    "checkpoint {} holds no moving average of the weights (it was written with"
+                        + " trainer.policy.ema-decay=0 or by an older build); the average starts"
+                        + " from its weights now",
+                    dir);
+        } else {
+            session.restore(prefix);
+        }
         long restoredStep;
         try (Result r = session.runner().fetch(g.globalStep()).run()) {
             restoredStep = ((TInt64) r.get(0)).getLong();

@@ -204,10 +204,14 @@ public record TrainerConfig(
                         + algo.id()
                         + "; remove the key");
         check(
-                policyEmaDecay >= 0 && policyEmaDecay < 1,
+                (policyEmaDecay >= 0 && policyEmaDecay < 1) || policyEmaDecay == -1,
                 POLICY_EMA_DECAY,
                 policyEmaDecay,
-                "must be in [0, 1) (0 exports the last step's weights), e.g. 0.999");
+                "must be in [0, 1) (0 exports the last step's weights), or -1 for the algorithm's"
+                        + " own (Algo.defaultPolicyEmaDecay), e.g. 0.9998");
+        if (policyEmaDecay == -1) {
+            policyEmaDecay = algo.defaultPolicyEmaDecay();
+        }
         check(
                 policyEmaDecay == 0 || !algo.segments(),
                 POLICY_EMA_DECAY,

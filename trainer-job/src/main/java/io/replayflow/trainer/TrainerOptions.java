@@ -275,7 +275,7 @@ public final class TrainerOptions {
 
     public static final ConfigOption<Double> POLICY_EMA_DECAY =
             TABLE.add(
-                    ConfigOptions.key("trainer.policy.ema-decay").doubleType().defaultValue(0.0),
+                    ConfigOptions.key("trainer.policy.ema-decay").doubleType().defaultValue(-1.0),
                     "double",
                     "Export an exponential moving average of the trained weights instead of the"
                         + " last step's (Polyak-Ruppert averaging of the iterates; the transition"
@@ -283,10 +283,12 @@ public final class TrainerOptions {
                         + " average + (1 - d) * online, over the online network and the loss's"
                         + " extra networks (BCQ's filter exports its average too). Training and its"
                         + " targets are unchanged; only exported versions (and so evaluation,"
-                        + " actors and serving) act with the average. 0 (the default) exports the"
-                        + " last iterate; e.g. 0.999 averages over about the last 1,000 steps."
-                        + " Turning it on or off needs a fresh run (a checkpoint holds the average"
-                        + " only when it was on).");
+                        + " actors and serving) act with the average. -1 (the default) is the"
+                        + " algorithm's own (Algo.defaultPolicyEmaDecay: 0.9998 for CQL and BCQ, by"
+                        + " measurement on scarce logs; 0 for the rest); 0 exports the last"
+                        + " iterate; e.g. 0.9998 averages over about the last 5,000 steps. A run"
+                        + " resumed with it on from a checkpoint written without it starts the"
+                        + " average at the checkpoint's weights.");
 
     public static final ConfigOption<Double> AUGMENT_OBS_NOISE =
             TABLE.add(

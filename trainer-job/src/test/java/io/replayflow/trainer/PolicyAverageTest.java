@@ -159,11 +159,59 @@ class PolicyAverageTest {
     }
 
     @Test
+    void aCheckpointWrittenWithoutTheAverageResumesWithTheAverageStartedThere() throws Exception {
+        CheckpointStore store = new CheckpointStore(root.resolve("checkpoints"), 1);
+        FixedBatchSource source = FixedBatchSource.twoStates();
+        List<float[]> online;
+        List<float[]> target;
+        try (Trainer trainer = Trainer.create(config("double-dqn", "0"), SPEC)) {
+            trajectory(trainer, Trainer::onlineWeights);
+            online = copy(trainer.onlineWeights());
+            target = copy(trainer.targetWeights());
+            trainer.saveCheckpoint(store, source);
+        }
+        try (Trainer resumed = Trainer.create(config("double-dqn", "0.6"), SPEC)) {
+            assertThat(resumed.restoreLatest(store, source)).isTrue();
+            assertThat(resumed.globalStep()).isEqualTo(STEPS);
+            for (int v = 0; v < online.size(); v++) {
+                assertThat(resumed.onlineWeights().get(v)).containsExactly(online.get(v));
+                assertThat(resumed.targetWeights().get(v)).containsExactly(target.get(v));
+                assertThat(resumed.exportedWeights().get(v)).containsExactly(online.get(v));
+            }
+            // and it trains on from there, averaging as usual
+            resumed.step(source);
+            assertThat(resumed.exportedWeights().get(0)).isNotEqualTo(online.get(0));
+        }
+    }
+
+    @Test
+    void cqlAndBcqAverageByDefaultAndTheOthersDoNot() {
+        for (String algo : List.of("cql", "bcq")) {
+            assertThat(TrainerConfig.fromMap(Map.of("trainer.algo", algo)).policyEmaDecay())
+                    .as(algo)
+                    .isEqualTo(0.9998);
+        }
+        for (String algo : List.of("dqn", "double-dqn", "qr-dqn", "iql", "bc", "a2c")) {
+            assertThat(TrainerConfig.fromMap(Map.of("trainer.algo", algo)).policyEmaDecay())
+                    .as(algo)
+                    .isZero();
+        }
+        assertThat(
+                        TrainerConfig.fromMap(
+                                        Map.of(
+                                                "trainer.algo", "cql",
+                                                "trainer.policy.ema-decay", "0"))
+                                .policyEmaDecay())
+                .isZero();
+    }
+
+    @Test
     void badDecaysNameTheKey() {
         assertThatThrownBy(() -> config("double-dqn", "1"))
                 .hasMessage(
                         "trainer.policy.ema-decay=1.0 is invalid: must be in [0, 1) (0 exports the"
-                                + " last step's weights), e.g. 0.999");
+                                + " last step's weights), or -1 for the algorithm's own"
+                                + " (Algo.defaultPolicyEmaDecay), e.g. 0.9998");
         assertThatThrownBy(
                         () ->
                                 TrainerConfig.fromMap(

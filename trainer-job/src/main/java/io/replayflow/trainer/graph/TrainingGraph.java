@@ -49,9 +49,9 @@ import org.tensorflow.types.family.TType;
  *   <li>with {@code trainer.policy.ema-decay} d &gt; 0, averaged copies of every trained network
  *       ({@code average/...}, {@code aux_<name>_average/...}), {@code average <- d average + (1 -
  *       d) online} after every training step: what {@link #exportIo()} reads;
- *   <li>a greedy-inference path {@code infer_obs -> q_values, action} on the online network, the
- *       action being the loss's {@link QLoss#greedyAction} (BCQ's filtered argmax reads the
- *       imitation network too).
+ *   <li>a greedy-inference path {@code infer_obs -> q_values, action} on the exported network (the
+ *       online one, or its average), the action being the loss's {@link QLoss#greedyAction} (BCQ's
+ *       filtered argmax reads the imitation network too).
  * </ul>
  *
  * A training step is then one {@code Session.run} that feeds the six inputs, fetches {@link
@@ -161,21 +161,23 @@ public final class TrainingGraph {
         Op trained = withSideObjectives(tf, step.train(), step.gradNorm(), config);
         List<Variable<TFloat32>> averageVars = new ArrayList<>();
         List<Variable<TFloat32>> auxAverageVars = new ArrayList<>();
+        // What the exported policy acts with: the online networks, or their averages.
+        QNetwork exported = online;
+        Map<String, AuxNetwork> exportedAux = aux;
         if (config.policyEmaDecay() > 0) {
-            averageVars.addAll(onlineSpec.build(tf.withSubScope("average"), spec).variables());
-            qLoss.auxiliaryOutputs(spec.numActions()).entrySet().stream()
-                    .sorted(Map.Entry.comparingByKey())
-                    .forEach(
-                            e ->
-                                    auxAverageVars.addAll(
-                                            netSpec.build(
-                                                            tf.withSubScope(
-                                                                    "aux_"
-                                                                            + e.getKey()
-                                                                            + "_average"),
-                                                            spec,
-                                                            e.getValue())
-                                                    .variables()));
+            exported = onlineSpec.build(tf.withSubScope("average"), spec);
+            averageVars.addAll(exported.variables());
+            Map<String, Integer> outputs = qLoss.auxiliaryOutputs(spec.numActions());
+            exportedAux = new LinkedHashMap<>();
+            for (Map.Entry<String, AuxNetwork> e : aux.entrySet()) {
+                QNetwork averaged =
+                        netSpec.build(
+                                tf.withSubScope("aux_" + e.getKey() + "_average"),
+                                spec,
+                                outputs.get(e.getKey()));
+                auxAverageVars.addAll(averaged.variables());
+                exportedAux.put(e.getKey(), new AuxNetwork(averaged, e.getValue().target()));
+            }
             List<Variable<TFloat32>> allAverage = new ArrayList<>(averageVars);
             allAverage.addAll(auxAverageVars);
             train =
@@ -217,9 +219,10 @@ public final class TrainingGraph {
                 copyAverage == null ? auxIo : new VariableIo(tf, "aux_average_io", auxAverageVars);
         Ops infer = tf.withSubScope("infer");
         inferObs = infer.withName("obs").placeholder(TFloat32.class, Placeholder.shape(obsShape));
-        inferQ = infer.withName("q_values").identity(online.apply(infer, inferObs));
+        inferQ = infer.withName("q_values").identity(exported.apply(infer, inferObs));
         inferAction =
-                infer.withName("action").identity(qLoss.greedyAction(infer, inferQ, aux, inferObs));
+                infer.withName("action")
+                        .identity(qLoss.greedyAction(infer, inferQ, exportedAux, inferObs));
     }
 
     /**
@@ -420,6 +423,12 @@ public final class TrainingGraph {
     /** The exported extra networks' variables, in {@link #auxIo()} order (averaged likewise). */
     public VariableIo auxExportIo() {
         return auxExportIo;
+    }
+
+    /** Whether {@code opName} is one of the averaged copies' variables ({@link #exportIo()}). */
+    public static boolean isAverage(String opName) {
+        return opName.startsWith("average/")
+                || (opName.startsWith("aux_") && opName.split("/", 2)[0].endsWith("_average"));
     }
 
     /**
