@@ -468,8 +468,9 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * The online network and what produced it, ready for {@link PolicyExporter}; for BCQ also the
-     * imitation network and threshold its action is filtered with.
+     * The exported network ({@link #exportedWeights()}) and what produced it, ready for {@link
+     * PolicyExporter}; for BCQ also the imitation network and threshold its action is filtered
+     * with.
      */
     public PolicySnapshot snapshot(PolicyManifest.Lineage lineage) {
         PolicySnapshot snapshot =
@@ -502,7 +503,9 @@ public final class Trainer implements AutoCloseable {
         return g.exportIo().read(session);
     }
 
-    /** Exports the online network as the next version of {@code trainer.policy.name}. */
+    /**
+     * Exports the network of {@link #snapshot} as the next version of {@code trainer.policy.name}.
+     */
     public PolicyArtifact export(
             PolicyExporter exporter, PolicyManifest.Lineage lineage, long lastPublished)
             throws IOException {
