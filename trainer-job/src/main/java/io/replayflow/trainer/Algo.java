@@ -105,8 +105,8 @@ public enum Algo {
      * offline steps), 0 (the last step's weights) for the rest. Measured in docs/ALGORITHMS.md
      * ("Round 10") on three scarce CartPole logs: CQL's mean over nine trainer seeds each rose from
      * 369.7 to 394.1 (+24.3 paired; 21 of 27 seeds up; 0.999 gave +15.6, 0.9999 was unstable, two
-     * seeds collapsing below 100), BCQ's over three seeds each from 231.7 to 281.0; IQL moved +15.1
-     * (standard error 15.8, 21 seeds) and BC −11.3, so both keep the last iterate, as do the online
+     * seeds collapsing below 100), BCQ's over three seeds each from 231.7 to 281.0; IQL moved +12.3
+     * (standard error 13.8, 27 seeds) and BC −11.3, so both keep the last iterate, as do the online
      * algorithms, whose versions are published every 1,000 steps.
      */
     public double defaultPolicyEmaDecay() {
