@@ -58,6 +58,8 @@ public final class FittedQEvaluation implements AutoCloseable {
         session.initialize();
         g.onlineIo().write(session, WeightInit.fanInUniform(g.online(), config.seed()));
         session.run(g.copyTarget());
+        // with trainer.policy.ema-decay the values read are the averaged network's: start it here
+        g.copyAverage().ifPresent(session::run);
     }
 
     /**
