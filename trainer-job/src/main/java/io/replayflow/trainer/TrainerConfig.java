@@ -33,6 +33,7 @@ public record TrainerConfig(
         Algo algo,
         NetworkKind network,
         List<Integer> hidden,
+        boolean dueling,
         ObservationBounds obsBounds,
         double gamma,
         int nStep,
@@ -89,6 +90,13 @@ public record TrainerConfig(
         for (int width : hidden) {
             check(width >= 1, HIDDEN, hidden, "every width must be >= 1, e.g. 64,64");
         }
+        check(
+                !dueling || algo == Algo.DQN || algo == Algo.DOUBLE_DQN || algo == Algo.CQL,
+                DUELING,
+                dueling,
+                "applies to dqn, double-dqn and cql, not trainer.algo="
+                        + algo.id()
+                        + "; remove the key");
         Objects.requireNonNull(obsBounds, OBS_BOUNDS.key());
         check(
                 obsBounds.isNone() || (network == NetworkKind.MLP && !algo.segments()),
@@ -293,6 +301,7 @@ public record TrainerConfig(
                 values.get(ALGO),
                 values.get(NETWORK),
                 hidden(values),
+                values.get(DUELING),
                 obsBounds(values),
                 values.get(GAMMA),
                 values.get(N_STEP),
@@ -351,6 +360,7 @@ public record TrainerConfig(
         values.put(ALGO.key(), algo.id());
         values.put(NETWORK.key(), network.id());
         values.put(HIDDEN.key(), OptionTable.format(hidden));
+        values.put(DUELING.key(), dueling);
         values.put(OBS_BOUNDS.key(), obsBounds.format());
         values.put(GAMMA.key(), gamma);
         values.put(N_STEP.key(), nStep);
@@ -412,15 +422,16 @@ public record TrainerConfig(
      * The online (trained and exported) network: for IQL with {@code trainer.iql.policies} K > 1 an
      * {@linkplain QNetworkSpec#ensemble ensemble} of K policy networks of {@link #networkSpec()},
      * for QR-DQN {@link #networkSpec()} with {@code trainer.qr.quantiles} outputs per action
-     * ({@linkplain QNetworkSpec#quantiles quantiles}, applied as their mean); otherwise {@link
-     * #networkSpec()} itself. The extra networks (IQL's Q and V, BCQ's imitation network) are
-     * always {@link #networkSpec()}.
+     * ({@linkplain QNetworkSpec#quantiles quantiles}, applied as their mean); with {@code
+     * trainer.dueling} the {@linkplain QNetworkSpec#dueling dueling} form of {@link
+     * #networkSpec()}; otherwise {@link #networkSpec()} itself. The extra networks (IQL's Q and V,
+     * BCQ's imitation network) are always {@link #networkSpec()}.
      */
     public QNetworkSpec onlineNetworkSpec() {
         return switch (algo) {
             case IQL -> QNetworkSpec.ensemble(networkSpec(), iqlPolicies);
             case QR_DQN -> QNetworkSpec.quantiles(networkSpec(), qrQuantiles);
-            default -> networkSpec();
+            default -> dueling ? QNetworkSpec.dueling(networkSpec()) : networkSpec();
         };
     }
 

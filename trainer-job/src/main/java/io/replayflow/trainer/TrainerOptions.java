@@ -56,6 +56,15 @@ public final class TrainerOptions {
                     "Hidden layer widths of the MLP, comma separated (empty: a linear Q"
                             + " function).");
 
+    public static final ConfigOption<Boolean> DUELING =
+            TABLE.add(
+                    ConfigOptions.key("trainer.dueling").booleanType().defaultValue(false),
+                    "boolean",
+                    "A dueling Q-network (Wang et al., 2016) for DQN, Double DQN and CQL: the last"
+                            + " layer has one more output, the state value V(s), and Q(s, a) ="
+                            + " V(s) + A(s, a) - mean_a' A(s, a'); the layers below are shared."
+                            + " false (the default) is the plain network.");
+
     public static final ConfigOption<String> OBS_BOUNDS =
             TABLE.add(
                     ConfigOptions.key("trainer.obs-bounds").stringType().defaultValue(""),

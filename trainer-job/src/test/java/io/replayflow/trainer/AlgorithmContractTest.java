@@ -29,7 +29,8 @@ import org.tensorflow.types.TInt64;
  * Every algorithm, on vector and image observations: two training steps, export, reload the
  * SavedModel, and get the same Q-values and actions as the training graph (for IQL also with an
  * ensemble of three policy networks, {@code trainer.iql.policies=3}; for QR-DQN the exported
- * q_values are the mean of its quantiles, one value per action).
+ * q_values are the mean of its quantiles, one value per action; with {@code trainer.dueling} the
+ * exported graph combines the value and the advantages itself).
  */
 @Timeout(120)
 class AlgorithmContractTest {
@@ -45,6 +46,8 @@ class AlgorithmContractTest {
                 Arguments.of("qr-dqn", "minatar", 1),
                 Arguments.of("iql", "mlp bounded", 1),
                 Arguments.of("cql", "mlp", 1),
+                Arguments.of("double-dqn", "mlp dueling", 1),
+                Arguments.of("cql", "nature-cnn dueling", 1),
                 Arguments.of("bc", "mlp", 1),
                 Arguments.of("iql", "mlp", 1),
                 Arguments.of("iql", "mlp", 3),
@@ -63,6 +66,8 @@ class AlgorithmContractTest {
         // "mlp bounded": the MLP over declared observation bounds (trainer.obs-bounds), which
         // the exported graph must apply itself: the same actions from raw observations
         String bounds = network.equals("mlp bounded") ? "-1:1,-inf:inf,0:4,-2:0.5" : "";
+        // "dueling": V(s) and advantages combined in the graph (trainer.dueling)
+        boolean dueling = network.endsWith(" dueling");
         network = network.split(" ")[0];
         boolean images = !network.equals("mlp");
         boolean minAtar = network.equals("minatar");
@@ -88,7 +93,9 @@ class AlgorithmContractTest {
                                 "trainer.policy.name",
                                 "contract",
                                 "trainer.obs-bounds",
-                                bounds));
+                                bounds,
+                                "trainer.dueling",
+                                String.valueOf(dueling)));
         int count = 5;
         float[] obs =
                 TestData.observations(

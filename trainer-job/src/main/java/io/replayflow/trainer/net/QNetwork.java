@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -39,6 +40,7 @@ public final class QNetwork {
     private final List<QNetwork> members; // empty unless an ensemble
     private final QNetwork quantileBody; // null unless a quantile network
     private final int quantiles; // 0 unless a quantile network
+    private final QNetwork duelingBody; // null unless a dueling network
 
     /** A layer, or a reshape to {@code [batch, size]} before the next one. */
     private record Step(Layer layer, int flattenTo) {}
@@ -57,6 +59,7 @@ public final class QNetwork {
         this.members = List.of();
         this.quantileBody = null;
         this.quantiles = 0;
+        this.duelingBody = null;
     }
 
     private QNetwork(List<QNetwork> members) {
@@ -68,6 +71,7 @@ public final class QNetwork {
         this.members = List.copyOf(members);
         this.quantileBody = null;
         this.quantiles = 0;
+        this.duelingBody = null;
     }
 
     private QNetwork(QNetwork body, int outputs, int quantiles) {
@@ -79,6 +83,37 @@ public final class QNetwork {
         this.members = List.of();
         this.quantileBody = body;
         this.quantiles = quantiles;
+        this.duelingBody = null;
+    }
+
+    private QNetwork(QNetwork body, int outputs) {
+        this.steps = List.of();
+        this.scalePixels = false;
+        this.inputShift = null;
+        this.inputScale = null;
+        this.numActions = outputs;
+        this.members = List.of();
+        this.quantileBody = null;
+        this.quantiles = 0;
+        this.duelingBody = body;
+    }
+
+    /**
+     * The dueling network over {@code body} (Wang et al., "Dueling Network Architectures for Deep
+     * Reinforcement Learning", ICML 2016), whose {@code 1 + outputs} outputs are read as the state
+     * value {@code V(s)} (column 0) and the advantages {@code A(s, a)}: {@link #apply} is {@code
+     * V(s) + A(s, a) - mean_a' A(s, a')}, the paper's equation 9.
+     */
+    public static QNetwork dueling(QNetwork body, int outputs) {
+        if (body.isEnsemble() || body.isQuantiles() || body.isDueling()) {
+            throw new IllegalArgumentException("a dueling network's body must be a plain network");
+        }
+        return new QNetwork(body, outputs);
+    }
+
+    /** Whether this is a {@linkplain #dueling dueling network}. */
+    public boolean isDueling() {
+        return duelingBody != null;
     }
 
     /**
@@ -158,6 +193,15 @@ public final class QNetwork {
         if (isQuantiles()) { // [batch, numActions, N] -> their mean [batch, numActions]
             return tf.math.mean(quantileValues(tf, obs), tf.constant(2));
         }
+        if (isDueling()) { // [batch, 1 + numActions] -> V + A - mean(A)
+            Operand<TFloat32> y = duelingBody.apply(tf, obs);
+            Operand<TFloat32> v =
+                    tf.slice(y, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1}));
+            Operand<TFloat32> a =
+                    tf.slice(y, tf.constant(new int[] {0, 1}), tf.constant(new int[] {-1, -1}));
+            return tf.math.add(
+                    v, tf.math.sub(a, tf.math.mean(a, tf.constant(1), Mean.keepDims(true))));
+        }
         Operand<TFloat32> x = scalePixels ? tf.math.mul(obs, tf.constant(1f / 255f)) : obs;
         if (inputScale != null) { // an MLP's float inputs, flattened first: [batch, obsSize]
             x = tf.reshape(x, tf.constant(new long[] {-1, inputScale.length}));
@@ -196,6 +240,9 @@ public final class QNetwork {
         if (isQuantiles()) {
             return quantileBody.variables();
         }
+        if (isDueling()) {
+            return duelingBody.variables();
+        }
         List<Variable<TFloat32>> vars = new ArrayList<>();
         for (QNetwork m : members) {
             vars.addAll(m.variables());
@@ -212,6 +259,9 @@ public final class QNetwork {
     public int[] fanIns() {
         if (isQuantiles()) {
             return quantileBody.fanIns();
+        }
+        if (isDueling()) {
+            return duelingBody.fanIns();
         }
         List<Integer> fanIns = new ArrayList<>();
         for (QNetwork m : members) {

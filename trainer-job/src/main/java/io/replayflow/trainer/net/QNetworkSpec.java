@@ -48,6 +48,14 @@ public sealed interface QNetworkSpec {
     }
 
     /**
+     * {@code member} with one more output, read as the state value beside the advantages and
+     * combined into Q-values ({@link QNetwork#dueling}).
+     */
+    static QNetworkSpec dueling(QNetworkSpec member) {
+        return new Dueling(member);
+    }
+
+    /**
      * Creates the variables under {@code scope} (e.g. {@code tf.withSubScope("online")}).
      *
      * @throws IllegalArgumentException if the observation shape does not fit the architecture
@@ -124,6 +132,35 @@ public sealed interface QNetworkSpec {
         @Override
         public String describe() {
             return member.describe() + " x" + quantiles + " quantiles";
+        }
+    }
+
+    /**
+     * {@code member} built with {@code 1 + outputs} linear outputs, the state value and the
+     * advantages of a dueling network ({@link QNetwork#dueling}); the layers below the output are
+     * shared by both streams.
+     */
+    record Dueling(QNetworkSpec member) implements QNetworkSpec {
+
+        public Dueling {
+            Objects.requireNonNull(member, "member");
+            if (member instanceof Quantiles
+                    || member instanceof Ensemble
+                    || member instanceof Dueling) {
+                throw new IllegalArgumentException(
+                        "a dueling network's member must be a plain network, got "
+                                + member.describe());
+            }
+        }
+
+        @Override
+        public QNetwork build(Ops scope, TransitionSpec spec, int outputs) {
+            return QNetwork.dueling(member.build(scope, spec, outputs + 1), outputs);
+        }
+
+        @Override
+        public String describe() {
+            return member.describe() + " dueling";
         }
     }
 
