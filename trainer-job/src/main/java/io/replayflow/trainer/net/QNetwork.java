@@ -50,52 +50,50 @@ public final class QNetwork {
             boolean scalePixels,
             float[] inputShift,
             float[] inputScale,
-            int numActions) {
+            int numActions,
+            List<QNetwork> members,
+            QNetwork quantileBody,
+            int quantiles,
+            QNetwork duelingBody) {
         this.steps = List.copyOf(steps);
         this.scalePixels = scalePixels;
         this.inputShift = inputShift;
         this.inputScale = inputScale;
         this.numActions = numActions;
-        this.members = List.of();
-        this.quantileBody = null;
-        this.quantiles = 0;
-        this.duelingBody = null;
-    }
-
-    private QNetwork(List<QNetwork> members) {
-        this.steps = List.of();
-        this.scalePixels = false;
-        this.inputShift = null;
-        this.inputScale = null;
-        this.numActions = members.get(0).numActions();
         this.members = List.copyOf(members);
-        this.quantileBody = null;
-        this.quantiles = 0;
-        this.duelingBody = null;
-    }
-
-    private QNetwork(QNetwork body, int outputs, int quantiles) {
-        this.steps = List.of();
-        this.scalePixels = false;
-        this.inputShift = null;
-        this.inputScale = null;
-        this.numActions = outputs;
-        this.members = List.of();
-        this.quantileBody = body;
+        this.quantileBody = quantileBody;
         this.quantiles = quantiles;
-        this.duelingBody = null;
+        this.duelingBody = duelingBody;
     }
 
-    private QNetwork(QNetwork body, int outputs) {
-        this.steps = List.of();
-        this.scalePixels = false;
-        this.inputShift = null;
-        this.inputScale = null;
-        this.numActions = outputs;
-        this.members = List.of();
-        this.quantileBody = null;
-        this.quantiles = 0;
-        this.duelingBody = body;
+    /** A network of its own layers. */
+    private static QNetwork layers(
+            List<Step> steps,
+            boolean scalePixels,
+            float[] inputShift,
+            float[] inputScale,
+            int numActions) {
+        return new QNetwork(
+                steps, scalePixels, inputShift, inputScale, numActions, List.of(), null, 0, null);
+    }
+
+    /** A network made of other networks (an ensemble's members, a quantile or dueling body). */
+    private static QNetwork over(
+            int numActions,
+            List<QNetwork> members,
+            QNetwork quantileBody,
+            int quantiles,
+            QNetwork duelingBody) {
+        return new QNetwork(
+                List.of(),
+                false,
+                null,
+                null,
+                numActions,
+                members,
+                quantileBody,
+                quantiles,
+                duelingBody);
     }
 
     /**
@@ -108,7 +106,7 @@ public final class QNetwork {
         if (body.isEnsemble() || body.isQuantiles() || body.isDueling()) {
             throw new IllegalArgumentException("a dueling network's body must be a plain network");
         }
-        return new QNetwork(body, outputs);
+        return over(outputs, List.of(), null, 0, body);
     }
 
     /** Whether this is a {@linkplain #dueling dueling network}. */
@@ -125,7 +123,7 @@ public final class QNetwork {
         if (body.isEnsemble() || body.isQuantiles()) {
             throw new IllegalArgumentException("a quantile network's body must be a plain network");
         }
-        return new QNetwork(body, outputs, quantiles);
+        return over(outputs, List.of(), body, quantiles, null);
     }
 
     /** Whether this is a {@linkplain #quantiles quantile network} (QR-DQN). */
@@ -168,7 +166,7 @@ public final class QNetwork {
                         "ensemble members must be plain networks with the same number of outputs");
             }
         }
-        return new QNetwork(members);
+        return over(members.get(0).numActions(), members, null, 0, null);
     }
 
     /** The member networks of an ensemble, or this network alone. */
@@ -328,7 +326,7 @@ public final class QNetwork {
         }
 
         QNetwork build() {
-            return new QNetwork(
+            return layers(
                     steps,
                     !unscaled && spec.obsType() == TransitionSpec.ObsType.UINT8,
                     inputShift,
