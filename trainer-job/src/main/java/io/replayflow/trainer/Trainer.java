@@ -411,7 +411,7 @@ public final class Trainer implements AutoCloseable {
                         > 0;
         if (g.copyAverage().isPresent() && !averageSaved) {
             // Written without trainer.policy.ema-decay: restore the rest, start the average there.
-            PartialRestore.restoreExcept(graph, session, prefix, TrainingGraph::isAverage);
+            PartialRestore.restoreExcept(graph, session, prefix, g::isAverage);
             session.run(g.copyAverage().get());
             LOG.warn(
                     "checkpoint {} holds no moving average of the weights (it was written with"

@@ -10,11 +10,13 @@ import io.replayflow.trainer.algo.SideObjective;
 import io.replayflow.trainer.net.QNetwork;
 import io.replayflow.trainer.net.QNetworkSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -87,6 +89,7 @@ public final class TrainingGraph {
     private final VariableIo exportIo;
     private final VariableIo auxExportIo;
     private final Op copyAverage;
+    private final Set<String> averageNames = new HashSet<>();
     private final Placeholder<TFloat32> inferObs;
     private final Operand<TFloat32> inferQ;
     private final Operand<TInt64> inferAction;
@@ -112,20 +115,18 @@ public final class TrainingGraph {
         online = onlineSpec.build(tf.withSubScope("online"), spec);
         target = onlineSpec.build(tf.withSubScope("target"), spec);
         aux = new LinkedHashMap<>();
-        new TreeMap<>(qLoss.auxiliaryOutputs(spec.numActions()))
-                .forEach(
-                        (name, outputs) ->
-                                aux.put(
-                                        name,
-                                        new AuxNetwork(
-                                                netSpec.build(
-                                                        tf.withSubScope("aux_" + name),
-                                                        spec,
-                                                        outputs),
-                                                netSpec.build(
-                                                        tf.withSubScope("aux_" + name + "_target"),
-                                                        spec,
-                                                        outputs))));
+        Map<String, Integer> auxOutputs = new TreeMap<>(qLoss.auxiliaryOutputs(spec.numActions()));
+        auxOutputs.forEach(
+                (name, outputs) ->
+                        aux.put(
+                                name,
+                                new AuxNetwork(
+                                        netSpec.build(
+                                                tf.withSubScope("aux_" + name), spec, outputs),
+                                        netSpec.build(
+                                                tf.withSubScope("aux_" + name + "_target"),
+                                                spec,
+                                                outputs))));
         Ops lossScope = tf.withSubScope("loss");
         loss =
                 qLoss.build(
@@ -167,19 +168,19 @@ public final class TrainingGraph {
         if (config.policyEmaDecay() > 0) {
             exported = onlineSpec.build(tf.withSubScope("average"), spec);
             averageVars.addAll(exported.variables());
-            Map<String, Integer> outputs = qLoss.auxiliaryOutputs(spec.numActions());
             exportedAux = new LinkedHashMap<>();
             for (Map.Entry<String, AuxNetwork> e : aux.entrySet()) {
                 QNetwork averaged =
                         netSpec.build(
                                 tf.withSubScope("aux_" + e.getKey() + "_average"),
                                 spec,
-                                outputs.get(e.getKey()));
+                                auxOutputs.get(e.getKey()));
                 auxAverageVars.addAll(averaged.variables());
                 exportedAux.put(e.getKey(), new AuxNetwork(averaged, e.getValue().target()));
             }
             List<Variable<TFloat32>> allAverage = new ArrayList<>(averageVars);
             allAverage.addAll(auxAverageVars);
+            allAverage.forEach(v -> averageNames.add(v.op().name()));
             train =
                     TargetUpdate.build(
                             tf.withControlDependencies(List.of(trained)),
@@ -425,10 +426,12 @@ public final class TrainingGraph {
         return auxExportIo;
     }
 
-    /** Whether {@code opName} is one of the averaged copies' variables ({@link #exportIo()}). */
-    public static boolean isAverage(String opName) {
-        return opName.startsWith("average/")
-                || (opName.startsWith("aux_") && opName.split("/", 2)[0].endsWith("_average"));
+    /**
+     * Whether {@code opName} names one of the averaged copies' variables ({@link #exportIo()},
+     * {@link #auxExportIo()}); none without {@code trainer.policy.ema-decay}.
+     */
+    public boolean isAverage(String opName) {
+        return averageNames.contains(opName);
     }
 
     /**
