@@ -113,6 +113,16 @@ final class DemoCommand implements Callable<Integer> {
                             + " the first of the step budget, --budget and --target-return).")
     Long maxEnvSteps;
 
+    @Option(
+            names = "--samples-per-insert",
+            paramLabel = "R",
+            description =
+                    "Replay ratio of the value-based loop: samples drawn per environment step"
+                        + " (trainer.batch-size times gradient steps per step; default: the"
+                        + " preset's, 32 for the vector environments: one step of batch 64 per two"
+                        + " environment steps). The actors wait for the trainer to hold it.")
+    Double samplesPerInsert;
+
     @Option(names = "--json", description = "End with one JSON line.")
     boolean json;
 
@@ -216,6 +226,23 @@ final class DemoCommand implements Callable<Integer> {
                             "--max-env-steps " + maxEnvSteps + " must be at least 1, e.g. 300000");
                 }
                 settings = settings.withMaxEnvSteps(maxEnvSteps);
+            }
+            if (samplesPerInsert != null) {
+                if (settings.segmentLoop()) {
+                    throw new UsageError(
+                            "--samples-per-insert applies to the replay algorithms (double-dqn,"
+                                    + " dqn, qr-dqn), not "
+                                    + algo
+                                    + ", which learns from trajectory segments (--segment-uses)");
+                }
+                if (!(samplesPerInsert > 0)) {
+                    throw new UsageError(
+                            "--samples-per-insert "
+                                    + samplesPerInsert
+                                    + " must be positive, e.g. 64 (batch 64, one gradient step per"
+                                    + " environment step)");
+                }
+                settings = settings.withSamplesPerInsert(samplesPerInsert);
             }
             if (segmentUses != null) {
                 if (!settings.segmentLoop()) {

@@ -233,6 +233,9 @@ class ReplayFlowCliTest {
         Result age = run("demo", "--algo", "a2c", "--segment-max-age", "0s", "--data", "/tmp/x");
         Result reinforce =
                 run("demo", "--algo", "reinforce", "--segment-uses", "2", "--data", "/tmp/x");
+        Result ratio =
+                run("demo", "--algo", "a2c", "--samples-per-insert", "64", "--data", "/tmp/x");
+        Result zeroRatio = run("demo", "--samples-per-insert", "0", "--data", "/tmp/x");
 
         assertThat(offline.exitCode()).isEqualTo(2);
         assertThat(offline.errLines()).hasSize(1);
@@ -254,6 +257,13 @@ class ReplayFlowCliTest {
         assertThat(reinforce.errLines()).hasSize(1);
         assertThat(reinforce.err())
                 .contains("--segment-uses 2: reinforce learns each whole episode once");
+        assertThat(ratio.exitCode()).isEqualTo(2);
+        assertThat(ratio.errLines()).hasSize(1);
+        assertThat(ratio.err())
+                .contains("--samples-per-insert applies to the replay algorithms")
+                .contains("not a2c");
+        assertThat(zeroRatio.exitCode()).isEqualTo(2);
+        assertThat(zeroRatio.err()).contains("--samples-per-insert 0.0 must be positive");
     }
 
     @Test

@@ -394,6 +394,15 @@ public record DemoSettings(
                 });
     }
 
+    /**
+     * These settings with the replay ratio {@code samplesPerInsert}: samples drawn per transition
+     * inserted (the batch size times the gradient steps per environment step; the preset's 32 at
+     * batch 64 is one gradient step per two environment steps).
+     */
+    public DemoSettings withSamplesPerInsert(double samplesPerInsert) {
+        return with(f -> f.samplesPerInsert = samplesPerInsert);
+    }
+
     /** These settings with the actors stopping after {@code steps} environment steps (0: none). */
     public DemoSettings withMaxEnvSteps(long steps) {
         return with(f -> f.maxEnvSteps = steps);
