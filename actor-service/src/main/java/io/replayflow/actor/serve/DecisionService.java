@@ -293,7 +293,8 @@ public final class DecisionService implements AutoCloseable {
                         clock,
                         config.serviceId(),
                         config.maxBodyBytes(),
-                        this::actingVersion));
+                        this::actingVersion,
+                        threads));
         jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
         return jetty;
     }

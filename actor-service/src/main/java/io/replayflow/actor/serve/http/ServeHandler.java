@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,7 +70,12 @@ import org.slf4j.LoggerFactory;
  * only those; when every item fails, the call is refused as a single one would be.
  *
  * <p>Non-blocking: bodies are read asynchronously and answers are written when the log
- * acknowledges, so no server thread waits on Kafka or on the batcher.
+ * acknowledges, so no server thread waits on Kafka or on the batcher. The log's futures complete on
+ * threads that must not do the answering: Kafka's producer completes them on its one I/O thread,
+ * which meanwhile sends no request and reads no acknowledgement, and the batcher (when the answer
+ * does not wait for the ack) on its one batching thread, which meanwhile gathers no batch. So each
+ * answer is built and written on {@code answers} (the HTTP server's threads), one hand-over per
+ * call.
  */
 public final class ServeHandler extends Handler.Abstract.NonBlocking {
     private static final Logger LOG = LoggerFactory.getLogger(ServeHandler.class);
@@ -87,6 +93,7 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
     private final String serviceId;
     private final int maxBodyBytes;
     private final LongSupplier policyVersion;
+    private final Executor answers;
     private final byte[] openApi;
     private final PrometheusTextFormatWriter prometheus = PrometheusTextFormatWriter.create();
 
@@ -100,7 +107,8 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
             InstantSource clock,
             String serviceId,
             int maxBodyBytes,
-            LongSupplier policyVersion) {
+            LongSupplier policyVersion,
+            Executor answers) {
         this.parser = Objects.requireNonNull(parser, "parser");
         this.decisions = parser.streamingReader();
         this.batcher = Objects.requireNonNull(batcher, "batcher");
@@ -112,6 +120,7 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
         this.serviceId = Objects.requireNonNull(serviceId, "serviceId");
         this.maxBodyBytes = maxBodyBytes;
         this.policyVersion = Objects.requireNonNull(policyVersion, "policyVersion");
+        this.answers = Objects.requireNonNull(answers, "answers");
         this.openApi = openApiDocument();
         warmTreeModel();
     }
@@ -232,7 +241,7 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
         if (request == null) {
             request = parser.decision(RequestParser.object(body), "");
         }
-        return submit(request).thenApply(ServeHandler::answerBytes);
+        return submit(request).thenApplyAsync(ServeHandler::answerBytes, answers);
     }
 
     private CompletableFuture<JsonNode> decideBatch(JsonNode json) {
@@ -259,7 +268,7 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
         List<CompletableFuture<Decision>> futures =
                 batcher.submitAll(requests, entries).stream().map(this::counted).toList();
         return settled(futures)
-                .<JsonNode>thenApply(
+                .<JsonNode>thenApplyAsync(
                         ignored -> {
                             ApiError firstFailure = firstFailure(futures);
                             int failed = failures(futures);
@@ -277,7 +286,8 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
                             }
                             body.put("failed", failed);
                             return body;
-                        });
+                        },
+                        answers);
     }
 
     /**
@@ -364,7 +374,7 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
 
     private CompletableFuture<JsonNode> reward(JsonNode json) {
         RewardCall call = parser.reward(json, "");
-        return log.append(outcome(call)).thenApply(ok -> (JsonNode) rewarded(1));
+        return log.append(outcome(call)).thenApplyAsync(ok -> (JsonNode) rewarded(1), answers);
     }
 
     private CompletableFuture<JsonNode> rewardBatch(JsonNode json) {
@@ -375,7 +385,7 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
         }
         List<CompletableFuture<Void>> appends = outcomes.stream().map(log::append).toList();
         return settled(appends)
-                .<JsonNode>thenApply(
+                .<JsonNode>thenApplyAsync(
                         ignored -> {
                             int failed = failures(appends);
                             if (failed == appends.size()) {
@@ -390,7 +400,8 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
                                 }
                             }
                             return body;
-                        });
+                        },
+                        answers);
     }
 
     private ObjectNode rewarded(int n) {
@@ -449,13 +460,14 @@ public final class ServeHandler extends Handler.Abstract.NonBlocking {
                                         .build())
                         .build();
         return log.append(outcome)
-                .thenApply(
+                .thenApplyAsync(
                         ok -> {
                             metrics.sessionEnded();
                             ObjectNode body = RequestParser.JSON.createObjectNode();
                             body.put("session_id", call.sessionId());
                             return body;
-                        });
+                        },
+                        answers);
     }
 
     private static JsonNode items(JsonNode json, String name) {
