@@ -119,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
             description =
                     "Replay ratio of the value-based loop: samples drawn per environment step"
                         + " (trainer.batch-size times gradient steps per step; default: the"
-                        + " preset's, 32 for the vector environments: one step of batch 64 per two"
+                        + " preset's, 64 for the vector environments: one step of batch 128 per two"
                         + " environment steps). The actors wait for the trainer to hold it.")
     Double samplesPerInsert;
 
@@ -239,8 +239,8 @@ final class DemoCommand implements Callable<Integer> {
                     throw new UsageError(
                             "--samples-per-insert "
                                     + samplesPerInsert
-                                    + " must be positive, e.g. 64 (batch 64, one gradient step per"
-                                    + " environment step)");
+                                    + " must be positive, e.g. 128 (batch 128, one gradient step"
+                                    + " per environment step)");
                 }
                 settings = settings.withSamplesPerInsert(samplesPerInsert);
             }

@@ -13,9 +13,11 @@ import java.util.function.Consumer;
 
 /**
  * What {@code replayflow demo} runs: the environment, where data goes, the time budget and the
- * loop's tuning. Defaults follow SB3's tuned CartPole DQN (256x256 MLP, lr 2.3e-3, batch 64, about
- * 0.5 gradient steps per environment step, 1000 transitions before learning, epsilon 1 to 0.04 over
- * the first 8000 steps), adapted to an asynchronous pipeline: the samples-per-insert limiter holds
+ * loop's tuning. Defaults follow SB3's tuned CartPole DQN (256x256 MLP, lr 2.3e-3, about 0.5
+ * gradient steps per environment step, 1000 transitions before learning, epsilon 1 to 0.04 over the
+ * first 8000 steps) with the batch of its tuned Acrobot and MountainCar DQNs, 128 (its CartPole one
+ * uses 64; 128 at the same 0.5 steps solved MountainCar in every run where 64 did in one of three:
+ * docs/BENCHMARKS.md), adapted to an asynchronous pipeline: the samples-per-insert limiter holds
  * the trainer to that ratio, and the actors are throttled so that the trainer, two Flink jobs and
  * the broker share two cores.
  *
@@ -103,7 +105,7 @@ public record DemoSettings(
     /**
      * The tuned CartPole-v1 loop, also the preset of the other vector environments (Acrobot-v1,
      * MountainCar-v0: same settings for all). The actors wait for the trainer once they are 10,000
-     * steps past min size plus two steps per gradient step ({@code actorLead}; batch 64 at 32
+     * steps past min size plus two steps per gradient step ({@code actorLead}; batch 128 at 64
      * samples per insert), so that the updates per environment step, and with them the result at a
      * given step count, no longer depend on whether the machine lets the trainer keep up with 500
      * steps/s. The lead must cover the steps in flight: the replay-store job writes an episode's
@@ -131,7 +133,7 @@ public record DemoSettings(
                         Map.entry("trainer.algo", "double-dqn"),
                         Map.entry("trainer.hidden", "256,256"),
                         Map.entry("trainer.lr", "0.001"),
-                        Map.entry("trainer.batch-size", "64"),
+                        Map.entry("trainer.batch-size", "128"),
                         Map.entry("trainer.gamma", "0.99"),
                         Map.entry("trainer.target.update-period", "100"),
                         Map.entry("trainer.steps", "100000000"),
@@ -139,7 +141,7 @@ public record DemoSettings(
                         Map.entry("trainer.threads.intra-op", "1"),
                         Map.entry("trainer.threads.inter-op", "-1"),
                         Map.entry(OBS_BOUNDS, EnvSpecs.CART_POLE.observationBounds().format())),
-                32.0,
+                64.0,
                 1_000,
                 1_000,
                 1,
@@ -396,8 +398,8 @@ public record DemoSettings(
 
     /**
      * These settings with the replay ratio {@code samplesPerInsert}: samples drawn per transition
-     * inserted (the batch size times the gradient steps per environment step; the preset's 32 at
-     * batch 64 is one gradient step per two environment steps).
+     * inserted (the batch size times the gradient steps per environment step; the preset's 64 at
+     * batch 128 is one gradient step per two environment steps).
      */
     public DemoSettings withSamplesPerInsert(double samplesPerInsert) {
         return with(f -> f.samplesPerInsert = samplesPerInsert);

@@ -46,7 +46,7 @@ class DemoRunITCase {
             assertThat(samples.get(i).actingVersion())
                     .isGreaterThanOrEqualTo(samples.get(i - 1).actingVersion());
         }
-        // batch 64 at 32 samples per insert: two env steps per gradient step, past minSize + lead
+        // batch 128 at 64 samples per insert: two env steps per gradient step, past minSize + lead
         long gate = settings.minSize() + settings.actorLead();
         assertThat(samples)
                 .as("the actors waited for the trainer (two steps per update past %d)", gate)

@@ -22,8 +22,9 @@ class DemoSettingsTest {
     void theVectorPresetsActorsWaitForTheTrainerAtTheLimitersRatio() {
         DemoSettings s = DemoSettings.cartPole(DATA, Duration.ofMinutes(5));
 
-        // the trainer's side: 32 samples per insert of batch 64 = one update per two env steps;
+        // the trainer's side: 64 samples per insert of batch 128 = one update per two env steps;
         // the actors' side: they wait past minSize + 10,000 steps + 2 steps per update
+        assertThat(TrainerConfig.fromMap(s.trainer()).batchSize()).isEqualTo(128);
         assertThat(TrainerConfig.fromMap(s.trainer()).batchSize() / s.samplesPerInsert())
                 .isEqualTo(2.0);
         assertThat(s.minSize()).isEqualTo(1_000);
