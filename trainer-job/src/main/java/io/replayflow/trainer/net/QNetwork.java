@@ -38,9 +38,9 @@ public final class QNetwork {
     private final float[] inputScale; // [obsSize], or null
     private final int numActions;
     private final List<QNetwork> members; // empty unless an ensemble
-    private final QNetwork quantileBody; // null unless a quantile network
+    private final QNetwork body; // the plain network a quantile or dueling network reads; or null
     private final int quantiles; // 0 unless a quantile network
-    private final QNetwork duelingBody; // null unless a dueling network
+    private final boolean dueling;
 
     /** A layer, or a reshape to {@code [batch, size]} before the next one. */
     private record Step(Layer layer, int flattenTo) {}
@@ -52,18 +52,18 @@ public final class QNetwork {
             float[] inputScale,
             int numActions,
             List<QNetwork> members,
-            QNetwork quantileBody,
+            QNetwork body,
             int quantiles,
-            QNetwork duelingBody) {
+            boolean dueling) {
         this.steps = List.copyOf(steps);
         this.scalePixels = scalePixels;
         this.inputShift = inputShift;
         this.inputScale = inputScale;
         this.numActions = numActions;
         this.members = List.copyOf(members);
-        this.quantileBody = quantileBody;
+        this.body = body;
         this.quantiles = quantiles;
-        this.duelingBody = duelingBody;
+        this.dueling = dueling;
     }
 
     /** A network of its own layers. */
@@ -74,26 +74,14 @@ public final class QNetwork {
             float[] inputScale,
             int numActions) {
         return new QNetwork(
-                steps, scalePixels, inputShift, inputScale, numActions, List.of(), null, 0, null);
+                steps, scalePixels, inputShift, inputScale, numActions, List.of(), null, 0, false);
     }
 
     /** A network made of other networks (an ensemble's members, a quantile or dueling body). */
     private static QNetwork over(
-            int numActions,
-            List<QNetwork> members,
-            QNetwork quantileBody,
-            int quantiles,
-            QNetwork duelingBody) {
+            int numActions, List<QNetwork> members, QNetwork body, int quantiles, boolean dueling) {
         return new QNetwork(
-                List.of(),
-                false,
-                null,
-                null,
-                numActions,
-                members,
-                quantileBody,
-                quantiles,
-                duelingBody);
+                List.of(), false, null, null, numActions, members, body, quantiles, dueling);
     }
 
     /**
@@ -106,12 +94,12 @@ public final class QNetwork {
         if (body.isEnsemble() || body.isQuantiles() || body.isDueling()) {
             throw new IllegalArgumentException("a dueling network's body must be a plain network");
         }
-        return over(outputs, List.of(), null, 0, body);
+        return over(outputs, List.of(), body, 0, true);
     }
 
     /** Whether this is a {@linkplain #dueling dueling network}. */
     public boolean isDueling() {
-        return duelingBody != null;
+        return dueling;
     }
 
     /**
@@ -120,15 +108,15 @@ public final class QNetwork {
      * {@link #apply} is their mean over quantiles, {@link #quantileValues} the quantiles.
      */
     public static QNetwork quantiles(QNetwork body, int outputs, int quantiles) {
-        if (body.isEnsemble() || body.isQuantiles()) {
+        if (body.isEnsemble() || body.isQuantiles() || body.isDueling()) {
             throw new IllegalArgumentException("a quantile network's body must be a plain network");
         }
-        return over(outputs, List.of(), body, quantiles, null);
+        return over(outputs, List.of(), body, quantiles, false);
     }
 
     /** Whether this is a {@linkplain #quantiles quantile network} (QR-DQN). */
     public boolean isQuantiles() {
-        return quantileBody != null;
+        return quantiles > 0;
     }
 
     /** Quantiles per action of a {@linkplain #quantiles quantile network}; 0 otherwise. */
@@ -145,8 +133,7 @@ public final class QNetwork {
         if (!isQuantiles()) {
             throw new IllegalStateException("not a quantile network");
         }
-        return tf.reshape(
-                quantileBody.apply(tf, obs), tf.constant(new long[] {-1, numActions, quantiles}));
+        return tf.reshape(body.apply(tf, obs), tf.constant(new long[] {-1, numActions, quantiles}));
     }
 
     /**
@@ -161,12 +148,13 @@ public final class QNetwork {
         for (QNetwork m : members) {
             if (m.isEnsemble()
                     || m.isQuantiles()
+                    || m.isDueling()
                     || m.numActions() != members.get(0).numActions()) {
                 throw new IllegalArgumentException(
                         "ensemble members must be plain networks with the same number of outputs");
             }
         }
-        return over(members.get(0).numActions(), members, null, 0, null);
+        return over(members.get(0).numActions(), members, null, 0, false);
     }
 
     /** The member networks of an ensemble, or this network alone. */
@@ -192,7 +180,7 @@ public final class QNetwork {
             return tf.math.mean(quantileValues(tf, obs), tf.constant(2));
         }
         if (isDueling()) { // [batch, 1 + numActions] -> V + A - mean(A)
-            Operand<TFloat32> y = duelingBody.apply(tf, obs);
+            Operand<TFloat32> y = body.apply(tf, obs);
             Operand<TFloat32> v =
                     tf.slice(y, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1}));
             Operand<TFloat32> a =
@@ -235,11 +223,8 @@ public final class QNetwork {
 
     /** Every variable, layer by layer, kernel before bias; an ensemble's member by member. */
     public List<Variable<TFloat32>> variables() {
-        if (isQuantiles()) {
-            return quantileBody.variables();
-        }
-        if (isDueling()) {
-            return duelingBody.variables();
+        if (body != null) { // a quantile or dueling network: its body's
+            return body.variables();
         }
         List<Variable<TFloat32>> vars = new ArrayList<>();
         for (QNetwork m : members) {
@@ -255,11 +240,8 @@ public final class QNetwork {
 
     /** Fan-in of each variable in {@link #variables()} order (for initialisation). */
     public int[] fanIns() {
-        if (isQuantiles()) {
-            return quantileBody.fanIns();
-        }
-        if (isDueling()) {
-            return duelingBody.fanIns();
+        if (body != null) {
+            return body.fanIns();
         }
         List<Integer> fanIns = new ArrayList<>();
         for (QNetwork m : members) {
